@@ -1,0 +1,27 @@
+/* fee.h - the fee table of etc/fees.conf: what a request costs, by document type and
+ * number of copies, in centimes.  Loaded once at start, then read-only (any thread). */
+#ifndef WQ_FEE_H
+#define WQ_FEE_H
+
+#include <stdint.h>
+
+#include "err.h"
+
+struct fee_row {
+	const char *doc_type; /* "extract" | "full_copy" */
+	int64_t first_centimes, extra_centimes;
+};
+
+struct fee_table {
+	struct fee_row rows[2];
+};
+
+int fee_load(struct fee_table *t, const char *path, struct wq_errbuf *eb);
+/* WQ_EINVAL (field "doc_type" or "copies") if the type is unknown or copies is out of
+ * 1..MAX_COPIES. */
+int fee_compute(const struct fee_table *t, const char *doc_type, int copies,
+		int64_t *centimes, struct wq_errbuf *eb);
+/* "20.00" -> 2000; -1 if not an amount with at most two decimals. */
+int64_t fee_parse_mad(const char *s);
+
+#endif

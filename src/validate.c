@@ -1,0 +1,183 @@
+/* validate.c - compiles the patterns of etc/patterns.conf (PCRE2, UTF + UCP, anchored
+ * at both ends) and matches values against them; plus the checks a pattern cannot do
+ * (a real calendar date).  Loaded once by http_server_start, then read-only: the HTTP
+ * worker threads share it.  No SQL, no I/O after loading. */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <ctype.h>
+#include <pcre2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "validate.h"
+
+/* Every pattern the code relies on; the file must define each. */
+static const char *const validate_names[] = {
+	"phone", "cin", "record_number", "record_year", "postal_code", "name_ar", "name_lat",
+	"email", "date", "address", "city", "tracking", "secret", "complaint",
+};
+#define VALIDATE_COUNT (int)(sizeof validate_names / sizeof validate_names[0])
+
+struct validator {
+	pcre2_code *code[VALIDATE_COUNT];
+};
+
+static int validate_index(const char *name)
+{
+	for (int i = 0; i < VALIDATE_COUNT; i++)
+		if (!strcmp(validate_names[i], name))
+			return i;
+	return -1;
+}
+
+static char *trim(char *s)
+{
+	while (isspace((unsigned char)*s))
+		s++;
+	char *e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = 0;
+	return s;
+}
+
+int validate_load(const char *path, struct validator **out, struct wq_errbuf *eb)
+{
+	*out = NULL;
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return wq_fail(eb, WQ_EIO, "patterns", "%s: cannot open", path);
+	struct validator *v = calloc(1, sizeof *v);
+	if (!v) {
+		fclose(f);
+		return wq_fail(eb, WQ_EIO, NULL, "out of memory");
+	}
+	char line[2048];
+	int lineno = 0, rc = WQ_OK;
+	while (rc == WQ_OK && fgets(line, sizeof line, f)) {
+		lineno++;
+		char *s = trim(line);
+		if (!*s || *s == '#')
+			continue;
+		char *eq = strchr(s, '=');
+		if (!eq) {
+			rc = wq_fail(eb, WQ_EINVAL, "patterns", "%s:%d: expected 'name = pattern'",
+				     path, lineno);
+			break;
+		}
+		*eq = 0;
+		char *name = trim(s), *pat = trim(eq + 1);
+		int i = validate_index(name);
+		if (i < 0) /* unknown names are allowed: a later version may use them */
+			continue;
+		int err;
+		PCRE2_SIZE off;
+		pcre2_code *c = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED,
+					      PCRE2_UTF | PCRE2_UCP | PCRE2_ANCHORED |
+						      PCRE2_ENDANCHORED,
+					      &err, &off, NULL);
+		if (!c) {
+			PCRE2_UCHAR msg[160];
+			pcre2_get_error_message(err, msg, sizeof msg);
+			rc = wq_fail(eb, WQ_EINVAL, "patterns", "%s:%d: %s: %s at offset %zu", path,
+				     lineno, name, (char *)msg, (size_t)off);
+			break;
+		}
+		pcre2_jit_compile(c, PCRE2_JIT_COMPLETE); /* falls back to the interpreter */
+		if (v->code[i])
+			pcre2_code_free(v->code[i]);
+		v->code[i] = c;
+	}
+	fclose(f);
+	for (int i = 0; rc == WQ_OK && i < VALIDATE_COUNT; i++)
+		if (!v->code[i])
+			rc = wq_fail(eb, WQ_EINVAL, "patterns", "%s: pattern '%s' is missing", path,
+				     validate_names[i]);
+	if (rc) {
+		validate_free(v);
+		return rc;
+	}
+	*out = v;
+	return WQ_OK;
+}
+
+void validate_free(struct validator *v)
+{
+	if (!v)
+		return;
+	for (int i = 0; i < VALIDATE_COUNT; i++)
+		pcre2_code_free(v->code[i]);
+	free(v);
+}
+
+int validate_match(const struct validator *v, const char *name, const char *s)
+{
+	int i = validate_index(name);
+	if (!v || i < 0 || !v->code[i] || !s)
+		return 0;
+	pcre2_match_data *md = pcre2_match_data_create_from_pattern(v->code[i], NULL);
+	if (!md)
+		return 0;
+	/* invalid UTF-8 makes pcre2_match fail with a negative code: never a match */
+	int rc = pcre2_match(v->code[i], (PCRE2_SPTR)s, strlen(s), 0, 0, md, NULL);
+	pcre2_match_data_free(md);
+	return rc >= 0;
+}
+
+void validate_normalize(char *dst, size_t dstlen, const char *src, int phone)
+{
+	size_t o = 0;
+	int space = 0;
+	if (!dstlen)
+		return;
+	for (const char *p = src ? src : ""; *p && o + 1 < dstlen; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+			space = 1;
+			continue;
+		}
+		if (phone && (c == '-' || c == '.' || c == '(' || c == ')' || c == '/'))
+			continue;
+		if (space && o > 0 && !phone && o + 2 < dstlen)
+			dst[o++] = ' ';
+		space = 0;
+		dst[o++] = (char)c;
+	}
+	dst[o] = 0;
+	/* never cut a UTF-8 sequence in the middle */
+	while (o > 0 && ((unsigned char)dst[o - 1] & 0xc0) == 0x80) {
+		size_t k = o - 1;
+		while (k > 0 && ((unsigned char)dst[k] & 0xc0) == 0x80)
+			k--;
+		unsigned char lead = (unsigned char)dst[k];
+		size_t need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : 2;
+		if (o - k == need)
+			break;
+		o = k;
+		dst[o] = 0;
+	}
+	if (o > 0 && (unsigned char)dst[o - 1] >= 0xc0)
+		dst[--o] = 0;
+}
+
+int validate_date(const char *s, char iso[11], int *year)
+{
+	int y, m, d;
+	char tail;
+	if (sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) == 3 && strlen(s) == 10) {
+		/* ISO */
+	} else if (sscanf(s, "%2d/%2d/%4d%c", &d, &m, &y, &tail) == 3 && strlen(s) == 10) {
+		/* day first, as written in Morocco */
+	} else {
+		return 0;
+	}
+	static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	if (y < 1900 || y > 2999 || m < 1 || m > 12 || d < 1)
+		return 0;
+	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	if (d > mdays[m - 1] + (m == 2 && leap))
+		return 0;
+	snprintf(iso, 11, "%04d-%02d-%02d", y % 10000, m % 100, d % 100);
+	if (year)
+		*year = y;
+	return 1;
+}
