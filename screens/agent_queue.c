@@ -1,0 +1,714 @@
+/* agent_queue.c - the civil-status agent's screen.  Two views: "Queue", the office's
+ * paid requests nobody has claimed (oldest first, age shown, overdue marked), and
+ * "Mine", the requests this agent claimed, grouped by stage.  From here the agent
+ * claims one request or a marked batch, declares the stages (claimed -> in production
+ * -> ready), rejects with a reason from a list, releases, reassigns to another office,
+ * reads a request's history and prints its sheet.  Which requests he sees is decided
+ * by the data layer from his actor (his office only); this file only shows them.
+ * UI child only; no SQL. */
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "office.h"
+#include "request.h"
+#include "screen.h"
+#include "sheet.h"
+#include "util.h"
+#include "widget.h"
+
+#define AQ_LIST_LIMIT 1000
+#define SECONDS_PER_DAY 86400
+
+enum { VIEW_QUEUE, VIEW_MINE, VIEW_COUNT };
+
+struct aq_state {
+	int view;
+	struct request *rows[VIEW_COUNT];
+	int n[VIEW_COUNT];
+	struct table tab[VIEW_COUNT];
+	int64_t *marked; /* ids marked in the queue for a batch claim */
+	int nmarked, capmarked;
+	int64_t now;	 /* when the rows were loaded: ages are as of then */
+	int64_t overdue_before; /* paid before this: overdue */
+};
+
+static struct aq_state *st(struct ui *ui)
+{
+	return ui->state;
+}
+
+/* ---- marks ---- */
+static int mark_find(const struct aq_state *s, int64_t id)
+{
+	for (int i = 0; i < s->nmarked; i++)
+		if (s->marked[i] == id)
+			return i;
+	return -1;
+}
+
+static void mark_toggle(struct aq_state *s, int64_t id)
+{
+	int i = mark_find(s, id);
+	if (i >= 0) {
+		s->marked[i] = s->marked[--s->nmarked];
+		return;
+	}
+	if (s->nmarked >= s->capmarked) {
+		int c = s->capmarked * 2 + 16;
+		int64_t *m = realloc(s->marked, (size_t)c * sizeof *m);
+		if (!m)
+			return;
+		s->marked = m;
+		s->capmarked = c;
+	}
+	s->marked[s->nmarked++] = id;
+}
+
+/* ---- cells ---- */
+static void fmt_age(int64_t secs, char *buf, size_t len)
+{
+	if (secs < 0)
+		secs = 0;
+	if (secs >= SECONDS_PER_DAY)
+		snprintf(buf, len, "%dd%02dh", (int)(secs / SECONDS_PER_DAY),
+			 (int)(secs % SECONDS_PER_DAY / 3600));
+	else if (secs >= 3600)
+		snprintf(buf, len, "%dh%02dm", (int)(secs / 3600), (int)(secs % 3600 / 60));
+	else
+		snprintf(buf, len, "%dm", (int)(secs / 60));
+}
+
+static int is_overdue(const struct aq_state *s, const struct request *r)
+{
+	return r->paid_at && r->paid_at < s->overdue_before;
+}
+
+static void name_lat(const struct request *r, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s %s", r->last_name_lat, r->first_name_lat);
+}
+
+static void name_ar(const struct request *r, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s %s", r->first_name_ar, r->last_name_ar);
+}
+
+static void doc_text(const struct request *r, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s x%d", strcmp(r->doc_type, "full_copy") == 0 ? "full" : "extr",
+		 r->copies);
+}
+
+/* Queue columns */
+enum { QC_TRACKING, QC_AGE, QC_LATE, QC_DOC, QC_NAME, QC_NAME_AR, QC_COUNT };
+static const struct table_col queue_cols[QC_COUNT] = {
+	[QC_TRACKING] = {"Tracking", 11, 0}, [QC_AGE] = {"Age", 6, 1},
+	[QC_LATE] = {"Late", 4, 0},	     [QC_DOC] = {"Doc", 7, 0},
+	[QC_NAME] = {"Name", 22, 0},	     [QC_NAME_AR] = {"الاسم", 0, 0},
+};
+
+/* Mine columns */
+enum { MC_TRACKING, MC_STATE, MC_AGE, MC_LATE, MC_DOC, MC_NAME, MC_NAME_AR, MC_COUNT };
+static const struct table_col mine_cols[MC_COUNT] = {
+	[MC_TRACKING] = {"Tracking", 11, 0}, [MC_STATE] = {"Stage", 13, 0},
+	[MC_AGE] = {"Age", 6, 1},	     [MC_LATE] = {"Late", 4, 0},
+	[MC_DOC] = {"Doc", 7, 0},	     [MC_NAME] = {"Name", 18, 0},
+	[MC_NAME_AR] = {"الاسم", 0, 0},
+};
+
+static void queue_cell(void *ctx, int row, int col, char *buf, size_t len)
+{
+	struct aq_state *s = ctx;
+	const struct request *r = &s->rows[VIEW_QUEUE][row];
+	switch (col) {
+	case QC_TRACKING:
+		snprintf(buf, len, "%s", r->tracking);
+		break;
+	case QC_AGE:
+		fmt_age(s->now - r->paid_at, buf, len);
+		break;
+	case QC_LATE:
+		snprintf(buf, len, "%s", is_overdue(s, r) ? "LATE" : "");
+		break;
+	case QC_DOC:
+		doc_text(r, buf, len);
+		break;
+	case QC_NAME:
+		name_lat(r, buf, len);
+		break;
+	default:
+		name_ar(r, buf, len);
+	}
+}
+
+static void mine_cell(void *ctx, int row, int col, char *buf, size_t len)
+{
+	struct aq_state *s = ctx;
+	const struct request *r = &s->rows[VIEW_MINE][row];
+	switch (col) {
+	case MC_TRACKING:
+		snprintf(buf, len, "%s", r->tracking);
+		break;
+	case MC_STATE:
+		snprintf(buf, len, "%s", req_state_name(r->state));
+		break;
+	case MC_AGE:
+		fmt_age(s->now - r->paid_at, buf, len);
+		break;
+	case MC_LATE:
+		snprintf(buf, len, "%s", is_overdue(s, r) ? "LATE" : "");
+		break;
+	case MC_DOC:
+		doc_text(r, buf, len);
+		break;
+	case MC_NAME:
+		name_lat(r, buf, len);
+		break;
+	default:
+		name_ar(r, buf, len);
+	}
+}
+
+static int cmp_i64(int64_t a, int64_t b)
+{
+	return a < b ? -1 : a > b;
+}
+
+static int cmp_req(const struct aq_state *s, const struct request *a, const struct request *b,
+		   const char *what)
+{
+	char x[2 * NAME_MAX_BYTES + 2], y[2 * NAME_MAX_BYTES + 2];
+	if (!strcmp(what, "tracking"))
+		return strcmp(a->tracking, b->tracking);
+	if (!strcmp(what, "age"))
+		return cmp_i64(b->paid_at, a->paid_at); /* youngest first: smallest age */
+	if (!strcmp(what, "late"))
+		return is_overdue(s, b) - is_overdue(s, a);
+	if (!strcmp(what, "doc"))
+		return strcmp(a->doc_type, b->doc_type);
+	if (!strcmp(what, "state"))
+		return (int)a->state - (int)b->state;
+	if (!strcmp(what, "name_ar")) {
+		name_ar(a, x, sizeof x);
+		name_ar(b, y, sizeof y);
+		return strcmp(x, y);
+	}
+	name_lat(a, x, sizeof x);
+	name_lat(b, y, sizeof y);
+	return strcasecmp(x, y);
+}
+
+static int queue_cmp(void *ctx, int a, int b, int col)
+{
+	static const char *const by[QC_COUNT] = {"tracking", "age", "late", "doc", "name",
+						 "name_ar"};
+	struct aq_state *s = ctx;
+	return cmp_req(s, &s->rows[VIEW_QUEUE][a], &s->rows[VIEW_QUEUE][b], by[col]);
+}
+
+static int mine_cmp(void *ctx, int a, int b, int col)
+{
+	static const char *const by[MC_COUNT] = {"tracking", "state", "age", "late", "doc",
+						 "name", "name_ar"};
+	struct aq_state *s = ctx;
+	return cmp_req(s, &s->rows[VIEW_MINE][a], &s->rows[VIEW_MINE][b], by[col]);
+}
+
+static int64_t queue_id(void *ctx, int row)
+{
+	return ((struct aq_state *)ctx)->rows[VIEW_QUEUE][row].id;
+}
+
+static int64_t mine_id(void *ctx, int row)
+{
+	return ((struct aq_state *)ctx)->rows[VIEW_MINE][row].id;
+}
+
+static int queue_attr(void *ctx, int row)
+{
+	struct aq_state *s = ctx;
+	return is_overdue(s, &s->rows[VIEW_QUEUE][row]) ? A_BOLD : A_NORMAL;
+}
+
+static int mine_attr(void *ctx, int row)
+{
+	struct aq_state *s = ctx;
+	return is_overdue(s, &s->rows[VIEW_MINE][row]) ? A_BOLD : A_NORMAL;
+}
+
+static int queue_mark(void *ctx, int row)
+{
+	struct aq_state *s = ctx;
+	return mark_find(s, s->rows[VIEW_QUEUE][row].id) >= 0 ? '*' : ' ';
+}
+
+/* ---- screen hooks ---- */
+static int agent_queue_open(struct ui *ui)
+{
+	struct aq_state *s = calloc(1, sizeof *s);
+	if (!s)
+		return -1;
+	s->tab[VIEW_QUEUE] = (struct table){
+		.cols = queue_cols, .ncols = QC_COUNT, .ctx = s, .cell = queue_cell,
+		.cmp = queue_cmp, .row_id = queue_id, .row_attr = queue_attr,
+		.row_mark = queue_mark, .sort_col = -1,
+		.empty = "  The office queue is empty: no paid request waits.",
+	};
+	s->tab[VIEW_MINE] = (struct table){
+		.cols = mine_cols, .ncols = MC_COUNT, .ctx = s, .cell = mine_cell,
+		.cmp = mine_cmp, .row_id = mine_id, .row_attr = mine_attr, .sort_col = -1,
+		.empty = "  You hold no request. Tab: back to the queue, c: claim one.",
+	};
+	ui->state = s;
+	return 0;
+}
+
+static void agent_queue_close(struct ui *ui)
+{
+	struct aq_state *s = st(ui);
+	if (!s)
+		return;
+	for (int v = 0; v < VIEW_COUNT; v++) {
+		free(s->rows[v]);
+		table_free(&s->tab[v]);
+	}
+	free(s->marked);
+	free(s);
+	ui->state = NULL;
+}
+
+/* "Mine" reads by stage: claimed first, then in production, then ready. */
+static int mine_order(const void *a, const void *b)
+{
+	const struct request *x = a, *y = b;
+	if (x->state != y->state)
+		return (int)x->state - (int)y->state;
+	return cmp_i64(x->paid_at, y->paid_at);
+}
+
+static int agent_queue_load(struct ui *ui)
+{
+	struct aq_state *s = st(ui);
+	struct request_filter f[VIEW_COUNT] = {
+		[VIEW_QUEUE] = {.states = STATE_BIT(RS_PAID), .agent_id = -1,
+				.oldest_first = 1, .limit = AQ_LIST_LIMIT},
+		[VIEW_MINE] = {.states = STATE_BIT(RS_CLAIMED) | STATE_BIT(RS_IN_PRODUCTION) |
+					 STATE_BIT(RS_READY),
+			       .agent_id = ui->actor.user_id, .oldest_first = 1,
+			       .limit = AQ_LIST_LIMIT},
+	};
+	struct wq_errbuf eb = {0};
+
+	s->now = wq_now();
+	s->overdue_before = s->now - (int64_t)ui->cfg->overdue_days * SECONDS_PER_DAY;
+	for (int v = 0; v < VIEW_COUNT; v++) {
+		struct request *rows = NULL;
+		int n = 0;
+		if (request_list(ui->db, &ui->actor, &f[v], &rows, &n, &eb) != WQ_OK) {
+			status_wq(ui, "loading the requests", &eb);
+			return -1;
+		}
+		if (v == VIEW_MINE && n > 1)
+			qsort(rows, (size_t)n, sizeof *rows, mine_order);
+		int64_t keep = table_cur_id(&s->tab[v]);
+		free(s->rows[v]);
+		s->rows[v] = rows;
+		s->n[v] = n;
+		table_set_rows(&s->tab[v], n, keep);
+	}
+	/* forget marks on requests that left the queue */
+	for (int i = 0; i < s->nmarked;) {
+		int found = 0;
+		for (int r = 0; r < s->n[VIEW_QUEUE] && !found; r++)
+			found = s->rows[VIEW_QUEUE][r].id == s->marked[i];
+		if (found)
+			i++;
+		else
+			s->marked[i] = s->marked[--s->nmarked];
+	}
+	return 0;
+}
+
+static void agent_queue_paint(struct ui *ui)
+{
+	struct aq_state *s = st(ui);
+	table_paint(ui, &s->tab[s->view], 1, ui->rows - 3);
+}
+
+static struct table *agent_queue_table(struct ui *ui)
+{
+	struct aq_state *s = st(ui);
+	return &s->tab[s->view];
+}
+
+static void agent_queue_tabs(struct ui *ui, char *buf, size_t len)
+{
+	struct aq_state *s = st(ui);
+	char marks[24] = "";
+	if (s->nmarked)
+		snprintf(marks, sizeof marks, "%d marked  ", s->nmarked);
+	snprintf(buf, len, "%s%sQueue %d%s %sMine %d%s", marks, s->view == VIEW_QUEUE ? "[" : " ",
+		 s->n[VIEW_QUEUE], s->view == VIEW_QUEUE ? "]" : " ",
+		 s->view == VIEW_MINE ? "[" : " ", s->n[VIEW_MINE],
+		 s->view == VIEW_MINE ? "]" : " ");
+}
+
+/* The request under the cursor, or NULL with a message. */
+static const struct request *current(struct ui *ui)
+{
+	struct aq_state *s = st(ui);
+	int r = table_cur(&s->tab[s->view]);
+	if (r < 0) {
+		status_error(ui, "no request here");
+		return NULL;
+	}
+	return &s->rows[s->view][r];
+}
+
+/* ---- keys ---- */
+static void key_view(struct ui *ui)
+{
+	struct aq_state *s = st(ui);
+	s->view = (s->view + 1) % VIEW_COUNT;
+}
+
+static void key_view_queue(struct ui *ui)
+{
+	st(ui)->view = VIEW_QUEUE;
+}
+
+static void key_view_mine(struct ui *ui)
+{
+	st(ui)->view = VIEW_MINE;
+}
+
+static void key_mark(struct ui *ui)
+{
+	struct aq_state *s = st(ui);
+	const struct request *r;
+	if (s->view != VIEW_QUEUE) {
+		status_error(ui, "marks are for claiming: Tab to the Queue view");
+		return;
+	}
+	if (!(r = current(ui)))
+		return;
+	mark_toggle(s, r->id);
+	table_move(&s->tab[VIEW_QUEUE], 1);
+}
+
+static void claim_batch(struct ui *ui)
+{
+	struct aq_state *s = st(ui);
+	struct wq_errbuf eb = {0}, first = {0};
+	int ok = 0, failed = 0;
+
+	for (int i = 0; i < s->nmarked; i++) {
+		int64_t version = 0;
+		for (int r = 0; r < s->n[VIEW_QUEUE]; r++)
+			if (s->rows[VIEW_QUEUE][r].id == s->marked[i])
+				version = s->rows[VIEW_QUEUE][r].version;
+		if (request_claim(ui->db, &ui->actor, s->marked[i], version, &eb) == WQ_OK) {
+			ok++;
+		} else {
+			if (!failed)
+				first = eb;
+			failed++;
+		}
+	}
+	s->nmarked = 0;
+	ui->reload = 1;
+	if (failed)
+		status_error(ui, "claimed %d, %d failed: %s", ok, failed, first.msg);
+	else
+		status_info(ui, "claimed %d requests: they are in Mine (Tab)", ok);
+}
+
+static void key_claim(struct ui *ui)
+{
+	struct aq_state *s = st(ui);
+	const struct request *r;
+	struct wq_errbuf eb = {0};
+
+	if (s->view != VIEW_QUEUE) {
+		status_error(ui, "claim from the Queue view (Tab)");
+		return;
+	}
+	if (s->nmarked) {
+		claim_batch(ui);
+		return;
+	}
+	if (!(r = current(ui)))
+		return;
+	if (request_claim(ui->db, &ui->actor, r->id, r->version, &eb) != WQ_OK) {
+		char doing[64];
+		snprintf(doing, sizeof doing, "claim %s", r->tracking);
+		status_wq(ui, doing, &eb);
+	} else {
+		status_info(ui, "claimed %s: it is in Mine (Tab)", r->tracking);
+	}
+	ui->reload = 1;
+}
+
+static void key_history(struct ui *ui);
+
+static void key_enter(struct ui *ui)
+{
+	if (st(ui)->view == VIEW_QUEUE)
+		key_claim(ui);
+	else
+		key_history(ui);
+}
+
+/* Runs one transition on the current request and says how it went. */
+static void transition(struct ui *ui, const struct request *r, enum req_state to,
+		       const char *note, const char *done)
+{
+	struct wq_errbuf eb = {0};
+	char doing[64];
+	char tracking[TRACKING_BYTES];
+	/* r points into rows that the reload below replaces */
+	memcpy(tracking, r->tracking, sizeof tracking);
+	if (request_transition(ui->db, &ui->actor, r->id, r->version, to, note, &eb) != WQ_OK) {
+		snprintf(doing, sizeof doing, "%s", tracking);
+		status_wq(ui, doing, &eb);
+	} else {
+		status_info(ui, "%s %s", tracking, done);
+	}
+	ui->reload = 1;
+}
+
+static void key_stage(struct ui *ui)
+{
+	const struct request *r = current(ui);
+	enum req_state to;
+	char q[160];
+
+	if (!r)
+		return;
+	switch (r->state) {
+	case RS_CLAIMED:
+		to = RS_IN_PRODUCTION;
+		break;
+	case RS_IN_PRODUCTION:
+		to = RS_READY;
+		break;
+	case RS_PAID:
+		status_error(ui, "%s is not claimed yet: c claims it", r->tracking);
+		return;
+	default:
+		status_error(ui, "%s is %s: no further stage here", r->tracking,
+			     req_state_name(r->state));
+		return;
+	}
+	snprintf(q, sizeof q, "%s: %s -> %s?", r->tracking, req_state_label(r->state, "en"),
+		 req_state_label(to, "en"));
+	if (!prompt_yesno(ui, q))
+		return;
+	transition(ui, r, to, "",
+		   to == RS_READY ? "is ready (sealed envelope)" : "is in production");
+}
+
+static const char *const reject_reasons[] = {
+	"record not found",
+	"the data do not match the record",
+	"illegible or incomplete request",
+	"duplicate request",
+	"record held by another office",
+	"other (type the reason)",
+};
+#define REJECT_OTHER 5
+
+static const char *const reassign_reasons[] = {
+	"birth registered at another office",
+	"relayed office: its central office handles it",
+	"office overloaded",
+	"other (type the reason)",
+};
+#define REASSIGN_OTHER 3
+
+/* Reason free text: something readable, no control characters. */
+#define REASON_PATTERN "(?=.*\\S)[^\\x00-\\x1f\\x7f]{3,190}"
+
+static int pick_reason(struct ui *ui, const char *title, const char *const *reasons, int n,
+		       int other, char *buf, size_t len)
+{
+	int k = prompt_pick(ui, title, reasons, n);
+	if (k < 0)
+		return 0;
+	if (k != other) {
+		snprintf(buf, len, "%s", reasons[k]);
+		return 1;
+	}
+	buf[0] = '\0';
+	struct form_field f = {"Reason", REASON_PATTERN,
+			       "3 to 190 characters, not only spaces", buf, len};
+	return form_run(ui, title, &f, 1);
+}
+
+static void key_reject(struct ui *ui)
+{
+	const struct request *r = current(ui);
+	char reason[200], q[300];
+	if (!r)
+		return;
+	if (!pick_reason(ui, "Reject: why?", reject_reasons,
+			 (int)(sizeof reject_reasons / sizeof reject_reasons[0]), REJECT_OTHER,
+			 reason, sizeof reason)) {
+		status_info(ui, "not rejected");
+		return;
+	}
+	snprintf(q, sizeof q, "Reject %s (%s)? A refund will be owed.", r->tracking, reason);
+	if (!prompt_yesno(ui, q))
+		return;
+	transition(ui, r, RS_REJECTED, reason, "rejected");
+}
+
+static void key_release(struct ui *ui)
+{
+	const struct request *r = current(ui);
+	char q[160];
+	if (!r)
+		return;
+	if (r->state != RS_CLAIMED) {
+		status_error(ui, "%s is %s: only a claimed request goes back to the queue",
+			     r->tracking, req_state_name(r->state));
+		return;
+	}
+	snprintf(q, sizeof q, "Put %s back in the office queue?", r->tracking);
+	if (!prompt_yesno(ui, q))
+		return;
+	transition(ui, r, RS_PAID, "released to the queue", "is back in the queue");
+}
+
+static void key_reassign(struct ui *ui)
+{
+	const struct request *r = current(ui);
+	struct office *offices = NULL;
+	const char **items = NULL;
+	int64_t *ids = NULL;
+	struct wq_errbuf eb = {0};
+	int n = 0, m = 0, k;
+	char reason[200], q[400], (*labels)[200] = NULL;
+
+	if (!r)
+		return;
+	if (office_list(ui->db, &offices, &n, &eb) != WQ_OK) {
+		status_wq(ui, "listing the offices", &eb);
+		return;
+	}
+	items = calloc((size_t)n + 1, sizeof *items);
+	ids = calloc((size_t)n + 1, sizeof *ids);
+	labels = calloc((size_t)n + 1, sizeof *labels);
+	if (!items || !ids || !labels)
+		goto out;
+	for (int i = 0; i < n; i++) {
+		if (offices[i].id == r->office_id || !offices[i].active)
+			continue;
+		snprintf(labels[m], sizeof labels[m], "%-10s %.90s (%.80s)", offices[i].code,
+			 offices[i].name_fr, offices[i].commune_name);
+		items[m] = labels[m];
+		ids[m++] = offices[i].id;
+	}
+	k = prompt_pick(ui, "Reassign to which office? (type to filter)", items, m);
+	if (k < 0) {
+		status_info(ui, "not reassigned");
+		goto out;
+	}
+	if (!pick_reason(ui, "Reassign: why?", reassign_reasons,
+			 (int)(sizeof reassign_reasons / sizeof reassign_reasons[0]),
+			 REASSIGN_OTHER, reason, sizeof reason)) {
+		status_info(ui, "not reassigned");
+		goto out;
+	}
+	snprintf(q, sizeof q, "Send %s to %.60s (%s)?", r->tracking, items[k], reason);
+	if (!prompt_yesno(ui, q))
+		goto out;
+	if (request_reassign(ui->db, &ui->actor, r->id, r->version, ids[k], reason, &eb) !=
+	    WQ_OK) {
+		snprintf(q, sizeof q, "reassign %s", r->tracking);
+		status_wq(ui, q, &eb);
+	} else {
+		status_info(ui, "%s sent to %.40s", r->tracking, items[k]);
+	}
+	ui->reload = 1;
+out:
+	free(items);
+	free(ids);
+	free(labels);
+	free(offices);
+}
+
+static void key_history(struct ui *ui)
+{
+	const struct request *r = current(ui);
+	struct wq_errbuf eb = {0};
+	char **lines = NULL, title[64];
+	int n = 0;
+	if (!r)
+		return;
+	if (sheet_lines(ui->db, &ui->actor, r->id, &lines, &n, &eb) != WQ_OK) {
+		status_wq(ui, "history", &eb);
+		return;
+	}
+	snprintf(title, sizeof title, "%s: details and history (Esc closes)", r->tracking);
+	prompt_pager(ui, title, lines, n);
+	sheet_lines_free(lines, n);
+}
+
+static void key_print(struct ui *ui)
+{
+	const struct request *r = current(ui);
+	struct wq_errbuf eb = {0};
+	char path[600];
+	if (!r)
+		return;
+	if (sheet_write(ui->db, &ui->actor, ui->cfg->db_path, r->id, path, sizeof path, &eb) !=
+	    WQ_OK) {
+		status_wq(ui, "print", &eb);
+		return;
+	}
+	status_info(ui, "sheet written to %s", path);
+}
+
+#define OFFICE_STAFF (ROLE_BIT(ROLE_AGENT) | ROLE_BIT(ROLE_SUPERVISOR))
+
+static const struct keymap agent_queue_keys[] = {
+	{'\t', "view", "switch between the office Queue and Mine (my requests)", 0, KM_BAR,
+	 key_view},
+	{'1', "queue", "show the office queue of paid, unclaimed requests", 0, 0,
+	 key_view_queue},
+	{'2', "mine", "show the requests I claimed, by stage", 0, 0, key_view_mine},
+	{KM_ENTER, "open", "Queue: claim the request; Mine: details and history",
+	 OFFICE_STAFF, KM_WRITE, key_enter},
+	{' ', "mark", "mark or unmark a queued request for a batch claim", 0, 0, key_mark},
+	{'c', "claim", "claim the request (or every marked one)", OFFICE_STAFF,
+	 KM_WRITE | KM_BAR, key_claim},
+	{'d', "stage", "declare the next stage: in production, then ready", OFFICE_STAFF,
+	 KM_WRITE | KM_BAR, key_stage},
+	{'x', "reject", "reject the request with a reason (refund owed)", OFFICE_STAFF,
+	 KM_WRITE | KM_BAR, key_reject},
+	{'r', "release", "put a claimed request back in the office queue", OFFICE_STAFF,
+	 KM_WRITE | KM_BAR, key_release},
+	{'a', "reassign", "send the request to another office, with a reason", OFFICE_STAFF,
+	 KM_WRITE | KM_BAR, key_reassign},
+	{'h', "hist", "details and full history of the request", 0, KM_BAR, key_history},
+	{'p', "print", "write the request sheet to a file for the printer", 0, KM_BAR,
+	 key_print},
+	{0, NULL, NULL, 0, 0, NULL},
+};
+
+const struct screen agent_queue_screen = {
+	.name = "agent_queue",
+	.title = "Agent queue",
+	.role = ROLE_AGENT,
+	.roles = ROLE_BIT(ROLE_AGENT) | ROLE_BIT(ROLE_SUPERVISOR),
+	.keys = agent_queue_keys,
+	.open = agent_queue_open,
+	.close = agent_queue_close,
+	.load = agent_queue_load,
+	.paint = agent_queue_paint,
+	.table = agent_queue_table,
+	.tabs = agent_queue_tabs,
+};

@@ -1,0 +1,147 @@
+/* form.c - a small form in a window: labelled text fields, each checked against a
+ * PCRE2 pattern (UTF mode, anchored to the whole value) when the form is submitted.
+ * A field that does not match shows its hint next to it, in reverse video, and the
+ * form stays open on it.  UI child only; no data access. */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <curses.h>
+#include <pcre2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "widget.h"
+
+int form_match(const char *pattern, const char *value)
+{
+	int errcode, rc;
+	PCRE2_SIZE erroff;
+	pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
+				       PCRE2_UTF | PCRE2_ANCHORED | PCRE2_ENDANCHORED, &errcode,
+				       &erroff, NULL);
+	pcre2_match_data *md;
+	if (!re)
+		return -1;
+	md = pcre2_match_data_create_from_pattern(re, NULL);
+	if (!md) {
+		pcre2_code_free(re);
+		return -1;
+	}
+	rc = pcre2_match(re, (PCRE2_SPTR)value, strlen(value), 0, 0, md, NULL);
+	pcre2_match_data_free(md);
+	pcre2_code_free(re);
+	return rc >= 0 ? 1 : 0;
+}
+
+static void utf8_pop(char *buf)
+{
+	size_t n = strlen(buf);
+	while (n > 0 && ((unsigned char)buf[n - 1] & 0xc0) == 0x80)
+		n--;
+	if (n > 0)
+		n--;
+	buf[n] = '\0';
+}
+
+static void utf8_push(char *buf, size_t len, int key)
+{
+	char mb[8];
+	mbstate_t st;
+	size_t k, cur = strlen(buf);
+	memset(&st, 0, sizeof st);
+	k = wcrtomb(mb, (wchar_t)key, &st);
+	if (k == (size_t)-1 || cur + k + 1 > len)
+		return;
+	memcpy(buf + cur, mb, k);
+	buf[cur + k] = '\0';
+}
+
+int form_run(struct ui *ui, const char *title, struct form_field *f, int n)
+{
+	int labelw = 0, cur = 0, ret = -1, h = n * 2 + 3, w = ui->cols - 4;
+	char *bad = calloc((size_t)n, 1);
+	char line[1024], val[1024];
+	WINDOW *win;
+
+	if (!bad)
+		return 0;
+	for (int i = 0; i < n; i++)
+		if (term_width(f[i].label) > labelw)
+			labelw = term_width(f[i].label);
+	if (h > ui->rows - 2)
+		h = ui->rows - 2;
+	win = newwin(h, w, (ui->rows - h) / 2, 2);
+	if (!win) {
+		free(bad);
+		return 0;
+	}
+	box(win, 0, 0);
+	term_fit(title, w - 4, 0, 0, line, sizeof line);
+	mvwaddstr(win, 0, 2, line);
+	mvwaddstr(win, h - 1, 2, " Tab: next field  Enter: submit  Esc: cancel ");
+	curs_set(1);
+	while (ret < 0) {
+		int cx = 1, cy = 1;
+		for (int i = 0; i < n && 1 + i * 2 + 1 < h - 1; i++) {
+			int fw = w - 4 - labelw;
+			const char *shown = f[i].buf;
+			while (term_width(shown) >= fw && *shown)
+				shown++;
+			term_fit(shown, fw, 1, 0, val, sizeof val);
+			snprintf(line, sizeof line, "%*s %s", labelw, f[i].label, "");
+			wattrset(win, i == cur ? A_BOLD : A_NORMAL);
+			mvwaddstr(win, 1 + i * 2, 1, line);
+			wattrset(win, A_UNDERLINE);
+			waddstr(win, val);
+			wattrset(win, bad[i] ? (A_REVERSE | A_BOLD) : A_NORMAL);
+			term_fit(bad[i] ? f[i].hint : "", w - 4 - labelw, 1, 0, val, sizeof val);
+			mvwaddstr(win, 2 + i * 2, 2 + labelw, val);
+			wattrset(win, A_NORMAL);
+			if (i == cur) {
+				cy = 1 + i * 2;
+				cx = 2 + labelw + term_width(shown);
+			}
+		}
+		wmove(win, cy, cx);
+		wnoutrefresh(stdscr);
+		wnoutrefresh(win);
+		doupdate();
+
+		int key = term_getkey(ui);
+		if (key < 0)
+			continue;
+		if (key == KM_ESC) {
+			ret = 0;
+		} else if (key == '\t' || key == KM_FN(KEY_DOWN)) {
+			cur = (cur + 1) % n;
+		} else if (key == KM_FN(KEY_BTAB) || key == KM_FN(KEY_UP)) {
+			cur = (cur + n - 1) % n;
+		} else if (key == KM_ENTER) {
+			int first_bad = -1;
+			for (int i = 0; i < n; i++) {
+				bad[i] = f[i].pattern && form_match(f[i].pattern, f[i].buf) != 1;
+				if (bad[i] && first_bad < 0)
+					first_bad = i;
+			}
+			if (first_bad < 0)
+				ret = 1;
+			else
+				cur = first_bad;
+		} else if (key == KM_BACKSPACE) {
+			utf8_pop(f[cur].buf);
+		} else if (key == KM_CTRL('u')) {
+			f[cur].buf[0] = '\0';
+		} else if (key == KM_FN(KEY_RESIZE)) {
+			term_resize(ui);
+			term_invalidate(ui);
+			ret = 0;
+		} else if (key >= 0x20 && key != 0x7f && !(key & KM_FN(0))) {
+			utf8_push(f[cur].buf, f[cur].len, key);
+		}
+	}
+	curs_set(0);
+	delwin(win);
+	touchwin(stdscr);
+	free(bad);
+	return ret;
+}

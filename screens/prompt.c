@@ -1,0 +1,293 @@
+/* prompt.c - modal questions: a line of text or yes/no on the status line, a pick
+ * list (typing filters it: 2,500 offices fit) and a pager for long read-only text,
+ * both in a window over the screen.  While a prompt is open the screen does not
+ * reload; when a window closes only the stdscr rows it covered are sent again
+ * (touchwin + ncurses' diff).  UI child only; no data access. */
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <wchar.h>
+
+#include "widget.h"
+
+#define KEY_RESIZE_FN KM_FN(KEY_RESIZE)
+
+static void on_resize(struct ui *ui)
+{
+	term_resize(ui);
+	term_invalidate(ui);
+}
+
+/* Appends the wide char key to a UTF-8 buffer if it fits. */
+static void utf8_append(char *buf, size_t len, int key)
+{
+	char mb[8];
+	mbstate_t st;
+	size_t k, cur = strlen(buf);
+	memset(&st, 0, sizeof st);
+	k = wcrtomb(mb, (wchar_t)key, &st);
+	if (k == (size_t)-1 || cur + k + 1 > len)
+		return;
+	memcpy(buf + cur, mb, k);
+	buf[cur + k] = '\0';
+}
+
+/* Removes the last UTF-8 character. */
+static void utf8_backspace(char *buf)
+{
+	size_t n = strlen(buf);
+	while (n > 0 && ((unsigned char)buf[n - 1] & 0xc0) == 0x80)
+		n--;
+	if (n > 0)
+		n--;
+	buf[n] = '\0';
+}
+
+static int is_text_key(int key)
+{
+	return key >= 0x20 && key != 0x7f && !(key & KM_FN(0));
+}
+
+int prompt_text(struct ui *ui, const char *question, char *buf, size_t len)
+{
+	char line[UI_STATUS_BYTES * 2];
+	int ret = -1;
+
+	curs_set(1);
+	leaveok(stdscr, FALSE);
+	while (ret < 0) {
+		int y = ui->rows - 2, x;
+		/* show the end of a long entry */
+		const char *shown = buf;
+		while (term_width(question) + term_width(shown) >= ui->cols - 1 && *shown)
+			shown++;
+		snprintf(line, sizeof line, "%s%s", question, shown);
+		term_line(ui, y, A_BOLD, line, 0, 0, 0, 0);
+		x = term_width(line);
+		move(y, x < ui->cols ? x : ui->cols - 1);
+		wnoutrefresh(stdscr);
+		doupdate();
+
+		int key = term_getkey(ui);
+		if (key < 0)
+			continue;
+		if (key == KM_ESC)
+			ret = 0;
+		else if (key == KM_ENTER)
+			ret = 1;
+		else if (key == KM_BACKSPACE || key == KM_FN(KEY_DC))
+			utf8_backspace(buf);
+		else if (key == KM_CTRL('u'))
+			buf[0] = '\0';
+		else if (key == KEY_RESIZE_FN) {
+			on_resize(ui);
+			screen_paint(ui);
+		} else if (is_text_key(key))
+			utf8_append(buf, len, key);
+	}
+	curs_set(0);
+	leaveok(stdscr, TRUE);
+	status_clear(ui);
+	return ret;
+}
+
+int prompt_yesno(struct ui *ui, const char *question)
+{
+	char line[UI_STATUS_BYTES * 2];
+	snprintf(line, sizeof line, "%s (y/n) ", question);
+	for (;;) {
+		term_line(ui, ui->rows - 2, A_BOLD, line, 0, 0, 0, 0);
+		wnoutrefresh(stdscr);
+		doupdate();
+		int key = term_getkey(ui);
+		if (key == 'y' || key == 'Y') {
+			status_clear(ui);
+			return 1;
+		}
+		if (key == 'n' || key == 'N' || key == KM_ESC || key == KM_ENTER) {
+			status_info(ui, "cancelled");
+			return 0;
+		}
+		if (key == KEY_RESIZE_FN) {
+			on_resize(ui);
+			screen_paint(ui);
+		}
+	}
+}
+
+/* ---- windows ---- */
+static void win_line(WINDOW *w, int y, int width, int attr, const char *text)
+{
+	char fit[1024];
+	term_fit(text, width, 1, 0, fit, sizeof fit);
+	wattrset(w, attr);
+	mvwaddstr(w, y, 1, fit);
+	wattrset(w, A_NORMAL);
+}
+
+static void win_close(struct ui *ui, WINDOW *w)
+{
+	delwin(w);
+	touchwin(stdscr);
+	(void)ui;
+}
+
+static WINDOW *win_open(struct ui *ui, int h, int w, const char *title)
+{
+	WINDOW *win;
+	char t[128];
+	if (h > ui->rows - 2)
+		h = ui->rows - 2;
+	if (w > ui->cols)
+		w = ui->cols;
+	if (h < 3 || w < 10)
+		return NULL;
+	win = newwin(h, w, (ui->rows - h) / 2, (ui->cols - w) / 2);
+	if (!win)
+		return NULL;
+	keypad(win, TRUE);
+	box(win, 0, 0);
+	term_fit(title, w - 4, 0, 0, t, sizeof t);
+	mvwprintw(win, 0, 2, "%s", t);
+	return win;
+}
+
+static int item_matches(const char *item, const char *filter)
+{
+	size_t n = strlen(filter);
+	if (n == 0)
+		return 1;
+	for (; *item; item++)
+		if (strncasecmp(item, filter, n) == 0)
+			return 1;
+	return 0;
+}
+
+int prompt_pick(struct ui *ui, const char *title, const char *const *items, int n)
+{
+	int *shown = malloc((size_t)(n > 0 ? n : 1) * sizeof *shown);
+	char filter[64] = "", line[160];
+	int ns = 0, cur = 0, top = 0, ret = -2, width = term_width(title) + 6;
+	WINDOW *win;
+
+	if (!shown)
+		return -1;
+	for (int i = 0; i < n; i++) {
+		int w = term_width(items[i]) + 4;
+		if (w > width)
+			width = w;
+	}
+	if (width < 40)
+		width = 40;
+	win = win_open(ui, n + 3, width, title);
+	if (!win) {
+		free(shown);
+		return -1;
+	}
+	int wh, ww;
+	getmaxyx(win, wh, ww);
+	int listh = wh - 3;
+	while (ret == -2) {
+		ns = 0;
+		for (int i = 0; i < n; i++)
+			if (item_matches(items[i], filter))
+				shown[ns++] = i;
+		if (cur >= ns)
+			cur = ns - 1;
+		if (cur < 0)
+			cur = 0;
+		if (cur < top)
+			top = cur;
+		if (cur >= top + listh)
+			top = cur - listh + 1;
+		for (int i = 0; i < listh; i++) {
+			int p = top + i;
+			if (p < ns) {
+				snprintf(line, sizeof line, "%c %s", p == cur ? '>' : ' ',
+					 items[shown[p]]);
+				win_line(win, 1 + i, ww - 2, p == cur ? A_REVERSE : A_NORMAL, line);
+			} else {
+				win_line(win, 1 + i, ww - 2, A_NORMAL, "");
+			}
+		}
+		snprintf(line, sizeof line, "filter: %s_  (Enter picks, Esc cancels)", filter);
+		win_line(win, wh - 2, ww - 2, A_NORMAL, line);
+		wnoutrefresh(stdscr);
+		wnoutrefresh(win);
+		doupdate();
+
+		int key = term_getkey(ui);
+		if (key < 0)
+			continue;
+		if (key == KM_ESC)
+			ret = -1;
+		else if (key == KM_ENTER)
+			ret = ns > 0 ? shown[cur] : -2;
+		else if (key == KM_FN(KEY_UP))
+			cur--;
+		else if (key == KM_FN(KEY_DOWN))
+			cur++;
+		else if (key == KM_FN(KEY_PPAGE))
+			cur -= listh;
+		else if (key == KM_FN(KEY_NPAGE))
+			cur += listh;
+		else if (key == KM_BACKSPACE)
+			utf8_backspace(filter);
+		else if (key == KEY_RESIZE_FN) {
+			on_resize(ui);
+			ret = -1;
+		} else if (is_text_key(key)) {
+			utf8_append(filter, sizeof filter, key);
+			cur = 0;
+		}
+	}
+	win_close(ui, win);
+	free(shown);
+	return ret;
+}
+
+void prompt_pager(struct ui *ui, const char *title, char *const *lines, int n)
+{
+	WINDOW *win = win_open(ui, ui->rows - 2, ui->cols, title);
+	int top = 0, done = 0, wh, ww;
+	if (!win)
+		return;
+	getmaxyx(win, wh, ww);
+	int h = wh - 2;
+	while (!done) {
+		if (top > n - h)
+			top = n - h;
+		if (top < 0)
+			top = 0;
+		for (int i = 0; i < h; i++)
+			win_line(win, 1 + i, ww - 2, A_NORMAL, top + i < n ? lines[top + i] : "");
+		if (n > h) {
+			char more[48];
+			snprintf(more, sizeof more, " %d-%d of %d ", top + 1,
+				 top + h < n ? top + h : n, n);
+			mvwaddstr(win, wh - 1, ww - 2 - (int)strlen(more), more);
+		}
+		wnoutrefresh(stdscr);
+		wnoutrefresh(win);
+		doupdate();
+		int key = term_getkey(ui);
+		if (key < 0)
+			continue;
+		if (key == KM_FN(KEY_UP) || key == 'k')
+			top--;
+		else if (key == KM_FN(KEY_DOWN) || key == 'j')
+			top++;
+		else if (key == KM_FN(KEY_PPAGE))
+			top -= h;
+		else if (key == KM_FN(KEY_NPAGE) || key == ' ')
+			top += h;
+		else if (key == KEY_RESIZE_FN) {
+			on_resize(ui);
+			done = 1;
+		} else
+			done = 1;
+	}
+	win_close(ui, win);
+}

@@ -1,0 +1,304 @@
+/* screen.c - the table of role screens and the one place keys are dispatched.
+ * A role picks its screen from screens[]; an ssh exec may name one.  A role without a
+ * screen yet gets placeholder_screen, which says so.  screen_dispatch() looks a key
+ * up in the screen's key map, then in screen_common_keys[], checks the actor's role
+ * against the row, and runs its handler: no other code switches on keys.  Also draws
+ * the frame (title bar, status line, key bar).  UI child only; no SQL. */
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <wchar.h>
+#include <string.h>
+
+#include "screen.h"
+#include "widget.h"
+
+/* One row per role screen.  Others add theirs here. */
+static const struct screen *const screens[] = {
+	&agent_queue_screen,
+	&placeholder_screen,
+};
+#define SCREENS_COUNT ((int)(sizeof screens / sizeof screens[0]))
+
+int screen_count(void)
+{
+	return SCREENS_COUNT;
+}
+
+const struct screen *screen_at(int i)
+{
+	return (i >= 0 && i < SCREENS_COUNT) ? screens[i] : NULL;
+}
+
+const struct screen *screen_for_role(enum role r)
+{
+	for (int i = 0; i < SCREENS_COUNT; i++)
+		if (screens[i]->role == r && r != ROLE_NONE)
+			return screens[i];
+	return &placeholder_screen;
+}
+
+const struct screen *screen_by_name(const char *name)
+{
+	for (int i = 0; i < SCREENS_COUNT; i++)
+		if (name && strcmp(screens[i]->name, name) == 0)
+			return screens[i];
+	return NULL;
+}
+
+/* ---- key labels ---- */
+static const struct {
+	int key;
+	const char *label;
+} key_labels[] = {
+	{KM_ENTER, "Enter"},
+	{' ', "Space"},
+	{'\t', "Tab"},
+	{KM_ESC, "Esc"},
+	{KM_BACKSPACE, "Bksp"},
+	{KM_FN(KEY_UP), "Up"},
+	{KM_FN(KEY_DOWN), "Down"},
+	{KM_FN(KEY_LEFT), "Left"},
+	{KM_FN(KEY_RIGHT), "Right"},
+	{KM_FN(KEY_PPAGE), "PgUp"},
+	{KM_FN(KEY_NPAGE), "PgDn"},
+	{KM_FN(KEY_HOME), "Home"},
+	{KM_FN(KEY_END), "End"},
+	{KM_FN(KEY_BTAB), "S-Tab"},
+	{KM_FN(KEY_DC), "Del"},
+};
+
+const char *screen_key_label(int key, char *buf, size_t len)
+{
+	for (size_t i = 0; i < sizeof key_labels / sizeof key_labels[0]; i++)
+		if (key_labels[i].key == key) {
+			snprintf(buf, len, "%s", key_labels[i].label);
+			return buf;
+		}
+	if (key & KM_FN(0)) {
+		int k = key & ~KM_FN(0);
+		if (k >= KEY_F(1) && k <= KEY_F(12))
+			snprintf(buf, len, "F%d", k - KEY_F(0));
+		else
+			snprintf(buf, len, "key%d", k);
+	} else if (key > 0 && key < 0x20) {
+		snprintf(buf, len, "^%c", key + '@');
+	} else {
+		/* a printable character, UTF-8 */
+		wchar_t w[2] = {(wchar_t)key, 0};
+		if (wcstombs(buf, w, len) == (size_t)-1)
+			snprintf(buf, len, "?");
+	}
+	return buf;
+}
+
+/* ---- keys every screen has ---- */
+static struct table *active_table(struct ui *ui)
+{
+	return ui->scr->table ? ui->scr->table(ui) : NULL;
+}
+
+static void key_help(struct ui *ui)
+{
+	help_show(ui);
+}
+
+static void key_quit(struct ui *ui)
+{
+	ui->quit = 1;
+}
+
+static void key_redraw(struct ui *ui)
+{
+	clearok(curscr, TRUE);
+	term_invalidate(ui);
+}
+
+#define TABLE_KEY(fn, body)                          \
+	static void fn(struct ui *ui)                \
+	{                                            \
+		struct table *t = active_table(ui);  \
+		if (t)                               \
+			body;                        \
+	}
+TABLE_KEY(key_up, table_move(t, -1))
+TABLE_KEY(key_down, table_move(t, 1))
+TABLE_KEY(key_pgup, table_page(t, -1))
+TABLE_KEY(key_pgdn, table_page(t, 1))
+TABLE_KEY(key_home, table_home(t, 0))
+TABLE_KEY(key_end, table_home(t, 1))
+TABLE_KEY(key_sort, table_sort_next(t))
+TABLE_KEY(key_sort_rev, table_sort_reverse(t))
+
+static void search_from(struct ui *ui, struct table *t)
+{
+	if (!t->search[0])
+		return;
+	if (!table_search(t, t->search))
+		status_error(ui, "not found: %s", t->search);
+	else
+		status_info(ui, "/%s  (n: next)", t->search);
+}
+
+static void key_search(struct ui *ui)
+{
+	struct table *t = active_table(ui);
+	char buf[sizeof t->search];
+	if (!t)
+		return;
+	buf[0] = '\0';
+	if (!prompt_text(ui, "Search: ", buf, sizeof buf) || !buf[0])
+		return;
+	memcpy(t->search, buf, sizeof buf);
+	search_from(ui, t);
+}
+
+static void key_search_next(struct ui *ui)
+{
+	struct table *t = active_table(ui);
+	if (t && !t->search[0])
+		status_error(ui, "no search yet: / to search");
+	else if (t)
+		search_from(ui, t);
+}
+
+const struct keymap screen_common_keys[] = {
+	{'?', "help", "list every key of this screen", 0, KM_BAR, key_help},
+	{KM_FN(KEY_F(1)), "help", "list every key of this screen", 0, 0, key_help},
+	{'q', "quit", "leave Watiqa (end the session)", 0, 0, key_quit},
+	{KM_FN(KEY_UP), "up", "move to the row above", 0, 0, key_up},
+	{KM_FN(KEY_DOWN), "down", "move to the row below", 0, 0, key_down},
+	{'k', "up", "move to the row above", 0, 0, key_up},
+	{'j', "down", "move to the row below", 0, 0, key_down},
+	{KM_FN(KEY_PPAGE), "page up", "show the previous page of rows", 0, 0, key_pgup},
+	{KM_FN(KEY_NPAGE), "page down", "show the next page of rows", 0, 0, key_pgdn},
+	{KM_FN(KEY_HOME), "first", "go to the first row", 0, 0, key_home},
+	{KM_FN(KEY_END), "last", "go to the last row", 0, 0, key_end},
+	{'g', "first", "go to the first row", 0, 0, key_home},
+	{'G', "last", "go to the last row", 0, 0, key_end},
+	{'/', "search", "find a row containing some text", 0, 0, key_search},
+	{'n', "next match", "find the next row matching the last search", 0, 0,
+	 key_search_next},
+	{'o', "sort", "sort by the next column", 0, 0, key_sort},
+	{'O', "reverse", "reverse the sort order", 0, 0, key_sort_rev},
+	{KM_CTRL('l'), "redraw", "redraw the whole screen (after line noise)", 0, 0,
+	 key_redraw},
+	{0, NULL, NULL, 0, 0, NULL},
+};
+
+static const struct keymap *key_find(const struct keymap *map, int key)
+{
+	for (; map && map->key; map++)
+		if (map->key == key)
+			return map;
+	return NULL;
+}
+
+void screen_dispatch(struct ui *ui, int key)
+{
+	const struct keymap *k = key_find(ui->scr->keys, key);
+	char label[16];
+
+	if (!k)
+		k = key_find(screen_common_keys, key);
+	if (!k) {
+		if (key == KM_ESC)
+			return;
+		status_error(ui, "no action on %s here; ? lists the keys",
+			     screen_key_label(key, label, sizeof label));
+		return;
+	}
+	if (k->roles && !(k->roles & ROLE_BIT(ui->actor.role))) {
+		status_error(ui, "%s (%s) is not allowed for the %s role", k->name,
+			     screen_key_label(key, label, sizeof label),
+			     role_name(ui->actor.role));
+		return;
+	}
+	k->run(ui);
+}
+
+/* ---- the frame ---- */
+int screen_open(struct ui *ui, const struct screen *s)
+{
+	if (ui->scr && ui->scr->close)
+		ui->scr->close(ui);
+	ui->state = NULL;
+	ui->scr = s;
+	werase(stdscr);
+	term_invalidate(ui);
+	if (s->open && s->open(ui) != 0)
+		return -1;
+	ui->data_version = db_data_version(ui->db);
+	ui->reload = 0;
+	if (s->load)
+		s->load(ui);
+	return 0;
+}
+
+void screen_poll(struct ui *ui)
+{
+	int64_t v = db_data_version(ui->db);
+	if (v != ui->data_version || ui->reload) {
+		ui->data_version = v;
+		ui->reload = 0;
+		if (ui->scr->load)
+			ui->scr->load(ui);
+	}
+}
+
+void screen_paint(struct ui *ui)
+{
+	char left[160], right[96], line[512];
+	int lw, rw, gap;
+
+	snprintf(left, sizeof left, " Watiqa | %s | %s, %s | %s", ui->scr->title,
+		 ui->actor.username, role_name(ui->actor.role), ui->scope_label);
+	right[0] = '\0';
+	if (ui->scr->tabs)
+		ui->scr->tabs(ui, right, sizeof right);
+	lw = term_width(left);
+	rw = term_width(right);
+	gap = ui->cols - lw - rw - 1;
+	if (gap < 1)
+		gap = 1;
+	snprintf(line, sizeof line, "%s%*s%s ", left, gap, "", right);
+	term_line(ui, 0, A_REVERSE, line, 1, 0, 0, 0);
+
+	if (ui->rows >= 4)
+		ui->scr->paint(ui);
+	status_paint(ui);
+	help_bar(ui, line, sizeof line);
+	term_line(ui, ui->rows - 1, A_NORMAL, line, 0, 0, 0, 0);
+	wnoutrefresh(stdscr);
+	doupdate();
+}
+
+/* ---- for roles whose screen is not written yet ---- */
+static void placeholder_paint(struct ui *ui)
+{
+	char buf[160];
+	snprintf(buf, sizeof buf, "  There is no screen for the role '%s' yet.",
+		 role_name(ui->actor.role));
+	for (int y = 1; y < ui->rows - 2; y++) {
+		if (y == 3)
+			term_line(ui, y, A_BOLD, buf, 0, 0, 0, 0);
+		else if (y == 5)
+			term_line(ui, y, A_NORMAL, "  Press q to leave, ? for the keys.", 0, 0,
+				  0, 0);
+		else
+			term_line(ui, y, A_NORMAL, "", 0, 0, 0, 0);
+	}
+}
+
+static const struct keymap placeholder_keys[] = {
+	{0, NULL, NULL, 0, 0, NULL},
+};
+
+const struct screen placeholder_screen = {
+	.name = "none",
+	.title = "No screen",
+	.role = ROLE_NONE,
+	.roles = ~0u,
+	.keys = placeholder_keys,
+	.paint = placeholder_paint,
+};

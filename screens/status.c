@@ -1,0 +1,55 @@
+/* status.c - the status line (second row from the bottom): what the last action did,
+ * or what went wrong.  Errors are in reverse video and start with "!" so that they
+ * read on a monochrome terminal.  A message stays until the next key.  UI child only. */
+#include <curses.h>
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "screen.h"
+
+static void status_set(struct ui *ui, int error, const char *fmt, va_list ap)
+{
+	vsnprintf(ui->status, sizeof ui->status, fmt, ap);
+	ui->status_error = error;
+}
+
+void status_info(struct ui *ui, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	status_set(ui, 0, fmt, ap);
+	va_end(ap);
+}
+
+void status_error(struct ui *ui, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	status_set(ui, 1, fmt, ap);
+	va_end(ap);
+}
+
+void status_wq(struct ui *ui, const char *doing, const struct wq_errbuf *eb)
+{
+	if (eb->msg[0])
+		status_error(ui, "%s: %s", doing, eb->msg);
+	else
+		status_error(ui, "%s: %s", doing, wq_strerror(eb->code, "en"));
+}
+
+void status_clear(struct ui *ui)
+{
+	ui->status[0] = '\0';
+	ui->status_error = 0;
+}
+
+void status_paint(struct ui *ui)
+{
+	char buf[UI_STATUS_BYTES + 4];
+	if (ui->status_error) {
+		snprintf(buf, sizeof buf, "! %s", ui->status);
+		term_line(ui, ui->rows - 2, A_REVERSE | A_BOLD, buf, 0, 0, 0, 0);
+	} else {
+		term_line(ui, ui->rows - 2, A_NORMAL, ui->status, 0, 0, 0, 0);
+	}
+}

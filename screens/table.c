@@ -1,0 +1,230 @@
+/* table.c - the scrollable table every list screen uses: a display order over the
+ * screen's rows (sorted by a column on demand), a cursor kept on the same row id when
+ * the data is reloaded, paging, and text search.  Painting goes through term_line(),
+ * so a cursor move rewrites two rows and a reload only the rows whose text changed.
+ * The cursor is a '>' and the first column in reverse video (not the whole row: fewer
+ * bytes per move, still visible in monochrome).  UI child only; no data access. */
+#include <ctype.h>
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "widget.h"
+
+#define CELL_BYTES 512
+
+static int table_ensure(struct table *t, int n)
+{
+	if (n <= t->cap)
+		return 0;
+	int cap = n + 64;
+	int *o = realloc(t->order, (size_t)cap * sizeof *o);
+	if (!o)
+		return -1;
+	t->order = o;
+	t->cap = cap;
+	return 0;
+}
+
+static int table_cmp(const void *a, const void *b, void *arg)
+{
+	struct table *t = arg;
+	int ra = *(const int *)a, rb = *(const int *)b;
+	int c = t->cmp(t->ctx, ra, rb, t->sort_col);
+	if (c == 0)
+		c = ra - rb; /* stable: the order rows came in */
+	return t->sort_desc ? -c : c;
+}
+
+static void table_sort(struct table *t)
+{
+	for (int i = 0; i < t->n; i++)
+		t->order[i] = i;
+	if (t->sort_col >= 0 && t->cmp && t->n > 1)
+		qsort_r(t->order, (size_t)t->n, sizeof *t->order, table_cmp, t);
+}
+
+static void table_clamp(struct table *t)
+{
+	int h = t->height > 0 ? t->height : 1;
+	if (t->cur >= t->n)
+		t->cur = t->n - 1;
+	if (t->cur < 0)
+		t->cur = 0;
+	if (t->top > t->cur)
+		t->top = t->cur;
+	if (t->cur >= t->top + h)
+		t->top = t->cur - h + 1;
+	if (t->top > t->n - h)
+		t->top = t->n - h;
+	if (t->top < 0)
+		t->top = 0;
+}
+
+int table_set_rows(struct table *t, int n, int64_t keep_id)
+{
+	if (table_ensure(t, n) != 0)
+		return -1;
+	t->n = n;
+	table_sort(t);
+	if (keep_id && t->row_id)
+		for (int i = 0; i < n; i++)
+			if (t->row_id(t->ctx, t->order[i]) == keep_id) {
+				t->cur = i;
+				break;
+			}
+	table_clamp(t);
+	return 0;
+}
+
+void table_free(struct table *t)
+{
+	free(t->order);
+	t->order = NULL;
+	t->cap = t->n = 0;
+}
+
+int table_cur(const struct table *t)
+{
+	return (t->n > 0 && t->cur >= 0 && t->cur < t->n) ? t->order[t->cur] : -1;
+}
+
+int64_t table_cur_id(const struct table *t)
+{
+	int r = table_cur(t);
+	return (r >= 0 && t->row_id) ? t->row_id(t->ctx, r) : 0;
+}
+
+void table_move(struct table *t, int delta)
+{
+	t->cur += delta;
+	table_clamp(t);
+}
+
+void table_home(struct table *t, int end)
+{
+	t->cur = end ? t->n - 1 : 0;
+	table_clamp(t);
+}
+
+void table_page(struct table *t, int dir)
+{
+	int h = t->height > 1 ? t->height - 1 : 1;
+	t->cur += dir * h;
+	t->top += dir * h;
+	table_clamp(t);
+}
+
+void table_sort_next(struct table *t)
+{
+	int64_t id = table_cur_id(t);
+	if (!t->cmp)
+		return;
+	/* -1 (arrival order), then every column the comparator orders */
+	t->sort_col = t->sort_col + 1 >= t->ncols ? -1 : t->sort_col + 1;
+	t->sort_desc = 0;
+	table_set_rows(t, t->n, id);
+}
+
+void table_sort_reverse(struct table *t)
+{
+	int64_t id = table_cur_id(t);
+	t->sort_desc = !t->sort_desc;
+	table_set_rows(t, t->n, id);
+}
+
+static int contains_ci(const char *hay, const char *needle)
+{
+	size_t n = strlen(needle);
+	for (; *hay; hay++)
+		if (strncasecmp(hay, needle, n) == 0)
+			return 1;
+	return 0;
+}
+
+int table_search(struct table *t, const char *needle)
+{
+	char buf[CELL_BYTES];
+	for (int k = 1; k <= t->n; k++) {
+		int pos = (t->cur + k) % t->n;
+		for (int c = 0; c < t->ncols; c++) {
+			t->cell(t->ctx, t->order[pos], c, buf, sizeof buf);
+			if (contains_ci(buf, needle)) {
+				t->cur = pos;
+				table_clamp(t);
+				return 1;
+			}
+		}
+	}
+	return 0;
+}
+
+/* Column widths for this terminal: fixed ones as given, the 0-width one takes the rest. */
+static int col_width(const struct table *t, int c, int cols)
+{
+	if (t->cols[c].width > 0)
+		return t->cols[c].width;
+	int used = 2; /* cursor and mark */
+	for (int i = 0; i < t->ncols; i++)
+		if (t->cols[i].width > 0)
+			used += t->cols[i].width + 1;
+	return cols - used > 4 ? cols - used : 4;
+}
+
+static void row_text(struct ui *ui, struct table *t, int pos, char *line, size_t len,
+		     int *first_w)
+{
+	char cell[CELL_BYTES], fit[CELL_BYTES];
+	size_t o = 0;
+	int r = t->order[pos];
+	int mark = t->row_mark ? t->row_mark(t->ctx, r) : ' ';
+
+	o += (size_t)snprintf(line, len, "%c%c", pos == t->cur ? '>' : ' ', mark ? mark : ' ');
+	for (int c = 0; c < t->ncols && o < len; c++) {
+		int w = col_width(t, c, ui->cols);
+		t->cell(t->ctx, r, c, cell, sizeof cell);
+		term_fit(cell, w, 1, t->cols[c].right, fit, sizeof fit);
+		if (c == 0)
+			*first_w = w;
+		o += (size_t)snprintf(line + o, len - o, "%s%s", fit, c + 1 < t->ncols ? " " : "");
+	}
+}
+
+void table_paint(struct ui *ui, struct table *t, int y, int height)
+{
+	char line[2048], fit[CELL_BYTES];
+	size_t o;
+
+	if (height < 2)
+		return;
+	t->height = height - 1;
+	table_clamp(t);
+
+	o = (size_t)snprintf(line, sizeof line, "  ");
+	for (int c = 0; c < t->ncols && o < sizeof line; c++) {
+		char title[64];
+		int w = col_width(t, c, ui->cols);
+		snprintf(title, sizeof title, "%s%s", t->cols[c].title,
+			 c == t->sort_col ? (t->sort_desc ? "v" : "^") : "");
+		term_fit(title, w, 1, t->cols[c].right, fit, sizeof fit);
+		o += (size_t)snprintf(line + o, sizeof line - o, "%s%s", fit,
+				      c + 1 < t->ncols ? " " : "");
+	}
+	term_line(ui, y, A_UNDERLINE, line, 0, 0, 0, 0);
+
+	for (int i = 0; i < t->height; i++) {
+		int pos = t->top + i, first_w = 0;
+		if (pos >= t->n) {
+			term_line(ui, y + 1 + i, A_NORMAL,
+				  (t->n == 0 && i == 0 && t->empty) ? t->empty : "", 0, 0, 0, 0);
+			continue;
+		}
+		row_text(ui, t, pos, line, sizeof line, &first_w);
+		int attr = t->row_attr ? t->row_attr(t->ctx, t->order[pos]) : (int)A_NORMAL;
+		if (pos == t->cur)
+			term_line(ui, y + 1 + i, attr, line, 0, 2, first_w, A_REVERSE);
+		else
+			term_line(ui, y + 1 + i, attr, line, 0, 0, 0, 0);
+	}
+}

@@ -1,0 +1,88 @@
+/* widget.h - the shared widgets every role screen builds on: a scrollable, sortable,
+ * searchable table; prompts (text, yes/no, pick from a list); a form whose fields are
+ * checked against PCRE2 patterns.  UI child only; no data access here. */
+#ifndef WQ_WIDGET_H
+#define WQ_WIDGET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "screen.h"
+
+/* ---- table (table.c) ---- */
+struct table_col {
+	const char *title;
+	int width; /* columns; 0: what is left */
+	int right; /* right-aligned */
+};
+
+struct table {
+	const struct table_col *cols;
+	int ncols;
+	void *ctx; /* the screen's state, given back to the callbacks */
+	/* Text of a cell of data row `row`. */
+	void (*cell)(void *ctx, int row, int col, char *buf, size_t len);
+	/* Orders two data rows by column col (<0, 0, >0). NULL: column not sortable. */
+	int (*cmp)(void *ctx, int a, int b, int col);
+	int64_t (*row_id)(void *ctx, int row);
+	/* Extra attribute of a data row (A_BOLD for overdue); NULL: none. */
+	int (*row_attr)(void *ctx, int row);
+	/* Mark shown before the row ('*' for marked); NULL: none. */
+	int (*row_mark)(void *ctx, int row);
+	const char *empty; /* shown when there are no rows */
+
+	/* state, kept by table.c */
+	int n;	     /* data rows */
+	int *order;  /* display position -> data row */
+	int cap;
+	int cur, top;
+	int height;  /* data rows visible at the last paint */
+	int sort_col; /* -1: the order the rows came in */
+	int sort_desc;
+	char search[64];
+};
+
+/* New data: n rows; keeps the cursor on the row whose id was keep_id if still there. */
+int table_set_rows(struct table *t, int n, int64_t keep_id);
+void table_free(struct table *t);
+/* The data row under the cursor, -1 if none. */
+int table_cur(const struct table *t);
+int64_t table_cur_id(const struct table *t);
+void table_move(struct table *t, int delta);
+void table_home(struct table *t, int end);
+void table_page(struct table *t, int dir);
+/* Next sortable column (col < 0), or toggle the direction. */
+void table_sort_next(struct table *t);
+void table_sort_reverse(struct table *t);
+/* Moves to the next row (after the cursor, wrapping) whose text holds needle
+ * (case-insensitive for ASCII).  1 found, 0 not. */
+int table_search(struct table *t, const char *needle);
+/* Header at row y, rows below it up to height rows in all. */
+void table_paint(struct ui *ui, struct table *t, int y, int height);
+
+/* ---- prompts (prompt.c): modal, on the status line or a small window ---- */
+/* Text on the status line; 1 entered, 0 cancelled (Esc). */
+int prompt_text(struct ui *ui, const char *question, char *buf, size_t len);
+/* 1 yes, 0 no or cancelled. */
+int prompt_yesno(struct ui *ui, const char *question);
+/* Picks one of n items in a window; typing filters the list.  Returns the index or -1. */
+int prompt_pick(struct ui *ui, const char *title, const char *const *items, int n);
+/* A window of lines to read (history, details); scrolls; any other key closes. */
+void prompt_pager(struct ui *ui, const char *title, char *const *lines, int n);
+
+/* ---- form (form.c) ---- */
+struct form_field {
+	const char *label;
+	const char *pattern; /* PCRE2, UTF mode, matched against the whole value */
+	const char *hint;    /* said when the value does not match */
+	char *buf;
+	size_t len;
+};
+/* Edits the fields in a window; Tab/Up/Down move, Enter on the last field submits.
+ * Every field is checked against its pattern; a bad field shows its hint next to it
+ * and keeps the form open.  1 submitted, 0 cancelled. */
+int form_run(struct ui *ui, const char *title, struct form_field *f, int n);
+/* Checks one value against a pattern; 1 match, 0 no match, -1 bad pattern. */
+int form_match(const char *pattern, const char *value);
+
+#endif

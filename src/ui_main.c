@@ -1,0 +1,159 @@
+/* ui_main.c - the staff terminal application's main loop.  Runs in the UI child (the
+ * process the SSH session forkpty()s, or `watiqa ui USER` on a local terminal): opens
+ * the database, finds the account's actor, starts wide-character ncurses on
+ * stdin/stdout, opens the role's screen and loops: paint what changed, one doupdate,
+ * wait up to a second for a key, dispatch it, and reload when PRAGMA data_version
+ * moved.  Never calls libssh; no SQL here (screens call the domain layer). */
+#include <curses.h>
+#include <locale.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "office.h"
+#include "screen.h"
+#include "ui.h"
+#include "user.h"
+
+#define ESC_DELAY_MS 250 /* slow links split escape sequences; wait a bit for the rest */
+
+static int64_t mono_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
+}
+
+static void scope_label(struct ui *ui)
+{
+	struct office o;
+	struct wq_errbuf eb = {0};
+	const struct actor *a = &ui->actor;
+	if (a->scope == SCOPE_OFFICE && office_get(ui->db, a->scope_id, &o, &eb) == WQ_OK)
+		snprintf(ui->scope_label, sizeof ui->scope_label, "office %s", o.code);
+	else if (a->scope == SCOPE_NATIONAL)
+		snprintf(ui->scope_label, sizeof ui->scope_label, "national");
+	else
+		snprintf(ui->scope_label, sizeof ui->scope_label, "%s %lld",
+			 scope_name(a->scope), (long long)a->scope_id);
+}
+
+/* The terminal went away (ssh disconnect): stdin hangs up. */
+static int input_gone(void)
+{
+	struct pollfd p = {.fd = STDIN_FILENO, .events = POLLIN};
+	if (poll(&p, 1, 0) < 0)
+		return 1;
+	return (p.revents & (POLLHUP | POLLERR | POLLNVAL)) != 0;
+}
+
+static const struct screen *pick_screen(struct ui *ui, const char *name)
+{
+	const struct screen *s;
+	if (!name || !name[0])
+		return screen_for_role(ui->actor.role);
+	s = screen_by_name(name);
+	if (!s) {
+		fprintf(stderr, "watiqa ui: no screen named '%s'\n", name);
+		return NULL;
+	}
+	if (!(s->roles & ROLE_BIT(ui->actor.role))) {
+		fprintf(stderr, "watiqa ui: the %s role may not open the %s screen\n",
+			role_name(ui->actor.role), s->name);
+		return NULL;
+	}
+	return s;
+}
+
+static void ui_loop(struct ui *ui)
+{
+	int dirty = 1;
+	while (!ui->quit) {
+		if (dirty)
+			screen_paint(ui);
+		dirty = 0;
+		int key = term_getkey(ui);
+		if (key < 0) {
+			if (input_gone())
+				break;
+			if (ui->cfg->idle_timeout_seconds > 0 &&
+			    mono_seconds() - ui->last_input > ui->cfg->idle_timeout_seconds)
+				break;
+			int64_t before = ui->data_version;
+			screen_poll(ui);
+			dirty = ui->data_version != before;
+			continue;
+		}
+		dirty = 1;
+		if (key == KM_FN(KEY_RESIZE)) {
+			term_resize(ui);
+			continue;
+		}
+		status_clear(ui);
+		screen_dispatch(ui, key);
+		screen_poll(ui);
+	}
+}
+
+int ui_main(const struct config *cfg, const char *username, const char *screen)
+{
+	struct ui ui;
+	struct wq_errbuf eb = {0};
+	const struct screen *s;
+	SCREEN *term;
+	int rc = 1;
+
+	memset(&ui, 0, sizeof ui);
+	ui.cfg = cfg;
+	setlocale(LC_ALL, "");
+	if (MB_CUR_MAX == 1)
+		setlocale(LC_CTYPE, "C.UTF-8");
+
+	if (db_open(cfg->db_path, &ui.db, &eb) != WQ_OK) {
+		fprintf(stderr, "watiqa ui: %s: %s\n", cfg->db_path, eb.msg);
+		return 1;
+	}
+	if (user_actor(ui.db, username, &ui.actor, &eb) != WQ_OK) {
+		fprintf(stderr, "watiqa ui: %s: %s\n", username, eb.msg);
+		db_close(ui.db);
+		return 2;
+	}
+	scope_label(&ui);
+	if (!(s = pick_screen(&ui, screen))) {
+		db_close(ui.db);
+		return 2;
+	}
+
+	term = newterm(NULL, stdout, stdin);
+	if (!term) {
+		fprintf(stderr, "watiqa ui: cannot drive this terminal (TERM=%s)\n",
+			getenv("TERM") ? getenv("TERM") : "");
+		db_close(ui.db);
+		return 1;
+	}
+	set_term(term);
+	cbreak();
+	noecho();
+	nonl();
+	intrflush(stdscr, FALSE);
+	keypad(stdscr, TRUE);
+	set_escdelay(ESC_DELAY_MS);
+	curs_set(0);
+	leaveok(stdscr, TRUE); /* no cursor moves after an update: fewer bytes */
+	ui.last_input = mono_seconds();
+
+	if (term_resize(&ui) == 0 && screen_open(&ui, s) == 0) {
+		ui_loop(&ui);
+		rc = 0;
+	}
+	if (ui.scr && ui.scr->close)
+		ui.scr->close(&ui);
+	endwin();
+	delscreen(term);
+	term_free(&ui);
+	db_close(ui.db);
+	return rc;
+}
