@@ -1,0 +1,173 @@
+#!/usr/bin/env bash
+# ui_agent.sh - an agent works his office's queue at an 80x24 terminal (`watiqa ui`
+# in tmux): sees only his office's paid requests, claims one, declares its stages,
+# rejects one with a reason, reassigns one to another office, reads a history, prints a
+# sheet; a colleague claiming the same request at the same moment gets a clear message;
+# a request that gets paid appears without a key press; a resize redraws.
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/ui_lib.sh"
+
+ui_setup
+OFFICE_ID=$(ui_sql "SELECT id FROM offices WHERE code = 'RBT-HAS-1'")
+queued() { ui_sql "SELECT count(*) FROM requests WHERE state = 'paid' AND agent_id IS NULL
+	AND office_id IN (SELECT id FROM offices WHERE id = $OFFICE_ID OR relay_office_id = $OFFICE_ID)"; }
+[ "$(queued)" -gt 2 ] || fail "the demo has fewer than 3 queued requests at RBT-HAS-1"
+
+ui_open a1 agent1
+wq_screen_wait a1 "Agent queue" 10
+wq_screen_wait a1 "\[Queue $(queued)\]" 10
+ok "agent1 sees the queue of RBT-HAS-1 ($(queued) requests)"
+
+# only his office: every tracking number shown belongs to RBT-HAS-1 (or an office it relays)
+for t in $(wq_screen a1 | grep -o 'W[0-9]\{10\}'); do
+	o=$(ui_sql "SELECT o.code FROM requests r JOIN offices o ON o.id = r.office_id
+		WHERE r.tracking = '$t'")
+	case $o in RBT-HAS-1 | RBT-HAS-3) ;; *) fail "$t of office $o shown to agent1" ;; esac
+done
+# oldest first: the first row is the oldest paid request
+first=$(ui_cursor_tracking a1)
+oldest=$(ui_sql "SELECT tracking FROM requests WHERE state = 'paid' AND agent_id IS NULL
+	AND office_id IN (SELECT id FROM offices WHERE id = $OFFICE_ID OR relay_office_id = $OFFICE_ID)
+	ORDER BY paid_at, id LIMIT 1")
+[ "$first" = "$oldest" ] || fail "first row $first is not the oldest $oldest"
+wq_screen a1 | grep -q "LATE" || echo "note: no overdue request in the demo queue"
+ok "only RBT-HAS-1 requests, oldest first"
+
+# help lists the keys from the key map
+wq_type a1 "?"
+wq_screen_wait a1 "declare the next stage" 5
+wq_screen_wait a1 "every screen" 5
+wq_type a1 Escape
+ui_wait_gone a1 "declare the next stage" 5
+ok "help overlay opens and closes"
+
+# claim the first request
+wq_type a1 c
+wq_screen_wait a1 "claimed $first" 5
+[ "$(ui_state "$first")" = claimed ] || fail "$first is $(ui_state "$first"), not claimed"
+ok "claim $first"
+
+# declare its stages in the Mine view
+wq_type a1 Tab
+wq_screen_wait a1 "\[Mine" 5
+ui_search a1 "$first"
+wq_type a1 d
+wq_screen_wait a1 "in production?" 5
+wq_type a1 y
+wq_screen_wait a1 "$first is in production" 5
+[ "$(ui_state "$first")" = in_production ] || fail "$first not in production"
+wq_type a1 d
+wq_screen_wait a1 "ready" 5
+wq_type a1 y
+wq_screen_wait a1 "$first is ready" 5
+[ "$(ui_state "$first")" = ready ] || fail "$first not ready"
+ok "stages claimed -> in_production -> ready"
+
+# history of that request
+wq_type a1 h
+wq_screen_wait a1 "History" 5
+wq_screen_wait a1 "claimed -> in_production" 5
+wq_type a1 Escape
+ui_wait_gone a1 "History (" 5
+ok "history shows the stages"
+
+# print its sheet
+wq_type a1 p
+wq_screen_wait a1 "sheet written to" 5
+[ -s "$T/print/$first.txt" ] || fail "no sheet at $T/print/$first.txt"
+grep -q "$first" "$T/print/$first.txt" || fail "sheet does not name $first"
+ok "print writes $T/print/$first.txt"
+
+# reject the next one with a reason from the list
+wq_type a1 Tab
+wq_screen_wait a1 "\[Queue" 5
+second=$(ui_cursor_tracking a1)
+wq_type a1 c
+wq_screen_wait a1 "claimed $second" 5
+wq_type a1 Tab
+ui_search a1 "$second"
+wq_type a1 x
+wq_screen_wait a1 "record not found" 5
+wq_type a1 Enter
+wq_screen_wait a1 "Reject $second" 5
+wq_type a1 y
+wq_screen_wait a1 "$second rejected" 5
+[ "$(ui_state "$second")" = rejected ] || fail "$second not rejected"
+[ "$(ui_sql "SELECT reject_reason FROM requests WHERE tracking = '$second'")" = "record not found" ] ||
+	fail "reject reason not recorded"
+ok "reject $second with a reason"
+
+# reassign a queued one to another office
+wq_type a1 Tab
+wq_screen_wait a1 "\[Queue" 5
+third=$(ui_cursor_tracking a1)
+wq_type a1 a
+wq_screen_wait a1 "Reassign to which office" 5
+wq_type a1 -l "AGD-1"
+wq_screen_wait a1 "> RBT-AGD-1" 5
+wq_type a1 Enter
+wq_screen_wait a1 "Reassign: why" 5
+wq_type a1 Enter
+wq_screen_wait a1 "Send $third" 5
+wq_type a1 y
+wq_screen_wait a1 "$third sent to" 5
+[ "$(ui_sql "SELECT o.code FROM requests r JOIN offices o ON o.id = r.office_id
+	WHERE tracking = '$third'")" = RBT-AGD-1 ] || fail "$third not at RBT-AGD-1"
+ok "reassign $third to RBT-AGD-1"
+
+# the agent of that office sees it; agent1 no longer does
+ui_open a3 agent3
+wq_screen_wait a3 "Agent queue" 10
+ui_search a3 "$third"
+ui_wait_gone a1 "$third" 5
+ok "agent3 (RBT-AGD-1) sees $third"
+
+# two agents claim the same request at the same moment: one wins, the other is told
+ui_open a2 agent2
+wq_screen_wait a2 "Agent queue" 10
+wq_type a1 g
+top1=$(ui_cursor_tracking a1)
+wq_screen_wait a2 "^>.$top1" 5
+wq_type a1 c
+wq_type a2 c
+sleep 1
+winner=$(ui_sql "SELECT u.username FROM requests r JOIN users u ON u.id = r.agent_id
+	WHERE tracking = '$top1'")
+case $winner in agent1) loser=a2 win=a1 ;; agent2) loser=a1 win=a2 ;;
+*) fail "$top1 claimed by '$winner'" ;; esac
+wq_screen_wait $win "claimed $top1" 5
+wq_screen_wait $loser "! claim $top1" 5
+ui_status $loser
+ok "$winner won $top1; the other pane says: $(ui_status $loser | cut -c1-70)"
+
+# a request paid meanwhile appears without a key press (title count and a row)
+before=$(queued)
+new=$(ui_sql "SELECT tracking FROM requests WHERE state = 'pending_payment' AND office_id = $OFFICE_ID
+	ORDER BY id LIMIT 1")
+[ -n "$new" ] || fail "no pending request to pay in the demo"
+if "$WATIQA_BIN" help 2>&1 | grep -q "request pay"; then
+	"$WATIQA_BIN" request pay --db "$WQ_DB" "$new" >/dev/null
+else
+	# no CLI for it: play the payment's write directly (old paid_at: first row)
+	ui_sql "UPDATE requests SET state = 'paid', paid_at = 1000, version = version + 1,
+		updated_at = strftime('%s', 'now') WHERE tracking = '$new'"
+fi
+wq_screen_wait a1 "\[Queue $((before + 1))\]" 5
+wq_screen_wait a2 "Queue $((before + 1))" 5
+ok "$new appeared in both panes without a key"
+
+# resize: the screen is drawn for the new size
+$WQ_TMUX resize-window -t a1 -x 100 -y 30
+sleep 1
+[ "$(wq_screen a1 | wc -l)" = 30 ] || fail "pane is not 30 rows"
+wq_screen a1 | tail -n 1 | grep -q "c:claim" || { wq_screen a1 >&2; fail "no key bar after resize"; }
+wq_screen a1 | head -n 1 | grep -q "Agent queue" || fail "no title after resize"
+$WQ_TMUX resize-window -t a1 -x 80 -y 24
+sleep 1
+wq_screen a1 | tail -n 1 | grep -q "c:claim" || { wq_screen a1 >&2; fail "no key bar at 80x24"; }
+ok "resize redraws"
+
+wq_type a1 q
+wq_screen_wait a1 "ui exited" 5
+[ ! -s "$T/ui-a1.err" ] || { cat "$T/ui-a1.err" >&2; fail "ui wrote to stderr"; }
+ok "q leaves"
