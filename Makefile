@@ -1,0 +1,109 @@
+# Watiqa-C.  `make run` installs what is missing, builds, and serves the demo;
+# `make test` builds and runs every test.  SAN=1 builds with ASan+UBSan.
+PREFIX ?= /usr/local
+DESTDIR ?=
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+PKGS = libssh ncursesw sqlite3 libcurl libpcre2-8 libmicrohttpd libcrypt libcrypto
+DEBS = build-essential pkg-config libssh-dev libncurses-dev libsqlite3-dev \
+       libcurl4-openssl-dev libpcre2-dev libmicrohttpd-dev libcrypt-dev libssl-dev \
+       libcmocka-dev
+# what the end-to-end tests drive: a real ssh client in tmux, curl, a headless browser
+TEST_DEBS = openssh-client tmux curl sqlite3 chromium python3 procps
+
+ifdef SAN
+BUILD = build-san
+SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+else
+BUILD = build
+SANFLAGS =
+endif
+
+CFLAGS ?= -O2 -g
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-missing-field-initializers \
+	     -Isrc -Iscreens -DWATIQA_SHARE='"$(WATIQA_SHARE)"' $(PKG_CFLAGS) $(SANFLAGS) $(CFLAGS)
+LIBS = $(PKG_LIBS) -lutil -lpthread -lm
+WATIQA_SHARE ?= .
+
+SRCS = $(wildcard src/*.c) $(wildcard screens/*.c)
+OBJS = $(patsubst %.c,$(BUILD)/%.o,$(SRCS))
+LIB_OBJS = $(filter-out $(BUILD)/src/main.o,$(OBJS))
+UNIT_SRCS = $(wildcard tests/test_*.c)
+UNIT_BINS = $(patsubst tests/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
+BIN = $(BUILD)/watiqa
+DEPS_STAMP = var/.deps-ok
+
+.PHONY: all deps test-deps run test unit e2e bench fuzz install clean check-layers
+all: $(BIN) watiqa
+
+# Installs the Debian packages that are missing (once; the stamp remembers).
+deps: $(DEPS_STAMP)
+$(DEPS_STAMP): Makefile
+	@mkdir -p var
+	@missing=$$(for p in $(DEBS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing:" $$missing; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+	@touch $@
+
+test-deps: deps
+	@missing=$$(for p in $(TEST_DEBS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing:" $$missing; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+$(BUILD)/%.o: %.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BIN): $(OBJS)
+	$(CC) $(SANFLAGS) -o $@ $(OBJS) $(LIBS)
+
+# ./watiqa at the top is the binary of the last plain build, for operators and scripts
+watiqa: $(BIN)
+	@if [ -z "$(SAN)" ]; then ln -sf $(BIN) watiqa; fi
+
+$(BUILD)/tests/%: tests/%.c $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_OBJS) $(LIBS) -lcmocka
+
+run: deps all
+	./watiqa serve --demo
+
+unit: $(UNIT_BINS)
+	@fail=0; for t in $(UNIT_BINS); do echo "== $$t"; $$t || fail=1; done; exit $$fail
+
+# End-to-end tests: each tests/e2e/*.sh gets the binary in WATIQA_BIN.
+e2e: $(BIN) test-deps
+	@fail=0; pass=0; for t in tests/e2e/*.sh; do [ -e "$$t" ] || continue; \
+		echo "== $$t"; \
+		if WATIQA_BIN=$(CURDIR)/$(BIN) timeout 300 bash $$t; then pass=$$((pass+1)); \
+		else echo "FAILED: $$t"; fail=$$((fail+1)); fi; done; \
+		echo "e2e: $$pass passed, $$fail failed"; [ $$fail = 0 ]
+
+check-layers:
+	@bad=$$(grep -ln 'sqlite3_\|\bSELECT \|\bINSERT INTO\|\bUPDATE [a-z_]* SET' \
+		$$(ls src/*.c screens/*.c 2>/dev/null | grep -v '^src/db')); \
+	if [ -n "$$bad" ]; then echo "SQL outside src/db*.c: $$bad"; exit 1; fi
+
+test: test-deps check-layers unit e2e
+
+bench: all
+	@for b in bench/*.sh; do [ -e "$$b" ] || continue; echo "== $$b"; WATIQA_BIN=$(CURDIR)/$(BIN) bash $$b; done
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/watiqa/db $(DESTDIR)$(PREFIX)/share/watiqa/etc
+	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/watiqa
+	install -m 644 db/*.sql $(DESTDIR)$(PREFIX)/share/watiqa/db/
+	cp -r etc/. $(DESTDIR)$(PREFIX)/share/watiqa/etc/
+
+clean:
+	rm -rf build build-san watiqa
+
+-include $(OBJS:.o=.d)

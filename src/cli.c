@@ -1,0 +1,513 @@
+/* cli.c - the `watiqa` subcommands, one row each in cli_cmds[]: name, usage, the
+ * number of positional arguments, and the function that runs it.  Usage text and
+ * argument checks come from the rows.  Exit codes: 0 ok, 1 runtime failure, 2 bad
+ * usage or bad input.  Runs in the operator's shell; the CLI acts as "system". */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "audit.h"
+#include "cli.h"
+#include "config.h"
+#include "db.h"
+#include "demo.h"
+#include "office.h"
+#include "request.h"
+#include "sandbox.h"
+#include "serve.h"
+#include "ui.h"
+#include "user.h"
+#include "util.h"
+
+#define MAX_POSITIONAL 8
+
+/* Options of the subcommands (besides the config flags, which any command takes). */
+struct cli_opts {
+	const char *name, *name_ar, *password, *relay, *as, *note, *to_office;
+	int password_stdin;
+};
+
+struct cli_ctx {
+	struct config cfg;
+	struct cli_opts opt;
+	int argc; /* positional */
+	char *argv[MAX_POSITIONAL];
+	struct db *db;
+	struct actor sys;
+	struct wq_errbuf eb;
+};
+
+struct cli_cmd {
+	const char *name; /* "user add" */
+	const char *args; /* usage of the arguments */
+	int min_args, max_args;
+	int needs_db;
+	int (*run)(struct cli_ctx *c);
+	const char *help;
+};
+
+static int fail_eb(struct cli_ctx *c)
+{
+	fprintf(stderr, "watiqa: %s%s%s\n", c->eb.field[0] ? c->eb.field : "",
+		c->eb.field[0] ? ": " : "", c->eb.msg);
+	return c->eb.code == WQ_EINVAL || c->eb.code == WQ_ENOTFOUND ||
+			       c->eb.code == WQ_ECONFLICT || c->eb.code == WQ_EDENIED
+		       ? 2
+		       : 1;
+}
+
+/* ---- commands ---- */
+
+static int cmd_serve(struct cli_ctx *c)
+{
+	return serve_main(&c->cfg);
+}
+
+static int cmd_sandbox(struct cli_ctx *c)
+{
+	return sandbox_main(&c->cfg);
+}
+
+static int cmd_ui(struct cli_ctx *c)
+{
+	return ui_main(&c->cfg, c->argv[0], c->argc > 1 ? c->argv[1] : NULL);
+}
+
+static int cmd_migrate(struct cli_ctx *c)
+{
+	printf("database %s at schema version %d\n", c->cfg.db_path, db_schema_version(c->db));
+	return 0;
+}
+
+static int cmd_demo(struct cli_ctx *c)
+{
+	(void)c; /* serve_open_db did it: needs_db opens with demo set */
+	return 0;
+}
+
+static int read_password(struct cli_ctx *c, char *buf, size_t len)
+{
+	if (c->opt.password) {
+		wq_strlcpy(buf, c->opt.password, len);
+		return 0;
+	}
+	if (isatty(0))
+		fprintf(stderr, "password: ");
+	if (!fgets(buf, (int)len, stdin)) {
+		fprintf(stderr, "watiqa: password: expected a password on standard input\n");
+		return 2;
+	}
+	buf[strcspn(buf, "\r\n")] = 0;
+	return 0;
+}
+
+static int cmd_user_add(struct cli_ctx *c)
+{
+	char pw[PASSWORD_MAX_BYTES + 2];
+	enum role role = role_from_name(c->argv[1]);
+	if (role == ROLE_NONE || role >= ROLE_SYSTEM) {
+		fprintf(stderr, "watiqa: role: expected agent, supervisor, inspector, support, "
+				"finance, treasury, admin or post, got '%s'\n", c->argv[1]);
+		return 2;
+	}
+	int rc = read_password(c, pw, sizeof pw);
+	if (rc)
+		return rc;
+	if (user_add(c->db, &c->sys, c->argv[0], c->opt.name, role, c->argc > 2 ? c->argv[2] : "",
+		     pw, NULL, &c->eb))
+		return fail_eb(c);
+	printf("account %s added (%s)\n", c->argv[0], role_name(role));
+	return 0;
+}
+
+static int cmd_user_list(struct cli_ctx *c)
+{
+	struct user *u;
+	int n;
+	if (user_list(c->db, ROLE_NONE, 0, &u, &n, &c->eb))
+		return fail_eb(c);
+	printf("%-14s %-11s %-15s %-8s %-4s %s\n", "USERNAME", "ROLE", "SCOPE", "STATUS", "KEYS",
+	       "NAME");
+	for (int i = 0; i < n; i++)
+		printf("%-14s %-11s %-15s %-8s %-4d %s\n", u[i].username, role_name(u[i].role),
+		       u[i].scope_label, u[i].disabled ? "disabled" : "active", u[i].key_count,
+		       u[i].full_name);
+	free(u);
+	return 0;
+}
+
+static int cmd_user_disable(struct cli_ctx *c)
+{
+	if (user_set_disabled(c->db, &c->sys, c->argv[0], 1, &c->eb))
+		return fail_eb(c);
+	printf("account %s disabled\n", c->argv[0]);
+	return 0;
+}
+
+static int cmd_user_enable(struct cli_ctx *c)
+{
+	if (user_set_disabled(c->db, &c->sys, c->argv[0], 0, &c->eb))
+		return fail_eb(c);
+	printf("account %s enabled\n", c->argv[0]);
+	return 0;
+}
+
+static int cmd_user_passwd(struct cli_ctx *c)
+{
+	char pw[PASSWORD_MAX_BYTES + 2];
+	int rc = read_password(c, pw, sizeof pw);
+	if (rc)
+		return rc;
+	if (user_set_password(c->db, &c->sys, c->argv[0], pw, &c->eb))
+		return fail_eb(c);
+	printf("password of %s changed\n", c->argv[0]);
+	return 0;
+}
+
+static int cmd_user_key_add(struct cli_ctx *c)
+{
+	if (user_key_add(c->db, &c->sys, c->argv[0], c->argv[1], &c->eb))
+		return fail_eb(c);
+	printf("key added to %s\n", c->argv[0]);
+	return 0;
+}
+
+static int cmd_office_list(struct cli_ctx *c)
+{
+	struct office *o;
+	int n;
+	if (office_list(c->db, &o, &n, &c->eb))
+		return fail_eb(c);
+	printf("%-12s %-15s %-9s %-10s %-12s %s\n", "CODE", "COMMUNE", "PROVINCE", "ACTIVITY",
+	       "RELAYED BY", "NAME");
+	for (int i = 0; i < n; i++)
+		printf("%-12s %-15s %-9s %-10s %-12s %s%s\n", o[i].code, o[i].commune_code,
+		       o[i].province_code, o[i].activity, o[i].relay_code[0] ? o[i].relay_code : "-",
+		       o[i].name_fr, o[i].active ? "" : " (closed)");
+	free(o);
+	return 0;
+}
+
+static int cmd_office_add(struct cli_ctx *c)
+{
+	if (office_add(c->db, &c->sys, c->argv[0], c->argv[1], c->argv[3],
+		       c->opt.name_ar ? c->opt.name_ar : "", c->argv[2],
+		       c->opt.relay ? c->opt.relay : "", NULL, &c->eb))
+		return fail_eb(c);
+	printf("office %s added\n", c->argv[0]);
+	return 0;
+}
+
+static int cmd_backup(struct cli_ctx *c)
+{
+	if (db_backup(c->db, c->argv[0], &c->eb))
+		return fail_eb(c);
+	printf("backup written to %s\n", c->argv[0]);
+	return 0;
+}
+
+static int cmd_check(struct cli_ctx *c)
+{
+	int problems;
+	int64_t bad_ev, bad_audit;
+	if (db_check(c->db, stdout, &problems, &c->eb) ||
+	    audit_verify(c->db, &bad_ev, &bad_audit, &c->eb))
+		return fail_eb(c);
+	if (bad_ev)
+		printf("request history: hash chain broken at event #%lld\n", (long long)bad_ev),
+			problems++;
+	if (bad_audit)
+		printf("audit log: hash chain broken at row #%lld\n", (long long)bad_audit),
+			problems++;
+	printf("%s: %d problem%s\n", problems ? "check failed" : "check ok", problems,
+	       problems == 1 ? "" : "s");
+	return problems ? 1 : 0;
+}
+
+static int cmd_audit_verify(struct cli_ctx *c)
+{
+	int64_t bad_ev, bad_audit;
+	if (audit_verify(c->db, &bad_ev, &bad_audit, &c->eb))
+		return fail_eb(c);
+	if (!bad_ev && !bad_audit) {
+		printf("both hash chains verify\n");
+		return 0;
+	}
+	if (bad_ev)
+		printf("request history: first broken row is event #%lld\n", (long long)bad_ev);
+	if (bad_audit)
+		printf("audit log: first broken row is #%lld\n", (long long)bad_audit);
+	return 1;
+}
+
+/* The actor for `request` commands: --as USER, else the system. */
+static int acting(struct cli_ctx *c, struct actor *a)
+{
+	if (!c->opt.as) {
+		*a = c->sys;
+		return 0;
+	}
+	return user_actor(c->db, c->opt.as, a, &c->eb) ? fail_eb(c) : 0;
+}
+
+static int cmd_request_show(struct cli_ctx *c)
+{
+	struct actor a;
+	struct request r;
+	struct req_event *ev;
+	int n, rc = acting(c, &a);
+	if (rc)
+		return rc;
+	if (request_get_by_tracking(c->db, &a, c->argv[0], &r, &c->eb) ||
+	    request_history(c->db, &a, r.id, &ev, &n, &c->eb))
+		return fail_eb(c);
+	char fee[16];
+	wq_fmt_money(r.fee_centimes, fee, sizeof fee);
+	printf("%s  %s  %s x%d  %s MAD  office %s  agent %s  version %lld\n", r.tracking,
+	       req_state_name(r.state), r.doc_type, r.copies, fee, r.office_code,
+	       r.agent_name[0] ? r.agent_name : "-", (long long)r.version);
+	printf("  %s %s / %s %s, born %s, record %s/%d (%s)\n", r.first_name_lat,
+	       r.last_name_lat, r.first_name_ar, r.last_name_ar, r.birth_date, r.record_number,
+	       r.record_year, r.commune_name);
+	for (int i = 0; i < n; i++) {
+		char when[32];
+		wq_fmt_time(ev[i].at, when, sizeof when);
+		printf("  %s  %-15s -> %-15s %-12s %s\n", when, req_state_name(ev[i].from),
+		       req_state_name(ev[i].to), ev[i].actor, ev[i].note);
+	}
+	free(ev);
+	return 0;
+}
+
+static int cmd_request_move(struct cli_ctx *c)
+{
+	struct actor a;
+	struct request r;
+	int rc = acting(c, &a);
+	if (rc)
+		return rc;
+	enum req_state to = req_state_from_name(c->argv[1]);
+	if (to == RS_NONE) {
+		fprintf(stderr, "watiqa: state: unknown state '%s'\n", c->argv[1]);
+		return 2;
+	}
+	if (request_get_by_tracking(c->db, &a, c->argv[0], &r, &c->eb))
+		return fail_eb(c);
+	if (to == RS_WITH_POST)
+		rc = request_hand_to_post(c->db, &a, r.id, 0, c->opt.note ? c->opt.note : "",
+					  "deposit", &c->eb);
+	else if (to == RS_CLAIMED)
+		rc = request_claim(c->db, &a, r.id, 0, &c->eb);
+	else
+		rc = request_transition(c->db, &a, r.id, 0, to, c->opt.note ? c->opt.note : "",
+					&c->eb);
+	if (rc)
+		return fail_eb(c);
+	printf("%s is now %s\n", r.tracking, req_state_name(to));
+	return 0;
+}
+
+static int cmd_request_reassign(struct cli_ctx *c)
+{
+	struct actor a;
+	struct request r;
+	struct office o;
+	int rc = acting(c, &a);
+	if (rc)
+		return rc;
+	if (request_get_by_tracking(c->db, &a, c->argv[0], &r, &c->eb) ||
+	    office_get_by_code(c->db, c->argv[1], &o, &c->eb) ||
+	    request_reassign(c->db, &a, r.id, 0, o.id, c->opt.note ? c->opt.note : "", &c->eb))
+		return fail_eb(c);
+	printf("%s moved to the queue of %s\n", r.tracking, o.code);
+	return 0;
+}
+
+static int cmd_request_list(struct cli_ctx *c)
+{
+	struct actor a;
+	struct request_filter f = {.limit = 50, .oldest_first = 1};
+	struct request *r;
+	int n, rc = acting(c, &a);
+	if (rc)
+		return rc;
+	if (c->argc > 0) {
+		enum req_state s = req_state_from_name(c->argv[0]);
+		if (s == RS_NONE) {
+			fprintf(stderr, "watiqa: state: unknown state '%s'\n", c->argv[0]);
+			return 2;
+		}
+		f.states = STATE_BIT(s);
+	}
+	if (request_list(c->db, &a, &f, &r, &n, &c->eb))
+		return fail_eb(c);
+	for (int i = 0; i < n; i++)
+		printf("%s %-15s %-10s %-10s %s %s\n", r[i].tracking, req_state_name(r[i].state),
+		       r[i].office_code, r[i].agent_name[0] ? r[i].agent_name : "-",
+		       r[i].first_name_lat, r[i].last_name_lat);
+	free(r);
+	return 0;
+}
+
+static const struct cli_cmd cli_cmds[] = {
+	{"serve", "[--demo] [--db PATH] [--ssh-port N] [--http-port N] [--bind ADDR]", 0, 0, 0,
+	 cmd_serve, "run the SSH server and the citizen web endpoint"},
+	{"sandbox", "[--port N]", 0, 0, 0, cmd_sandbox,
+	 "run the loopback payment / SMS / post-tracking gateway"},
+	{"ui", "USER [SCREEN]", 1, 2, 0, cmd_ui, "run a staff screen on this terminal"},
+	{"migrate", "", 0, 0, 1, cmd_migrate, "create the database or bring its schema up to date"},
+	{"demo", "", 0, 0, 1, cmd_demo, "create the database and load the demo data"},
+	{"user add", "USER ROLE [SCOPE-CODE] [--name NAME] [--password PW]", 2, 3, 1, cmd_user_add,
+	 "add an account (password from --password or standard input)"},
+	{"user list", "", 0, 0, 1, cmd_user_list, "list accounts"},
+	{"user disable", "USER", 1, 1, 1, cmd_user_disable, "refuse every login of an account"},
+	{"user enable", "USER", 1, 1, 1, cmd_user_enable, "allow an account to log in again"},
+	{"user passwd", "USER [--password PW]", 1, 1, 1, cmd_user_passwd,
+	 "set a password (from --password or standard input)"},
+	{"user key-add", "USER 'ssh-ed25519 AAAA... comment'", 2, 2, 1, cmd_user_key_add,
+	 "add an SSH public key to an account"},
+	{"office list", "", 0, 0, 1, cmd_office_list, "list civil-status offices"},
+	{"office add", "CODE COMMUNE-CODE ACTIVITY NAME [--name-ar NAME] [--relay CODE]", 4, 4, 1,
+	 cmd_office_add, "add an office (activity: low, moderate, intensive)"},
+	{"request list", "[STATE] [--as USER]", 0, 1, 1, cmd_request_list,
+	 "list requests (oldest paid first)"},
+	{"request show", "TRACKING [--as USER]", 1, 1, 1, cmd_request_show,
+	 "show a request and its history"},
+	{"request move", "TRACKING STATE [--as USER] [--note TEXT]", 2, 2, 1, cmd_request_move,
+	 "move a request to a new state (with_post: --note is the mail code)"},
+	{"request reassign", "TRACKING OFFICE-CODE --note REASON [--as USER]", 2, 2, 1,
+	 cmd_request_reassign, "send a request to another office's queue"},
+	{"backup", "FILE", 1, 1, 1, cmd_backup, "copy the database (safe while serving)"},
+	{"check", "", 0, 0, 1, cmd_check, "integrity check, lifecycle invariants, hash chains"},
+	{"audit verify", "", 0, 0, 1, cmd_audit_verify,
+	 "verify the hash chains of the history and the audit log"},
+};
+static const int cli_cmds_count = sizeof cli_cmds / sizeof cli_cmds[0];
+
+static void usage(FILE *out)
+{
+	fprintf(out, "usage: watiqa COMMAND [ARGS] [--db PATH]\n\ncommands:\n");
+	for (int i = 0; i < cli_cmds_count; i++)
+		fprintf(out, "  %s %s\n      %s\n", cli_cmds[i].name, cli_cmds[i].args,
+			cli_cmds[i].help);
+	fprintf(out, "\nsettings (etc/watiqa.conf, WATIQA_* variables, flags):\n");
+	for (int i = 0; i < config_keys_count; i++)
+		fprintf(out, "  %-22s %-28s %s\n", config_keys[i].key, config_keys[i].env,
+			config_keys[i].help);
+}
+
+/* Finds the row for argv[1] or "argv[1] argv[2]"; *used gets the words consumed. */
+static const struct cli_cmd *find_cmd(int argc, char **argv, int *used)
+{
+	for (int i = 0; i < cli_cmds_count; i++) {
+		const char *name = cli_cmds[i].name, *sp = strchr(name, ' ');
+		if (!sp && !strcmp(argv[1], name)) {
+			*used = 1;
+			return &cli_cmds[i];
+		}
+		if (sp && argc > 2 && !strncmp(argv[1], name, (size_t)(sp - name)) &&
+		    argv[1][sp - name] == 0 && !strcmp(argv[2], sp + 1)) {
+			*used = 2;
+			return &cli_cmds[i];
+		}
+	}
+	return NULL;
+}
+
+static int parse_args(struct cli_ctx *c, int argc, char **argv)
+{
+	static const struct {
+		const char *flag;
+		size_t off;
+	} opts[] = {
+		{"--name", offsetof(struct cli_opts, name)},
+		{"--name-ar", offsetof(struct cli_opts, name_ar)},
+		{"--password", offsetof(struct cli_opts, password)},
+		{"--relay", offsetof(struct cli_opts, relay)},
+		{"--as", offsetof(struct cli_opts, as)},
+		{"--note", offsetof(struct cli_opts, note)},
+	};
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		if (strncmp(a, "--", 2) != 0 || !a[2]) {
+			if (c->argc == MAX_POSITIONAL) {
+				fprintf(stderr, "watiqa: too many arguments\n");
+				return 2;
+			}
+			c->argv[c->argc++] = argv[i];
+			continue;
+		}
+		int known = 0;
+		for (size_t k = 0; k < sizeof opts / sizeof opts[0]; k++) {
+			if (strcmp(a, opts[k].flag))
+				continue;
+			if (i + 1 >= argc) {
+				fprintf(stderr, "watiqa: %s: expected a value\n", a);
+				return 2;
+			}
+			*(const char **)((char *)&c->opt + opts[k].off) = argv[++i];
+			known = 1;
+		}
+		if (known)
+			continue;
+		const struct config_key *k = config_flag(a);
+		if (!k) {
+			fprintf(stderr, "watiqa: unknown option %s (see watiqa help)\n", a);
+			return 2;
+		}
+		const char *value = "1";
+		if (k->type != CFG_BOOL) {
+			if (i + 1 >= argc) {
+				fprintf(stderr, "watiqa: %s: expected a value\n", a);
+				return 2;
+			}
+			value = argv[++i];
+		}
+		if (config_set(&c->cfg, k->key, value, &c->eb)) {
+			fprintf(stderr, "watiqa: %s: %s\n", a, c->eb.msg);
+			return 2;
+		}
+	}
+	return 0;
+}
+
+int cli_main(int argc, char **argv)
+{
+	static struct cli_ctx ctx; /* large; static keeps it off the stack */
+	struct cli_ctx *c = &ctx;
+	int used, rc;
+	if (argc < 2 || !strcmp(argv[1], "help") || !strcmp(argv[1], "--help") ||
+	    !strcmp(argv[1], "-h")) {
+		usage(argc < 2 ? stderr : stdout);
+		return argc < 2 ? 2 : 0;
+	}
+	const struct cli_cmd *cmd = find_cmd(argc, argv, &used);
+	if (!cmd) {
+		fprintf(stderr, "watiqa: unknown command '%s'\n", argv[1]);
+		usage(stderr);
+		return 2;
+	}
+	if (config_init(&c->cfg, &c->eb)) {
+		fprintf(stderr, "watiqa: %s\n", c->eb.msg);
+		return 2;
+	}
+	if ((rc = parse_args(c, argc - 1 - used, argv + 1 + used)))
+		return rc;
+	if (c->argc < cmd->min_args || c->argc > cmd->max_args) {
+		fprintf(stderr, "usage: watiqa %s %s\n", cmd->name, cmd->args);
+		return 2;
+	}
+	actor_system(&c->sys);
+	if (cmd->needs_db) {
+		if (cmd->run == cmd_demo)
+			c->cfg.demo = 1;
+		if (serve_open_db(&c->cfg, &c->db, cmd->run == cmd_demo ? stdout : NULL, &c->eb)) {
+			fprintf(stderr, "watiqa: %s\n", c->eb.msg);
+			return 1;
+		}
+	}
+	rc = cmd->run(c);
+	db_close(c->db);
+	return rc;
+}

@@ -1,0 +1,210 @@
+/* config.c - the table of settings and the three ways to set them.  Each row gives
+ * the key in watiqa.conf, the environment name, the flag, type, default and help;
+ * the parser, the defaults and `watiqa config` are all driven by that one table. */
+#include <ctype.h>
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+
+#define S(field) offsetof(struct config, field), sizeof(((struct config *)0)->field)
+#define I(field) offsetof(struct config, field), sizeof(int)
+
+#ifndef WATIQA_SHARE
+#define WATIQA_SHARE "."
+#endif
+
+const struct config_key config_keys[] = {
+	{"db", "WATIQA_DB", "--db", CFG_STR, "var/watiqa.db", S(db_path), "SQLite database file"},
+	{"share_dir", "WATIQA_SHARE", "--share", CFG_STR, WATIQA_SHARE, S(share_dir),
+	 "directory holding db/ (migrations) and etc/"},
+	{"bind", "WATIQA_BIND", "--bind", CFG_STR, "127.0.0.1", S(bind), "address to listen on"},
+	{"ssh_port", "WATIQA_SSH_PORT", "--ssh-port", CFG_INT, "2222", I(ssh_port), "SSH port"},
+	{"http_port", "WATIQA_HTTP_PORT", "--http-port", CFG_INT, "8080", I(http_port),
+	 "citizen web port"},
+	{"host_key", "WATIQA_HOST_KEY", "--host-key", CFG_STR, "var/ssh_host_ed25519_key",
+	 S(host_key), "SSH host key (ed25519), created on first start"},
+	{"public_url", "WATIQA_PUBLIC_URL", "--public-url", CFG_STR, "", S(public_url),
+	 "URL citizens use to reach the web side (default http://bind:http_port)"},
+	{"demo", "WATIQA_DEMO", "--demo", CFG_BOOL, "0", I(demo),
+	 "load the demo network and accounts into an empty database"},
+	{"overdue_days", "WATIQA_OVERDUE_DAYS", NULL, CFG_INT, "3", I(overdue_days),
+	 "days after payment before a request not yet with the post is overdue"},
+	{"complaint_answer_days", "WATIQA_COMPLAINT_ANSWER_DAYS", NULL, CFG_INT, "2",
+	 I(complaint_answer_days), "days before an unanswered complaint is marked late"},
+	{"idle_timeout_seconds", "WATIQA_IDLE_TIMEOUT", NULL, CFG_INT, "1800",
+	 I(idle_timeout_seconds), "SSH session closed after this long without input"},
+	{"gateway_url", "WATIQA_GATEWAY_URL", "--gateway-url", CFG_STR, "http://127.0.0.1:8090",
+	 S(gateway_url), "payment gateway base URL"},
+	{"gateway_merchant", "WATIQA_GATEWAY_MERCHANT", NULL, CFG_STR, "watiqa-demo",
+	 S(gateway_merchant), "merchant id at the payment gateway"},
+	{"gateway_secret", "WATIQA_GATEWAY_SECRET", NULL, CFG_STR, "sandbox-secret-change-me",
+	 S(gateway_secret), "HMAC key shared with the payment gateway"},
+	{"sms_url", "WATIQA_SMS_URL", NULL, CFG_STR, "http://127.0.0.1:8090/sms", S(sms_url),
+	 "SMS / e-mail gateway endpoint"},
+	{"post_url", "WATIQA_POST_URL", NULL, CFG_STR, "http://127.0.0.1:8090/post",
+	 S(post_url), "post tracking service base URL"},
+	{"sandbox_port", "WATIQA_SANDBOX_PORT", "--port", CFG_INT, "8090", I(sandbox_port),
+	 "port of `watiqa sandbox`"},
+	{"http_threads", "WATIQA_HTTP_THREADS", NULL, CFG_INT, "2", I(http_threads),
+	 "HTTP worker threads (one per core)"},
+	{"http_max_connections", "WATIQA_HTTP_MAX_CONNECTIONS", NULL, CFG_INT, "512",
+	 I(http_max_connections), "HTTP connection limit"},
+	{"http_rate_per_minute", "WATIQA_HTTP_RATE", NULL, CFG_INT, "600",
+	 I(http_rate_per_minute), "HTTP requests per client address per minute"},
+};
+const int config_keys_count = sizeof config_keys / sizeof config_keys[0];
+
+static const struct config_key *config_find(const char *key)
+{
+	for (int i = 0; i < config_keys_count; i++)
+		if (strcmp(config_keys[i].key, key) == 0)
+			return &config_keys[i];
+	return NULL;
+}
+
+const struct config_key *config_flag(const char *flag)
+{
+	for (int i = 0; i < config_keys_count; i++)
+		if (config_keys[i].flag && strcmp(config_keys[i].flag, flag) == 0)
+			return &config_keys[i];
+	return NULL;
+}
+
+static int config_apply(struct config *c, const struct config_key *k, const char *value,
+			struct wq_errbuf *eb)
+{
+	char *field = (char *)c + k->offset;
+	if (k->type == CFG_STR) {
+		if (strlen(value) >= k->size)
+			return wq_fail(eb, WQ_EINVAL, k->key, "%s: value longer than %zu bytes",
+				       k->key, k->size - 1);
+		memcpy(field, value, strlen(value) + 1);
+		return WQ_OK;
+	}
+	if (k->type == CFG_BOOL) {
+		int b;
+		if (!strcmp(value, "1") || !strcmp(value, "yes") || !strcmp(value, "true"))
+			b = 1;
+		else if (!strcmp(value, "0") || !strcmp(value, "no") || !strcmp(value, "false"))
+			b = 0;
+		else
+			return wq_fail(eb, WQ_EINVAL, k->key, "%s: expected yes or no, got '%s'",
+				       k->key, value);
+		memcpy(field, &b, sizeof b);
+		return WQ_OK;
+	}
+	char *end;
+	errno = 0;
+	long v = strtol(value, &end, 10);
+	if (errno || end == value || *end || v < 0 || v > 1000000000)
+		return wq_fail(eb, WQ_EINVAL, k->key,
+			       "%s: expected a whole number, got '%s'", k->key, value);
+	int iv = (int)v;
+	memcpy(field, &iv, sizeof iv);
+	return WQ_OK;
+}
+
+int config_set(struct config *c, const char *key, const char *value, struct wq_errbuf *eb)
+{
+	const struct config_key *k = config_find(key);
+	if (!k && key[0] == '-')
+		k = config_flag(key);
+	if (!k)
+		return wq_fail(eb, WQ_EINVAL, key, "unknown setting '%s'", key);
+	return config_apply(c, k, value, eb);
+}
+
+void config_defaults(struct config *c)
+{
+	memset(c, 0, sizeof *c);
+	for (int i = 0; i < config_keys_count; i++)
+		config_apply(c, &config_keys[i], config_keys[i].def, NULL);
+}
+
+static char *trim(char *s)
+{
+	while (isspace((unsigned char)*s))
+		s++;
+	char *e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = 0;
+	return s;
+}
+
+int config_load_file(struct config *c, const char *path, int required, struct wq_errbuf *eb)
+{
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		if (!required && errno == ENOENT)
+			return WQ_OK;
+		return wq_fail(eb, WQ_EIO, "config", "%s: %s", path, strerror(errno));
+	}
+	char line[1024];
+	int lineno = 0, rc = WQ_OK;
+	while (fgets(line, sizeof line, f)) {
+		lineno++;
+		if (!strchr(line, '\n') && !feof(f)) {
+			rc = wq_fail(eb, WQ_EINVAL, "config", "%s:%d: line too long", path, lineno);
+			break;
+		}
+		char *s = trim(line);
+		if (!*s || *s == '#')
+			continue;
+		char *eq = strchr(s, '=');
+		if (!eq) {
+			rc = wq_fail(eb, WQ_EINVAL, "config", "%s:%d: expected 'key = value'",
+				     path, lineno);
+			break;
+		}
+		*eq = 0;
+		char *key = trim(s), *value = trim(eq + 1);
+		struct wq_errbuf sub;
+		wq_errbuf_clear(&sub);
+		if (config_set(c, key, value, &sub) != WQ_OK) {
+			rc = wq_fail(eb, WQ_EINVAL, sub.field, "%s:%d: %s", path, lineno, sub.msg);
+			break;
+		}
+	}
+	fclose(f);
+	return rc;
+}
+
+void config_load_env(struct config *c)
+{
+	for (int i = 0; i < config_keys_count; i++) {
+		const char *v = getenv(config_keys[i].env);
+		if (v)
+			config_apply(c, &config_keys[i], v, NULL);
+	}
+}
+
+void config_path(const struct config *c, const char *rel, char *dst, size_t len)
+{
+	if (rel[0] == '/' || !strcmp(c->share_dir, ".") || !c->share_dir[0])
+		snprintf(dst, len, "%s", rel);
+	else
+		snprintf(dst, len, "%s/%s", c->share_dir, rel);
+}
+
+int config_init(struct config *c, struct wq_errbuf *eb)
+{
+	config_defaults(c);
+	const char *share = getenv("WATIQA_SHARE");
+	if (share)
+		config_set(c, "share_dir", share, NULL);
+	char path[PATH_MAX_BYTES + 32];
+	const char *file = getenv("WATIQA_CONFIG");
+	if (file)
+		snprintf(path, sizeof path, "%s", file);
+	else
+		config_path(c, "etc/watiqa.conf", path, sizeof path);
+	int rc = config_load_file(c, path, file != NULL, eb);
+	if (rc)
+		return rc;
+	config_load_env(c);
+	return WQ_OK;
+}

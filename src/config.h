@@ -1,0 +1,64 @@
+/* config.h - every setting, one row each in config_keys[] (config.c): file
+ * (etc/watiqa.conf, key = value), then WATIQA_* environment, then command-line flags. */
+#ifndef WQ_CONFIG_H
+#define WQ_CONFIG_H
+
+#include <stddef.h>
+
+#include "err.h"
+#include "limits.h"
+
+struct config {
+	char db_path[PATH_MAX_BYTES];
+	char share_dir[PATH_MAX_BYTES]; /* where db/ and etc/ are */
+	char bind[64];
+	int ssh_port;
+	int http_port;
+	char host_key[PATH_MAX_BYTES];	/* ed25519 host key, generated on first start */
+	char public_url[256];		/* how citizens reach the web side */
+	int demo;
+	int overdue_days;		/* paid this long ago and not with the post: overdue */
+	int complaint_answer_days;	/* complaint unanswered this long: marked */
+	int idle_timeout_seconds;	/* SSH session without input */
+	char gateway_url[256];		/* payment gateway (sandbox in demo) */
+	char gateway_merchant[64];
+	char gateway_secret[128];	/* HMAC key shared with the gateway */
+	char sms_url[256];		/* SMS / e-mail HTTP gateway */
+	char post_url[256];		/* post's tracking service */
+	int sandbox_port;
+	int http_threads;
+	int http_max_connections;
+	int http_rate_per_minute;	/* requests per address per minute */
+};
+
+enum config_type { CFG_STR, CFG_INT, CFG_BOOL };
+
+struct config_key {
+	const char *key;   /* in watiqa.conf */
+	const char *env;   /* WATIQA_... */
+	const char *flag;  /* --db, or NULL */
+	enum config_type type;
+	const char *def;
+	size_t offset;
+	size_t size; /* for strings */
+	const char *help;
+};
+
+extern const struct config_key config_keys[];
+extern const int config_keys_count;
+
+void config_defaults(struct config *c);
+/* Reads a key = value file; a missing file is fine when !required. */
+int config_load_file(struct config *c, const char *path, int required, struct wq_errbuf *eb);
+void config_load_env(struct config *c);
+/* Sets one key (by conf key or flag name without dashes). */
+int config_set(struct config *c, const char *key, const char *value, struct wq_errbuf *eb);
+/* Finds a flag row: "--db" -> row; NULL if unknown. */
+const struct config_key *config_flag(const char *flag);
+/* Loads defaults, etc/watiqa.conf (under share_dir), env.  Flags are applied by the
+ * caller with config_set. */
+int config_init(struct config *c, struct wq_errbuf *eb);
+/* Builds "share_dir/rel" into dst. */
+void config_path(const struct config *c, const char *rel, char *dst, size_t len);
+
+#endif

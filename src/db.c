@@ -1,0 +1,478 @@
+/* db.c - opening the database, migrations, transactions, the statement cache, the
+ * hash-chained appends, backup and the consistency check.  The only place that maps
+ * SQLite result codes to wq_err.  One `struct db` per process (or per HTTP thread). */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "db.h"
+#include "lifecycle.h"
+#include "limits.h"
+#include "util.h"
+
+#define STMT_CACHE_SLOTS 128
+
+struct db {
+	sqlite3 *conn;
+	struct {
+		const char *sql;
+		sqlite3_stmt *st;
+	} cache[STMT_CACHE_SLOTS];
+	int ncache;
+};
+
+int db_fail(struct db *db, int rc, struct wq_errbuf *eb)
+{
+	const char *msg = db && db->conn ? sqlite3_errmsg(db->conn) : sqlite3_errstr(rc);
+	switch (rc & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return wq_fail(eb, WQ_EBUSY, NULL,
+			       "the database is busy (%s); please try again", msg);
+	case SQLITE_CONSTRAINT:
+		return wq_fail(eb, WQ_ECONFLICT, NULL, "conflicting data: %s", msg);
+	case SQLITE_FULL:
+		return wq_fail(eb, WQ_EIO, NULL, "disk full: %s", msg);
+	default:
+		return wq_fail(eb, WQ_EIO, NULL, "database error: %s", msg);
+	}
+}
+
+static int exec(struct db *db, const char *sql, struct wq_errbuf *eb)
+{
+	char *err = NULL;
+	int rc = sqlite3_exec(db->conn, sql, NULL, NULL, &err);
+	if (rc != SQLITE_OK) {
+		wq_fail(eb, (rc & 0xff) == SQLITE_BUSY ? WQ_EBUSY : WQ_EIO, NULL, "%s",
+			err ? err : sqlite3_errstr(rc));
+		sqlite3_free(err);
+		return eb ? (int)eb->code : WQ_EIO;
+	}
+	return WQ_OK;
+}
+
+int db_open(const char *path, struct db **out, struct wq_errbuf *eb)
+{
+	*out = NULL;
+	struct db *db = calloc(1, sizeof *db);
+	if (!db)
+		return wq_fail(eb, WQ_EIO, NULL, "out of memory");
+	int rc = sqlite3_open_v2(path, &db->conn,
+				 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+				 NULL);
+	if (rc != SQLITE_OK) {
+		wq_fail(eb, WQ_EIO, "db", "cannot open database %s: %s", path,
+			db->conn ? sqlite3_errmsg(db->conn) : sqlite3_errstr(rc));
+		sqlite3_close(db->conn);
+		free(db);
+		return WQ_EIO;
+	}
+	sqlite3_busy_timeout(db->conn, DB_BUSY_TIMEOUT_MS);
+	sqlite3_extended_result_codes(db->conn, 1);
+	/* WAL: readers never block the writer; FULL: an acknowledged payment survives a
+	 * power cut.  foreign_keys: a request cannot name an office that does not exist. */
+	rc = exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+		      "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;",
+		  eb);
+	if (rc) {
+		db_close(db);
+		return rc;
+	}
+	*out = db;
+	return WQ_OK;
+}
+
+void db_close(struct db *db)
+{
+	if (!db)
+		return;
+	for (int i = 0; i < db->ncache; i++)
+		sqlite3_finalize(db->cache[i].st);
+	sqlite3_close(db->conn);
+	free(db);
+}
+
+sqlite3 *db_handle(struct db *db)
+{
+	return db->conn;
+}
+
+sqlite3_stmt *db_stmt(struct db *db, const char *sql, struct wq_errbuf *eb)
+{
+	for (int i = 0; i < db->ncache; i++) {
+		if (db->cache[i].sql == sql) {
+			sqlite3_stmt *st = db->cache[i].st;
+			sqlite3_reset(st);
+			sqlite3_clear_bindings(st);
+			return st;
+		}
+	}
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v3(db->conn, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
+	if (rc != SQLITE_OK) {
+		db_fail(db, rc, eb);
+		return NULL;
+	}
+	if (db->ncache < STMT_CACHE_SLOTS) {
+		db->cache[db->ncache].sql = sql;
+		db->cache[db->ncache].st = st;
+		db->ncache++;
+	} else {
+		/* Cache full: should not happen (statements are literals); keep it working by
+		 * evicting the oldest slot. */
+		sqlite3_finalize(db->cache[0].st);
+		memmove(&db->cache[0], &db->cache[1], sizeof db->cache[0] * (STMT_CACHE_SLOTS - 1));
+		db->cache[STMT_CACHE_SLOTS - 1].sql = sql;
+		db->cache[STMT_CACHE_SLOTS - 1].st = st;
+	}
+	return st;
+}
+
+int db_bind_text(sqlite3_stmt *st, int idx, const char *s)
+{
+	return s ? sqlite3_bind_text(st, idx, s, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(st, idx);
+}
+
+void db_col_text(sqlite3_stmt *st, int col, char *dst, size_t dstlen)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+	wq_strlcpy(dst, t ? (const char *)t : "", dstlen);
+}
+
+int db_begin(struct db *db, struct wq_errbuf *eb)
+{
+	return exec(db, "BEGIN IMMEDIATE", eb);
+}
+
+int db_commit(struct db *db, struct wq_errbuf *eb)
+{
+	int rc = exec(db, "COMMIT", eb);
+	if (rc)
+		db_rollback(db);
+	return rc;
+}
+
+void db_rollback(struct db *db)
+{
+	if (!sqlite3_get_autocommit(db->conn))
+		sqlite3_exec(db->conn, "ROLLBACK", NULL, NULL, NULL);
+}
+
+void db_bulk_mode(struct db *db, int on)
+{
+	sqlite3_exec(db->conn, on ? "PRAGMA synchronous=OFF" : "PRAGMA synchronous=FULL", NULL,
+		     NULL, NULL);
+}
+
+int64_t db_data_version(struct db *db)
+{
+	static const char sql[] = "PRAGMA data_version";
+	sqlite3_stmt *st = db_stmt(db, sql, NULL);
+	if (!st)
+		return -1;
+	int64_t v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+	sqlite3_reset(st);
+	return v;
+}
+
+/* ---- migrations ---- */
+
+static int migration_filter(const struct dirent *d)
+{
+	size_t n = strlen(d->d_name);
+	return n > 8 && d->d_name[0] >= '0' && d->d_name[0] <= '9' &&
+	       strcmp(d->d_name + n - 4, ".sql") == 0;
+}
+
+static char *read_file(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	long n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	char *buf = n >= 0 ? malloc((size_t)n + 1) : NULL;
+	if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+		free(buf);
+		buf = NULL;
+	}
+	if (buf)
+		buf[n] = 0;
+	fclose(f);
+	return buf;
+}
+
+int db_schema_version(struct db *db)
+{
+	static const char sql[] = "SELECT coalesce(max(version), 0) FROM schema_migrations";
+	sqlite3_stmt *st = db_stmt(db, sql, NULL);
+	if (!st)
+		return 0;
+	int v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+	sqlite3_reset(st);
+	return v;
+}
+
+int db_migrate(struct db *db, const char *dir, int *applied, struct wq_errbuf *eb)
+{
+	*applied = 0;
+	int rc = exec(db, "CREATE TABLE IF NOT EXISTS schema_migrations ("
+			  "version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+			  "applied_at INTEGER NOT NULL)",
+		      eb);
+	if (rc)
+		return rc;
+	struct dirent **names;
+	int n = scandir(dir, &names, migration_filter, alphasort);
+	if (n < 0)
+		return wq_fail(eb, WQ_EIO, "db", "cannot read migrations in %s: %s", dir,
+			       strerror(errno));
+	int current = db_schema_version(db);
+	rc = WQ_OK;
+	for (int i = 0; i < n; i++) {
+		int version = atoi(names[i]->d_name);
+		if (rc || version <= current)
+			continue;
+		char path[PATH_MAX_BYTES + 256];
+		snprintf(path, sizeof path, "%s/%s", dir, names[i]->d_name);
+		char *sql = read_file(path);
+		if (!sql) {
+			rc = wq_fail(eb, WQ_EIO, "db", "cannot read %s", path);
+			continue;
+		}
+		if ((rc = db_begin(db, eb)) == WQ_OK && (rc = exec(db, sql, eb)) == WQ_OK) {
+			static const char ins[] = "INSERT INTO schema_migrations VALUES (?, ?, ?)";
+			sqlite3_stmt *st = db_stmt(db, ins, eb);
+			if (!st) {
+				rc = WQ_EIO;
+			} else {
+				sqlite3_bind_int(st, 1, version);
+				db_bind_text(st, 2, names[i]->d_name);
+				sqlite3_bind_int64(st, 3, wq_now());
+				int src = sqlite3_step(st);
+				sqlite3_reset(st);
+				rc = src == SQLITE_DONE ? db_commit(db, eb) : db_fail(db, src, eb);
+			}
+		}
+		if (rc) {
+			char msg[sizeof eb->msg];
+			snprintf(msg, sizeof msg, "%s", eb ? eb->msg : "");
+			db_rollback(db);
+			wq_fail(eb, rc, "db", "migration %s failed: %s", names[i]->d_name, msg);
+		} else {
+			(*applied)++;
+		}
+		free(sql);
+	}
+	for (int i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	return rc;
+}
+
+/* ---- hash chains ---- */
+
+/* The hash of a row covers its content and the previous row's hash, so changing or
+ * removing any past row breaks every hash after it (see audit_verify). */
+static int chain_prev(struct db *db, const char *sql, char prev[65], struct wq_errbuf *eb)
+{
+	sqlite3_stmt *st = db_stmt(db, sql, eb);
+	if (!st)
+		return WQ_EIO;
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		db_col_text(st, 0, prev, 65);
+	else if (rc == SQLITE_DONE)
+		memset(prev, '0', 64), prev[64] = 0;
+	else
+		return db_fail(db, rc, eb);
+	sqlite3_reset(st);
+	return WQ_OK;
+}
+
+int db_event_append(struct db *db, int64_t request_id, int64_t at, int64_t actor_id,
+		    const char *actor_label, int64_t office_id, const char *from,
+		    const char *to, const char *note, struct wq_errbuf *eb)
+{
+	static const char last[] = "SELECT hash FROM request_events ORDER BY id DESC LIMIT 1";
+	static const char ins[] =
+		"INSERT INTO request_events (request_id, at, actor_id, actor_label, office_id,"
+		" from_state, to_state, note, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?)";
+	char prev[65], hash[65], *buf;
+	int rc = chain_prev(db, last, prev, eb);
+	if (rc)
+		return rc;
+	int len = asprintf(&buf, "%s|%lld|%lld|%lld|%s|%lld|%s|%s|%s", prev,
+			   (long long)request_id, (long long)at, (long long)actor_id,
+			   actor_label, (long long)office_id, from, to, note ? note : "");
+	if (len < 0)
+		return wq_fail(eb, WQ_EIO, NULL, "out of memory");
+	wq_sha256_hex(buf, (size_t)len, hash);
+	free(buf);
+	sqlite3_stmt *st = db_stmt(db, ins, eb);
+	if (!st)
+		return WQ_EIO;
+	sqlite3_bind_int64(st, 1, request_id);
+	sqlite3_bind_int64(st, 2, at);
+	if (actor_id)
+		sqlite3_bind_int64(st, 3, actor_id);
+	db_bind_text(st, 4, actor_label);
+	if (office_id)
+		sqlite3_bind_int64(st, 5, office_id);
+	db_bind_text(st, 6, from);
+	db_bind_text(st, 7, to);
+	db_bind_text(st, 8, note ? note : "");
+	db_bind_text(st, 9, prev);
+	db_bind_text(st, 10, hash);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? WQ_OK : db_fail(db, rc, eb);
+}
+
+int db_audit_append(struct db *db, int64_t actor_id, const char *actor_label,
+		    const char *action, const char *target, const char *detail,
+		    const char *addr, struct wq_errbuf *eb)
+{
+	static const char last[] = "SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1";
+	static const char ins[] =
+		"INSERT INTO audit_log (at, actor_id, actor_label, action, target, detail,"
+		" addr, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?)";
+	char prev[65], hash[65], *buf;
+	int rc = chain_prev(db, last, prev, eb);
+	if (rc)
+		return rc;
+	int64_t at = wq_now();
+	int len = asprintf(&buf, "%s|%lld|%lld|%s|%s|%s|%s|%s", prev, (long long)at,
+			   (long long)actor_id, actor_label, action, target ? target : "",
+			   detail ? detail : "", addr ? addr : "");
+	if (len < 0)
+		return wq_fail(eb, WQ_EIO, NULL, "out of memory");
+	wq_sha256_hex(buf, (size_t)len, hash);
+	free(buf);
+	sqlite3_stmt *st = db_stmt(db, ins, eb);
+	if (!st)
+		return WQ_EIO;
+	sqlite3_bind_int64(st, 1, at);
+	if (actor_id)
+		sqlite3_bind_int64(st, 2, actor_id);
+	db_bind_text(st, 3, actor_label);
+	db_bind_text(st, 4, action);
+	db_bind_text(st, 5, target ? target : "");
+	db_bind_text(st, 6, detail ? detail : "");
+	db_bind_text(st, 7, addr ? addr : "");
+	db_bind_text(st, 8, prev);
+	db_bind_text(st, 9, hash);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? WQ_OK : db_fail(db, rc, eb);
+}
+
+/* ---- backup and check ---- */
+
+int db_backup(struct db *db, const char *path, struct wq_errbuf *eb)
+{
+	sqlite3 *dst;
+	char tmp[PATH_MAX_BYTES + 8];
+	snprintf(tmp, sizeof tmp, "%s.part", path);
+	unlink(tmp);
+	if (sqlite3_open(tmp, &dst) != SQLITE_OK) {
+		wq_fail(eb, WQ_EIO, "file", "cannot create %s: %s", tmp, sqlite3_errmsg(dst));
+		sqlite3_close(dst);
+		return WQ_EIO;
+	}
+	sqlite3_backup *b = sqlite3_backup_init(dst, "main", db->conn, "main");
+	int rc = SQLITE_OK;
+	if (!b) {
+		rc = sqlite3_errcode(dst);
+	} else {
+		/* Copy in steps so writers are held up for at most one step at a time; a
+		 * write from another connection restarts the copy, which is what we want. */
+		do {
+			rc = sqlite3_backup_step(b, 256);
+			if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+				sqlite3_sleep(20);
+		} while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+		sqlite3_backup_finish(b);
+	}
+	if (rc != SQLITE_DONE) {
+		wq_fail(eb, WQ_EIO, "file", "backup failed: %s", sqlite3_errmsg(dst));
+		sqlite3_close(dst);
+		unlink(tmp);
+		return WQ_EIO;
+	}
+	sqlite3_close(dst);
+	if (rename(tmp, path) != 0)
+		return wq_fail(eb, WQ_EIO, "file", "cannot rename %s to %s: %s", tmp, path,
+			       strerror(errno));
+	return WQ_OK;
+}
+
+/* Each invariant is one query returning the offending rows' description. */
+static const struct {
+	const char *what;
+	const char *sql;
+} invariants[] = {
+	{"claimed/in-production request without an agent",
+	 "SELECT tracking FROM requests WHERE state IN ('claimed','in_production')"
+	 " AND agent_id IS NULL"},
+	{"queued request still holding an agent",
+	 "SELECT tracking FROM requests WHERE state = 'paid' AND agent_id IS NOT NULL"},
+	{"paid-or-later request without a confirmed payment",
+	 "SELECT r.tracking FROM requests r WHERE r.state NOT IN ('pending_payment','expired')"
+	 " AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.request_id = r.id"
+	 " AND p.status IN ('confirmed','refund_owed','refunded'))"},
+	{"request whose state differs from its last event",
+	 "SELECT r.tracking FROM requests r JOIN request_events e ON e.id ="
+	 " (SELECT max(id) FROM request_events WHERE request_id = r.id)"
+	 " WHERE e.to_state <> r.state"},
+	{"request without history",
+	 "SELECT r.tracking FROM requests r WHERE NOT EXISTS"
+	 " (SELECT 1 FROM request_events e WHERE e.request_id = r.id)"},
+	{"request with the post but no registered-mail code",
+	 "SELECT r.tracking FROM requests r WHERE r.state IN ('with_post','delivered','returned')"
+	 " AND NOT EXISTS (SELECT 1 FROM mail_items m WHERE m.request_id = r.id"
+	 " AND m.code IS NOT NULL)"},
+	{"paid amount differing from the fee",
+	 "SELECT r.tracking FROM requests r JOIN payments p ON p.request_id = r.id"
+	 " AND p.status = 'confirmed' WHERE p.amount_centimes <> r.fee_centimes"},
+	{"settlement total differing from its items",
+	 "SELECT s.id FROM settlements s WHERE s.total_centimes <>"
+	 " (SELECT coalesce(sum(amount_centimes), 0) FROM settlement_items i"
+	 " WHERE i.settlement_id = s.id)"},
+};
+
+int db_check(struct db *db, void *outp, int *problems, struct wq_errbuf *eb)
+{
+	FILE *out = outp;
+	*problems = 0;
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(db->conn, "PRAGMA integrity_check", -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return db_fail(db, rc, eb);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *t = (const char *)sqlite3_column_text(st, 0);
+		if (t && strcmp(t, "ok") != 0) {
+			fprintf(out, "integrity: %s\n", t);
+			(*problems)++;
+		}
+	}
+	sqlite3_finalize(st);
+	for (size_t i = 0; i < sizeof invariants / sizeof invariants[0]; i++) {
+		rc = sqlite3_prepare_v2(db->conn, invariants[i].sql, -1, &st, NULL);
+		if (rc != SQLITE_OK)
+			return db_fail(db, rc, eb);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			fprintf(out, "%s: %s\n", invariants[i].what,
+				(const char *)sqlite3_column_text(st, 0));
+			(*problems)++;
+		}
+		sqlite3_finalize(st);
+		if (rc != SQLITE_DONE)
+			return db_fail(db, rc, eb);
+	}
+	return WQ_OK;
+}

@@ -1,0 +1,73 @@
+/* db.h - the one door to SQLite.  Opening (WAL, busy timeout, synchronous=FULL),
+ * migrations from db/NNN_*.sql, BEGIN IMMEDIATE transactions, a cache of prepared
+ * statements, and the mapping of SQLite codes to wq_err.  sqlite3_* calls and SQL text
+ * live only in src/db.c and src/db_<area>.c; everything else calls functions here.
+ * A `struct db` belongs to one process and one thread at a time. */
+#ifndef WQ_DB_H
+#define WQ_DB_H
+
+#include <sqlite3.h>
+#include <stdint.h>
+
+#include "err.h"
+
+struct db;
+
+int db_open(const char *path, struct db **out, struct wq_errbuf *eb);
+void db_close(struct db *db);
+/* Applies db/NNN_*.sql files found in dir that are not yet recorded; *applied gets the
+ * count.  Each migration runs in its own transaction. */
+int db_migrate(struct db *db, const char *dir, int *applied, struct wq_errbuf *eb);
+int db_schema_version(struct db *db);
+
+/* BEGIN IMMEDIATE: every write transaction takes the write lock first. */
+int db_begin(struct db *db, struct wq_errbuf *eb);
+int db_commit(struct db *db, struct wq_errbuf *eb);
+void db_rollback(struct db *db);
+
+/* Bulk loading (demo, generators): synchronous=OFF until switched back. */
+void db_bulk_mode(struct db *db, int on);
+
+/* Changes when another connection commits; screens poll it to know when to reload. */
+int64_t db_data_version(struct db *db);
+
+int db_backup(struct db *db, const char *path, struct wq_errbuf *eb);
+/* integrity_check plus lifecycle invariants; problems are printed to `out` one per line,
+ * *problems gets their count. */
+int db_check(struct db *db, void *out /* FILE* */, int *problems, struct wq_errbuf *eb);
+
+/* ---- for src/db_<area>.c only ---- */
+sqlite3 *db_handle(struct db *db);
+/* Prepared once per connection (keyed by the address of the SQL text, which must be a
+ * string literal or static), returned reset with bindings cleared. NULL on error. */
+sqlite3_stmt *db_stmt(struct db *db, const char *sql, struct wq_errbuf *eb);
+/* Maps an SQLite result code to wq_err, with the SQLite message in eb. */
+int db_fail(struct db *db, int rc, struct wq_errbuf *eb);
+/* Binds text, or NULL when s is NULL. */
+int db_bind_text(sqlite3_stmt *st, int idx, const char *s);
+/* Copies column text into dst (always NUL-terminated). */
+void db_col_text(sqlite3_stmt *st, int col, char *dst, size_t dstlen);
+/* Appends a hash-chained row to request_events / audit_log (inside a transaction). */
+int db_event_append(struct db *db, int64_t request_id, int64_t at, int64_t actor_id,
+		    const char *actor_label, int64_t office_id, const char *from,
+		    const char *to, const char *note, struct wq_errbuf *eb);
+int db_audit_append(struct db *db, int64_t actor_id, const char *actor_label,
+		    const char *action, const char *target, const char *detail,
+		    const char *addr, struct wq_errbuf *eb);
+
+/* Runs `body` (an int-valued expression) between BEGIN IMMEDIATE and COMMIT, rolling
+ * back on any error; returns from the calling function with the result. */
+#define DB_TX(db, eb, body)                                \
+	do {                                               \
+		int tx_rc_ = db_begin((db), (eb));         \
+		if (tx_rc_)                                \
+			return tx_rc_;                     \
+		tx_rc_ = (body);                           \
+		if (tx_rc_) {                              \
+			db_rollback(db);                   \
+			return tx_rc_;                     \
+		}                                          \
+		return db_commit((db), (eb));              \
+	} while (0)
+
+#endif

@@ -1,0 +1,34 @@
+/* err.h - the closed list of error codes every layer returns, and the buffer that
+ * carries the detail (which field, what was expected) up to the layer that talks to a
+ * person.  Codes are appended, never renumbered: tests and logs rely on the numbers. */
+#ifndef WQ_ERR_H
+#define WQ_ERR_H
+
+enum wq_err {
+	WQ_OK = 0,
+	WQ_EINVAL,	/* bad input: a field is missing or malformed */
+	WQ_ENOTFOUND,	/* no such request, user, office... (or not in scope) */
+	WQ_EDENIED,	/* the actor's role or scope does not allow it */
+	WQ_ECONFLICT,	/* state or version moved under us (someone else acted first) */
+	WQ_EBUSY,	/* the database stayed locked past the busy timeout */
+	WQ_EGATEWAY,	/* an outside service (payment, SMS, post) failed */
+	WQ_EIO,		/* disk, database corruption, out of memory */
+	WQ_ERR_COUNT
+};
+
+/* Detail for the caller: which field (empty if none) and a sentence for a person. */
+struct wq_errbuf {
+	enum wq_err code;
+	char field[32];
+	char msg[256];
+};
+
+/* Sets eb (if non-NULL) and returns code, so callers can `return wq_fail(...)`. */
+int wq_fail(struct wq_errbuf *eb, enum wq_err code, const char *field,
+	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void wq_errbuf_clear(struct wq_errbuf *eb);
+
+/* Short name of a code in the given language ("ar" or "fr"; anything else: English). */
+const char *wq_strerror(int code, const char *lang);
+
+#endif

@@ -1,0 +1,115 @@
+/* lifecycle.c - the transition table of DESIGN.md: from which state to which, who may
+ * do it, and what it requires.  The data layer calls lifecycle_check() inside the
+ * transaction, after reading the current state, before writing anything. */
+#include <string.h>
+
+#include "lifecycle.h"
+
+#define STAFF_OFFICE (ROLE_BIT(ROLE_AGENT) | ROLE_BIT(ROLE_SUPERVISOR))
+
+const struct transition transitions[] = {
+	{RS_PENDING_PAYMENT, RS_PAID, ROLE_BIT(ROLE_SYSTEM), 0, "pay"},
+	{RS_PENDING_PAYMENT, RS_EXPIRED, ROLE_BIT(ROLE_SYSTEM), 0, "expire"},
+	/* the gateway confirmed a payment after the expiry sweep: honour it */
+	{RS_EXPIRED, RS_PAID, ROLE_BIT(ROLE_SYSTEM), 0, "pay"},
+	{RS_PAID, RS_CLAIMED, STAFF_OFFICE, TR_SETS_AGENT, "claim"},
+	{RS_CLAIMED, RS_PAID, STAFF_OFFICE, TR_OWN_CLAIM | TR_CLEARS_AGENT, "release"},
+	{RS_CLAIMED, RS_IN_PRODUCTION, STAFF_OFFICE, TR_OWN_CLAIM, "start"},
+	{RS_IN_PRODUCTION, RS_READY, STAFF_OFFICE, TR_OWN_CLAIM, "seal"},
+	{RS_PAID, RS_REJECTED, STAFF_OFFICE, TR_NEEDS_REASON, "reject"},
+	{RS_CLAIMED, RS_REJECTED, STAFF_OFFICE, TR_OWN_CLAIM | TR_NEEDS_REASON, "reject"},
+	{RS_IN_PRODUCTION, RS_REJECTED, STAFF_OFFICE, TR_OWN_CLAIM | TR_NEEDS_REASON, "reject"},
+	/* the envelope leaves the office: picked up by the post or deposited at its agency */
+	{RS_READY, RS_WITH_POST, STAFF_OFFICE | ROLE_BIT(ROLE_POST), 0, "post"},
+	{RS_WITH_POST, RS_DELIVERED, ROLE_BIT(ROLE_POST), 0, "deliver"},
+	{RS_WITH_POST, RS_RETURNED, ROLE_BIT(ROLE_POST), TR_NEEDS_REASON, "return"},
+};
+const int transitions_count = sizeof transitions / sizeof transitions[0];
+
+static const struct {
+	const char *name, *en, *fr, *ar;
+} states[RS_COUNT] = {
+	[RS_PENDING_PAYMENT] = {"pending_payment", "awaiting payment", "en attente de paiement",
+				"في انتظار الأداء"},
+	[RS_PAID] = {"paid", "paid, in the office queue", "payée, en file au bureau",
+		     "مؤداة، في انتظار المعالجة"},
+	[RS_CLAIMED] = {"claimed", "taken by an agent", "prise en charge",
+			"قيد المعالجة من طرف عون"},
+	[RS_IN_PRODUCTION] = {"in_production", "documents being produced",
+			      "documents en cours d'établissement", "الوثائق في طور الإعداد"},
+	[RS_READY] = {"ready", "ready, in a sealed envelope", "prête, sous pli fermé",
+		      "جاهزة في ظرف مغلق"},
+	[RS_WITH_POST] = {"with_post", "handed to the post", "remise à la poste",
+			  "سلمت للبريد"},
+	[RS_DELIVERED] = {"delivered", "delivered", "livrée", "تم التسليم"},
+	[RS_REJECTED] = {"rejected", "rejected", "rejetée", "مرفوضة"},
+	[RS_RETURNED] = {"returned", "returned by the post", "retournée par la poste",
+			 "مرجعة من طرف البريد"},
+	[RS_EXPIRED] = {"expired", "expired (not paid)", "expirée (non payée)",
+			"منتهية الصلاحية (غير مؤداة)"},
+};
+
+const char *req_state_name(enum req_state s)
+{
+	return (s >= 0 && s < RS_COUNT) ? states[s].name : "none";
+}
+
+const char *req_state_label(enum req_state s, const char *lang)
+{
+	if (s < 0 || s >= RS_COUNT)
+		return "?";
+	if (lang && !strcmp(lang, "ar"))
+		return states[s].ar;
+	if (lang && !strcmp(lang, "fr"))
+		return states[s].fr;
+	return states[s].en;
+}
+
+enum req_state req_state_from_name(const char *s)
+{
+	for (int i = 0; i < RS_COUNT; i++)
+		if (s && !strcmp(s, states[i].name))
+			return i;
+	return RS_NONE;
+}
+
+int req_state_is_final(enum req_state s)
+{
+	return s == RS_DELIVERED || s == RS_REJECTED || s == RS_RETURNED || s == RS_EXPIRED;
+}
+
+const struct transition *lifecycle_find(enum req_state from, enum req_state to)
+{
+	for (int i = 0; i < transitions_count; i++)
+		if (transitions[i].from == from && transitions[i].to == to)
+			return &transitions[i];
+	return NULL;
+}
+
+int lifecycle_check(const struct actor *a, enum req_state from, enum req_state to,
+		    int is_own, const char *note, struct wq_errbuf *eb)
+{
+	const struct transition *t = lifecycle_find(from, to);
+	if (!t) {
+		/* Is there any way to reach `to`?  Then the request moved under the caller
+		 * (or he is early): a conflict, not a forbidden move. */
+		for (int i = 0; i < transitions_count; i++)
+			if (transitions[i].to == to)
+				return wq_fail(eb, WQ_ECONFLICT, "state",
+					       "the request is %s; it cannot become %s from there",
+					       req_state_name(from), req_state_name(to));
+		return wq_fail(eb, WQ_EINVAL, "state", "no request can become %s",
+			       req_state_name(to));
+	}
+	if (!(t->roles & ROLE_BIT(a->role)))
+		return wq_fail(eb, WQ_EDENIED, "role", "a %s may not %s a request (%s -> %s)",
+			       role_name(a->role), t->verb, req_state_name(from),
+			       req_state_name(to));
+	if ((t->flags & TR_OWN_CLAIM) && a->role == ROLE_AGENT && !is_own)
+		return wq_fail(eb, WQ_EDENIED, "agent",
+			       "only the agent who claimed the request may %s it", t->verb);
+	if ((t->flags & TR_NEEDS_REASON) && (!note || !note[0]))
+		return wq_fail(eb, WQ_EINVAL, "reason", "a reason is required to %s a request",
+			       t->verb);
+	return WQ_OK;
+}

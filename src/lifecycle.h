@@ -1,0 +1,53 @@
+/* lifecycle.h - the request's states and the table of who may move a request from
+ * which state to which (DESIGN.md, "The request's life"). Pure: no SQL, no I/O. */
+#ifndef WQ_LIFECYCLE_H
+#define WQ_LIFECYCLE_H
+
+#include "actor.h"
+#include "err.h"
+
+enum req_state {
+	RS_NONE = -1,
+	RS_PENDING_PAYMENT = 0,
+	RS_PAID,	  /* in the office queue */
+	RS_CLAIMED,	  /* an agent took it */
+	RS_IN_PRODUCTION, /* record found, documents being produced and signed */
+	RS_READY,	  /* documents in a sealed envelope */
+	RS_WITH_POST,	  /* registered-mail code attached */
+	RS_DELIVERED,
+	RS_REJECTED, /* record not found / data wrong; refund owed */
+	RS_RETURNED, /* the post could not deliver */
+	RS_EXPIRED,  /* never paid */
+	RS_COUNT
+};
+
+enum {
+	TR_NEEDS_REASON = 1 << 0, /* a note is required (rejection, return) */
+	TR_OWN_CLAIM = 1 << 1,	  /* an agent may do it only on a request he claimed */
+	TR_SETS_AGENT = 1 << 2,	  /* the claiming agent is recorded */
+	TR_CLEARS_AGENT = 1 << 3, /* back to the queue */
+};
+
+struct transition {
+	enum req_state from, to;
+	unsigned roles; /* ROLE_BIT() set */
+	unsigned flags;
+	const char *verb; /* "claim", "start", ... for the audit log and messages */
+};
+
+extern const struct transition transitions[];
+extern const int transitions_count;
+
+const char *req_state_name(enum req_state s);	     /* "paid" */
+const char *req_state_label(enum req_state s, const char *lang); /* for people */
+enum req_state req_state_from_name(const char *s); /* RS_NONE if unknown */
+int req_state_is_final(enum req_state s);
+
+const struct transition *lifecycle_find(enum req_state from, enum req_state to);
+/* Is `a` allowed to move a request from `from` to `to`?  is_own: the request is
+ * claimed by `a`.  Returns WQ_OK, or WQ_EDENIED / WQ_ECONFLICT / WQ_EINVAL with a
+ * sentence in eb. Scope is checked by the data layer, which knows the offices. */
+int lifecycle_check(const struct actor *a, enum req_state from, enum req_state to,
+		    int is_own, const char *note, struct wq_errbuf *eb);
+
+#endif

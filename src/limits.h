@@ -1,0 +1,29 @@
+/* limits.h - every fixed limit of the system, with its unit in its name. */
+#ifndef WQ_LIMITS_H
+#define WQ_LIMITS_H
+
+#define DB_BUSY_TIMEOUT_MS	5000
+#define PATH_MAX_BYTES		512
+#define USERNAME_MAX_BYTES	32
+#define NAME_MAX_BYTES		128	/* a person's name, Arabic or Latin, UTF-8 */
+#define NOTE_MAX_BYTES		1000
+#define ADDRESS_MAX_BYTES	300
+#define TRACKING_BYTES		12	/* "W" + 9 digits + Luhn digit, plus NUL and spare */
+#define SECRET_CODE_BYTES	8	/* 6 characters plus NUL and spare */
+#define PASSWORD_MIN_BYTES	8
+#define PASSWORD_MAX_BYTES	128
+#define SSH_KEY_MAX_BYTES	8192
+
+#define LOGIN_GRACE_SECONDS	30
+#define MAX_AUTH_TRIES		4
+#define MAX_STARTUPS_BEGIN	10	/* OpenSSH MaxStartups 10:30:60 */
+#define MAX_STARTUPS_RATE	30
+#define MAX_STARTUPS_FULL	60
+#define CLIENT_ALIVE_SECONDS	300
+#define CLIENT_ALIVE_COUNT	3
+
+#define MAX_BODY_BYTES		16384
+#define MAX_COPIES		10
+#define PAYMENT_EXPIRY_SECONDS	(24 * 3600)
+
+#endif

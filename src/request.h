@@ -1,0 +1,117 @@
+/* request.h - the citizen's request and every operation on it, for screens and the
+ * HTTP handlers.  Each function that writes is one short transaction in the data layer
+ * that checks state, version and the actor's scope and appends to the history. */
+#ifndef WQ_REQUEST_H
+#define WQ_REQUEST_H
+
+#include <stdint.h>
+
+#include "actor.h"
+#include "db.h"
+#include "err.h"
+#include "lifecycle.h"
+#include "limits.h"
+
+struct request {
+	int64_t id;
+	char tracking[TRACKING_BYTES];
+	char doc_type[12]; /* "extract" | "full_copy" */
+	int copies;
+	int64_t birth_commune_id;
+	char commune_name[NAME_MAX_BYTES]; /* French name of the commune of birth */
+	char record_number[16];
+	int record_year;
+	char first_name_ar[NAME_MAX_BYTES], last_name_ar[NAME_MAX_BYTES];
+	char first_name_lat[NAME_MAX_BYTES], last_name_lat[NAME_MAX_BYTES];
+	char birth_date[11]; /* YYYY-MM-DD */
+	char cin[16];
+	char phone[24];
+	char email[128];
+	char address[ADDRESS_MAX_BYTES];
+	char postal_code[8];
+	char city[64];
+	char lang[3]; /* "ar" | "fr" */
+	int64_t fee_centimes;
+	enum req_state state;
+	int64_t office_id;
+	char office_code[16];
+	int64_t agent_id; /* 0: unclaimed */
+	char agent_name[USERNAME_MAX_BYTES];
+	char reject_reason[200];
+	int64_t version;
+	int64_t created_at, paid_at, updated_at;
+	char mail_code[16]; /* registered-mail code once with the post */
+};
+
+struct req_event {
+	int64_t id;
+	int64_t at;
+	char actor[USERNAME_MAX_BYTES];
+	char office_code[16]; /* office the stage was recorded for */
+	enum req_state from, to;
+	char note[NOTE_MAX_BYTES];
+};
+
+/* What a list shows.  The actor's scope always narrows it further. */
+struct request_filter {
+	unsigned states;  /* bit set of (1u << RS_*); 0: all */
+	int64_t office_id; /* 0: every office in scope */
+	int64_t agent_id;  /* 0: any; -1: unclaimed only */
+	int oldest_first;  /* by paid_at (queue order); else newest first */
+	int limit, offset;
+};
+#define STATE_BIT(s) (1u << (s))
+
+/* ---- reading ---- */
+int request_get(struct db *db, const struct actor *a, int64_t id, struct request *out,
+		struct wq_errbuf *eb);
+int request_get_by_tracking(struct db *db, const struct actor *a, const char *tracking,
+			    struct request *out, struct wq_errbuf *eb);
+/* *out is malloc'd (free() it); *n rows. */
+int request_list(struct db *db, const struct actor *a, const struct request_filter *f,
+		 struct request **out, int *n, struct wq_errbuf *eb);
+int request_count(struct db *db, const struct actor *a, const struct request_filter *f,
+		  int *n, struct wq_errbuf *eb);
+int request_history(struct db *db, const struct actor *a, int64_t id, struct req_event **out,
+		    int *n, struct wq_errbuf *eb);
+/* Citizen access: tracking number + secret code. WQ_ENOTFOUND if either is wrong. */
+int request_get_citizen(struct db *db, const char *tracking, const char *secret,
+			struct request *out, struct wq_errbuf *eb);
+
+/* ---- writing (staff) ---- expected_version 0 means "whatever it is now" */
+int request_transition(struct db *db, const struct actor *a, int64_t id,
+		       int64_t expected_version, enum req_state to, const char *note,
+		       struct wq_errbuf *eb);
+int request_claim(struct db *db, const struct actor *a, int64_t id, int64_t expected_version,
+		  struct wq_errbuf *eb);
+/* Supervisor: give a queued or claimed request to an agent of the office. */
+int request_assign(struct db *db, const struct actor *a, int64_t id, int64_t expected_version,
+		   int64_t agent_id, struct wq_errbuf *eb);
+/* Move a queued or claimed request to another office's queue, with a reason. */
+int request_reassign(struct db *db, const struct actor *a, int64_t id,
+		     int64_t expected_version, int64_t to_office_id, const char *reason,
+		     struct wq_errbuf *eb);
+
+/* The sealed envelope leaves the office (ready -> with_post) with its registered-mail
+ * code (UPU S10, check digit verified); how: "pickup" (the post collected it) or
+ * "deposit" (the office took it to the agency). */
+int request_hand_to_post(struct db *db, const struct actor *a, int64_t id,
+			 int64_t expected_version, const char *code, const char *how,
+			 struct wq_errbuf *eb);
+
+/* ---- writing (citizen and system) ---- */
+/* Validated input in `in` (state, ids and times ignored): creates the request in
+ * pending_payment at the office of the commune of birth; fills in->id, in->tracking,
+ * and secret_out (the code the citizen keeps). */
+int request_create(struct db *db, struct request *in, char secret_out[SECRET_CODE_BYTES],
+		   struct wq_errbuf *eb);
+/* Payment confirmed: the payment row and the move to `paid` commit together.
+ * Idempotent on gateway_ref: a second call with the same ref changes nothing and
+ * returns WQ_OK with *already = 1. */
+int request_mark_paid(struct db *db, int64_t id, const char *gateway_ref,
+		      int64_t amount_centimes, int *already, struct wq_errbuf *eb);
+/* Unpaid requests older than max_age_seconds become expired; *n gets the count. */
+int request_expire_unpaid(struct db *db, int64_t max_age_seconds, int *n,
+			  struct wq_errbuf *eb);
+
+#endif

@@ -1,0 +1,73 @@
+/* user.h - staff accounts: creation, passwords (yescrypt), SSH public keys, login
+ * checks.  Every change is audited by the data layer in the same transaction. */
+#ifndef WQ_USER_H
+#define WQ_USER_H
+
+#include <stdint.h>
+
+#include "actor.h"
+#include "db.h"
+#include "err.h"
+
+struct user {
+	int64_t id;
+	char username[USERNAME_MAX_BYTES];
+	char full_name[NAME_MAX_BYTES];
+	enum role role;
+	enum scope_kind scope;
+	int64_t scope_id;
+	char scope_label[NAME_MAX_BYTES]; /* office/commune/province code, or "national" */
+	int disabled;
+	int failed_logins;
+	int64_t last_login_at;
+	int key_count;
+};
+
+struct user_key {
+	int64_t id;
+	char type[32];
+	char b64[SSH_KEY_MAX_BYTES];
+	char comment[64];
+};
+
+/* `by` is the admin (or system, for the CLI) doing it; scope_code names the office,
+ * commune or province by its code ("" for national roles). */
+int user_add(struct db *db, const struct actor *by, const char *username,
+	     const char *full_name, enum role role, const char *scope_code,
+	     const char *password, int64_t *id_out, struct wq_errbuf *eb);
+int user_set_disabled(struct db *db, const struct actor *by, const char *username,
+		      int disabled, struct wq_errbuf *eb);
+int user_set_password(struct db *db, const struct actor *by, const char *username,
+		      const char *password, struct wq_errbuf *eb);
+int user_set_role(struct db *db, const struct actor *by, const char *username,
+		  enum role role, const char *scope_code, struct wq_errbuf *eb);
+/* line: an OpenSSH public key line "ssh-ed25519 AAAA... comment". */
+int user_key_add(struct db *db, const struct actor *by, const char *username,
+		 const char *line, struct wq_errbuf *eb);
+int user_key_remove(struct db *db, const struct actor *by, const char *username,
+		    int64_t key_id, struct wq_errbuf *eb);
+int user_keys(struct db *db, const char *username, struct user_key **out, int *n,
+	      struct wq_errbuf *eb);
+int user_get(struct db *db, const char *username, struct user *out, struct wq_errbuf *eb);
+int user_get_by_id(struct db *db, int64_t id, struct user *out, struct wq_errbuf *eb);
+/* role ROLE_NONE: all roles; scope_id 0: any. */
+int user_list(struct db *db, enum role role, int64_t office_id, struct user **out, int *n,
+	      struct wq_errbuf *eb);
+
+/* Login: checks the password of an enabled account; on success fills `a`, resets the
+ * failure count and audits login.ok; on failure counts it and audits login.fail with
+ * addr.  Same WQ_EDENIED answer for unknown user, wrong password and disabled account. */
+int user_login_password(struct db *db, const char *username, const char *password,
+			const char *addr, struct actor *a, struct wq_errbuf *eb);
+/* Key login: the key (type + base64 blob) must be one of the user's keys. */
+int user_login_key(struct db *db, const char *username, const char *key_type,
+		   const char *key_b64, const char *addr, struct actor *a,
+		   struct wq_errbuf *eb);
+/* Fills the actor for an account (no password check): for the CLI's `ui` command. */
+int user_actor(struct db *db, const char *username, struct actor *a, struct wq_errbuf *eb);
+
+/* yescrypt hash of password into out (>= 128 bytes). */
+int user_hash_password(const char *password, char *out, size_t outlen, struct wq_errbuf *eb);
+int user_check_password(const char *password, const char *hash);
+
+#endif

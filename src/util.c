@@ -1,0 +1,181 @@
+/* util.c - time, hashing, random codes and check digits shared by every process.
+ * Pure helpers with no global state but the time zone, set once on first use. */
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/sha.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+
+#include "util.h"
+
+int64_t wq_now(void)
+{
+	const char *fake = getenv("WATIQA_FAKE_NOW");
+	if (fake && *fake)
+		return strtoll(fake, NULL, 10);
+	return (int64_t)time(NULL);
+}
+
+void wq_fmt_time(int64_t t, char *dst, size_t len)
+{
+	static int tz_set;
+	if (!tz_set) {
+		/* Morocco: UTC+1 outside Ramadan; the zone database knows the exceptions. */
+		if (!getenv("TZ"))
+			setenv("TZ", "Africa/Casablanca", 1);
+		tzset();
+		tz_set = 1;
+	}
+	if (t <= 0) {
+		snprintf(dst, len, "-");
+		return;
+	}
+	time_t tt = (time_t)t;
+	struct tm tm;
+	localtime_r(&tt, &tm);
+	strftime(dst, len, "%Y-%m-%d %H:%M", &tm);
+}
+
+static void hex(const unsigned char *in, size_t n, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = digits[in[i] >> 4];
+		out[2 * i + 1] = digits[in[i] & 15];
+	}
+	out[2 * n] = 0;
+}
+
+void wq_sha256_hex(const void *data, size_t len, char out[65])
+{
+	unsigned char md[SHA256_DIGEST_LENGTH];
+	SHA256(data, len, md);
+	hex(md, sizeof md, out);
+}
+
+void wq_hmac_sha256_hex(const char *key, const void *data, size_t len, char out[65])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+	HMAC(EVP_sha256(), key, (int)strlen(key), data, len, md, &mdlen);
+	hex(md, mdlen, out);
+}
+
+int wq_random_bytes(void *buf, size_t len)
+{
+	unsigned char *p = buf;
+	while (len) {
+		ssize_t n = getrandom(p, len, 0);
+		if (n < 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int wq_luhn_digit(const char *digits)
+{
+	int sum = 0, dbl = 1;
+	for (int i = (int)strlen(digits) - 1; i >= 0; i--, dbl = !dbl) {
+		int d = digits[i] - '0';
+		if (dbl && (d *= 2) > 9)
+			d -= 9;
+		sum += d;
+	}
+	return (10 - sum % 10) % 10;
+}
+
+void wq_tracking_new(char out[12])
+{
+	unsigned char r[9];
+	wq_random_bytes(r, sizeof r);
+	out[0] = 'W';
+	for (int i = 0; i < 9; i++)
+		out[1 + i] = (char)('0' + r[i] % 10);
+	out[1] = (char)('1' + r[0] % 9); /* no leading zero: easier to read aloud */
+	out[10] = 0;
+	out[10] = (char)('0' + wq_luhn_digit(out + 1));
+	out[11] = 0;
+}
+
+int wq_tracking_valid(const char *s)
+{
+	if (!s || strlen(s) != 11 || s[0] != 'W')
+		return 0;
+	char digits[10];
+	for (int i = 0; i < 9; i++) {
+		if (s[1 + i] < '0' || s[1 + i] > '9')
+			return 0;
+		digits[i] = s[1 + i];
+	}
+	digits[9] = 0;
+	return s[10] == '0' + wq_luhn_digit(digits);
+}
+
+void wq_secret_new(char out[8])
+{
+	static const char alphabet[] = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"; /* 32, no 0/O/1/I */
+	unsigned char r[6];
+	wq_random_bytes(r, sizeof r);
+	for (int i = 0; i < 6; i++)
+		out[i] = alphabet[r[i] % 32];
+	out[6] = 0;
+}
+
+size_t wq_strlcpy(char *dst, const char *src, size_t dstlen)
+{
+	size_t n = strlen(src);
+	if (dstlen) {
+		size_t c = n < dstlen - 1 ? n : dstlen - 1;
+		memcpy(dst, src, c);
+		dst[c] = 0;
+	}
+	return n;
+}
+
+void wq_fmt_money(int64_t centimes, char *dst, size_t len)
+{
+	const char *sign = centimes < 0 ? "-" : "";
+	int64_t a = centimes < 0 ? -centimes : centimes;
+	snprintf(dst, len, "%s%lld.%02lld", sign, (long long)(a / 100), (long long)(a % 100));
+}
+
+static int s10_check(const char *digits8)
+{
+	static const int weights[8] = {8, 6, 4, 2, 3, 5, 9, 7};
+	int sum = 0;
+	for (int i = 0; i < 8; i++)
+		sum += (digits8[i] - '0') * weights[i];
+	int c = 11 - sum % 11;
+	return c == 10 ? 0 : c == 11 ? 5 : c;
+}
+
+int wq_s10_valid(const char *code)
+{
+	if (!code || strlen(code) != 13)
+		return 0;
+	for (int i = 0; i < 13; i++) {
+		int letter = code[i] >= 'A' && code[i] <= 'Z';
+		int digit = code[i] >= '0' && code[i] <= '9';
+		if ((i < 2 || i > 10) ? !letter : !digit)
+			return 0;
+	}
+	return code[10] - '0' == s10_check(code + 2);
+}
+
+void wq_s10_make(const char *prefix, unsigned serial, const char *country, char out[14])
+{
+	char digits[9];
+	snprintf(digits, sizeof digits, "%08u", serial % 100000000u);
+	out[0] = prefix[0];
+	out[1] = prefix[1];
+	memcpy(out + 2, digits, 8);
+	out[10] = (char)('0' + s10_check(digits));
+	out[11] = country[0];
+	out[12] = country[1];
+	out[13] = 0;
+}

@@ -1,0 +1,33 @@
+/* util.h - small pure helpers shared by every process: time, hashing, random codes,
+ * the tracking number's check digit, bounded string copy. */
+#ifndef WQ_UTIL_H
+#define WQ_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+int64_t wq_now(void); /* UTC seconds; WATIQA_FAKE_NOW (seconds) overrides, for tests */
+/* "YYYY-MM-DD HH:MM" in Africa/Casablanca. */
+void wq_fmt_time(int64_t t, char *dst, size_t len);
+void wq_sha256_hex(const void *data, size_t len, char out[65]);
+void wq_hmac_sha256_hex(const char *key, const void *data, size_t len, char out[65]);
+int wq_random_bytes(void *buf, size_t len);
+/* Luhn check digit of a string of digits. */
+int wq_luhn_digit(const char *digits);
+/* New tracking number: 'W' + 9 random digits + Luhn digit of those 9. */
+void wq_tracking_new(char out[12]);
+int wq_tracking_valid(const char *s);
+/* Secret code the citizen gets with the tracking number: 6 characters, no look-alikes. */
+void wq_secret_new(char out[8]);
+/* Copies at most dstlen-1 bytes, always terminates; returns strlen(src). */
+size_t wq_strlcpy(char *dst, const char *src, size_t dstlen);
+/* Formats centimes as "20.00". */
+void wq_fmt_money(int64_t centimes, char *dst, size_t len);
+
+/* UPU S10 registered-mail code "RR123456789MA": 2 letters, 8 digits, check digit,
+ * 2-letter country. */
+int wq_s10_valid(const char *code);
+/* Builds a valid code from a service prefix, an 8-digit serial and a country. */
+void wq_s10_make(const char *prefix, unsigned serial, const char *country, char out[14]);
+
+#endif

@@ -1,0 +1,90 @@
+# lib.sh - shared by the end-to-end tests: a private temp dir, free loopback ports,
+# a demo server started on them, and checks that print what failed.  Source it.
+set -euo pipefail
+WATIQA_BIN=${WATIQA_BIN:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/watiqa}
+WQ_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+export WATIQA_SHARE=$WQ_ROOT
+T=$(mktemp -d /tmp/watiqa-e2e.XXXXXX)
+WQ_PIDS=()
+wq_cleanup() {
+	for p in "${WQ_PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
+	for p in "${WQ_PIDS[@]:-}"; do [ -n "$p" ] && wait "$p" 2>/dev/null || true; done
+	tmux -L "wq$$" kill-server 2>/dev/null || true
+	if [ "${WQ_KEEP:-0}" = 1 ]; then echo "kept $T"; else rm -rf "$T"; fi
+}
+trap wq_cleanup EXIT
+
+# A free TCP port on 127.0.0.1 (the kernel picks it).
+wq_free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+ok() { echo "ok - $*"; }
+
+# Waits until FILE contains PATTERN (up to SECONDS, default 20).
+wq_wait_for() {
+	local file=$1 pattern=$2 secs=${3:-20} i
+	for ((i = 0; i < secs * 10; i++)); do
+		grep -q -- "$pattern" "$file" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	echo "--- $file:" >&2; cat "$file" >&2 || true
+	fail "timed out waiting for '$pattern' in $file"
+}
+
+# Starts `watiqa sandbox` and `watiqa serve --demo` on free ports with a fresh DB.
+# Sets WQ_DB, WQ_SSH_PORT, WQ_HTTP_PORT, WQ_SANDBOX_PORT, WQ_URL.
+wq_start_server() {
+	WQ_DB=$T/watiqa.db
+	WQ_SSH_PORT=$(wq_free_port)
+	WQ_HTTP_PORT=$(wq_free_port)
+	WQ_SANDBOX_PORT=$(wq_free_port)
+	WQ_URL=http://127.0.0.1:$WQ_HTTP_PORT
+	export WATIQA_GATEWAY_URL=http://127.0.0.1:$WQ_SANDBOX_PORT
+	export WATIQA_SMS_URL=http://127.0.0.1:$WQ_SANDBOX_PORT/sms
+	export WATIQA_POST_URL=http://127.0.0.1:$WQ_SANDBOX_PORT/post
+	export WATIQA_HOST_KEY=$T/host_key
+	export WATIQA_DB=$WQ_DB
+	"$WATIQA_BIN" sandbox --port "$WQ_SANDBOX_PORT" >"$T/sandbox.log" 2>&1 &
+	WQ_PIDS+=($!)
+	"$WATIQA_BIN" serve --demo --db "$WQ_DB" --ssh-port "$WQ_SSH_PORT" \
+		--http-port "$WQ_HTTP_PORT" "$@" >"$T/serve.log" 2>&1 &
+	WQ_SERVE_PID=$!
+	WQ_PIDS+=($WQ_SERVE_PID)
+	wq_wait_for "$T/serve.log" "ssh listening on" 60
+	wq_wait_for "$T/serve.log" "http listening on" 10
+	wq_wait_for "$T/sandbox.log" "sandbox listening on" 10
+}
+
+# Runs the watiqa CLI against the test DB.
+wq() { "$WATIQA_BIN" "$@"; }
+
+# ---- a person at a terminal: ssh in a tmux pane ----
+WQ_TMUX="tmux -L wq$$"
+# wq_ssh NAME USER [ssh args...]: opens a pane named NAME logged in as USER (password
+# typed at the prompt as a person would).
+wq_ssh_open() {
+	local name=$1 user=$2; shift 2
+	$WQ_TMUX new-session -d -s "$name" -x "${WQ_COLS:-80}" -y "${WQ_ROWS:-24}" \
+		"ssh -p $WQ_SSH_PORT -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
+		 -o PubkeyAuthentication=no -o PreferredAuthentications=password,keyboard-interactive \
+		 $* $user@127.0.0.1; sleep 5"
+}
+wq_type() { $WQ_TMUX send-keys -t "$1" "${@:2}"; }
+wq_screen() { $WQ_TMUX capture-pane -p -t "$1"; }
+# Waits until the pane shows TEXT (up to SECONDS, default 15).
+wq_screen_wait() {
+	local name=$1 text=$2 secs=${3:-15} i
+	for ((i = 0; i < secs * 10; i++)); do
+		wq_screen "$name" | grep -q -- "$text" && return 0
+		sleep 0.1
+	done
+	echo "--- screen of $name:" >&2; wq_screen "$name" >&2 || true
+	fail "screen $name never showed '$text'"
+}
+wq_login() { # NAME USER PASSWORD
+	wq_ssh_open "$1" "$2"
+	wq_screen_wait "$1" "assword" 15
+	wq_type "$1" "$3" Enter
+}
