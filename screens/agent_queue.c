@@ -502,8 +502,8 @@ static void key_stage(struct ui *ui)
 			     req_state_name(r->state));
 		return;
 	}
-	snprintf(q, sizeof q, "%s: %s -> %s?", r->tracking, req_state_label(r->state, "en"),
-		 req_state_label(to, "en"));
+	snprintf(q, sizeof q, "%s: %s -> %s (%s)?", r->tracking, req_state_name(r->state),
+		 req_state_name(to), req_state_label(to, "en"));
 	if (!prompt_yesno(ui, q))
 		return;
 	transition(ui, r, to, "",

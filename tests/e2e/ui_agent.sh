@@ -52,12 +52,12 @@ wq_type a1 Tab
 wq_screen_wait a1 "\[Mine" 5
 ui_search a1 "$first"
 wq_type a1 d
-wq_screen_wait a1 "in production?" 5
+wq_screen_wait a1 "claimed -> in_production" 5
 wq_type a1 y
 wq_screen_wait a1 "$first is in production" 5
 [ "$(ui_state "$first")" = in_production ] || fail "$first not in production"
 wq_type a1 d
-wq_screen_wait a1 "ready" 5
+wq_screen_wait a1 "in_production -> ready" 5
 wq_type a1 y
 wq_screen_wait a1 "$first is ready" 5
 [ "$(ui_state "$first")" = ready ] || fail "$first not ready"
@@ -119,7 +119,7 @@ ok "reassign $third to RBT-AGD-1"
 ui_open a3 agent3
 wq_screen_wait a3 "Agent queue" 10
 ui_search a3 "$third"
-ui_wait_gone a1 "$third" 5
+ui_wait_gone a1 "^..$third" 5
 ok "agent3 (RBT-AGD-1) sees $third"
 
 # two agents claim the same request at the same moment: one wins, the other is told
@@ -142,15 +142,17 @@ ok "$winner won $top1; the other pane says: $(ui_status $loser | cut -c1-70)"
 
 # a request paid meanwhile appears without a key press (title count and a row)
 before=$(queued)
-new=$(ui_sql "SELECT tracking FROM requests WHERE state = 'pending_payment' AND office_id = $OFFICE_ID
-	ORDER BY id LIMIT 1")
+# (the demo may hold no unpaid request: an expired one plays the part)
+new=$(ui_sql "SELECT tracking FROM requests WHERE state IN ('pending_payment', 'expired')
+	ORDER BY state = 'pending_payment' DESC, office_id = $OFFICE_ID DESC, id LIMIT 1")
 [ -n "$new" ] || fail "no pending request to pay in the demo"
 if "$WATIQA_BIN" help 2>&1 | grep -q "request pay"; then
+	ui_sql "UPDATE requests SET office_id = $OFFICE_ID WHERE tracking = '$new'"
 	"$WATIQA_BIN" request pay --db "$WQ_DB" "$new" >/dev/null
 else
 	# no CLI for it: play the payment's write directly (old paid_at: first row)
-	ui_sql "UPDATE requests SET state = 'paid', paid_at = 1000, version = version + 1,
-		updated_at = strftime('%s', 'now') WHERE tracking = '$new'"
+	ui_sql "UPDATE requests SET state = 'paid', paid_at = 1000, office_id = $OFFICE_ID,
+		version = version + 1, updated_at = strftime('%s', 'now') WHERE tracking = '$new'"
 fi
 wq_screen_wait a1 "\[Queue $((before + 1))\]" 5
 wq_screen_wait a2 "Queue $((before + 1))" 5
