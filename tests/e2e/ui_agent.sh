@@ -122,6 +122,19 @@ ui_search a3 "$third"
 ui_wait_gone a1 "^..$third" 5
 ok "agent3 (RBT-AGD-1) sees $third"
 
+# a batch: mark two queued requests with Space, claim both with c
+wq_type a1 g
+b1=$(ui_cursor_tracking a1)
+wq_type a1 Space
+wq_screen_wait a1 "^ \*$b1" 5
+b2=$(ui_cursor_tracking a1)
+wq_type a1 Space
+wq_screen_wait a1 "2 marked" 5
+wq_type a1 c
+wq_screen_wait a1 "claimed 2 requests" 5
+for t in $b1 $b2; do [ "$(ui_state "$t")" = claimed ] || fail "$t not claimed by the batch"; done
+ok "batch claim of $b1 and $b2"
+
 # two agents claim the same request at the same moment: one wins, the other is told
 ui_open a2 agent2
 wq_screen_wait a2 "Agent queue" 10
