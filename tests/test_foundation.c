@@ -1,0 +1,176 @@
+/* test_foundation.c - the small pure pieces every layer leans on: error texts in both
+ * languages, the config table against etc/watiqa.conf, tracking numbers, S10 codes,
+ * money formatting, and migrations applied exactly once. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "db.h"
+#include "err.h"
+#include "util.h"
+
+static void test_every_error_has_both_languages(void **state)
+{
+	(void)state;
+	for (int code = 0; code < WQ_ERR_COUNT; code++) {
+		const char *fr = wq_strerror(code, "fr"), *ar = wq_strerror(code, "ar");
+		const char *en = wq_strerror(code, "en");
+		assert_non_null(fr);
+		assert_non_null(ar);
+		assert_true(strlen(fr) > 1 && strlen(ar) > 1);
+		assert_string_not_equal(fr, en);
+		assert_string_not_equal(ar, fr);
+	}
+	assert_string_equal(wq_strerror(WQ_ERR_COUNT, "fr"), "unknown error");
+}
+
+/* etc/watiqa.conf names exactly the keys of config_keys[], each once. */
+static void test_config_file_matches_table(void **state)
+{
+	(void)state;
+	FILE *f = fopen("etc/watiqa.conf", "r");
+	assert_non_null(f);
+	int seen[64] = {0};
+	char line[512];
+	while (fgets(line, sizeof line, f)) {
+		if (line[0] == '#' || line[0] == '\n')
+			continue;
+		char key[64];
+		assert_int_equal(sscanf(line, " %63[a-z_] =", key), 1);
+		int found = -1;
+		for (int i = 0; i < config_keys_count; i++)
+			if (!strcmp(config_keys[i].key, key))
+				found = i;
+		if (found < 0)
+			fail_msg("etc/watiqa.conf names unknown key %s", key);
+		seen[found]++;
+	}
+	fclose(f);
+	for (int i = 0; i < config_keys_count; i++)
+		if (seen[i] != 1)
+			fail_msg("key %s appears %d times in etc/watiqa.conf", config_keys[i].key,
+				 seen[i]);
+	struct config c;
+	struct wq_errbuf eb;
+	config_defaults(&c);
+	assert_int_equal(config_load_file(&c, "etc/watiqa.conf", 1, &eb), WQ_OK);
+	assert_int_equal(c.ssh_port, 2222);
+	assert_int_equal(c.http_port, 8080);
+}
+
+static void test_config_rejects_bad_values(void **state)
+{
+	(void)state;
+	struct config c;
+	struct wq_errbuf eb;
+	config_defaults(&c);
+	assert_int_equal(config_set(&c, "ssh_port", "twenty", &eb), WQ_EINVAL);
+	assert_string_equal(eb.field, "ssh_port");
+	assert_int_equal(c.ssh_port, 2222);
+	assert_int_equal(config_set(&c, "no_such_key", "1", &eb), WQ_EINVAL);
+	assert_int_equal(config_set(&c, "demo", "maybe", &eb), WQ_EINVAL);
+	assert_int_equal(config_set(&c, "--ssh-port", "2200", &eb), WQ_OK);
+	assert_int_equal(c.ssh_port, 2200);
+	setenv("WATIQA_HTTP_PORT", "9191", 1);
+	config_load_env(&c);
+	unsetenv("WATIQA_HTTP_PORT");
+	assert_int_equal(c.http_port, 9191);
+	char path[] = "/tmp/wq-conf-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "ssh_port = 22x\n", 15), 15);
+	close(fd);
+	assert_int_equal(config_load_file(&c, path, 1, &eb), WQ_EINVAL);
+	assert_non_null(strstr(eb.msg, ":1:"));
+	unlink(path);
+}
+
+static void test_tracking_numbers_carry_a_check_digit(void **state)
+{
+	(void)state;
+	for (int i = 0; i < 1000; i++) {
+		char t[12];
+		wq_tracking_new(t);
+		assert_int_equal(strlen(t), 11);
+		assert_true(wq_tracking_valid(t));
+		/* any single changed digit is caught */
+		char bad[12];
+		memcpy(bad, t, sizeof bad);
+		bad[5] = (char)(bad[5] == '9' ? '0' : bad[5] + 1);
+		assert_false(wq_tracking_valid(bad));
+	}
+	assert_false(wq_tracking_valid("W12345"));
+	assert_false(wq_tracking_valid("X1234567897"));
+	assert_int_equal(wq_luhn_digit("7992739871"), 3); /* the textbook example */
+}
+
+static void test_s10_codes(void **state)
+{
+	(void)state;
+	assert_true(wq_s10_valid("RR473124829GB"));  /* UPU's published example */
+	assert_false(wq_s10_valid("RR473124828GB")); /* wrong check digit */
+	assert_false(wq_s10_valid("RR47312482GB"));
+	assert_false(wq_s10_valid("rr473124829GB"));
+	char code[14];
+	wq_s10_make("RR", 12345678u, "MA", code);
+	assert_string_equal(code, "RR123456785MA");
+	assert_true(wq_s10_valid(code));
+}
+
+static void test_money_and_secrets(void **state)
+{
+	(void)state;
+	char buf[32], s1[8], s2[8];
+	wq_fmt_money(2000, buf, sizeof buf);
+	assert_string_equal(buf, "20.00");
+	wq_fmt_money(-5, buf, sizeof buf);
+	assert_string_equal(buf, "-0.05");
+	wq_secret_new(s1);
+	wq_secret_new(s2);
+	assert_int_equal(strlen(s1), 6);
+	assert_string_not_equal(s1, s2);
+	assert_null(strpbrk(s1, "01IO"));
+}
+
+static void test_migrations_apply_once(void **state)
+{
+	(void)state;
+	char path[64];
+	struct db *db;
+	struct wq_errbuf eb;
+	int applied;
+	snprintf(path, sizeof path, "/tmp/wq-test-migrate-%d.db", getpid());
+	unlink(path);
+	assert_int_equal(db_open(path, &db, &eb), WQ_OK);
+	assert_int_equal(db_migrate(db, "db", &applied, &eb), WQ_OK);
+	assert_true(applied >= 1);
+	int version = db_schema_version(db);
+	assert_true(version >= 1);
+	assert_int_equal(db_migrate(db, "db", &applied, &eb), WQ_OK);
+	assert_int_equal(applied, 0);
+	assert_int_equal(db_schema_version(db), version);
+	db_close(db);
+	unlink(path);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_every_error_has_both_languages),
+		cmocka_unit_test(test_config_file_matches_table),
+		cmocka_unit_test(test_config_rejects_bad_values),
+		cmocka_unit_test(test_tracking_numbers_carry_a_check_digit),
+		cmocka_unit_test(test_s10_codes),
+		cmocka_unit_test(test_money_and_secrets),
+		cmocka_unit_test(test_migrations_apply_once),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
