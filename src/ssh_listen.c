@@ -369,13 +369,15 @@ static void listen_accept(const struct config *cfg, int lfd, ssh_key host_key)
 			signal(SIGCHLD, SIG_DFL);
 			signal(SIGTERM, SIG_DFL);
 			signal(SIGINT, SIG_DFL);
-			close(lfd);
-			close(signal_pipe[0]);
-			close(signal_pipe[1]);
+			/* keep the socket and the report pipe; the rest (listening sockets,
+			 * other sessions' pipes, the web side's descriptors) is not ours */
 			close(rp[0]);
-			for (int i = 0; i < nchildren - 1; i++)
-				if (children[i].report_fd >= 0)
-					close(children[i].report_fd);
+			int keep_lo = fd < rp[1] ? fd : rp[1], keep_hi = fd < rp[1] ? rp[1] : fd;
+			if (keep_lo > 3)
+				close_range(3, (unsigned)keep_lo - 1, 0);
+			if (keep_hi > keep_lo + 1)
+				close_range((unsigned)keep_lo + 1, (unsigned)keep_hi - 1, 0);
+			close_range((unsigned)keep_hi + 1, ~0U, 0);
 			int flags = fcntl(fd, F_GETFL);
 			fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
 			struct session_start st = {.cfg = cfg, .fd = fd, .report_fd = rp[1],

@@ -88,3 +88,30 @@ wq_login() { # NAME USER PASSWORD
 	wq_screen_wait "$1" "assword" 15
 	wq_type "$1" "$3" Enter
 }
+
+# ---- the SSH side: processes and the audit log ----
+# wq_sql SQL: one value from the test database.
+wq_sql() { sqlite3 -cmd ".timeout 5000" "$WQ_DB" "$1"; }
+# wq_ssh_sessions: pids of the session processes the listener forked (its children).
+wq_ssh_sessions() { pgrep -P "$WQ_SERVE_PID" || true; }
+# wq_ssh_procs: every process still running the server's command line (listener,
+# sessions, UI children): 1 when only the listener is left.
+wq_ssh_procs() { pgrep -f -- "--ssh-port $WQ_SSH_PORT" | wc -l; }
+# wq_ssh_key_open NAME USER KEYFILE [ssh args...]: like wq_ssh_open, with a key only.
+wq_ssh_key_open() {
+	local name=$1 user=$2 key=$3; shift 3
+	$WQ_TMUX new-session -d -s "$name" -x "${WQ_COLS:-80}" -y "${WQ_ROWS:-24}" \
+		"ssh -p $WQ_SSH_PORT -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
+		 -o BatchMode=yes -o IdentitiesOnly=yes -o PasswordAuthentication=no -i $key \
+		 $user@127.0.0.1 $*; echo \"ssh exited \$?\"; sleep 30"
+}
+# wq_wait_count CMD N [SECONDS]: waits until CMD prints N.
+wq_wait_count() {
+	local cmd=$1 want=$2 secs=${3:-10} i got
+	for ((i = 0; i < secs * 10; i++)); do
+		got=$($cmd)
+		[ "$got" = "$want" ] && return 0
+		sleep 0.1
+	done
+	fail "$cmd: $got, expected $want"
+}
