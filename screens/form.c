@@ -75,7 +75,7 @@ int form_run(struct ui *ui, const char *title, struct form_field *f, int n)
 		free(bad);
 		return 0;
 	}
-	box(win, 0, 0);
+	wborder(win, '|', '|', '-', '-', '+', '+', '+', '+'); /* ASCII: no charset switching */
 	term_fit(title, w - 4, 0, 0, line, sizeof line);
 	mvwaddstr(win, 0, 2, line);
 	mvwaddstr(win, h - 1, 2, " Tab: next field  Enter: submit  Esc: cancel ");

@@ -147,7 +147,7 @@ static WINDOW *win_open(struct ui *ui, int h, int w, const char *title)
 	win = newwin(h, w, (ui->rows - h) / 2, (ui->cols - w) / 2);
 	if (!win)
 		return NULL;
-	box(win, 0, 0);
+	wborder(win, '|', '|', '-', '-', '+', '+', '+', '+'); /* ASCII: no charset switching */
 	term_fit(title, w - 4, 0, 0, t, sizeof t);
 	mvwprintw(win, 0, 2, "%s", t);
 	return win;
