@@ -73,7 +73,12 @@ $(BUILD)/tests/%: tests/%.c $(LIB_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_OBJS) $(LIBS) -lcmocka
 
+# The sandbox stands in for the payment gateway, the SMS gateway and the post's tracking
+# service on loopback; it stops with the server.
 run: deps all
+	@mkdir -p var
+	@./watiqa sandbox >var/sandbox.log 2>&1 & sandbox=$$!; \
+	trap 'kill $$sandbox 2>/dev/null' EXIT INT TERM; \
 	./watiqa serve --demo
 
 unit: $(UNIT_BINS)
