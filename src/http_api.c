@@ -1,0 +1,194 @@
+/* http_api.c - the JSON API (/api/v1/...) mirroring the pages: communes, fee, order,
+ * track, complaint.  Same validation, same texts (in "lang" or Accept-Language) as the
+ * HTML side; errors name their field.  No cookies, so no CSRF token: a browser cannot
+ * send application/json across sites without a CORS preflight, which we never allow.
+ * HTTP worker threads; no SQL. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "complaint.h"
+#include "http_internal.h"
+#include "office.h"
+#include "request.h"
+#include "util.h"
+
+int api_communes(struct http_ctx *c)
+{
+	struct commune *list = NULL;
+	int n = 0;
+	struct wq_errbuf eb;
+	struct db *db = http_db(c);
+	if (!db || commune_list(db, &list, &n, &eb))
+		return api_error(c, 503, "busy", tr(c, T_BUSY));
+	buf_puts(&c->out, "{\"communes\":[");
+	for (int i = 0; i < n; i++) {
+		buf_printf(&c->out, "%s{\"id\":%lld,\"code\":", i ? "," : "", (long long)list[i].id);
+		buf_json_str(&c->out, list[i].code);
+		buf_puts(&c->out, ",\"name_fr\":");
+		buf_json_str(&c->out, list[i].name_fr);
+		buf_puts(&c->out, ",\"name_ar\":");
+		buf_json_str(&c->out, list[i].name_ar);
+		buf_puts(&c->out, "}");
+	}
+	buf_puts(&c->out, "]}\n");
+	free(list);
+	return api_reply(c, 200);
+}
+
+int api_fee(struct http_ctx *c)
+{
+	const char *type = http_arg(c, "doc_type"), *copies = http_arg(c, "copies");
+	int64_t fee;
+	struct wq_errbuf eb;
+	wq_errbuf_clear(&eb);
+	int n = copies ? atoi(copies) : 1;
+	if (fee_compute(&c->app->fees, type ? type : "extract", n, &fee, &eb)) {
+		buf_puts(&c->out, "{\"error\":\"invalid\",\"errors\":{");
+		buf_json_str(&c->out, eb.field);
+		buf_puts(&c->out, ":");
+		buf_json_str(&c->out, tr(c, !strcmp(eb.field, "copies") ? T_E_COPIES : T_E_DOC_TYPE));
+		buf_puts(&c->out, "}}\n");
+		return api_reply(c, 422);
+	}
+	char mad[24];
+	wq_fmt_money(fee, mad, sizeof mad);
+	buf_printf(&c->out, "{\"fee_centimes\":%lld,\"fee\":\"%s\",\"currency\":\"MAD\"}\n",
+		   (long long)fee, mad);
+	return api_reply(c, 200);
+}
+
+int api_order(struct http_ctx *c)
+{
+	struct order_input *in = calloc(1, sizeof *in);
+	struct request r;
+	if (!in)
+		return api_error(c, 500, "internal", tr(c, T_ERROR));
+	if (order_validate(c, in, &r)) {
+		buf_puts(&c->out, "{\"error\":\"invalid\",\"message\":");
+		buf_json_str(&c->out, tr(c, T_FORM_ERRORS));
+		buf_puts(&c->out, ",\"errors\":{");
+		int first = 1;
+		for (int i = 0; i < order_field_count(); i++) {
+			if (in->err[i] == T_COUNT)
+				continue;
+			buf_puts(&c->out, first ? "" : ",");
+			first = 0;
+			buf_json_str(&c->out, order_field_name(i));
+			buf_puts(&c->out, ":");
+			buf_json_str(&c->out, tr(c, in->err[i]));
+		}
+		buf_puts(&c->out, "}}\n");
+		free(in);
+		return api_reply(c, 422);
+	}
+	free(in);
+	char secret[16], fee[24];
+	struct buf url;
+	struct wq_errbuf eb;
+	buf_init(&url);
+	wq_errbuf_clear(&eb);
+	int rc = order_create(c, &r, secret, &url, &eb);
+	if (rc) {
+		buf_free(&url);
+		return api_error(c, rc == WQ_EBUSY ? 503 : 500, "internal",
+				 tr(c, rc == WQ_EBUSY ? T_BUSY : T_ERROR));
+	}
+	wq_fmt_money(r.fee_centimes, fee, sizeof fee);
+	buf_puts(&c->out, "{\"tracking\":");
+	buf_json_str(&c->out, r.tracking);
+	buf_puts(&c->out, ",\"secret\":");
+	buf_json_str(&c->out, secret);
+	buf_printf(&c->out, ",\"state\":\"%s\",\"fee_centimes\":%lld,\"fee\":\"%s\","
+			    "\"currency\":\"MAD\",\"payment_url\":",
+		   req_state_name(r.state), (long long)r.fee_centimes, fee);
+	buf_json_str(&c->out, buf_str(&url));
+	buf_puts(&c->out, "}\n");
+	buf_free(&url);
+	return api_reply(c, 201);
+}
+
+static int api_lookup(struct http_ctx *c, struct request *r)
+{
+	struct wq_errbuf eb;
+	wq_errbuf_clear(&eb);
+	int rc = track_lookup(c, http_arg(c, "tracking"), http_arg(c, "secret"), r, &eb);
+	if (!rc)
+		return 0;
+	int st = rc == WQ_EINVAL ? 422 : rc == WQ_ENOTFOUND ? 404 : 503;
+	buf_printf(&c->out, "{\"error\":\"%s\",\"errors\":{",
+		   rc == WQ_EINVAL ? "invalid" : rc == WQ_ENOTFOUND ? "not_found" : "busy");
+	buf_json_str(&c->out, eb.field[0] ? eb.field : "tracking");
+	buf_puts(&c->out, ":");
+	buf_json_str(&c->out, eb.msg);
+	buf_puts(&c->out, "}}\n");
+	return api_reply(c, st);
+}
+
+int api_track(struct http_ctx *c)
+{
+	struct request r;
+	if (api_lookup(c, &r))
+		return c->status;
+	struct actor sys;
+	struct wq_errbuf eb;
+	struct req_event *ev = NULL;
+	int n = 0;
+	actor_system(&sys);
+	request_history(http_db(c), &sys, r.id, &ev, &n, &eb);
+	struct buf *o = &c->out;
+	buf_puts(o, "{\"tracking\":");
+	buf_json_str(o, r.tracking);
+	buf_printf(o, ",\"state\":\"%s\",\"state_label\":", req_state_name(r.state));
+	buf_json_str(o, req_state_label(r.state, c->lang));
+	buf_printf(o, ",\"doc_type\":\"%s\",\"copies\":%d,\"fee_centimes\":%lld,\"mail_code\":",
+		   r.doc_type, r.copies, (long long)r.fee_centimes);
+	buf_json_str(o, r.mail_code);
+	buf_puts(o, ",\"reject_reason\":");
+	buf_json_str(o, r.state == RS_REJECTED ? r.reject_reason : "");
+	buf_puts(o, ",\"stages\":[");
+	int first = 1;
+	for (int i = 0; i < n; i++) {
+		if (ev[i].from == ev[i].to && i > 0)
+			continue;
+		char when[32];
+		wq_fmt_time(ev[i].at, when, sizeof when);
+		buf_printf(o, "%s{\"state\":\"%s\",\"at\":%lld,\"local_time\":", first ? "" : ",",
+			   req_state_name(ev[i].to), (long long)ev[i].at);
+		buf_json_str(o, when);
+		buf_puts(o, ",\"label\":");
+		buf_json_str(o, req_state_label(ev[i].to, c->lang));
+		buf_puts(o, "}");
+		first = 0;
+	}
+	buf_puts(o, "]}\n");
+	free(ev);
+	return api_reply(c, 200);
+}
+
+int api_complaint(struct http_ctx *c)
+{
+	struct request r;
+	if (api_lookup(c, &r))
+		return c->status;
+	const char *body = http_arg(c, "body");
+	if (!body || !validate_match(c->app->val, "complaint", body)) {
+		buf_puts(&c->out, "{\"error\":\"invalid\",\"errors\":{\"body\":");
+		buf_json_str(&c->out, tr(c, T_E_COMPLAINT));
+		buf_puts(&c->out, "}}\n");
+		return api_reply(c, 422);
+	}
+	int64_t id;
+	struct wq_errbuf eb;
+	wq_errbuf_clear(&eb);
+	int rc = complaint_open_citizen(http_db(c), r.id, r.tracking, body, c->addr, &id, &eb);
+	if (rc == WQ_ECONFLICT)
+		return api_error(c, 409, "too_many", tr(c, T_COMPLAINT_TOO_MANY));
+	if (rc)
+		return api_error(c, rc == WQ_EBUSY ? 503 : 500, "internal", tr(c, T_ERROR));
+	buf_printf(&c->out, "{\"complaint_id\":%lld,\"state\":\"open\",\"message\":",
+		   (long long)id);
+	buf_json_str(&c->out, tr(c, T_COMPLAINT_SENT));
+	buf_puts(&c->out, "}\n");
+	return api_reply(c, 201);
+}

@@ -1,0 +1,144 @@
+/* http_internal.h - what the src/http_*.c files share: the server's read-only state,
+ * one request's context, the route handlers, the page texts in Arabic and French.
+ * Not for use outside the web side. */
+#ifndef WQ_HTTP_INTERNAL_H
+#define WQ_HTTP_INTERNAL_H
+
+#include <microhttpd.h>
+#include <pthread.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "db.h"
+#include "fee.h"
+#include "http_buf.h"
+#include "http_form.h"
+#include "validate.h"
+
+#define CSRF_MAX_AGE_SECONDS	(2 * 3600)
+#define HTTP_TIMEOUT_SECONDS	30
+#define HTTP_CONN_MEMORY_BYTES	(64 * 1024)
+#define PAGE_MAX_BYTES		(20 * 1024)
+
+struct http_rate;
+struct notifier;
+
+/* Built by http_server_start, read-only afterwards (shared by the worker threads). */
+struct http_app {
+	struct config cfg;
+	struct validator *val;
+	struct fee_table fees;
+	char *layout;		/* etc/web/layout.html */
+	char csrf_key[65];	/* random per process: forms outlive nothing but a restart */
+	char base_url[320];	/* how the citizen's browser and the gateway reach us */
+	char gateway_origin[256];
+	char csp[600];
+	struct http_rate *rate;
+	pthread_key_t db_key;	/* each worker thread's own connection */
+};
+
+/* One HTTP request, from its first byte to its response. */
+struct http_ctx {
+	struct http_app *app;
+	struct MHD_Connection *conn;
+	const char *method, *url;
+	char addr[64];
+	char lang[3];
+	struct buf body_in;
+	int too_big;
+	struct form form; /* the decoded body (POST) */
+	struct db *db;	  /* the thread's connection, opened on first use */
+	/* response */
+	int status;
+	struct buf out;
+	const char *ctype;
+	char location[2048];
+	char csrf_nonce[40]; /* the nonce cookie this response sets, if new */
+	char cookies[3][320];
+	int ncookies;
+};
+
+/* ---- texts (http_text.c) ---- */
+enum txt {
+	T_SITE, T_NAV_ORDER, T_NAV_TRACK, T_SWITCH, T_ORDER_TITLE, T_ORDER_INTRO,
+	T_SEC_DOC, T_SEC_RECORD, T_SEC_PERSON, T_SEC_DELIVERY,
+	T_DOC_TYPE, T_EXTRACT, T_FULL_COPY, T_COPIES, T_COMMUNE, T_CHOOSE, T_RECORD_NUMBER,
+	T_RECORD_YEAR, T_LAST_NAME_AR, T_FIRST_NAME_AR, T_LAST_NAME_LAT, T_FIRST_NAME_LAT,
+	T_BIRTH_DATE, T_CIN, T_ADDRESS, T_POSTAL_CODE, T_CITY, T_PHONE, T_EMAIL,
+	T_E_REQUIRED, T_E_DOC_TYPE, T_E_COPIES, T_E_COMMUNE, T_E_RECORD_NUMBER, T_E_RECORD_YEAR,
+	T_E_NAME_AR, T_E_NAME_LAT, T_E_BIRTH_DATE, T_E_CIN, T_E_ADDRESS, T_E_POSTAL_CODE,
+	T_E_CITY, T_E_PHONE, T_E_EMAIL, T_E_TOO_LONG, T_E_TRACKING, T_E_SECRET, T_E_COMPLAINT,
+	T_FORM_ERRORS, T_CONTINUE, T_REVIEW_TITLE, T_FEE, T_MAD, T_PAY, T_EDIT, T_PAY_NOTE,
+	T_FEE_TABLE, T_PAID_TITLE, T_TRACKING, T_SECRET, T_KEEP, T_DECLINED_TITLE,
+	T_DECLINED_TEXT, T_RETRY, T_PENDING_TITLE, T_PENDING_TEXT, T_EXPIRES, T_SEE_TRACKING,
+	T_TRACK_TITLE, T_TRACK_BTN, T_STATE, T_HISTORY, T_MAIL_CODE, T_NOT_FOUND, T_DATE,
+	T_COMPLAINT_TITLE, T_COMPLAINT_FIELD, T_COMPLAINT_SENT, T_COMPLAINT_TOO_MANY,
+	T_COMPLAINTS, T_SEND, T_ANSWER, T_CSRF, T_RATE, T_BAD_INPUT, T_UTF8, T_TOO_BIG,
+	T_NO_PAGE, T_ERROR, T_BUSY, T_GATEWAY_DOWN, T_SUMMARY, T_NO_SECRET, T_REJECT_REASON,
+	T_COUNT
+};
+const char *tr(const struct http_ctx *c, enum txt t);
+const char *tr_lang(const char *lang, enum txt t);
+
+/* ---- server plumbing (http_server.c) ---- */
+/* The thread's database connection; NULL (and a 500 page queued) if it cannot open. */
+struct db *http_db(struct http_ctx *c);
+/* A query argument or a body field (body first); NULL if absent. */
+const char *http_arg(struct http_ctx *c, const char *key);
+const char *http_cookie(struct http_ctx *c, const char *name);
+void http_set_cookie(struct http_ctx *c, const char *name, const char *value, int max_age);
+void http_redirect(struct http_ctx *c, const char *location);
+/* CSRF: a hidden input for the form being drawn (sets the nonce cookie when absent),
+ * and the check of a posted form. */
+void http_csrf_field(struct http_ctx *c);
+int http_csrf_ok(struct http_ctx *c);
+
+/* ---- pages (http_page.c) ---- */
+void page_begin(struct http_ctx *c, const char *title);
+void page_end(struct http_ctx *c);
+/* A whole page holding one message (errors, "not found"). */
+int page_message(struct http_ctx *c, int status, const char *title, const char *text);
+void page_hidden(struct http_ctx *c, const char *name, const char *value);
+/* Sends a JSON body (already built in c->out). */
+int api_reply(struct http_ctx *c, int status);
+int api_error(struct http_ctx *c, int status, const char *code, const char *message);
+
+/* ---- handlers ---- */
+int order_form(struct http_ctx *c);	/* GET / */
+int order_review(struct http_ctx *c);	/* POST /order */
+int order_confirm(struct http_ctx *c);	/* POST /order/confirm */
+int pay_again(struct http_ctx *c);	/* POST /pay */
+int pay_return(struct http_ctx *c);	/* GET /paid */
+int pay_callback(struct http_ctx *c);	/* POST /api/v1/payments/callback */
+int track_form(struct http_ctx *c);	/* GET /track */
+int track_show(struct http_ctx *c);	/* POST /track */
+int complaint_submit(struct http_ctx *c); /* POST /complaint */
+int api_communes(struct http_ctx *c);
+int api_fee(struct http_ctx *c);
+int api_order(struct http_ctx *c);
+int api_track(struct http_ctx *c);
+int api_complaint(struct http_ctx *c);
+
+/* ---- shared between the HTML and JSON handlers (http_order.c, http_payment.c) ---- */
+#define ORDER_FIELD_MAX 20
+struct request;
+struct order_input {
+	char val[ORDER_FIELD_MAX][ADDRESS_MAX_BYTES];
+	enum txt err[ORDER_FIELD_MAX]; /* T_COUNT: no error */
+	int nerr;
+};
+int order_field_count(void);
+const char *order_field_name(int i);
+/* Reads, normalises and checks every field; fills r when there is no error. */
+int order_validate(struct http_ctx *c, struct order_input *in, struct request *r);
+/* Creates the request and builds the gateway URL; WQ_* code, eb filled. */
+int order_create(struct http_ctx *c, struct request *r, char secret[16], struct buf *pay_url,
+		 struct wq_errbuf *eb);
+/* The gateway checkout URL for a request (payment.c signs it). */
+void pay_checkout_url(struct http_ctx *c, const struct request *r, struct buf *url);
+/* Tracking number + secret code from a form or JSON; WQ_OK and r filled, or an error
+ * with the field in eb. */
+int track_lookup(struct http_ctx *c, const char *tracking, const char *secret,
+		 struct request *r, struct wq_errbuf *eb);
+
+#endif

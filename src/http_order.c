@@ -1,0 +1,479 @@
+/* http_order.c - the order form: drawing it from one table of fields (labels, input
+ * kind, pattern, error text in both languages), checking a submission against the
+ * PCRE2 patterns, the review page with the fee, and creating the request in
+ * pending_payment before sending the citizen to the gateway.  HTTP worker threads;
+ * no SQL (request_create, commune_list). */
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "http_internal.h"
+#include "office.h"
+#include "request.h"
+#include "util.h"
+
+enum fkind { FK_TEXT, FK_TEL, FK_EMAIL, FK_DATE, FK_NUM, FK_DOC, FK_COPIES, FK_COMMUNE };
+enum fnorm { FN_SQUEEZE, FN_PHONE, FN_UPPER };
+
+struct order_field {
+	const char *name;
+	const char *pattern; /* in etc/patterns.conf; NULL: checked in code */
+	int required;
+	enum fkind kind;
+	enum fnorm norm;
+	enum txt section; /* T_COUNT: same section as the row before */
+	enum txt label, error;
+	size_t off, size; /* where it goes in struct request (size 0: not a string) */
+	const char *attrs;
+};
+
+#define RF(f) offsetof(struct request, f), sizeof(((struct request *)0)->f)
+#define NOF 0, 0
+
+static const struct order_field fields[] = {
+	{"doc_type", NULL, 1, FK_DOC, FN_SQUEEZE, T_SEC_DOC, T_DOC_TYPE, T_E_DOC_TYPE, RF(doc_type), ""},
+	{"copies", NULL, 1, FK_COPIES, FN_SQUEEZE, T_COUNT, T_COPIES, T_E_COPIES, NOF, ""},
+	{"commune", NULL, 1, FK_COMMUNE, FN_SQUEEZE, T_SEC_RECORD, T_COMMUNE, T_E_COMMUNE, NOF, ""},
+	{"record_number", "record_number", 1, FK_NUM, FN_PHONE, T_COUNT, T_RECORD_NUMBER,
+	 T_E_RECORD_NUMBER, RF(record_number), " inputmode=\"numeric\" maxlength=\"6\""},
+	{"record_year", "record_year", 1, FK_NUM, FN_PHONE, T_COUNT, T_RECORD_YEAR, T_E_RECORD_YEAR,
+	 NOF, " inputmode=\"numeric\" maxlength=\"4\""},
+	{"last_name_ar", "name_ar", 1, FK_TEXT, FN_SQUEEZE, T_SEC_PERSON, T_LAST_NAME_AR, T_E_NAME_AR,
+	 RF(last_name_ar), " dir=\"rtl\" lang=\"ar\" maxlength=\"120\""},
+	{"first_name_ar", "name_ar", 1, FK_TEXT, FN_SQUEEZE, T_COUNT, T_FIRST_NAME_AR, T_E_NAME_AR,
+	 RF(first_name_ar), " dir=\"rtl\" lang=\"ar\" maxlength=\"120\""},
+	{"last_name_lat", "name_lat", 1, FK_TEXT, FN_SQUEEZE, T_COUNT, T_LAST_NAME_LAT, T_E_NAME_LAT,
+	 RF(last_name_lat), " dir=\"ltr\" maxlength=\"60\" autocomplete=\"family-name\""},
+	{"first_name_lat", "name_lat", 1, FK_TEXT, FN_SQUEEZE, T_COUNT, T_FIRST_NAME_LAT,
+	 T_E_NAME_LAT, RF(first_name_lat), " dir=\"ltr\" maxlength=\"60\" autocomplete=\"given-name\""},
+	{"birth_date", "date", 1, FK_DATE, FN_SQUEEZE, T_COUNT, T_BIRTH_DATE, T_E_BIRTH_DATE,
+	 RF(birth_date), " dir=\"ltr\" placeholder=\"1990-05-17\" maxlength=\"10\""},
+	{"cin", "cin", 0, FK_TEXT, FN_UPPER, T_COUNT, T_CIN, T_E_CIN, RF(cin),
+	 " dir=\"ltr\" maxlength=\"10\""},
+	{"address", "address", 1, FK_TEXT, FN_SQUEEZE, T_SEC_DELIVERY, T_ADDRESS, T_E_ADDRESS,
+	 RF(address), " maxlength=\"200\" autocomplete=\"street-address\""},
+	{"postal_code", "postal_code", 1, FK_TEXT, FN_UPPER, T_COUNT, T_POSTAL_CODE, T_E_POSTAL_CODE,
+	 RF(postal_code), " dir=\"ltr\" maxlength=\"10\" autocomplete=\"postal-code\""},
+	{"city", "city", 1, FK_TEXT, FN_SQUEEZE, T_COUNT, T_CITY, T_E_CITY, RF(city),
+	 " maxlength=\"60\""},
+	{"phone", "phone", 1, FK_TEL, FN_PHONE, T_COUNT, T_PHONE, T_E_PHONE, RF(phone),
+	 " dir=\"ltr\" maxlength=\"20\" autocomplete=\"tel\""},
+	{"email", "email", 0, FK_EMAIL, FN_SQUEEZE, T_COUNT, T_EMAIL, T_E_EMAIL, RF(email),
+	 " dir=\"ltr\" maxlength=\"120\" autocomplete=\"email\""},
+};
+#define FIELD_COUNT (int)(sizeof fields / sizeof fields[0])
+_Static_assert(FIELD_COUNT <= ORDER_FIELD_MAX, "raise ORDER_FIELD_MAX");
+
+enum { F_DOC, F_COPIES, F_COMMUNE, F_RECNUM, F_RECYEAR, F_BIRTH = 9 };
+
+int order_field_count(void)
+{
+	return FIELD_COUNT;
+}
+
+const char *order_field_name(int i)
+{
+	return i >= 0 && i < FIELD_COUNT ? fields[i].name : "";
+}
+
+static int current_year(void)
+{
+	time_t t = (time_t)wq_now();
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	return tm.tm_year + 1900;
+}
+
+static int parse_int(const char *s, int lo, int hi, int *out)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+	if (!*s || *end || v < lo || v > hi)
+		return 0;
+	*out = (int)v;
+	return 1;
+}
+
+/* The commune list, for the select and for checking the posted id. */
+static int communes_load(struct http_ctx *c, struct commune **list, int *n)
+{
+	struct db *db = http_db(c);
+	struct wq_errbuf eb;
+	wq_errbuf_clear(&eb);
+	*list = NULL;
+	*n = 0;
+	return db ? commune_list(db, list, n, &eb) : WQ_EIO;
+}
+
+int order_validate(struct http_ctx *c, struct order_input *in, struct request *r)
+{
+	const struct validator *v = c->app->val;
+	memset(r, 0, sizeof *r);
+	in->nerr = 0;
+	for (int i = 0; i < FIELD_COUNT; i++) {
+		const struct order_field *f = &fields[i];
+		const char *raw = http_arg(c, f->name);
+		in->err[i] = T_COUNT;
+		if (raw && strlen(raw) >= sizeof in->val[i]) {
+			in->val[i][0] = 0;
+			in->err[i] = T_E_TOO_LONG;
+			in->nerr++;
+			continue;
+		}
+		validate_normalize(in->val[i], sizeof in->val[i], raw, f->norm == FN_PHONE);
+		if (f->norm == FN_UPPER)
+			for (char *p = in->val[i]; *p; p++)
+				if (*p >= 'a' && *p <= 'z')
+					*p = (char)(*p - 'a' + 'A');
+		const char *val = in->val[i];
+		if (!val[0]) {
+			if (f->required) {
+				in->err[i] = T_E_REQUIRED;
+				in->nerr++;
+			}
+			continue;
+		}
+		int ok = f->pattern ? validate_match(v, f->pattern, val) : 1;
+		if (ok && f->size && strlen(val) >= f->size)
+			ok = 0;
+		if (ok && f->size)
+			memcpy((char *)r + f->off, val, strlen(val) + 1);
+		if (!ok) {
+			in->err[i] = f->error;
+			in->nerr++;
+		}
+	}
+	/* what a pattern cannot say */
+	int year = 0, byear = 0, n;
+	if (in->err[F_DOC] == T_COUNT && strcmp(r->doc_type, "extract") &&
+	    strcmp(r->doc_type, "full_copy")) {
+		in->err[F_DOC] = T_E_DOC_TYPE;
+		in->nerr++;
+	}
+	if (in->err[F_COPIES] == T_COUNT &&
+	    !parse_int(in->val[F_COPIES], 1, MAX_COPIES, &r->copies)) {
+		in->err[F_COPIES] = T_E_COPIES;
+		in->nerr++;
+	}
+	if (in->err[F_BIRTH] == T_COUNT) {
+		char iso[11];
+		if (!validate_date(in->val[F_BIRTH], iso, &byear) || strcmp(iso, "1900-01-01") < 0) {
+			in->err[F_BIRTH] = T_E_BIRTH_DATE;
+			in->nerr++;
+		} else {
+			char today[11];
+			time_t t = (time_t)wq_now();
+			struct tm tm;
+			gmtime_r(&t, &tm);
+			strftime(today, sizeof today, "%Y-%m-%d", &tm);
+			if (strcmp(iso, today) > 0) {
+				in->err[F_BIRTH] = T_E_BIRTH_DATE;
+				in->nerr++;
+			} else {
+				memcpy(r->birth_date, iso, sizeof iso);
+			}
+		}
+	}
+	if (in->err[F_RECYEAR] == T_COUNT) {
+		if (!parse_int(in->val[F_RECYEAR], 1900, current_year(), &year) ||
+		    (byear && year < byear)) {
+			in->err[F_RECYEAR] = T_E_RECORD_YEAR;
+			in->nerr++;
+		} else {
+			r->record_year = year;
+		}
+	}
+	if (in->err[F_COMMUNE] == T_COUNT) {
+		int64_t id = strtoll(in->val[F_COMMUNE], NULL, 10);
+		struct commune *list;
+		int found = 0;
+		if (id > 0 && communes_load(c, &list, &n) == WQ_OK) {
+			for (int i = 0; i < n; i++)
+				if (list[i].id == id) {
+					found = 1;
+					snprintf(r->commune_name, sizeof r->commune_name, "%s",
+						 !strcmp(c->lang, "ar") ? list[i].name_ar : list[i].name_fr);
+				}
+			free(list);
+		}
+		if (!found) {
+			in->err[F_COMMUNE] = T_E_COMMUNE;
+			in->nerr++;
+		} else {
+			r->birth_commune_id = id;
+		}
+	}
+	snprintf(r->lang, sizeof r->lang, "%s", c->lang);
+	if (!in->nerr) {
+		struct wq_errbuf eb;
+		if (fee_compute(&c->app->fees, r->doc_type, r->copies, &r->fee_centimes, &eb)) {
+			in->err[F_COPIES] = T_E_COPIES;
+			in->nerr++;
+		}
+	}
+	return in->nerr;
+}
+
+/* ---- drawing ---- */
+static void option(struct http_ctx *c, const char *value, const char *label, const char *cur)
+{
+	buf_puts(&c->out, "<option value=\"");
+	buf_html(&c->out, value);
+	buf_puts(&c->out, strcmp(value, cur) ? "\">" : "\" selected>");
+	buf_html(&c->out, label);
+	buf_puts(&c->out, "</option>");
+}
+
+static void draw_field(struct http_ctx *c, int i, const struct order_input *in,
+		       const struct commune *communes, int ncommunes)
+{
+	const struct order_field *f = &fields[i];
+	const char *val = in ? in->val[i] : "";
+	enum txt err = in ? in->err[i] : T_COUNT;
+	struct buf *o = &c->out;
+	if (f->section != T_COUNT) {
+		buf_puts(o, "<h2>");
+		buf_html(o, tr(c, f->section));
+		buf_puts(o, "</h2>\n");
+	}
+	buf_printf(o, "<label for=\"%s\">", f->name);
+	buf_html(o, tr(c, f->label));
+	buf_puts(o, "</label>");
+	const char *inv = err != T_COUNT ? " aria-invalid=\"true\"" : "";
+	char desc[64] = "";
+	if (err != T_COUNT)
+		snprintf(desc, sizeof desc, " aria-describedby=\"e-%s\"", f->name);
+	switch (f->kind) {
+	case FK_DOC:
+		buf_printf(o, "<select id=\"%s\" name=\"%s\"%s%s>", f->name, f->name, inv, desc);
+		option(c, "extract", tr(c, T_EXTRACT), val[0] ? val : "extract");
+		option(c, "full_copy", tr(c, T_FULL_COPY), val);
+		buf_puts(o, "</select>\n");
+		break;
+	case FK_COPIES:
+		buf_printf(o, "<select id=\"%s\" name=\"%s\"%s%s>", f->name, f->name, inv, desc);
+		for (int k = 1; k <= MAX_COPIES; k++) {
+			char n[4];
+			snprintf(n, sizeof n, "%d", k);
+			option(c, n, n, val[0] ? val : "1");
+		}
+		buf_puts(o, "</select>\n");
+		break;
+	case FK_COMMUNE:
+		buf_printf(o, "<select id=\"%s\" name=\"%s\" required%s%s>", f->name, f->name, inv,
+			   desc);
+		option(c, "", tr(c, T_CHOOSE), val);
+		for (int k = 0; k < ncommunes; k++) {
+			char id[24];
+			snprintf(id, sizeof id, "%lld", (long long)communes[k].id);
+			option(c, id, !strcmp(c->lang, "ar") ? communes[k].name_ar
+							     : communes[k].name_fr, val);
+		}
+		buf_puts(o, "</select>\n");
+		break;
+	default: {
+		const char *type = f->kind == FK_TEL ? "tel" : f->kind == FK_EMAIL ? "email" : "text";
+		buf_printf(o, "<input id=\"%s\" name=\"%s\" type=\"%s\"%s%s%s%s value=\"", f->name,
+			   f->name, type, f->required ? " required" : "", f->attrs, inv, desc);
+		buf_html(o, val);
+		buf_puts(o, "\">\n");
+	}
+	}
+	if (err != T_COUNT) {
+		buf_printf(o, "<p class=\"err\" id=\"e-%s\">", f->name);
+		buf_html(o, tr(c, err));
+		buf_puts(o, "</p>\n");
+	}
+}
+
+static int draw_form(struct http_ctx *c, const struct order_input *in, enum txt notice)
+{
+	struct commune *communes = NULL;
+	int n = 0;
+	if (communes_load(c, &communes, &n) != WQ_OK)
+		return page_message(c, MHD_HTTP_SERVICE_UNAVAILABLE, tr(c, T_ERROR), tr(c, T_BUSY));
+	page_begin(c, tr(c, T_ORDER_TITLE));
+	struct buf *o = &c->out;
+	buf_puts(o, "<h1>");
+	buf_html(o, tr(c, T_ORDER_TITLE));
+	buf_puts(o, "</h1>\n<p>");
+	buf_html(o, tr(c, T_ORDER_INTRO));
+	buf_puts(o, "</p>\n");
+	char first[16], extra[16], line[300];
+	wq_fmt_money(c->app->fees.rows[0].first_centimes, first, sizeof first);
+	wq_fmt_money(c->app->fees.rows[0].extra_centimes, extra, sizeof extra);
+	snprintf(line, sizeof line, tr(c, T_FEE_TABLE), first, extra);
+	buf_puts(o, "<p>");
+	buf_html(o, tr(c, T_EXTRACT));
+	buf_puts(o, " : ");
+	buf_html(o, line);
+	wq_fmt_money(c->app->fees.rows[1].first_centimes, first, sizeof first);
+	wq_fmt_money(c->app->fees.rows[1].extra_centimes, extra, sizeof extra);
+	snprintf(line, sizeof line, tr(c, T_FEE_TABLE), first, extra);
+	buf_puts(o, "<br>");
+	buf_html(o, tr(c, T_FULL_COPY));
+	buf_puts(o, " : ");
+	buf_html(o, line);
+	buf_puts(o, "</p>\n");
+	if (notice != T_COUNT) {
+		buf_puts(o, "<p class=\"box bad\" role=\"alert\">");
+		buf_html(o, tr(c, notice));
+		buf_puts(o, "</p>\n");
+	}
+	buf_puts(o, "<form method=\"post\" action=\"/order\" novalidate>\n");
+	page_hidden(c, "lang", c->lang);
+	http_csrf_field(c);
+	for (int i = 0; i < FIELD_COUNT; i++)
+		draw_field(c, i, in, communes, n);
+	buf_puts(o, "<button type=\"submit\">");
+	buf_html(o, tr(c, T_CONTINUE));
+	buf_puts(o, "</button>\n</form>\n");
+	page_end(c);
+	free(communes);
+	return c->status;
+}
+
+int order_form(struct http_ctx *c)
+{
+	return draw_form(c, NULL, T_COUNT);
+}
+
+static void hidden_all(struct http_ctx *c, const struct order_input *in)
+{
+	page_hidden(c, "lang", c->lang);
+	for (int i = 0; i < FIELD_COUNT; i++)
+		page_hidden(c, fields[i].name, in->val[i]);
+}
+
+static void summary_row(struct http_ctx *c, enum txt label, const char *value)
+{
+	buf_puts(&c->out, "<tr><th>");
+	buf_html(&c->out, tr(c, label));
+	buf_puts(&c->out, "</th><td>");
+	buf_html(&c->out, value);
+	buf_puts(&c->out, "</td></tr>\n");
+}
+
+int order_review(struct http_ctx *c)
+{
+	struct order_input *in = calloc(1, sizeof *in);
+	struct request r;
+	if (!in)
+		return page_message(c, 500, tr(c, T_ERROR), tr(c, T_ERROR));
+	int csrf = http_csrf_ok(c);
+	int nerr = order_validate(c, in, &r);
+	if (http_arg(c, "edit")) { /* back from the review page: the form, filled, no errors */
+		for (int i = 0; i < FIELD_COUNT; i++)
+			in->err[i] = T_COUNT;
+		draw_form(c, in, T_COUNT);
+	} else if (!csrf) {
+		c->status = MHD_HTTP_FORBIDDEN;
+		draw_form(c, in, T_CSRF);
+	} else if (nerr) {
+		c->status = MHD_HTTP_UNPROCESSABLE_CONTENT;
+		draw_form(c, in, T_FORM_ERRORS);
+	} else {
+		char fee[24];
+		wq_fmt_money(r.fee_centimes, fee, sizeof fee);
+		page_begin(c, tr(c, T_REVIEW_TITLE));
+		struct buf *o = &c->out;
+		buf_puts(o, "<h1>");
+		buf_html(o, tr(c, T_REVIEW_TITLE));
+		buf_puts(o, "</h1>\n<table>\n");
+		summary_row(c, T_DOC_TYPE, tr(c, strcmp(r.doc_type, "extract") ? T_FULL_COPY
+									: T_EXTRACT));
+		summary_row(c, T_COPIES, in->val[F_COPIES]);
+		summary_row(c, T_COMMUNE, r.commune_name);
+		char rec[48];
+		snprintf(rec, sizeof rec, "%s / %d", r.record_number, r.record_year);
+		summary_row(c, T_RECORD_NUMBER, rec);
+		char name[2 * NAME_MAX_BYTES + 4];
+		snprintf(name, sizeof name, "%s %s", r.first_name_ar, r.last_name_ar);
+		summary_row(c, T_LAST_NAME_AR, name);
+		snprintf(name, sizeof name, "%s %s", r.first_name_lat, r.last_name_lat);
+		summary_row(c, T_LAST_NAME_LAT, name);
+		summary_row(c, T_BIRTH_DATE, r.birth_date);
+		char addr[ADDRESS_MAX_BYTES + 100];
+		snprintf(addr, sizeof addr, "%s, %s %s", r.address, r.postal_code, r.city);
+		summary_row(c, T_ADDRESS, addr);
+		summary_row(c, T_PHONE, r.phone);
+		if (r.email[0])
+			summary_row(c, T_EMAIL, r.email);
+		buf_puts(o, "</table>\n<p class=\"box\">");
+		buf_html(o, tr(c, T_FEE));
+		buf_puts(o, " : <b class=\"ltr\" id=\"fee\">");
+		buf_html(o, fee);
+		buf_puts(o, "</b> ");
+		buf_html(o, tr(c, T_MAD));
+		buf_puts(o, "</p>\n<p>");
+		buf_html(o, tr(c, T_PAY_NOTE));
+		buf_puts(o, "</p>\n<form method=\"post\" action=\"/order/confirm\">\n");
+		hidden_all(c, in);
+		http_csrf_field(c);
+		buf_puts(o, "<button type=\"submit\" id=\"pay\">");
+		buf_html(o, tr(c, T_PAY));
+		buf_puts(o, "</button><button type=\"submit\" class=\"alt\" name=\"edit\" value=\"1\" "
+			    "formaction=\"/order\">");
+		buf_html(o, tr(c, T_EDIT));
+		buf_puts(o, "</button>\n</form>\n");
+		page_end(c);
+	}
+	free(in);
+	return c->status;
+}
+
+int order_create(struct http_ctx *c, struct request *r, char secret[16], struct buf *pay_url,
+		 struct wq_errbuf *eb)
+{
+	struct db *db = http_db(c);
+	if (!db)
+		return wq_fail(eb, WQ_EIO, NULL, "database unavailable");
+	char code[SECRET_CODE_BYTES];
+	int rc = request_create(db, r, code, eb);
+	if (rc)
+		return rc;
+	snprintf(secret, 16, "%s", code);
+	pay_checkout_url(c, r, pay_url);
+	return WQ_OK;
+}
+
+int order_confirm(struct http_ctx *c)
+{
+	struct order_input *in = calloc(1, sizeof *in);
+	struct request r;
+	if (!in)
+		return page_message(c, 500, tr(c, T_ERROR), tr(c, T_ERROR));
+	int csrf = http_csrf_ok(c);
+	int nerr = order_validate(c, in, &r);
+	if (!csrf) {
+		c->status = MHD_HTTP_FORBIDDEN;
+		draw_form(c, in, T_CSRF);
+	} else if (nerr) {
+		c->status = MHD_HTTP_UNPROCESSABLE_CONTENT;
+		draw_form(c, in, T_FORM_ERRORS);
+	} else {
+		char secret[16];
+		struct buf url;
+		struct wq_errbuf eb;
+		buf_init(&url);
+		wq_errbuf_clear(&eb);
+		int rc = order_create(c, &r, secret, &url, &eb);
+		if (rc) {
+			fprintf(stderr, "http: request_create: %s\n", eb.msg);
+			page_message(c, rc == WQ_EBUSY ? 503 : 500, tr(c, T_ERROR),
+				     tr(c, rc == WQ_EBUSY ? T_BUSY : T_ERROR));
+		} else {
+			/* the citizen's codes ride in a cookie through the gateway and back, so
+			 * the confirmation page can show them; the gateway never sees the code */
+			char cookie[64];
+			snprintf(cookie, sizeof cookie, "%s.%s", r.tracking, secret);
+			http_set_cookie(c, "wq_order", cookie, 24 * 3600);
+			http_redirect(c, buf_str(&url));
+		}
+		buf_free(&url);
+	}
+	free(in);
+	return c->status;
+}

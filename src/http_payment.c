@@ -1,0 +1,265 @@
+/* http_payment.c - the citizen's side of card payment: the redirect to the gateway, the
+ * gateway's signed callback, the server-to-server confirmation, and the return page.
+ * The protocol is written out at the top of payment.h.  A request becomes paid only
+ * after the callback's HMAC is right AND the gateway confirms the same order and the
+ * exact fee over libcurl; request_mark_paid is idempotent on the gateway's txn, so a
+ * replayed callback changes nothing.  A forged callback is refused (403) and audited
+ * (payment.forged).  HTTP worker threads; no SQL. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit.h"
+#include "http_internal.h"
+#include "payment.h"
+#include "request.h"
+#include "util.h"
+
+void pay_checkout_url(struct http_ctx *c, const struct request *r, struct buf *url)
+{
+	char ret[400], cb[400];
+	snprintf(ret, sizeof ret, "%s/paid?lang=%s", c->app->base_url, r->lang[0] ? r->lang : "fr");
+	snprintf(cb, sizeof cb, "%s/api/v1/payments/callback", c->app->base_url);
+	payment_checkout_url(&c->app->cfg, r->tracking, r->fee_centimes, ret, cb, wq_now(), url);
+}
+
+static void audit(struct http_ctx *c, const char *action, const char *target,
+		  const char *detail)
+{
+	struct actor sys;
+	struct wq_errbuf eb;
+	actor_system(&sys);
+	wq_errbuf_clear(&eb);
+	struct db *db = http_db(c);
+	if (!db || audit_log(db, &sys, action, target ? target : "", detail, c->addr, &eb))
+		fprintf(stderr, "http: audit %s %s failed: %s\n", action, target ? target : "",
+			eb.msg);
+}
+
+enum settle { SETTLE_PAID, SETTLE_ALREADY, SETTLE_NOT_PAID, SETTLE_MISMATCH,
+	      SETTLE_GATEWAY, SETTLE_ERROR };
+
+/* Confirms txn with the gateway and marks the request paid if it holds. */
+static enum settle settle(struct http_ctx *c, const struct request *r, const char *txn)
+{
+	struct payment_status st;
+	struct wq_errbuf eb;
+	wq_errbuf_clear(&eb);
+	int rc = payment_confirm(&c->app->cfg, txn, &st, &eb);
+	if (rc == WQ_ENOTFOUND) {
+		audit(c, "payment.unknown", r->tracking, txn);
+		return SETTLE_MISMATCH;
+	}
+	if (rc)
+		return SETTLE_GATEWAY;
+	if (strcmp(st.status, "paid"))
+		return SETTLE_NOT_PAID;
+	if (strcmp(st.order, r->tracking) || st.amount_centimes != r->fee_centimes) {
+		char d[160];
+		snprintf(d, sizeof d, "txn %.64s confirms order %s amount %lld, fee %lld", txn,
+			 st.order, (long long)st.amount_centimes, (long long)r->fee_centimes);
+		audit(c, "payment.mismatch", r->tracking, d);
+		return SETTLE_MISMATCH;
+	}
+	struct db *db = http_db(c);
+	int already = 0;
+	rc = db ? request_mark_paid(db, r->id, txn, st.amount_centimes, &already, &eb) : WQ_EIO;
+	if (rc == WQ_ECONFLICT && already) {
+		/* paid twice through two transactions: the second is owed back */
+		char d[256];
+		snprintf(d, sizeof d, "second payment %.64s: %.80s", txn, eb.msg);
+		audit(c, "payment.duplicate", r->tracking, d);
+		return SETTLE_ALREADY;
+	}
+	if (rc) {
+		fprintf(stderr, "http: request_mark_paid %s: %s\n", r->tracking, eb.msg);
+		return SETTLE_ERROR;
+	}
+	return already ? SETTLE_ALREADY : SETTLE_PAID;
+}
+
+static int system_request(struct http_ctx *c, const char *tracking, struct request *r)
+{
+	struct actor sys;
+	struct wq_errbuf eb;
+	actor_system(&sys);
+	wq_errbuf_clear(&eb);
+	struct db *db = http_db(c);
+	if (!tracking || !validate_match(c->app->val, "tracking", tracking))
+		return WQ_ENOTFOUND;
+	return db ? request_get_by_tracking(db, &sys, tracking, r, &eb) : WQ_EIO;
+}
+
+int pay_callback(struct http_ctx *c)
+{
+	const char *txn = http_arg(c, "txn"), *order = http_arg(c, "order"),
+		   *amount = http_arg(c, "amount"), *status = http_arg(c, "status"),
+		   *ts = http_arg(c, "ts"), *sig = http_arg(c, "sig");
+	if (!payment_callback_valid(c->app->cfg.gateway_secret, txn, order, amount, status, ts,
+				    sig)) {
+		char d[200];
+		snprintf(d, sizeof d, "bad signature: txn=%.40s amount=%.20s status=%.12s",
+			 txn ? txn : "", amount ? amount : "", status ? status : "");
+		audit(c, "payment.forged", order && strlen(order) < 40 ? order : "", d);
+		return api_error(c, MHD_HTTP_FORBIDDEN, "bad_signature",
+				 "callback signature does not verify");
+	}
+	if (strlen(txn) > 64)
+		return api_error(c, MHD_HTTP_BAD_REQUEST, "bad_txn", "txn too long");
+	struct request r;
+	int rc = system_request(c, order, &r);
+	if (rc)
+		return api_error(c, rc == WQ_ENOTFOUND ? 404 : 500, "unknown_order", order);
+	if (strcmp(status, "paid")) {
+		audit(c, "payment.declined", r.tracking, txn);
+		buf_printf(&c->out, "{\"ok\":true,\"state\":\"%s\"}\n", req_state_name(r.state));
+		return api_reply(c, 200);
+	}
+	switch (settle(c, &r, txn)) {
+	case SETTLE_PAID:
+		buf_puts(&c->out, "{\"ok\":true,\"state\":\"paid\"}\n");
+		return api_reply(c, 200);
+	case SETTLE_ALREADY:
+		buf_puts(&c->out, "{\"ok\":true,\"already\":true}\n");
+		return api_reply(c, 200);
+	case SETTLE_NOT_PAID:
+		return api_error(c, MHD_HTTP_CONFLICT, "not_paid",
+				 "the gateway does not confirm this payment");
+	case SETTLE_MISMATCH:
+		return api_error(c, MHD_HTTP_CONFLICT, "mismatch",
+				 "the confirmation does not match the order");
+	case SETTLE_GATEWAY:
+		/* the gateway retries its callback later */
+		return api_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "gateway",
+				 "cannot confirm with the gateway now");
+	default:
+		return api_error(c, 500, "internal", "could not record the payment");
+	}
+}
+
+/* The codes the citizen got at checkout, from the wq_order cookie, if they match. */
+static int cookie_secret(struct http_ctx *c, const struct request *r, char *secret, size_t len)
+{
+	const char *ck = http_cookie(c, "wq_order");
+	secret[0] = 0;
+	if (!ck)
+		return 0;
+	const char *dot = strchr(ck, '.');
+	size_t tl = strlen(r->tracking);
+	if (!dot || (size_t)(dot - ck) != tl || strncmp(ck, r->tracking, tl))
+		return 0;
+	struct request chk;
+	struct wq_errbuf eb;
+	struct db *db = http_db(c);
+	if (!db || request_get_citizen(db, r->tracking, dot + 1, &chk, &eb))
+		return 0;
+	snprintf(secret, len, "%s", dot + 1);
+	return 1;
+}
+
+static void codes_box(struct http_ctx *c, const char *tracking, const char *secret)
+{
+	struct buf *o = &c->out;
+	buf_puts(o, "<div class=\"box\"><p>");
+	buf_html(o, tr(c, T_TRACKING));
+	buf_puts(o, " :<br><span class=\"code\" id=\"tracking\">");
+	buf_html(o, tracking);
+	buf_puts(o, "</span></p>");
+	if (secret[0]) {
+		buf_puts(o, "<p>");
+		buf_html(o, tr(c, T_SECRET));
+		buf_puts(o, " :<br><span class=\"code\" id=\"secret\">");
+		buf_html(o, secret);
+		buf_puts(o, "</span></p><p>");
+		buf_html(o, tr(c, T_KEEP));
+		buf_puts(o, "</p>");
+	} else {
+		buf_puts(o, "<p>");
+		buf_html(o, tr(c, T_NO_SECRET));
+		buf_puts(o, "</p>");
+	}
+	buf_puts(o, "</div>\n");
+}
+
+static void track_button(struct http_ctx *c, const char *tracking, const char *secret,
+			 const char *action, enum txt label)
+{
+	buf_printf(&c->out, "<form method=\"post\" action=\"%s\">\n", action);
+	page_hidden(c, "lang", c->lang);
+	page_hidden(c, "tracking", tracking);
+	page_hidden(c, "secret", secret);
+	http_csrf_field(c);
+	buf_puts(&c->out, "<button type=\"submit\">");
+	buf_html(&c->out, tr(c, label));
+	buf_puts(&c->out, "</button>\n</form>\n");
+}
+
+int pay_return(struct http_ctx *c)
+{
+	const char *order = http_arg(c, "order"), *txn = http_arg(c, "txn"),
+		   *status = http_arg(c, "status");
+	struct request r;
+	if (system_request(c, order, &r))
+		return page_message(c, 404, tr(c, T_NOT_FOUND), tr(c, T_NOT_FOUND));
+	/* the callback may be late or lost: the return is a second chance to confirm */
+	if (r.state == RS_PENDING_PAYMENT && txn && status && !strcmp(status, "paid") &&
+	    strlen(txn) <= 64) {
+		if (settle(c, &r, txn) == SETTLE_PAID)
+			system_request(c, order, &r);
+	}
+	char secret[16];
+	cookie_secret(c, &r, secret, sizeof secret);
+	enum txt title, text = T_COUNT;
+	if (r.state == RS_PENDING_PAYMENT && status && !strcmp(status, "declined"))
+		title = T_DECLINED_TITLE, text = T_DECLINED_TEXT;
+	else if (r.state == RS_PENDING_PAYMENT)
+		title = T_PENDING_TITLE, text = T_PENDING_TEXT;
+	else if (r.state == RS_EXPIRED)
+		title = T_PENDING_TITLE, text = T_EXPIRES;
+	else
+		title = T_PAID_TITLE;
+	page_begin(c, tr(c, title));
+	struct buf *o = &c->out;
+	buf_puts(o, "<h1 id=\"result\">");
+	buf_html(o, tr(c, title));
+	buf_puts(o, "</h1>\n");
+	if (text != T_COUNT) {
+		buf_puts(o, "<p class=\"box bad\">");
+		buf_html(o, tr(c, text));
+		if (r.state == RS_PENDING_PAYMENT) {
+			buf_puts(o, " ");
+			buf_html(o, tr(c, T_EXPIRES));
+		}
+		buf_puts(o, "</p>\n");
+	}
+	codes_box(c, r.tracking, secret);
+	if (secret[0] && r.state == RS_PENDING_PAYMENT)
+		track_button(c, r.tracking, secret, "/pay", T_RETRY);
+	if (secret[0])
+		track_button(c, r.tracking, secret, "/track", T_SEE_TRACKING);
+	page_end(c);
+	return c->status;
+}
+
+int pay_again(struct http_ctx *c)
+{
+	struct request r;
+	struct wq_errbuf eb;
+	wq_errbuf_clear(&eb);
+	if (!http_csrf_ok(c))
+		return page_message(c, 403, tr(c, T_CSRF), tr(c, T_CSRF));
+	const char *t = http_arg(c, "tracking"), *k = http_arg(c, "secret");
+	if (track_lookup(c, t, k, &r, &eb))
+		return page_message(c, 404, tr(c, T_NOT_FOUND), tr(c, T_NOT_FOUND));
+	if (r.state != RS_PENDING_PAYMENT)
+		return track_show(c);
+	struct buf url;
+	buf_init(&url);
+	pay_checkout_url(c, &r, &url);
+	char cookie[64];
+	snprintf(cookie, sizeof cookie, "%s.%s", r.tracking, k);
+	http_set_cookie(c, "wq_order", cookie, 24 * 3600);
+	http_redirect(c, buf_str(&url));
+	buf_free(&url);
+	return c->status;
+}

@@ -1,0 +1,150 @@
+/* http_text.c - every sentence the citizen web pages and API show, in French and
+ * Arabic, one row per text.  Pure data; the HTTP threads read it. */
+#include <string.h>
+
+#include "http_internal.h"
+
+static const char *const texts[T_COUNT][2] = {
+	/* [fr, ar] */
+	[T_SITE] = {"Watiqa — actes de naissance en ligne", "وثيقة — عقود الازدياد عبر الإنترنت"},
+	[T_NAV_ORDER] = {"Commander", "تقديم طلب"},
+	[T_NAV_TRACK] = {"Suivre une demande", "تتبع طلب"},
+	[T_SWITCH] = {"العربية", "Français"},
+	[T_ORDER_TITLE] = {"Commander un acte de naissance", "طلب عقد الازدياد"},
+	[T_ORDER_INTRO] = {"Recevez par courrier recommandé un extrait ou une copie intégrale de "
+			   "votre acte de naissance, sans vous déplacer. Délai : 3 à 5 jours.",
+			   "توصل عبر البريد المضمون بموجز أو نسخة كاملة من عقد ازديادك دون "
+			   "التنقل إلى المكتب. الأجل: من 3 إلى 5 أيام."},
+	[T_SEC_DOC] = {"Document", "الوثيقة"},
+	[T_SEC_RECORD] = {"Acte de naissance", "عقد الازدياد"},
+	[T_SEC_PERSON] = {"Personne concernée", "المعني بالأمر"},
+	[T_SEC_DELIVERY] = {"Livraison et contact", "التوصيل والاتصال"},
+	[T_DOC_TYPE] = {"Type de document", "نوع الوثيقة"},
+	[T_EXTRACT] = {"Extrait", "موجز"},
+	[T_FULL_COPY] = {"Copie intégrale", "نسخة كاملة"},
+	[T_COPIES] = {"Nombre d'exemplaires", "عدد النسخ"},
+	[T_COMMUNE] = {"Commune de naissance (où l'acte est inscrit)",
+		       "جماعة الازدياد (مكان تسجيل العقد)"},
+	[T_CHOOSE] = {"— choisir —", "— اختر —"},
+	[T_RECORD_NUMBER] = {"Numéro de l'acte", "رقم العقد"},
+	[T_RECORD_YEAR] = {"Année de l'acte", "سنة العقد"},
+	[T_LAST_NAME_AR] = {"Nom (en arabe)", "الاسم العائلي (بالعربية)"},
+	[T_FIRST_NAME_AR] = {"Prénom (en arabe)", "الاسم الشخصي (بالعربية)"},
+	[T_LAST_NAME_LAT] = {"Nom (en lettres latines)", "الاسم العائلي (بالحروف اللاتينية)"},
+	[T_FIRST_NAME_LAT] = {"Prénom (en lettres latines)", "الاسم الشخصي (بالحروف اللاتينية)"},
+	[T_BIRTH_DATE] = {"Date de naissance (AAAA-MM-JJ)", "تاريخ الازدياد (سنة-شهر-يوم)"},
+	[T_CIN] = {"N° de CIN (facultatif)", "رقم البطاقة الوطنية (اختياري)"},
+	[T_ADDRESS] = {"Adresse de livraison", "عنوان التوصيل"},
+	[T_POSTAL_CODE] = {"Code postal", "الرمز البريدي"},
+	[T_CITY] = {"Ville", "المدينة"},
+	[T_PHONE] = {"Téléphone (pour les SMS)", "الهاتف (للرسائل القصيرة)"},
+	[T_EMAIL] = {"E-mail (facultatif)", "البريد الإلكتروني (اختياري)"},
+	[T_E_REQUIRED] = {"Ce champ est obligatoire.", "هذه الخانة إجبارية."},
+	[T_E_DOC_TYPE] = {"Choisissez « extrait » ou « copie intégrale ».",
+			  "اختر «موجز» أو «نسخة كاملة»."},
+	[T_E_COPIES] = {"De 1 à 10 exemplaires.", "من نسخة واحدة إلى 10 نسخ."},
+	[T_E_COMMUNE] = {"Choisissez une commune de la liste.", "اختر جماعة من اللائحة."},
+	[T_E_RECORD_NUMBER] = {"Numéro de 1 à 6 chiffres.", "رقم من 1 إلى 6 أرقام."},
+	[T_E_RECORD_YEAR] = {"Année à 4 chiffres, ni avant la naissance ni dans le futur.",
+			     "سنة من 4 أرقام، لا تسبق سنة الازدياد ولا تتجاوز السنة الحالية."},
+	[T_E_NAME_AR] = {"Lettres arabes uniquement (2 à 60).", "حروف عربية فقط (من 2 إلى 60)."},
+	[T_E_NAME_LAT] = {"Lettres latines uniquement (2 à 60).",
+			  "حروف لاتينية فقط (من 2 إلى 60)."},
+	[T_E_BIRTH_DATE] = {"Date invalide : AAAA-MM-JJ ou JJ/MM/AAAA, pas dans le futur.",
+			    "تاريخ غير صحيح: سنة-شهر-يوم أو يوم/شهر/سنة، وليس في المستقبل."},
+	[T_E_CIN] = {"CIN invalide : 1 ou 2 lettres puis des chiffres (ex. BE123456).",
+		     "رقم البطاقة غير صحيح: حرف أو حرفان ثم أرقام (مثال BE123456)."},
+	[T_E_ADDRESS] = {"Adresse de 5 à 200 caractères.", "عنوان من 5 إلى 200 حرف."},
+	[T_E_POSTAL_CODE] = {"Code postal invalide (ex. 10000).", "رمز بريدي غير صحيح (مثال 10000)."},
+	[T_E_CITY] = {"Nom de ville invalide.", "اسم المدينة غير صحيح."},
+	[T_E_PHONE] = {"Numéro invalide : 06XXXXXXXX, 07XXXXXXXX ou +indicatif du pays.",
+		       "رقم غير صحيح: 06XXXXXXXX أو 07XXXXXXXX أو +رمز البلد."},
+	[T_E_EMAIL] = {"Adresse e-mail invalide.", "عنوان البريد الإلكتروني غير صحيح."},
+	[T_E_TOO_LONG] = {"Texte trop long.", "النص طويل جدا."},
+	[T_E_TRACKING] = {"Numéro de suivi : W suivi de 10 chiffres.",
+			  "رقم التتبع: الحرف W متبوع بـ10 أرقام."},
+	[T_E_SECRET] = {"Code secret : 6 lettres ou chiffres.", "الرمز السري: 6 حروف أو أرقام."},
+	[T_E_COMPLAINT] = {"De 10 à 1000 caractères.", "من 10 إلى 1000 حرف."},
+	[T_FORM_ERRORS] = {"Veuillez corriger les champs signalés.",
+			   "المرجو تصحيح الخانات المشار إليها."},
+	[T_CONTINUE] = {"Continuer", "متابعة"},
+	[T_REVIEW_TITLE] = {"Vérifiez puis payez", "تحقق ثم أدِّ"},
+	[T_FEE] = {"Montant à payer", "المبلغ الواجب أداؤه"},
+	[T_MAD] = {"DH", "درهم"},
+	[T_PAY] = {"Payer par carte bancaire", "الأداء بالبطاقة البنكية"},
+	[T_EDIT] = {"Modifier", "تعديل"},
+	[T_PAY_NOTE] = {"Vous serez redirigé vers la page de paiement sécurisée de la banque "
+			"(carte marocaine ou internationale).",
+			"سيتم توجيهك إلى صفحة الأداء الآمنة للبنك (بطاقة مغربية أو دولية)."},
+	[T_FEE_TABLE] = {"%s DH le premier exemplaire, %s DH chaque exemplaire de plus, "
+			 "envoi recommandé compris.",
+			 "%s درهم للنسخة الأولى و%s درهم لكل نسخة إضافية، مع الإرسال المضمون."},
+	[T_PAID_TITLE] = {"Paiement reçu : votre demande est enregistrée",
+			  "تم الأداء: سُجل طلبك"},
+	[T_TRACKING] = {"Numéro de suivi", "رقم التتبع"},
+	[T_SECRET] = {"Code secret", "الرمز السري"},
+	[T_KEEP] = {"Notez ces deux codes : ils vous permettent de suivre votre demande.",
+		    "احتفظ بهذين الرمزين: يمكّنانك من تتبع طلبك."},
+	[T_DECLINED_TITLE] = {"Paiement refusé", "تم رفض الأداء"},
+	[T_DECLINED_TEXT] = {"La banque a refusé le paiement. Votre demande attend son paiement : "
+			     "vous pouvez réessayer avec une autre carte.",
+			     "رفض البنك الأداء. طلبك في انتظار الأداء: يمكنك إعادة المحاولة "
+			     "ببطاقة أخرى."},
+	[T_RETRY] = {"Réessayer le paiement", "إعادة محاولة الأداء"},
+	[T_PENDING_TITLE] = {"Paiement en cours de traitement", "الأداء قيد المعالجة"},
+	[T_PENDING_TEXT] = {"La banque n'a pas encore confirmé le paiement. Consultez le suivi "
+			    "dans quelques minutes.",
+			    "لم يؤكد البنك الأداء بعد. راجع صفحة التتبع بعد بضع دقائق."},
+	[T_EXPIRES] = {"Sans paiement, la demande est annulée au bout de 24 heures.",
+		       "يُلغى الطلب غير المؤدى عنه بعد 24 ساعة."},
+	[T_SEE_TRACKING] = {"Voir le suivi", "عرض التتبع"},
+	[T_TRACK_TITLE] = {"Suivre une demande", "تتبع طلب"},
+	[T_TRACK_BTN] = {"Suivre", "تتبع"},
+	[T_STATE] = {"État", "الحالة"},
+	[T_HISTORY] = {"Étapes", "المراحل"},
+	[T_MAIL_CODE] = {"N° d'envoi recommandé", "رقم الإرسالية المضمونة"},
+	[T_NOT_FOUND] = {"Numéro de suivi ou code secret incorrect.",
+			 "رقم التتبع أو الرمز السري غير صحيح."},
+	[T_DATE] = {"Date", "التاريخ"},
+	[T_COMPLAINT_TITLE] = {"Déposer une réclamation", "تقديم شكاية"},
+	[T_COMPLAINT_FIELD] = {"Votre réclamation", "نص الشكاية"},
+	[T_COMPLAINT_SENT] = {"Réclamation enregistrée. L'inspecteur de l'état civil vous "
+			      "répondra.",
+			      "سُجلت شكايتك. سيجيبك مفتش الحالة المدنية."},
+	[T_COMPLAINT_TOO_MANY] = {"Trois réclamations sur cette demande attendent déjà une "
+				  "réponse.",
+				  "توجد ثلاث شكايات حول هذا الطلب في انتظار الجواب."},
+	[T_COMPLAINTS] = {"Vos réclamations", "شكاياتك"},
+	[T_SEND] = {"Envoyer", "إرسال"},
+	[T_ANSWER] = {"Réponse", "الجواب"},
+	[T_CSRF] = {"Le formulaire a expiré. Vérifiez-le et envoyez-le de nouveau.",
+		    "انتهت صلاحية الاستمارة. تحقق منها وأعد إرسالها."},
+	[T_RATE] = {"Trop de requêtes depuis votre adresse. Réessayez dans une minute.",
+		    "طلبات كثيرة من عنوانك. أعد المحاولة بعد دقيقة."},
+	[T_BAD_INPUT] = {"Requête invalide.", "طلب غير صحيح."},
+	[T_UTF8] = {"Texte mal encodé : UTF-8 attendu.", "نص بترميز غير صحيح: المطلوب UTF-8."},
+	[T_TOO_BIG] = {"Formulaire trop volumineux.", "الاستمارة كبيرة جدا."},
+	[T_NO_PAGE] = {"Page introuvable.", "الصفحة غير موجودة."},
+	[T_ERROR] = {"Erreur interne. Réessayez plus tard.", "خطأ داخلي. أعد المحاولة لاحقا."},
+	[T_BUSY] = {"Le système est occupé. Réessayez dans un instant.",
+		    "النظام مشغول. أعد المحاولة بعد لحظة."},
+	[T_GATEWAY_DOWN] = {"Le service de paiement ne répond pas. Réessayez plus tard.",
+			    "خدمة الأداء لا تستجيب. أعد المحاولة لاحقا."},
+	[T_SUMMARY] = {"Récapitulatif", "ملخص الطلب"},
+	[T_NO_SECRET] = {"Votre code secret vous a été affiché avant le paiement.",
+			 "عُرض عليك رمزك السري قبل الأداء."},
+	[T_REJECT_REASON] = {"Motif", "السبب"},
+};
+
+const char *tr_lang(const char *lang, enum txt t)
+{
+	if ((int)t < 0 || t >= T_COUNT)
+		return "";
+	const char *s = texts[t][lang && !strcmp(lang, "ar")];
+	return s ? s : texts[t][0] ? texts[t][0] : "";
+}
+
+const char *tr(const struct http_ctx *c, enum txt t)
+{
+	return tr_lang(c->lang, t);
+}

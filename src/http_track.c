@@ -1,0 +1,261 @@
+/* http_track.c - the citizen's tracking page (tracking number + secret code: every
+ * stage with its date, the registered-mail code once posted) and the complaint form on
+ * it.  The secret code travels only in POST bodies, never in a URL.  HTTP worker
+ * threads; no SQL (request_*, complaint_*). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "complaint.h"
+#include "http_internal.h"
+#include "request.h"
+#include "util.h"
+
+int track_lookup(struct http_ctx *c, const char *tracking, const char *secret,
+		 struct request *r, struct wq_errbuf *eb)
+{
+	char t[TRACKING_BYTES + 4], k[SECRET_CODE_BYTES + 4];
+	validate_normalize(t, sizeof t, tracking ? tracking : "", 1);
+	validate_normalize(k, sizeof k, secret ? secret : "", 1);
+	for (char *p = t; *p; p++)
+		if (*p == 'w')
+			*p = 'W';
+	for (char *p = k; *p; p++)
+		if (*p >= 'a' && *p <= 'z')
+			*p = (char)(*p - 'a' + 'A');
+	if (!validate_match(c->app->val, "tracking", t))
+		return wq_fail(eb, WQ_EINVAL, "tracking", "%s", tr(c, T_E_TRACKING));
+	if (!validate_match(c->app->val, "secret", k))
+		return wq_fail(eb, WQ_EINVAL, "secret", "%s", tr(c, T_E_SECRET));
+	struct db *db = http_db(c);
+	if (!db)
+		return wq_fail(eb, WQ_EIO, NULL, "%s", tr(c, T_ERROR));
+	int rc = request_get_citizen(db, t, k, r, eb);
+	if (rc == WQ_ENOTFOUND)
+		wq_fail(eb, WQ_ENOTFOUND, "secret", "%s", tr(c, T_NOT_FOUND));
+	return rc;
+}
+
+static void field_error(struct http_ctx *c, const char *field, const char *msg)
+{
+	if (!msg || !msg[0])
+		return;
+	buf_printf(&c->out, "<p class=\"err\" id=\"e-%s\">", field);
+	buf_html(&c->out, msg);
+	buf_puts(&c->out, "</p>\n");
+}
+
+static void lookup_form(struct http_ctx *c, const char *t, const char *k,
+			const struct wq_errbuf *eb)
+{
+	struct buf *o = &c->out;
+	int et = eb && !strcmp(eb->field, "tracking"), ek = eb && !strcmp(eb->field, "secret");
+	buf_puts(o, "<form method=\"post\" action=\"/track\">\n");
+	page_hidden(c, "lang", c->lang);
+	buf_puts(o, "<label for=\"tracking\">");
+	buf_html(o, tr(c, T_TRACKING));
+	buf_printf(o, "</label><input id=\"tracking\" name=\"tracking\" dir=\"ltr\" "
+		      "maxlength=\"16\" required%s value=\"",
+		   et ? " aria-invalid=\"true\"" : "");
+	buf_html(o, t ? t : "");
+	buf_puts(o, "\">\n");
+	if (et)
+		field_error(c, "tracking", eb->msg);
+	buf_puts(o, "<label for=\"secret\">");
+	buf_html(o, tr(c, T_SECRET));
+	buf_printf(o, "</label><input id=\"secret\" name=\"secret\" dir=\"ltr\" maxlength=\"10\" "
+		      "autocomplete=\"off\" required%s value=\"",
+		   ek ? " aria-invalid=\"true\"" : "");
+	buf_html(o, k ? k : "");
+	buf_puts(o, "\">\n");
+	if (ek)
+		field_error(c, "secret", eb->msg);
+	buf_puts(o, "<button type=\"submit\">");
+	buf_html(o, tr(c, T_TRACK_BTN));
+	buf_puts(o, "</button>\n</form>\n");
+}
+
+int track_form(struct http_ctx *c)
+{
+	page_begin(c, tr(c, T_TRACK_TITLE));
+	buf_puts(&c->out, "<h1>");
+	buf_html(&c->out, tr(c, T_TRACK_TITLE));
+	buf_puts(&c->out, "</h1>\n");
+	lookup_form(c, "", "", NULL);
+	page_end(c);
+	return c->status;
+}
+
+static void draw_track(struct http_ctx *c, const struct request *r, const char *secret,
+		       const char *complaint, enum txt complaint_err, enum txt notice)
+{
+	struct db *db = http_db(c);
+	struct actor sys;
+	struct wq_errbuf eb;
+	struct req_event *ev = NULL;
+	struct complaint *cs = NULL;
+	int nev = 0, ncs = 0;
+	actor_system(&sys);
+	wq_errbuf_clear(&eb);
+	if (db)
+		request_history(db, &sys, r->id, &ev, &nev, &eb);
+	if (db)
+		complaint_list_for_request(db, r->id, &cs, &ncs, &eb);
+	struct buf *o = &c->out;
+	char when[32];
+	page_begin(c, tr(c, T_TRACK_TITLE));
+	buf_puts(o, "<h1>");
+	buf_html(o, tr(c, T_TRACK_TITLE));
+	buf_puts(o, " <span class=\"ltr\">");
+	buf_html(o, r->tracking);
+	buf_puts(o, "</span></h1>\n");
+	if (notice != T_COUNT) {
+		buf_printf(o, "<p class=\"box%s\" role=\"status\" id=\"notice\">",
+			   notice == T_COMPLAINT_SENT ? "" : " bad");
+		buf_html(o, tr(c, notice));
+		buf_puts(o, "</p>\n");
+	}
+	buf_puts(o, "<p class=\"box\">");
+	buf_html(o, tr(c, T_STATE));
+	buf_printf(o, " : <b id=\"state\" data-state=\"%s\">", req_state_name(r->state));
+	buf_html(o, req_state_label(r->state, c->lang));
+	buf_puts(o, "</b>");
+	if (r->mail_code[0]) {
+		buf_puts(o, "<br>");
+		buf_html(o, tr(c, T_MAIL_CODE));
+		buf_puts(o, " : <b class=\"ltr\" id=\"mail_code\">");
+		buf_html(o, r->mail_code);
+		buf_puts(o, "</b>");
+	}
+	if (r->state == RS_REJECTED && r->reject_reason[0]) {
+		buf_puts(o, "<br>");
+		buf_html(o, tr(c, T_REJECT_REASON));
+		buf_puts(o, " : ");
+		buf_html(o, r->reject_reason);
+	}
+	buf_puts(o, "</p>\n<h2>");
+	buf_html(o, tr(c, T_HISTORY));
+	buf_puts(o, "</h2>\n<table id=\"history\">\n<tr><th>");
+	buf_html(o, tr(c, T_DATE));
+	buf_puts(o, "</th><th>");
+	buf_html(o, tr(c, T_STATE));
+	buf_puts(o, "</th></tr>\n");
+	for (int i = 0; i < nev; i++) {
+		if (ev[i].from == ev[i].to && i > 0)
+			continue; /* a move between offices: not a stage for the citizen */
+		wq_fmt_time(ev[i].at, when, sizeof when);
+		buf_printf(o, "<tr data-state=\"%s\"><td class=\"ltr\">", req_state_name(ev[i].to));
+		buf_html(o, when);
+		buf_puts(o, "</td><td>");
+		buf_html(o, req_state_label(ev[i].to, c->lang));
+		buf_puts(o, "</td></tr>\n");
+	}
+	buf_puts(o, "</table>\n");
+	if (ncs) {
+		buf_puts(o, "<h2>");
+		buf_html(o, tr(c, T_COMPLAINTS));
+		buf_puts(o, "</h2>\n");
+		for (int i = 0; i < ncs; i++) {
+			wq_fmt_time(cs[i].opened_at, when, sizeof when);
+			buf_puts(o, "<p class=\"box\"><span class=\"ltr\">");
+			buf_html(o, when);
+			buf_puts(o, "</span> — ");
+			buf_html(o, cs[i].body);
+			if (cs[i].answer[0]) {
+				buf_puts(o, "<br><b>");
+				buf_html(o, tr(c, T_ANSWER));
+				buf_puts(o, " :</b> ");
+				buf_html(o, cs[i].answer);
+			}
+			buf_puts(o, "</p>\n");
+		}
+	}
+	buf_puts(o, "<h2>");
+	buf_html(o, tr(c, T_COMPLAINT_TITLE));
+	buf_puts(o, "</h2>\n<form method=\"post\" action=\"/complaint\">\n");
+	page_hidden(c, "lang", c->lang);
+	page_hidden(c, "tracking", r->tracking);
+	page_hidden(c, "secret", secret);
+	http_csrf_field(c);
+	buf_puts(o, "<label for=\"body\">");
+	buf_html(o, tr(c, T_COMPLAINT_FIELD));
+	buf_printf(o, "</label><textarea id=\"body\" name=\"body\" maxlength=\"1000\"%s>",
+		   complaint_err != T_COUNT ? " aria-invalid=\"true\"" : "");
+	buf_html(o, complaint ? complaint : "");
+	buf_puts(o, "</textarea>\n");
+	if (complaint_err != T_COUNT)
+		field_error(c, "body", tr(c, complaint_err));
+	buf_puts(o, "<button type=\"submit\">");
+	buf_html(o, tr(c, T_SEND));
+	buf_puts(o, "</button>\n</form>\n");
+	page_end(c);
+	free(ev);
+	free(cs);
+}
+
+int track_show(struct http_ctx *c)
+{
+	const char *t = http_arg(c, "tracking"), *k = http_arg(c, "secret");
+	struct request r;
+	struct wq_errbuf eb;
+	wq_errbuf_clear(&eb);
+	int rc = track_lookup(c, t, k, &r, &eb);
+	if (rc) {
+		c->status = rc == WQ_EINVAL ? MHD_HTTP_UNPROCESSABLE_CONTENT
+			    : rc == WQ_ENOTFOUND ? MHD_HTTP_NOT_FOUND
+						 : MHD_HTTP_SERVICE_UNAVAILABLE;
+		page_begin(c, tr(c, T_TRACK_TITLE));
+		buf_puts(&c->out, "<h1>");
+		buf_html(&c->out, tr(c, T_TRACK_TITLE));
+		buf_puts(&c->out, "</h1>\n");
+		lookup_form(c, t, "", &eb);
+		page_end(c);
+		return c->status;
+	}
+	char k2[SECRET_CODE_BYTES + 4];
+	validate_normalize(k2, sizeof k2, k, 1);
+	for (char *p = k2; *p; p++)
+		if (*p >= 'a' && *p <= 'z')
+			*p = (char)(*p - 'a' + 'A');
+	draw_track(c, &r, k2, "", T_COUNT, T_COUNT);
+	return c->status;
+}
+
+int complaint_submit(struct http_ctx *c)
+{
+	const char *t = http_arg(c, "tracking"), *k = http_arg(c, "secret");
+	const char *body = http_arg(c, "body");
+	struct request r;
+	struct wq_errbuf eb;
+	wq_errbuf_clear(&eb);
+	if (track_lookup(c, t, k, &r, &eb))
+		return page_message(c, 404, tr(c, T_NOT_FOUND), tr(c, T_NOT_FOUND));
+	char k2[SECRET_CODE_BYTES + 4];
+	validate_normalize(k2, sizeof k2, k, 1);
+	for (char *p = k2; *p; p++)
+		if (*p >= 'a' && *p <= 'z')
+			*p = (char)(*p - 'a' + 'A');
+	if (!http_csrf_ok(c)) {
+		c->status = MHD_HTTP_FORBIDDEN;
+		draw_track(c, &r, k2, body, T_COUNT, T_CSRF);
+		return c->status;
+	}
+	if (!body || !validate_match(c->app->val, "complaint", body)) {
+		c->status = MHD_HTTP_UNPROCESSABLE_CONTENT;
+		draw_track(c, &r, k2, body, T_E_COMPLAINT, T_FORM_ERRORS);
+		return c->status;
+	}
+	int64_t id;
+	int rc = complaint_open_citizen(http_db(c), r.id, r.tracking, body, c->addr, &id, &eb);
+	if (rc == WQ_ECONFLICT) {
+		c->status = MHD_HTTP_CONFLICT;
+		draw_track(c, &r, k2, body, T_COUNT, T_COMPLAINT_TOO_MANY);
+	} else if (rc) {
+		fprintf(stderr, "http: complaint on %s: %s\n", r.tracking, eb.msg);
+		page_message(c, rc == WQ_EBUSY ? 503 : 500, tr(c, T_ERROR),
+			     tr(c, rc == WQ_EBUSY ? T_BUSY : T_ERROR));
+	} else {
+		draw_track(c, &r, k2, "", T_COUNT, T_COMPLAINT_SENT);
+	}
+	return c->status;
+}

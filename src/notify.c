@@ -1,0 +1,228 @@
+/* notify.c - the web side's background thread (started by http_server_start): every
+ * second it turns request events newer than its watermark into outbox rows (one per
+ * channel, idempotent on the event), sends what is due to the SMS/e-mail gateway
+ * (cfg->sms_url) with libcurl, retrying with exponential backoff, and once a minute
+ * expires requests left unpaid.  It has its own database connection and never holds a
+ * transaction across a network call, so a dead gateway delays only its own messages. */
+#include <curl/curl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "http_buf.h"
+#include "notify.h"
+#include "request.h"
+#include "util.h"
+
+#define EVENT_BATCH 100
+#define SEND_BATCH 20
+
+struct notifier {
+	struct config cfg;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int stop;
+	struct db *db;
+};
+
+int notify_backoff(int attempts)
+{
+	int64_t d = NOTIFY_BACKOFF_SECONDS;
+	for (int i = 0; i < attempts && d < NOTIFY_BACKOFF_MAX_SECONDS; i++)
+		d *= 2;
+	return d > NOTIFY_BACKOFF_MAX_SECONDS ? NOTIFY_BACKOFF_MAX_SECONDS : (int)d;
+}
+
+int notify_message(const struct outbox_event *e, char *out, size_t len)
+{
+	if (e->to == RS_NONE || e->to == RS_PENDING_PAYMENT || e->from == e->to)
+		return 0;
+	int ar = !strcmp(e->lang, "ar");
+	const char *label = req_state_label(e->to, ar ? "ar" : "fr");
+	char extra[160] = "";
+	if (e->to == RS_PAID) {
+		char fee[24];
+		wq_fmt_money(e->fee_centimes, fee, sizeof fee);
+		snprintf(extra, sizeof extra, ar ? " المبلغ المؤدى: %s درهم." : " Montant payé : %s DH.",
+			 fee);
+	} else if (e->to == RS_WITH_POST && e->mail_code[0]) {
+		snprintf(extra, sizeof extra,
+			 ar ? " رقم الإرسالية المضمونة: %s." : " Envoi recommandé n° %s.",
+			 e->mail_code);
+	} else if (e->to == RS_REJECTED && e->note[0]) {
+		snprintf(extra, sizeof extra, ar ? " السبب: %.100s" : " Motif : %.100s", e->note);
+	}
+	snprintf(out, len, ar ? "وثيقة: طلبك %s: %s.%s" : "Watiqa : votre demande %s : %s.%s",
+		 e->tracking, label, extra);
+	return 1;
+}
+
+static void queue_events(struct notifier *n, int64_t *watermark)
+{
+	struct outbox_event ev[EVENT_BATCH];
+	int k = 0;
+	struct wq_errbuf eb;
+	wq_errbuf_clear(&eb);
+	if (outbox_events_after(n->db, *watermark, ev, EVENT_BATCH, &k, &eb))
+		return;
+	for (int i = 0; i < k; i++) {
+		char body[OUTBOX_BODY_BYTES];
+		int rc = WQ_OK;
+		if (notify_message(&ev[i], body, sizeof body)) {
+			if (ev[i].phone[0])
+				rc = outbox_enqueue(n->db, ev[i].request_id, ev[i].event_id, "sms",
+						    ev[i].phone, body, &eb);
+			if (!rc && ev[i].email[0])
+				rc = outbox_enqueue(n->db, ev[i].request_id, ev[i].event_id, "email",
+						    ev[i].email, body, &eb);
+		}
+		if (rc) { /* busy: the same event again next round */
+			fprintf(stderr, "notify: queueing event %lld: %s\n",
+				(long long)ev[i].event_id, eb.msg);
+			return;
+		}
+		*watermark = ev[i].event_id;
+	}
+}
+
+static size_t discard(char *d, size_t s, size_t nm, void *u)
+{
+	(void)d, (void)u;
+	return s * nm;
+}
+
+/* One message to the gateway; 0 if it took it (2xx). */
+static int send_one(struct notifier *n, const struct outbox_msg *m, char *err, size_t errlen)
+{
+	CURL *h = curl_easy_init();
+	if (!h) {
+		snprintf(err, errlen, "curl_easy_init failed");
+		return -1;
+	}
+	struct buf body;
+	buf_init(&body);
+	buf_puts(&body, "channel=");
+	buf_url(&body, m->channel);
+	buf_puts(&body, "&to=");
+	buf_url(&body, m->recipient);
+	buf_puts(&body, "&body=");
+	buf_url(&body, m->body);
+	buf_printf(&body, "&ref=outbox-%lld", (long long)m->id);
+	curl_easy_setopt(h, CURLOPT_URL, n->cfg.sms_url);
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)NOTIFY_SEND_TIMEOUT_MS);
+	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, 2000L);
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(h, CURLOPT_POSTFIELDS, buf_str(&body));
+	curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)body.len);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, discard);
+	CURLcode cc = curl_easy_perform(h);
+	long code = 0;
+	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
+	curl_easy_cleanup(h);
+	buf_free(&body);
+	if (cc != CURLE_OK) {
+		snprintf(err, errlen, "%s", curl_easy_strerror(cc));
+		return -1;
+	}
+	if (code < 200 || code > 299) {
+		snprintf(err, errlen, "gateway answered HTTP %ld", code);
+		return -1;
+	}
+	return 0;
+}
+
+static void send_due(struct notifier *n)
+{
+	struct outbox_msg m[SEND_BATCH];
+	int k = 0;
+	struct wq_errbuf eb;
+	wq_errbuf_clear(&eb);
+	if (outbox_due(n->db, wq_now(), m, SEND_BATCH, &k, &eb))
+		return;
+	for (int i = 0; i < k; i++) {
+		char err[200];
+		if (send_one(n, &m[i], err, sizeof err) == 0)
+			outbox_mark_sent(n->db, m[i].id, &eb);
+		else
+			outbox_mark_retry(n->db, m[i].id, wq_now() + notify_backoff(m[i].attempts),
+					  NOTIFY_MAX_ATTEMPTS, err, &eb);
+		pthread_mutex_lock(&n->mu);
+		int stop = n->stop;
+		pthread_mutex_unlock(&n->mu);
+		if (stop)
+			return;
+	}
+}
+
+static void *notify_main(void *arg)
+{
+	struct notifier *n = arg;
+	struct wq_errbuf eb;
+	int64_t watermark = 0, last_sweep = 0;
+	wq_errbuf_clear(&eb);
+	if (outbox_watermark(n->db, &watermark, &eb))
+		fprintf(stderr, "notify: %s\n", eb.msg);
+	for (;;) {
+		pthread_mutex_lock(&n->mu);
+		int stop = n->stop;
+		pthread_mutex_unlock(&n->mu);
+		if (stop)
+			break;
+		queue_events(n, &watermark);
+		send_due(n);
+		if (wq_now() - last_sweep >= EXPIRY_SWEEP_SECONDS) {
+			int expired = 0;
+			last_sweep = wq_now();
+			if (request_expire_unpaid(n->db, PAYMENT_EXPIRY_SECONDS, &expired, &eb))
+				fprintf(stderr, "notify: expiry sweep: %s\n", eb.msg);
+		}
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += 1;
+		pthread_mutex_lock(&n->mu);
+		if (!n->stop)
+			pthread_cond_timedwait(&n->cv, &n->mu, &until);
+		pthread_mutex_unlock(&n->mu);
+	}
+	return NULL;
+}
+
+int notify_start(const struct config *cfg, struct notifier **out, struct wq_errbuf *eb)
+{
+	*out = NULL;
+	struct notifier *n = calloc(1, sizeof *n);
+	if (!n)
+		return wq_fail(eb, WQ_EIO, NULL, "out of memory");
+	n->cfg = *cfg;
+	int rc = db_open(cfg->db_path, &n->db, eb);
+	if (rc) {
+		free(n);
+		return rc;
+	}
+	pthread_mutex_init(&n->mu, NULL);
+	pthread_cond_init(&n->cv, NULL);
+	if (pthread_create(&n->thread, NULL, notify_main, n)) {
+		db_close(n->db);
+		free(n);
+		return wq_fail(eb, WQ_EIO, NULL, "cannot start the notification thread");
+	}
+	*out = n;
+	return WQ_OK;
+}
+
+void notify_stop(struct notifier *n)
+{
+	if (!n)
+		return;
+	pthread_mutex_lock(&n->mu);
+	n->stop = 1;
+	pthread_cond_signal(&n->cv);
+	pthread_mutex_unlock(&n->mu);
+	pthread_join(n->thread, NULL);
+	db_close(n->db);
+	free(n);
+}

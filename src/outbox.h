@@ -1,0 +1,56 @@
+/* outbox.h - notifications to citizens (SMS, e-mail) waiting to be sent.  Rows are
+ * derived from the request history (one per event and channel, idempotent on the
+ * event), then sent by the web side's sender thread with retries and backoff
+ * (src/notify.c).  Nothing here talks to the network. */
+#ifndef WQ_OUTBOX_H
+#define WQ_OUTBOX_H
+
+#include <stdint.h>
+
+#include "db.h"
+#include "err.h"
+#include "lifecycle.h"
+#include "limits.h"
+
+#define OUTBOX_BODY_BYTES 480
+
+/* An event of the history that may deserve a notification, with what the message needs. */
+struct outbox_event {
+	int64_t event_id, request_id, at;
+	enum req_state from, to;
+	char tracking[TRACKING_BYTES];
+	char phone[24], email[128];
+	char lang[3];
+	int64_t fee_centimes;
+	char mail_code[16];
+	char note[200];
+};
+
+struct outbox_msg {
+	int64_t id, request_id;
+	char channel[8]; /* sms | email */
+	char recipient[128];
+	char body[OUTBOX_BODY_BYTES];
+	int attempts;
+};
+
+/* Highest event id already turned into outbox rows (0 if none). */
+int outbox_watermark(struct db *db, int64_t *event_id, struct wq_errbuf *eb);
+/* Events after `after`, oldest first, at most max; *n rows filled in out[]. */
+int outbox_events_after(struct db *db, int64_t after, struct outbox_event *out, int max,
+			int *n, struct wq_errbuf *eb);
+/* Queues one message for an event; a second call for the same event and channel
+ * changes nothing.  Own transaction. */
+int outbox_enqueue(struct db *db, int64_t request_id, int64_t event_id, const char *channel,
+		   const char *recipient, const char *body, struct wq_errbuf *eb);
+/* Pending messages due at `now`, oldest first. */
+int outbox_due(struct db *db, int64_t now, struct outbox_msg *out, int max, int *n,
+	       struct wq_errbuf *eb);
+int outbox_mark_sent(struct db *db, int64_t id, struct wq_errbuf *eb);
+/* One more failed attempt: retried at next_at, or `failed` once max_attempts is reached. */
+int outbox_mark_retry(struct db *db, int64_t id, int64_t next_at, int max_attempts,
+		      const char *error, struct wq_errbuf *eb);
+/* Counts by state, for tests and the operator. */
+int outbox_counts(struct db *db, int *pending, int *sent, int *failed, struct wq_errbuf *eb);
+
+#endif

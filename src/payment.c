@@ -1,0 +1,161 @@
+/* payment.c - the gateway protocol of payment.h: signing, checking, and the
+ * server-to-server confirmation through libcurl.  Called from HTTP worker threads and
+ * from the sandbox; no SQL (marking paid is request_mark_paid's job). */
+#include <curl/curl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "payment.h"
+#include "util.h"
+
+void payment_sign(const char *secret, const char *const *parts, int n, char out[65])
+{
+	struct buf b;
+	buf_init(&b);
+	for (int i = 0; i < n; i++) {
+		if (i)
+			buf_add(&b, "|", 1);
+		buf_puts(&b, parts[i] ? parts[i] : "");
+	}
+	wq_hmac_sha256_hex(secret, buf_str(&b), b.len, out);
+	buf_free(&b);
+}
+
+int payment_sig_equal(const char *a, const char *b)
+{
+	if (!a || !b)
+		return 0;
+	size_t la = strlen(a), lb = strlen(b);
+	unsigned char d = la != lb;
+	for (size_t i = 0; i < la && i < lb; i++)
+		d |= (unsigned char)(a[i] ^ b[i]);
+	return d == 0;
+}
+
+void payment_checkout_url(const struct config *cfg, const char *order, int64_t amount,
+			  const char *return_url, const char *callback_url, int64_t ts,
+			  struct buf *url)
+{
+	char amt[24], tss[24], sig[65];
+	snprintf(amt, sizeof amt, "%" PRId64, amount);
+	snprintf(tss, sizeof tss, "%" PRId64, ts);
+	const char *parts[] = {"checkout", cfg->gateway_merchant, order, amt, "MAD",
+			       return_url, callback_url, tss};
+	payment_sign(cfg->gateway_secret, parts, 8, sig);
+	buf_puts(url, cfg->gateway_url);
+	buf_puts(url, "/pay?merchant=");
+	buf_url(url, cfg->gateway_merchant);
+	buf_puts(url, "&order=");
+	buf_url(url, order);
+	buf_printf(url, "&amount=%s&currency=MAD&return=", amt);
+	buf_url(url, return_url);
+	buf_puts(url, "&callback=");
+	buf_url(url, callback_url);
+	buf_printf(url, "&ts=%s&sig=%s", tss, sig);
+}
+
+int payment_callback_valid(const char *secret, const char *txn, const char *order,
+			   const char *amount, const char *status, const char *ts,
+			   const char *sig)
+{
+	if (!txn || !order || !amount || !status || !ts || !sig)
+		return 0;
+	char want[65];
+	const char *parts[] = {"callback", txn, order, amount, status, ts};
+	payment_sign(secret, parts, 6, want);
+	return payment_sig_equal(want, sig);
+}
+
+void payment_json_str(const char *json, const char *key, char *out, size_t len)
+{
+	char pat[48];
+	snprintf(pat, sizeof pat, "\"%s\":\"", key);
+	out[0] = 0;
+	const char *p = strstr(json, pat);
+	if (!p)
+		return;
+	p += strlen(pat);
+	size_t n = 0;
+	while (p[n] && p[n] != '"' && p[n] != '\\' && n + 1 < len)
+		n++;
+	memcpy(out, p, n);
+	out[n] = 0;
+}
+
+int64_t payment_json_int(const char *json, const char *key)
+{
+	char pat[48];
+	snprintf(pat, sizeof pat, "\"%s\":", key);
+	const char *p = strstr(json, pat);
+	if (!p)
+		return -1;
+	char *end;
+	long long v = strtoll(p + strlen(pat), &end, 10);
+	return end == p + strlen(pat) ? -1 : (int64_t)v;
+}
+
+static size_t collect(char *data, size_t size, size_t n, void *userp)
+{
+	struct buf *b = userp;
+	if (b->len + size * n > 8192)
+		return 0; /* a confirmation is small: anything bigger is not one */
+	buf_add(b, data, size * n);
+	return size * n;
+}
+
+int payment_confirm(const struct config *cfg, const char *txn, struct payment_status *st,
+		    struct wq_errbuf *eb)
+{
+	memset(st, 0, sizeof *st);
+	char tss[24], sig[65];
+	snprintf(tss, sizeof tss, "%" PRId64, wq_now());
+	const char *parts[] = {"confirm", cfg->gateway_merchant, txn, tss};
+	payment_sign(cfg->gateway_secret, parts, 4, sig);
+	struct buf url, body;
+	buf_init(&url);
+	buf_init(&body);
+	buf_puts(&url, cfg->gateway_url);
+	buf_puts(&url, "/api/txn?merchant=");
+	buf_url(&url, cfg->gateway_merchant);
+	buf_puts(&url, "&txn=");
+	buf_url(&url, txn);
+	buf_printf(&url, "&ts=%s&sig=%s", tss, sig);
+	CURL *h = curl_easy_init();
+	if (!h) {
+		buf_free(&url);
+		return wq_fail(eb, WQ_EIO, NULL, "curl_easy_init failed");
+	}
+	curl_easy_setopt(h, CURLOPT_URL, buf_str(&url));
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)PAYMENT_CONFIRM_TIMEOUT_MS);
+	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, 2000L);
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, collect);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, &body);
+	CURLcode cc = curl_easy_perform(h);
+	long code = 0;
+	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
+	curl_easy_cleanup(h);
+	buf_free(&url);
+	int rc = WQ_OK;
+	if (cc != CURLE_OK) {
+		rc = wq_fail(eb, WQ_EGATEWAY, "gateway", "confirmation failed: %s",
+			     curl_easy_strerror(cc));
+	} else if (code == 404) {
+		rc = wq_fail(eb, WQ_ENOTFOUND, "txn", "the gateway does not know %s", txn);
+	} else if (code != 200) {
+		rc = wq_fail(eb, WQ_EGATEWAY, "gateway", "confirmation answered HTTP %ld", code);
+	} else {
+		const char *j = buf_str(&body);
+		payment_json_str(j, "txn", st->txn, sizeof st->txn);
+		payment_json_str(j, "order", st->order, sizeof st->order);
+		payment_json_str(j, "status", st->status, sizeof st->status);
+		st->amount_centimes = payment_json_int(j, "amount");
+		if (strcmp(st->txn, txn) || !st->status[0])
+			rc = wq_fail(eb, WQ_EGATEWAY, "gateway", "confirmation for another txn");
+	}
+	buf_free(&body);
+	return rc;
+}
