@@ -191,6 +191,12 @@ static void session_auth_failed(struct session_ctx *ctx, const char *method, con
 	session_report(ctx, SESSION_REPORT_AUTH_FAIL);
 	session_log(ctx, "login refused (%s%s%s), attempt %d of %d", method, why[0] ? ": " : "",
 		    why, ctx->auth_tries, MAX_AUTH_TRIES);
+	if (ctx->auth_tries >= MAX_AUTH_TRIES) {
+		/* like sshd: the last failure is a disconnect, not one more prompt */
+		session_log(ctx, "too many authentication failures");
+		ssh_session_set_disconnect_message(ctx->ssh, "Too many authentication failures");
+		ssh_disconnect(ctx->ssh);
+	}
 }
 
 static int session_auth_password(ssh_session s, const char *user, const char *password,
@@ -638,10 +644,8 @@ static void session_loop(struct session_ctx *ctx)
 			break;
 		}
 		if (!ctx->authed) {
-			if (ctx->auth_tries >= MAX_AUTH_TRIES) {
-				session_log(ctx, "too many authentication failures");
+			if (ctx->auth_tries >= MAX_AUTH_TRIES)
 				break;
-			}
 			continue;
 		}
 		if (ctx->chan_closed) {
@@ -675,9 +679,9 @@ static void session_loop(struct session_ctx *ctx)
 		if (ctx->cfg->idle_timeout_seconds > 0 &&
 		    idle >= ctx->cfg->idle_timeout_seconds * 1000LL) {
 			session_log(ctx, "idle for %d s: closing", ctx->cfg->idle_timeout_seconds);
-			snprintf(note, sizeof note,
-				 "\r\nwatiqa: closed after %d minutes without input.\r\n",
-				 (ctx->cfg->idle_timeout_seconds + 59) / 60);
+			int secs = ctx->cfg->idle_timeout_seconds;
+			snprintf(note, sizeof note, "\r\nwatiqa: closed after %d %s without input.\r\n",
+				 secs >= 120 ? secs / 60 : secs, secs >= 120 ? "minutes" : "seconds");
 			break;
 		}
 		if (!session_client_alive(ctx)) {
