@@ -8,7 +8,10 @@
 
 int outbox_watermark(struct db *db, int64_t *event_id, struct wq_errbuf *eb)
 {
-	static const char sql[] = "SELECT coalesce(max(event_id), 0) FROM outbox";
+	/* before the first message ever, start from now: a new server does not text the
+	 * whole history it was loaded with (demo data, a migration from another system) */
+	static const char sql[] = "SELECT coalesce((SELECT max(event_id) FROM outbox),"
+				  " (SELECT max(id) FROM request_events), 0)";
 	sqlite3_stmt *st = db_stmt(db, sql, eb);
 	if (!st)
 		return WQ_EIO;

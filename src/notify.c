@@ -60,14 +60,15 @@ int notify_message(const struct outbox_event *e, char *out, size_t len)
 	return 1;
 }
 
-static void queue_events(struct notifier *n, int64_t *watermark)
+/* Returns 1 if a full batch was read (more may be waiting). */
+static int queue_events(struct notifier *n, int64_t *watermark)
 {
 	struct outbox_event ev[EVENT_BATCH];
 	int k = 0;
 	struct wq_errbuf eb;
 	wq_errbuf_clear(&eb);
 	if (outbox_events_after(n->db, *watermark, ev, EVENT_BATCH, &k, &eb))
-		return;
+		return 0;
 	for (int i = 0; i < k; i++) {
 		char body[OUTBOX_BODY_BYTES];
 		int rc = WQ_OK;
@@ -82,10 +83,11 @@ static void queue_events(struct notifier *n, int64_t *watermark)
 		if (rc) { /* busy: the same event again next round */
 			fprintf(stderr, "notify: queueing event %lld: %s\n",
 				(long long)ev[i].event_id, eb.msg);
-			return;
+			return 0;
 		}
 		*watermark = ev[i].event_id;
 	}
+	return k == EVENT_BATCH;
 }
 
 static size_t discard(char *d, size_t s, size_t nm, void *u)
@@ -135,14 +137,15 @@ static int send_one(struct notifier *n, const struct outbox_msg *m, char *err, s
 	return 0;
 }
 
-static void send_due(struct notifier *n)
+/* Returns 1 if a full batch was due (more may be waiting). */
+static int send_due(struct notifier *n)
 {
 	struct outbox_msg m[SEND_BATCH];
 	int k = 0;
 	struct wq_errbuf eb;
 	wq_errbuf_clear(&eb);
 	if (outbox_due(n->db, wq_now(), m, SEND_BATCH, &k, &eb))
-		return;
+		return 0;
 	for (int i = 0; i < k; i++) {
 		char err[200];
 		if (send_one(n, &m[i], err, sizeof err) == 0)
@@ -154,8 +157,9 @@ static void send_due(struct notifier *n)
 		int stop = n->stop;
 		pthread_mutex_unlock(&n->mu);
 		if (stop)
-			return;
+			return 0;
 	}
+	return k == SEND_BATCH;
 }
 
 static void *notify_main(void *arg)
@@ -172,8 +176,8 @@ static void *notify_main(void *arg)
 		pthread_mutex_unlock(&n->mu);
 		if (stop)
 			break;
-		queue_events(n, &watermark);
-		send_due(n);
+		int more = queue_events(n, &watermark);
+		more |= send_due(n);
 		if (wq_now() - last_sweep >= EXPIRY_SWEEP_SECONDS) {
 			int expired = 0;
 			last_sweep = wq_now();
@@ -184,7 +188,7 @@ static void *notify_main(void *arg)
 		clock_gettime(CLOCK_REALTIME, &until);
 		until.tv_sec += 1;
 		pthread_mutex_lock(&n->mu);
-		if (!n->stop)
+		if (!n->stop && !more)
 			pthread_cond_timedwait(&n->cv, &n->mu, &until);
 		pthread_mutex_unlock(&n->mu);
 	}

@@ -34,7 +34,8 @@ struct outbox_msg {
 	int attempts;
 };
 
-/* Highest event id already turned into outbox rows (0 if none). */
+/* Highest event id already turned into outbox rows; if none ever was, the newest
+ * event (the history before the first start is not notified). */
 int outbox_watermark(struct db *db, int64_t *event_id, struct wq_errbuf *eb);
 /* Events after `after`, oldest first, at most max; *n rows filled in out[]. */
 int outbox_events_after(struct db *db, int64_t after, struct outbox_event *out, int max,
