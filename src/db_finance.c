@@ -1,0 +1,232 @@
+/* db_finance.c - the data layer behind finance.h's reads for a commune: its payments,
+ * revenue by day or month and document type, and where the money stands (processing,
+ * refund owed, awaiting a batch, in a batch, transferred).  The commune every query
+ * reads is decided from the actor here (finance: its own; treasury, admin: the one
+ * named) and bound into the SQL, so no path shows another commune's money.
+ * Treasury writes are in db_treasury.c.  Any process with a `struct db`. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+#include "db_finance.h"
+#include "finance.h"
+#include "util.h"
+
+int fin_scope_commune(const struct actor *a, int64_t want, int64_t *commune,
+		      struct wq_errbuf *eb)
+{
+	switch (a->role) {
+	case ROLE_FINANCE:
+		if (a->scope != SCOPE_COMMUNE || a->scope_id <= 0)
+			return wq_fail(eb, WQ_EDENIED, "scope", "account %s has no commune",
+				       a->username);
+		if (want && want != a->scope_id)
+			return wq_fail(eb, WQ_EDENIED, "commune",
+				       "commune: you collect for your own commune only");
+		*commune = a->scope_id;
+		return WQ_OK;
+	case ROLE_TREASURY:
+	case ROLE_ADMIN:
+		*commune = want; /* national: 0 means every commune where allowed */
+		return WQ_OK;
+	default:
+		return wq_fail(eb, WQ_EDENIED, "role", "the %s role has no access to revenue",
+			       role_name(a->role));
+	}
+}
+
+enum fin_bucket fin_bucket_of(enum req_state s, const char *pay_status,
+			      const char *settle_state)
+{
+	if (s == RS_REJECTED || !strcmp(pay_status, "refund_owed") ||
+	    !strcmp(pay_status, "refunded"))
+		return FB_REFUND;
+	if (!strcmp(settle_state, "transferred"))
+		return FB_TRANSFERRED;
+	if (settle_state[0])
+		return FB_BATCHED;
+	if (s == RS_READY || s == RS_WITH_POST || s == RS_DELIVERED || s == RS_RETURNED)
+		return FB_AWAITING;
+	return FB_PROCESSING;
+}
+
+void fin_row_to_payment(sqlite3_stmt *st, struct fin_payment *r)
+{
+	char state[20], settle[16];
+	memset(r, 0, sizeof *r);
+	r->request_id = sqlite3_column_int64(st, 0);
+	r->payment_id = sqlite3_column_int64(st, 1);
+	r->confirmed_at = sqlite3_column_int64(st, 2);
+	r->amount_centimes = sqlite3_column_int64(st, 3);
+	db_col_text(st, 4, r->tracking, sizeof r->tracking);
+	db_col_text(st, 5, r->doc_type, sizeof r->doc_type);
+	r->copies = sqlite3_column_int(st, 6);
+	db_col_text(st, 7, r->office_code, sizeof r->office_code);
+	db_col_text(st, 8, r->gateway_ref, sizeof r->gateway_ref);
+	db_col_text(st, 9, r->pay_status, sizeof r->pay_status);
+	db_col_text(st, 10, state, sizeof state);
+	r->state = req_state_from_name(state);
+	r->settlement_id = sqlite3_column_int64(st, 11);
+	db_col_text(st, 12, settle, sizeof settle);
+	r->bucket = fin_bucket_of(r->state, r->pay_status, settle);
+}
+
+int fin_collect_payments(struct db *db, sqlite3_stmt *st, struct fin_payment **out, int *n,
+			 struct wq_errbuf *eb)
+{
+	int rc, cap = 0;
+	struct fin_payment *rows = NULL;
+	*out = NULL;
+	*n = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 64;
+			struct fin_payment *bigger = realloc(rows, sizeof *rows * (size_t)cap);
+			if (!bigger) {
+				rc = SQLITE_NOMEM;
+				break;
+			}
+			rows = bigger;
+		}
+		fin_row_to_payment(st, &rows[(*n)++]);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		free(rows);
+		*n = 0;
+		return db_fail(db, rc, eb);
+	}
+	*out = rows;
+	return WQ_OK;
+}
+
+int finance_commune(struct db *db, const struct actor *a, int64_t commune_id, int64_t *id,
+		    char code[16], struct wq_errbuf *eb)
+{
+	static const char sql[] = "SELECT code FROM communes WHERE id = ?1";
+	int rc = fin_scope_commune(a, commune_id, id, eb);
+	if (rc)
+		return rc;
+	if (!*id)
+		return wq_fail(eb, WQ_EINVAL, "commune", "commune: choose one");
+	sqlite3_stmt *st = db_stmt(db, sql, eb);
+	if (!st)
+		return WQ_EIO;
+	sqlite3_bind_int64(st, 1, *id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		db_col_text(st, 0, code, 16);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return WQ_OK;
+	if (rc != SQLITE_DONE)
+		return db_fail(db, rc, eb);
+	return wq_fail(eb, WQ_ENOTFOUND, "commune", "no commune #%lld", (long long)*id);
+}
+
+int finance_payments(struct db *db, const struct actor *a, int64_t commune_id,
+		     const struct fin_period *p, struct fin_payment **out, int *n,
+		     struct wq_errbuf *eb)
+{
+	/* ?1 is the commune decided from the actor: the scope filter */
+	static const char sql[] = "SELECT " FIN_PAY_COLS FIN_PAY_FROM
+				  " WHERE o.commune_id = ?1 AND " FIN_PAID
+				  " AND p.confirmed_at >= ?2 AND p.confirmed_at < ?3"
+				  " ORDER BY p.confirmed_at, p.id";
+	char code[16];
+	*out = NULL;
+	*n = 0;
+	int rc = finance_commune(db, a, commune_id, &commune_id, code, eb);
+	if (rc)
+		return rc;
+	sqlite3_stmt *st = db_stmt(db, sql, eb);
+	if (!st)
+		return WQ_EIO;
+	sqlite3_bind_int64(st, 1, commune_id);
+	sqlite3_bind_int64(st, 2, p->from);
+	sqlite3_bind_int64(st, 3, p->to);
+	return fin_collect_payments(db, st, out, n, eb);
+}
+
+/* Grouping is done here, not in SQL: a local day is not a fixed UTC offset. */
+int finance_revenue(struct db *db, const struct actor *a, int64_t commune_id,
+		    const struct fin_period *p, enum fin_group g, struct fin_revenue_row **out,
+		    int *n, struct wq_errbuf *eb)
+{
+	struct fin_payment *pay = NULL;
+	struct fin_revenue_row *rows = NULL;
+	int npay = 0, m = 0;
+	int rc = finance_payments(db, a, commune_id, p, &pay, &npay, eb);
+	*out = NULL;
+	*n = 0;
+	if (rc)
+		return rc;
+	rows = calloc((size_t)npay + 1, sizeof *rows);
+	if (!rows) {
+		free(pay);
+		return wq_fail(eb, WQ_EIO, NULL, "out of memory");
+	}
+	for (int i = 0; i < npay; i++) {
+		char key[11];
+		fin_local_day(pay[i].confirmed_at, key);
+		if (g == FIN_BY_MONTH)
+			key[7] = '\0';
+		/* payments come in time order: a new key starts a new row */
+		if (m == 0 || strcmp(rows[m - 1].key, key)) {
+			memcpy(rows[m].key, key, sizeof key);
+			m++;
+		}
+		struct fin_revenue_row *r = &rows[m - 1];
+		int t = strcmp(pay[i].doc_type, "full_copy") == 0;
+		r->count[t]++;
+		r->centimes[t] += pay[i].amount_centimes;
+		if (pay[i].bucket == FB_REFUND) {
+			r->refund_count++;
+			r->refund_centimes += pay[i].amount_centimes;
+		}
+	}
+	free(pay);
+	*out = rows;
+	*n = m;
+	return WQ_OK;
+}
+
+int finance_summary(struct db *db, const struct actor *a, int64_t commune_id,
+		    const struct fin_period *p, struct fin_summary *out, struct wq_errbuf *eb)
+{
+	static const char sql[] = "SELECT state, count(*), coalesce(sum(total_centimes), 0)"
+				  " FROM settlements WHERE commune_id = ?1 GROUP BY state";
+	struct fin_payment *pay = NULL;
+	char code[16], state[16];
+	int npay = 0;
+	memset(out, 0, sizeof *out);
+	int rc = finance_commune(db, a, commune_id, &commune_id, code, eb);
+	if (rc || (rc = finance_payments(db, a, commune_id, p, &pay, &npay, eb)))
+		return rc;
+	for (int i = 0; i < npay; i++) {
+		out->count[pay[i].bucket]++;
+		out->centimes[pay[i].bucket] += pay[i].amount_centimes;
+		out->collected_count++;
+		out->collected_centimes += pay[i].amount_centimes;
+	}
+	free(pay);
+	sqlite3_stmt *st = db_stmt(db, sql, eb);
+	if (!st)
+		return WQ_EIO;
+	sqlite3_bind_int64(st, 1, commune_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		db_col_text(st, 0, state, sizeof state);
+		int c = sqlite3_column_int(st, 1);
+		int64_t sum = sqlite3_column_int64(st, 2);
+		if (!strcmp(state, "transferred")) {
+			out->batches_transferred += c;
+			out->transferred_centimes += sum;
+		} else {
+			out->batches_built += c;
+			out->built_centimes += sum;
+		}
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? WQ_OK : db_fail(db, rc, eb);
+}

@@ -1,0 +1,39 @@
+/* db_finance.h - shared by db_finance.c and db_treasury.c only: the SQL pieces that
+ * say what a paid request is and when its fee is earned, so both files agree on the
+ * money rule of finance.h, and the scope decision for a commune. */
+#ifndef WQ_DB_FINANCE_H
+#define WQ_DB_FINANCE_H
+
+#include <sqlite3.h>
+
+#include "finance.h"
+
+/* A payment that took the citizen's money (refunds included: they were collected). */
+#define FIN_PAID " p.status IN ('confirmed', 'refund_owed', 'refunded')"
+/* The documents exist: no rejection can follow, the commune has earned the fee. */
+#define FIN_EARNED " r.state IN ('ready', 'with_post', 'delivered', 'returned')"
+/* Paid, still in the office: earned later, or rejected (refund). */
+#define FIN_PROCESSING " r.state IN ('paid', 'claimed', 'in_production')"
+
+/* Columns read by fin_row_to_payment(), in its order. */
+#define FIN_PAY_COLS                                                                  \
+	"p.request_id, p.id, p.confirmed_at, p.amount_centimes, r.tracking, r.doc_type," \
+	" r.copies, o.code, p.gateway_ref, p.status, r.state,"                          \
+	" coalesce(i.settlement_id, 0), coalesce(s.state, '')"
+#define FIN_PAY_FROM                                                                  \
+	" FROM payments p JOIN requests r ON r.id = p.request_id"                      \
+	" JOIN offices o ON o.id = r.office_id"                                        \
+	" LEFT JOIN settlement_items i ON i.request_id = r.id"                         \
+	" LEFT JOIN settlements s ON s.id = i.settlement_id"
+
+/* The commune the actor may read: finance its own (want 0 or the same), treasury and
+ * admin `want` (0: all).  WQ_EDENIED for any other role or commune. */
+int fin_scope_commune(const struct actor *a, int64_t want, int64_t *commune,
+		      struct wq_errbuf *eb);
+enum fin_bucket fin_bucket_of(enum req_state s, const char *pay_status,
+			      const char *settle_state);
+void fin_row_to_payment(sqlite3_stmt *st, struct fin_payment *r);
+int fin_collect_payments(struct db *db, sqlite3_stmt *st, struct fin_payment **out, int *n,
+			 struct wq_errbuf *eb);
+
+#endif
