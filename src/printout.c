@@ -1,0 +1,184 @@
+/* printout.c - the printouts of printout.h, written as plain text (UTF-8, 80 columns)
+ * that any printer spooler or fax gateway takes.  Reads through request.h, mail.h and
+ * board.h, which check the actor's scope; writes only files.  Runs in the UI child.
+ * No SQL here. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "board.h"
+#include "mail.h"
+#include "office.h"
+#include "printout.h"
+#include "request.h"
+#include "util.h"
+
+static int open_out(const char *db_path, const char *name, char *path, size_t len, FILE **f,
+		    struct wq_errbuf *eb)
+{
+	char dir[PATH_MAX_BYTES];
+	const char *env = getenv("WATIQA_PRINT_DIR"), *slash = strrchr(db_path, '/');
+	if (env && env[0])
+		snprintf(dir, sizeof dir, "%s", env);
+	else if (slash)
+		snprintf(dir, sizeof dir, "%.*s/print", (int)(slash - db_path), db_path);
+	else
+		snprintf(dir, sizeof dir, "print");
+	if (mkdir(dir, 0750) != 0 && errno != EEXIST)
+		return wq_fail(eb, WQ_EIO, NULL, "cannot create %s: %s", dir, strerror(errno));
+	snprintf(path, len, "%s/%s", dir, name);
+	if (!(*f = fopen(path, "w")))
+		return wq_fail(eb, WQ_EIO, NULL, "cannot write %s: %s", path, strerror(errno));
+	return WQ_OK;
+}
+
+static int close_out(FILE *f, const char *path, struct wq_errbuf *eb)
+{
+	if (ferror(f) | fclose(f))
+		return wq_fail(eb, WQ_EIO, NULL, "cannot write %s", path);
+	return WQ_OK;
+}
+
+int printout_sheet(struct db *db, const struct actor *a, const char *db_path,
+		   int64_t request_id, char *path_out, size_t path_len, struct wq_errbuf *eb)
+{
+	struct request r;
+	struct office o;
+	struct board_event *ev = NULL;
+	int nev = 0, rc;
+	char name[64], t1[32], t2[32], money[24], line[NOTE_MAX_BYTES + 200];
+	FILE *f;
+
+	if ((rc = request_get(db, a, request_id, &r, eb)) ||
+	    (rc = office_get(db, r.office_id, &o, eb)) ||
+	    (rc = board_history(db, a, request_id, &ev, &nev, eb)))
+		return rc;
+	snprintf(name, sizeof name, "sheet-%s.txt", r.tracking);
+	if ((rc = open_out(db_path, name, path_out, path_len, &f, eb))) {
+		free(ev);
+		return rc;
+	}
+	fprintf(f, "ROYAUME DU MAROC - ETAT CIVIL - WATIQA\n");
+	fprintf(f, "Fiche de demande / request sheet                 %s\n", r.tracking);
+	if (o.relay_code[0])
+		/* the relayed office has no computer: this page is what reaches it */
+		fprintf(f, "PAR FAX / BY FAX  to office %s (%s)\n          from its central office %s\n",
+			o.code, o.name_fr, o.relay_code);
+	fprintf(f, "\nOffice:    %s  %s\n", o.code, o.name_fr);
+	wq_fmt_money(r.fee_centimes, money, sizeof money);
+	fprintf(f, "State:     %s%s%s\n", req_state_name(r.state),
+		r.agent_name[0] ? "   agent: " : "", r.agent_name);
+	fprintf(f, "Document:  %s, %d cop%s, fee %s MAD\n",
+		strcmp(r.doc_type, "full_copy") ? "extract" : "full copy", r.copies,
+		r.copies == 1 ? "y" : "ies", money);
+	fprintf(f, "Name:      %s %s  /  %s %s\n", r.last_name_lat, r.first_name_lat,
+		r.first_name_ar, r.last_name_ar);
+	fprintf(f, "Born:      %s, commune %s\n", r.birth_date, r.commune_name);
+	fprintf(f, "Record:    no. %s, year %d\n", r.record_number, r.record_year);
+	fprintf(f, "Address:   %s, %s %s\n", r.address, r.postal_code, r.city);
+	fprintf(f, "Phone:     %s\n", r.phone);
+	wq_fmt_time(r.created_at, t1, sizeof t1);
+	wq_fmt_time(r.paid_at, t2, sizeof t2);
+	fprintf(f, "Ordered:   %s   paid: %s  (Casablanca time)\n", t1, t2);
+	if (r.mail_code[0])
+		fprintf(f, "Registered mail: %s\n", r.mail_code);
+	fprintf(f, "\nHistory\n");
+	for (int i = 0; i < nev; i++) {
+		board_event_text(&ev[i], line, sizeof line);
+		fprintf(f, "  %s\n", line);
+		if (ev[i].note[0])
+			fprintf(f, "      %s\n", ev[i].note);
+	}
+	if (o.relay_code[0])
+		fprintf(f, "\nStages done at %s: tell %s, which records them.\n", o.code,
+			o.relay_code);
+	fprintf(f, "\nPrinted by %s\n", a->username);
+	free(ev);
+	return close_out(f, path_out, eb);
+}
+
+int printout_label(struct db *db, const struct actor *a, const char *db_path,
+		   int64_t request_id, char *path_out, size_t path_len, struct wq_errbuf *eb)
+{
+	struct envelope e;
+	char name[64];
+	FILE *f;
+	int rc;
+	if ((rc = mail_get(db, a, request_id, &e, eb)))
+		return rc;
+	snprintf(name, sizeof name, "label-%s.txt", e.tracking);
+	if ((rc = open_out(db_path, name, path_out, path_len, &f, eb)))
+		return rc;
+	fprintf(f, "+------------------------------------------------------------+\n");
+	fprintf(f, "| RECOMMANDE / REGISTERED        %-28s|\n",
+		e.code[0] ? e.code : "code: ______________");
+	fprintf(f, "+------------------------------------------------------------+\n");
+	fprintf(f, "  From: Bureau d'etat civil %s\n        %s\n", e.office_code, e.office_name);
+	fprintf(f, "\n  To:   %s\n        %s\n", e.name_lat, e.name_ar);
+	fprintf(f, "        %s\n", e.address);
+	fprintf(f, "        %s %s\n", e.postal_code, e.city);
+	fprintf(f, "        tel. %s\n", e.phone);
+	fprintf(f, "\n  Watiqa %s  (%s x%d)\n", e.tracking,
+		strcmp(e.doc_type, "full_copy") ? "extract" : "full copy", e.copies);
+	return close_out(f, path_out, eb);
+}
+
+/* [start, end) of the Casablanca calendar day holding t. */
+static void day_bounds(int64_t t, int64_t *start, int64_t *end, char *label, size_t len)
+{
+	char tmp[32];
+	wq_fmt_time(t, tmp, sizeof tmp); /* sets TZ to Africa/Casablanca once */
+	time_t tt = (time_t)t;
+	struct tm tm;
+	localtime_r(&tt, &tm);
+	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+	tm.tm_isdst = -1;
+	*start = (int64_t)mktime(&tm);
+	strftime(label, len, "%Y-%m-%d", &tm);
+	tm.tm_mday += 1;
+	tm.tm_isdst = -1;
+	*end = (int64_t)mktime(&tm);
+}
+
+int printout_dispatch(struct db *db, const struct actor *a, const char *db_path,
+		      int64_t office_id, int64_t day, int *count, char *path_out,
+		      size_t path_len, struct wq_errbuf *eb)
+{
+	struct office o;
+	struct envelope *e = NULL;
+	struct mail_filter flt = {.office_id = office_id};
+	char name[80], date[16], when[32];
+	int n = 0, rc;
+	FILE *f;
+
+	*count = 0;
+	day_bounds(day, &flt.handed_from, &flt.handed_to, date, sizeof date);
+	if ((rc = office_get(db, office_id, &o, eb)) ||
+	    (rc = mail_list(db, a, &flt, &e, &n, eb)))
+		return rc;
+	snprintf(name, sizeof name, "dispatch-%s-%s.txt", o.code, date);
+	if ((rc = open_out(db_path, name, path_out, path_len, &f, eb))) {
+		free(e);
+		return rc;
+	}
+	fprintf(f, "ROYAUME DU MAROC - ETAT CIVIL - WATIQA\n");
+	fprintf(f, "Bordereau d'envoi / daily dispatch list          %s\n", date);
+	fprintf(f, "Office %s  %s\n\n", o.code, o.name_fr);
+	fprintf(f, " No  Registered     Tracking     Addressee                 City         How\n");
+	for (int i = 0; i < n; i++) {
+		fprintf(f, "%3d  %-13s  %-11s  %-24.24s  %-11.11s  %s\n", i + 1, e[i].code,
+			e[i].tracking, e[i].name_lat, e[i].city, e[i].handed_how);
+		wq_fmt_time(e[i].handed_at, when, sizeof when);
+		fprintf(f, "     handed %s%s%s\n", when, e[i].status != MS_WITH_POST ? ", now " : "",
+			e[i].status != MS_WITH_POST ? mail_status_name(e[i].status) : "");
+	}
+	fprintf(f, "\nTotal: %d envelope%s\n\n", n, n == 1 ? "" : "s");
+	fprintf(f, "Handed over by (office): ____________   Received by (post): ____________\n");
+	fprintf(f, "Printed by %s\n", a->username);
+	free(e);
+	*count = n;
+	return close_out(f, path_out, eb);
+}
