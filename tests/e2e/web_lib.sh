@@ -1,0 +1,77 @@
+# web_lib.sh - shared by the web_*.sh stories: a citizen with curl and a cookie jar.
+# Source after lib.sh and wq_start_server.
+WEB_JAR=$T/jar
+
+# A field of the order form that passes every check; web_form_args overrides some.
+declare -A WEB_VALID=(
+	[lang]=fr [doc_type]=extract [copies]=2 [commune]=1 [record_number]=1234
+	[record_year]=1990 [last_name_ar]=العلوي [first_name_ar]=محمد
+	[last_name_lat]=Alaoui [first_name_lat]=Mohamed [birth_date]=1990-05-17
+	[cin]=BE123456 [address]="12 rue des Fleurs, Agdal" [postal_code]=10080 [city]=Rabat
+	[phone]="06 12 34 56 78" [email]=m.alaoui@example.ma
+)
+
+# The CSRF token of the last page fetched into FILE.
+web_token() { grep -o 'name="csrf" value="[^"]*' "$1" | head -1 | sed 's/.*value="//'; }
+
+# GET PATH into $T/page.html (cookie jar kept); prints the HTTP status.
+web_get() {
+	curl -s -b "$WEB_JAR" -c "$WEB_JAR" -o "$T/page.html" -w '%{http_code}' "$WQ_URL$1"
+}
+
+# POST PATH [key=value ...]: the valid order overridden by the pairs (key= removes
+# the field), plus the CSRF token of $T/page.html; response in $T/page.html, headers
+# in $T/headers; prints the HTTP status.
+web_post_order() {
+	local path=$1; shift
+	declare -A f
+	local k
+	for k in "${!WEB_VALID[@]}"; do f[$k]=${WEB_VALID[$k]}; done
+	f[csrf]=$(web_token "$T/page.html")
+	local kv
+	for kv in "$@"; do
+		k=${kv%%=*}
+		if [ "$kv" = "$k=" ]; then unset "f[$k]"; else f[$k]=${kv#*=}; fi
+	done
+	local args=()
+	for k in "${!f[@]}"; do args+=(--data-urlencode "$k=${f[$k]}"); done
+	curl -s -b "$WEB_JAR" -c "$WEB_JAR" -D "$T/headers" -o "$T/page.html.new" \
+		-w '%{http_code}' "${args[@]}" "$WQ_URL$path"
+	mv "$T/page.html.new" "$T/page.html"
+}
+
+# The Location header of the last web_post_order.
+web_location() { grep -i '^location:' "$T/headers" | sed 's/^[Ll]ocation: //' | tr -d '\r'; }
+
+# Pays at the sandbox with CARD from the gateway URL in $1; the final page (after
+# redirects) in $T/paid.html; prints the final URL.
+web_pay() {
+	local url=$1 card=$2
+	curl -s -o "$T/gateway.html" "$url"
+	python3 - "$T/gateway.html" "$card" >"$T/payform" <<'PY'
+import html, re, sys, urllib.parse
+s = open(sys.argv[1], encoding="utf-8").read()
+f = {k: html.unescape(v) for k, v in re.findall(r'type="hidden" name="([^"]+)" value="([^"]*)"', s)}
+f["card"] = sys.argv[2]
+print(urllib.parse.urlencode(f), end="")
+PY
+	curl -s -b "$WEB_JAR" -c "$WEB_JAR" -L -o "$T/paid.html" -w '%{url_effective}' \
+		-d @"$T/payform" "${url%%/pay\?*}/pay"
+}
+
+# Text of the element with id ID in FILE.
+web_id() { python3 -c '
+import html, re, sys
+s = open(sys.argv[1], encoding="utf-8").read()
+m = re.search(r"id=\"%s\"[^>]*>([^<]*)" % re.escape(sys.argv[2]), s)
+print(html.unescape(m.group(1)) if m else "")' "$1" "$2"; }
+
+# POST /track with a tracking number and secret code; page in $T/track.html.
+web_track() {
+	curl -s -b "$WEB_JAR" -c "$WEB_JAR" -o "$T/track.html" -w '%{http_code}' \
+		--data-urlencode "lang=${3:-fr}" --data-urlencode "tracking=$1" \
+		--data-urlencode "secret=$2" "$WQ_URL/track"
+}
+
+web_sql() { sqlite3 "$WQ_DB" "$@"; }
+SANDBOX=http://127.0.0.1:$WQ_SANDBOX_PORT
