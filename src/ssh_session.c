@@ -81,8 +81,10 @@ struct session_ctx {
 	unsigned long long bytes_out;
 };
 
+static char pump_buf[SESSION_PUMP_BYTES];
 static volatile sig_atomic_t session_stop;
 static int grace_report_fd = -1;
+static char grace_msg[128]; /* written by the SIGALRM handler, so prepared beforehand */
 
 static int64_t now_ms(void)
 {
@@ -117,13 +119,12 @@ static void session_report(const struct session_ctx *ctx, char what)
 /* Login grace time: like sshd, the session simply ends. */
 static void session_on_alarm(int sig)
 {
-	static const char msg[] = "watiqa ssh: login grace time exceeded\n";
 	char g = SESSION_REPORT_GRACE;
 	(void)sig;
 	if (grace_report_fd >= 0 && write(grace_report_fd, &g, 1) < 0) {
 		/* ignore */
 	}
-	if (write(STDERR_FILENO, msg, sizeof msg - 1) < 0) {
+	if (write(STDERR_FILENO, grace_msg, strlen(grace_msg)) < 0) {
 		/* ignore */
 	}
 	_exit(1);
@@ -440,15 +441,15 @@ static ssh_channel session_on_channel_open(ssh_session s, void *userdata)
 static int session_on_pty_output(socket_t fd, int revents, void *userdata)
 {
 	struct session_ctx *ctx = userdata;
-	static char buf[SESSION_PUMP_BYTES];
+	char *buf = pump_buf;
 	size_t len = 0;
 	int64_t start = now_ms();
 	(void)revents;
 	for (;;) {
-		ssize_t n = read(fd, buf + len, sizeof buf - len);
+		ssize_t n = read(fd, buf + len, sizeof pump_buf - len);
 		if (n > 0) {
 			len += (size_t)n;
-			if (len < sizeof buf)
+			if (len < sizeof pump_buf)
 				continue;
 		} else if (n < 0 && errno == EINTR) {
 			continue;
@@ -467,7 +468,7 @@ static int session_on_pty_output(socket_t fd, int revents, void *userdata)
 				ctx->chan_closed = 1;
 			ctx->bytes_out += len;
 		}
-		if (len == sizeof buf && !ctx->master_eof) {
+		if (len == sizeof pump_buf && !ctx->master_eof) {
 			len = 0;
 			continue;
 		}
@@ -525,6 +526,13 @@ static int session_start_ui(struct session_ctx *ctx)
 		return -1;
 	}
 	ctx->master_added = 1;
+	/* libssh opens the client's window small and widens it (a 36-byte WINDOW_ADJUST)
+	 * on the first data the client sends, i.e. with the first key press: widen it now,
+	 * with the first screen.  A read asking for more than the window does that; the
+	 * callbacks have consumed any data, so nothing is read here. */
+	int n = ssh_channel_read_timeout(ctx->chan, pump_buf, sizeof pump_buf, 0, 0);
+	if (n > 0)
+		session_on_data(ctx->ssh, ctx->chan, pump_buf, (uint32_t)n, 0, ctx);
 	session_log(ctx, "session started: %s %dx%d%s%s", ctx->term, (int)ctx->ws.ws_col,
 		    (int)ctx->ws.ws_row, ctx->screen[0] ? ", screen " : "", ctx->screen);
 	return 0;
@@ -715,6 +723,8 @@ void session_run(struct session_start *st)
 	snprintf(ctx->term, sizeof ctx->term, "vt100");
 
 	grace_report_fd = st->report_fd;
+	snprintf(grace_msg, sizeof grace_msg, "watiqa[%d] ssh %.47s: login grace time exceeded\n",
+		 (int)getpid(), ctx->addr);
 	struct sigaction sa = {.sa_handler = session_on_alarm};
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGALRM, &sa, NULL);

@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# ssh_sessions.sh - the SSH side under a working day's load: N (200) agents logged in at
+# once on this machine.  Prints figures, never passes or fails on them:
+#   - login time (TCP connect -> authenticated, and -> first screen drawn), median and
+#     p99, with logins WQ_BENCH_PARALLEL (8) at a time, as an office opening would;
+#   - memory per session: PSS and RSS of the session process and of its UI child;
+#   - bytes sent to the client at 80x24 for the first screen, one row move (Down) and
+#     claiming a request, both as channel data and on the wire (TCP payload, SSH framing
+#     and MACs included), on an idle server and with the N sessions open.
+# The client is bench/ssh_client.c (libssh), built here.  Loopback only.
+#   WATIQA_BIN=build/watiqa bash bench/ssh_sessions.sh
+HERE=$(cd "$(dirname "$0")" && pwd)
+source "$HERE/../tests/e2e/lib.sh"
+
+N=${WQ_BENCH_SESSIONS:-200}
+PARALLEL=${WQ_BENCH_PARALLEL:-8}
+TERM_NAME=${WQ_BENCH_TERM:-xterm-256color}
+CLIENT=$T/ssh_client
+gcc -O2 -std=c11 -D_GNU_SOURCE -o "$CLIENT" "$HERE/ssh_client.c" \
+	$(pkg-config --cflags --libs libssh) || fail "cannot build bench/ssh_client.c"
+
+wq_start_server
+echo "ssh_sessions: $N agent sessions, $PARALLEL logins at a time, $(nproc) cores, TERM=$TERM_NAME"
+
+# key=value from a client's output line
+field() { sed -n "s/.*\b$2=\([^ ]*\).*/\1/p" "$1" | head -1; }
+# median and p99 of the numbers on stdin
+stats() { sort -n | awk '{ v[NR] = $1 } END {
+	if (!NR) { print "n/a"; exit }
+	m = v[int((NR + 1) / 2)]; p = v[int(NR * 0.99 + 0.999)]; if (!p) p = v[NR]
+	printf "median %.1f ms, p99 %.1f ms, max %.1f ms (n=%d)", m, p, v[NR], NR }'; }
+# PSS and RSS (kB) of a pid
+mem() { awk '/^Rss:/ { r = $2 } /^Pss:/ { p = $2 } END { print p + 0, r + 0 }' \
+	"/proc/$1/smaps_rollup" 2>/dev/null || echo "0 0"; }
+
+# claim the second row: the first move is the "row move" figure
+ACTIONS=(-a 'down=\eOB' -a 'claim=c')
+measure() { # LABEL
+	"$CLIENT" -p "$WQ_SSH_PORT" -u agent1 -P watiqa-demo -t "$TERM_NAME" -c 80 -r 24 \
+		-q 400 "${ACTIONS[@]}" -o "$T/screen-$1.bin" >"$T/measure-$1.out" 2>&1 ||
+		{ cat "$T/measure-$1.out" >&2; fail "measuring client failed"; }
+	local f=$T/measure-$1.out
+	printf "%-22s login %s ms, first screen %s B (wire %s B), row move %s B (wire %s B), claim %s B (wire %s B)\n" \
+		"$1:" "$(field "$f" login_ms)" "$(field "$f" first_screen_bytes)" \
+		"$(field "$f" first_screen_wire)" "$(field "$f" down_bytes)" "$(field "$f" down_wire)" \
+		"$(field "$f" claim_bytes)" "$(field "$f" claim_wire)"
+}
+
+measure "idle server"
+
+# ---- N sessions, PARALLEL logins in flight ----
+HOLD=()
+stop_holders() { for p in "${HOLD[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done; }
+trap 'stop_holders; wq_cleanup' EXIT
+done_count() { cat "$T"/hold.*.out 2>/dev/null | grep -c '^login_ms\|^error' || true; }
+t0=$(date +%s%N)
+for ((i = 1; i <= N; i++)); do
+	while [ $((i - 1 - $(done_count))) -ge "$PARALLEL" ]; do sleep 0.01; done
+	"$CLIENT" -p "$WQ_SSH_PORT" -u agent1 -P watiqa-demo -t "$TERM_NAME" -q 200 -w 60 -H \
+		>"$T/hold.$i.out" 2>&1 &
+	HOLD+=($!)
+done
+for ((k = 0; k < 1200 && $(done_count) < N; k++)); do sleep 0.1; done
+elapsed=$((($(date +%s%N) - t0) / 1000000))
+errors=$(cat "$T"/hold.*.out | grep -c '^error' || true)
+retries=$(cat "$T"/hold.*.out | sed -n 's/.*retries=\([0-9]*\).*/\1/p' | awk '{ s += $1 } END { print s + 0 }')
+sessions=$(wq_ssh_sessions)
+echo "sessions open:         $(echo "$sessions" | wc -w) of $N in $elapsed ms ($errors errors, $retries reconnects after MaxStartups drops)"
+echo "login (to auth):       $(cat "$T"/hold.*.out | sed -n 's/^login_ms=\([0-9.]*\).*/\1/p' | stats)"
+echo "login (to 1st screen): $(cat "$T"/hold.*.out | sed -n 's/.*first_screen_ms=\([0-9.]*\).*/\1/p' | stats)"
+
+# ---- memory ----
+sp=0 sr=0 up=0 ur=0 ns=0 nu=0
+for s in $sessions; do
+	read -r p r < <(mem "$s"); sp=$((sp + p)); sr=$((sr + r)); ns=$((ns + 1))
+	for u in $(pgrep -P "$s"); do
+		read -r p r < <(mem "$u"); up=$((up + p)); ur=$((ur + r)); nu=$((nu + 1))
+	done
+done
+read -r lp lr < <(mem "$WQ_SERVE_PID")
+if [ "$ns" -gt 0 ] && [ "$nu" -gt 0 ]; then
+	echo "memory per session:    session process PSS $((sp / ns)) kB (RSS $((sr / ns)) kB)," \
+		"UI child PSS $((up / nu)) kB (RSS $((ur / nu)) kB); together PSS $(((sp + up) / ns)) kB"
+	echo "memory, all sessions:  PSS $(((sp + up) / 1024)) MB for $ns sessions; listener PSS $lp kB (RSS $lr kB)"
+fi
+echo "load average:          $(cut -d' ' -f1-3 /proc/loadavg)"
+
+measure "with $N sessions"
+
+# ---- teardown: every session and UI child ends ----
+stop_holders
+for ((k = 0; k < 100 && $(wq_ssh_procs) > 1; k++)); do sleep 0.1; done
+echo "after disconnect:      $(($(wq_ssh_procs) - 1)) session/UI processes left"
+echo "targets (DESIGN.md):   first screen <= 2400 B, row move <= 100 B (counted on the wire)"
