@@ -16,6 +16,8 @@
 /* One row per role screen.  Others add theirs here. */
 static const struct screen *const screens[] = {
 	&agent_queue_screen,
+	&supervisor_board_screen,
+	&post_desk_screen,
 	&placeholder_screen,
 };
 #define SCREENS_COUNT ((int)(sizeof screens / sizeof screens[0]))

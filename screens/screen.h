@@ -61,6 +61,8 @@ struct screen {
 
 /* Screens that exist; screen.c lists them in one table. */
 extern const struct screen agent_queue_screen;
+extern const struct screen supervisor_board_screen;
+extern const struct screen post_desk_screen;
 extern const struct screen placeholder_screen;
 
 /* The screen for a role (placeholder_screen when none exists yet). */

@@ -1,0 +1,738 @@
+/* supervisor_board.c - the office supervisor's board.  Two head lines: the office's
+ * open requests by stage (queue, claimed, in production, ready, with the post) with the
+ * overdue count, and each agent's load; below, every open request of the office (and of
+ * the low-activity offices it relays), filtered by stage, overdue ones in bold and
+ * marked LATE.  From here the supervisor assigns a request to an agent, declares the
+ * stage of any request of the office, hands an envelope to the post, reassigns one or a
+ * marked batch to another office with a reason, reads the history (who recorded what
+ * for which office) and prints the sheet (fax for a relayed office), the envelope label
+ * and the day's dispatch list.  What he sees and may touch is decided by the data
+ * layer from his actor; rows refresh when another session commits (data_version).
+ * UI child only; no SQL. */
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "board.h"
+#include "mail.h"
+#include "office.h"
+#include "printout.h"
+#include "request.h"
+#include "screen.h"
+#include "user.h"
+#include "util.h"
+#include "widget.h"
+
+#define SB_LIST_LIMIT 1000
+#define SECONDS_PER_DAY 86400
+#define OPEN_STATES                                                                     \
+	(STATE_BIT(RS_PAID) | STATE_BIT(RS_CLAIMED) | STATE_BIT(RS_IN_PRODUCTION) |     \
+	 STATE_BIT(RS_READY) | STATE_BIT(RS_WITH_POST))
+
+/* The filters over the office's open requests, in Tab order. */
+enum { V_ALL, V_QUEUE, V_CLAIMED, V_PROD, V_READY, V_POST, V_LATE, V_COUNT };
+static const struct {
+	const char *name;
+	enum req_state state; /* RS_NONE: no state filter */
+} views[V_COUNT] = {
+	[V_ALL] = {"All", RS_NONE},	     [V_QUEUE] = {"Queue", RS_PAID},
+	[V_CLAIMED] = {"Claimed", RS_CLAIMED}, [V_PROD] = {"Prod", RS_IN_PRODUCTION},
+	[V_READY] = {"Ready", RS_READY},     [V_POST] = {"Post", RS_WITH_POST},
+	[V_LATE] = {"Late", RS_NONE},
+};
+
+struct sb_state {
+	int view;
+	struct request *rows; /* every open request in scope */
+	int nrows;
+	int *idx; /* table row -> rows[] for the current view */
+	int nidx;
+	struct table tab;
+	struct board_counts counts;
+	struct agent_load *agents;
+	int nagents;
+	int64_t *marked;
+	int nmarked, capmarked;
+	int64_t now, overdue_before;
+};
+
+static struct sb_state *st(struct ui *ui)
+{
+	return ui->state;
+}
+
+static int is_overdue(const struct sb_state *s, const struct request *r)
+{
+	return r->state != RS_WITH_POST && r->paid_at && r->paid_at < s->overdue_before;
+}
+
+static int mark_find(const struct sb_state *s, int64_t id)
+{
+	for (int i = 0; i < s->nmarked; i++)
+		if (s->marked[i] == id)
+			return i;
+	return -1;
+}
+
+static void mark_toggle(struct sb_state *s, int64_t id)
+{
+	int i = mark_find(s, id);
+	if (i >= 0) {
+		s->marked[i] = s->marked[--s->nmarked];
+		return;
+	}
+	if (s->nmarked >= s->capmarked) {
+		int c = s->capmarked * 2 + 16;
+		int64_t *m = realloc(s->marked, (size_t)c * sizeof *m);
+		if (!m)
+			return;
+		s->marked = m;
+		s->capmarked = c;
+	}
+	s->marked[s->nmarked++] = id;
+}
+
+/* ---- the table ---- */
+enum { C_TRACKING, C_STAGE, C_AGENT, C_OFFICE, C_AGE, C_LATE, C_NAME, C_COUNT };
+static const struct table_col cols[C_COUNT] = {
+	[C_TRACKING] = {"Tracking", 11, 0}, [C_STAGE] = {"Stage", 9, 0},
+	[C_AGENT] = {"Agent", 8, 0},	    [C_OFFICE] = {"Office", 9, 0},
+	[C_AGE] = {"Age", 6, 1},	    [C_LATE] = {"Late", 4, 0},
+	[C_NAME] = {"Name", 0, 0},
+};
+
+static const char *stage_short(enum req_state s)
+{
+	switch (s) {
+	case RS_PAID: return "queue";
+	case RS_IN_PRODUCTION: return "in prod";
+	case RS_WITH_POST: return "with post";
+	default: return req_state_name(s);
+	}
+}
+
+static void fmt_age(int64_t secs, char *buf, size_t len)
+{
+	if (secs < 0)
+		secs = 0;
+	if (secs >= SECONDS_PER_DAY)
+		snprintf(buf, len, "%dd%02dh", (int)(secs / SECONDS_PER_DAY),
+			 (int)(secs % SECONDS_PER_DAY / 3600));
+	else
+		snprintf(buf, len, "%dh%02dm", (int)(secs / 3600), (int)(secs % 3600 / 60));
+}
+
+static const struct request *row_req(struct sb_state *s, int row)
+{
+	return &s->rows[s->idx[row]];
+}
+
+static void cell(void *ctx, int row, int col, char *buf, size_t len)
+{
+	struct sb_state *s = ctx;
+	const struct request *r = row_req(s, row);
+	switch (col) {
+	case C_TRACKING: snprintf(buf, len, "%s", r->tracking); break;
+	case C_STAGE: snprintf(buf, len, "%s", stage_short(r->state)); break;
+	case C_AGENT: snprintf(buf, len, "%s", r->agent_name); break;
+	case C_OFFICE: snprintf(buf, len, "%s", r->office_code); break;
+	case C_AGE: fmt_age(s->now - r->paid_at, buf, len); break;
+	case C_LATE: snprintf(buf, len, "%s", is_overdue(s, r) ? "LATE" : ""); break;
+	default: snprintf(buf, len, "%s %s", r->last_name_lat, r->first_name_lat);
+	}
+}
+
+static int cmp(void *ctx, int a, int b, int col)
+{
+	struct sb_state *s = ctx;
+	const struct request *x = row_req(s, a), *y = row_req(s, b);
+	switch (col) {
+	case C_TRACKING: return strcmp(x->tracking, y->tracking);
+	case C_STAGE: return (int)x->state - (int)y->state;
+	case C_AGENT: return strcmp(x->agent_name, y->agent_name);
+	case C_OFFICE: return strcmp(x->office_code, y->office_code);
+	case C_AGE: return (y->paid_at > x->paid_at) - (y->paid_at < x->paid_at);
+	case C_LATE: return is_overdue(s, y) - is_overdue(s, x);
+	default: return strcasecmp(x->last_name_lat, y->last_name_lat);
+	}
+}
+
+static int64_t row_id(void *ctx, int row)
+{
+	return row_req(ctx, row)->id;
+}
+
+static int row_attr(void *ctx, int row)
+{
+	return is_overdue(ctx, row_req(ctx, row)) ? A_BOLD : A_NORMAL;
+}
+
+static int row_mark(void *ctx, int row)
+{
+	struct sb_state *s = ctx;
+	return mark_find(s, row_req(s, row)->id) >= 0 ? '*' : ' ';
+}
+
+/* Rebuilds the view's row index from the loaded rows. */
+static void view_apply(struct sb_state *s)
+{
+	int64_t keep = table_cur_id(&s->tab);
+	s->nidx = 0;
+	for (int i = 0; i < s->nrows; i++) {
+		const struct request *r = &s->rows[i];
+		int in = s->view == V_ALL || (s->view == V_LATE ? is_overdue(s, r)
+								 : r->state == views[s->view].state);
+		if (in)
+			s->idx[s->nidx++] = i;
+	}
+	table_set_rows(&s->tab, s->nidx, keep);
+}
+
+/* ---- screen hooks ---- */
+static int sb_open(struct ui *ui)
+{
+	struct sb_state *s = calloc(1, sizeof *s);
+	if (!s)
+		return -1;
+	s->tab = (struct table){
+		.cols = cols, .ncols = C_COUNT, .ctx = s, .cell = cell, .cmp = cmp,
+		.row_id = row_id, .row_attr = row_attr, .row_mark = row_mark, .sort_col = -1,
+		.empty = "  No open request in this view.",
+	};
+	ui->state = s;
+	return 0;
+}
+
+static void sb_close(struct ui *ui)
+{
+	struct sb_state *s = st(ui);
+	if (!s)
+		return;
+	free(s->rows);
+	free(s->idx);
+	free(s->agents);
+	free(s->marked);
+	table_free(&s->tab);
+	free(s);
+	ui->state = NULL;
+}
+
+static int sb_load(struct ui *ui)
+{
+	struct sb_state *s = st(ui);
+	struct request_filter f = {.states = OPEN_STATES, .oldest_first = 1,
+				   .limit = SB_LIST_LIMIT};
+	struct wq_errbuf eb = {0};
+	struct request *rows = NULL;
+	struct agent_load *agents = NULL;
+	int n = 0, na = 0;
+
+	s->now = wq_now();
+	s->overdue_before = s->now - (int64_t)ui->cfg->overdue_days * SECONDS_PER_DAY;
+	if (request_list(ui->db, &ui->actor, &f, &rows, &n, &eb) != WQ_OK ||
+	    board_counts(ui->db, &ui->actor, s->overdue_before, &s->counts, &eb) != WQ_OK ||
+	    board_agent_loads(ui->db, &ui->actor, s->overdue_before, &agents, &na, &eb) !=
+		    WQ_OK) {
+		free(rows);
+		status_wq(ui, "loading the board", &eb);
+		return -1;
+	}
+	int *idx = malloc((size_t)(n > 0 ? n : 1) * sizeof *idx);
+	if (!idx) {
+		free(rows);
+		free(agents);
+		status_error(ui, "out of memory");
+		return -1;
+	}
+	free(s->rows);
+	free(s->idx);
+	free(s->agents);
+	s->rows = rows;
+	s->nrows = n;
+	s->idx = idx;
+	s->agents = agents;
+	s->nagents = na;
+	view_apply(s);
+	/* marks on requests that left the board are forgotten */
+	for (int i = 0; i < s->nmarked;) {
+		int found = 0;
+		for (int r = 0; r < n && !found; r++)
+			found = rows[r].id == s->marked[i];
+		if (found)
+			i++;
+		else
+			s->marked[i] = s->marked[--s->nmarked];
+	}
+	return 0;
+}
+
+static void sb_paint(struct ui *ui)
+{
+	struct sb_state *s = st(ui);
+	const struct board_counts *c = &s->counts;
+	char line[512];
+	size_t o = 0;
+
+	snprintf(line, sizeof line, " Queue %d  Claimed %d  Prod %d  Ready %d  Post %d  | Late %d",
+		 c->stage[RS_PAID], c->stage[RS_CLAIMED], c->stage[RS_IN_PRODUCTION],
+		 c->stage[RS_READY], c->stage[RS_WITH_POST], c->overdue);
+	term_line(ui, 1, A_BOLD, line, 0, 0, 0, 0);
+	/* agent load: claimed/in production/ready, and how many of those are late */
+	o = (size_t)snprintf(line, sizeof line, " Agents c/p/r:");
+	for (int i = 0; i < s->nagents && o < sizeof line; i++) {
+		const struct agent_load *l = &s->agents[i];
+		o += (size_t)snprintf(line + o, sizeof line - o, " %s %d/%d/%d%s", l->username,
+				      l->claimed, l->in_production, l->ready,
+				      l->overdue ? "!" : "");
+	}
+	if (!s->nagents)
+		snprintf(line + o, sizeof line - o, " (no agent in this office)");
+	term_line(ui, 2, A_NORMAL, line, 0, 0, 0, 0);
+	table_paint(ui, &s->tab, 3, ui->rows - 5);
+}
+
+static struct table *sb_table(struct ui *ui)
+{
+	return &st(ui)->tab;
+}
+
+static void sb_tabs(struct ui *ui, char *buf, size_t len)
+{
+	struct sb_state *s = st(ui);
+	char marks[24] = "";
+	if (s->nmarked)
+		snprintf(marks, sizeof marks, "%d marked  ", s->nmarked);
+	snprintf(buf, len, "%s[%s %d]", marks, views[s->view].name, s->nidx);
+}
+
+static const struct request *current(struct ui *ui)
+{
+	struct sb_state *s = st(ui);
+	int r = table_cur(&s->tab);
+	if (r < 0) {
+		status_error(ui, "no request here");
+		return NULL;
+	}
+	return row_req(s, r);
+}
+
+/* The requests an action applies to: the marked ones, else the one under the
+ * cursor.  Copies (id, version, tracking), since the reload after each write replaces
+ * the rows. */
+struct target {
+	int64_t id, version;
+	char tracking[TRACKING_BYTES];
+	enum req_state state;
+};
+
+static int targets(struct ui *ui, struct target **out)
+{
+	struct sb_state *s = st(ui);
+	int n = 0;
+	*out = calloc((size_t)(s->nmarked ? s->nmarked : 1), sizeof **out);
+	if (!*out)
+		return 0;
+	for (int i = 0; i < s->nrows && s->nmarked; i++)
+		if (mark_find(s, s->rows[i].id) >= 0)
+			(*out)[n++] = (struct target){s->rows[i].id, s->rows[i].version, "",
+						      s->rows[i].state};
+	if (!s->nmarked) {
+		const struct request *r = current(ui);
+		if (!r)
+			return 0;
+		(*out)[n++] = (struct target){r->id, r->version, "", r->state};
+	}
+	for (int i = 0; i < n; i++)
+		for (int k = 0; k < s->nrows; k++)
+			if (s->rows[k].id == (*out)[i].id)
+				memcpy((*out)[i].tracking, s->rows[k].tracking, TRACKING_BYTES);
+	return n;
+}
+
+/* Says how a batch went: "done 3" or the first failure. */
+static void batch_status(struct ui *ui, const char *verb, int ok, int failed,
+			 const struct wq_errbuf *first, const char *what)
+{
+	if (failed)
+		status_error(ui, "%s %d, %d failed: %s", verb, ok, failed, first->msg);
+	else
+		status_info(ui, "%s %s", what, verb);
+	st(ui)->nmarked = 0;
+	ui->reload = 1;
+}
+
+/* ---- keys ---- */
+static void key_view(struct ui *ui)
+{
+	struct sb_state *s = st(ui);
+	s->view = (s->view + 1) % V_COUNT;
+	view_apply(s);
+}
+
+#define VIEW_KEY(fn, v)                        \
+	static void fn(struct ui *ui)          \
+	{                                      \
+		st(ui)->view = (v);            \
+		view_apply(st(ui));            \
+	}
+VIEW_KEY(key_v0, V_ALL)
+VIEW_KEY(key_v1, V_QUEUE)
+VIEW_KEY(key_v2, V_CLAIMED)
+VIEW_KEY(key_v3, V_PROD)
+VIEW_KEY(key_v4, V_READY)
+VIEW_KEY(key_v5, V_POST)
+VIEW_KEY(key_v6, V_LATE)
+
+static void key_mark(struct ui *ui)
+{
+	const struct request *r = current(ui);
+	if (!r)
+		return;
+	mark_toggle(st(ui), r->id);
+	table_move(&st(ui)->tab, 1);
+}
+
+static void key_assign(struct ui *ui)
+{
+	struct sb_state *s = st(ui);
+	struct target *t = NULL;
+	const char *items[64];
+	char labels[64][96], what[64];
+	struct wq_errbuf eb = {0}, first = {0};
+	int n = targets(ui, &t), ok = 0, failed = 0, k, na = s->nagents < 64 ? s->nagents : 64;
+
+	if (!n || !na) {
+		if (n && !na)
+			status_error(ui, "this office has no agent to assign to");
+		free(t);
+		return;
+	}
+	for (int i = 0; i < na; i++) {
+		snprintf(labels[i], sizeof labels[i], "%-12s %-24.24s holds %d", s->agents[i].username,
+			 s->agents[i].full_name, s->agents[i].claimed + s->agents[i].in_production);
+		items[i] = labels[i];
+	}
+	snprintf(what, sizeof what, "Assign %d request%s to which agent?", n, n > 1 ? "s" : "");
+	if ((k = prompt_pick(ui, what, items, na)) < 0) {
+		status_info(ui, "not assigned");
+		free(t);
+		return;
+	}
+	for (int i = 0; i < n; i++) {
+		if (request_assign(ui->db, &ui->actor, t[i].id, t[i].version, s->agents[k].user_id,
+				   &eb) == WQ_OK)
+			ok++;
+		else if (!failed++)
+			first = eb;
+	}
+	snprintf(what, sizeof what, "%s to %s:", n == 1 ? t[0].tracking : "requests",
+		 s->agents[k].username);
+	batch_status(ui, "assigned", ok, failed, &first, what);
+	free(t);
+}
+
+static const char *const reject_reasons[] = {
+	"record not found", "the data do not match the record",
+	"illegible or incomplete request", "duplicate request",
+};
+static const char *const reassign_reasons[] = {
+	"birth registered at another office",
+	"relayed office: its central office handles it",
+	"office overloaded",
+	"other (type the reason)",
+};
+#define REASSIGN_OTHER 3
+#define REASON_PATTERN "(?=.*\\S)[^\\x00-\\x1f\\x7f]{3,190}"
+
+static int pick_reason(struct ui *ui, const char *title, const char *const *reasons, int n,
+		       int other, char *buf, size_t len)
+{
+	int k = prompt_pick(ui, title, reasons, n);
+	if (k < 0)
+		return 0;
+	if (k != other) {
+		snprintf(buf, len, "%s", reasons[k]);
+		return 1;
+	}
+	buf[0] = '\0';
+	struct form_field f = {"Reason", REASON_PATTERN, "3 to 190 characters, not only spaces",
+			       buf, len};
+	return form_run(ui, title, &f, 1);
+}
+
+/* Asks for a registered-mail code until it is valid or the user gives up. */
+static int ask_code(struct ui *ui, const char *tracking, char *code, size_t len)
+{
+	struct wq_errbuf eb = {0};
+	char q[96];
+	snprintf(q, sizeof q, "Registered-mail code for %s: ", tracking);
+	code[0] = '\0';
+	if (!prompt_text(ui, q, code, len) || !code[0])
+		return 0;
+	for (char *p = code; *p; p++)
+		if (*p >= 'a' && *p <= 'z')
+			*p = (char)(*p - 'a' + 'A');
+	if (mail_code_check(code, &eb) != WQ_OK) {
+		status_error(ui, "%s", eb.msg);
+		return 0;
+	}
+	return 1;
+}
+
+static void hand_to_post(struct ui *ui, const struct request *r)
+{
+	struct wq_errbuf eb = {0};
+	char code[32], tracking[TRACKING_BYTES];
+	memcpy(tracking, r->tracking, sizeof tracking);
+	int64_t id = r->id, version = r->version;
+	if (!ask_code(ui, tracking, code, sizeof code))
+		return;
+	if (mail_hand(ui->db, &ui->actor, id, version, code, "deposit", &eb) != WQ_OK)
+		status_wq(ui, tracking, &eb);
+	else
+		status_info(ui, "%s deposited at the post agency as %s", tracking, code);
+	ui->reload = 1;
+}
+
+/* Declare the stage: the choices are the lifecycle's rows a supervisor may take from
+ * the request's state (claiming goes through assign: a supervisor does not hold
+ * requests himself). */
+static void key_stage(struct ui *ui)
+{
+	const struct request *r = current(ui);
+	const char *items[8];
+	char labels[8][80], reason[200] = "", q[200];
+	enum req_state to[8];
+	struct wq_errbuf eb = {0};
+	int n = 0, k;
+
+	if (!r)
+		return;
+	for (int i = 0; i < transitions_count && n < 8; i++) {
+		const struct transition *t = &transitions[i];
+		if (t->from != r->state || !(t->roles & ROLE_BIT(ui->actor.role)) ||
+		    t->to == RS_CLAIMED)
+			continue;
+		snprintf(labels[n], sizeof labels[n], "%-13s %s", req_state_name(t->to),
+			 req_state_label(t->to, "en"));
+		items[n] = labels[n];
+		to[n++] = t->to;
+	}
+	if (!n) {
+		status_error(ui, "%s is %s: %s", r->tracking, req_state_name(r->state),
+			     r->state == RS_PAID ? "assign it to an agent (A)"
+						 : "no stage the office can declare from here");
+		return;
+	}
+	snprintf(q, sizeof q, "%s is %s: declare which stage?", r->tracking,
+		 req_state_name(r->state));
+	if ((k = prompt_pick(ui, q, items, n)) < 0)
+		return;
+	if (to[k] == RS_WITH_POST) {
+		hand_to_post(ui, r);
+		return;
+	}
+	if (to[k] == RS_REJECTED &&
+	    !pick_reason(ui, "Reject: why?", reject_reasons, 4, -1, reason, sizeof reason))
+		return;
+	char tracking[TRACKING_BYTES];
+	memcpy(tracking, r->tracking, sizeof tracking);
+	if (request_transition(ui->db, &ui->actor, r->id, r->version, to[k], reason, &eb) !=
+	    WQ_OK)
+		status_wq(ui, tracking, &eb);
+	else
+		status_info(ui, "%s is now %s", tracking, req_state_name(to[k]));
+	ui->reload = 1;
+}
+
+static void key_post(struct ui *ui)
+{
+	const struct request *r = current(ui);
+	if (!r)
+		return;
+	if (r->state != RS_READY) {
+		status_error(ui, "%s is %s: only a ready (sealed) envelope goes to the post",
+			     r->tracking, req_state_name(r->state));
+		return;
+	}
+	hand_to_post(ui, r);
+}
+
+static void key_reassign(struct ui *ui)
+{
+	struct target *t = NULL;
+	struct office *offices = NULL;
+	const char **items = NULL;
+	int64_t *ids = NULL;
+	char (*labels)[160] = NULL, reason[200], q[300];
+	struct wq_errbuf eb = {0}, first = {0};
+	int n = targets(ui, &t), no = 0, m = 0, k, ok = 0, failed = 0;
+
+	if (!n || office_list(ui->db, &offices, &no, &eb) != WQ_OK) {
+		if (n)
+			status_wq(ui, "listing the offices", &eb);
+		free(t);
+		return;
+	}
+	items = calloc((size_t)no + 1, sizeof *items);
+	ids = calloc((size_t)no + 1, sizeof *ids);
+	labels = calloc((size_t)no + 1, sizeof *labels);
+	if (!items || !ids || !labels)
+		goto out;
+	for (int i = 0; i < no; i++) {
+		if (!offices[i].active || offices[i].id == ui->actor.scope_id)
+			continue;
+		snprintf(labels[m], sizeof labels[m], "%-10s %.80s (%.50s)", offices[i].code,
+			 offices[i].name_fr, offices[i].commune_name);
+		items[m] = labels[m];
+		ids[m++] = offices[i].id;
+	}
+	snprintf(q, sizeof q, "Reassign %d request%s to which office? (type to filter)", n,
+		 n > 1 ? "s" : "");
+	if ((k = prompt_pick(ui, q, items, m)) < 0 ||
+	    !pick_reason(ui, "Reassign: why?", reassign_reasons, 4, REASSIGN_OTHER, reason,
+			 sizeof reason)) {
+		status_info(ui, "not reassigned");
+		goto out;
+	}
+	snprintf(q, sizeof q, "Send %s%s to %.10s (%s)?", n == 1 ? t[0].tracking : "",
+		 n == 1 ? "" : "the marked requests", items[k], reason);
+	if (!prompt_yesno(ui, q))
+		goto out;
+	for (int i = 0; i < n; i++) {
+		if (request_reassign(ui->db, &ui->actor, t[i].id, t[i].version, ids[k], reason,
+				     &eb) == WQ_OK)
+			ok++;
+		else if (!failed++)
+			first = eb;
+	}
+	snprintf(q, sizeof q, "%s%s sent to %.10s:", n == 1 ? t[0].tracking : "",
+		 n == 1 ? "" : "requests", items[k]);
+	batch_status(ui, n == 1 ? "done" : "reassigned", ok, failed, &first, q);
+out:
+	free(t);
+	free(items);
+	free(ids);
+	free(labels);
+	free(offices);
+}
+
+static void key_history(struct ui *ui)
+{
+	const struct request *r = current(ui);
+	struct board_event *ev = NULL;
+	struct wq_errbuf eb = {0};
+	char **lines, title[80];
+	int n = 0, nl = 0;
+	if (!r)
+		return;
+	if (board_history(ui->db, &ui->actor, r->id, &ev, &n, &eb) != WQ_OK) {
+		status_wq(ui, "history", &eb);
+		return;
+	}
+	lines = calloc((size_t)(2 * n + 1), sizeof *lines);
+	for (int i = 0; lines && i < n; i++) {
+		char buf[NOTE_MAX_BYTES + 200];
+		board_event_text(&ev[i], buf, sizeof buf);
+		lines[nl++] = strdup(buf);
+		if (ev[i].note[0]) {
+			snprintf(buf, sizeof buf, "      %s", ev[i].note);
+			lines[nl++] = strdup(buf);
+		}
+	}
+	snprintf(title, sizeof title, "%s at %s: history (Esc closes)", r->tracking,
+		 r->office_code);
+	if (lines)
+		prompt_pager(ui, title, lines, nl);
+	for (int i = 0; lines && i < nl; i++)
+		free(lines[i]);
+	free(lines);
+	free(ev);
+}
+
+static void key_print(struct ui *ui)
+{
+	const struct request *r = current(ui);
+	struct wq_errbuf eb = {0};
+	char path[PATH_MAX_BYTES + 64];
+	if (r && printout_sheet(ui->db, &ui->actor, ui->cfg->db_path, r->id, path, sizeof path,
+				&eb) != WQ_OK)
+		status_wq(ui, "print the sheet", &eb);
+	else if (r)
+		status_info(ui, "sheet written to %s", path);
+}
+
+static void key_label(struct ui *ui)
+{
+	const struct request *r = current(ui);
+	struct wq_errbuf eb = {0};
+	char path[PATH_MAX_BYTES + 64];
+	if (r && printout_label(ui->db, &ui->actor, ui->cfg->db_path, r->id, path, sizeof path,
+				&eb) != WQ_OK)
+		status_wq(ui, "print the label", &eb);
+	else if (r)
+		status_info(ui, "label written to %s", path);
+}
+
+/* The day's dispatch list of the office of the request under the cursor (a relayed
+ * office has its own), else of the supervisor's office. */
+static void key_dispatch(struct ui *ui)
+{
+	struct sb_state *s = st(ui);
+	int r = table_cur(&s->tab), n = 0;
+	int64_t office = r >= 0 ? row_req(s, r)->office_id : ui->actor.scope_id;
+	struct wq_errbuf eb = {0};
+	char path[PATH_MAX_BYTES + 64];
+	if (printout_dispatch(ui->db, &ui->actor, ui->cfg->db_path, office, wq_now(), &n, path,
+			      sizeof path, &eb) != WQ_OK)
+		status_wq(ui, "dispatch list", &eb);
+	else
+		status_info(ui, "dispatch list (%d envelopes today) written to %s", n, path);
+}
+
+#define SUP ROLE_BIT(ROLE_SUPERVISOR)
+
+static const struct keymap sb_keys[] = {
+	{'\t', "view", "next view: All, Queue, Claimed, Prod, Ready, Post, Late", 0, KM_BAR,
+	 key_view},
+	{'0', "all", "show every open request of the office", 0, 0, key_v0},
+	{'1', "queue", "show the queue (paid, nobody holds it)", 0, 0, key_v1},
+	{'2', "claimed", "show the claimed requests", 0, 0, key_v2},
+	{'3', "prod", "show the requests in production", 0, 0, key_v3},
+	{'4', "ready", "show the ready envelopes", 0, 0, key_v4},
+	{'5', "post", "show the requests with the post", 0, 0, key_v5},
+	{'6', "late", "show the overdue requests", 0, 0, key_v6},
+	{' ', "mark", "mark or unmark a request for a batch (assign, reassign)", 0, 0, key_mark},
+	{'A', "assign", "give the request (or the marked ones) to an agent", SUP,
+	 KM_WRITE | KM_BAR, key_assign},
+	{'d', "stage", "declare the stage of the request", SUP, KM_WRITE | KM_BAR, key_stage},
+	{'m', "post", "hand a ready envelope to the post with its code", SUP, KM_WRITE,
+	 key_post},
+	{'a', "reassign", "send the request (or the marked ones) to another office", SUP,
+	 KM_WRITE | KM_BAR, key_reassign},
+	{'h', "hist", "history: who recorded each stage, for which office", 0, KM_BAR,
+	 key_history},
+	{'p', "print", "write the request sheet (fax for a relayed office)", 0, KM_BAR,
+	 key_print},
+	{'l', "label", "write the envelope label (address, registered-mail code)", 0, 0,
+	 key_label},
+	{'D', "dispatch", "write today's dispatch list of the request's office", 0, 0,
+	 key_dispatch},
+	{0, NULL, NULL, 0, 0, NULL},
+};
+
+const struct screen supervisor_board_screen = {
+	.name = "supervisor_board",
+	.title = "Supervisor board",
+	.role = ROLE_SUPERVISOR,
+	.roles = ROLE_BIT(ROLE_SUPERVISOR),
+	.keys = sb_keys,
+	.open = sb_open,
+	.close = sb_close,
+	.load = sb_load,
+	.paint = sb_paint,
+	.table = sb_table,
+	.tabs = sb_tabs,
+};
