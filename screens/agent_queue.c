@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "office.h"
+#include "printout.h"
 #include "request.h"
 #include "screen.h"
 #include "sheet.h"
@@ -664,8 +665,8 @@ static void key_print(struct ui *ui)
 	char path[600];
 	if (!r)
 		return;
-	if (sheet_write(ui->db, &ui->actor, ui->cfg->db_path, r->id, path, sizeof path, &eb) !=
-	    WQ_OK) {
+	if (printout_sheet(ui->db, &ui->actor, ui->cfg->db_path, r->id, path, sizeof path,
+			   &eb) != WQ_OK) {
 		status_wq(ui, "print", &eb);
 		return;
 	}

@@ -178,8 +178,8 @@ int prompt_pick(struct ui *ui, const char *title, const char *const *items, int 
 		if (w > width)
 			width = w;
 	}
-	if (width < 40)
-		width = 40;
+	if (width < 52)
+		width = 52;
 	win = win_open(ui, n + 3, width, title);
 	if (!win) {
 		free(shown);

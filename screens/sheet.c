@@ -1,14 +1,10 @@
-/* sheet.c - the request sheet: a plain-text page (details and full history) that an
- * office prints, or that a central office faxes to a relayed low-activity office.
- * Also the detail lines the screens show in a pager.  Written under $WATIQA_PRINT_DIR,
- * else print/ next to the database (var/print/ by default).  UI child only; reads
+/* sheet.c - a request's details and full history as lines of text, for the pager the
+ * screens open on `h`.  (The printed sheet is src/printout.c's.)  UI child only; reads
  * through request_get() / request_history(), which check the actor's scope. */
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "request.h"
 #include "sheet.h"
@@ -101,53 +97,4 @@ void sheet_lines_free(char **lines, int n)
 	for (int i = 0; i < n; i++)
 		free(lines[i]);
 	free(lines);
-}
-
-static void print_dir(const char *db_path, char *dst, size_t len)
-{
-	const char *env = getenv("WATIQA_PRINT_DIR");
-	const char *slash;
-	if (env && env[0]) {
-		snprintf(dst, len, "%s", env);
-		return;
-	}
-	slash = strrchr(db_path, '/');
-	if (slash)
-		snprintf(dst, len, "%.*s/print", (int)(slash - db_path), db_path);
-	else
-		snprintf(dst, len, "print");
-}
-
-int sheet_write(struct db *db, const struct actor *a, const char *db_path, int64_t id,
-		char *path_out, size_t path_len, struct wq_errbuf *eb)
-{
-	char **l = NULL, dir[512], tracking[TRACKING_BYTES] = "";
-	int n = 0, rc;
-	FILE *f;
-
-	if ((rc = sheet_lines(db, a, id, &l, &n, eb)) != WQ_OK)
-		return rc;
-	if (n > 0)
-		sscanf(l[0], "Request %11s", tracking);
-	print_dir(db_path, dir, sizeof dir);
-	if (mkdir(dir, 0750) != 0 && errno != EEXIST) {
-		sheet_lines_free(l, n);
-		return wq_fail(eb, WQ_EIO, NULL, "cannot create %s: %s", dir, strerror(errno));
-	}
-	snprintf(path_out, path_len, "%s/%s.txt", dir, tracking);
-	f = fopen(path_out, "w");
-	if (!f) {
-		sheet_lines_free(l, n);
-		return wq_fail(eb, WQ_EIO, NULL, "cannot write %s: %s", path_out,
-			       strerror(errno));
-	}
-	fprintf(f, "ROYAUME DU MAROC - ETAT CIVIL - WATIQA\n");
-	fprintf(f, "Fiche de demande / request sheet\n\n");
-	for (int i = 0; i < n; i++)
-		fprintf(f, "%s\n", l[i]);
-	fprintf(f, "\nPrinted by %s\n", a->username);
-	rc = fclose(f) == 0 ? WQ_OK
-			     : wq_fail(eb, WQ_EIO, NULL, "cannot write %s", path_out);
-	sheet_lines_free(l, n);
-	return rc;
 }

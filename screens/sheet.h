@@ -1,5 +1,4 @@
-/* sheet.h - the request sheet: details and history as lines of text, for a pager or
- * for a printed page. */
+/* sheet.h - a request's details and history as lines of text, for a pager. */
 #ifndef WQ_SHEET_H
 #define WQ_SHEET_H
 
@@ -14,8 +13,5 @@
 int sheet_lines(struct db *db, const struct actor *a, int64_t id, char ***out, int *n,
 		struct wq_errbuf *eb);
 void sheet_lines_free(char **lines, int n);
-/* Writes the sheet to <print dir>/<tracking>.txt; path_out gets where. */
-int sheet_write(struct db *db, const struct actor *a, const char *db_path, int64_t id,
-		char *path_out, size_t path_len, struct wq_errbuf *eb);
 
 #endif

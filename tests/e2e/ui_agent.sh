@@ -74,9 +74,9 @@ ok "history shows the stages"
 # print its sheet
 wq_type a1 p
 wq_screen_wait a1 "sheet written to" 5
-[ -s "$T/print/$first.txt" ] || fail "no sheet at $T/print/$first.txt"
-grep -q "$first" "$T/print/$first.txt" || fail "sheet does not name $first"
-ok "print writes $T/print/$first.txt"
+[ -s "$T/print/sheet-$first.txt" ] || fail "no sheet at $T/print/sheet-$first.txt"
+grep -q "$first" "$T/print/sheet-$first.txt" || fail "sheet does not name $first"
+ok "print writes $T/print/sheet-$first.txt"
 
 # reject the next one with a reason from the list
 wq_type a1 Tab
@@ -96,6 +96,38 @@ wq_screen_wait a1 "$second rejected" 5
 [ "$(ui_sql "SELECT reject_reason FROM requests WHERE tracking = '$second'")" = "record not found" ] ||
 	fail "reject reason not recorded"
 ok "reject $second with a reason"
+
+# reject with a reason typed in the form: a too-short one is refused next to the field
+wq_type a1 g
+fourth=$(ui_cursor_tracking a1)
+[ "$(ui_state "$fourth")" = claimed ] || fail "first row of Mine ($fourth) is not claimed"
+wq_type a1 x
+wq_screen_wait a1 "other (type the reason)" 5
+wq_type a1 -l "type the"
+wq_screen_wait a1 "> other" 5
+wq_type a1 Enter
+wq_screen_wait a1 "Reason" 5
+wq_type a1 -l "ab"
+wq_type a1 Enter
+wq_screen_wait a1 "3 to 190 characters" 5
+wq_type a1 -l "c: birth date illegible"
+wq_type a1 Enter
+wq_screen_wait a1 "Reject $fourth" 5
+wq_type a1 y
+wq_screen_wait a1 "$fourth rejected" 5
+[ "$(ui_sql "SELECT reject_reason FROM requests WHERE tracking = '$fourth'")" = "abc: birth date illegible" ] ||
+	fail "typed reason not recorded"
+ok "reject $fourth with a typed reason (form validation)"
+
+# release a claimed request back to the queue
+wq_type a1 g
+fifth=$(ui_cursor_tracking a1)
+wq_type a1 r
+wq_screen_wait a1 "Put $fifth back" 5
+wq_type a1 y
+wq_screen_wait a1 "$fifth is back in the queue" 5
+[ "$(ui_state "$fifth")" = paid ] || fail "$fifth not back in the queue"
+ok "release $fifth"
 
 # reassign a queued one to another office
 wq_type a1 Tab
