@@ -1,0 +1,528 @@
+/* finance.c - the revenue collector's screen (finance role, one commune): what the
+ * commune's paid requests brought in over a period, by day and by month and by
+ * document type; the payments one by one; and "Money": what the post collected for the
+ * commune against what the treasury has batched and transferred, to the centime.
+ * Exports the period's payments to CSV.  The treasury may open it too and pick any
+ * commune (c).  Which commune's money shows is decided by the data layer from the
+ * actor (finance.h); this file only shows it.  UI child only; no SQL. */
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "finance.h"
+#include "office.h"
+#include "screen.h"
+#include "sheet.h"
+#include "util.h"
+#include "widget.h"
+
+enum { V_DAYS, V_MONTHS, V_PAYMENTS, V_MONEY, V_COUNT };
+static const char *const view_names[V_COUNT] = {"Days", "Months", "Payments", "Money"};
+
+struct fin_state {
+	int view;
+	struct fin_period period;
+	int64_t commune_id; /* 0: the finance officer's own */
+	char commune[16];
+	struct fin_revenue_row *rev[2]; /* [0] by day, [1] by month */
+	int nrev[2];
+	struct fin_payment *pay;
+	int npay;
+	struct fin_summary sum;
+	struct table tab[3]; /* days, months, payments */
+	int loaded;
+};
+
+static struct fin_state *st(struct ui *ui)
+{
+	return ui->state;
+}
+
+static void money(int64_t c, char *buf, size_t len)
+{
+	wq_fmt_money(c, buf, len);
+}
+
+/* ---- revenue tables (days and months share columns) ---- */
+enum { RC_KEY, RC_NEXT, RC_EXT, RC_NFULL, RC_FULL, RC_TOTAL, RC_REFUND, RC_NET, RC_COUNT };
+static const struct table_col day_cols[RC_COUNT] = {
+	[RC_KEY] = {"Day", 10, 0},	 [RC_NEXT] = {"Ext#", 4, 1},
+	[RC_EXT] = {"Extract", 10, 1},	 [RC_NFULL] = {"Ful#", 4, 1},
+	[RC_FULL] = {"Full copy", 10, 1}, [RC_TOTAL] = {"Collected", 11, 1},
+	[RC_REFUND] = {"Refund", 10, 1}, [RC_NET] = {"Net", 0, 1},
+};
+static const struct table_col month_cols[RC_COUNT] = {
+	[RC_KEY] = {"Month", 10, 0},	 [RC_NEXT] = {"Ext#", 4, 1},
+	[RC_EXT] = {"Extract", 10, 1},	 [RC_NFULL] = {"Ful#", 4, 1},
+	[RC_FULL] = {"Full copy", 10, 1}, [RC_TOTAL] = {"Collected", 11, 1},
+	[RC_REFUND] = {"Refund", 10, 1}, [RC_NET] = {"Net", 0, 1},
+};
+
+static int64_t rev_value(const struct fin_revenue_row *r, int col)
+{
+	switch (col) {
+	case RC_NEXT:
+		return r->count[0];
+	case RC_EXT:
+		return r->centimes[0];
+	case RC_NFULL:
+		return r->count[1];
+	case RC_FULL:
+		return r->centimes[1];
+	case RC_TOTAL:
+		return r->centimes[0] + r->centimes[1];
+	case RC_REFUND:
+		return r->refund_centimes;
+	default:
+		return r->centimes[0] + r->centimes[1] - r->refund_centimes;
+	}
+}
+
+static void rev_cell(const struct fin_revenue_row *r, int col, char *buf, size_t len)
+{
+	if (col == RC_KEY)
+		snprintf(buf, len, "%s", r->key);
+	else if (col == RC_NEXT || col == RC_NFULL)
+		snprintf(buf, len, "%lld", (long long)rev_value(r, col));
+	else
+		money(rev_value(r, col), buf, len);
+}
+
+static void day_cell(void *ctx, int row, int col, char *buf, size_t len)
+{
+	rev_cell(&((struct fin_state *)ctx)->rev[0][row], col, buf, len);
+}
+
+static void month_cell(void *ctx, int row, int col, char *buf, size_t len)
+{
+	rev_cell(&((struct fin_state *)ctx)->rev[1][row], col, buf, len);
+}
+
+static int rev_cmp(const struct fin_revenue_row *a, const struct fin_revenue_row *b, int col)
+{
+	if (col == RC_KEY)
+		return strcmp(a->key, b->key);
+	int64_t x = rev_value(a, col), y = rev_value(b, col);
+	return x < y ? -1 : x > y;
+}
+
+static int day_cmp(void *ctx, int a, int b, int col)
+{
+	struct fin_state *s = ctx;
+	return rev_cmp(&s->rev[0][a], &s->rev[0][b], col);
+}
+
+static int month_cmp(void *ctx, int a, int b, int col)
+{
+	struct fin_state *s = ctx;
+	return rev_cmp(&s->rev[1][a], &s->rev[1][b], col);
+}
+
+static int64_t rev_id(void *ctx, int row)
+{
+	(void)ctx;
+	return row + 1; /* rows are dates in order: keep the cursor on the same position */
+}
+
+/* ---- payments table ---- */
+enum { PC_AT, PC_TRACKING, PC_DOC, PC_OFFICE, PC_AMOUNT, PC_MONEY, PC_BATCH, PC_COUNT };
+static const struct table_col pay_cols[PC_COUNT] = {
+	[PC_AT] = {"Paid at", 16, 0},	  [PC_TRACKING] = {"Tracking", 11, 0},
+	[PC_DOC] = {"Doc", 7, 0},	  [PC_OFFICE] = {"Office", 9, 0},
+	[PC_AMOUNT] = {"Amount", 9, 1},	  [PC_MONEY] = {"Money", 14, 0},
+	[PC_BATCH] = {"Batch", 0, 1},
+};
+
+static void pay_cell(void *ctx, int row, int col, char *buf, size_t len)
+{
+	const struct fin_payment *p = &((struct fin_state *)ctx)->pay[row];
+	switch (col) {
+	case PC_AT:
+		wq_fmt_time(p->confirmed_at, buf, len);
+		break;
+	case PC_TRACKING:
+		snprintf(buf, len, "%s", p->tracking);
+		break;
+	case PC_DOC:
+		snprintf(buf, len, "%s x%d", strcmp(p->doc_type, "full_copy") ? "extr" : "full",
+			 p->copies);
+		break;
+	case PC_OFFICE:
+		snprintf(buf, len, "%s", p->office_code);
+		break;
+	case PC_AMOUNT:
+		money(p->amount_centimes, buf, len);
+		break;
+	case PC_MONEY:
+		snprintf(buf, len, "%s", fin_bucket_name(p->bucket));
+		break;
+	default:
+		if (p->settlement_id)
+			snprintf(buf, len, "#%lld", (long long)p->settlement_id);
+		else
+			buf[0] = '\0';
+	}
+}
+
+static int pay_cmp(void *ctx, int a, int b, int col)
+{
+	const struct fin_state *s = ctx;
+	const struct fin_payment *x = &s->pay[a], *y = &s->pay[b];
+	int64_t u, v;
+	switch (col) {
+	case PC_TRACKING:
+		return strcmp(x->tracking, y->tracking);
+	case PC_DOC:
+		return strcmp(x->doc_type, y->doc_type);
+	case PC_OFFICE:
+		return strcmp(x->office_code, y->office_code);
+	case PC_AMOUNT:
+		u = x->amount_centimes, v = y->amount_centimes;
+		break;
+	case PC_MONEY:
+		u = x->bucket, v = y->bucket;
+		break;
+	case PC_BATCH:
+		u = x->settlement_id, v = y->settlement_id;
+		break;
+	default:
+		u = x->confirmed_at, v = y->confirmed_at;
+	}
+	return u < v ? -1 : u > v;
+}
+
+static int64_t pay_id(void *ctx, int row)
+{
+	return ((struct fin_state *)ctx)->pay[row].request_id;
+}
+
+static int pay_attr(void *ctx, int row)
+{
+	/* a refund owed is money the commune must not count on */
+	return ((struct fin_state *)ctx)->pay[row].bucket == FB_REFUND ? A_BOLD : A_NORMAL;
+}
+
+/* ---- screen hooks ---- */
+static int finance_open(struct ui *ui)
+{
+	struct fin_state *s = calloc(1, sizeof *s);
+	if (!s)
+		return -1;
+	fin_period_month(wq_now(), 0, &s->period);
+	s->tab[V_DAYS] = (struct table){
+		.cols = day_cols, .ncols = RC_COUNT, .ctx = s, .cell = day_cell,
+		.cmp = day_cmp, .row_id = rev_id, .sort_col = -1,
+		.empty = "  No payment in this period. [ and ] change the month, p any period.",
+	};
+	s->tab[V_MONTHS] = (struct table){
+		.cols = month_cols, .ncols = RC_COUNT, .ctx = s, .cell = month_cell,
+		.cmp = month_cmp, .row_id = rev_id, .sort_col = -1,
+		.empty = "  No payment in this period. p: a longer period (2025, 2025-01..2025-06).",
+	};
+	s->tab[V_PAYMENTS] = (struct table){
+		.cols = pay_cols, .ncols = PC_COUNT, .ctx = s, .cell = pay_cell,
+		.cmp = pay_cmp, .row_id = pay_id, .row_attr = pay_attr, .sort_col = -1,
+		.empty = "  No payment in this period.",
+	};
+	ui->state = s;
+	if (ui->actor.role != ROLE_FINANCE) {
+		/* national actors start on the first commune; c picks another */
+		struct commune *c = NULL;
+		struct wq_errbuf eb = {0};
+		int n = 0;
+		if (commune_list(ui->db, &c, &n, &eb) == WQ_OK && n > 0)
+			s->commune_id = c[0].id;
+		free(c);
+	}
+	return 0;
+}
+
+static void finance_close(struct ui *ui)
+{
+	struct fin_state *s = st(ui);
+	if (!s)
+		return;
+	free(s->rev[0]);
+	free(s->rev[1]);
+	free(s->pay);
+	for (int i = 0; i < 3; i++)
+		table_free(&s->tab[i]);
+	free(s);
+	ui->state = NULL;
+}
+
+static int finance_load(struct ui *ui)
+{
+	struct fin_state *s = st(ui);
+	struct wq_errbuf eb = {0};
+	struct fin_revenue_row *rev[2] = {NULL, NULL};
+	struct fin_payment *pay = NULL;
+	int nrev[2] = {0, 0}, npay = 0;
+	int64_t id;
+	int rc = finance_commune(ui->db, &ui->actor, s->commune_id, &id, s->commune, &eb);
+	if (!rc)
+		rc = finance_revenue(ui->db, &ui->actor, s->commune_id, &s->period, FIN_BY_DAY,
+				     &rev[0], &nrev[0], &eb);
+	if (!rc)
+		rc = finance_revenue(ui->db, &ui->actor, s->commune_id, &s->period,
+				     FIN_BY_MONTH, &rev[1], &nrev[1], &eb);
+	if (!rc)
+		rc = finance_payments(ui->db, &ui->actor, s->commune_id, &s->period, &pay, &npay,
+				      &eb);
+	if (!rc)
+		rc = finance_summary(ui->db, &ui->actor, s->commune_id, &s->period, &s->sum, &eb);
+	if (rc) {
+		free(rev[0]);
+		free(rev[1]);
+		free(pay);
+		status_wq(ui, "loading the revenue", &eb);
+		return -1;
+	}
+	for (int g = 0; g < 2; g++) {
+		int64_t keep = table_cur_id(&s->tab[g]);
+		free(s->rev[g]);
+		s->rev[g] = rev[g];
+		s->nrev[g] = nrev[g];
+		table_set_rows(&s->tab[g], nrev[g], keep);
+	}
+	int64_t keep = table_cur_id(&s->tab[V_PAYMENTS]);
+	free(s->pay);
+	s->pay = pay;
+	s->npay = npay;
+	table_set_rows(&s->tab[V_PAYMENTS], npay, keep);
+	s->loaded = 1;
+	return 0;
+}
+
+/* The Money view: one line per bucket, the sum under them, then the batches. */
+static void paint_money(struct ui *ui, struct fin_state *s, int y0, int height)
+{
+	char line[256], m[32], period[40];
+	const struct fin_summary *u = &s->sum;
+	static const char *const what[FB_COUNT] = {
+		[FB_PROCESSING] = "paid, documents not produced yet",
+		[FB_REFUND] = "rejected after payment: refund owed",
+		[FB_AWAITING] = "earned, awaiting a treasury batch",
+		[FB_BATCHED] = "in a treasury batch, not transferred",
+		[FB_TRANSFERRED] = "transferred to the commune",
+	};
+	int y = y0;
+	fin_period_label(&s->period, period, sizeof period);
+#define MLINE(attr, ...)                                             \
+	do {                                                         \
+		if (y < y0 + height) {                               \
+			snprintf(line, sizeof line, __VA_ARGS__);    \
+			term_line(ui, y++, attr, line, 0, 0, 0, 0); \
+		}                                                    \
+	} while (0)
+	MLINE(A_BOLD, "  Requests of %s paid %s", s->commune, period);
+	money(u->collected_centimes, m, sizeof m);
+	MLINE(A_NORMAL, "  %-40s %6d %14s MAD", "collected by the post (card payments)",
+	      u->collected_count, m);
+	for (int b = 0; b < FB_COUNT; b++) {
+		money(u->centimes[b], m, sizeof m);
+		MLINE(A_NORMAL, "    %-38s %6d %14s", what[b], u->count[b], m);
+	}
+	MLINE(A_NORMAL, "%s", "");
+	MLINE(A_BOLD, "  Treasury batches for %s (all periods)", s->commune);
+	money(u->built_centimes, m, sizeof m);
+	MLINE(A_NORMAL, "    %-38s %6d %14s", "built, awaiting transfer", u->batches_built, m);
+	money(u->transferred_centimes, m, sizeof m);
+	MLINE(A_NORMAL, "    %-38s %6d %14s", "transferred", u->batches_transferred, m);
+	MLINE(A_NORMAL, "%s", "");
+	MLINE(A_NORMAL, "%s", "  A fee is distributed once the documents exist (ready or later);");
+	MLINE(A_NORMAL, "%s", "  a request rejected after payment is refunded, never distributed.");
+#undef MLINE
+	while (y < y0 + height)
+		term_line(ui, y++, A_NORMAL, "", 0, 0, 0, 0);
+}
+
+static void finance_paint(struct ui *ui)
+{
+	struct fin_state *s = st(ui);
+	char line[256], period[40], c[32], r[32], net[32];
+	fin_period_label(&s->period, period, sizeof period);
+	money(s->sum.collected_centimes, c, sizeof c);
+	money(s->sum.centimes[FB_REFUND], r, sizeof r);
+	money(s->sum.collected_centimes - s->sum.centimes[FB_REFUND], net, sizeof net);
+	snprintf(line, sizeof line, " %s %s  collected %s (%d)  refund %s  net %s MAD", s->commune,
+		 period, c, s->sum.collected_count, r, net);
+	term_line(ui, 1, A_BOLD, line, 0, 0, 0, 0);
+	if (s->view == V_MONEY)
+		paint_money(ui, s, 2, ui->rows - 4);
+	else
+		table_paint(ui, &s->tab[s->view], 2, ui->rows - 4);
+}
+
+static struct table *finance_table(struct ui *ui)
+{
+	struct fin_state *s = st(ui);
+	return s->view == V_MONEY ? NULL : &s->tab[s->view];
+}
+
+static void finance_tabs(struct ui *ui, char *buf, size_t len)
+{
+	struct fin_state *s = st(ui);
+	size_t o = 0;
+	buf[0] = '\0';
+	for (int v = 0; v < V_COUNT && o < len; v++)
+		o += (size_t)snprintf(buf + o, len - o, "%s%s%s", s->view == v ? "[" : " ",
+				      view_names[v], s->view == v ? "]" : " ");
+}
+
+/* ---- keys ---- */
+static void key_view(struct ui *ui)
+{
+	st(ui)->view = (st(ui)->view + 1) % V_COUNT;
+}
+static void key_days(struct ui *ui)
+{
+	st(ui)->view = V_DAYS;
+}
+static void key_months(struct ui *ui)
+{
+	st(ui)->view = V_MONTHS;
+}
+static void key_payments(struct ui *ui)
+{
+	st(ui)->view = V_PAYMENTS;
+}
+static void key_money(struct ui *ui)
+{
+	st(ui)->view = V_MONEY;
+}
+
+static void shift_month(struct ui *ui, int dir)
+{
+	struct fin_state *s = st(ui);
+	fin_period_month(s->period.from, dir, &s->period);
+	ui->reload = 1;
+}
+static void key_prev(struct ui *ui)
+{
+	shift_month(ui, -1);
+}
+static void key_next(struct ui *ui)
+{
+	shift_month(ui, 1);
+}
+
+#define PERIOD_PATTERN "\\d{4}(-\\d{2}(-\\d{2})?)?(\\.\\.\\d{4}(-\\d{2}(-\\d{2})?)?)?"
+#define PERIOD_HINT "Period: 2025-11, 2025-11-03, 2025 or 2025-01..2025-06"
+
+static void key_period(struct ui *ui)
+{
+	struct fin_state *s = st(ui);
+	struct fin_period p;
+	struct wq_errbuf eb = {0};
+	char buf[40];
+	fin_period_label(&s->period, buf, sizeof buf);
+	struct form_field f = {"Period", PERIOD_PATTERN, PERIOD_HINT, buf, sizeof buf};
+	if (!form_run(ui, "Show which period? (local days)", &f, 1))
+		return;
+	if (fin_period_parse(buf, &p, &eb) != WQ_OK) {
+		status_error(ui, "%s", eb.msg);
+		return;
+	}
+	s->period = p;
+	ui->reload = 1;
+	status_info(ui, "period %s", buf);
+}
+
+static void key_commune(struct ui *ui)
+{
+	struct fin_state *s = st(ui);
+	struct commune *c = NULL;
+	struct wq_errbuf eb = {0};
+	int n = 0, k;
+	if (ui->actor.role == ROLE_FINANCE) {
+		status_error(ui, "you collect for %s only", s->commune);
+		return;
+	}
+	if (commune_list(ui->db, &c, &n, &eb) != WQ_OK) {
+		status_wq(ui, "listing the communes", &eb);
+		return;
+	}
+	char (*labels)[160] = calloc((size_t)n + 1, sizeof *labels);
+	const char **items = calloc((size_t)n + 1, sizeof *items);
+	if (labels && items) {
+		for (int i = 0; i < n; i++) {
+			snprintf(labels[i], sizeof labels[i], "%-15s %.60s (%s)", c[i].code,
+				 c[i].name_fr, c[i].province_code);
+			items[i] = labels[i];
+		}
+		k = prompt_pick(ui, "Which commune? (type to filter)", items, n);
+		if (k >= 0) {
+			s->commune_id = c[k].id;
+			ui->reload = 1;
+		}
+	}
+	free(labels);
+	free(items);
+	free(c);
+}
+
+static void key_export(struct ui *ui)
+{
+	struct fin_state *s = st(ui);
+	struct wq_errbuf eb = {0};
+	char path[PATH_MAX_BYTES + 80];
+	if (finance_export_csv(ui->db, &ui->actor, s->commune_id, &s->period, ui->cfg->db_path,
+			       path, sizeof path, &eb) != WQ_OK) {
+		status_wq(ui, "export", &eb);
+		return;
+	}
+	status_info(ui, "%d payments written to %s", s->npay, path);
+}
+
+static void key_history(struct ui *ui)
+{
+	struct fin_state *s = st(ui);
+	struct wq_errbuf eb = {0};
+	char **lines = NULL, title[80];
+	int n = 0, r;
+	if (s->view != V_PAYMENTS || (r = table_cur(&s->tab[V_PAYMENTS])) < 0) {
+		status_error(ui, "history is for a payment: 3 shows the payments");
+		return;
+	}
+	if (sheet_lines(ui->db, &ui->actor, s->pay[r].request_id, &lines, &n, &eb) != WQ_OK) {
+		status_wq(ui, "history", &eb);
+		return;
+	}
+	snprintf(title, sizeof title, "%s: details and history (Esc closes)", s->pay[r].tracking);
+	prompt_pager(ui, title, lines, n);
+	sheet_lines_free(lines, n);
+}
+
+static const struct keymap finance_keys[] = {
+	{'\t', "view", "switch view: Days, Months, Payments, Money", 0, KM_BAR, key_view},
+	{'1', "days", "revenue by day, by document type", 0, 0, key_days},
+	{'2', "months", "revenue by month, by document type", 0, 0, key_months},
+	{'3', "payments", "the period's payments one by one", 0, 0, key_payments},
+	{'4', "money", "collected by the post versus distributed by the treasury", 0, 0,
+	 key_money},
+	{'[', "prev", "the month before", 0, KM_BAR, key_prev},
+	{']', "next", "the month after", 0, KM_BAR, key_next},
+	{'p', "period", "choose a period: a day, a month, a year or FROM..TO", 0, KM_BAR,
+	 key_period},
+	{'c', "commune", "treasury: show another commune", 0, 0, key_commune},
+	{'e', "export", "write the period's payments to a CSV file", 0, KM_BAR, key_export},
+	{'h', "hist", "Payments: details and history of the request", 0, KM_BAR, key_history},
+	{KM_ENTER, "open", "Payments: details and history of the request", 0, 0, key_history},
+	{0, NULL, NULL, 0, 0, NULL},
+};
+
+const struct screen finance_screen = {
+	.name = "finance",
+	.title = "Revenue",
+	.role = ROLE_FINANCE,
+	.roles = ROLE_BIT(ROLE_FINANCE) | ROLE_BIT(ROLE_TREASURY),
+	.keys = finance_keys,
+	.open = finance_open,
+	.close = finance_close,
+	.load = finance_load,
+	.paint = finance_paint,
+	.table = finance_table,
+	.tabs = finance_tabs,
+};
