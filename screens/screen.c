@@ -18,6 +18,8 @@ static const struct screen *const screens[] = {
 	&agent_queue_screen,
 	&supervisor_board_screen,
 	&post_desk_screen,
+	&finance_screen,
+	&treasury_screen,
 	&placeholder_screen,
 };
 #define SCREENS_COUNT ((int)(sizeof screens / sizeof screens[0]))

@@ -63,6 +63,8 @@ struct screen {
 extern const struct screen agent_queue_screen;
 extern const struct screen supervisor_board_screen;
 extern const struct screen post_desk_screen;
+extern const struct screen finance_screen;
+extern const struct screen treasury_screen;
 extern const struct screen placeholder_screen;
 
 /* The screen for a role (placeholder_screen when none exists yet). */
