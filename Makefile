@@ -114,3 +114,4 @@ clean:
 	rm -rf build build-san watiqa
 
 -include $(OBJS:.o=.d)
+-include mk/*.mk
