@@ -303,7 +303,7 @@ static void sb_tabs(struct ui *ui, char *buf, size_t len)
 	struct sb_state *s = st(ui);
 	char marks[24] = "";
 	if (s->nmarked)
-		snprintf(marks, sizeof marks, "%d marked  ", s->nmarked);
+		snprintf(marks, sizeof marks, "%d* ", s->nmarked);
 	snprintf(buf, len, "%s[%s %d]", marks, views[s->view].name, s->nidx);
 }
 
@@ -725,7 +725,7 @@ static const struct keymap sb_keys[] = {
 
 const struct screen supervisor_board_screen = {
 	.name = "supervisor_board",
-	.title = "Supervisor board",
+	.title = "Office board",
 	.role = ROLE_SUPERVISOR,
 	.roles = ROLE_BIT(ROLE_SUPERVISOR),
 	.keys = sb_keys,

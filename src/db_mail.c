@@ -248,7 +248,7 @@ int mail_code_check(const char *code, struct wq_errbuf *eb)
 	int want = s10_digit(code + 2);
 	if (code[10] - '0' != want)
 		return wq_fail(eb, WQ_EINVAL, "code",
-			       "%s: wrong check digit %c (should be %d): a digit was mistyped",
+			       "%s: wrong check digit %c, should be %d (mistyped?)",
 			       code, code[10], want);
 	return WQ_OK;
 }
