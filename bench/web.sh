@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# bench/web.sh - figures, not a test: requests/s and p99 latency of the citizen web
+# side under wrk on loopback, for the tracking page (POST /track, a read with the
+# history) and for order submission (POST /order/confirm: validation, fee, a request
+# created in one fsync'd transaction, 303 to the gateway), each beside nginx serving a
+# static page of the same size in the same run, printed as a ratio.
+# Installs wrk and nginx-light if missing.  BENCH_SECONDS (default 10), BENCH_CONN (32).
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+export WATIQA_BIN=${WATIQA_BIN:-$ROOT/watiqa}
+SECS=${BENCH_SECONDS:-10}
+CONN=${BENCH_CONN:-32}
+SUDO=$([ "$(id -u)" = 0 ] || echo sudo)
+missing=""
+command -v wrk >/dev/null || missing="$missing wrk"
+command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing="$missing nginx-light"
+if [ -n "$missing" ]; then
+	echo "installing:$missing"
+	$SUDO apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing
+fi
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+
+export WATIQA_HTTP_RATE=0 # the limiter would refuse a benchmark from one address
+source "$ROOT/tests/e2e/lib.sh"
+wq_start_server
+source "$ROOT/tests/e2e/web_lib.sh"
+
+# one paid request to track
+web_get / >/dev/null
+[ "$(web_post_order /order/confirm)" = 303 ] || fail "order"
+web_pay "$(web_location)" 4000000000000002 >/dev/null
+tracking=$(web_id "$T/paid.html" tracking)
+secret=$(web_id "$T/paid.html" secret)
+wq request move "$tracking" claimed --as agent1 --db "$WQ_DB" >/dev/null
+web_track "$tracking" "$secret" >/dev/null
+track_bytes=$(wc -c <"$T/track.html")
+
+# the order body, with a token and its cookie
+web_get / >/dev/null
+nonce=$(awk '$6 == "wq_csrf" {print $7}' "$WEB_JAR" | tail -1)
+token=$(web_token "$T/page.html")
+order_body=$(python3 - "$token" <<'PY'
+import sys, urllib.parse
+f = dict(lang="fr", doc_type="extract", copies="1", commune="1", record_number="1234",
+         record_year="1990", last_name_ar="العلوي", first_name_ar="محمد", last_name_lat="Alaoui",
+         first_name_lat="Mohamed", birth_date="1990-05-17", address="12 rue des Fleurs, Agdal",
+         postal_code="10080", city="Rabat", phone="0612345678", csrf=sys.argv[1])
+print(urllib.parse.urlencode(f), end="")
+PY
+)
+printf '%s' "$order_body" >"$T/order.body"
+printf 'lang=fr&tracking=%s&secret=%s' "$tracking" "$secret" >"$T/track.body"
+st=$(curl -s -o /dev/null -w '%{http_code}' -b "wq_csrf=$nonce" --data-binary @"$T/order.body" "$WQ_URL/order/confirm")
+[ "$st" = 303 ] || fail "order body answers $st"
+
+post_lua() { # FILE COOKIE -> lua script
+	cat <<LUA
+wrk.method = "POST"
+local f = io.open("$1", "rb"); wrk.body = f:read("*a"); f:close()
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+wrk.headers["Cookie"] = "$2"
+LUA
+}
+post_lua "$T/track.body" "" >"$T/track.lua"
+post_lua "$T/order.body" "wq_csrf=$nonce" >"$T/order.lua"
+
+# nginx with a static page of the tracking page's size
+mkdir -p "$T/www"
+head -c "$track_bytes" "$T/track.html" >"$T/www/page.html"
+NPORT=$(wq_free_port)
+cat >"$T/nginx.conf" <<CONF
+daemon off;
+worker_processes $(nproc);
+pid $T/nginx.pid;
+error_log $T/nginx.err;
+events { worker_connections 1024; }
+http {
+	access_log off;
+	client_body_temp_path $T/nb; proxy_temp_path $T/np; fastcgi_temp_path $T/nf;
+	uwsgi_temp_path $T/nu; scgi_temp_path $T/ns;
+	server { listen 127.0.0.1:$NPORT; root $T/www; default_type text/html; }
+}
+CONF
+"$NGINX" -c "$T/nginx.conf" -p "$T" &
+WQ_PIDS+=($!)
+for i in $(seq 50); do curl -sf "http://127.0.0.1:$NPORT/page.html" >/dev/null && break; sleep 0.1; done
+
+# wrk -> "rps p99_ms errors"
+run_wrk() {
+	local out
+	out=$(wrk -t2 -c"$CONN" -d"${SECS}s" --latency "$@")
+	echo "$out" >>"$T/wrk.log"
+	local rps p99 errs
+	rps=$(echo "$out" | awk '/^Requests\/sec:/ {print $2}')
+	p99=$(echo "$out" | awk '$1 == "99%" {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v*=1000}; print v}')
+	errs=$(echo "$out" | awk '/Non-2xx or 3xx/ {print $5}')
+	echo "$rps ${p99:-?} ${errs:-0}"
+}
+
+echo "web bench: $(nproc) cores, wrk -t2 -c$CONN -d${SECS}s, http_threads $(grep -E '^http_threads' "$ROOT/etc/watiqa.conf" | awk '{print $3}'), pages ${track_bytes} B"
+read -r n_rps n_p99 _ < <(run_wrk "http://127.0.0.1:$NPORT/page.html")
+read -r t_rps t_p99 t_err < <(run_wrk -s "$T/track.lua" "$WQ_URL/track")
+before=$(sqlite3 "$WQ_DB" "select count(*) from requests")
+read -r o_rps o_p99 o_err < <(run_wrk -s "$T/order.lua" "$WQ_URL/order/confirm")
+after=$(sqlite3 "$WQ_DB" "select count(*) from requests")
+printf '%-34s %10s %10s %8s\n' "" "req/s" "p99 ms" "errors"
+printf '%-34s %10.0f %10s %8s\n' "nginx static page (${track_bytes} B)" "$n_rps" "$n_p99" "-"
+printf '%-34s %10.0f %10s %8s\n' "watiqa tracking page (POST /track)" "$t_rps" "$t_p99" "$t_err"
+printf '%-34s %10.0f %10s %8s\n' "watiqa order submission" "$o_rps" "$o_p99" "$o_err"
+awk -v n="$n_rps" -v t="$t_rps" -v o="$o_rps" 'BEGIN {
+	printf "ratio tracking / nginx: %.3f   order / nginx: %.3f\n", t / n, o / n }'
+echo "orders created during the run: $((after - before)) (each one fsync'd transaction)"
