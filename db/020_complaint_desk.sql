@@ -17,3 +17,8 @@ CREATE INDEX requests_first_lat_nc ON requests(first_name_lat COLLATE NOCASE);
 CREATE INDEX requests_last_ar ON requests(last_name_ar);
 CREATE INDEX requests_first_ar ON requests(first_name_ar);
 
+
+-- Dashboards count an office's requests paid in a period: (office, paid_at) makes that
+-- a range per office instead of a walk through every request the office ever had.
+-- state last: the count by stage reads it from the index alone.
+CREATE INDEX requests_office_paid ON requests(office_id, paid_at, state);

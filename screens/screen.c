@@ -20,6 +20,9 @@ static const struct screen *const screens[] = {
 	&post_desk_screen,
 	&finance_screen,
 	&treasury_screen,
+	&inspector_complaints_screen,
+	&inspector_dashboard_screen,
+	&support_screen,
 	&placeholder_screen,
 };
 #define SCREENS_COUNT ((int)(sizeof screens / sizeof screens[0]))

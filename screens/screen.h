@@ -65,6 +65,9 @@ extern const struct screen supervisor_board_screen;
 extern const struct screen post_desk_screen;
 extern const struct screen finance_screen;
 extern const struct screen treasury_screen;
+extern const struct screen inspector_complaints_screen;
+extern const struct screen inspector_dashboard_screen;
+extern const struct screen support_screen;
 extern const struct screen placeholder_screen;
 
 /* The screen for a role (placeholder_screen when none exists yet). */
