@@ -21,6 +21,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "finance.h"
 #include "gen_vocab.h"
 #include "util.h"
 
@@ -90,7 +91,16 @@ static struct {
 	uint64_t rng;
 	unsigned mail_serial;
 	sqlite3 *db;
-	sqlite3_stmt *ins_req, *ins_ev, *ins_pay, *ins_mail, *ins_compl;
+	sqlite3_stmt *ins_req, *ins_ev, *ins_pay, *ins_mail, *ins_compl, *ins_item;
+	/* monthly distribution batches: months[k] is a period (Morocco time); the months
+	 * ending before settle_limit were built on the 5th of the next month and
+	 * transferred; their totals per commune add up in batch_count/batch_total */
+	struct fin_period months[200];
+	int nmonths;
+	int64_t settle_limit;
+	int *batch_count;
+	int64_t *batch_total, nitems, nbatches;
+	int64_t treasurer;
 	EVP_MD_CTX *md;
 	const EVP_MD *sha;
 } G;
@@ -709,6 +719,25 @@ planned:;
 		step(ip);
 		G.npayments++;
 	}
+	/* the fee goes to the commune in the first batch built after it was earned */
+	if (paid_at && ready_at && ready_at <= now && state != S_REJECTED) {
+		int k = 0;
+		while (k < G.nmonths && G.months[k].to <= paid_at)
+			k++;
+		while (k < G.nmonths && G.months[k].to + 4 * DAY < ready_at)
+			k++;
+		if (k < G.nmonths && G.months[k].to <= G.settle_limit) {
+			int cm = G.offices[cur_office].commune;
+			int64_t sid = (int64_t)k * G.ncommunes + cm + 1;
+			bi(G.ins_item, 1, sid);
+			bi(G.ins_item, 2, id);
+			bi(G.ins_item, 3, fee);
+			step(G.ins_item);
+			G.batch_count[sid - 1]++;
+			G.batch_total[sid - 1] += fee;
+			G.nitems++;
+		}
+	}
 	/* the envelope: sealed when ready (migration 010's trigger does it live), with
 	 * its registered-mail code once it left the office */
 	if (ready_at && ready_at <= now) {
@@ -766,7 +795,7 @@ static void drop_big_indexes(void)
 	sqlite3_stmt *st = prep(
 		"SELECT type, name, sql FROM sqlite_master WHERE type IN ('index', 'trigger')"
 		" AND sql IS NOT NULL AND tbl_name IN ('requests', 'request_events', 'payments',"
-		" 'mail_items', 'complaints') ORDER BY type = 'trigger', rowid");
+		" 'mail_items', 'complaints', 'settlements', 'settlement_items') ORDER BY type = 'trigger', rowid");
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		saved = realloc(saved, sizeof *saved * (size_t)(nsaved + 1));
 		saved[nsaved].name = strdup((const char *)sqlite3_column_text(st, 1));
@@ -889,6 +918,25 @@ int main(int argc, char **argv)
 	G.ins_compl = prep("INSERT INTO complaints (request_id, province_id, opened_at, body,"
 			   " state, inspector_id, answer, answered_at) VALUES (?,?,?,?,?,?,?,?)");
 
+	G.ins_item = prep("INSERT INTO settlement_items (settlement_id, request_id,"
+			  " amount_centimes) VALUES (?,?,?)");
+	struct fin_period last;
+	fin_period_month(now, -1, &last);
+	G.settle_limit = last.from;
+	for (int k = 0;; k++) {
+		fin_period_month(t0, k, &G.months[k]);
+		G.nmonths = k + 1;
+		if (G.months[k].to > now || k + 1 == N_OF(G.months))
+			break;
+	}
+	G.batch_count = calloc((size_t)G.nmonths * (size_t)G.ncommunes, sizeof *G.batch_count);
+	G.batch_total = calloc((size_t)G.nmonths * (size_t)G.ncommunes, sizeof *G.batch_total);
+	if (!G.batch_count || !G.batch_total)
+		die("out of memory");
+	G.treasurer = G.nusers; /* the last account is a treasury one */
+	while (G.nusers && strncmp(G.usernames[G.treasurer], "treasury", 8))
+		G.treasurer--;
+
 	/* creation times: busier every year (+25 %/year), during the day (07:00-22:00 UTC) */
 	double span_days = (double)years * 365, growth = 0.25 * years;
 	exec("BEGIN");
@@ -912,6 +960,33 @@ int main(int argc, char **argv)
 		}
 	}
 	flush_events_before(INT64_MAX);
+	sqlite3_stmt *is = prep(
+		"INSERT INTO settlements (id, commune_id, period_start, period_end, request_count,"
+		" total_centimes, state, built_at, built_by, transferred_at, transferred_by,"
+		" transfer_ref) VALUES (?,?,?,?,?,?,'transferred',?,?,?,?,?)");
+	for (int k = 0; k < G.nmonths; k++) {
+		for (int cm = 0; cm < G.ncommunes; cm++) {
+			int64_t sid = (int64_t)k * G.ncommunes + cm + 1;
+			if (!G.batch_count[sid - 1])
+				continue;
+			char ref[40];
+			snprintf(ref, sizeof ref, "VIR-%04d-%06lld", k + 1, (long long)sid);
+			bi(is, 1, sid);
+			bi(is, 2, G.communes[cm].id);
+			bi(is, 3, G.months[k].from);
+			bi(is, 4, G.months[k].to);
+			bi(is, 5, G.batch_count[sid - 1]);
+			bi(is, 6, G.batch_total[sid - 1]);
+			bi(is, 7, G.months[k].to + 4 * DAY);
+			bi(is, 8, G.treasurer);
+			bi(is, 9, G.months[k].to + 6 * DAY);
+			bi(is, 10, G.treasurer);
+			bt(is, 11, ref);
+			step(is);
+			G.nbatches++;
+		}
+	}
+	sqlite3_finalize(is);
 	exec("COMMIT");
 	fprintf(stderr, "gen: loaded %lld requests, %lld events, %lld payments, %lld envelopes,"
 		" %lld complaints in %.0f s\n", nreq, (long long)G.nevents,
@@ -922,6 +997,9 @@ int main(int argc, char **argv)
 	sqlite3_finalize(G.ins_pay);
 	sqlite3_finalize(G.ins_mail);
 	sqlite3_finalize(G.ins_compl);
+	sqlite3_finalize(G.ins_item);
+	fprintf(stderr, "gen: %lld distribution batches (%lld fees) up to the month before last\n",
+		(long long)G.nbatches, (long long)G.nitems);
 
 	rebuild_big_indexes();
 	if (analyze) {
