@@ -77,7 +77,7 @@ for s in $sessions; do
 		read -r p r < <(mem "$u"); up=$((up + p)); ur=$((ur + r)); nu=$((nu + 1))
 	done
 done
-read -r lp lr < <(mem "$WQ_SERVE_PID")
+read -r lp lr < <(mem "$(wq_ssh_listener)")
 if [ "$ns" -gt 0 ] && [ "$nu" -gt 0 ]; then
 	echo "memory per session:    session process PSS $((sp / ns)) kB (RSS $((sr / ns)) kB)," \
 		"UI child PSS $((up / nu)) kB (RSS $((ur / nu)) kB); together PSS $(((sp + up) / ns)) kB"

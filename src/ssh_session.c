@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <termios.h>
@@ -511,6 +512,7 @@ static int session_start_ui(struct session_ctx *ctx)
 		signal(SIGCHLD, SIG_DFL);
 		/* the SSH socket, the listener pipe, anything else: not ours */
 		close_range(3, ~0U, 0);
+		prctl(PR_SET_NAME, "wq-ui");
 		session_child_env(ctx);
 		int status = ui_main(ctx->cfg, ctx->actor.username,
 				     ctx->screen[0] ? ctx->screen : NULL);

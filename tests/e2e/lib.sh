@@ -92,11 +92,15 @@ wq_login() { # NAME USER PASSWORD
 # ---- the SSH side: processes and the audit log ----
 # wq_sql SQL: one value from the test database.
 wq_sql() { sqlite3 -cmd ".timeout 5000" "$WQ_DB" "$1"; }
-# wq_ssh_sessions: pids of the session processes the listener forked (its children).
-wq_ssh_sessions() { pgrep -P "$WQ_SERVE_PID" || true; }
-# wq_ssh_procs: every process still running the server's command line (listener,
-# sessions, UI children): 1 when only the listener is left.
-wq_ssh_procs() { pgrep -f -- "--ssh-port $WQ_SSH_PORT" | wc -l; }
+# The SSH listener is serve's child "wq-ssh-listen" (a fresh image of the binary, shown
+# as "watiqa-ssh-listener ADDR:PORT"); it forks "wq-ssh-session" processes, each of
+# which forks a "wq-ui" child on a pty.
+wq_ssh_listener() { pgrep -P "$WQ_SERVE_PID" -x wq-ssh-listen || true; }
+# wq_ssh_sessions: pids of the session processes (the listener's children).
+wq_ssh_sessions() { local l; l=$(wq_ssh_listener); [ -n "$l" ] && pgrep -P "$l" || true; }
+# wq_ssh_procs: listener + sessions + UI children of this server: 1 when only the
+# listener is left, 0 when it is gone too.
+wq_ssh_procs() { pgrep -f -- "watiqa-ssh-listener 127.0.0.1:$WQ_SSH_PORT" | wc -l; }
 # wq_ssh_key_open NAME USER KEYFILE [ssh args...]: like wq_ssh_open, with a key only.
 wq_ssh_key_open() {
 	local name=$1 user=$2 key=$3; shift 3

@@ -23,7 +23,7 @@ kill "$WQ_SERVE_PID"
 wq_screen_wait s "the server is stopping" 10
 for ((i = 0; i < 50; i++)); do kill -0 "$WQ_SERVE_PID" 2>/dev/null || break; sleep 0.1; done
 kill -0 "$WQ_SERVE_PID" 2>/dev/null && fail "serve did not stop on SIGTERM"
-[ "$(pgrep -f -- "--ssh-port $WQ_SSH_PORT" | wc -l)" = 0 ] || fail "processes left after SIGTERM"
+[ "$(wq_ssh_procs)" = 0 ] || fail "processes left after SIGTERM: $(wq_ssh_procs)"
 ok "SIGTERM stops the listener and ends open sessions (UI child included)"
 $WQ_TMUX kill-server 2>/dev/null || true
 unset WATIQA_IDLE_TIMEOUT

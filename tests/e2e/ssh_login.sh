@@ -86,7 +86,10 @@ wq_ssh_key_open k2 agent1 "$T/id_other" -t
 wq_screen_wait k2 "ssh exited 255" 15
 wq_screen k2 | grep -q "Permission denied (publickey" || fail "unknown key not refused"
 ok "a key not stored for the user is refused"
-$WQ_TMUX kill-session -t k
+wq_type k q
+wq_screen_wait k "ssh exited 0" 10
+wq_wait_for "$T/serve.log" "session ended (status 0" 5
+ok "leaving the screen (q) ends the session with exit status 0"
 
 # ---- exec names a screen; anything else is refused ----
 wq_ssh_key_open e agent1 "$T/id_agent1" -t agent_queue
