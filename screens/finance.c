@@ -18,7 +18,7 @@
 #include "widget.h"
 
 enum { V_DAYS, V_MONTHS, V_PAYMENTS, V_MONEY, V_COUNT };
-static const char *const view_names[V_COUNT] = {"Days", "Months", "Payments", "Money"};
+static const char *const view_names[V_COUNT] = {"Day", "Month", "Pay", "Money"};
 
 struct fin_state {
 	int view;
@@ -342,11 +342,11 @@ static void finance_paint(struct ui *ui)
 {
 	struct fin_state *s = st(ui);
 	char line[256], period[40], c[32], r[32], net[32];
-	fin_period_label(&s->period, period, sizeof period);
+	fin_period_name(&s->period, period, sizeof period);
 	money(s->sum.collected_centimes, c, sizeof c);
 	money(s->sum.centimes[FB_REFUND], r, sizeof r);
 	money(s->sum.collected_centimes - s->sum.centimes[FB_REFUND], net, sizeof net);
-	snprintf(line, sizeof line, " %s %s  collected %s (%d)  refund %s  net %s MAD", s->commune,
+	snprintf(line, sizeof line, " %s %s  collected %s (%d)  refund %s  net %s", s->commune,
 		 period, c, s->sum.collected_count, r, net);
 	term_line(ui, 1, A_BOLD, line, 0, 0, 0, 0);
 	if (s->view == V_MONEY)
@@ -473,7 +473,7 @@ static void key_export(struct ui *ui)
 		status_wq(ui, "export", &eb);
 		return;
 	}
-	status_info(ui, "%d payments written to %s", s->npay, path);
+	status_info(ui, "CSV (%d payments): %s", s->npay, path);
 }
 
 static void key_history(struct ui *ui)

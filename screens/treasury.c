@@ -104,8 +104,8 @@ static int64_t due_id(void *ctx, int row)
 /* ---- Batches ---- */
 enum { BC_ID, BC_CODE, BC_PERIOD, BC_N, BC_TOTAL, BC_STATE, BC_REF, BC_COUNT };
 static const struct table_col bat_cols[BC_COUNT] = {
-	[BC_ID] = {"#", 4, 1},	       [BC_CODE] = {"Commune", 13, 0},
-	[BC_PERIOD] = {"Period", 22, 0}, [BC_N] = {"Req", 4, 1},
+	[BC_ID] = {"#", 4, 1},	       [BC_CODE] = {"Commune", 14, 0},
+	[BC_PERIOD] = {"Period", 21, 0}, [BC_N] = {"Req", 4, 1},
 	[BC_TOTAL] = {"Total MAD", 10, 1}, [BC_STATE] = {"State", 11, 0},
 	[BC_REF] = {"Transfer ref", 0, 0},
 };
@@ -122,7 +122,7 @@ static void bat_cell(void *ctx, int row, int col, char *buf, size_t len)
 		snprintf(buf, len, "%s", b->commune_code);
 		break;
 	case BC_PERIOD:
-		fin_period_label(&p, buf, len);
+		fin_period_name(&p, buf, len);
 		break;
 	case BC_N:
 		snprintf(buf, len, "%d", b->count);
@@ -249,10 +249,11 @@ static void treasury_paint(struct ui *ui)
 {
 	struct tr_state *s = st(ui);
 	char line[256], period[40], due[32], wait[32];
-	fin_period_label(&s->period, period, sizeof period);
+	fin_period_name(&s->period, period, sizeof period);
 	wq_fmt_money(s->due_total, due, sizeof due);
 	wq_fmt_money(s->wait_total, wait, sizeof wait);
-	snprintf(line, sizeof line, " Paid before end of %s: due %d req %s MAD; waiting %d %s",
+	/* "up to": fees paid earlier and earned since are carried into this period */
+	snprintf(line, sizeof line, " Up to %s: due %d requests %s MAD; still in offices %d (%s)",
 		 period, s->due_count, due, s->wait_count, wait);
 	term_line(ui, 1, A_BOLD, line, 0, 0, 0, 0);
 	table_paint(ui, &s->tab[s->view], 2, ui->rows - 4);
@@ -336,9 +337,9 @@ static void build(struct ui *ui, int64_t commune, const char *what, int count, i
 		status_error(ui, "nothing due for %s", what);
 		return;
 	}
-	fin_period_label(&s->period, period, sizeof period);
+	fin_period_name(&s->period, period, sizeof period);
 	wq_fmt_money(total, m, sizeof m);
-	snprintf(q, sizeof q, "Build batches for %s, %s: %d requests, %s MAD?", what, period,
+	snprintf(q, sizeof q, "Build batches for %s, up to %s: %d requests, %s MAD?", what, period,
 		 count, m);
 	if (!prompt_yesno(ui, q))
 		return;

@@ -124,6 +124,24 @@ void fin_period_label(const struct fin_period *p, char *buf, size_t len)
 	snprintf(buf, len, "%s..%s", a, b);
 }
 
+void fin_period_name(const struct fin_period *p, char *buf, size_t len)
+{
+	struct fin_period m;
+	char a[11];
+	fin_local_day(p->from, a);
+	fin_period_month(p->from, 0, &m);
+	if (m.from == p->from && m.to == p->to) {
+		snprintf(buf, len, "%.7s", a);
+		return;
+	}
+	struct fin_period d;
+	if (fin_period_parse(a, &d, NULL) == WQ_OK && d.to == p->to) {
+		snprintf(buf, len, "%s", a);
+		return;
+	}
+	fin_period_label(p, buf, len);
+}
+
 const char *fin_bucket_name(enum fin_bucket b)
 {
 	static const char *const names[FB_COUNT] = {

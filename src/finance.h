@@ -36,6 +36,8 @@ int fin_period_parse(const char *s, struct fin_period *p, struct wq_errbuf *eb);
 void fin_period_month(int64_t t, int months, struct fin_period *p);
 /* "2026-11-01..2026-11-30" (last day included). */
 void fin_period_label(const struct fin_period *p, char *buf, size_t len);
+/* Shortest name: "2026-11" for a whole month, "2026-11-03" for one day, else the label. */
+void fin_period_name(const struct fin_period *p, char *buf, size_t len);
 /* Local date of t: "2026-11-03" (day) or "2026-11" (month). */
 void fin_local_day(int64_t t, char out[11]);
 
