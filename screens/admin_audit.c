@@ -32,7 +32,7 @@ static struct aud_state *st(struct ui *ui)
 enum { UC_AT, UC_ACTOR, UC_ACTION, UC_TARGET, UC_DETAIL, UC_COUNT };
 static const struct table_col aud_cols[UC_COUNT] = {
 	[UC_AT] = {"When", 16, 0},	  [UC_ACTOR] = {"Actor", 12, 0},
-	[UC_ACTION] = {"Action", 18, 0}, [UC_TARGET] = {"Target", 14, 0},
+	[UC_ACTION] = {"Action", 19, 0}, [UC_TARGET] = {"Target", 13, 0},
 	[UC_DETAIL] = {"Detail", 0, 0},
 };
 

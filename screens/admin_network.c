@@ -199,8 +199,10 @@ static void network_tabs(struct ui *ui, char *buf, size_t len)
 	struct net_state *s = st(ui);
 	size_t o = 0;
 	for (int v = 0; v < V_COUNT && o < len; v++)
-		o += (size_t)snprintf(buf + o, len - o, "%s%s %d%s", s->view == v ? "[" : " ",
-				      view_names[v], s->n[v], s->view == v ? "]" : " ");
+		if (s->view == v) /* the count of the view shown only: 80 columns */
+			o += (size_t)snprintf(buf + o, len - o, "[%s %d] ", view_names[v], s->n[v]);
+		else
+			o += (size_t)snprintf(buf + o, len - o, "%s ", view_names[v]);
 }
 
 static void done(struct ui *ui, int rc, const char *doing, const struct wq_errbuf *eb,
