@@ -339,7 +339,7 @@ static void build(struct ui *ui, int64_t commune, const char *what, int count, i
 	}
 	fin_period_name(&s->period, period, sizeof period);
 	wq_fmt_money(total, m, sizeof m);
-	snprintf(q, sizeof q, "Build batches for %s, up to %s: %d requests, %s MAD?", what, period,
+	snprintf(q, sizeof q, "Build: %s up to %s, %d requests, %s MAD?", what, period,
 		 count, m);
 	if (!prompt_yesno(ui, q))
 		return;
@@ -356,7 +356,7 @@ static void build(struct ui *ui, int64_t commune, const char *what, int count, i
 static void key_build_all(struct ui *ui)
 {
 	struct tr_state *s = st(ui);
-	build(ui, 0, "every commune", s->due_count, s->due_total);
+	build(ui, 0, "all communes", s->due_count, s->due_total);
 }
 
 static void key_build_one(struct ui *ui)
