@@ -175,10 +175,10 @@ static int row_mark(void *ctx, int row)
 	return mark_find(s, row_req(s, row)->id) >= 0 ? '*' : ' ';
 }
 
-/* Rebuilds the view's row index from the loaded rows. */
-static void view_apply(struct sb_state *s)
+/* Rebuilds the view's row index from the loaded rows; the cursor stays on request
+ * `keep` if it is still shown. */
+static void view_apply(struct sb_state *s, int64_t keep)
 {
-	int64_t keep = table_cur_id(&s->tab);
 	s->nidx = 0;
 	for (int i = 0; i < s->nrows; i++) {
 		const struct request *r = &s->rows[i];
@@ -246,6 +246,8 @@ static int sb_load(struct ui *ui)
 		status_error(ui, "out of memory");
 		return -1;
 	}
+	/* the cursor's request, read before the rows it points into are replaced */
+	int64_t keep = table_cur_id(&s->tab);
 	free(s->rows);
 	free(s->idx);
 	free(s->agents);
@@ -254,7 +256,7 @@ static int sb_load(struct ui *ui)
 	s->idx = idx;
 	s->agents = agents;
 	s->nagents = na;
-	view_apply(s);
+	view_apply(s, keep);
 	/* marks on requests that left the board are forgotten */
 	for (int i = 0; i < s->nmarked;) {
 		int found = 0;
@@ -368,14 +370,14 @@ static void key_view(struct ui *ui)
 {
 	struct sb_state *s = st(ui);
 	s->view = (s->view + 1) % V_COUNT;
-	view_apply(s);
+	view_apply(s, table_cur_id(&s->tab));
 }
 
 #define VIEW_KEY(fn, v)                        \
 	static void fn(struct ui *ui)          \
 	{                                      \
 		st(ui)->view = (v);            \
-		view_apply(st(ui));            \
+		view_apply(st(ui), table_cur_id(&st(ui)->tab)); \
 	}
 VIEW_KEY(key_v0, V_ALL)
 VIEW_KEY(key_v1, V_QUEUE)
