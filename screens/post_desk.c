@@ -40,9 +40,10 @@ static struct pd_state *st(struct ui *ui)
 	return ui->state;
 }
 
-enum { C_OFFICE, C_TRACKING, C_CODE, C_HOW, C_SINCE, C_NAME, C_COUNT };
+/* tracking first, as on every staff screen (the search and the tests find it there) */
+enum { C_TRACKING, C_OFFICE, C_CODE, C_HOW, C_SINCE, C_NAME, C_COUNT };
 static const struct table_col cols[C_COUNT] = {
-	[C_OFFICE] = {"Office", 9, 0}, [C_TRACKING] = {"Tracking", 11, 0},
+	[C_TRACKING] = {"Tracking", 11, 0}, [C_OFFICE] = {"Office", 9, 0},
 	[C_CODE] = {"Code", 13, 0},    [C_HOW] = {"How", 7, 0},
 	[C_SINCE] = {"Since", 6, 1},   [C_NAME] = {"Addressee, city", 0, 0},
 };
