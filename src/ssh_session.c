@@ -626,8 +626,15 @@ static int session_client_alive(struct session_ctx *ctx)
 	int64_t quiet = session_ms_since_client_data(ctx);
 	if (quiet >= (int64_t)CLIENT_ALIVE_SECONDS * CLIENT_ALIVE_COUNT * 1000)
 		return 0;
-	if (quiet >= CLIENT_ALIVE_SECONDS * 1000LL)
+	if (quiet >= CLIENT_ALIVE_SECONDS * 1000LL) {
+		/* without waiting for the answer: it arrives as data, seen by TCP_INFO.  libssh
+		 * keeps the last answer's state until the next request, which then only
+		 * clears it: the second call sends (or, one still pending, does nothing). */
+		ssh_set_blocking(ctx->ssh, 0);
 		ssh_send_keepalive(ctx->ssh);
+		ssh_send_keepalive(ctx->ssh);
+		ssh_set_blocking(ctx->ssh, 1);
+	}
 	return 1;
 }
 
