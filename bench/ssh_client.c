@@ -6,7 +6,8 @@
  * With -H it then holds the session (reading and discarding) until SIGTERM, so a script can keep hundreds of sessions open.  Not part of the server.
  *
  *   ssh_client -p PORT -u USER (-P PASSWORD | -i KEYFILE) [-t TERM] [-c COLS] [-r ROWS]
- *              [-q QUIET_MS] [-a NAME=KEYS]... [-H] [-o DUMPFILE] [-w SECONDS]
+ *              [-q QUIET_MS] [-a NAME=KEYS]... [-H] [-o DUMPFILE] [-w SECONDS] [-z]
+ * -z asks for compression (zlib@openssh.com), as `ssh -C` does.
  * KEYS takes C escapes: \e \r \n \t \xHH (down arrow in keypad mode: \eOB). */
 #include <errno.h>
 #include <signal.h>
@@ -102,10 +103,10 @@ int main(int argc, char **argv)
 {
 	const char *host = "127.0.0.1", *user = "agent1", *password = NULL, *keyfile = NULL;
 	const char *term = "xterm-256color", *dumpfile = NULL, *cmd = NULL;
-	int port = 2222, cols = 80, rows = 24, quiet_ms = 300, hold = 0, wait_s = 20;
+	int port = 2222, cols = 80, rows = 24, quiet_ms = 300, hold = 0, wait_s = 20, zlib = 0;
 	const char *actions[MAX_ACTIONS];
 	int nactions = 0, opt;
-	while ((opt = getopt(argc, argv, "h:p:u:P:i:t:c:r:q:a:Ho:w:e:")) != -1) {
+	while ((opt = getopt(argc, argv, "h:p:u:P:i:t:c:r:q:a:Ho:w:e:z")) != -1) {
 		switch (opt) {
 		case 'h': host = optarg; break;
 		case 'p': port = atoi(optarg); break;
@@ -121,6 +122,7 @@ int main(int argc, char **argv)
 		case 'o': dumpfile = optarg; break;
 		case 'w': wait_s = atoi(optarg); break;
 		case 'e': cmd = optarg; break;
+		case 'z': zlib = 1; break;
 		default:
 			fprintf(stderr, "usage: see the top of bench/ssh_client.c\n");
 			return 2;
@@ -145,6 +147,8 @@ int main(int argc, char **argv)
 		ssh_options_set(s, SSH_OPTIONS_TIMEOUT, &timeout);
 		ssh_options_set(s, SSH_OPTIONS_PROCESS_CONFIG, &no);
 		ssh_options_set(s, SSH_OPTIONS_NODELAY, &(int){1});
+		if (zlib)
+			ssh_options_set(s, SSH_OPTIONS_COMPRESSION, "yes");
 		if (ssh_connect(s) == SSH_OK)
 			break;
 		ssh_free(s);

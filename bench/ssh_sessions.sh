@@ -35,9 +35,11 @@ mem() { awk '/^Rss:/ { r = $2 } /^Pss:/ { p = $2 } END { print p + 0, r + 0 }' \
 
 # claim the second row: the first move is the "row move" figure
 ACTIONS=(-a 'down=\eOB' -a 'claim=c')
-measure() { # LABEL
+measure() { # LABEL [client flags]
+	local label=$1; shift
+	set -- "$label" "$@"
 	"$CLIENT" -p "$WQ_SSH_PORT" -u agent1 -P watiqa-demo -t "$TERM_NAME" -c 80 -r 24 \
-		-q 400 "${ACTIONS[@]}" -o "$T/screen-$1.bin" >"$T/measure-$1.out" 2>&1 ||
+		-q 400 "${ACTIONS[@]}" "${@:2}" -o "$T/screen-$1.bin" >"$T/measure-$1.out" 2>&1 ||
 		{ cat "$T/measure-$1.out" >&2; fail "measuring client failed"; }
 	local f=$T/measure-$1.out
 	printf "%-22s login %s ms, first screen %s B (wire %s B), row move %s B (wire %s B), claim %s B (wire %s B)\n" \
@@ -47,6 +49,7 @@ measure() { # LABEL
 }
 
 measure "idle server"
+measure "idle, ssh -C" -z
 
 # ---- N sessions, PARALLEL logins in flight ----
 HOLD=()
