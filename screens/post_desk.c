@@ -351,10 +351,14 @@ static void key_history(struct ui *ui)
 		status_wq(ui, "history", &eb);
 		return;
 	}
-	lines = calloc((size_t)(2 * n + 1), sizeof *lines);
+	/* three lines an event: stage, who recorded it for which office, note */
+	lines = calloc((size_t)(3 * n + 1), sizeof *lines);
 	for (int i = 0; lines && i < n; i++) {
-		char buf[NOTE_MAX_BYTES + 200];
-		board_event_text(&ev[i], buf, sizeof buf);
+		char buf[NOTE_MAX_BYTES + 200], who[160];
+		board_event_stage(&ev[i], buf, sizeof buf);
+		lines[nl++] = strdup(buf);
+		board_event_who(&ev[i], who, sizeof who);
+		snprintf(buf, sizeof buf, "      %s", who);
 		lines[nl++] = strdup(buf);
 		if (ev[i].note[0]) {
 			snprintf(buf, sizeof buf, "      %s", ev[i].note);

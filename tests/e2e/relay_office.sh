@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# relay_office.sh - a request of RBT-HAS-3, a low-activity office with no computer that
+# RBT-HAS-1 relays, is processed at its central office: supervisor1 sees it on his
+# board, prints its sheet for the fax, assigns it to agent1, who declares it in
+# production; supervisor1 declares it ready; the history says "recorded by agent1 at
+# RBT-HAS-1 for RBT-HAS-3"; the events carry RBT-HAS-3 as the request's office; the
+# post sees the envelope waiting at RBT-HAS-3; another office's agent cannot reach it.
+# ssh in tmux, or `watiqa ui` panes if ssh login does not reach a screen yet.
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/ui_lib.sh"
+
+wq_start_server
+export WATIQA_PRINT_DIR=$T/print
+VIA=${WQ_VIA:-ssh}
+if [ "$VIA" = ssh ]; then
+	wq_login probe agent1 watiqa-demo
+	for ((i = 0; i < 100; i++)); do
+		wq_screen probe | grep -q "Agent queue" && break
+		sleep 0.1
+	done
+	if ! wq_screen probe | grep -q "Agent queue"; then
+		echo "note: ssh login does not reach a screen yet ($(grep -m1 'refused\|cannot' "$T/serve.log" || true)); using watiqa ui panes"
+		VIA=ui
+	fi
+	$WQ_TMUX kill-session -t probe
+fi
+open_as() { if [ "$VIA" = ssh ]; then wq_login "$1" "$2" watiqa-demo; else ui_open "$1" "$2"; fi; }
+state_of() { wq_sql "SELECT state FROM requests WHERE tracking = '$1'"; }
+HAS3=$(wq_sql "SELECT id FROM offices WHERE code = 'RBT-HAS-3'")
+[ "$(wq_sql "SELECT r.code FROM offices o JOIN offices r ON r.id = o.relay_office_id
+	WHERE o.id = $HAS3")" = RBT-HAS-1 ] || fail "RBT-HAS-3 is not relayed by RBT-HAS-1"
+t=$(wq_sql "SELECT tracking FROM requests WHERE office_id = $HAS3 AND state = 'paid'
+	ORDER BY paid_at LIMIT 1")
+[ -n "$t" ] || fail "no queued request at RBT-HAS-3 in the demo"
+
+open_as s supervisor1
+wq_screen_wait s "Office board" 15
+ui_search s "$t"
+wq_screen_wait s "^>.$t queue .*RBT-HAS-3" 5
+ok "$t of RBT-HAS-3 is on RBT-HAS-1's board ($VIA)"
+
+wq_type s p
+wq_screen_wait s "sheet written to" 5
+sheet=$T/print/sheet-$t.txt
+grep -q "BY FAX.*to office RBT-HAS-3" "$sheet" || { cat "$sheet" >&2; fail "sheet not headed for the fax"; }
+grep -q "from its central office RBT-HAS-1" "$sheet" || fail "sheet does not name the central office"
+ok "request sheet for the fax written ($sheet)"
+
+wq_type s A
+wq_screen_wait s "to which agent" 5
+wq_type s -l agent1
+wq_type s Enter
+wq_screen_wait s "$t to agent1: assigned" 5
+
+open_as a agent1
+wq_screen_wait a "Agent queue" 15
+wq_type a Tab
+wq_screen_wait a "\[Mine" 5
+ui_search a "$t"
+wq_type a d
+wq_screen_wait a "claimed -> in_production" 5
+wq_type a y
+wq_screen_wait a "$t is in production" 5
+wq_screen_wait s "^>.$t in prod   agent1" 5
+ok "agent1 (at RBT-HAS-1) declared $t in production; the board followed live"
+
+wq_type s d
+wq_screen_wait s "declare which stage" 5
+wq_type s -l ready
+wq_type s Enter
+wq_screen_wait s "$t is now ready" 5
+[ "$(state_of "$t")" = ready ] || fail "$t is $(state_of "$t")"
+wq_type s h
+wq_screen_wait s "recorded by agent1 at RBT-HAS-1 for RBT-HAS-3" 5
+wq_screen_wait s "recorded by supervisor1 at RBT-HAS-1 for RBT-HAS-3" 5
+wq_type s Escape
+[ "$(wq_sql "SELECT count(*) FROM request_events e JOIN requests r ON r.id = e.request_id
+	WHERE r.tracking = '$t' AND e.actor_label IN ('agent1', 'supervisor1')
+	AND e.office_id <> $HAS3")" = 0 ] || fail "an event of $t is not recorded for RBT-HAS-3"
+ok "history: recorded by agent1 / supervisor1 at RBT-HAS-1 for RBT-HAS-3"
+
+# the post sees its envelope at RBT-HAS-3; another office's agent cannot reach it
+open_as p post1
+wq_screen_wait p "Post desk" 15
+wq_screen_wait p "Waiting at: .*RBT-HAS-3 [0-9]" 5
+ui_search p "$t"
+wq_screen_wait p "^>.$t RBT-HAS-3" 5
+set +e
+out=$("$WATIQA_BIN" request move "$t" with_post --note RR314159268MA --as agent3 --db "$WQ_DB" 2>&1)
+rc=$?
+set -e
+[ $rc = 2 ] || fail "agent3 moved $t: $out"
+[ "$(state_of "$t")" = ready ] || fail "$t changed"
+ok "post1 sees the envelope waiting at RBT-HAS-3; agent3 cannot touch it"
