@@ -168,6 +168,10 @@ static int network_load(struct ui *ui)
 		status_wq(ui, "loading the network", &eb);
 		return -1;
 	}
+	/* the cursor's ids are read from the old rows, before they go */
+	int64_t keep[V_COUNT];
+	for (int v = 0; v < V_COUNT; v++)
+		keep[v] = table_cur_id(&s->tab[v]);
 	free(s->off);
 	free(s->com);
 	free(s->pro);
@@ -175,9 +179,8 @@ static int network_load(struct ui *ui)
 	s->com = c;
 	s->pro = p;
 	for (int v = 0; v < V_COUNT; v++) {
-		int64_t keep = table_cur_id(&s->tab[v]);
 		s->n[v] = n[v];
-		table_set_rows(&s->tab[v], n[v], keep);
+		table_set_rows(&s->tab[v], n[v], keep[v]);
 	}
 	return 0;
 }
