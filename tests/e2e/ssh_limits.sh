@@ -73,6 +73,9 @@ after=$(wq_sql "SELECT count(*) FROM audit_log WHERE action = 'login.fail' AND a
 ok "after $((after - before)) failed passwords the connection is closed"
 
 # ---- MaxStartups 10:30:60: silent connections beyond 10 are dropped at random ----
+# before: only the held session and the grace connection are left
+n_sessions() { wq_ssh_sessions | wc -w; }
+wq_wait_count n_sessions 2 10
 python3 - "$WQ_SSH_PORT" >"$T/flood.out" <<'EOF'
 import socket, sys
 port = int(sys.argv[1])
