@@ -390,6 +390,21 @@ static int do_transition_checked(struct db *db, const struct actor *a, int64_t i
 				 int64_t expected, enum req_state to, const char *note,
 				 struct wq_errbuf *eb);
 
+/* A rejected request was paid for and nothing will be delivered: the citizen is owed the
+ * fee back, in the same transaction as the rejection so the books never disagree. */
+static int payment_refund_owed(struct db *db, int64_t id, struct wq_errbuf *eb)
+{
+	static const char sql[] = "UPDATE payments SET status = 'refund_owed'"
+				  " WHERE request_id = ? AND status = 'confirmed'";
+	sqlite3_stmt *st = db_stmt(db, sql, eb);
+	if (!st)
+		return WQ_EIO;
+	sqlite3_bind_int64(st, 1, id);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? WQ_OK : db_fail(db, rc, eb);
+}
+
 static int do_transition(struct db *db, const struct actor *a, int64_t id, int64_t expected,
 			 enum req_state to, const char *note, struct wq_errbuf *eb)
 {
@@ -419,6 +434,8 @@ static int do_transition_checked(struct db *db, const struct actor *a, int64_t i
 		agent = 0;
 	const char *reason = (to == RS_REJECTED || to == RS_RETURNED) ? note : NULL;
 	rc = update_request(db, id, c.version, to, agent, c.office_id, reason, 0, eb);
+	if (!rc && to == RS_REJECTED)
+		rc = payment_refund_owed(db, id, eb);
 	return rc ? rc : record(db, a, id, &c, to, t->verb, note, eb);
 }
 

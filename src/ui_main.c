@@ -30,12 +30,16 @@ static int64_t mono_seconds(void)
 static void scope_label(struct ui *ui)
 {
 	struct office o;
+	struct user u;
 	struct wq_errbuf eb = {0};
 	const struct actor *a = &ui->actor;
 	if (a->scope == SCOPE_OFFICE && office_get(ui->db, a->scope_id, &o, &eb) == WQ_OK)
 		snprintf(ui->scope_label, sizeof ui->scope_label, "office %s", o.code);
 	else if (a->scope == SCOPE_NATIONAL)
 		snprintf(ui->scope_label, sizeof ui->scope_label, "national");
+	else if (user_get(ui->db, a->username, &u, &eb) == WQ_OK)
+		snprintf(ui->scope_label, sizeof ui->scope_label, "%s %.40s",
+			 scope_name(a->scope), u.scope_label);
 	else
 		snprintf(ui->scope_label, sizeof ui->scope_label, "%s %lld",
 			 scope_name(a->scope), (long long)a->scope_id);

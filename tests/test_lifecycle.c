@@ -323,6 +323,21 @@ static void test_only_own_claim_and_reasons(void **state)
 	assert_int_equal(get(id).state, RS_IN_PRODUCTION);
 }
 
+static void test_rejection_owes_a_refund(void **state)
+{
+	(void)state;
+	int64_t id = request_in(RS_REJECTED);
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(db_handle(db),
+					    "SELECT status FROM payments WHERE request_id = ?", -1,
+					    &st, NULL),
+			 SQLITE_OK);
+	sqlite3_bind_int64(st, 1, id);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(st, 0), "refund_owed");
+	sqlite3_finalize(st);
+}
+
 static void test_stale_version_conflicts(void **state)
 {
 	(void)state;
@@ -467,6 +482,7 @@ int main(void)
 		cmocka_unit_test(test_every_wrong_state_is_refused),
 		cmocka_unit_test(test_out_of_scope_is_invisible),
 		cmocka_unit_test(test_only_own_claim_and_reasons),
+		cmocka_unit_test(test_rejection_owes_a_refund),
 		cmocka_unit_test(test_stale_version_conflicts),
 		cmocka_unit_test(test_reassign_moves_to_other_queue),
 		cmocka_unit_test(test_payment_is_idempotent),
