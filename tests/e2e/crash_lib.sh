@@ -2,6 +2,11 @@
 # (tests/e2e/crash_driver.py), killing and restarting the server, and the checks after.
 # Source after lib.sh.
 
+# A private copy of the binary: a rebuild while we restart the server must not pull it
+# from under us (the restarts run it again and again).
+cp "$WATIQA_BIN" "$T/watiqa"
+WATIQA_BIN=$T/watiqa
+
 # Starts the server again on the same ports and database (after a kill -9).
 crash_restart() {
 	local n=$1
