@@ -14,6 +14,7 @@
 
 #include "board.h"
 #include "mail.h"
+#include "desk.h"
 #include "post_track.h"
 #include "printout.h"
 #include "screen.h"
@@ -218,17 +219,9 @@ static void hand(struct ui *ui, const char *how)
 	}
 	snprintf(q, sizeof q, "%s %s at %s - registered-mail code: ",
 		 strcmp(how, "pickup") ? "Deposit of" : "Pickup of", e.tracking, e.office_code);
-	code[0] = '\0';
-	if (!prompt_text(ui, q, code, sizeof code) || !code[0]) {
-		status_info(ui, "nothing recorded");
+	if (!desk_code(ui, q, code, sizeof code))
 		return;
-	}
-	for (char *p = code; *p; p++)
-		if (*p >= 'a' && *p <= 'z')
-			*p = (char)(*p - 'a' + 'A');
-	/* the data layer checks again; asking first gives the precise message */
-	if (mail_code_check(code, &eb) != WQ_OK ||
-	    mail_hand(ui->db, &ui->actor, e.request_id, e.version, code, how, &eb) != WQ_OK) {
+	if (mail_hand(ui->db, &ui->actor, e.request_id, e.version, code, how, &eb) != WQ_OK) {
 		status_wq(ui, "refused", &eb);
 		return;
 	}
@@ -293,18 +286,9 @@ static void key_returned(struct ui *ui)
 	char reason[200] = "";
 	if (!with_post(ui, &e))
 		return;
-	int k = prompt_pick(ui, "Returned: why?", return_reasons, RETURN_OTHER + 1);
-	if (k < 0)
+	if (!desk_reason(ui, "Returned: why?", return_reasons, RETURN_OTHER + 1,
+			      RETURN_OTHER, reason, sizeof reason))
 		return;
-	if (k == RETURN_OTHER) {
-		struct form_field f = {"Reason", "(?=.*\\S)[^\\x00-\\x1f\\x7f]{3,190}",
-				       "3 to 190 characters, not only spaces", reason,
-				       sizeof reason};
-		if (!form_run(ui, "Returned: why?", &f, 1))
-			return;
-	} else {
-		snprintf(reason, sizeof reason, "%s", return_reasons[k]);
-	}
 	if (mail_close(ui->db, &ui->actor, e.request_id, e.version, 0, reason, &eb) != WQ_OK)
 		status_wq(ui, e.tracking, &eb);
 	else
@@ -341,67 +325,25 @@ static void key_track(struct ui *ui)
 static void key_history(struct ui *ui)
 {
 	struct envelope e;
-	struct board_event *ev = NULL;
-	struct wq_errbuf eb = {0};
-	char **lines, title[80];
-	int n = 0, nl = 0;
+	char title[80];
 	if (!current(ui, &e))
 		return;
-	if (board_history(ui->db, &ui->actor, e.request_id, &ev, &n, &eb) != WQ_OK) {
-		status_wq(ui, "history", &eb);
-		return;
-	}
-	/* three lines an event: stage, who recorded it for which office, note */
-	lines = calloc((size_t)(3 * n + 1), sizeof *lines);
-	for (int i = 0; lines && i < n; i++) {
-		char buf[NOTE_MAX_BYTES + 200], who[160];
-		board_event_stage(&ev[i], buf, sizeof buf);
-		lines[nl++] = strdup(buf);
-		board_event_who(&ev[i], who, sizeof who);
-		snprintf(buf, sizeof buf, "      %s", who);
-		lines[nl++] = strdup(buf);
-		if (ev[i].note[0]) {
-			snprintf(buf, sizeof buf, "      %s", ev[i].note);
-			lines[nl++] = strdup(buf);
-		}
-	}
 	snprintf(title, sizeof title, "%s %s: history (Esc closes)", e.tracking, e.code);
-	if (lines)
-		prompt_pager(ui, title, lines, nl);
-	for (int i = 0; lines && i < nl; i++)
-		free(lines[i]);
-	free(lines);
-	free(ev);
+	desk_history(ui, e.request_id, title);
 }
 
 static void key_label(struct ui *ui)
 {
 	struct envelope e;
-	struct wq_errbuf eb = {0};
-	char path[PATH_MAX_BYTES + 64];
-	if (!current(ui, &e))
-		return;
-	if (printout_label(ui->db, &ui->actor, ui->cfg->db_path, e.request_id, path, sizeof path,
-			   &eb) != WQ_OK)
-		status_wq(ui, "label", &eb);
-	else
-		status_info(ui, "label written to %s", path);
+	if (current(ui, &e))
+		desk_label(ui, e.request_id);
 }
 
 static void key_dispatch(struct ui *ui)
 {
 	struct envelope e;
-	struct wq_errbuf eb = {0};
-	char path[PATH_MAX_BYTES + 64];
-	int n = 0;
-	if (!current(ui, &e))
-		return;
-	if (printout_dispatch(ui->db, &ui->actor, ui->cfg->db_path, e.office_id, wq_now(), &n,
-			      path, sizeof path, &eb) != WQ_OK)
-		status_wq(ui, "dispatch list", &eb);
-	else
-		status_info(ui, "%s: %d envelopes today, list written to %s", e.office_code, n,
-			    path);
+	if (current(ui, &e))
+		desk_dispatch(ui, e.office_id, e.office_code);
 }
 
 #define POST ROLE_BIT(ROLE_POST)

@@ -17,11 +17,10 @@
 
 #include "board.h"
 #include "mail.h"
-#include "office.h"
+#include "desk.h"
 #include "printout.h"
 #include "request.h"
 #include "screen.h"
-#include "user.h"
 #include "util.h"
 #include "widget.h"
 
@@ -446,42 +445,6 @@ static const char *const reassign_reasons[] = {
 	"other (type the reason)",
 };
 #define REASSIGN_OTHER 3
-#define REASON_PATTERN "(?=.*\\S)[^\\x00-\\x1f\\x7f]{3,190}"
-
-static int pick_reason(struct ui *ui, const char *title, const char *const *reasons, int n,
-		       int other, char *buf, size_t len)
-{
-	int k = prompt_pick(ui, title, reasons, n);
-	if (k < 0)
-		return 0;
-	if (k != other) {
-		snprintf(buf, len, "%s", reasons[k]);
-		return 1;
-	}
-	buf[0] = '\0';
-	struct form_field f = {"Reason", REASON_PATTERN, "3 to 190 characters, not only spaces",
-			       buf, len};
-	return form_run(ui, title, &f, 1);
-}
-
-/* Asks for a registered-mail code until it is valid or the user gives up. */
-static int ask_code(struct ui *ui, const char *tracking, char *code, size_t len)
-{
-	struct wq_errbuf eb = {0};
-	char q[96];
-	snprintf(q, sizeof q, "Registered-mail code for %s: ", tracking);
-	code[0] = '\0';
-	if (!prompt_text(ui, q, code, len) || !code[0])
-		return 0;
-	for (char *p = code; *p; p++)
-		if (*p >= 'a' && *p <= 'z')
-			*p = (char)(*p - 'a' + 'A');
-	if (mail_code_check(code, &eb) != WQ_OK) {
-		status_error(ui, "%s", eb.msg);
-		return 0;
-	}
-	return 1;
-}
 
 static void hand_to_post(struct ui *ui, const struct request *r)
 {
@@ -489,7 +452,9 @@ static void hand_to_post(struct ui *ui, const struct request *r)
 	char code[32], tracking[TRACKING_BYTES];
 	memcpy(tracking, r->tracking, sizeof tracking);
 	int64_t id = r->id, version = r->version;
-	if (!ask_code(ui, tracking, code, sizeof code))
+	char q[80];
+	snprintf(q, sizeof q, "Registered-mail code for %s: ", tracking);
+	if (!desk_code(ui, q, code, sizeof code))
 		return;
 	if (mail_hand(ui->db, &ui->actor, id, version, code, "deposit", &eb) != WQ_OK)
 		status_wq(ui, tracking, &eb);
@@ -537,7 +502,7 @@ static void key_stage(struct ui *ui)
 		return;
 	}
 	if (to[k] == RS_REJECTED &&
-	    !pick_reason(ui, "Reject: why?", reject_reasons, 4, -1, reason, sizeof reason))
+	    !desk_reason(ui, "Reject: why?", reject_reasons, 4, -1, reason, sizeof reason))
 		return;
 	char tracking[TRACKING_BYTES];
 	memcpy(tracking, r->tracking, sizeof tracking);
@@ -565,97 +530,49 @@ static void key_post(struct ui *ui)
 static void key_reassign(struct ui *ui)
 {
 	struct target *t = NULL;
-	struct office *offices = NULL;
-	const char **items = NULL;
-	int64_t *ids = NULL;
-	char (*labels)[160] = NULL, reason[200], q[300];
 	struct wq_errbuf eb = {0}, first = {0};
-	int n = targets(ui, &t), no = 0, m = 0, k, ok = 0, failed = 0;
+	char reason[200], code[16], q[300];
+	int n = targets(ui, &t), ok = 0, failed = 0;
+	int64_t to;
 
-	if (!n || office_list(ui->db, &offices, &no, &eb) != WQ_OK) {
+	snprintf(q, sizeof q, "Reassign %d request%s to which office? (type to filter)", n,
+		 n > 1 ? "s" : "");
+	if (!n || !(to = desk_pick_office(ui, q, ui->actor.scope_id, code, sizeof code)) ||
+	    !desk_reason(ui, "Reassign: why?", reassign_reasons, 4, REASSIGN_OTHER, reason,
+			 sizeof reason)) {
 		if (n)
-			status_wq(ui, "listing the offices", &eb);
+			status_info(ui, "not reassigned");
 		free(t);
 		return;
 	}
-	items = calloc((size_t)no + 1, sizeof *items);
-	ids = calloc((size_t)no + 1, sizeof *ids);
-	labels = calloc((size_t)no + 1, sizeof *labels);
-	if (!items || !ids || !labels)
-		goto out;
-	for (int i = 0; i < no; i++) {
-		if (!offices[i].active || offices[i].id == ui->actor.scope_id)
-			continue;
-		snprintf(labels[m], sizeof labels[m], "%-10s %.80s (%.50s)", offices[i].code,
-			 offices[i].name_fr, offices[i].commune_name);
-		items[m] = labels[m];
-		ids[m++] = offices[i].id;
+	snprintf(q, sizeof q, "Send %s%s to %s (%s)?", n == 1 ? t[0].tracking : "",
+		 n == 1 ? "" : "the marked requests", code, reason);
+	if (!prompt_yesno(ui, q)) {
+		free(t);
+		return;
 	}
-	snprintf(q, sizeof q, "Reassign %d request%s to which office? (type to filter)", n,
-		 n > 1 ? "s" : "");
-	if ((k = prompt_pick(ui, q, items, m)) < 0 ||
-	    !pick_reason(ui, "Reassign: why?", reassign_reasons, 4, REASSIGN_OTHER, reason,
-			 sizeof reason)) {
-		status_info(ui, "not reassigned");
-		goto out;
-	}
-	snprintf(q, sizeof q, "Send %s%s to %.10s (%s)?", n == 1 ? t[0].tracking : "",
-		 n == 1 ? "" : "the marked requests", items[k], reason);
-	if (!prompt_yesno(ui, q))
-		goto out;
 	for (int i = 0; i < n; i++) {
-		if (request_reassign(ui->db, &ui->actor, t[i].id, t[i].version, ids[k], reason,
+		if (request_reassign(ui->db, &ui->actor, t[i].id, t[i].version, to, reason,
 				     &eb) == WQ_OK)
 			ok++;
 		else if (!failed++)
 			first = eb;
 	}
-	snprintf(q, sizeof q, "%s%s sent to %.10s:", n == 1 ? t[0].tracking : "",
-		 n == 1 ? "" : "requests", items[k]);
+	snprintf(q, sizeof q, "%s%s sent to %s:", n == 1 ? t[0].tracking : "",
+		 n == 1 ? "" : "requests", code);
 	batch_status(ui, n == 1 ? "done" : "reassigned", ok, failed, &first, q);
-out:
 	free(t);
-	free(items);
-	free(ids);
-	free(labels);
-	free(offices);
 }
 
 static void key_history(struct ui *ui)
 {
 	const struct request *r = current(ui);
-	struct board_event *ev = NULL;
-	struct wq_errbuf eb = {0};
-	char **lines, title[80];
-	int n = 0, nl = 0;
+	char title[80];
 	if (!r)
 		return;
-	if (board_history(ui->db, &ui->actor, r->id, &ev, &n, &eb) != WQ_OK) {
-		status_wq(ui, "history", &eb);
-		return;
-	}
-	/* three lines an event: stage, who recorded it for which office, note */
-	lines = calloc((size_t)(3 * n + 1), sizeof *lines);
-	for (int i = 0; lines && i < n; i++) {
-		char buf[NOTE_MAX_BYTES + 200], who[160];
-		board_event_stage(&ev[i], buf, sizeof buf);
-		lines[nl++] = strdup(buf);
-		board_event_who(&ev[i], who, sizeof who);
-		snprintf(buf, sizeof buf, "      %s", who);
-		lines[nl++] = strdup(buf);
-		if (ev[i].note[0]) {
-			snprintf(buf, sizeof buf, "      %s", ev[i].note);
-			lines[nl++] = strdup(buf);
-		}
-	}
 	snprintf(title, sizeof title, "%s at %s: history (Esc closes)", r->tracking,
 		 r->office_code);
-	if (lines)
-		prompt_pager(ui, title, lines, nl);
-	for (int i = 0; lines && i < nl; i++)
-		free(lines[i]);
-	free(lines);
-	free(ev);
+	desk_history(ui, r->id, title);
 }
 
 static void key_print(struct ui *ui)
@@ -673,13 +590,8 @@ static void key_print(struct ui *ui)
 static void key_label(struct ui *ui)
 {
 	const struct request *r = current(ui);
-	struct wq_errbuf eb = {0};
-	char path[PATH_MAX_BYTES + 64];
-	if (r && printout_label(ui->db, &ui->actor, ui->cfg->db_path, r->id, path, sizeof path,
-				&eb) != WQ_OK)
-		status_wq(ui, "print the label", &eb);
-	else if (r)
-		status_info(ui, "label written to %s", path);
+	if (r)
+		desk_label(ui, r->id);
 }
 
 /* The day's dispatch list of the office of the request under the cursor (a relayed
@@ -687,15 +599,11 @@ static void key_label(struct ui *ui)
 static void key_dispatch(struct ui *ui)
 {
 	struct sb_state *s = st(ui);
-	int r = table_cur(&s->tab), n = 0;
-	int64_t office = r >= 0 ? row_req(s, r)->office_id : ui->actor.scope_id;
-	struct wq_errbuf eb = {0};
-	char path[PATH_MAX_BYTES + 64];
-	if (printout_dispatch(ui->db, &ui->actor, ui->cfg->db_path, office, wq_now(), &n, path,
-			      sizeof path, &eb) != WQ_OK)
-		status_wq(ui, "dispatch list", &eb);
+	int r = table_cur(&s->tab);
+	if (r >= 0)
+		desk_dispatch(ui, row_req(s, r)->office_id, row_req(s, r)->office_code);
 	else
-		status_info(ui, "dispatch list (%d envelopes today) written to %s", n, path);
+		desk_dispatch(ui, ui->actor.scope_id, ui->scope_label);
 }
 
 #define SUP ROLE_BIT(ROLE_SUPERVISOR)
