@@ -199,6 +199,24 @@ static int cmd_office_add(struct cli_ctx *c)
 	return 0;
 }
 
+static int cmd_province_add(struct cli_ctx *c)
+{
+	if (province_add(c->db, &c->sys, c->argv[0], c->argv[1], c->argv[2],
+			 c->opt.name_ar ? c->opt.name_ar : "", &c->eb))
+		return fail_eb(c);
+	printf("province %s added\n", c->argv[0]);
+	return 0;
+}
+
+static int cmd_commune_add(struct cli_ctx *c)
+{
+	if (commune_add(c->db, &c->sys, c->argv[0], c->argv[1], c->argv[2], c->argv[3],
+			c->opt.name_ar ? c->opt.name_ar : "", "", &c->eb))
+		return fail_eb(c);
+	printf("commune %s added\n", c->argv[0]);
+	return 0;
+}
+
 static int cmd_backup(struct cli_ctx *c)
 {
 	if (db_backup(c->db, c->argv[0], &c->eb))
@@ -370,6 +388,10 @@ static const struct cli_cmd cli_cmds[] = {
 	{"office list", "", 0, 0, 1, cmd_office_list, "list civil-status offices"},
 	{"office add", "CODE COMMUNE-CODE ACTIVITY NAME [--name-ar NAME] [--relay CODE]", 4, 4, 1,
 	 cmd_office_add, "add an office (activity: low, moderate, intensive)"},
+	{"province add", "CODE KIND NAME [--name-ar NAME]", 3, 3, 1, cmd_province_add,
+	 "add a province or prefecture (kind: province, prefecture)"},
+	{"commune add", "CODE PROVINCE-CODE KIND NAME [--name-ar NAME]", 4, 4, 1, cmd_commune_add,
+	 "add a commune (kind: urban, rural)"},
 	{"request list", "[STATE] [--as USER]", 0, 1, 1, cmd_request_list,
 	 "list requests (oldest paid first)"},
 	{"request show", "TRACKING [--as USER]", 1, 1, 1, cmd_request_show,

@@ -312,6 +312,54 @@ int commune_list(struct db *db, struct commune **out, int *n, struct wq_errbuf *
 	return collect(db, st, sizeof **out, fill_commune, (void **)out, n, eb);
 }
 
+/* One commune by id; WQ_ENOTFOUND when there is none. */
+int commune_get(struct db *db, int64_t id, struct commune *out, struct wq_errbuf *eb)
+{
+	static const char sql[] = "SELECT c.id, c.code, c.name_fr, c.name_ar, c.kind,"
+				  " c.province_id, p.code, c.post_account FROM communes c"
+				  " JOIN provinces p ON p.id = c.province_id WHERE c.id = ?";
+	sqlite3_stmt *st = db_stmt(db, sql, eb);
+	if (!st)
+		return WQ_EIO;
+	sqlite3_bind_int64(st, 1, id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		fill_commune(st, out);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return WQ_OK;
+	if (rc != SQLITE_DONE)
+		return db_fail(db, rc, eb);
+	return wq_fail(eb, WQ_ENOTFOUND, "commune", "no commune #%lld", (long long)id);
+}
+
+int commune_list_in_province(struct db *db, int64_t province_id, struct commune **out,
+			     int *n, struct wq_errbuf *eb)
+{
+	static const char sql[] = "SELECT c.id, c.code, c.name_fr, c.name_ar, c.kind,"
+				  " c.province_id, p.code, c.post_account FROM communes c"
+				  " JOIN provinces p ON p.id = c.province_id"
+				  " WHERE c.province_id = ? ORDER BY c.name_fr";
+	sqlite3_stmt *st = db_stmt(db, sql, eb);
+	if (!st)
+		return WQ_EIO;
+	sqlite3_bind_int64(st, 1, province_id);
+	return collect(db, st, sizeof **out, fill_commune, (void **)out, n, eb);
+}
+
+int commune_count(struct db *db, int *n, struct wq_errbuf *eb)
+{
+	static const char sql[] = "SELECT count(*) FROM communes";
+	sqlite3_stmt *st = db_stmt(db, sql, eb);
+	if (!st)
+		return WQ_EIO;
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*n = sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? WQ_OK : db_fail(db, rc, eb);
+}
+
 static int do_commune_add(struct db *db, const struct actor *by, const char *code,
 			  const char *province_code, const char *kind, const char *name_fr,
 			  const char *name_ar, const char *post_account, struct wq_errbuf *eb)
@@ -375,6 +423,26 @@ int province_list(struct db *db, struct province **out, int *n, struct wq_errbuf
 	if (!st)
 		return WQ_EIO;
 	return collect(db, st, sizeof **out, fill_province, (void **)out, n, eb);
+}
+
+int province_get_by_code(struct db *db, const char *code, struct province *out,
+			 struct wq_errbuf *eb)
+{
+	static const char sql[] = "SELECT id, code, kind, name_fr, name_ar FROM provinces"
+				  " WHERE code = ?";
+	sqlite3_stmt *st = db_stmt(db, sql, eb);
+	if (!st)
+		return WQ_EIO;
+	db_bind_text(st, 1, code);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		fill_province(st, out);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return WQ_OK;
+	if (rc != SQLITE_DONE)
+		return db_fail(db, rc, eb);
+	return wq_fail(eb, WQ_ENOTFOUND, "province", "no province with code '%s'", code);
 }
 
 static int do_province_add(struct db *db, const struct actor *by, const char *code,

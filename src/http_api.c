@@ -1,8 +1,8 @@
-/* http_api.c - the JSON API (/api/v1/...) mirroring the pages: communes, fee, order,
- * track, complaint.  Same validation, same texts (in "lang" or Accept-Language) as the
- * HTML side; errors name their field.  No cookies, so no CSRF token: a browser cannot
- * send application/json across sites without a CORS preflight, which we never allow.
- * HTTP worker threads; no SQL. */
+/* http_api.c - the JSON API (/api/v1/...) mirroring the pages: provinces, communes,
+ * fee, order, track, complaint.  Same validation, same texts (in "lang" or
+ * Accept-Language) as the HTML side; errors name their field.  No cookies, so no CSRF
+ * token: a browser cannot send application/json across sites without a CORS
+ * preflight, which we never allow.  HTTP worker threads; no SQL. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,18 +13,64 @@
 #include "request.h"
 #include "util.h"
 
+/* Every commune, or with ?province=CODE that province's only (a national list is
+ * ~1,500 rows: clients should go by province, as the order form does). */
 int api_communes(struct http_ctx *c)
 {
 	struct commune *list = NULL;
-	int n = 0;
+	int n = 0, rc;
 	struct wq_errbuf eb;
 	struct db *db = http_db(c);
-	if (!db || commune_list(db, &list, &n, &eb))
+	const char *code = http_arg(c, "province");
+	if (!db)
+		return api_error(c, 503, "busy", tr(c, T_BUSY));
+	if (code) {
+		struct province p;
+		rc = province_get_by_code(db, code, &p, &eb);
+		if (rc == WQ_ENOTFOUND) {
+			buf_puts(&c->out, "{\"error\":\"not_found\",\"errors\":{\"province\":");
+			buf_json_str(&c->out, tr(c, T_E_PROVINCE));
+			buf_puts(&c->out, "}}\n");
+			return api_reply(c, 404);
+		}
+		if (!rc)
+			rc = commune_list_in_province(db, p.id, &list, &n, &eb);
+	} else {
+		rc = commune_list(db, &list, &n, &eb);
+	}
+	if (rc)
 		return api_error(c, 503, "busy", tr(c, T_BUSY));
 	buf_puts(&c->out, "{\"communes\":[");
 	for (int i = 0; i < n; i++) {
 		buf_printf(&c->out, "%s{\"id\":%lld,\"code\":", i ? "," : "", (long long)list[i].id);
 		buf_json_str(&c->out, list[i].code);
+		buf_puts(&c->out, ",\"province\":");
+		buf_json_str(&c->out, list[i].province_code);
+		buf_puts(&c->out, ",\"name_fr\":");
+		buf_json_str(&c->out, list[i].name_fr);
+		buf_puts(&c->out, ",\"name_ar\":");
+		buf_json_str(&c->out, list[i].name_ar);
+		buf_puts(&c->out, "}");
+	}
+	buf_puts(&c->out, "]}\n");
+	free(list);
+	return api_reply(c, 200);
+}
+
+int api_provinces(struct http_ctx *c)
+{
+	struct province *list = NULL;
+	int n = 0;
+	struct wq_errbuf eb;
+	struct db *db = http_db(c);
+	if (!db || province_list(db, &list, &n, &eb))
+		return api_error(c, 503, "busy", tr(c, T_BUSY));
+	buf_puts(&c->out, "{\"provinces\":[");
+	for (int i = 0; i < n; i++) {
+		buf_puts(&c->out, i ? ",{\"code\":" : "{\"code\":");
+		buf_json_str(&c->out, list[i].code);
+		buf_puts(&c->out, ",\"kind\":");
+		buf_json_str(&c->out, list[i].kind);
 		buf_puts(&c->out, ",\"name_fr\":");
 		buf_json_str(&c->out, list[i].name_fr);
 		buf_puts(&c->out, ",\"name_ar\":");

@@ -19,6 +19,11 @@
 #define HTTP_TIMEOUT_SECONDS	30
 #define HTTP_CONN_MEMORY_BYTES	(64 * 1024)
 #define PAGE_MAX_BYTES		(20 * 1024)
+/* a list of places (provinces, communes) is drawn in parts of at most this many bytes
+ * of <option>s, so that the order form stays under PAGE_MAX_BYTES however large the
+ * network; up to PLACE_FLAT_MAX_COMMUNES communes in one part: one list, no province */
+#define PLACE_LIST_MAX_BYTES	(8 * 1024)
+#define PLACE_FLAT_MAX_COMMUNES	60
 
 struct http_rate;
 struct notifier;
@@ -75,6 +80,8 @@ enum txt {
 	T_COMPLAINT_TITLE, T_COMPLAINT_FIELD, T_COMPLAINT_SENT, T_COMPLAINT_TOO_MANY,
 	T_COMPLAINTS, T_SEND, T_ANSWER, T_CSRF, T_RATE, T_BAD_INPUT, T_UTF8, T_TOO_BIG,
 	T_NO_PAGE, T_ERROR, T_BUSY, T_GATEWAY_DOWN, T_SUMMARY, T_NO_SECRET, T_REJECT_REASON,
+	T_PROVINCE, T_PROVINCE_FIRST, T_E_PROVINCE, T_SHOW_COMMUNES, T_CHANGE_PROVINCE,
+	T_LIST_PREV, T_LIST_NEXT, T_LIST_PART,
 	T_COUNT
 };
 const char *tr(const struct http_ctx *c, enum txt t);
@@ -113,11 +120,27 @@ int pay_callback(struct http_ctx *c);	/* POST /api/v1/payments/callback */
 int track_form(struct http_ctx *c);	/* GET /track */
 int track_show(struct http_ctx *c);	/* POST /track */
 int complaint_submit(struct http_ctx *c); /* POST /complaint */
-int api_communes(struct http_ctx *c);
+int api_communes(struct http_ctx *c);	/* GET /api/v1/communes[?province=CODE] */
+int api_provinces(struct http_ctx *c);
 int api_fee(struct http_ctx *c);
 int api_order(struct http_ctx *c);
 int api_track(struct http_ctx *c);
 int api_complaint(struct http_ctx *c);
+
+/* ---- the birth place: province, then commune (http_place.c) ---- */
+enum place_step { PLACE_FORM = 0, PLACE_PROVINCE_FIRST = 1 };
+/* GET of the order form: PLACE_PROVINCE_FIRST when the network is too large for one
+ * commune list and no province is chosen yet (draw place_province_form() instead of
+ * the form), PLACE_FORM otherwise, a negative value when the network cannot be read. */
+int place_step(struct http_ctx *c);
+/* The first step on a large network: a GET form choosing the province. */
+void place_province_form(struct http_ctx *c);
+/* 1 when a posted order form only asks for another view of the place lists (change
+ * of province, next part of a list): redraw it with the input kept, check nothing. */
+int place_navigating(struct http_ctx *c);
+/* The commune field of the order form: the lists, the province shown, the error
+ * next to them.  WQ_OK, or a WQ_* code when the network cannot be read. */
+int place_field(struct http_ctx *c, const char *name, const char *commune, enum txt err);
 
 /* ---- shared between the HTML and JSON handlers (http_order.c, http_payment.c) ---- */
 #define ORDER_FIELD_MAX 20

@@ -2,7 +2,7 @@
  * kind, pattern, error text in both languages), checking a submission against the
  * PCRE2 patterns, the review page with the fee, and creating the request in
  * pending_payment before sending the citizen to the gateway.  HTTP worker threads;
- * no SQL (request_create, commune_list). */
+ * no SQL (request_create, commune_get; the commune lists are http_place.c). */
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -96,17 +96,6 @@ static int parse_int(const char *s, int lo, int hi, int *out)
 	return 1;
 }
 
-/* The commune list, for the select and for checking the posted id. */
-static int communes_load(struct http_ctx *c, struct commune **list, int *n)
-{
-	struct db *db = http_db(c);
-	struct wq_errbuf eb;
-	wq_errbuf_clear(&eb);
-	*list = NULL;
-	*n = 0;
-	return db ? commune_list(db, list, n, &eb) : WQ_EIO;
-}
-
 int order_validate(struct http_ctx *c, struct order_input *in, struct request *r)
 {
 	const struct validator *v = c->app->val;
@@ -146,7 +135,7 @@ int order_validate(struct http_ctx *c, struct order_input *in, struct request *r
 		}
 	}
 	/* what a pattern cannot say */
-	int year = 0, byear = 0, n;
+	int year = 0, byear = 0;
 	if (in->err[F_DOC] == T_COUNT && strcmp(r->doc_type, "extract") &&
 	    strcmp(r->doc_type, "full_copy")) {
 		in->err[F_DOC] = T_E_DOC_TYPE;
@@ -187,17 +176,13 @@ int order_validate(struct http_ctx *c, struct order_input *in, struct request *r
 	}
 	if (in->err[F_COMMUNE] == T_COUNT) {
 		int64_t id = strtoll(in->val[F_COMMUNE], NULL, 10);
-		struct commune *list;
-		int found = 0;
-		if (id > 0 && communes_load(c, &list, &n) == WQ_OK) {
-			for (int i = 0; i < n; i++)
-				if (list[i].id == id) {
-					found = 1;
-					snprintf(r->commune_name, sizeof r->commune_name, "%s",
-						 !strcmp(c->lang, "ar") ? list[i].name_ar : list[i].name_fr);
-				}
-			free(list);
-		}
+		struct commune cm;
+		struct db *db = http_db(c);
+		struct wq_errbuf eb;
+		int found = id > 0 && db && commune_get(db, id, &cm, &eb) == WQ_OK;
+		if (found)
+			snprintf(r->commune_name, sizeof r->commune_name, "%s",
+				 !strcmp(c->lang, "ar") ? cm.name_ar : cm.name_fr);
 		if (!found) {
 			in->err[F_COMMUNE] = T_E_COMMUNE;
 			in->nerr++;
@@ -226,8 +211,7 @@ static void option(struct http_ctx *c, const char *value, const char *label, con
 	buf_puts(&c->out, "</option>");
 }
 
-static void draw_field(struct http_ctx *c, int i, const struct order_input *in,
-		       const struct commune *communes, int ncommunes)
+static int draw_field(struct http_ctx *c, int i, const struct order_input *in)
 {
 	const struct order_field *f = &fields[i];
 	const char *val = in ? in->val[i] : "";
@@ -238,6 +222,8 @@ static void draw_field(struct http_ctx *c, int i, const struct order_input *in,
 		buf_html(o, tr(c, f->section));
 		buf_puts(o, "</h2>\n");
 	}
+	if (f->kind == FK_COMMUNE) /* its label and lists depend on the network's size */
+		return place_field(c, f->name, val, err);
 	buf_printf(o, "<label for=\"%s\">", f->name);
 	buf_html(o, tr(c, f->label));
 	buf_puts(o, "</label>");
@@ -261,18 +247,6 @@ static void draw_field(struct http_ctx *c, int i, const struct order_input *in,
 		}
 		buf_puts(o, "</select>\n");
 		break;
-	case FK_COMMUNE:
-		buf_printf(o, "<select id=\"%s\" name=\"%s\" required%s%s>", f->name, f->name, inv,
-			   desc);
-		option(c, "", tr(c, T_CHOOSE), val);
-		for (int k = 0; k < ncommunes; k++) {
-			char id[24];
-			snprintf(id, sizeof id, "%lld", (long long)communes[k].id);
-			option(c, id, !strcmp(c->lang, "ar") ? communes[k].name_ar
-							     : communes[k].name_fr, val);
-		}
-		buf_puts(o, "</select>\n");
-		break;
 	default: {
 		const char *type = f->kind == FK_TEL ? "tel" : f->kind == FK_EMAIL ? "email" : "text";
 		buf_printf(o, "<input id=\"%s\" name=\"%s\" type=\"%s\"%s%s%s%s value=\"", f->name,
@@ -286,13 +260,14 @@ static void draw_field(struct http_ctx *c, int i, const struct order_input *in,
 		buf_html(o, tr(c, err));
 		buf_puts(o, "</p>\n");
 	}
+	return WQ_OK;
 }
 
 static int draw_form(struct http_ctx *c, const struct order_input *in, enum txt notice)
 {
-	struct commune *communes = NULL;
-	int n = 0;
-	if (communes_load(c, &communes, &n) != WQ_OK)
+	/* a GET on a large network starts with the province (nothing typed yet to lose) */
+	int step = in ? PLACE_FORM : place_step(c);
+	if (step < 0)
 		return page_message(c, MHD_HTTP_SERVICE_UNAVAILABLE, tr(c, T_ERROR), tr(c, T_BUSY));
 	page_begin(c, tr(c, T_ORDER_TITLE));
 	struct buf *o = &c->out;
@@ -322,16 +297,27 @@ static int draw_form(struct http_ctx *c, const struct order_input *in, enum txt 
 		buf_html(o, tr(c, notice));
 		buf_puts(o, "</p>\n");
 	}
+	if (step == PLACE_PROVINCE_FIRST) {
+		place_province_form(c);
+		page_end(c);
+		return c->status;
+	}
 	buf_puts(o, "<form method=\"post\" action=\"/order\" novalidate>\n");
+	/* the default button (Enter in a field) is the first in the form: "continue",
+	 * not one of the place list buttons below */
+	buf_puts(o, "<button type=\"submit\" class=\"def\" tabindex=\"-1\" aria-hidden=\"true\">");
+	buf_html(o, tr(c, T_CONTINUE));
+	buf_puts(o, "</button>\n");
 	page_hidden(c, "lang", c->lang);
 	http_csrf_field(c);
 	for (int i = 0; i < FIELD_COUNT; i++)
-		draw_field(c, i, in, communes, n);
-	buf_puts(o, "<button type=\"submit\">");
+		if (draw_field(c, i, in) != WQ_OK)
+			return page_message(c, MHD_HTTP_SERVICE_UNAVAILABLE, tr(c, T_ERROR),
+					    tr(c, T_BUSY));
+	buf_puts(o, "<button type=\"submit\" id=\"continue\">");
 	buf_html(o, tr(c, T_CONTINUE));
 	buf_puts(o, "</button>\n</form>\n");
 	page_end(c);
-	free(communes);
 	return c->status;
 }
 
@@ -364,7 +350,9 @@ int order_review(struct http_ctx *c)
 		return page_message(c, 500, tr(c, T_ERROR), tr(c, T_ERROR));
 	int csrf = http_csrf_ok(c);
 	int nerr = order_validate(c, in, &r);
-	if (http_arg(c, "edit")) { /* back from the review page: the form, filled, no errors */
+	if (http_arg(c, "edit") || place_navigating(c)) {
+		/* back from the review page, or another province or part of a place list:
+		 * the form, filled, no errors */
 		for (int i = 0; i < FIELD_COUNT; i++)
 			in->err[i] = T_COUNT;
 		draw_form(c, in, T_COUNT);

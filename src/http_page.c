@@ -1,6 +1,7 @@
 /* http_page.c - the frame around every HTML page (etc/web/layout.html with its
  * placeholders filled, the language switch), one-message pages, and JSON replies.
  * Runs in the HTTP worker threads; writes only into the request's own buffer. */
+#include <stdio.h>
 #include <string.h>
 
 #include "http_internal.h"
@@ -96,6 +97,9 @@ void page_end(struct http_ctx *c)
 	const char *body = strstr(l, "{{body}}");
 	if (body)
 		layout_emit(c, body + 8, l + strlen(l), "");
+	if (c->out.len > PAGE_MAX_BYTES) /* a list or a text grew past the budget: say so */
+		fprintf(stderr, "http: %s %s page is %zu bytes, over the %d-byte budget\n",
+			c->method, c->url, c->out.len, PAGE_MAX_BYTES);
 }
 
 int page_message(struct http_ctx *c, int status, const char *title, const char *text)

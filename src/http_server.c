@@ -63,6 +63,7 @@ static const struct route routes[] = {
 	{"POST", "/track", track_show, R_FORM},
 	{"POST", "/complaint", complaint_submit, R_FORM},
 	{"POST", "/api/v1/payments/callback", pay_callback, R_FORM | R_API},
+	{"GET", "/api/v1/provinces", api_provinces, R_API},
 	{"GET", "/api/v1/communes", api_communes, R_API},
 	{"GET", "/api/v1/fee", api_fee, R_API},
 	{"POST", "/api/v1/requests", api_order, R_JSON | R_API},

@@ -134,6 +134,18 @@ static const char *const texts[T_COUNT][2] = {
 	[T_NO_SECRET] = {"Votre code secret vous a été affiché avant le paiement.",
 			 "عُرض عليك رمزك السري قبل الأداء."},
 	[T_REJECT_REASON] = {"Motif", "السبب"},
+	[T_PROVINCE] = {"Province ou préfecture de naissance", "إقليم أو عمالة الازدياد"},
+	[T_PROVINCE_FIRST] = {"Choisissez d'abord la province ou la préfecture où la naissance "
+			      "est inscrite ; la liste de ses communes suit.",
+			      "اختر أولا الإقليم أو العمالة حيث سُجل الازدياد، ثم تظهر لائحة "
+			      "جماعاتها."},
+	[T_E_PROVINCE] = {"Choisissez une province ou une préfecture de la liste.",
+			  "اختر إقليما أو عمالة من اللائحة."},
+	[T_SHOW_COMMUNES] = {"Afficher ses communes", "عرض جماعاته"},
+	[T_CHANGE_PROVINCE] = {"Changer de province", "تغيير الإقليم"},
+	[T_LIST_PREV] = {"Partie précédente", "الجزء السابق"},
+	[T_LIST_NEXT] = {"Partie suivante", "الجزء التالي"},
+	[T_LIST_PART] = {"partie %d sur %d", "الجزء %d من %d"},
 };
 
 const char *tr_lang(const char *lang, enum txt t)

@@ -51,10 +51,17 @@ int office_add(struct db *db, const struct actor *by, const char *code,
 int office_set(struct db *db, const struct actor *by, const char *code, const char *activity,
 	       const char *relay_code, int active, struct wq_errbuf *eb);
 int commune_list(struct db *db, struct commune **out, int *n, struct wq_errbuf *eb);
+int commune_get(struct db *db, int64_t id, struct commune *out, struct wq_errbuf *eb);
+/* The communes of one province, by French name. */
+int commune_list_in_province(struct db *db, int64_t province_id, struct commune **out,
+			     int *n, struct wq_errbuf *eb);
+int commune_count(struct db *db, int *n, struct wq_errbuf *eb);
 int commune_add(struct db *db, const struct actor *by, const char *code,
 		const char *province_code, const char *kind, const char *name_fr,
 		const char *name_ar, const char *post_account, struct wq_errbuf *eb);
 int province_list(struct db *db, struct province **out, int *n, struct wq_errbuf *eb);
+int province_get_by_code(struct db *db, const char *code, struct province *out,
+			 struct wq_errbuf *eb);
 int province_add(struct db *db, const struct actor *by, const char *code, const char *kind,
 		 const char *name_fr, const char *name_ar, struct wq_errbuf *eb);
 /* The office that handles requests for births registered in a commune: its
