@@ -217,6 +217,18 @@ int db_schema_version(struct db *db)
 	return v;
 }
 
+static int migration_applied(struct db *db, int version)
+{
+	static const char sql[] = "SELECT 1 FROM schema_migrations WHERE version = ?";
+	sqlite3_stmt *st = db_stmt(db, sql, NULL);
+	if (!st)
+		return 0;
+	sqlite3_bind_int(st, 1, version);
+	int found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_reset(st);
+	return found;
+}
+
 int db_migrate(struct db *db, const char *dir, int *applied, struct wq_errbuf *eb)
 {
 	*applied = 0;
@@ -231,11 +243,12 @@ int db_migrate(struct db *db, const char *dir, int *applied, struct wq_errbuf *e
 	if (n < 0)
 		return wq_fail(eb, WQ_EIO, "db", "cannot read migrations in %s: %s", dir,
 			       strerror(errno));
-	int current = db_schema_version(db);
 	rc = WQ_OK;
 	for (int i = 0; i < n; i++) {
 		int version = atoi(names[i]->d_name);
-		if (rc || version <= current)
+		/* every file not yet recorded, not just those above the highest: migrations
+		 * written on parallel branches may land with numbers below one already run */
+		if (rc || migration_applied(db, version))
 			continue;
 		char path[PATH_MAX_BYTES + 256];
 		snprintf(path, sizeof path, "%s/%s", dir, names[i]->d_name);

@@ -22,6 +22,19 @@
 #define CLIENT_ALIVE_SECONDS	300
 #define CLIENT_ALIVE_COUNT	3
 
+
+/* Per-address penalties, OpenSSH 9.8 PerSourcePenalties defaults: a session that ends
+ * after failed authentication costs its address 5 s, one that never tried 1 s, one that
+ * ran out of login grace 10 s, one that crashed 90 s; penalties add up to at most
+ * 600 s, and the address is refused while more than 15 s remain. */
+#define PENALTY_AUTHFAIL_SECONDS 5
+#define PENALTY_NOAUTH_SECONDS	 1
+#define PENALTY_GRACE_SECONDS	 10
+#define PENALTY_CRASH_SECONDS	 90
+#define PENALTY_MAX_SECONDS	 600
+#define PENALTY_MIN_SECONDS	 15
+#define PENALTY_SOURCES_MAX	 4096
+
 #define MAX_BODY_BYTES		16384
 #define MAX_COPIES		10
 #define PAYMENT_EXPIRY_SECONDS	(24 * 3600)

@@ -2,6 +2,9 @@
  * web side in its own threads, then the SSH listener in the main thread, which forks
  * a process per connection.  Runs in the listener process only. */
 #include <errno.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -56,6 +59,38 @@ fail:
 	return rc;
 }
 
+static volatile sig_atomic_t listener_pid;
+
+static void serve_forward_signal(int sig)
+{
+	if (listener_pid > 0)
+		kill((pid_t)listener_pid, sig);
+}
+
+/* The SSH listener gets its own process, forked here while this process has no thread
+ * and no open SQLite connection.  A process forked later (from one whose web threads
+ * hold connections) would inherit SQLite's per-process lock bookkeeping without the
+ * locks, and its own connections to the file would fail with SQLITE_PROTOCOL. */
+static pid_t serve_fork_listener(const struct config *cfg)
+{
+	fflush(stdout);
+	fflush(stderr);
+	pid_t pid = fork();
+	if (pid != 0)
+		return pid;
+	/* serve gone, even by SIGKILL: the listener and its sessions stop too */
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	prctl(PR_SET_NAME, "wq-ssh-listen");
+	struct wq_errbuf eb;
+	wq_errbuf_clear(&eb);
+	int rc = ssh_listen_run(cfg, &eb);
+	if (rc)
+		fprintf(stderr, "watiqa serve: ssh: %s\n", eb.msg);
+	fflush(stdout);
+	fflush(stderr);
+	_exit(rc ? 1 : 0);
+}
+
 int serve_main(const struct config *cfg)
 {
 	struct wq_errbuf eb;
@@ -66,16 +101,34 @@ int serve_main(const struct config *cfg)
 		fprintf(stderr, "watiqa serve: %s\n", eb.msg);
 		return 1;
 	}
-	/* the listener keeps no connection open: each session process opens its own */
 	db_close(db);
-	fflush(stdout);
-	if (http_server_start(cfg, &http, &eb)) {
-		fprintf(stderr, "watiqa serve: web: %s\n", eb.msg);
+	pid_t pid = serve_fork_listener(cfg);
+	if (pid < 0) {
+		fprintf(stderr, "watiqa serve: cannot fork the SSH listener: %s\n", strerror(errno));
 		return 1;
 	}
-	int rc = ssh_listen_run(cfg, &eb);
-	if (rc)
-		fprintf(stderr, "watiqa serve: ssh: %s\n", eb.msg);
+	struct sigaction sa = {.sa_handler = serve_forward_signal};
+	sigemptyset(&sa.sa_mask);
+	listener_pid = pid;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	int status = 0;
+	if (http_server_start(cfg, &http, &eb)) {
+		fprintf(stderr, "watiqa serve: web: %s\n", eb.msg);
+		kill(pid, SIGTERM);
+		waitpid(pid, NULL, 0);
+		return 1;
+	}
+	/* serve lives as long as the listener: a signal to serve reaches it, and its end
+	 * (on a signal or a failure) ends the web side too */
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	listener_pid = 0;
 	http_server_stop(http);
-	return rc ? 1 : 0;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	fprintf(stderr, "watiqa serve: the SSH listener stopped (%s %d)\n",
+		WIFEXITED(status) ? "status" : "signal",
+		WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+	return 1;
 }

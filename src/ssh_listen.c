@@ -31,17 +31,6 @@
 #include "ssh_server.h"
 #include "ssh_session.h"
 
-/* Per-address penalties, OpenSSH 9.8 PerSourcePenalties defaults: a session that ends
- * after failed authentication costs its address 5 s, one that never tried 1 s, one that
- * ran out of login grace 10 s, one that crashed 90 s; penalties add up to at most
- * 600 s, and the address is refused while more than 15 s remain. */
-#define PENALTY_AUTHFAIL_SECONDS 5
-#define PENALTY_NOAUTH_SECONDS	 1
-#define PENALTY_GRACE_SECONDS	 10
-#define PENALTY_CRASH_SECONDS	 90
-#define PENALTY_MAX_SECONDS	 600
-#define PENALTY_MIN_SECONDS	 15
-#define PENALTY_SOURCES_MAX	 4096
 #define LISTEN_BACKLOG		 128
 #define LISTEN_STOP_GRACE_MS	 3000 /* SIGTERM to sessions, then SIGKILL */
 
@@ -417,8 +406,9 @@ static void listen_stop_children(void)
 	}
 }
 
-/* The listener proper, in its own fresh process image (see ssh_listen_run). */
-static int listen_serve(const struct config *cfg, struct wq_errbuf *eb)
+/* The listener proper.  serve.c runs it in a process forked before any thread or SQLite
+ * connection exists (see serve_main), so the sessions forked from here start clean. */
+int ssh_listen_run(const struct config *cfg, struct wq_errbuf *eb)
 {
 	ssh_key host_key = NULL;
 	if (ssh_init() < 0)
@@ -506,116 +496,4 @@ static int listen_serve(const struct config *cfg, struct wq_errbuf *eb)
 	ssh_key_free(host_key);
 	ssh_finalize();
 	return rc;
-}
-
-/* ---- a listener with nothing inherited ----
- * `watiqa serve` starts its web threads (each with SQLite connections) before calling
- * ssh_listen_run().  A process forked from there inherits SQLite's per-process lock
- * bookkeeping for those connections without the locks themselves, so its own
- * connection to the same file fails (SQLITE_PROTOCOL) or worse; and forking a threaded
- * process is fragile anyway.  So the listener re-executes the binary once
- * (/proc/self/exe), hands it the config on a pipe, and the new image -- no threads, no
- * SQLite state, no descriptors but its own -- runs listen_serve() from a constructor,
- * before main().  Sessions are then plain forks of that clean listener. */
-
-#define LISTENER_ENV "WATIQA_SSH_LISTENER_FD"
-
-static volatile sig_atomic_t forward_pid;
-
-static void listen_forward_signal(int sig)
-{
-	if (forward_pid > 0)
-		kill((pid_t)forward_pid, sig);
-}
-
-__attribute__((constructor)) static void listen_exec_entry(void)
-{
-	const char *v = getenv(LISTENER_ENV);
-	if (!v)
-		return;
-	static struct config cfg;
-	struct wq_errbuf eb = {0};
-	int fd = atoi(v);
-	unsetenv(LISTENER_ENV);
-	size_t got = 0;
-	while (got < sizeof cfg) {
-		ssize_t n = read(fd, (char *)&cfg + got, sizeof cfg - got);
-		if (n <= 0 && !(n < 0 && errno == EINTR)) {
-			fprintf(stderr, "watiqa ssh: listener: no configuration\n");
-			_exit(1);
-		}
-		if (n > 0)
-			got += (size_t)n;
-	}
-	close(fd);
-	/* serve gone (even by SIGKILL): stop too, sessions included */
-	prctl(PR_SET_PDEATHSIG, SIGTERM);
-	prctl(PR_SET_NAME, "wq-ssh-listen");
-	int rc = listen_serve(&cfg, &eb);
-	if (rc)
-		fprintf(stderr, "watiqa serve: ssh: %s\n", eb.msg);
-	fflush(stdout);
-	fflush(stderr);
-	_exit(rc ? 1 : 0);
-}
-
-int ssh_listen_run(const struct config *cfg, struct wq_errbuf *eb)
-{
-	int cp[2];
-	if (pipe(cp) < 0)
-		return wq_fail(eb, WQ_EIO, NULL, "pipe: %s", strerror(errno));
-	fflush(stdout);
-	fflush(stderr);
-	pid_t pid = fork();
-	if (pid < 0) {
-		close(cp[0]), close(cp[1]);
-		return wq_fail(eb, WQ_EIO, NULL, "fork: %s", strerror(errno));
-	}
-	if (pid == 0) {
-		char num[16];
-		close(cp[1]);
-		/* only the config pipe and stdio cross into the new image */
-		if (cp[0] != 3) {
-			dup2(cp[0], 3);
-			close(cp[0]);
-		}
-		close_range(4, ~0U, 0);
-		snprintf(num, sizeof num, "%d", 3);
-		setenv(LISTENER_ENV, num, 1);
-		sigset_t none;
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		char where[128]; /* for ps: the listener and its sessions show the address */
-		snprintf(where, sizeof where, "%.63s:%d", cfg->bind, cfg->ssh_port);
-		execl("/proc/self/exe", "watiqa-ssh-listener", where, (char *)NULL);
-		fprintf(stderr, "watiqa ssh: cannot re-execute /proc/self/exe: %s\n",
-			strerror(errno));
-		_exit(1);
-	}
-	close(cp[0]);
-	/* the config fits in the pipe's buffer: this does not wait for the reader */
-	ssize_t w = write(cp[1], cfg, sizeof *cfg);
-	close(cp[1]);
-	if (w != (ssize_t)sizeof *cfg) {
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
-		return wq_fail(eb, WQ_EIO, NULL, "cannot hand the config to the SSH listener");
-	}
-	/* wait for the listener; SIGTERM/SIGINT to serve reach it */
-	struct sigaction sa = {.sa_handler = listen_forward_signal}, old_term, old_int;
-	sigemptyset(&sa.sa_mask);
-	forward_pid = pid;
-	sigaction(SIGTERM, &sa, &old_term);
-	sigaction(SIGINT, &sa, &old_int);
-	int status = 0;
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	forward_pid = 0;
-	sigaction(SIGTERM, &old_term, NULL);
-	sigaction(SIGINT, &old_int, NULL);
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-		return WQ_OK;
-	return wq_fail(eb, WQ_EIO, NULL, "the SSH listener stopped (%s %d)",
-		       WIFEXITED(status) ? "status" : "signal",
-		       WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
 }

@@ -161,6 +161,50 @@ static void test_migrations_apply_once(void **state)
 	unlink(path);
 }
 
+/* A migration numbered below one already applied (written on another branch) still
+ * runs once. */
+static void test_late_lower_numbered_migration_runs(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/wq-mig-XXXXXX", path[128], dbpath[160];
+	struct db *db;
+	struct wq_errbuf eb;
+	int applied;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/001_a.sql", dir);
+	FILE *f = fopen(path, "w");
+	fputs("CREATE TABLE a (x);", f);
+	fclose(f);
+	snprintf(path, sizeof path, "%s/030_c.sql", dir);
+	f = fopen(path, "w");
+	fputs("CREATE TABLE c (x);", f);
+	fclose(f);
+	snprintf(dbpath, sizeof dbpath, "%s/t.db", dir);
+	assert_int_equal(db_open(dbpath, &db, &eb), WQ_OK);
+	assert_int_equal(db_migrate(db, dir, &applied, &eb), WQ_OK);
+	assert_int_equal(applied, 2);
+	snprintf(path, sizeof path, "%s/020_b.sql", dir);
+	f = fopen(path, "w");
+	fputs("CREATE TABLE b (x);", f);
+	fclose(f);
+	assert_int_equal(db_migrate(db, dir, &applied, &eb), WQ_OK);
+	assert_int_equal(applied, 1);
+	assert_int_equal(db_migrate(db, dir, &applied, &eb), WQ_OK);
+	assert_int_equal(applied, 0);
+	/* a broken migration is reported with its name and leaves nothing behind */
+	snprintf(path, sizeof path, "%s/040_bad.sql", dir);
+	f = fopen(path, "w");
+	fputs("CREATE TABLE d (x); CREATE TABLE a (x);", f);
+	fclose(f);
+	assert_int_equal(db_migrate(db, dir, &applied, &eb), WQ_EIO);
+	assert_non_null(strstr(eb.msg, "040_bad.sql"));
+	assert_int_equal(db_schema_version(db), 30);
+	db_close(db);
+	char cmd[200];
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -171,6 +215,7 @@ int main(void)
 		cmocka_unit_test(test_s10_codes),
 		cmocka_unit_test(test_money_and_secrets),
 		cmocka_unit_test(test_migrations_apply_once),
+		cmocka_unit_test(test_late_lower_numbered_migration_runs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
