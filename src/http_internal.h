@@ -133,8 +133,9 @@ enum place_step { PLACE_FORM = 0, PLACE_PROVINCE_FIRST = 1 };
  * commune list and no province is chosen yet (draw place_province_form() instead of
  * the form), PLACE_FORM otherwise, a negative value when the network cannot be read. */
 int place_step(struct http_ctx *c);
-/* The first step on a large network: a GET form choosing the province. */
-void place_province_form(struct http_ctx *c);
+/* The first step on a large network: a GET form choosing the province.  WQ_OK, or a
+ * WQ_* code when the network cannot be read (nothing useful drawn). */
+int place_province_form(struct http_ctx *c);
 /* 1 when a posted order form only asks for another view of the place lists (change
  * of province, next part of a list): redraw it with the input kept, check nothing. */
 int place_navigating(struct http_ctx *c);

@@ -298,7 +298,9 @@ static int draw_form(struct http_ctx *c, const struct order_input *in, enum txt 
 		buf_puts(o, "</p>\n");
 	}
 	if (step == PLACE_PROVINCE_FIRST) {
-		place_province_form(c);
+		if (place_province_form(c) != WQ_OK)
+			return page_message(c, MHD_HTTP_SERVICE_UNAVAILABLE, tr(c, T_ERROR),
+					    tr(c, T_BUSY));
 		page_end(c);
 		return c->status;
 	}

@@ -271,7 +271,7 @@ int place_step(struct http_ctx *c)
 	return p.id && !http_arg(c, "ppage") ? PLACE_FORM : PLACE_PROVINCE_FIRST;
 }
 
-void place_province_form(struct http_ctx *c)
+int place_province_form(struct http_ctx *c)
 {
 	struct buf *o = &c->out;
 	struct choices ch;
@@ -281,8 +281,7 @@ void place_province_form(struct http_ctx *c)
 	choices_init(&ch);
 	if (chosen_province(c, NULL, &p, &err) || province_choices(c, code, &ch)) {
 		choices_free(&ch);
-		page_message(c, MHD_HTTP_SERVICE_UNAVAILABLE, tr(c, T_ERROR), tr(c, T_BUSY));
-		return;
+		return WQ_EIO;
 	}
 	if (err == T_COUNT && code && !code[0] && !http_arg(c, "ppage"))
 		err = T_E_REQUIRED; /* "continue" without a choice */
@@ -300,6 +299,7 @@ void place_province_form(struct http_ctx *c)
 	buf_html(o, tr(c, T_CONTINUE));
 	buf_puts(o, "</button>\n</form>\n");
 	choices_free(&ch);
+	return WQ_OK;
 }
 
 int place_field(struct http_ctx *c, const char *name, const char *commune, enum txt err)
