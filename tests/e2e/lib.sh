@@ -53,6 +53,8 @@ wq_start_server() {
 	WQ_SERVE_PID=$!
 	WQ_PIDS+=($WQ_SERVE_PID)
 	wq_wait_for "$T/serve.log" "ssh listening on" 60
+	WQ_LISTENER_PID=''
+	wq_ssh_listener >/dev/null
 	wq_wait_for "$T/serve.log" "http listening on" 10
 	wq_wait_for "$T/sandbox.log" "sandbox listening on" 10
 }
@@ -95,12 +97,26 @@ wq_sql() { sqlite3 -cmd ".timeout 5000" "$WQ_DB" "$1"; }
 # The SSH listener is serve's child "wq-ssh-listen" (a fresh image of the binary, shown
 # as "watiqa-ssh-listener ADDR:PORT"); it forks "wq-ssh-session" processes, each of
 # which forks a "wq-ui" child on a pty.
-wq_ssh_listener() { pgrep -P "$WQ_SERVE_PID" -x wq-ssh-listen || true; }
+wq_ssh_listener() {
+	local l
+	l=$(pgrep -P "$WQ_SERVE_PID" -x wq-ssh-listen || true)
+	if [ -n "$l" ]; then WQ_LISTENER_PID=$l; echo "$l"; return; fi
+	# serve is gone: the listener it had, if that still runs
+	[ -n "${WQ_LISTENER_PID:-}" ] && [ "$(cat /proc/$WQ_LISTENER_PID/comm 2>/dev/null)" = wq-ssh-listen ] &&
+		echo "$WQ_LISTENER_PID" || true
+}
 # wq_ssh_sessions: pids of the session processes (the listener's children).
 wq_ssh_sessions() { local l; l=$(wq_ssh_listener); [ -n "$l" ] && pgrep -P "$l" || true; }
 # wq_ssh_procs: listener + sessions + UI children of this server: 1 when only the
 # listener is left, 0 when it is gone too.
-wq_ssh_procs() { pgrep -f -- "watiqa-ssh-listener 127.0.0.1:$WQ_SSH_PORT" | wc -l; }
+wq_ssh_procs() {
+	local l s n=0
+	l=$(wq_ssh_listener)
+	[ -n "$l" ] || { echo 0; return; }
+	n=1
+	for s in $(pgrep -P "$l" || true); do n=$((n + 1 + $(pgrep -P "$s" | wc -l))); done
+	echo "$n"
+}
 # wq_ssh_key_open NAME USER KEYFILE [ssh args...]: like wq_ssh_open, with a key only.
 wq_ssh_key_open() {
 	local name=$1 user=$2 key=$3; shift 3
