@@ -93,7 +93,9 @@ static int form_add(struct form *f, const char *k, const char *v)
 int form_parse_urlencoded(struct form *f, const char *body, size_t len)
 {
 	memset(f, 0, sizeof *f);
-	f->store = malloc(len + 2);
+	/* each pair stores its key and value NUL-terminated: a pair without '=' ("b&")
+	 * takes 3 bytes for 2 of input, so twice the input is the bound */
+	f->store = malloc(2 * len + 2);
 	if (!f->store)
 		return FORM_EBAD;
 	char *o = f->store;
@@ -235,7 +237,9 @@ int form_parse_json(struct form *f, const char *body, size_t len)
 		return FORM_EBAD;
 	/* decoded output is never longer than the input (a \u escape of 6 bytes gives <= 3,
 	 * a surrogate pair of 12 gives 4; literals copied as is) */
-	f->store = malloc(len + 2);
+	/* each pair stores its key and value NUL-terminated: a pair without '=' ("b&")
+	 * takes 3 bytes for 2 of input, so twice the input is the bound */
+	f->store = malloc(2 * len + 2);
 	if (!f->store)
 		return FORM_EBAD;
 	struct jp p = {body, body + len, f->store};
