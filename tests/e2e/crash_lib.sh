@@ -73,6 +73,13 @@ for t, st, last, ver, n in db.execute(
         " WHERE e.request_id = r.id) FROM requests r WHERE r.id > 0"):
     if last != st:
         print("HALF-WRITTEN %s: state %s, last event %s" % (t, st, last)); bad += 1
+# the revenue summary (db/090) commits with each payment: it must add up to them
+if db.execute("SELECT count(*) FROM sqlite_master WHERE name = 'revenue_daily'").fetchone()[0]:
+    a = db.execute("SELECT coalesce(sum(payments), 0), coalesce(sum(centimes), 0) FROM revenue_daily").fetchone()
+    b = db.execute("SELECT count(*), coalesce(sum(amount_centimes), 0) FROM payments"
+                   " WHERE confirmed_at IS NOT NULL").fetchone()
+    if a != b:
+        print("revenue_daily %s differs from the payments %s" % (a, b)); bad += 1
 print("bad", bad)
 PY
 	if ! grep -q '^bad 0$' "$T/verdict"; then
