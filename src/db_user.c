@@ -198,6 +198,19 @@ static int audit_by(struct db *db, const struct actor *by, const char *action,
 	return db_audit_append(db, by->user_id, by->username, action, target, detail, "", eb);
 }
 
+/* Accounts are the admin's (the admin screens) and the operator's (the CLI and the demo
+ * run as system).  Checked here, in the data layer, so that no other role reaches them
+ * by any path (tests/test_isolation.c found they did).  `self`: one's own password. */
+static int may_manage_accounts(const struct actor *by, const char *username, int self_ok,
+			       struct wq_errbuf *eb)
+{
+	if (by && (by->role == ROLE_ADMIN || by->role == ROLE_SYSTEM))
+		return WQ_OK;
+	if (by && self_ok && by->user_id && username && !strcmp(by->username, username))
+		return WQ_OK;
+	return wq_fail(eb, WQ_EDENIED, "role", "only an administrator manages accounts");
+}
+
 static int do_add(struct db *db, const struct actor *by, const char *username,
 		  const char *full_name, enum role role, const char *scope_code,
 		  const char *hash, int64_t *id_out, struct wq_errbuf *eb)
@@ -242,6 +255,8 @@ int user_add(struct db *db, const struct actor *by, const char *username,
 	int rc = valid_username(username, eb);
 	if (rc)
 		return rc;
+	if ((rc = may_manage_accounts(by, NULL, 0, eb)))
+		return rc;
 	if (role == ROLE_NONE || role_scope(role) == SCOPE_NONE || role >= ROLE_SYSTEM)
 		return wq_fail(eb, WQ_EINVAL, "role",
 			       "role must be one of agent, supervisor, inspector, support, "
@@ -284,6 +299,9 @@ static int do_disable(struct db *db, const struct actor *by, const char *usernam
 int user_set_disabled(struct db *db, const struct actor *by, const char *username,
 		      int disabled, struct wq_errbuf *eb)
 {
+	int rc = may_manage_accounts(by, username, 0, eb);
+	if (rc)
+		return rc;
 	DB_TX(db, eb, do_disable(db, by, username, disabled, eb));
 }
 
@@ -307,7 +325,9 @@ int user_set_password(struct db *db, const struct actor *by, const char *usernam
 		      const char *password, struct wq_errbuf *eb)
 {
 	char hash[256];
-	int rc = user_hash_password(password, hash, sizeof hash, eb);
+	int rc = may_manage_accounts(by, username, 1, eb);
+	if (!rc)
+		rc = user_hash_password(password, hash, sizeof hash, eb);
 	if (rc)
 		return rc;
 	DB_TX(db, eb, do_passwd(db, by, username, hash, eb));
@@ -340,6 +360,9 @@ static int do_role(struct db *db, const struct actor *by, const char *username,
 int user_set_role(struct db *db, const struct actor *by, const char *username,
 		  enum role role, const char *scope_code, struct wq_errbuf *eb)
 {
+	int rc = may_manage_accounts(by, username, 0, eb);
+	if (rc)
+		return rc;
 	if (role == ROLE_NONE || role >= ROLE_SYSTEM)
 		return wq_fail(eb, WQ_EINVAL, "role", "unknown role");
 	DB_TX(db, eb, do_role(db, by, username, role, scope_code, eb));
@@ -403,6 +426,8 @@ int user_key_add(struct db *db, const struct actor *by, const char *username,
 {
 	char type[32], b64[SSH_KEY_MAX_BYTES], comment[64];
 	int rc = parse_key(line, type, sizeof type, b64, sizeof b64, comment, sizeof comment, eb);
+	if (!rc)
+		rc = may_manage_accounts(by, username, 0, eb);
 	if (rc)
 		return rc;
 	DB_TX(db, eb, do_key_add(db, by, username, type, b64, comment, eb));
@@ -433,6 +458,9 @@ static int do_key_remove(struct db *db, const struct actor *by, const char *user
 int user_key_remove(struct db *db, const struct actor *by, const char *username,
 		    int64_t key_id, struct wq_errbuf *eb)
 {
+	int rc = may_manage_accounts(by, username, 0, eb);
+	if (rc)
+		return rc;
 	DB_TX(db, eb, do_key_remove(db, by, username, key_id, eb));
 }
 
