@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "complaint.h"
 #include "demo.h"
 #include "office.h"
 #include "request.h"
@@ -211,6 +212,34 @@ static int office_agent(struct db *db, const struct actor *sys, int64_t office_i
 	return user_actor(db, name, agent, eb);
 }
 
+/* The request demo_request() made last, for the complaints added after it. */
+static int64_t last_id, last_created;
+static char last_tracking[TRACKING_BYTES];
+
+static const char *const complaint_texts[] = {
+	"Ma demande est payée depuis plusieurs jours et rien n'a bougé.",
+	"طلبت نسخة موجزة منذ أسبوع ولم أتوصل بأي جديد.",
+	"Le document reçu porte une erreur dans le nom de mon père.",
+	"أرجو تسريع معالجة الطلب، أحتاج الوثيقة لملف جواز السفر.",
+};
+
+/* One request in fifteen, paid and a few days old, gets a citizen's complaint. */
+static int demo_complaint(struct db *db, int i, int64_t now, struct wq_errbuf *eb)
+{
+	struct actor sys;
+	struct request r;
+	int64_t id;
+	actor_system(&sys);
+	if (i % 15 != 4 || now - last_created < 2 * 86400)
+		return WQ_OK;
+	int rc = request_get(db, &sys, last_id, &r, eb);
+	if (rc || r.state == RS_PENDING_PAYMENT || r.state == RS_EXPIRED)
+		return rc;
+	set_clock(last_created + 86400 + (int64_t)demo_rand(86400));
+	return complaint_open_citizen(db, r.id, last_tracking,
+				      complaint_texts[demo_rand(4)], "127.0.0.1", &id, eb);
+}
+
 /* The demo post account of the province an office is in. */
 static int office_post(struct db *db, const struct office *o, struct actor *post,
 		       struct wq_errbuf *eb)
@@ -263,12 +292,15 @@ static int demo_request(struct db *db, const struct actor *sys, const struct off
 	 * so that some are overdue */
 	int64_t age = target == RS_DELIVERED || target == RS_RETURNED
 			      ? 86400 * (6 + (int64_t)demo_rand(40))
-			      : 3600 * (1 + (int64_t)demo_rand(24 * 6));
+			      : 3600 * (1 + (int64_t)demo_rand(24 * 4));
 	int64_t t = now - age;
 	int rc;
 	set_clock(t);
 	if ((rc = request_create(db, &r, secret, eb)))
 		return rc;
+	last_id = r.id;
+	wq_strlcpy(last_tracking, r.tracking, sizeof last_tracking);
+	last_created = t;
 	if (target == RS_PENDING_PAYMENT)
 		return WQ_OK;
 	if (target == RS_EXPIRED) {
@@ -348,8 +380,11 @@ int demo_load(struct db *db, int requests, int *loaded, struct wq_errbuf *eb)
 			offs[i] = tmp;
 		}
 	}
-	for (int i = 0; !rc && i < requests; i++)
+	for (int i = 0; !rc && i < requests; i++) {
 		rc = demo_request(db, &sys, offs, noffices, i, now, eb);
+		if (!rc)
+			rc = demo_complaint(db, i, now, eb);
+	}
 	unsetenv("WATIQA_FAKE_NOW");
 	db_bulk_mode(db, 0);
 	free(offs);
