@@ -142,6 +142,57 @@ void db_col_text(sqlite3_stmt *st, int col, char *dst, size_t dstlen)
 	wq_strlcpy(dst, t ? (const char *)t : "", dstlen);
 }
 
+int db_collect(struct db *db, sqlite3_stmt *st, size_t size, db_fill_fn *fill, void **out,
+	       int *n, struct wq_errbuf *eb)
+{
+	int rc, cap = 0;
+	char *rows = NULL;
+	*out = NULL;
+	*n = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 16;
+			char *bigger = realloc(rows, size * (size_t)cap);
+			if (!bigger) {
+				rc = SQLITE_NOMEM;
+				break;
+			}
+			rows = bigger;
+		}
+		fill(st, rows + size * (size_t)(*n)++);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		free(rows);
+		*n = 0;
+		return db_fail(db, rc, eb);
+	}
+	*out = rows;
+	return WQ_OK;
+}
+
+int db_one(struct db *db, sqlite3_stmt *st, db_fill_fn *fill, void *row,
+	   struct wq_errbuf *eb)
+{
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		fill(st, row);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return WQ_OK;
+	return rc == SQLITE_DONE ? WQ_ENOTFOUND : db_fail(db, rc, eb);
+}
+
+static void fill_id(sqlite3_stmt *st, void *id)
+{
+	*(int64_t *)id = sqlite3_column_int64(st, 0);
+}
+
+int db_one_id(struct db *db, sqlite3_stmt *st, int64_t *id, struct wq_errbuf *eb)
+{
+	return db_one(db, st, fill_id, id, eb);
+}
+
 int db_begin(struct db *db, struct wq_errbuf *eb)
 {
 	return exec(db, "BEGIN IMMEDIATE", eb);

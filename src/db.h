@@ -47,6 +47,18 @@ int db_fail(struct db *db, int rc, struct wq_errbuf *eb);
 int db_bind_text(sqlite3_stmt *st, int idx, const char *s);
 /* Copies column text into dst (always NUL-terminated). */
 void db_col_text(sqlite3_stmt *st, int col, char *dst, size_t dstlen);
+/* Copies the current result row into one caller's struct. */
+typedef void db_fill_fn(sqlite3_stmt *st, void *row);
+/* Steps st to its end into a malloc'd array of `size`-byte rows, each set by fill();
+ * *out is NULL when there are none.  On error nothing is kept (*out NULL, *n 0). */
+int db_collect(struct db *db, sqlite3_stmt *st, size_t size, db_fill_fn *fill, void **out,
+	       int *n, struct wq_errbuf *eb);
+/* Steps st once: WQ_OK with the row given to fill(), WQ_ENOTFOUND with eb untouched when
+ * there is none (the caller says what was missing), else the mapped SQLite error. */
+int db_one(struct db *db, sqlite3_stmt *st, db_fill_fn *fill, void *row,
+	   struct wq_errbuf *eb);
+/* db_one() for an integer in column 0 (an id looked up by code). */
+int db_one_id(struct db *db, sqlite3_stmt *st, int64_t *id, struct wq_errbuf *eb);
 /* Appends a hash-chained row to request_events / audit_log (inside a transaction). */
 int db_event_append(struct db *db, int64_t request_id, int64_t at, int64_t actor_id,
 		    const char *actor_label, int64_t office_id, const char *from,

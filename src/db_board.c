@@ -48,6 +48,18 @@ int board_counts(struct db *db, const struct actor *a, int64_t overdue_before,
 	return rc == SQLITE_DONE ? WQ_OK : db_fail(db, rc, eb);
 }
 
+static void fill_load(sqlite3_stmt *st, void *row)
+{
+	struct agent_load *l = row;
+	l->user_id = sqlite3_column_int64(st, 0);
+	db_col_text(st, 1, l->username, sizeof l->username);
+	db_col_text(st, 2, l->full_name, sizeof l->full_name);
+	l->claimed = sqlite3_column_int(st, 3);
+	l->in_production = sqlite3_column_int(st, 4);
+	l->ready = sqlite3_column_int(st, 5);
+	l->overdue = sqlite3_column_int(st, 6);
+}
+
 int board_agent_loads(struct db *db, const struct actor *a, int64_t overdue_before,
 		      struct agent_load **out, int *n, struct wq_errbuf *eb)
 {
@@ -63,8 +75,6 @@ int board_agent_loads(struct db *db, const struct actor *a, int64_t overdue_befo
 		" AND r.state IN ('claimed', 'in_production', 'ready')"
 		" WHERE u.role = 'agent' AND u.scope_kind = 'office' AND u.scope_id = ?1"
 		" AND u.disabled = 0 GROUP BY u.id ORDER BY u.username";
-	int cap = 0, rc;
-	struct agent_load *rows = NULL;
 	*out = NULL;
 	*n = 0;
 	if (a->scope != SCOPE_OFFICE)
@@ -74,33 +84,22 @@ int board_agent_loads(struct db *db, const struct actor *a, int64_t overdue_befo
 		return WQ_EIO;
 	sqlite3_bind_int64(st, 1, a->scope_id);
 	sqlite3_bind_int64(st, 2, overdue_before);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 8;
-			struct agent_load *bigger = realloc(rows, sizeof *rows * (size_t)cap);
-			if (!bigger) {
-				rc = SQLITE_NOMEM;
-				break;
-			}
-			rows = bigger;
-		}
-		struct agent_load *l = &rows[(*n)++];
-		l->user_id = sqlite3_column_int64(st, 0);
-		db_col_text(st, 1, l->username, sizeof l->username);
-		db_col_text(st, 2, l->full_name, sizeof l->full_name);
-		l->claimed = sqlite3_column_int(st, 3);
-		l->in_production = sqlite3_column_int(st, 4);
-		l->ready = sqlite3_column_int(st, 5);
-		l->overdue = sqlite3_column_int(st, 6);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		free(rows);
-		*n = 0;
-		return db_fail(db, rc, eb);
-	}
-	*out = rows;
-	return WQ_OK;
+	return db_collect(db, st, sizeof **out, fill_load, (void **)out, n, eb);
+}
+
+static void fill_event(sqlite3_stmt *st, void *row)
+{
+	struct board_event *e = row;
+	char from[20], to[20];
+	e->at = sqlite3_column_int64(st, 0);
+	db_col_text(st, 1, e->actor, sizeof e->actor);
+	db_col_text(st, 2, e->actor_office, sizeof e->actor_office);
+	db_col_text(st, 3, e->office, sizeof e->office);
+	db_col_text(st, 4, from, sizeof from);
+	db_col_text(st, 5, to, sizeof to);
+	db_col_text(st, 6, e->note, sizeof e->note);
+	e->from = req_state_from_name(from);
+	e->to = req_state_from_name(to);
 }
 
 int board_history(struct db *db, const struct actor *a, int64_t request_id,
@@ -117,8 +116,7 @@ int board_history(struct db *db, const struct actor *a, int64_t request_id,
 		" LEFT JOIN offices ao ON u.scope_kind = 'office' AND ao.id = u.scope_id"
 		" WHERE e.request_id = ? ORDER BY e.id";
 	struct request r;
-	int cap = 0, rc;
-	struct board_event *rows = NULL;
+	int rc;
 	*out = NULL;
 	*n = 0;
 	if ((rc = request_get(db, a, request_id, &r, eb))) /* the scope check */
@@ -127,36 +125,7 @@ int board_history(struct db *db, const struct actor *a, int64_t request_id,
 	if (!st)
 		return WQ_EIO;
 	sqlite3_bind_int64(st, 1, request_id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 16;
-			struct board_event *bigger = realloc(rows, sizeof *rows * (size_t)cap);
-			if (!bigger) {
-				rc = SQLITE_NOMEM;
-				break;
-			}
-			rows = bigger;
-		}
-		struct board_event *e = &rows[(*n)++];
-		char from[20], to[20];
-		e->at = sqlite3_column_int64(st, 0);
-		db_col_text(st, 1, e->actor, sizeof e->actor);
-		db_col_text(st, 2, e->actor_office, sizeof e->actor_office);
-		db_col_text(st, 3, e->office, sizeof e->office);
-		db_col_text(st, 4, from, sizeof from);
-		db_col_text(st, 5, to, sizeof to);
-		db_col_text(st, 6, e->note, sizeof e->note);
-		e->from = req_state_from_name(from);
-		e->to = req_state_from_name(to);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		free(rows);
-		*n = 0;
-		return db_fail(db, rc, eb);
-	}
-	*out = rows;
-	return WQ_OK;
+	return db_collect(db, st, sizeof **out, fill_event, (void **)out, n, eb);
 }
 
 void board_event_stage(const struct board_event *e, char *buf, size_t len)

@@ -73,6 +73,19 @@ int complaint_open_citizen(struct db *db, int64_t request_id, const char *tracki
 	return db_commit(db, eb);
 }
 
+static void fill_complaint(sqlite3_stmt *st, void *row)
+{
+	struct complaint *c = row;
+	c->id = sqlite3_column_int64(st, 0);
+	c->request_id = sqlite3_column_int64(st, 1);
+	c->province_id = sqlite3_column_int64(st, 2);
+	c->opened_at = sqlite3_column_int64(st, 3);
+	c->answered_at = sqlite3_column_int64(st, 4);
+	db_col_text(st, 5, c->body, sizeof c->body);
+	db_col_text(st, 6, c->state, sizeof c->state);
+	db_col_text(st, 7, c->answer, sizeof c->answer);
+}
+
 int complaint_list_for_request(struct db *db, int64_t request_id, struct complaint **out,
 			       int *n, struct wq_errbuf *eb)
 {
@@ -85,36 +98,5 @@ int complaint_list_for_request(struct db *db, int64_t request_id, struct complai
 	if (!st)
 		return WQ_EIO;
 	sqlite3_bind_int64(st, 1, request_id);
-	int rc, cap = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 4;
-			struct complaint *p = realloc(*out, (size_t)cap * sizeof **out);
-			if (!p) {
-				sqlite3_reset(st);
-				free(*out);
-				*out = NULL;
-				*n = 0;
-				return wq_fail(eb, WQ_EIO, NULL, "out of memory");
-			}
-			*out = p;
-		}
-		struct complaint *c = &(*out)[(*n)++];
-		c->id = sqlite3_column_int64(st, 0);
-		c->request_id = sqlite3_column_int64(st, 1);
-		c->province_id = sqlite3_column_int64(st, 2);
-		c->opened_at = sqlite3_column_int64(st, 3);
-		c->answered_at = sqlite3_column_int64(st, 4);
-		db_col_text(st, 5, c->body, sizeof c->body);
-		db_col_text(st, 6, c->state, sizeof c->state);
-		db_col_text(st, 7, c->answer, sizeof c->answer);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		free(*out);
-		*out = NULL;
-		*n = 0;
-		return db_fail(db, rc, eb);
-	}
-	return WQ_OK;
+	return db_collect(db, st, sizeof **out, fill_complaint, (void **)out, n, eb);
 }

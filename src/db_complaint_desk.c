@@ -83,8 +83,17 @@ static const char *const get_sql[] = {NULL, GET(CS_OFFICE), GET(CS_COMMUNE), GET
 static const char *const for_req_sql[] = {NULL, FOR_REQ(CS_OFFICE), FOR_REQ(CS_COMMUNE),
 					  FOR_REQ(CS_PROVINCE), FOR_REQ(CS_NATIONAL)};
 
-static void row_to_complaint(sqlite3_stmt *st, int64_t late_before, struct cd_complaint *c)
+/* late: marked, or still unanswered past the limit at the time of this read */
+static void mark_late(struct cd_complaint *c, int64_t late_before)
 {
+	c->late = c->late_at != 0 ||
+		  (!c->answered_at && c->state != CD_RESOLVED && late_before &&
+		   c->opened_at < late_before);
+}
+
+static void fill_complaint(sqlite3_stmt *st, void *row)
+{
+	struct cd_complaint *c = row;
 	char state[16];
 	int k = 0;
 	memset(c, 0, sizeof *c);
@@ -111,10 +120,7 @@ static void row_to_complaint(sqlite3_stmt *st, int64_t late_before, struct cd_co
 	db_col_text(st, k++, c->answer, sizeof c->answer);
 	db_col_text(st, k++, c->escalation_note, sizeof c->escalation_note);
 	c->version = sqlite3_column_int64(st, k++);
-	/* late: marked, or still unanswered past the limit at the time of this read */
-	c->late = c->late_at != 0 ||
-		  (!c->answered_at && c->state != CD_RESOLVED && late_before &&
-		   c->opened_at < late_before);
+	mark_late(c, 0);
 }
 
 static int scope_ok(const struct actor *a, struct wq_errbuf *eb)
@@ -128,32 +134,10 @@ static int scope_ok(const struct actor *a, struct wq_errbuf *eb)
 static int fetch_all(struct db *db, sqlite3_stmt *st, int64_t late_before,
 		     struct cd_complaint **out, int *n, struct wq_errbuf *eb)
 {
-	int cap = 0, rc;
-	*out = NULL;
-	*n = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 16;
-			struct cd_complaint *p = realloc(*out, (size_t)cap * sizeof **out);
-			if (!p) {
-				sqlite3_reset(st);
-				free(*out);
-				*out = NULL;
-				*n = 0;
-				return wq_fail(eb, WQ_EIO, NULL, "out of memory");
-			}
-			*out = p;
-		}
-		row_to_complaint(st, late_before, &(*out)[(*n)++]);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		free(*out);
-		*out = NULL;
-		*n = 0;
-		return db_fail(db, rc, eb);
-	}
-	return WQ_OK;
+	int rc = db_collect(db, st, sizeof **out, fill_complaint, (void **)out, n, eb);
+	for (int i = 0; !rc && i < *n; i++)
+		mark_late(&(*out)[i], late_before);
+	return rc;
 }
 
 int complaint_desk_list(struct db *db, const struct actor *a, int all, int64_t late_before,
@@ -199,14 +183,8 @@ int complaint_desk_get(struct db *db, const struct actor *a, int64_t id,
 		return WQ_EIO;
 	sqlite3_bind_int64(st, 1, a->scope_id);
 	sqlite3_bind_int64(st, 2, id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		row_to_complaint(st, 0, out);
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
-		return WQ_OK;
-	if (rc != SQLITE_DONE)
-		return db_fail(db, rc, eb);
+	if ((rc = db_one(db, st, fill_complaint, out, eb)) != WQ_ENOTFOUND)
+		return rc;
 	/* same answer for "no such complaint" and "another province's": no probing */
 	return wq_fail(eb, WQ_ENOTFOUND, "complaint", "no complaint #%lld%s", (long long)id,
 		       a->scope == SCOPE_NATIONAL ? "" : " in your scope");

@@ -51,8 +51,9 @@ enum fin_bucket fin_bucket_of(enum req_state s, const char *pay_status,
 	return FB_PROCESSING;
 }
 
-void fin_row_to_payment(sqlite3_stmt *st, struct fin_payment *r)
+void fin_row_to_payment(sqlite3_stmt *st, void *row)
 {
+	struct fin_payment *r = row;
 	char state[20], settle[16];
 	memset(r, 0, sizeof *r);
 	r->request_id = sqlite3_column_int64(st, 0);
@@ -75,30 +76,12 @@ void fin_row_to_payment(sqlite3_stmt *st, struct fin_payment *r)
 int fin_collect_payments(struct db *db, sqlite3_stmt *st, struct fin_payment **out, int *n,
 			 struct wq_errbuf *eb)
 {
-	int rc, cap = 0;
-	struct fin_payment *rows = NULL;
-	*out = NULL;
-	*n = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 64;
-			struct fin_payment *bigger = realloc(rows, sizeof *rows * (size_t)cap);
-			if (!bigger) {
-				rc = SQLITE_NOMEM;
-				break;
-			}
-			rows = bigger;
-		}
-		fin_row_to_payment(st, &rows[(*n)++]);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		free(rows);
-		*n = 0;
-		return db_fail(db, rc, eb);
-	}
-	*out = rows;
-	return WQ_OK;
+	return db_collect(db, st, sizeof **out, fin_row_to_payment, (void **)out, n, eb);
+}
+
+static void fill_code(sqlite3_stmt *st, void *code)
+{
+	db_col_text(st, 0, code, 16);
 }
 
 int finance_commune(struct db *db, const struct actor *a, int64_t commune_id, int64_t *id,
@@ -114,14 +97,8 @@ int finance_commune(struct db *db, const struct actor *a, int64_t commune_id, in
 	if (!st)
 		return WQ_EIO;
 	sqlite3_bind_int64(st, 1, *id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		db_col_text(st, 0, code, 16);
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
-		return WQ_OK;
-	if (rc != SQLITE_DONE)
-		return db_fail(db, rc, eb);
+	if ((rc = db_one(db, st, fill_code, code, eb)) != WQ_ENOTFOUND)
+		return rc;
 	return wq_fail(eb, WQ_ENOTFOUND, "commune", "no commune #%lld", (long long)*id);
 }
 

@@ -32,7 +32,8 @@ int fin_scope_commune(const struct actor *a, int64_t want, int64_t *commune,
 		      struct wq_errbuf *eb);
 enum fin_bucket fin_bucket_of(enum req_state s, const char *pay_status,
 			      const char *settle_state);
-void fin_row_to_payment(sqlite3_stmt *st, struct fin_payment *r);
+/* A db_fill_fn: one FIN_PAY_COLS row into a struct fin_payment. */
+void fin_row_to_payment(sqlite3_stmt *st, void *row);
 int fin_collect_payments(struct db *db, sqlite3_stmt *st, struct fin_payment **out, int *n,
 			 struct wq_errbuf *eb);
 

@@ -70,8 +70,9 @@ static enum mail_status status_from(const char *s)
 	return MS_SEALED;
 }
 
-static void row_to_envelope(sqlite3_stmt *st, struct envelope *e)
+static void fill_envelope(sqlite3_stmt *st, void *row)
 {
+	struct envelope *e = row;
 	char buf[20];
 	int c = 0;
 	memset(e, 0, sizeof *e);
@@ -137,21 +138,7 @@ int mail_list(struct db *db, const struct actor *a, const struct mail_filter *f,
 	sqlite3_bind_int64(st, 4, f->handed_from);
 	sqlite3_bind_int64(st, 5, f->handed_to);
 	sqlite3_bind_int(st, 6, limit);
-	struct envelope *rows = malloc(sizeof *rows * (size_t)limit);
-	if (!rows) {
-		sqlite3_reset(st);
-		return wq_fail(eb, WQ_EIO, NULL, "out of memory");
-	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		row_to_envelope(st, &rows[(*n)++]);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		free(rows);
-		*n = 0;
-		return db_fail(db, rc, eb);
-	}
-	*out = rows;
-	return WQ_OK;
+	return db_collect(db, st, sizeof **out, fill_envelope, (void **)out, n, eb);
 }
 
 int mail_get(struct db *db, const struct actor *a, int64_t request_id, struct envelope *out,
@@ -165,24 +152,25 @@ int mail_get(struct db *db, const struct actor *a, int64_t request_id, struct en
 		return WQ_EIO;
 	sqlite3_bind_int64(st, 1, a->scope_id);
 	sqlite3_bind_int64(st, 2, request_id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		row_to_envelope(st, out);
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
-		return WQ_OK;
-	if (rc != SQLITE_DONE)
-		return db_fail(db, rc, eb);
+	if ((rc = db_one(db, st, fill_envelope, out, eb)) != WQ_ENOTFOUND)
+		return rc;
 	return wq_fail(eb, WQ_ENOTFOUND, "request",
 		       "no sealed envelope for request #%lld%s", (long long)request_id,
 		       a->scope == SCOPE_NATIONAL ? "" : " in your scope");
 }
 
+static void fill_waiting(sqlite3_stmt *st, void *row)
+{
+	struct mail_office_count *c = row;
+	c->office_id = sqlite3_column_int64(st, 0);
+	db_col_text(st, 1, c->office_code, sizeof c->office_code);
+	c->waiting = sqlite3_column_int(st, 2);
+}
+
 int mail_waiting_by_office(struct db *db, const struct actor *a,
 			   struct mail_office_count **out, int *n, struct wq_errbuf *eb)
 {
-	int cap = 0, rc = scope_ok(a, eb);
-	struct mail_office_count *rows = NULL;
+	int rc = scope_ok(a, eb);
 	*out = NULL;
 	*n = 0;
 	if (rc)
@@ -191,29 +179,7 @@ int mail_waiting_by_office(struct db *db, const struct actor *a,
 	if (!st)
 		return WQ_EIO;
 	sqlite3_bind_int64(st, 1, a->scope_id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 16;
-			struct mail_office_count *bigger = realloc(rows, sizeof *rows * (size_t)cap);
-			if (!bigger) {
-				rc = SQLITE_NOMEM;
-				break;
-			}
-			rows = bigger;
-		}
-		struct mail_office_count *c = &rows[(*n)++];
-		c->office_id = sqlite3_column_int64(st, 0);
-		db_col_text(st, 1, c->office_code, sizeof c->office_code);
-		c->waiting = sqlite3_column_int(st, 2);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		free(rows);
-		*n = 0;
-		return db_fail(db, rc, eb);
-	}
-	*out = rows;
-	return WQ_OK;
+	return db_collect(db, st, sizeof **out, fill_waiting, (void **)out, n, eb);
 }
 
 /* The S10 check digit over the 8-digit serial (UPU S10 weights 8 6 4 2 3 5 9 7). */

@@ -17,8 +17,9 @@
 	" JOIN provinces p ON p.id = c.province_id"                                 \
 	" LEFT JOIN offices r ON r.id = o.relay_office_id"
 
-static void row_to_office(sqlite3_stmt *st, struct office *o)
+static void fill_office(sqlite3_stmt *st, void *row)
 {
+	struct office *o = row;
 	memset(o, 0, sizeof *o);
 	o->id = sqlite3_column_int64(st, 0);
 	db_col_text(st, 1, o->code, sizeof o->code);
@@ -35,49 +36,13 @@ static void row_to_office(sqlite3_stmt *st, struct office *o)
 	o->active = sqlite3_column_int(st, 12);
 }
 
-/* Steps a statement to completion, growing *rows by `size` per row via fill(). */
-static int collect(struct db *db, sqlite3_stmt *st, size_t size,
-		   void (*fill)(sqlite3_stmt *, void *), void **out, int *n,
-		   struct wq_errbuf *eb)
-{
-	int rc, cap = 0;
-	char *rows = NULL;
-	*n = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 16;
-			char *bigger = realloc(rows, size * (size_t)cap);
-			if (!bigger) {
-				rc = SQLITE_NOMEM;
-				break;
-			}
-			rows = bigger;
-		}
-		fill(st, rows + size * (size_t)(*n)++);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		free(rows);
-		*n = 0;
-		*out = NULL;
-		return db_fail(db, rc, eb);
-	}
-	*out = rows;
-	return WQ_OK;
-}
-
-static void fill_office(sqlite3_stmt *st, void *p)
-{
-	row_to_office(st, p);
-}
-
 int office_list(struct db *db, struct office **out, int *n, struct wq_errbuf *eb)
 {
 	static const char sql[] = "SELECT " OFFICE_COLS OFFICE_FROM " ORDER BY o.code";
 	sqlite3_stmt *st = db_stmt(db, sql, eb);
 	if (!st)
 		return WQ_EIO;
-	return collect(db, st, sizeof **out, fill_office, (void **)out, n, eb);
+	return db_collect(db, st, sizeof **out, fill_office, (void **)out, n, eb);
 }
 
 static int office_one(struct db *db, const char *sql, int64_t id, const char *code,
@@ -90,14 +55,9 @@ static int office_one(struct db *db, const char *sql, int64_t id, const char *co
 		db_bind_text(st, 1, code);
 	else
 		sqlite3_bind_int64(st, 1, id);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		row_to_office(st, out);
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
-		return WQ_OK;
-	if (rc != SQLITE_DONE)
-		return db_fail(db, rc, eb);
+	int rc = db_one(db, st, fill_office, out, eb);
+	if (rc != WQ_ENOTFOUND)
+		return rc;
 	return code ? wq_fail(eb, WQ_ENOTFOUND, "office", "no office with code '%s'", code)
 		    : wq_fail(eb, WQ_ENOTFOUND, "office", "no office #%lld", (long long)id);
 }
@@ -126,14 +86,9 @@ int office_for_commune(struct db *db, int64_t commune_id, int64_t *office_id,
 	if (!st)
 		return WQ_EIO;
 	sqlite3_bind_int64(st, 1, commune_id);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*office_id = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
-		return WQ_OK;
-	if (rc != SQLITE_DONE)
-		return db_fail(db, rc, eb);
+	int rc = db_one_id(db, st, office_id, eb);
+	if (rc != WQ_ENOTFOUND)
+		return rc;
 	return wq_fail(eb, WQ_ENOTFOUND, "commune",
 		       "no open civil-status office serves this commune");
 }
@@ -145,14 +100,9 @@ static int lookup_id(struct db *db, const char *sql, const char *code, const cha
 	if (!st)
 		return WQ_EIO;
 	db_bind_text(st, 1, code);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*id = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
-		return WQ_OK;
-	if (rc != SQLITE_DONE)
-		return db_fail(db, rc, eb);
+	int rc = db_one_id(db, st, id, eb);
+	if (rc != WQ_ENOTFOUND)
+		return rc;
 	return wq_fail(eb, WQ_EINVAL, what, "no %s with code '%s'", what, code);
 }
 
@@ -321,7 +271,7 @@ int commune_list(struct db *db, struct commune **out, int *n, struct wq_errbuf *
 	sqlite3_stmt *st = db_stmt(db, sql, eb);
 	if (!st)
 		return WQ_EIO;
-	return collect(db, st, sizeof **out, fill_commune, (void **)out, n, eb);
+	return db_collect(db, st, sizeof **out, fill_commune, (void **)out, n, eb);
 }
 
 /* One commune by id; WQ_ENOTFOUND when there is none. */
@@ -334,14 +284,9 @@ int commune_get(struct db *db, int64_t id, struct commune *out, struct wq_errbuf
 	if (!st)
 		return WQ_EIO;
 	sqlite3_bind_int64(st, 1, id);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		fill_commune(st, out);
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
-		return WQ_OK;
-	if (rc != SQLITE_DONE)
-		return db_fail(db, rc, eb);
+	int rc = db_one(db, st, fill_commune, out, eb);
+	if (rc != WQ_ENOTFOUND)
+		return rc;
 	return wq_fail(eb, WQ_ENOTFOUND, "commune", "no commune #%lld", (long long)id);
 }
 
@@ -356,7 +301,7 @@ int commune_list_in_province(struct db *db, int64_t province_id, struct commune 
 	if (!st)
 		return WQ_EIO;
 	sqlite3_bind_int64(st, 1, province_id);
-	return collect(db, st, sizeof **out, fill_commune, (void **)out, n, eb);
+	return db_collect(db, st, sizeof **out, fill_commune, (void **)out, n, eb);
 }
 
 int commune_count(struct db *db, int *n, struct wq_errbuf *eb)
@@ -434,7 +379,7 @@ int province_list(struct db *db, struct province **out, int *n, struct wq_errbuf
 	sqlite3_stmt *st = db_stmt(db, sql, eb);
 	if (!st)
 		return WQ_EIO;
-	return collect(db, st, sizeof **out, fill_province, (void **)out, n, eb);
+	return db_collect(db, st, sizeof **out, fill_province, (void **)out, n, eb);
 }
 
 int province_get_by_code(struct db *db, const char *code, struct province *out,
@@ -446,14 +391,9 @@ int province_get_by_code(struct db *db, const char *code, struct province *out,
 	if (!st)
 		return WQ_EIO;
 	db_bind_text(st, 1, code);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		fill_province(st, out);
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
-		return WQ_OK;
-	if (rc != SQLITE_DONE)
-		return db_fail(db, rc, eb);
+	int rc = db_one(db, st, fill_province, out, eb);
+	if (rc != WQ_ENOTFOUND)
+		return rc;
 	return wq_fail(eb, WQ_ENOTFOUND, "province", "no province with code '%s'", code);
 }
 

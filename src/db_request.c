@@ -58,8 +58,9 @@ static const char *const tracking_sql[] = {NULL, BY_TRACKING(SC_OFFICE),
 					    BY_TRACKING(SC_COMMUNE), BY_TRACKING(SC_PROVINCE),
 					    BY_TRACKING(SC_NATIONAL)};
 
-static void row_to_request(sqlite3_stmt *st, struct request *r)
+static void fill_request(sqlite3_stmt *st, void *row)
 {
+	struct request *r = row;
 	memset(r, 0, sizeof *r);
 	char state[20];
 	int c = 0;
@@ -120,14 +121,8 @@ static int get_one(struct db *db, const struct actor *a, const char *const *sqls
 		db_bind_text(st, 2, tracking);
 	else
 		sqlite3_bind_int64(st, 2, id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		row_to_request(st, out);
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
-		return WQ_OK;
-	if (rc != SQLITE_DONE)
-		return db_fail(db, rc, eb);
+	if ((rc = db_one(db, st, fill_request, out, eb)) != WQ_ENOTFOUND)
+		return rc;
 	if (tracking)
 		return wq_fail(eb, WQ_ENOTFOUND, "tracking", "no request %s%s", tracking,
 			       a->scope == SCOPE_NATIONAL ? "" : " in your scope");
@@ -220,21 +215,7 @@ int request_list(struct db *db, const struct actor *a, const struct request_filt
 	int limit = f->limit > 0 ? f->limit : 1000;
 	sqlite3_bind_int(st, 5, limit);
 	sqlite3_bind_int(st, 6, f->offset);
-	struct request *rows = malloc(sizeof *rows * (size_t)limit);
-	if (!rows) {
-		sqlite3_reset(st);
-		return wq_fail(eb, WQ_EIO, NULL, "out of memory");
-	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		row_to_request(st, &rows[(*n)++]);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		free(rows);
-		*n = 0;
-		return db_fail(db, rc, eb);
-	}
-	*out = rows;
-	return WQ_OK;
+	return db_collect(db, st, sizeof **out, fill_request, (void **)out, n, eb);
 }
 
 int request_count(struct db *db, const struct actor *a, const struct request_filter *f,
@@ -254,6 +235,21 @@ int request_count(struct db *db, const struct actor *a, const struct request_fil
 	return rc == SQLITE_ROW ? WQ_OK : db_fail(db, rc, eb);
 }
 
+static void fill_event(sqlite3_stmt *st, void *row)
+{
+	struct req_event *e = row;
+	char from[20], to[20];
+	e->id = sqlite3_column_int64(st, 0);
+	e->at = sqlite3_column_int64(st, 1);
+	db_col_text(st, 2, e->actor, sizeof e->actor);
+	db_col_text(st, 3, e->office_code, sizeof e->office_code);
+	db_col_text(st, 4, from, sizeof from);
+	db_col_text(st, 5, to, sizeof to);
+	db_col_text(st, 6, e->note, sizeof e->note);
+	e->from = req_state_from_name(from);
+	e->to = req_state_from_name(to);
+}
+
 int request_history(struct db *db, const struct actor *a, int64_t id, struct req_event **out,
 		    int *n, struct wq_errbuf *eb)
 {
@@ -271,37 +267,7 @@ int request_history(struct db *db, const struct actor *a, int64_t id, struct req
 	if (!st)
 		return WQ_EIO;
 	sqlite3_bind_int64(st, 1, id);
-	int cap = 16;
-	struct req_event *ev = malloc(sizeof *ev * (size_t)cap);
-	while (ev && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == cap) {
-			struct req_event *bigger = realloc(ev, sizeof *ev * (size_t)(cap *= 2));
-			if (!bigger) {
-				free(ev);
-				ev = NULL;
-				break;
-			}
-			ev = bigger;
-		}
-		struct req_event *e = &ev[(*n)++];
-		char from[20], to[20];
-		e->id = sqlite3_column_int64(st, 0);
-		e->at = sqlite3_column_int64(st, 1);
-		db_col_text(st, 2, e->actor, sizeof e->actor);
-		db_col_text(st, 3, e->office_code, sizeof e->office_code);
-		db_col_text(st, 4, from, sizeof from);
-		db_col_text(st, 5, to, sizeof to);
-		db_col_text(st, 6, e->note, sizeof e->note);
-		e->from = req_state_from_name(from);
-		e->to = req_state_from_name(to);
-	}
-	sqlite3_reset(st);
-	if (!ev) {
-		*n = 0;
-		return wq_fail(eb, WQ_EIO, NULL, "out of memory");
-	}
-	*out = ev;
-	return WQ_OK;
+	return db_collect(db, st, sizeof **out, fill_event, (void **)out, n, eb);
 }
 
 /* ---- writes ---- */
@@ -455,6 +421,11 @@ int request_claim(struct db *db, const struct actor *a, int64_t id, int64_t expe
 	return request_transition(db, a, id, expected_version, RS_CLAIMED, "", eb);
 }
 
+static void fill_username(sqlite3_stmt *st, void *name)
+{
+	db_col_text(st, 0, name, USERNAME_MAX_BYTES);
+}
+
 static int agent_of_office(struct db *db, int64_t agent_id, int64_t office_id, char *name,
 			   struct wq_errbuf *eb)
 {
@@ -467,14 +438,9 @@ static int agent_of_office(struct db *db, int64_t agent_id, int64_t office_id, c
 		return WQ_EIO;
 	sqlite3_bind_int64(st, 1, agent_id);
 	sqlite3_bind_int64(st, 2, office_id);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		db_col_text(st, 0, name, USERNAME_MAX_BYTES);
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
-		return WQ_OK;
-	if (rc != SQLITE_DONE)
-		return db_fail(db, rc, eb);
+	int rc = db_one(db, st, fill_username, name, eb);
+	if (rc != WQ_ENOTFOUND)
+		return rc;
 	return wq_fail(eb, WQ_EINVAL, "agent", "agent #%lld is not an active agent of this office",
 		       (long long)agent_id);
 }

@@ -340,18 +340,33 @@ static int visible(struct db *db, const struct actor *a, int64_t request_id,
 	return request_get(db, a, request_id, r, eb);
 }
 
-/* Grows *arr (element size sz) to hold one more; returns the new slot or NULL. */
-static void *grow(void **arr, int *n, int *cap, size_t sz)
+/* Every row of sql (?1: the request) once the actor may see the request. */
+static int per_request(struct db *db, const struct actor *a, int64_t request_id,
+		       const char *sql, size_t size, db_fill_fn *fill, void **out, int *n,
+		       struct wq_errbuf *eb)
 {
-	if (*n == *cap) {
-		int c = *cap ? *cap * 2 : 8;
-		void *p = realloc(*arr, (size_t)c * sz);
-		if (!p)
-			return NULL;
-		*arr = p;
-		*cap = c;
-	}
-	return (char *)*arr + (size_t)(*n)++ * sz;
+	struct request r;
+	int rc = visible(db, a, request_id, &r, eb);
+	*out = NULL;
+	*n = 0;
+	if (rc)
+		return rc;
+	sqlite3_stmt *st = db_stmt(db, sql, eb);
+	if (!st)
+		return WQ_EIO;
+	sqlite3_bind_int64(st, 1, request_id);
+	return db_collect(db, st, size, fill, out, n, eb);
+}
+
+static void fill_payment(sqlite3_stmt *st, void *row)
+{
+	struct search_payment *p = row;
+	p->id = sqlite3_column_int64(st, 0);
+	db_col_text(st, 1, p->gateway_ref, sizeof p->gateway_ref);
+	p->amount_centimes = sqlite3_column_int64(st, 2);
+	db_col_text(st, 3, p->status, sizeof p->status);
+	p->created_at = sqlite3_column_int64(st, 4);
+	p->confirmed_at = sqlite3_column_int64(st, 5);
 }
 
 int search_payments(struct db *db, const struct actor *a, int64_t request_id,
@@ -360,29 +375,21 @@ int search_payments(struct db *db, const struct actor *a, int64_t request_id,
 	static const char sql[] =
 		"SELECT id, gateway_ref, amount_centimes, status, created_at,"
 		" coalesce(confirmed_at, 0) FROM payments WHERE request_id = ? ORDER BY id";
-	struct request r;
-	int rc = visible(db, a, request_id, &r, eb), cap = 0;
-	*out = NULL;
-	*n = 0;
-	if (rc)
-		return rc;
-	sqlite3_stmt *st = db_stmt(db, sql, eb);
-	if (!st)
-		return WQ_EIO;
-	sqlite3_bind_int64(st, 1, request_id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct search_payment *p = grow((void **)out, n, &cap, sizeof **out);
-		if (!p)
-			break;
-		p->id = sqlite3_column_int64(st, 0);
-		db_col_text(st, 1, p->gateway_ref, sizeof p->gateway_ref);
-		p->amount_centimes = sqlite3_column_int64(st, 2);
-		db_col_text(st, 3, p->status, sizeof p->status);
-		p->created_at = sqlite3_column_int64(st, 4);
-		p->confirmed_at = sqlite3_column_int64(st, 5);
-	}
-	sqlite3_reset(st);
-	return (rc == SQLITE_DONE || rc == SQLITE_ROW) ? WQ_OK : db_fail(db, rc, eb);
+	return per_request(db, a, request_id, sql, sizeof **out, fill_payment, (void **)out, n, eb);
+}
+
+static void fill_notice(sqlite3_stmt *st, void *row)
+{
+	struct search_notice *x = row;
+	x->id = sqlite3_column_int64(st, 0);
+	db_col_text(st, 1, x->channel, sizeof x->channel);
+	db_col_text(st, 2, x->recipient, sizeof x->recipient);
+	db_col_text(st, 3, x->state, sizeof x->state);
+	x->attempts = sqlite3_column_int(st, 4);
+	x->created_at = sqlite3_column_int64(st, 5);
+	x->sent_at = sqlite3_column_int64(st, 6);
+	db_col_text(st, 7, x->last_error, sizeof x->last_error);
+	db_col_text(st, 8, x->body, sizeof x->body);
 }
 
 int search_notices(struct db *db, const struct actor *a, int64_t request_id,
@@ -391,32 +398,16 @@ int search_notices(struct db *db, const struct actor *a, int64_t request_id,
 	static const char sql[] =
 		"SELECT id, channel, recipient, state, attempts, created_at, coalesce(sent_at, 0),"
 		" last_error, body FROM outbox WHERE request_id = ? ORDER BY id";
-	struct request r;
-	int rc = visible(db, a, request_id, &r, eb), cap = 0;
-	*out = NULL;
-	*n = 0;
-	if (rc)
-		return rc;
-	sqlite3_stmt *st = db_stmt(db, sql, eb);
-	if (!st)
-		return WQ_EIO;
-	sqlite3_bind_int64(st, 1, request_id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct search_notice *x = grow((void **)out, n, &cap, sizeof **out);
-		if (!x)
-			break;
-		x->id = sqlite3_column_int64(st, 0);
-		db_col_text(st, 1, x->channel, sizeof x->channel);
-		db_col_text(st, 2, x->recipient, sizeof x->recipient);
-		db_col_text(st, 3, x->state, sizeof x->state);
-		x->attempts = sqlite3_column_int(st, 4);
-		x->created_at = sqlite3_column_int64(st, 5);
-		x->sent_at = sqlite3_column_int64(st, 6);
-		db_col_text(st, 7, x->last_error, sizeof x->last_error);
-		db_col_text(st, 8, x->body, sizeof x->body);
-	}
-	sqlite3_reset(st);
-	return (rc == SQLITE_DONE || rc == SQLITE_ROW) ? WQ_OK : db_fail(db, rc, eb);
+	return per_request(db, a, request_id, sql, sizeof **out, fill_notice, (void **)out, n, eb);
+}
+
+static void fill_note(sqlite3_stmt *st, void *row)
+{
+	struct search_note *x = row;
+	x->id = sqlite3_column_int64(st, 0);
+	x->at = sqlite3_column_int64(st, 1);
+	db_col_text(st, 2, x->author, sizeof x->author);
+	db_col_text(st, 3, x->body, sizeof x->body);
 }
 
 int search_notes(struct db *db, const struct actor *a, int64_t request_id,
@@ -425,27 +416,7 @@ int search_notes(struct db *db, const struct actor *a, int64_t request_id,
 	static const char sql[] =
 		"SELECT n.id, n.at, coalesce(u.username, '?'), n.body FROM request_notes n"
 		" LEFT JOIN users u ON u.id = n.author_id WHERE n.request_id = ? ORDER BY n.id";
-	struct request r;
-	int rc = visible(db, a, request_id, &r, eb), cap = 0;
-	*out = NULL;
-	*n = 0;
-	if (rc)
-		return rc;
-	sqlite3_stmt *st = db_stmt(db, sql, eb);
-	if (!st)
-		return WQ_EIO;
-	sqlite3_bind_int64(st, 1, request_id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct search_note *x = grow((void **)out, n, &cap, sizeof **out);
-		if (!x)
-			break;
-		x->id = sqlite3_column_int64(st, 0);
-		x->at = sqlite3_column_int64(st, 1);
-		db_col_text(st, 2, x->author, sizeof x->author);
-		db_col_text(st, 3, x->body, sizeof x->body);
-	}
-	sqlite3_reset(st);
-	return (rc == SQLITE_DONE || rc == SQLITE_ROW) ? WQ_OK : db_fail(db, rc, eb);
+	return per_request(db, a, request_id, sql, sizeof **out, fill_note, (void **)out, n, eb);
 }
 
 static int do_note_add(struct db *db, const struct actor *a, int64_t request_id,

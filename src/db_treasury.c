@@ -23,8 +23,9 @@
 	" AND (?1 = 0 OR o.commune_id = ?1)"                                          \
 	" AND NOT EXISTS (SELECT 1 FROM settlement_items x WHERE x.request_id = r.id)"
 
-static void fill_preview(sqlite3_stmt *st, struct settle_preview *s)
+static void fill_preview(sqlite3_stmt *st, void *row)
 {
+	struct settle_preview *s = row;
 	memset(s, 0, sizeof *s);
 	s->commune_id = sqlite3_column_int64(st, 0);
 	db_col_text(st, 1, s->commune_code, sizeof s->commune_code);
@@ -49,7 +50,7 @@ int treasury_preview(struct db *db, const struct actor *a, const struct fin_peri
 		DUE_WHERE " AND (" FIN_EARNED " OR" FIN_PROCESSING ")"
 		" GROUP BY o.commune_id ORDER BY c.code";
 	int64_t commune;
-	int rc, cap = 0;
+	int rc;
 	*out = NULL;
 	*n = 0;
 	if ((rc = fin_scope_commune(a, 0, &commune, eb)))
@@ -59,27 +60,7 @@ int treasury_preview(struct db *db, const struct actor *a, const struct fin_peri
 		return WQ_EIO;
 	sqlite3_bind_int64(st, 1, commune);
 	sqlite3_bind_int64(st, 2, p->to);
-	struct settle_preview *rows = NULL;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 32;
-			struct settle_preview *bigger = realloc(rows, sizeof *rows * (size_t)cap);
-			if (!bigger) {
-				rc = SQLITE_NOMEM;
-				break;
-			}
-			rows = bigger;
-		}
-		fill_preview(st, &rows[(*n)++]);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		free(rows);
-		*n = 0;
-		return db_fail(db, rc, eb);
-	}
-	*out = rows;
-	return WQ_OK;
+	return db_collect(db, st, sizeof **out, fill_preview, (void **)out, n, eb);
 }
 
 /* One batch for one commune, inside the open transaction. */
@@ -191,8 +172,9 @@ int treasury_build(struct db *db, const struct actor *a, const struct fin_period
 	DB_TX(db, eb, do_build(db, a, p, commune_id, batches, items, total, eb));
 }
 
-static void fill_settlement(sqlite3_stmt *st, struct settlement *s)
+static void fill_settlement(sqlite3_stmt *st, void *row)
 {
+	struct settlement *s = row;
 	memset(s, 0, sizeof *s);
 	s->id = sqlite3_column_int64(st, 0);
 	s->commune_id = sqlite3_column_int64(st, 1);
@@ -225,8 +207,7 @@ int treasury_batches(struct db *db, const struct actor *a, int64_t commune_id,
 	static const char sql[] = SETTLE_SELECT " WHERE (?1 = 0 OR s.commune_id = ?1)"
 						" ORDER BY s.id DESC LIMIT 5000";
 	int64_t commune;
-	int rc, cap = 0;
-	struct settlement *rows = NULL;
+	int rc;
 	*out = NULL;
 	*n = 0;
 	if ((rc = fin_scope_commune(a, commune_id, &commune, eb)))
@@ -235,26 +216,7 @@ int treasury_batches(struct db *db, const struct actor *a, int64_t commune_id,
 	if (!st)
 		return WQ_EIO;
 	sqlite3_bind_int64(st, 1, commune);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 32;
-			struct settlement *bigger = realloc(rows, sizeof *rows * (size_t)cap);
-			if (!bigger) {
-				rc = SQLITE_NOMEM;
-				break;
-			}
-			rows = bigger;
-		}
-		fill_settlement(st, &rows[(*n)++]);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		free(rows);
-		*n = 0;
-		return db_fail(db, rc, eb);
-	}
-	*out = rows;
-	return WQ_OK;
+	return db_collect(db, st, sizeof **out, fill_settlement, (void **)out, n, eb);
 }
 
 int treasury_batch_items(struct db *db, const struct actor *a, int64_t settlement_id,
@@ -290,14 +252,11 @@ static int do_transfer(struct db *db, const struct actor *a, int64_t id, const c
 	if (!st)
 		return WQ_EIO;
 	sqlite3_bind_int64(st, 1, id);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		fill_settlement(st, &s);
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
+	int rc = db_one(db, st, fill_settlement, &s, eb);
+	if (rc == WQ_ENOTFOUND)
 		return wq_fail(eb, WQ_ENOTFOUND, "settlement", "no batch #%lld", (long long)id);
-	if (rc != SQLITE_ROW)
-		return db_fail(db, rc, eb);
+	if (rc)
+		return rc;
 	if (strcmp(s.state, "built"))
 		return wq_fail(eb, WQ_ECONFLICT, "settlement",
 			       "batch #%lld was already transferred by %s (ref %s)",

@@ -52,8 +52,9 @@ int user_check_password(const char *password, const char *hash)
 	" u.failed_logins, coalesce(u.last_login_at, 0),"                              \
 	" (SELECT count(*) FROM user_keys k WHERE k.user_id = u.id)"
 
-static void row_to_user(sqlite3_stmt *st, struct user *u)
+static void fill_user(sqlite3_stmt *st, void *row)
 {
+	struct user *u = row;
 	char buf[32];
 	memset(u, 0, sizeof *u);
 	u->id = sqlite3_column_int64(st, 0);
@@ -81,14 +82,9 @@ static int get_user(struct db *db, const char *sql, const char *name, int64_t id
 		db_bind_text(st, 1, name);
 	else
 		sqlite3_bind_int64(st, 1, id);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		row_to_user(st, out);
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
-		return WQ_OK;
-	if (rc != SQLITE_DONE)
-		return db_fail(db, rc, eb);
+	int rc = db_one(db, st, fill_user, out, eb);
+	if (rc != WQ_ENOTFOUND)
+		return rc;
 	return name ? wq_fail(eb, WQ_ENOTFOUND, "username", "no account named '%s'", name)
 		    : wq_fail(eb, WQ_ENOTFOUND, "user", "no account #%lld", (long long)id);
 }
@@ -118,28 +114,7 @@ int user_list(struct db *db, enum role role, int64_t office_id, struct user **ou
 		return WQ_EIO;
 	db_bind_text(st, 1, role == ROLE_NONE ? "" : role_name(role));
 	sqlite3_bind_int64(st, 2, office_id);
-	int cap = 0, rc;
-	struct user *rows = NULL;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 32;
-			struct user *bigger = realloc(rows, sizeof *rows * (size_t)cap);
-			if (!bigger) {
-				rc = SQLITE_NOMEM;
-				break;
-			}
-			rows = bigger;
-		}
-		row_to_user(st, &rows[(*n)++]);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		free(rows);
-		*n = 0;
-		return db_fail(db, rc, eb);
-	}
-	*out = rows;
-	return WQ_OK;
+	return db_collect(db, st, sizeof **out, fill_user, (void **)out, n, eb);
 }
 
 /* Resolves a scope code to its id for the role's scope kind. */
@@ -164,14 +139,9 @@ static int scope_lookup(struct db *db, enum role role, const char *code, int64_t
 	if (!st)
 		return WQ_EIO;
 	db_bind_text(st, 1, code);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*id = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
-		return WQ_OK;
-	if (rc != SQLITE_DONE)
-		return db_fail(db, rc, eb);
+	int rc = db_one_id(db, st, id, eb);
+	if (rc != WQ_ENOTFOUND)
+		return rc;
 	return wq_fail(eb, WQ_EINVAL, "scope", "no %s with code '%s'", scope_name(kind), code);
 }
 
@@ -464,6 +434,15 @@ int user_key_remove(struct db *db, const struct actor *by, const char *username,
 	DB_TX(db, eb, do_key_remove(db, by, username, key_id, eb));
 }
 
+static void fill_key(sqlite3_stmt *st, void *row)
+{
+	struct user_key *k = row;
+	k->id = sqlite3_column_int64(st, 0);
+	db_col_text(st, 1, k->type, sizeof k->type);
+	db_col_text(st, 2, k->b64, sizeof k->b64);
+	db_col_text(st, 3, k->comment, sizeof k->comment);
+}
+
 int user_keys(struct db *db, const char *username, struct user_key **out, int *n,
 	      struct wq_errbuf *eb)
 {
@@ -476,32 +455,7 @@ int user_keys(struct db *db, const char *username, struct user_key **out, int *n
 	if (!st)
 		return WQ_EIO;
 	db_bind_text(st, 1, username);
-	int rc, cap = 0;
-	struct user_key *rows = NULL;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 4;
-			struct user_key *bigger = realloc(rows, sizeof *rows * (size_t)cap);
-			if (!bigger) {
-				rc = SQLITE_NOMEM;
-				break;
-			}
-			rows = bigger;
-		}
-		struct user_key *k = &rows[(*n)++];
-		k->id = sqlite3_column_int64(st, 0);
-		db_col_text(st, 1, k->type, sizeof k->type);
-		db_col_text(st, 2, k->b64, sizeof k->b64);
-		db_col_text(st, 3, k->comment, sizeof k->comment);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		free(rows);
-		*n = 0;
-		return db_fail(db, rc, eb);
-	}
-	*out = rows;
-	return WQ_OK;
+	return db_collect(db, st, sizeof **out, fill_key, (void **)out, n, eb);
 }
 
 /* ---- login ---- */
