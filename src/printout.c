@@ -143,6 +143,25 @@ static void day_bounds(int64_t t, int64_t *start, int64_t *end, char *label, siz
 	*end = (int64_t)mktime(&tm);
 }
 
+/* The office is the actor's, one it relays, or within its commune, province or the
+ * nation: the scope rule of the data layer's reads.  Without it an office out of scope
+ * got a dispatch list saying "0 envelopes" (tests/test_isolation.c). */
+static int office_in_scope(const struct actor *a, const struct office *o)
+{
+	switch (a->scope) {
+	case SCOPE_OFFICE:
+		return o->id == a->scope_id || o->relay_office_id == a->scope_id;
+	case SCOPE_COMMUNE:
+		return o->commune_id == a->scope_id;
+	case SCOPE_PROVINCE:
+		return o->province_id == a->scope_id;
+	case SCOPE_NATIONAL:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 int printout_dispatch(struct db *db, const struct actor *a, const char *db_path,
 		      int64_t office_id, int64_t day, int *count, char *path_out,
 		      size_t path_len, struct wq_errbuf *eb)
@@ -156,8 +175,12 @@ int printout_dispatch(struct db *db, const struct actor *a, const char *db_path,
 
 	*count = 0;
 	day_bounds(day, &flt.handed_from, &flt.handed_to, date, sizeof date);
-	if ((rc = office_get(db, office_id, &o, eb)) ||
-	    (rc = mail_list(db, a, &flt, &e, &n, eb)))
+	if ((rc = office_get(db, office_id, &o, eb)))
+		return rc;
+	if (!office_in_scope(a, &o))
+		return wq_fail(eb, WQ_ENOTFOUND, "office", "no office #%lld in your scope",
+			       (long long)office_id);
+	if ((rc = mail_list(db, a, &flt, &e, &n, eb)))
 		return rc;
 	snprintf(name, sizeof name, "dispatch-%s-%s.txt", o.code, date);
 	if ((rc = open_out(db_path, name, path_out, path_len, &f, eb))) {
