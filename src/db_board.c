@@ -7,15 +7,10 @@
 
 #include "board.h"
 #include "db.h"
+#include "db_scope.h"
 #include "request.h"
 #include "util.h"
 
-#define SC_OFFICE " r.office_id IN (SELECT id FROM offices WHERE id = ?1 OR relay_office_id = ?1)"
-#define SC_COMMUNE " r.office_id IN (SELECT id FROM offices WHERE commune_id = ?1)"
-#define SC_PROVINCE                                                              \
-	" r.office_id IN (SELECT o2.id FROM offices o2 JOIN communes c2"         \
-	" ON c2.id = o2.commune_id WHERE c2.province_id = ?1)"
-#define SC_NATIONAL " ?1 = ?1"
 #define OPEN_STATES " r.state IN ('paid', 'claimed', 'in_production', 'ready', 'with_post')"
 #define COUNTS(sc)                                                               \
 	"SELECT r.state, count(*), sum(r.state <> 'with_post' AND r.paid_at < ?2)" \
@@ -30,8 +25,8 @@ int board_counts(struct db *db, const struct actor *a, int64_t overdue_before,
 	char state[20];
 	int rc;
 	memset(out, 0, sizeof *out);
-	if (a->scope < SCOPE_OFFICE || a->scope > SCOPE_NATIONAL)
-		return wq_fail(eb, WQ_EDENIED, "scope", "account %s has no scope", a->username);
+	if ((rc = db_scope_ok(a, eb)))
+		return rc;
 	sqlite3_stmt *st = db_stmt(db, counts_sql[a->scope], eb);
 	if (!st)
 		return WQ_EIO;

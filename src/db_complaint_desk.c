@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "complaint_desk.h"
+#include "db_scope.h"
 #include "outbox.h"
 #include "request.h"
 #include "util.h"
@@ -64,10 +65,7 @@ static const struct cd_move {
 	" LEFT JOIN users ob ON ob.id = c.opened_by"                                 \
 	" LEFT JOIN users iu ON iu.id = c.inspector_id"
 /* ?1 is the actor's scope id */
-#define CS_OFFICE " r.office_id IN (SELECT id FROM offices WHERE id = ?1 OR relay_office_id = ?1)"
-#define CS_COMMUNE " r.office_id IN (SELECT id FROM offices WHERE commune_id = ?1)"
 #define CS_PROVINCE " c.province_id = ?1"
-#define CS_NATIONAL " ?1 = ?1"
 /* ?2: all (1) or unresolved only (0) */
 #define LIST(sc)                                                                    \
 	"SELECT " CD_COLS CD_FROM " WHERE" sc " AND (?2 OR c.state <> 'resolved')"  \
@@ -76,12 +74,12 @@ static const struct cd_move {
 #define FOR_REQ(sc) "SELECT " CD_COLS CD_FROM " WHERE c.request_id = ?2 AND" sc " ORDER BY c.id"
 
 /* Indexed by enum scope_kind; SCOPE_NONE has no SQL and sees nothing. */
-static const char *const list_sql[] = {NULL, LIST(CS_OFFICE), LIST(CS_COMMUNE),
-				       LIST(CS_PROVINCE), LIST(CS_NATIONAL)};
-static const char *const get_sql[] = {NULL, GET(CS_OFFICE), GET(CS_COMMUNE), GET(CS_PROVINCE),
-				      GET(CS_NATIONAL)};
-static const char *const for_req_sql[] = {NULL, FOR_REQ(CS_OFFICE), FOR_REQ(CS_COMMUNE),
-					  FOR_REQ(CS_PROVINCE), FOR_REQ(CS_NATIONAL)};
+static const char *const list_sql[] = {NULL, LIST(SC_OFFICE), LIST(SC_COMMUNE),
+				       LIST(CS_PROVINCE), LIST(SC_NATIONAL)};
+static const char *const get_sql[] = {NULL, GET(SC_OFFICE), GET(SC_COMMUNE), GET(CS_PROVINCE),
+				      GET(SC_NATIONAL)};
+static const char *const for_req_sql[] = {NULL, FOR_REQ(SC_OFFICE), FOR_REQ(SC_COMMUNE),
+					  FOR_REQ(CS_PROVINCE), FOR_REQ(SC_NATIONAL)};
 
 /* late: marked, or still unanswered past the limit at the time of this read */
 static void mark_late(struct cd_complaint *c, int64_t late_before)
@@ -123,13 +121,6 @@ static void fill_complaint(sqlite3_stmt *st, void *row)
 	mark_late(c, 0);
 }
 
-static int scope_ok(const struct actor *a, struct wq_errbuf *eb)
-{
-	if (a->scope < SCOPE_OFFICE || a->scope > SCOPE_NATIONAL)
-		return wq_fail(eb, WQ_EDENIED, "scope", "account %s has no scope", a->username);
-	return WQ_OK;
-}
-
 /* Runs a list statement (?1 scope, ?2 bound by the caller) into a malloc'd array. */
 static int fetch_all(struct db *db, sqlite3_stmt *st, int64_t late_before,
 		     struct cd_complaint **out, int *n, struct wq_errbuf *eb)
@@ -143,7 +134,7 @@ static int fetch_all(struct db *db, sqlite3_stmt *st, int64_t late_before,
 int complaint_desk_list(struct db *db, const struct actor *a, int all, int64_t late_before,
 			struct cd_complaint **out, int *n, struct wq_errbuf *eb)
 {
-	int rc = scope_ok(a, eb);
+	int rc = db_scope_ok(a, eb);
 	*out = NULL;
 	*n = 0;
 	if (rc)
@@ -159,7 +150,7 @@ int complaint_desk_list(struct db *db, const struct actor *a, int all, int64_t l
 int complaint_desk_for_request(struct db *db, const struct actor *a, int64_t request_id,
 			       struct cd_complaint **out, int *n, struct wq_errbuf *eb)
 {
-	int rc = scope_ok(a, eb);
+	int rc = db_scope_ok(a, eb);
 	*out = NULL;
 	*n = 0;
 	if (rc)
@@ -175,7 +166,7 @@ int complaint_desk_for_request(struct db *db, const struct actor *a, int64_t req
 int complaint_desk_get(struct db *db, const struct actor *a, int64_t id,
 		       struct cd_complaint *out, struct wq_errbuf *eb)
 {
-	int rc = scope_ok(a, eb);
+	int rc = db_scope_ok(a, eb);
 	if (rc)
 		return rc;
 	sqlite3_stmt *st = db_stmt(db, get_sql[a->scope], eb);

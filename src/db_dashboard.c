@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "dashboard.h"
+#include "db_scope.h"
 #include "util.h"
 
 #define SECONDS_PER_DAY 86400
@@ -323,8 +324,8 @@ int dashboard_load(struct db *db, const struct actor *a, enum dash_group group, 
 	struct office_map *map = NULL;
 	int nmap = 0, rc;
 	memset(d, 0, sizeof *d);
-	if (a->scope < SCOPE_OFFICE || a->scope > SCOPE_NATIONAL)
-		return wq_fail(eb, WQ_EDENIED, "scope", "account %s has no scope", a->username);
+	if ((rc = db_scope_ok(a, eb)))
+		return rc;
 	d->group = group;
 	d->from = dashboard_day_start(from);
 	d->to = dashboard_day_start(to - 1) + SECONDS_PER_DAY;

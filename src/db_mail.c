@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "db.h"
+#include "db_scope.h"
 #include "mail.h"
 #include "request.h"
 #include "util.h"
@@ -26,13 +27,6 @@
 	" JOIN offices o ON o.id = r.office_id"                                         \
 	" LEFT JOIN offices ro ON ro.id = o.relay_office_id"                            \
 	" LEFT JOIN users su ON su.id = m.sealed_by"
-/* ?1 is the actor's scope id, as in db_request.c */
-#define SC_OFFICE " r.office_id IN (SELECT id FROM offices WHERE id = ?1 OR relay_office_id = ?1)"
-#define SC_COMMUNE " r.office_id IN (SELECT id FROM offices WHERE commune_id = ?1)"
-#define SC_PROVINCE                                                              \
-	" r.office_id IN (SELECT o2.id FROM offices o2 JOIN communes c2"         \
-	" ON c2.id = o2.commune_id WHERE c2.province_id = ?1)"
-#define SC_NATIONAL " ?1 = ?1"
 #define LIST_WHERE                                                               \
 	" AND (?2 = '' OR instr(?2, ',' || m.status || ',') > 0)"                 \
 	" AND (?3 = 0 OR r.office_id = ?3)"                                      \
@@ -104,13 +98,6 @@ static void fill_envelope(sqlite3_stmt *st, void *row)
 	db_col_text(st, c++, e->reason, sizeof e->reason);
 }
 
-static int scope_ok(const struct actor *a, struct wq_errbuf *eb)
-{
-	if (a->scope < SCOPE_OFFICE || a->scope > SCOPE_NATIONAL)
-		return wq_fail(eb, WQ_EDENIED, "scope", "account %s has no scope", a->username);
-	return WQ_OK;
-}
-
 int mail_list(struct db *db, const struct actor *a, const struct mail_filter *f,
 	      struct envelope **out, int *n, struct wq_errbuf *eb)
 {
@@ -118,7 +105,7 @@ int mail_list(struct db *db, const struct actor *a, const struct mail_filter *f,
 	size_t used = 0;
 	*out = NULL;
 	*n = 0;
-	int rc = scope_ok(a, eb);
+	int rc = db_scope_ok(a, eb);
 	if (rc)
 		return rc;
 	if (f->statuses) {
@@ -144,7 +131,7 @@ int mail_list(struct db *db, const struct actor *a, const struct mail_filter *f,
 int mail_get(struct db *db, const struct actor *a, int64_t request_id, struct envelope *out,
 	     struct wq_errbuf *eb)
 {
-	int rc = scope_ok(a, eb);
+	int rc = db_scope_ok(a, eb);
 	if (rc)
 		return rc;
 	sqlite3_stmt *st = db_stmt(db, get_sql[a->scope], eb);
@@ -170,7 +157,7 @@ static void fill_waiting(sqlite3_stmt *st, void *row)
 int mail_waiting_by_office(struct db *db, const struct actor *a,
 			   struct mail_office_count **out, int *n, struct wq_errbuf *eb)
 {
-	int rc = scope_ok(a, eb);
+	int rc = db_scope_ok(a, eb);
 	*out = NULL;
 	*n = 0;
 	if (rc)

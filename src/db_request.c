@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "db.h"
+#include "db_scope.h"
 #include "office.h"
 #include "request.h"
 #include "util.h"
@@ -24,14 +25,6 @@
 	" JOIN communes bc ON bc.id = r.birth_commune_id"                         \
 	" LEFT JOIN users u ON u.id = r.agent_id"                                 \
 	" LEFT JOIN mail_items m ON m.request_id = r.id"
-/* ?1 is the actor's scope id.  IN (subquery) rather than OR keeps the
- * requests(office_id, state, paid_at) index usable. */
-#define SC_OFFICE " r.office_id IN (SELECT id FROM offices WHERE id = ?1 OR relay_office_id = ?1)"
-#define SC_COMMUNE " r.office_id IN (SELECT id FROM offices WHERE commune_id = ?1)"
-#define SC_PROVINCE                                                              \
-	" r.office_id IN (SELECT o2.id FROM offices o2 JOIN communes c2"         \
-	" ON c2.id = o2.commune_id WHERE c2.province_id = ?1)"
-#define SC_NATIONAL " ?1 = ?1"
 #define LIST_WHERE                                                               \
 	" AND (?2 = '' OR instr(?2, ',' || r.state || ',') > 0)"                 \
 	" AND (?3 = 0 OR r.office_id = ?3)"                                      \
@@ -99,18 +92,11 @@ static void fill_request(sqlite3_stmt *st, void *row)
 	db_col_text(st, c++, r->mail_code, sizeof r->mail_code);
 }
 
-static int scope_ok(const struct actor *a, struct wq_errbuf *eb)
-{
-	if (a->scope < SCOPE_OFFICE || a->scope > SCOPE_NATIONAL)
-		return wq_fail(eb, WQ_EDENIED, "scope", "account %s has no scope", a->username);
-	return WQ_OK;
-}
-
 /* Reads one request by id or tracking number within the actor's scope. */
 static int get_one(struct db *db, const struct actor *a, const char *const *sqls, int64_t id,
 		   const char *tracking, struct request *out, struct wq_errbuf *eb)
 {
-	int rc = scope_ok(a, eb);
+	int rc = db_scope_ok(a, eb);
 	if (rc)
 		return rc;
 	sqlite3_stmt *st = db_stmt(db, sqls[a->scope], eb);
@@ -205,7 +191,7 @@ int request_list(struct db *db, const struct actor *a, const struct request_filt
 {
 	*out = NULL;
 	*n = 0;
-	int rc = scope_ok(a, eb);
+	int rc = db_scope_ok(a, eb);
 	if (rc)
 		return rc;
 	const char *sql = (f->oldest_first ? list_queue_sql : list_recent_sql)[a->scope];
@@ -222,7 +208,7 @@ int request_count(struct db *db, const struct actor *a, const struct request_fil
 		  int *n, struct wq_errbuf *eb)
 {
 	*n = 0;
-	int rc = scope_ok(a, eb);
+	int rc = db_scope_ok(a, eb);
 	if (rc)
 		return rc;
 	sqlite3_stmt *st = bind_list(db, a, count_sql[a->scope], f, eb);

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "db_scope.h"
 #include "request.h"
 #include "search.h"
 #include "util.h"
@@ -53,12 +54,10 @@ enum search_kind search_guess(const char *q)
 	" r.last_name_ar || ' ' || r.city"                                                 \
 	" FROM requests r JOIN offices o ON o.id = r.office_id WHERE"
 /* ?1 the actor's scope id */
-#define SS_OFFICE " r.office_id IN (SELECT id FROM offices WHERE id = ?1 OR relay_office_id = ?1) AND"
-#define SS_COMMUNE " r.office_id IN (SELECT id FROM offices WHERE commune_id = ?1) AND"
-#define SS_PROVINCE                                                                    \
-	" r.office_id IN (SELECT o2.id FROM offices o2 JOIN communes c2"               \
-	" ON c2.id = o2.commune_id WHERE c2.province_id = ?1) AND"
-#define SS_NATIONAL " ?1 = ?1 AND"
+#define SS_OFFICE SC_OFFICE " AND"
+#define SS_COMMUNE SC_COMMUNE " AND"
+#define SS_PROVINCE SC_PROVINCE " AND"
+#define SS_NATIONAL SC_NATIONAL " AND"
 #define PER_SCOPE(where)                                                                 \
 	{                                                                                \
 		NULL, HIT_COLS SS_OFFICE where, HIT_COLS SS_COMMUNE where,               \
@@ -283,8 +282,8 @@ int search_requests(struct db *db, const struct actor *a, enum search_kind kind,
 	int rc;
 	memset(out, 0, sizeof *out);
 	memset(&m, 0, sizeof m);
-	if (a->scope < SCOPE_OFFICE || a->scope > SCOPE_NATIONAL)
-		return wq_fail(eb, WQ_EDENIED, "scope", "account %s has no scope", a->username);
+	if ((rc = db_scope_ok(a, eb)))
+		return rc;
 	if (!q || strlen(q) >= sizeof query)
 		return wq_fail(eb, WQ_EINVAL, "query", "the search is longer than %d bytes",
 			       (int)sizeof query - 1);
