@@ -204,6 +204,13 @@ static void test_complaints_scope_and_moves(void **state)
 	char trk_r[TRACKING_BYTES], trk_k[TRACKING_BYTES];
 	int64_t rr = request_in("RABAT", trk_r), rk = request_in("KENITRA", trk_k);
 	int64_t cr, ck, cs;
+	/* the demo files complaints of its own: count from what is there */
+	struct cd_complaint *rows;
+	int n, base_r, base_k;
+	assert_int_equal(complaint_desk_list(db, &i1, 0, 0, &rows, &base_r, &eb), WQ_OK);
+	free(rows);
+	assert_int_equal(complaint_desk_list(db, &i2, 0, 0, &rows, &base_k, &eb), WQ_OK);
+	free(rows);
 	assert_int_equal(complaint_open_citizen(db, rr, trk_r, "nothing since a week", "127.0.0.1",
 						&cr, &eb), WQ_OK);
 	assert_int_equal(complaint_open_citizen(db, rk, trk_k, "where are my papers", "127.0.0.1",
@@ -212,17 +219,18 @@ static void test_complaints_scope_and_moves(void **state)
 					     &cs, &eb), WQ_OK);
 	assert_int_equal(complaint_desk_open(db, &agent, rr, "x", &cs, &eb), WQ_EDENIED);
 
-	/* inspector1 sees RABAT's two, never KENITRA's */
-	struct cd_complaint *rows;
-	int n;
+	/* inspector1 sees RABAT's two new ones, never KENITRA's */
 	assert_int_equal(complaint_desk_list(db, &i1, 0, 0, &rows, &n, &eb), WQ_OK);
-	assert_int_equal(n, 2);
+	assert_int_equal(n, base_r + 2);
 	for (int i = 0; i < n; i++)
 		assert_int_not_equal(rows[i].id, ck);
 	free(rows);
 	assert_int_equal(complaint_desk_list(db, &i2, 0, 0, &rows, &n, &eb), WQ_OK);
-	assert_int_equal(n, 1);
-	assert_int_equal(rows[0].id, ck);
+	assert_int_equal(n, base_k + 1);
+	int seen_k = 0;
+	for (int i = 0; i < n; i++)
+		seen_k += rows[i].id == ck;
+	assert_int_equal(seen_k, 1);
 	free(rows);
 	struct cd_complaint c;
 	assert_int_equal(complaint_desk_get(db, &i1, ck, &c, &eb), WQ_ENOTFOUND);
@@ -276,7 +284,7 @@ static void test_complaints_scope_and_moves(void **state)
 			    ck, 0), 1); /* inspector1 cannot mark KENITRA's */
 	assert_int_equal(complaint_desk_mark_late(db, &i2, wq_now() + 7 * 86400, &marked, &eb),
 			 WQ_OK);
-	assert_int_equal(marked, 1);
+	assert_int_equal(marked, base_k + 1); /* the demo's open ones in KENITRA too */
 	assert_int_equal(complaint_desk_get(db, &i2, ck, &c, &eb), WQ_OK);
 	assert_true(c.late && c.late_at > 0);
 	assert_int_equal(complaint_desk_mark_late(db, &i2, wq_now() + 7 * 86400, &marked, &eb),
