@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "desk.h"
 #include "office.h"
 #include "printout.h"
 #include "request.h"
@@ -29,8 +30,7 @@ struct aq_state {
 	struct request *rows[VIEW_COUNT];
 	int n[VIEW_COUNT];
 	struct table tab[VIEW_COUNT];
-	int64_t *marked; /* ids marked in the queue for a batch claim */
-	int nmarked, capmarked;
+	struct marks marks; /* queued requests marked for a batch claim */
 	int64_t now;	 /* when the rows were loaded: ages are as of then */
 	int64_t overdue_before; /* paid before this: overdue */
 };
@@ -40,47 +40,7 @@ static struct aq_state *st(struct ui *ui)
 	return ui->state;
 }
 
-/* ---- marks ---- */
-static int mark_find(const struct aq_state *s, int64_t id)
-{
-	for (int i = 0; i < s->nmarked; i++)
-		if (s->marked[i] == id)
-			return i;
-	return -1;
-}
-
-static void mark_toggle(struct aq_state *s, int64_t id)
-{
-	int i = mark_find(s, id);
-	if (i >= 0) {
-		s->marked[i] = s->marked[--s->nmarked];
-		return;
-	}
-	if (s->nmarked >= s->capmarked) {
-		int c = s->capmarked * 2 + 16;
-		int64_t *m = realloc(s->marked, (size_t)c * sizeof *m);
-		if (!m)
-			return;
-		s->marked = m;
-		s->capmarked = c;
-	}
-	s->marked[s->nmarked++] = id;
-}
-
 /* ---- cells ---- */
-static void fmt_age(int64_t secs, char *buf, size_t len)
-{
-	if (secs < 0)
-		secs = 0;
-	if (secs >= SECONDS_PER_DAY)
-		snprintf(buf, len, "%dd%02dh", (int)(secs / SECONDS_PER_DAY),
-			 (int)(secs % SECONDS_PER_DAY / 3600));
-	else if (secs >= 3600)
-		snprintf(buf, len, "%dh%02dm", (int)(secs / 3600), (int)(secs % 3600 / 60));
-	else
-		snprintf(buf, len, "%dm", (int)(secs / 60));
-}
-
 static int is_overdue(const struct aq_state *s, const struct request *r)
 {
 	return r->paid_at && r->paid_at < s->overdue_before;
@@ -128,7 +88,7 @@ static void queue_cell(void *ctx, int row, int col, char *buf, size_t len)
 		snprintf(buf, len, "%s", r->tracking);
 		break;
 	case QC_AGE:
-		fmt_age(s->now - r->paid_at, buf, len);
+		table_age(s->now - r->paid_at, 1, buf, len);
 		break;
 	case QC_LATE:
 		snprintf(buf, len, "%s", is_overdue(s, r) ? "LATE" : "");
@@ -156,7 +116,7 @@ static void mine_cell(void *ctx, int row, int col, char *buf, size_t len)
 		snprintf(buf, len, "%s", req_state_name(r->state));
 		break;
 	case MC_AGE:
-		fmt_age(s->now - r->paid_at, buf, len);
+		table_age(s->now - r->paid_at, 1, buf, len);
 		break;
 	case MC_LATE:
 		snprintf(buf, len, "%s", is_overdue(s, r) ? "LATE" : "");
@@ -242,7 +202,7 @@ static int mine_attr(void *ctx, int row)
 static int queue_mark(void *ctx, int row)
 {
 	struct aq_state *s = ctx;
-	return mark_find(s, s->rows[VIEW_QUEUE][row].id) >= 0 ? '*' : ' ';
+	return marks_find(&s->marks, s->rows[VIEW_QUEUE][row].id) >= 0 ? '*' : ' ';
 }
 
 /* ---- screen hooks ---- */
@@ -275,7 +235,7 @@ static void agent_queue_close(struct ui *ui)
 		free(s->rows[v]);
 		table_free(&s->tab[v]);
 	}
-	free(s->marked);
+	marks_free(&s->marks);
 	free(s);
 	ui->state = NULL;
 }
@@ -319,16 +279,7 @@ static int agent_queue_load(struct ui *ui)
 		s->n[v] = n;
 		table_set_rows(&s->tab[v], n, keep);
 	}
-	/* forget marks on requests that left the queue */
-	for (int i = 0; i < s->nmarked;) {
-		int found = 0;
-		for (int r = 0; r < s->n[VIEW_QUEUE] && !found; r++)
-			found = s->rows[VIEW_QUEUE][r].id == s->marked[i];
-		if (found)
-			i++;
-		else
-			s->marked[i] = s->marked[--s->nmarked];
-	}
+	marks_keep(&s->marks, s->rows[VIEW_QUEUE], s->n[VIEW_QUEUE]);
 	return 0;
 }
 
@@ -348,8 +299,8 @@ static void agent_queue_tabs(struct ui *ui, char *buf, size_t len)
 {
 	struct aq_state *s = st(ui);
 	char marks[24] = "";
-	if (s->nmarked)
-		snprintf(marks, sizeof marks, "%d marked  ", s->nmarked);
+	if (s->marks.n)
+		snprintf(marks, sizeof marks, "%d marked  ", s->marks.n);
 	snprintf(buf, len, "%s%sQueue %d%s %sMine %d%s", marks, s->view == VIEW_QUEUE ? "[" : " ",
 		 s->n[VIEW_QUEUE], s->view == VIEW_QUEUE ? "]" : " ",
 		 s->view == VIEW_MINE ? "[" : " ", s->n[VIEW_MINE],
@@ -395,7 +346,7 @@ static void key_mark(struct ui *ui)
 	}
 	if (!(r = current(ui)))
 		return;
-	mark_toggle(s, r->id);
+	marks_toggle(&s->marks, r->id);
 	table_move(&s->tab[VIEW_QUEUE], 1);
 }
 
@@ -405,12 +356,12 @@ static void claim_batch(struct ui *ui)
 	struct wq_errbuf eb = {0}, first = {0};
 	int ok = 0, failed = 0;
 
-	for (int i = 0; i < s->nmarked; i++) {
+	for (int i = 0; i < s->marks.n; i++) {
 		int64_t version = 0;
 		for (int r = 0; r < s->n[VIEW_QUEUE]; r++)
-			if (s->rows[VIEW_QUEUE][r].id == s->marked[i])
+			if (s->rows[VIEW_QUEUE][r].id == s->marks.ids[i])
 				version = s->rows[VIEW_QUEUE][r].version;
-		if (request_claim(ui->db, &ui->actor, s->marked[i], version, &eb) == WQ_OK) {
+		if (request_claim(ui->db, &ui->actor, s->marks.ids[i], version, &eb) == WQ_OK) {
 			ok++;
 		} else {
 			if (!failed)
@@ -418,7 +369,7 @@ static void claim_batch(struct ui *ui)
 			failed++;
 		}
 	}
-	s->nmarked = 0;
+	s->marks.n = 0;
 	ui->reload = 1;
 	if (failed)
 		status_error(ui, "claimed %d, %d failed: %s", ok, failed, first.msg);
@@ -436,7 +387,7 @@ static void key_claim(struct ui *ui)
 		status_error(ui, "claim from the Queue view (Tab)");
 		return;
 	}
-	if (s->nmarked) {
+	if (s->marks.n) {
 		claim_batch(ui);
 		return;
 	}
@@ -529,32 +480,13 @@ static const char *const reassign_reasons[] = {
 };
 #define REASSIGN_OTHER 3
 
-/* Reason free text: something readable, no control characters. */
-#define REASON_PATTERN "(?=.*\\S)[^\\x00-\\x1f\\x7f]{3,190}"
-
-static int pick_reason(struct ui *ui, const char *title, const char *const *reasons, int n,
-		       int other, char *buf, size_t len)
-{
-	int k = prompt_pick(ui, title, reasons, n);
-	if (k < 0)
-		return 0;
-	if (k != other) {
-		snprintf(buf, len, "%s", reasons[k]);
-		return 1;
-	}
-	buf[0] = '\0';
-	struct form_field f = {"Reason", REASON_PATTERN,
-			       "3 to 190 characters, not only spaces", buf, len};
-	return form_run(ui, title, &f, 1);
-}
-
 static void key_reject(struct ui *ui)
 {
 	const struct request *r = current(ui);
 	char reason[200], q[300];
 	if (!r)
 		return;
-	if (!pick_reason(ui, "Reject: why?", reject_reasons,
+	if (!desk_reason(ui, "Reject: why?", reject_reasons,
 			 (int)(sizeof reject_reasons / sizeof reject_reasons[0]), REJECT_OTHER,
 			 reason, sizeof reason)) {
 		status_info(ui, "not rejected");
@@ -617,7 +549,7 @@ static void key_reassign(struct ui *ui)
 		status_info(ui, "not reassigned");
 		goto out;
 	}
-	if (!pick_reason(ui, "Reassign: why?", reassign_reasons,
+	if (!desk_reason(ui, "Reassign: why?", reassign_reasons,
 			 (int)(sizeof reassign_reasons / sizeof reassign_reasons[0]),
 			 REASSIGN_OTHER, reason, sizeof reason)) {
 		status_info(ui, "not reassigned");

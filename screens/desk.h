@@ -1,7 +1,8 @@
-/* desk.h - pieces the supervisor board and the post desk share: the history
- * pager (who recorded each stage for which office), the registered-mail code prompt,
- * a reason picked from a list, an office picked from the network, and the label / dispatch-list printouts with their
- * status messages.  UI child only; no SQL. */
+/* desk.h - pieces the supervisor board and the post desk share (the agent queue too,
+ * for its reasons): the history pager (who recorded each stage for which office), the
+ * registered-mail code prompt, a reason picked from a list, an office picked from the
+ * network, and the label / dispatch-list printouts with their status messages.
+ * UI child only; no SQL. */
 #ifndef WQ_DESK_H
 #define WQ_DESK_H
 

@@ -34,17 +34,6 @@ static struct ic_state *st(struct ui *ui)
 	return ui->state;
 }
 
-static void fmt_age(int64_t secs, char *buf, size_t len)
-{
-	if (secs < 0)
-		secs = 0;
-	if (secs >= SECONDS_PER_DAY)
-		snprintf(buf, len, "%dd%02dh", (int)(secs / SECONDS_PER_DAY),
-			 (int)(secs % SECONDS_PER_DAY / 3600));
-	else
-		snprintf(buf, len, "%dh%02dm", (int)(secs / 3600), (int)(secs % 3600 / 60));
-}
-
 enum { IC_ID, IC_AGE, IC_LATE, IC_STATE, IC_TRACKING, IC_OFFICE, IC_WHO, IC_TEXT, IC_COUNT };
 static const struct table_col ic_cols[IC_COUNT] = {
 	[IC_ID] = {"#", 4, 1},	       [IC_AGE] = {"Age", 6, 1},
@@ -62,7 +51,7 @@ static void ic_cell(void *ctx, int row, int col, char *buf, size_t len)
 		snprintf(buf, len, "%lld", (long long)c->id);
 		break;
 	case IC_AGE:
-		fmt_age(s->now - c->opened_at, buf, len);
+		table_age(s->now - c->opened_at, 0, buf, len);
 		break;
 	case IC_LATE:
 		snprintf(buf, len, "%s", c->late ? "LATE" : "");

@@ -49,17 +49,6 @@ static const struct table_col cols[C_COUNT] = {
 	[C_SINCE] = {"Since", 6, 1},   [C_NAME] = {"Addressee, city", 0, 0},
 };
 
-static void fmt_age(int64_t secs, char *buf, size_t len)
-{
-	if (secs < 0)
-		secs = 0;
-	if (secs >= SECONDS_PER_DAY)
-		snprintf(buf, len, "%dd%02dh", (int)(secs / SECONDS_PER_DAY),
-			 (int)(secs % SECONDS_PER_DAY / 3600));
-	else
-		snprintf(buf, len, "%dh%02dm", (int)(secs / 3600), (int)(secs % 3600 / 60));
-}
-
 #define CELL_FN(fn, v)                                                                 \
 	static void fn(void *ctx, int row, int col, char *buf, size_t len)             \
 	{                                                                              \
@@ -71,8 +60,8 @@ static void fmt_age(int64_t secs, char *buf, size_t len)
 		case C_CODE: snprintf(buf, len, "%s", e->code); break;                 \
 		case C_HOW: snprintf(buf, len, "%s", e->handed_how); break;            \
 		case C_SINCE:                                                          \
-			fmt_age(s->now - (e->handed_at ? e->handed_at : e->sealed_at), \
-				buf, len);                                             \
+			table_age(s->now - (e->handed_at ? e->handed_at : e->sealed_at), \
+				  0, buf, len);                                          \
 			break;                                                         \
 		default: snprintf(buf, len, "%s, %s", e->name_lat, e->city);           \
 		}                                                                      \

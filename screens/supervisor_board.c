@@ -52,8 +52,7 @@ struct sb_state {
 	struct board_counts counts;
 	struct agent_load *agents;
 	int nagents;
-	int64_t *marked;
-	int nmarked, capmarked;
+	struct marks marks; /* requests marked for a batch assign or reassign */
 	int64_t now, overdue_before;
 };
 
@@ -65,32 +64,6 @@ static struct sb_state *st(struct ui *ui)
 static int is_overdue(const struct sb_state *s, const struct request *r)
 {
 	return r->state != RS_WITH_POST && r->paid_at && r->paid_at < s->overdue_before;
-}
-
-static int mark_find(const struct sb_state *s, int64_t id)
-{
-	for (int i = 0; i < s->nmarked; i++)
-		if (s->marked[i] == id)
-			return i;
-	return -1;
-}
-
-static void mark_toggle(struct sb_state *s, int64_t id)
-{
-	int i = mark_find(s, id);
-	if (i >= 0) {
-		s->marked[i] = s->marked[--s->nmarked];
-		return;
-	}
-	if (s->nmarked >= s->capmarked) {
-		int c = s->capmarked * 2 + 16;
-		int64_t *m = realloc(s->marked, (size_t)c * sizeof *m);
-		if (!m)
-			return;
-		s->marked = m;
-		s->capmarked = c;
-	}
-	s->marked[s->nmarked++] = id;
 }
 
 /* ---- the table ---- */
@@ -112,17 +85,6 @@ static const char *stage_short(enum req_state s)
 	}
 }
 
-static void fmt_age(int64_t secs, char *buf, size_t len)
-{
-	if (secs < 0)
-		secs = 0;
-	if (secs >= SECONDS_PER_DAY)
-		snprintf(buf, len, "%dd%02dh", (int)(secs / SECONDS_PER_DAY),
-			 (int)(secs % SECONDS_PER_DAY / 3600));
-	else
-		snprintf(buf, len, "%dh%02dm", (int)(secs / 3600), (int)(secs % 3600 / 60));
-}
-
 static const struct request *row_req(struct sb_state *s, int row)
 {
 	return &s->rows[s->idx[row]];
@@ -137,7 +99,7 @@ static void cell(void *ctx, int row, int col, char *buf, size_t len)
 	case C_STAGE: snprintf(buf, len, "%s", stage_short(r->state)); break;
 	case C_AGENT: snprintf(buf, len, "%s", r->agent_name); break;
 	case C_OFFICE: snprintf(buf, len, "%s", r->office_code); break;
-	case C_AGE: fmt_age(s->now - r->paid_at, buf, len); break;
+	case C_AGE: table_age(s->now - r->paid_at, 0, buf, len); break;
 	case C_LATE: snprintf(buf, len, "%s", is_overdue(s, r) ? "LATE" : ""); break;
 	default: snprintf(buf, len, "%s %s", r->last_name_lat, r->first_name_lat);
 	}
@@ -171,7 +133,7 @@ static int row_attr(void *ctx, int row)
 static int row_mark(void *ctx, int row)
 {
 	struct sb_state *s = ctx;
-	return mark_find(s, row_req(s, row)->id) >= 0 ? '*' : ' ';
+	return marks_find(&s->marks, row_req(s, row)->id) >= 0 ? '*' : ' ';
 }
 
 /* Rebuilds the view's row index from the loaded rows; the cursor stays on request
@@ -212,7 +174,7 @@ static void sb_close(struct ui *ui)
 	free(s->rows);
 	free(s->idx);
 	free(s->agents);
-	free(s->marked);
+	marks_free(&s->marks);
 	table_free(&s->tab);
 	free(s);
 	ui->state = NULL;
@@ -256,16 +218,7 @@ static int sb_load(struct ui *ui)
 	s->agents = agents;
 	s->nagents = na;
 	view_apply(s, keep);
-	/* marks on requests that left the board are forgotten */
-	for (int i = 0; i < s->nmarked;) {
-		int found = 0;
-		for (int r = 0; r < n && !found; r++)
-			found = rows[r].id == s->marked[i];
-		if (found)
-			i++;
-		else
-			s->marked[i] = s->marked[--s->nmarked];
-	}
+	marks_keep(&s->marks, rows, n);
 	return 0;
 }
 
@@ -303,8 +256,8 @@ static void sb_tabs(struct ui *ui, char *buf, size_t len)
 {
 	struct sb_state *s = st(ui);
 	char marks[24] = "";
-	if (s->nmarked)
-		snprintf(marks, sizeof marks, "%d* ", s->nmarked);
+	if (s->marks.n)
+		snprintf(marks, sizeof marks, "%d* ", s->marks.n);
 	snprintf(buf, len, "%s[%s %d]", marks, views[s->view].name, s->nidx);
 }
 
@@ -332,14 +285,14 @@ static int targets(struct ui *ui, struct target **out)
 {
 	struct sb_state *s = st(ui);
 	int n = 0;
-	*out = calloc((size_t)(s->nmarked ? s->nmarked : 1), sizeof **out);
+	*out = calloc((size_t)(s->marks.n ? s->marks.n : 1), sizeof **out);
 	if (!*out)
 		return 0;
-	for (int i = 0; i < s->nrows && s->nmarked; i++)
-		if (mark_find(s, s->rows[i].id) >= 0)
+	for (int i = 0; i < s->nrows && s->marks.n; i++)
+		if (marks_find(&s->marks, s->rows[i].id) >= 0)
 			(*out)[n++] = (struct target){s->rows[i].id, s->rows[i].version, "",
 						      s->rows[i].state};
-	if (!s->nmarked) {
+	if (!s->marks.n) {
 		const struct request *r = current(ui);
 		if (!r)
 			return 0;
@@ -360,7 +313,7 @@ static void batch_status(struct ui *ui, const char *verb, int ok, int failed,
 		status_error(ui, "%s %d, %d failed: %s", verb, ok, failed, first->msg);
 	else
 		status_info(ui, "%s %s", what, verb);
-	st(ui)->nmarked = 0;
+	st(ui)->marks.n = 0;
 	ui->reload = 1;
 }
 
@@ -391,7 +344,7 @@ static void key_mark(struct ui *ui)
 	const struct request *r = current(ui);
 	if (!r)
 		return;
-	mark_toggle(st(ui), r->id);
+	marks_toggle(&st(ui)->marks, r->id);
 	table_move(&st(ui)->tab, 1);
 }
 

@@ -13,6 +13,7 @@
 #include "widget.h"
 
 #define CELL_BYTES 512
+#define SECONDS_PER_DAY 86400
 
 static int table_ensure(struct table *t, int n)
 {
@@ -227,4 +228,17 @@ void table_paint(struct ui *ui, struct table *t, int y, int height)
 		else
 			term_line(ui, y + 1 + i, attr, line, 0, 0, 0, 0);
 	}
+}
+
+void table_age(int64_t secs, int minutes, char *buf, size_t len)
+{
+	if (secs < 0)
+		secs = 0;
+	if (secs >= SECONDS_PER_DAY)
+		snprintf(buf, len, "%dd%02dh", (int)(secs / SECONDS_PER_DAY),
+			 (int)(secs % SECONDS_PER_DAY / 3600));
+	else if (secs >= 3600 || !minutes)
+		snprintf(buf, len, "%dh%02dm", (int)(secs / 3600), (int)(secs % 3600 / 60));
+	else
+		snprintf(buf, len, "%dm", (int)(secs / 60));
 }

@@ -1,6 +1,7 @@
 /* widget.h - the shared widgets every role screen builds on: a scrollable, sortable,
- * searchable table; prompts (text, yes/no, pick from a list); a form whose fields are
- * checked against PCRE2 patterns.  UI child only; no data access here. */
+ * searchable table; the ids marked for a batch action; prompts (text, yes/no, pick from
+ * a list); a form whose fields are checked against PCRE2 patterns.  UI child only; no
+ * data access here. */
 #ifndef WQ_WIDGET_H
 #define WQ_WIDGET_H
 
@@ -59,6 +60,21 @@ void table_sort_reverse(struct table *t);
 int table_search(struct table *t, const char *needle);
 /* Header at row y, rows below it up to height rows in all. */
 void table_paint(struct ui *ui, struct table *t, int y, int height);
+/* An age cell: "2d03h", "5h07m"; under an hour "12m" when minutes is set, else "0h12m". */
+void table_age(int64_t secs, int minutes, char *buf, size_t len);
+
+/* ---- marks (marks.c): request ids marked for a batch action ---- */
+struct request;
+struct marks {
+	int64_t *ids;
+	int n, cap;
+};
+/* Index of id among the marks, -1 if unmarked. */
+int marks_find(const struct marks *m, int64_t id);
+void marks_toggle(struct marks *m, int64_t id);
+/* Forgets the marks on requests no longer among the n rows (they left the list). */
+void marks_keep(struct marks *m, const struct request *rows, int n);
+void marks_free(struct marks *m);
 
 /* ---- prompts (prompt.c): modal, on the status line or a small window ---- */
 /* Text on the status line; 1 entered, 0 cancelled (Esc). */
