@@ -487,8 +487,8 @@ static int login_result(struct db *db, const struct user *u, int ok, const char 
 {
 	static const char okq[] = "UPDATE users SET failed_logins = 0, last_login_at = ?"
 				  " WHERE id = ?";
-	static const char badq[] = "UPDATE users SET failed_logins = failed_logins + 1"
-				   " WHERE id = ?";
+	static const char badq[] = "UPDATE users SET failed_logins = failed_logins + 1,"
+				   " last_failed_at = ?2 WHERE id = ?1";
 	int rc = db_begin(db, eb);
 	if (rc)
 		return rc;
@@ -504,6 +504,7 @@ static int login_result(struct db *db, const struct user *u, int ok, const char 
 			sqlite3_bind_int64(st, 2, u->id);
 		} else {
 			sqlite3_bind_int64(st, 1, u->id);
+			sqlite3_bind_int64(st, 2, wq_now());
 		}
 		rc = sqlite3_step(st);
 		sqlite3_reset(st);
@@ -522,12 +523,62 @@ static int login_result(struct db *db, const struct user *u, int ok, const char 
 	return db_commit(db, eb);
 }
 
+/* Seconds this account must still wait before a login is even tried (0: none). */
+static int64_t login_wait(struct db *db, const char *username)
+{
+	static const char sql[] = "SELECT failed_logins, coalesce(last_failed_at, 0) FROM users"
+				  " WHERE username = ?";
+	sqlite3_stmt *st = db_stmt(db, sql, NULL);
+	int64_t wait = 0;
+	if (!st)
+		return 0;
+	db_bind_text(st, 1, username);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		int fails = sqlite3_column_int(st, 0);
+		int64_t last = sqlite3_column_int64(st, 1);
+		if (fails >= LOGIN_FAILS_FREE) {
+			int shift = fails - LOGIN_FAILS_FREE;
+			int64_t delay = shift > 20 ? LOGIN_DELAY_MAX_SECONDS
+						   : (int64_t)LOGIN_DELAY_BASE_SECONDS << shift;
+			if (delay > LOGIN_DELAY_MAX_SECONDS)
+				delay = LOGIN_DELAY_MAX_SECONDS;
+			wait = last + delay - wq_now();
+		}
+	}
+	sqlite3_reset(st);
+	return wait > 0 ? wait : 0;
+}
+
+/* Refuses, without looking at the password or key, an account that failed too often
+ * lately; audited so that a guessing campaign shows in the log. */
+static int login_throttled(struct db *db, const char *username, const char *how,
+			   const char *addr, struct wq_errbuf *eb)
+{
+	int64_t wait = login_wait(db, username);
+	if (!wait)
+		return WQ_OK;
+	char detail[80];
+	struct actor who;
+	memset(&who, 0, sizeof who);
+	wq_strlcpy(who.username, username, sizeof who.username);
+	snprintf(detail, sizeof detail, "%s, %lld s left", how, (long long)wait);
+	int rc = audit_log(db, &who, "login.throttled", username, detail, addr, eb);
+	if (rc)
+		return rc;
+	return wq_fail(eb, WQ_EDENIED, "username",
+		       "too many failed logins for this account: try again in %lld s",
+		       (long long)wait);
+}
+
 int user_login_password(struct db *db, const char *username, const char *password,
 			const char *addr, struct actor *a, struct wq_errbuf *eb)
 {
 	struct user u;
 	char hash[256] = "";
 	static const char sql[] = "SELECT password_hash FROM users WHERE username = ?";
+	int rc = login_throttled(db, username, "password", addr, eb);
+	if (rc)
+		return rc;
 	int found = user_get(db, username, &u, NULL) == WQ_OK;
 	if (found) {
 		sqlite3_stmt *st = db_stmt(db, sql, eb);
@@ -547,7 +598,7 @@ int user_login_password(struct db *db, const char *username, const char *passwor
 	const char *how = !found ? "password, unknown account"
 			  : u.disabled ? "password, account disabled"
 			  : ok ? "password" : "password, wrong password";
-	int rc = login_result(db, found ? &u : NULL, ok, how, username, addr, eb);
+	rc = login_result(db, found ? &u : NULL, ok, how, username, addr, eb);
 	if (rc)
 		return rc;
 	if (!ok)
@@ -563,6 +614,9 @@ int user_login_key(struct db *db, const char *username, const char *key_type,
 	static const char sql[] = "SELECT 1 FROM user_keys k JOIN users u ON u.id = k.user_id"
 				  " WHERE u.username = ? AND k.key_type = ? AND k.key_b64 = ?";
 	struct user u;
+	int rc = login_throttled(db, username, "publickey", addr, eb);
+	if (rc)
+		return rc;
 	int found = user_get(db, username, &u, NULL) == WQ_OK, match = 0;
 	if (found) {
 		sqlite3_stmt *st = db_stmt(db, sql, eb);
@@ -578,7 +632,7 @@ int user_login_key(struct db *db, const char *username, const char *key_type,
 	const char *how = !found ? "publickey, unknown account"
 			  : u.disabled ? "publickey, account disabled"
 			  : ok ? "publickey" : "publickey, key not registered";
-	int rc = login_result(db, found ? &u : NULL, ok, how, username, addr, eb);
+	rc = login_result(db, found ? &u : NULL, ok, how, username, addr, eb);
 	if (rc)
 		return rc;
 	if (!ok)

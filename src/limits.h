@@ -19,6 +19,12 @@
 #define MAX_STARTUPS_BEGIN	10	/* OpenSSH MaxStartups 10:30:60 */
 #define MAX_STARTUPS_RATE	30
 #define MAX_STARTUPS_FULL	60
+/* Per account, whatever the address: after LOGIN_FAILS_FREE failures in a row, the next
+ * try must wait LOGIN_DELAY_BASE_SECONDS, doubling with each further failure, at most
+ * LOGIN_DELAY_MAX_SECONDS.  A success clears it. */
+#define LOGIN_FAILS_FREE	5
+#define LOGIN_DELAY_BASE_SECONDS 2
+#define LOGIN_DELAY_MAX_SECONDS	900
 #define CLIENT_ALIVE_SECONDS	300
 #define CLIENT_ALIVE_COUNT	3
 
