@@ -576,18 +576,8 @@ out:
 static void key_history(struct ui *ui)
 {
 	const struct request *r = current(ui);
-	struct wq_errbuf eb = {0};
-	char **lines = NULL, title[64];
-	int n = 0;
-	if (!r)
-		return;
-	if (sheet_lines(ui->db, &ui->actor, r->id, &lines, &n, &eb) != WQ_OK) {
-		status_wq(ui, "history", &eb);
-		return;
-	}
-	snprintf(title, sizeof title, "%s: details and history (Esc closes)", r->tracking);
-	prompt_pager(ui, title, lines, n);
-	sheet_lines_free(lines, n);
+	if (r)
+		sheet_show(ui, r->id, r->tracking);
 }
 
 static void key_print(struct ui *ui)

@@ -393,41 +393,20 @@ static void key_money(struct ui *ui)
 	st(ui)->view = V_MONEY;
 }
 
-static void shift_month(struct ui *ui, int dir)
-{
-	struct fin_state *s = st(ui);
-	fin_period_month(s->period.from, dir, &s->period);
-	ui->reload = 1;
-}
 static void key_prev(struct ui *ui)
 {
-	shift_month(ui, -1);
+	period_shift(ui, &st(ui)->period, -1);
 }
 static void key_next(struct ui *ui)
 {
-	shift_month(ui, 1);
+	period_shift(ui, &st(ui)->period, 1);
 }
-
-#define PERIOD_PATTERN "\\d{4}(-\\d{2}(-\\d{2})?)?(\\.\\.\\d{4}(-\\d{2}(-\\d{2})?)?)?"
-#define PERIOD_HINT "Period: 2025-11, 2025-11-03, 2025 or 2025-01..2025-06"
 
 static void key_period(struct ui *ui)
 {
-	struct fin_state *s = st(ui);
-	struct fin_period p;
-	struct wq_errbuf eb = {0};
 	char buf[40];
-	fin_period_label(&s->period, buf, sizeof buf);
-	struct form_field f = {"Period", PERIOD_PATTERN, PERIOD_HINT, buf, sizeof buf};
-	if (!form_run(ui, "Show which period? (local days)", &f, 1))
-		return;
-	if (fin_period_parse(buf, &p, &eb) != WQ_OK) {
-		status_error(ui, "%s", eb.msg);
-		return;
-	}
-	s->period = p;
-	ui->reload = 1;
-	status_info(ui, "period %s", buf);
+	if (period_ask(ui, "Show which period? (local days)", &st(ui)->period, buf, sizeof buf))
+		status_info(ui, "period %s", buf);
 }
 
 static void key_commune(struct ui *ui)
@@ -479,20 +458,12 @@ static void key_export(struct ui *ui)
 static void key_history(struct ui *ui)
 {
 	struct fin_state *s = st(ui);
-	struct wq_errbuf eb = {0};
-	char **lines = NULL, title[80];
-	int n = 0, r;
+	int r;
 	if (s->view != V_PAYMENTS || (r = table_cur(&s->tab[V_PAYMENTS])) < 0) {
 		status_error(ui, "history is for a payment: 3 shows the payments");
 		return;
 	}
-	if (sheet_lines(ui->db, &ui->actor, s->pay[r].request_id, &lines, &n, &eb) != WQ_OK) {
-		status_wq(ui, "history", &eb);
-		return;
-	}
-	snprintf(title, sizeof title, "%s: details and history (Esc closes)", s->pay[r].tracking);
-	prompt_pager(ui, title, lines, n);
-	sheet_lines_free(lines, n);
+	sheet_show(ui, s->pay[r].request_id, s->pay[r].tracking);
 }
 
 static const struct keymap finance_keys[] = {

@@ -9,6 +9,7 @@
 #include "request.h"
 #include "sheet.h"
 #include "util.h"
+#include "widget.h"
 
 static int add(char ***lines, int *n, int *cap, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
@@ -97,4 +98,18 @@ void sheet_lines_free(char **lines, int n)
 	for (int i = 0; i < n; i++)
 		free(lines[i]);
 	free(lines);
+}
+
+void sheet_show(struct ui *ui, int64_t id, const char *tracking)
+{
+	struct wq_errbuf eb = {0};
+	char **lines = NULL, title[80];
+	int n = 0;
+	if (sheet_lines(ui->db, &ui->actor, id, &lines, &n, &eb) != WQ_OK) {
+		status_wq(ui, "history", &eb);
+		return;
+	}
+	snprintf(title, sizeof title, "%s: details and history (Esc closes)", tracking);
+	prompt_pager(ui, title, lines, n);
+	sheet_lines_free(lines, n);
 }

@@ -13,5 +13,9 @@
 int sheet_lines(struct db *db, const struct actor *a, int64_t id, char ***out, int *n,
 		struct wq_errbuf *eb);
 void sheet_lines_free(char **lines, int n);
+struct ui;
+/* Those lines in a pager titled with the tracking number; a refusal goes to the status
+ * line. */
+void sheet_show(struct ui *ui, int64_t id, const char *tracking);
 
 #endif

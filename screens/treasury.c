@@ -287,43 +287,23 @@ static void key_batches(struct ui *ui)
 	st(ui)->view = V_BATCHES;
 }
 
-static void shift_month(struct ui *ui, int dir)
-{
-	struct tr_state *s = st(ui);
-	fin_period_month(s->period.from, dir, &s->period);
-	ui->reload = 1;
-}
 static void key_prev(struct ui *ui)
 {
-	shift_month(ui, -1);
+	period_shift(ui, &st(ui)->period, -1);
 }
 static void key_next(struct ui *ui)
 {
-	shift_month(ui, 1);
+	period_shift(ui, &st(ui)->period, 1);
 }
 
-#define PERIOD_PATTERN "\\d{4}(-\\d{2}(-\\d{2})?)?(\\.\\.\\d{4}(-\\d{2}(-\\d{2})?)?)?"
-#define PERIOD_HINT "Period: 2025-11, 2025-11-03, 2025 or 2025-01..2025-06"
 /* what banks put in a transfer reference */
 #define REF_PATTERN "[A-Za-z0-9][A-Za-z0-9/._-]{3,38}"
 #define REF_HINT "Reference: 4 to 39 letters, digits, / . _ -"
 
 static void key_period(struct ui *ui)
 {
-	struct tr_state *s = st(ui);
-	struct fin_period p;
-	struct wq_errbuf eb = {0};
 	char buf[40];
-	fin_period_label(&s->period, buf, sizeof buf);
-	struct form_field f = {"Period", PERIOD_PATTERN, PERIOD_HINT, buf, sizeof buf};
-	if (!form_run(ui, "Distribute which period? (local days)", &f, 1))
-		return;
-	if (fin_period_parse(buf, &p, &eb) != WQ_OK) {
-		status_error(ui, "%s", eb.msg);
-		return;
-	}
-	s->period = p;
-	ui->reload = 1;
+	period_ask(ui, "Distribute which period? (local days)", &st(ui)->period, buf, sizeof buf);
 }
 
 static void build(struct ui *ui, int64_t commune, const char *what, int count, int64_t total)

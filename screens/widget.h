@@ -86,6 +86,15 @@ int prompt_pick(struct ui *ui, const char *title, const char *const *items, int 
 /* A window of lines to read (history, details); scrolls; any other key closes. */
 void prompt_pager(struct ui *ui, const char *title, char *const *lines, int n);
 
+/* ---- period (period.c): what the finance and treasury screens show ---- */
+struct fin_period;
+/* dir months back (-1) or forward (1); asks for the reload. */
+void period_shift(struct ui *ui, struct fin_period *period, int dir);
+/* Asks for a period in buf (len bytes), starting from the current one; 1 when it
+ * changed (reload asked), 0 when cancelled or refused (the reason is on the status line). */
+int period_ask(struct ui *ui, const char *title, struct fin_period *period, char *buf,
+	       size_t len);
+
 /* ---- form (form.c) ---- */
 struct form_field {
 	const char *label;
