@@ -212,6 +212,8 @@ static int dur_cmp(const void *a, const void *b)
 
 static void percentiles(struct dashboard *d, struct dur *v, int n, int64_t *all)
 {
+	if (n == 0) /* nothing reached the post in the period; qsort must not see NULL */
+		return;
 	for (int i = 0; i < n; i++)
 		all[i] = v[i].seconds;
 	qsort(all, (size_t)n, sizeof *all, cmp_i64);
