@@ -21,6 +21,7 @@
 #include "printout.h"
 #include "request.h"
 #include "screen.h"
+#include "supervisor_board.h"
 #include "util.h"
 #include "widget.h"
 
@@ -42,98 +43,9 @@ static const struct {
 	[V_LATE] = {"Late", RS_NONE},
 };
 
-struct sb_state {
-	int view;
-	struct request *rows; /* every open request in scope */
-	int nrows;
-	int *idx; /* table row -> rows[] for the current view */
-	int nidx;
-	struct table tab;
-	struct board_counts counts;
-	struct agent_load *agents;
-	int nagents;
-	struct marks marks; /* requests marked for a batch assign or reassign */
-	int64_t now, overdue_before;
-};
-
 static struct sb_state *st(struct ui *ui)
 {
 	return ui->state;
-}
-
-static int is_overdue(const struct sb_state *s, const struct request *r)
-{
-	return r->state != RS_WITH_POST && r->paid_at && r->paid_at < s->overdue_before;
-}
-
-/* ---- the table ---- */
-enum { C_TRACKING, C_STAGE, C_AGENT, C_OFFICE, C_AGE, C_LATE, C_NAME, C_COUNT };
-static const struct table_col cols[C_COUNT] = {
-	[C_TRACKING] = {"Tracking", 11, 0}, [C_STAGE] = {"Stage", 9, 0},
-	[C_AGENT] = {"Agent", 8, 0},	    [C_OFFICE] = {"Office", 9, 0},
-	[C_AGE] = {"Age", 6, 1},	    [C_LATE] = {"Late", 4, 0},
-	[C_NAME] = {"Name", 0, 0},
-};
-
-static const char *stage_short(enum req_state s)
-{
-	switch (s) {
-	case RS_PAID: return "queue";
-	case RS_IN_PRODUCTION: return "in prod";
-	case RS_WITH_POST: return "with post";
-	default: return req_state_name(s);
-	}
-}
-
-static const struct request *row_req(struct sb_state *s, int row)
-{
-	return &s->rows[s->idx[row]];
-}
-
-static void cell(void *ctx, int row, int col, char *buf, size_t len)
-{
-	struct sb_state *s = ctx;
-	const struct request *r = row_req(s, row);
-	switch (col) {
-	case C_TRACKING: snprintf(buf, len, "%s", r->tracking); break;
-	case C_STAGE: snprintf(buf, len, "%s", stage_short(r->state)); break;
-	case C_AGENT: snprintf(buf, len, "%s", r->agent_name); break;
-	case C_OFFICE: snprintf(buf, len, "%s", r->office_code); break;
-	case C_AGE: table_age(s->now - r->paid_at, 0, buf, len); break;
-	case C_LATE: snprintf(buf, len, "%s", is_overdue(s, r) ? "LATE" : ""); break;
-	default: snprintf(buf, len, "%s %s", r->last_name_lat, r->first_name_lat);
-	}
-}
-
-static int cmp(void *ctx, int a, int b, int col)
-{
-	struct sb_state *s = ctx;
-	const struct request *x = row_req(s, a), *y = row_req(s, b);
-	switch (col) {
-	case C_TRACKING: return strcmp(x->tracking, y->tracking);
-	case C_STAGE: return (int)x->state - (int)y->state;
-	case C_AGENT: return strcmp(x->agent_name, y->agent_name);
-	case C_OFFICE: return strcmp(x->office_code, y->office_code);
-	case C_AGE: return (y->paid_at > x->paid_at) - (y->paid_at < x->paid_at);
-	case C_LATE: return is_overdue(s, y) - is_overdue(s, x);
-	default: return strcasecmp(x->last_name_lat, y->last_name_lat);
-	}
-}
-
-static int64_t row_id(void *ctx, int row)
-{
-	return row_req(ctx, row)->id;
-}
-
-static int row_attr(void *ctx, int row)
-{
-	return is_overdue(ctx, row_req(ctx, row)) ? A_BOLD : A_NORMAL;
-}
-
-static int row_mark(void *ctx, int row)
-{
-	struct sb_state *s = ctx;
-	return marks_find(&s->marks, row_req(s, row)->id) >= 0 ? '*' : ' ';
 }
 
 /* Rebuilds the view's row index from the loaded rows; the cursor stays on request
@@ -143,7 +55,7 @@ static void view_apply(struct sb_state *s, int64_t keep)
 	s->nidx = 0;
 	for (int i = 0; i < s->nrows; i++) {
 		const struct request *r = &s->rows[i];
-		int in = s->view == V_ALL || (s->view == V_LATE ? is_overdue(s, r)
+		int in = s->view == V_ALL || (s->view == V_LATE ? supervisor_board_overdue(s, r)
 								 : r->state == views[s->view].state);
 		if (in)
 			s->idx[s->nidx++] = i;
@@ -157,11 +69,7 @@ static int sb_open(struct ui *ui)
 	struct sb_state *s = calloc(1, sizeof *s);
 	if (!s)
 		return -1;
-	s->tab = (struct table){
-		.cols = cols, .ncols = C_COUNT, .ctx = s, .cell = cell, .cmp = cmp,
-		.row_id = row_id, .row_attr = row_attr, .row_mark = row_mark, .sort_col = -1,
-		.empty = "  No open request in this view.",
-	};
+	supervisor_board_table(s);
 	ui->state = s;
 	return 0;
 }
@@ -269,7 +177,7 @@ static const struct request *current(struct ui *ui)
 		status_error(ui, "no request here");
 		return NULL;
 	}
-	return row_req(s, r);
+	return supervisor_board_row(s, r);
 }
 
 /* The requests an action applies to: the marked ones, else the one under the
@@ -554,7 +462,7 @@ static void key_dispatch(struct ui *ui)
 	struct sb_state *s = st(ui);
 	int r = table_cur(&s->tab);
 	if (r >= 0)
-		desk_dispatch(ui, row_req(s, r)->office_id, row_req(s, r)->office_code);
+		desk_dispatch(ui, supervisor_board_row(s, r)->office_id, supervisor_board_row(s, r)->office_code);
 	else
 		desk_dispatch(ui, ui->actor.scope_id, ui->scope_label);
 }

@@ -1,0 +1,204 @@
+/* agent_queue_table.c - the agent screen's two tables: the Queue (paid, unclaimed, oldest
+ * first) and Mine (by stage): the cells of a request row, the orders each column
+ * sorts by, overdue rows in bold and the batch marks.  Reads only the rows
+ * agent_queue.c loaded into struct aq_state.  UI child only; no SQL. */
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "agent_queue.h"
+
+static int is_overdue(const struct aq_state *s, const struct request *r)
+{
+	return r->paid_at && r->paid_at < s->overdue_before;
+}
+
+static void name_lat(const struct request *r, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s %s", r->last_name_lat, r->first_name_lat);
+}
+
+static void name_ar(const struct request *r, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s %s", r->first_name_ar, r->last_name_ar);
+}
+
+static void doc_text(const struct request *r, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s x%d", strcmp(r->doc_type, "full_copy") == 0 ? "full" : "extr",
+		 r->copies);
+}
+
+/* Queue columns */
+enum { QC_TRACKING, QC_AGE, QC_LATE, QC_DOC, QC_NAME, QC_NAME_AR, QC_COUNT };
+static const struct table_col queue_cols[QC_COUNT] = {
+	[QC_TRACKING] = {"Tracking", 11, 0}, [QC_AGE] = {"Age", 6, 1},
+	[QC_LATE] = {"Late", 4, 0},	     [QC_DOC] = {"Doc", 7, 0},
+	[QC_NAME] = {"Name", 22, 0},	     [QC_NAME_AR] = {"الاسم", 0, 0},
+};
+
+/* Mine columns */
+enum { MC_TRACKING, MC_STATE, MC_AGE, MC_LATE, MC_DOC, MC_NAME, MC_NAME_AR, MC_COUNT };
+static const struct table_col mine_cols[MC_COUNT] = {
+	[MC_TRACKING] = {"Tracking", 11, 0}, [MC_STATE] = {"Stage", 13, 0},
+	[MC_AGE] = {"Age", 6, 1},	     [MC_LATE] = {"Late", 4, 0},
+	[MC_DOC] = {"Doc", 7, 0},	     [MC_NAME] = {"Name", 18, 0},
+	[MC_NAME_AR] = {"الاسم", 0, 0},
+};
+
+static void queue_cell(void *ctx, int row, int col, char *buf, size_t len)
+{
+	struct aq_state *s = ctx;
+	const struct request *r = &s->rows[VIEW_QUEUE][row];
+	switch (col) {
+	case QC_TRACKING:
+		snprintf(buf, len, "%s", r->tracking);
+		break;
+	case QC_AGE:
+		table_age(s->now - r->paid_at, 1, buf, len);
+		break;
+	case QC_LATE:
+		snprintf(buf, len, "%s", is_overdue(s, r) ? "LATE" : "");
+		break;
+	case QC_DOC:
+		doc_text(r, buf, len);
+		break;
+	case QC_NAME:
+		name_lat(r, buf, len);
+		break;
+	default:
+		name_ar(r, buf, len);
+	}
+}
+
+static void mine_cell(void *ctx, int row, int col, char *buf, size_t len)
+{
+	struct aq_state *s = ctx;
+	const struct request *r = &s->rows[VIEW_MINE][row];
+	switch (col) {
+	case MC_TRACKING:
+		snprintf(buf, len, "%s", r->tracking);
+		break;
+	case MC_STATE:
+		snprintf(buf, len, "%s", req_state_name(r->state));
+		break;
+	case MC_AGE:
+		table_age(s->now - r->paid_at, 1, buf, len);
+		break;
+	case MC_LATE:
+		snprintf(buf, len, "%s", is_overdue(s, r) ? "LATE" : "");
+		break;
+	case MC_DOC:
+		doc_text(r, buf, len);
+		break;
+	case MC_NAME:
+		name_lat(r, buf, len);
+		break;
+	default:
+		name_ar(r, buf, len);
+	}
+}
+
+static int cmp_i64(int64_t a, int64_t b)
+{
+	return a < b ? -1 : a > b;
+}
+
+static int cmp_req(const struct aq_state *s, const struct request *a, const struct request *b,
+		   const char *what)
+{
+	char x[2 * NAME_MAX_BYTES + 2], y[2 * NAME_MAX_BYTES + 2];
+	if (!strcmp(what, "tracking"))
+		return strcmp(a->tracking, b->tracking);
+	if (!strcmp(what, "age"))
+		return cmp_i64(b->paid_at, a->paid_at); /* youngest first: smallest age */
+	if (!strcmp(what, "late"))
+		return is_overdue(s, b) - is_overdue(s, a);
+	if (!strcmp(what, "doc"))
+		return strcmp(a->doc_type, b->doc_type);
+	if (!strcmp(what, "state"))
+		return (int)a->state - (int)b->state;
+	if (!strcmp(what, "name_ar")) {
+		name_ar(a, x, sizeof x);
+		name_ar(b, y, sizeof y);
+		return strcmp(x, y);
+	}
+	name_lat(a, x, sizeof x);
+	name_lat(b, y, sizeof y);
+	return strcasecmp(x, y);
+}
+
+static int queue_cmp(void *ctx, int a, int b, int col)
+{
+	static const char *const by[QC_COUNT] = {"tracking", "age", "late", "doc", "name",
+						 "name_ar"};
+	struct aq_state *s = ctx;
+	return cmp_req(s, &s->rows[VIEW_QUEUE][a], &s->rows[VIEW_QUEUE][b], by[col]);
+}
+
+static int mine_cmp(void *ctx, int a, int b, int col)
+{
+	static const char *const by[MC_COUNT] = {"tracking", "state", "age", "late", "doc",
+						 "name", "name_ar"};
+	struct aq_state *s = ctx;
+	return cmp_req(s, &s->rows[VIEW_MINE][a], &s->rows[VIEW_MINE][b], by[col]);
+}
+
+static int64_t queue_id(void *ctx, int row)
+{
+	return ((struct aq_state *)ctx)->rows[VIEW_QUEUE][row].id;
+}
+
+static int64_t mine_id(void *ctx, int row)
+{
+	return ((struct aq_state *)ctx)->rows[VIEW_MINE][row].id;
+}
+
+static int queue_attr(void *ctx, int row)
+{
+	struct aq_state *s = ctx;
+	return is_overdue(s, &s->rows[VIEW_QUEUE][row]) ? A_BOLD : A_NORMAL;
+}
+
+static int mine_attr(void *ctx, int row)
+{
+	struct aq_state *s = ctx;
+	return is_overdue(s, &s->rows[VIEW_MINE][row]) ? A_BOLD : A_NORMAL;
+}
+
+static int queue_mark(void *ctx, int row)
+{
+	struct aq_state *s = ctx;
+	return marks_find(&s->marks, s->rows[VIEW_QUEUE][row].id) >= 0 ? '*' : ' ';
+}
+
+static int mine_order(const void *a, const void *b)
+{
+	const struct request *x = a, *y = b;
+	if (x->state != y->state)
+		return (int)x->state - (int)y->state;
+	return cmp_i64(x->paid_at, y->paid_at);
+}
+
+void agent_queue_sort_mine(struct request *rows, int n)
+{
+	if (n > 1)
+		qsort(rows, (size_t)n, sizeof *rows, mine_order);
+}
+
+void agent_queue_tables(struct aq_state *s)
+{
+	s->tab[VIEW_QUEUE] = (struct table){
+		.cols = queue_cols, .ncols = QC_COUNT, .ctx = s, .cell = queue_cell,
+		.cmp = queue_cmp, .row_id = queue_id, .row_attr = queue_attr,
+		.row_mark = queue_mark, .sort_col = -1,
+		.empty = "  The office queue is empty: no paid request waits.",
+	};
+	s->tab[VIEW_MINE] = (struct table){
+		.cols = mine_cols, .ncols = MC_COUNT, .ctx = s, .cell = mine_cell,
+		.cmp = mine_cmp, .row_id = mine_id, .row_attr = mine_attr, .sort_col = -1,
+		.empty = "  You hold no request. Tab: back to the queue, c: claim one.",
+	};
+}
