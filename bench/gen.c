@@ -1015,6 +1015,17 @@ int main(int argc, char **argv)
 		fprintf(stderr, "gen: rebuilt revenue_daily %6.1f s\n", now_s() - tr);
 	}
 	sqlite3_finalize(has);
+	has = prep("SELECT count(*) FROM sqlite_master WHERE name = 'fees_unsettled'");
+	if (sqlite3_step(has) == SQLITE_ROW && sqlite3_column_int(has, 0)) {
+		double tr = now_s();
+		exec("DELETE FROM fees_unsettled;"
+		     "INSERT OR REPLACE INTO fees_unsettled (payment_id, request_id, confirmed_at)"
+		     " SELECT p.id, p.request_id, coalesce(p.confirmed_at, p.created_at)"
+		     " FROM payments p WHERE p.status = 'confirmed' AND NOT EXISTS"
+		     " (SELECT 1 FROM settlement_items x WHERE x.request_id = p.request_id)");
+		fprintf(stderr, "gen: rebuilt fees_unsettled %6.1f s\n", now_s() - tr);
+	}
+	sqlite3_finalize(has);
 	if (analyze) {
 		double ta = now_s();
 		exec("ANALYZE");

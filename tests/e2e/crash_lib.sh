@@ -80,6 +80,12 @@ if db.execute("SELECT count(*) FROM sqlite_master WHERE name = 'revenue_daily'")
                    " WHERE confirmed_at IS NOT NULL").fetchone()
     if a != b:
         print("revenue_daily %s differs from the payments %s" % (a, b)); bad += 1
+if db.execute("SELECT count(*) FROM sqlite_master WHERE name = 'fees_unsettled'").fetchone()[0]:
+    a = db.execute("SELECT count(*) FROM fees_unsettled").fetchone()[0]
+    b = db.execute("SELECT count(*) FROM payments p WHERE p.status = 'confirmed' AND NOT EXISTS"
+                   " (SELECT 1 FROM settlement_items x WHERE x.request_id = p.request_id)").fetchone()[0]
+    if a != b:
+        print("fees_unsettled has %d rows, %d fees are due" % (a, b)); bad += 1
 print("bad", bad)
 PY
 	if ! grep -q '^bad 0$' "$T/verdict"; then
