@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <wchar.h>
 
 #include "widget.h"
 
@@ -31,29 +30,6 @@ int form_match(const char *pattern, const char *value)
 	pcre2_match_data_free(md);
 	pcre2_code_free(re);
 	return rc >= 0 ? 1 : 0;
-}
-
-static void utf8_pop(char *buf)
-{
-	size_t n = strlen(buf);
-	while (n > 0 && ((unsigned char)buf[n - 1] & 0xc0) == 0x80)
-		n--;
-	if (n > 0)
-		n--;
-	buf[n] = '\0';
-}
-
-static void utf8_push(char *buf, size_t len, int key)
-{
-	char mb[8];
-	mbstate_t st;
-	size_t k, cur = strlen(buf);
-	memset(&st, 0, sizeof st);
-	k = wcrtomb(mb, (wchar_t)key, &st);
-	if (k == (size_t)-1 || cur + k + 1 > len)
-		return;
-	memcpy(buf + cur, mb, k);
-	buf[cur + k] = '\0';
 }
 
 int form_run(struct ui *ui, const char *title, struct form_field *f, int n)
@@ -128,15 +104,15 @@ int form_run(struct ui *ui, const char *title, struct form_field *f, int n)
 			else
 				cur = first_bad;
 		} else if (key == KM_BACKSPACE) {
-			utf8_pop(f[cur].buf);
+			prompt_text_backspace(f[cur].buf);
 		} else if (key == KM_CTRL('u')) {
 			f[cur].buf[0] = '\0';
 		} else if (key == KM_FN(KEY_RESIZE)) {
 			term_resize(ui);
 			term_invalidate(ui);
 			ret = 0;
-		} else if (key >= 0x20 && key != 0x7f && !(key & KM_FN(0))) {
-			utf8_push(f[cur].buf, f[cur].len, key);
+		} else if (prompt_is_text_key(key)) {
+			prompt_text_append(f[cur].buf, f[cur].len, key);
 		}
 	}
 	curs_set(0);

@@ -20,8 +20,7 @@ static void on_resize(struct ui *ui)
 	term_invalidate(ui);
 }
 
-/* Appends the wide char key to a UTF-8 buffer if it fits. */
-static void utf8_append(char *buf, size_t len, int key)
+void prompt_text_append(char *buf, size_t len, int key)
 {
 	char mb[8];
 	mbstate_t st;
@@ -34,8 +33,7 @@ static void utf8_append(char *buf, size_t len, int key)
 	buf[cur + k] = '\0';
 }
 
-/* Removes the last UTF-8 character. */
-static void utf8_backspace(char *buf)
+void prompt_text_backspace(char *buf)
 {
 	size_t n = strlen(buf);
 	while (n > 0 && ((unsigned char)buf[n - 1] & 0xc0) == 0x80)
@@ -45,7 +43,7 @@ static void utf8_backspace(char *buf)
 	buf[n] = '\0';
 }
 
-static int is_text_key(int key)
+int prompt_is_text_key(int key)
 {
 	return key >= 0x20 && key != 0x7f && !(key & KM_FN(0));
 }
@@ -78,14 +76,14 @@ int prompt_text(struct ui *ui, const char *question, char *buf, size_t len)
 		else if (key == KM_ENTER)
 			ret = 1;
 		else if (key == KM_BACKSPACE || key == KM_FN(KEY_DC))
-			utf8_backspace(buf);
+			prompt_text_backspace(buf);
 		else if (key == KM_CTRL('u'))
 			buf[0] = '\0';
 		else if (key == KEY_RESIZE_FN) {
 			on_resize(ui);
 			screen_paint(ui);
-		} else if (is_text_key(key))
-			utf8_append(buf, len, key);
+		} else if (prompt_is_text_key(key))
+			prompt_text_append(buf, len, key);
 	}
 	curs_set(0);
 	leaveok(stdscr, TRUE);
@@ -233,12 +231,12 @@ int prompt_pick(struct ui *ui, const char *title, const char *const *items, int 
 		else if (key == KM_FN(KEY_NPAGE))
 			cur += listh;
 		else if (key == KM_BACKSPACE)
-			utf8_backspace(filter);
+			prompt_text_backspace(filter);
 		else if (key == KEY_RESIZE_FN) {
 			on_resize(ui);
 			ret = -1;
-		} else if (is_text_key(key)) {
-			utf8_append(filter, sizeof filter, key);
+		} else if (prompt_is_text_key(key)) {
+			prompt_text_append(filter, sizeof filter, key);
 			cur = 0;
 		}
 	}

@@ -85,6 +85,12 @@ int prompt_yesno(struct ui *ui, const char *question);
 int prompt_pick(struct ui *ui, const char *title, const char *const *items, int n);
 /* A window of lines to read (history, details); scrolls; any other key closes. */
 void prompt_pager(struct ui *ui, const char *title, char *const *lines, int n);
+/* Typing into a UTF-8 buffer, for the prompts and the form: a key that types a
+ * character (no function key, no control), appended if it fits in len bytes; the last
+ * character removed. */
+int prompt_is_text_key(int key);
+void prompt_text_append(char *buf, size_t len, int key);
+void prompt_text_backspace(char *buf);
 
 /* ---- period (period.c): what the finance and treasury screens show ---- */
 struct fin_period;
