@@ -26,16 +26,14 @@
 #include "user.h"
 #include "util.h"
 
+#include "testlib.h"
+
 static char db_path[64];
 static struct db *db;
 
 static struct actor who(const char *name)
 {
-	struct actor a;
-	struct wq_errbuf eb;
-	if (user_actor(db, name, &a, &eb))
-		fail_msg("no actor %s: %s", name, eb.msg);
-	return a;
+	return testlib_who(db, name);
 }
 
 /* One integer from plain SQL: the independent check. */
@@ -57,29 +55,14 @@ static int setup(void **state)
 {
 	(void)state;
 	struct config cfg;
-	struct wq_errbuf eb;
-	int loaded;
-	snprintf(db_path, sizeof db_path, "/tmp/wq-test-dashboard-%d.db", getpid());
-	unlink(db_path);
-	config_defaults(&cfg);
-	wq_strlcpy(cfg.db_path, db_path, sizeof cfg.db_path);
-	if (serve_open_db(&cfg, &db, NULL, &eb))
-		fail_msg("open: %s", eb.msg);
-	if (demo_load(db, 400, &loaded, &eb) || !loaded)
-		fail_msg("demo: %s", eb.msg);
+	db = testlib_open("dashboard", 400, db_path, sizeof db_path, &cfg);
 	return 0;
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	char path[80];
-	db_close(db);
-	unlink(db_path);
-	snprintf(path, sizeof path, "%s-wal", db_path);
-	unlink(path);
-	snprintf(path, sizeof path, "%s-shm", db_path);
-	unlink(path);
+	testlib_remove(db, db_path);
 	return 0;
 }
 

@@ -25,6 +25,8 @@
 #include "user.h"
 #include "util.h"
 
+#include "testlib.h"
+
 #define DEMO_REQUESTS 300
 #define EARNED_BIT                                                                    \
 	(STATE_BIT(RS_READY) | STATE_BIT(RS_WITH_POST) | STATE_BIT(RS_DELIVERED) |    \
@@ -36,11 +38,7 @@ static struct config cfg;
 
 static struct actor who(const char *name)
 {
-	struct actor a;
-	struct wq_errbuf eb;
-	if (user_actor(db, name, &a, &eb))
-		fail_msg("no actor %s: %s", name, eb.msg);
-	return a;
+	return testlib_who(db, name);
 }
 
 static int64_t commune_id(const char *code)
@@ -61,30 +59,15 @@ static int64_t commune_id(const char *code)
 static int setup(void **state)
 {
 	(void)state;
-	struct wq_errbuf eb;
-	int loaded;
 	setenv("TZ", "Africa/Casablanca", 1);
-	snprintf(db_path, sizeof db_path, "/tmp/wq-test-finance-%d.db", getpid());
-	unlink(db_path);
-	config_defaults(&cfg);
-	wq_strlcpy(cfg.db_path, db_path, sizeof cfg.db_path);
-	if (serve_open_db(&cfg, &db, NULL, &eb))
-		fail_msg("open: %s", eb.msg);
-	if (demo_load(db, DEMO_REQUESTS, &loaded, &eb) || !loaded)
-		fail_msg("demo: %s", eb.msg);
+	db = testlib_open("finance", DEMO_REQUESTS, db_path, sizeof db_path, &cfg);
 	return 0;
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	char path[80];
-	db_close(db);
-	unlink(db_path);
-	snprintf(path, sizeof path, "%s-wal", db_path);
-	unlink(path);
-	snprintf(path, sizeof path, "%s-shm", db_path);
-	unlink(path);
+	testlib_remove(db, db_path);
 	return 0;
 }
 

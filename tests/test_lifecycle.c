@@ -24,6 +24,8 @@
 #include "user.h"
 #include "util.h"
 
+#include "testlib.h"
+
 static char db_path[64];
 static struct db *db;
 static int64_t home_office; /* RBT-HAS-1, agent1's office */
@@ -31,20 +33,7 @@ static int pay_seq;
 
 static struct actor who(const char *name)
 {
-	struct actor a;
-	struct wq_errbuf eb;
-	if (!strcmp(name, "system")) {
-		actor_system(&a);
-		return a;
-	}
-	if (!strcmp(name, "citizen")) {
-		actor_citizen(&a);
-		return a;
-	}
-	int rc = user_actor(db, name, &a, &eb);
-	if (rc)
-		fail_msg("no actor %s: %s", name, eb.msg);
-	return a;
+	return testlib_who(db, name);
 }
 
 static int setup(void **state)
@@ -52,15 +41,7 @@ static int setup(void **state)
 	(void)state;
 	struct config cfg;
 	struct wq_errbuf eb;
-	int loaded;
-	snprintf(db_path, sizeof db_path, "/tmp/wq-test-lifecycle-%d.db", getpid());
-	unlink(db_path);
-	config_defaults(&cfg);
-	wq_strlcpy(cfg.db_path, db_path, sizeof cfg.db_path);
-	if (serve_open_db(&cfg, &db, NULL, &eb))
-		fail_msg("open: %s", eb.msg);
-	if (demo_load(db, 0, &loaded, &eb) || !loaded)
-		fail_msg("demo: %s", eb.msg);
+	db = testlib_open("lifecycle", 0, db_path, sizeof db_path, &cfg);
 	struct office o;
 	if (office_get_by_code(db, "RBT-HAS-1", &o, &eb))
 		fail_msg("office: %s", eb.msg);
@@ -71,13 +52,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	char path[80];
-	db_close(db);
-	unlink(db_path);
-	snprintf(path, sizeof path, "%s-wal", db_path);
-	unlink(path);
-	snprintf(path, sizeof path, "%s-shm", db_path);
-	unlink(path);
+	testlib_remove(db, db_path);
 	return 0;
 }
 

@@ -27,17 +27,15 @@
 #include "user.h"
 #include "util.h"
 
+#include "testlib.h"
+
 static char db_path[64], print_dir[64];
 static struct db *db;
 static int seq;
 
 static struct actor who(const char *name)
 {
-	struct actor a;
-	struct wq_errbuf eb;
-	if (user_actor(db, name, &a, &eb))
-		fail_msg("no actor %s: %s", name, eb.msg);
-	return a;
+	return testlib_who(db, name);
 }
 
 static int64_t office_id(const char *code)
@@ -53,18 +51,9 @@ static int setup(void **state)
 {
 	(void)state;
 	struct config cfg;
-	struct wq_errbuf eb;
-	int loaded;
-	snprintf(db_path, sizeof db_path, "/tmp/wq-test-mail-%d.db", getpid());
 	snprintf(print_dir, sizeof print_dir, "/tmp/wq-test-mail-%d.print", getpid());
-	unlink(db_path);
 	setenv("WATIQA_PRINT_DIR", print_dir, 1);
-	config_defaults(&cfg);
-	wq_strlcpy(cfg.db_path, db_path, sizeof cfg.db_path);
-	if (serve_open_db(&cfg, &db, NULL, &eb))
-		fail_msg("open: %s", eb.msg);
-	if (demo_load(db, 0, &loaded, &eb) || !loaded)
-		fail_msg("demo: %s", eb.msg);
+	db = testlib_open("mail", 0, db_path, sizeof db_path, &cfg);
 	return 0;
 }
 
