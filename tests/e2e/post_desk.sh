@@ -10,29 +10,13 @@
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/ui_lib.sh"
 
-wq_start_server
-export WATIQA_PRINT_DIR=$T/print
-VIA=${WQ_VIA:-ssh}
-if [ "$VIA" = ssh ]; then
-	wq_login probe post1 watiqa-demo
-	for ((i = 0; i < 100; i++)); do
-		wq_screen probe | grep -q "Post desk" && break
-		sleep 0.1
-	done
-	if ! wq_screen probe | grep -q "Post desk"; then
-		echo "note: ssh login does not reach a screen yet ($(grep -m1 'refused\|cannot' "$T/serve.log" || true)); using watiqa ui panes"
-		VIA=ui
-	fi
-	$WQ_TMUX kill-session -t probe
-fi
-open_as() { if [ "$VIA" = ssh ]; then wq_login "$1" "$2" watiqa-demo; else ui_open "$1" "$2"; fi; }
-state_of() { wq_sql "SELECT state FROM requests WHERE tracking = '$1'"; }
+ui_serve_as post1 "Post desk"
 
 waiting=$(wq_sql "SELECT count(*) FROM mail_items m JOIN requests r ON r.id = m.request_id
 	JOIN offices o ON o.id = r.office_id JOIN communes c ON c.id = o.commune_id
 	JOIN provinces p ON p.id = c.province_id WHERE m.status = 'sealed' AND p.code = 'RABAT'")
 [ "$waiting" -gt 1 ] || fail "fewer than 2 sealed envelopes in RABAT in the demo"
-open_as p post1
+ui_open_as p post1
 wq_screen_wait p "Post desk" 15
 wq_screen_wait p "\[Waiting $waiting\]" 5
 wq_screen_wait p "Waiting at: .*RBT-HAS-1 [0-9]" 5
@@ -53,14 +37,14 @@ wq_screen_wait p "Pickup of $t1" 5
 wq_type p -l "$bad"
 wq_type p Enter
 wq_screen_wait p "refused: $bad: wrong check digit ${bad:10:1}, should be ${code:10:1}" 5
-[ "$(state_of "$t1")" = ready ] || fail "$t1 moved after a wrong code"
+[ "$(ui_state "$t1")" = ready ] || fail "$t1 moved after a wrong code"
 ok "code $bad refused: $(ui_status p | cut -c1-72)"
 wq_type p p
 wq_screen_wait p "Pickup of $t1" 5
 wq_type p -l "$(echo "$code" | tr A-Z a-z)"
 wq_type p Enter
 wq_screen_wait p "$t1 picked up: .* registered as $code" 5
-[ "$(state_of "$t1")" = with_post ] || fail "$t1 is $(state_of "$t1")"
+[ "$(ui_state "$t1")" = with_post ] || fail "$t1 is $(ui_state "$t1")"
 [ "$(wq_sql "SELECT handed_how || ' ' || code FROM mail_items m JOIN requests r
 	ON r.id = m.request_id WHERE tracking = '$t1'")" = "pickup $code" ] || fail "mail item not recorded"
 ui_wait_gone p "^..$t1" 5
@@ -89,7 +73,7 @@ wq_screen_wait p "$code: the post says in_transit" 10
 curl -s -X POST -d status=delivered "$WATIQA_POST_URL/track/$code" >/dev/null
 wq_type p t
 wq_screen_wait p "$code: the post says delivered; recorded" 10
-[ "$(state_of "$t1")" = delivered ] || fail "$t1 is $(state_of "$t1")"
+[ "$(ui_state "$t1")" = delivered ] || fail "$t1 is $(ui_state "$t1")"
 [ "$(wq_sql "SELECT status FROM mail_items m JOIN requests r ON r.id = m.request_id
 	WHERE tracking = '$t1'")" = delivered ] || fail "mail item not closed"
 ok "tracking pull over HTTP recorded $code delivered"
@@ -102,6 +86,6 @@ wq_type p r
 wq_screen_wait p "Returned: why" 5
 wq_type p Down Enter
 wq_screen_wait p "returned: refused by the addressee" 5
-[ "$(state_of "$t2")" = returned ] || fail "$t2 is $(state_of "$t2")"
+[ "$(ui_state "$t2")" = returned ] || fail "$t2 is $(ui_state "$t2")"
 ok "$t2 returned with its reason"
 wq_type p q

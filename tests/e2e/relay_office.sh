@@ -9,23 +9,7 @@
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/ui_lib.sh"
 
-wq_start_server
-export WATIQA_PRINT_DIR=$T/print
-VIA=${WQ_VIA:-ssh}
-if [ "$VIA" = ssh ]; then
-	wq_login probe agent1 watiqa-demo
-	for ((i = 0; i < 100; i++)); do
-		wq_screen probe | grep -q "Agent queue" && break
-		sleep 0.1
-	done
-	if ! wq_screen probe | grep -q "Agent queue"; then
-		echo "note: ssh login does not reach a screen yet ($(grep -m1 'refused\|cannot' "$T/serve.log" || true)); using watiqa ui panes"
-		VIA=ui
-	fi
-	$WQ_TMUX kill-session -t probe
-fi
-open_as() { if [ "$VIA" = ssh ]; then wq_login "$1" "$2" watiqa-demo; else ui_open "$1" "$2"; fi; }
-state_of() { wq_sql "SELECT state FROM requests WHERE tracking = '$1'"; }
+ui_serve_as agent1 "Agent queue"
 HAS3=$(wq_sql "SELECT id FROM offices WHERE code = 'RBT-HAS-3'")
 [ "$(wq_sql "SELECT r.code FROM offices o JOIN offices r ON r.id = o.relay_office_id
 	WHERE o.id = $HAS3")" = RBT-HAS-1 ] || fail "RBT-HAS-3 is not relayed by RBT-HAS-1"
@@ -33,7 +17,7 @@ t=$(wq_sql "SELECT tracking FROM requests WHERE office_id = $HAS3 AND state = 'p
 	ORDER BY paid_at LIMIT 1")
 [ -n "$t" ] || fail "no queued request at RBT-HAS-3 in the demo"
 
-open_as s supervisor1
+ui_open_as s supervisor1
 wq_screen_wait s "Office board" 15
 ui_search s "$t"
 wq_screen_wait s "^>.$t queue .*RBT-HAS-3" 5
@@ -52,7 +36,7 @@ wq_type s -l agent1
 wq_type s Enter
 wq_screen_wait s "$t to agent1: assigned" 5
 
-open_as a agent1
+ui_open_as a agent1
 wq_screen_wait a "Agent queue" 15
 wq_type a Tab
 wq_screen_wait a "\[Mine" 5
@@ -69,7 +53,7 @@ wq_screen_wait s "declare which stage" 5
 wq_type s -l ready
 wq_type s Enter
 wq_screen_wait s "$t is now ready" 5
-[ "$(state_of "$t")" = ready ] || fail "$t is $(state_of "$t")"
+[ "$(ui_state "$t")" = ready ] || fail "$t is $(ui_state "$t")"
 wq_type s h
 wq_screen_wait s "recorded by agent1 at RBT-HAS-1 for RBT-HAS-3" 5
 wq_screen_wait s "recorded by supervisor1 at RBT-HAS-1 for RBT-HAS-3" 5
@@ -80,7 +64,7 @@ wq_type s Escape
 ok "history: recorded by agent1 / supervisor1 at RBT-HAS-1 for RBT-HAS-3"
 
 # the post sees its envelope at RBT-HAS-3; another office's agent cannot reach it
-open_as p post1
+ui_open_as p post1
 wq_screen_wait p "Post desk" 15
 wq_screen_wait p "Waiting at: .*RBT-HAS-3 [0-9]" 5
 ui_search p "$t"
@@ -90,5 +74,5 @@ out=$("$WATIQA_BIN" request move "$t" with_post --note RR314159268MA --as agent3
 rc=$?
 set -e
 [ $rc = 2 ] || fail "agent3 moved $t: $out"
-[ "$(state_of "$t")" = ready ] || fail "$t changed"
+[ "$(ui_state "$t")" = ready ] || fail "$t changed"
 ok "post1 sees the envelope waiting at RBT-HAS-3; agent3 cannot touch it"

@@ -9,36 +9,15 @@
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/ui_lib.sh"
 
-wq_start_server
-export WATIQA_PRINT_DIR=$T/print
-# A person at a terminal: ssh in tmux.  Should ssh login not reach a screen on this
-# build (the SSH side still in progress), the same screens run as `watiqa ui` panes on
-# the server's database, and the test says so.
-VIA=${WQ_VIA:-ssh}
-if [ "$VIA" = ssh ]; then
-	wq_login probe agent1 watiqa-demo
-	for ((i = 0; i < 100; i++)); do
-		wq_screen probe | grep -q "Agent queue" && break
-		sleep 0.1
-	done
-	if ! wq_screen probe | grep -q "Agent queue"; then
-		echo "note: ssh login does not reach a screen yet ($(grep -m1 'refused\|cannot' "$T/serve.log" || true)); using watiqa ui panes"
-		VIA=ui
-	fi
-	$WQ_TMUX kill-session -t probe
-fi
-open_as() { # NAME USER
-	if [ "$VIA" = ssh ]; then wq_login "$1" "$2" watiqa-demo; else ui_open "$1" "$2"; fi
-}
+ui_serve_as agent1 "Agent queue"
 HAS1=$(wq_sql "SELECT id FROM offices WHERE code = 'RBT-HAS-1'")
 AGD1=$(wq_sql "SELECT id FROM offices WHERE code = 'RBT-AGD-1'")
 office_of() { wq_sql "SELECT o.code FROM requests r JOIN offices o ON o.id = r.office_id
 	WHERE r.tracking = '$1'"; }
-state_of() { wq_sql "SELECT state FROM requests WHERE tracking = '$1'"; }
 agd_queue() { wq_sql "SELECT count(*) FROM requests WHERE state = 'paid' AND agent_id IS NULL
 	AND office_id IN (SELECT id FROM offices WHERE id = $AGD1 OR relay_office_id = $AGD1)"; }
 
-open_as s supervisor1
+ui_open_as s supervisor1
 wq_screen_wait s "Office board" 15
 wq_screen_wait s "Queue [0-9]* *Claimed [0-9]* *Prod [0-9]* *Ready [0-9]* *Post [0-9]*" 5
 wq_screen_wait s "Agents c/p/r: agent1 [0-9]*/[0-9]*/[0-9]*" 5
@@ -59,7 +38,7 @@ if [ "$(wq_sql "SELECT count(*) FROM requests WHERE state = 'paid'
 	ok "overdue requests are listed and marked LATE"
 fi
 
-open_as a agent3
+ui_open_as a agent3
 wq_screen_wait a "Agent queue" 15
 before=$(agd_queue)
 wq_screen_wait a "\[Queue $before\]" 5
@@ -118,7 +97,7 @@ wq_screen_wait s "to which agent" 5
 wq_type s -l agent2
 wq_type s Enter
 wq_screen_wait s "$t2 to agent2: assigned" 5
-[ "$(state_of "$t2")" = claimed ] || fail "$t2 is $(state_of "$t2")"
+[ "$(ui_state "$t2")" = claimed ] || fail "$t2 is $(ui_state "$t2")"
 wq_type s 2
 ui_search s "$t2"
 wq_screen_wait s "^>.$t2 claimed   agent2" 5
@@ -127,7 +106,7 @@ wq_screen_wait s "declare which stage" 5
 wq_type s -l in_prod
 wq_type s Enter
 wq_screen_wait s "$t2 is now in_production" 5
-[ "$(state_of "$t2")" = in_production ] || fail "$t2 is $(state_of "$t2")"
+[ "$(ui_state "$t2")" = in_production ] || fail "$t2 is $(ui_state "$t2")"
 ok "assigned $t2 to agent2 and declared it in production"
 
 # ---- an agent's work elsewhere shows up live ----

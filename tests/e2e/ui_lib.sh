@@ -56,3 +56,32 @@ ui_sql() { sqlite3 -cmd ".timeout 5000" "$WQ_DB" "$1"; }
 
 # ui_state TRACKING: the request's state in the database.
 ui_state() { ui_sql "SELECT state FROM requests WHERE tracking = '$1'"; }
+
+# ui_serve_as USER TITLE: starts the server (wq_start_server, printouts in $T/print) for
+# a story told at a terminal, and picks in VIA how it reaches the screens: ssh in tmux
+# (WQ_VIA, default ssh), or, should ssh login as USER not reach the screen titled TITLE
+# on this build (the SSH side still in progress), `watiqa ui` panes on the server's
+# database, and says so.
+ui_serve_as() {
+	local user=$1 title=$2 i
+	wq_start_server
+	export WATIQA_PRINT_DIR=$T/print
+	VIA=${WQ_VIA:-ssh}
+	if [ "$VIA" = ssh ]; then
+		wq_login probe "$user" watiqa-demo
+		for ((i = 0; i < 100; i++)); do
+			wq_screen probe | grep -q "$title" && break
+			sleep 0.1
+		done
+		if ! wq_screen probe | grep -q "$title"; then
+			echo "note: ssh login does not reach a screen yet ($(grep -m1 'refused\|cannot' "$T/serve.log" || true)); using watiqa ui panes"
+			VIA=ui
+		fi
+		$WQ_TMUX kill-session -t probe
+	fi
+}
+
+# ui_open_as NAME USER: USER's screen in a pane named NAME, the way ui_serve_as picked.
+ui_open_as() {
+	if [ "$VIA" = ssh ]; then wq_login "$1" "$2" watiqa-demo; else ui_open "$1" "$2"; fi
+}
