@@ -1,15 +1,73 @@
 /* fuzz_table.c - libFuzzer harness for the terminal input handling of the shared
- * widgets that has a pure core (screens/table.c): the input is a stream of key
- * actions (move, page, home/end, sort, reverse, search, reload with more or fewer rows)
- * applied to a table, checking after each that the cursor and the top row stay inside
- * the rows and that the display order is a permutation.  form_match() (screens/form.c)
- * checks the search text as a typed value.  Painting is not exercised. */
+ * widgets that has a pure core.  An odd first byte: the input is keys (wide characters,
+ * function keys, backspaces) typed into a prompt or form field through the line editor
+ * of screens/prompt.c (prompt_is_text_key, prompt_text_append, prompt_text_backspace),
+ * checking the buffer stays terminated, within its size and valid UTF-8.  An even one:
+ * a stream of table actions (move, page, home/end, sort, reverse, search, reload with
+ * more or fewer rows) on screens/table.c, checking the cursor and top row stay inside
+ * the rows and the display order is a permutation; form_match() (screens/form.c) checks
+ * the typed search text.  Painting is not exercised (ncurses is never started). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <curses.h>
+#include <locale.h>
+
 #include "widget.h"
+
+/* screens/prompt.c's painting calls it; the line editor never does */
+void screen_paint(struct ui *ui)
+{
+	(void)ui;
+	abort();
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	setlocale(LC_ALL, "C.UTF-8"); /* as the UI child runs (wide characters) */
+	return 0;
+}
+
+static int utf8_ok(const unsigned char *s)
+{
+	while (*s) {
+		int n = *s < 0x80 ? 0 : (*s & 0xe0) == 0xc0 ? 1 : (*s & 0xf0) == 0xe0 ? 2
+			: (*s & 0xf8) == 0xf0 ? 3 : -1;
+		if (n < 0)
+			return 0;
+		s++;
+		while (n--)
+			if ((*s++ & 0xc0) != 0x80)
+				return 0;
+	}
+	return 1;
+}
+
+/* Keys typed into a field of `size` bytes: each key is 3 input bytes (a wide character
+ * or KEY_* code), backspaces and function keys mixed in as a terminal sends them. */
+static void line_edit(const uint8_t *data, size_t size)
+{
+	char buf[64 + 8];
+	size_t len = 1 + data[0] % 64;
+	memset(buf, 0x7f, sizeof buf);
+	buf[0] = 0;
+	for (size_t i = 1; i + 2 < size; i += 3) {
+		int key = data[i] | data[i + 1] << 8 | (data[i + 2] & 0x1f) << 16;
+		if (data[i + 2] & 0x80)
+			key = KEY_MIN + data[i] % (KEY_MAX - KEY_MIN); /* a function key */
+		if (key == KEY_BACKSPACE || key == 127 || key == 8)
+			prompt_text_backspace(buf);
+		else if (prompt_is_text_key(key))
+			prompt_text_append(buf, len, key);
+		size_t n = strnlen(buf, sizeof buf);
+		if (n >= len || (unsigned char)buf[len] != 0x7f || !utf8_ok((unsigned char *)buf))
+			abort();
+	}
+}
 
 #define MAX_ROWS 300
 
@@ -56,6 +114,10 @@ static void check(const struct table *t)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	if (size && (data[0] & 1)) {
+		line_edit(data, size);
+		return 0;
+	}
 	struct table t;
 	memset(&t, 0, sizeof t);
 	t.cols = cols;
