@@ -32,12 +32,14 @@ fuzz: fuzz-bins
 	@fail=0; for n in $(FUZZ_NAMES); do \
 		echo "== fuzz_$$n ($(FUZZ_SECONDS) s)"; \
 		mkdir -p $(FUZZ_DIR)/corpus-$$n $(FUZZ_DIR)/artifacts; \
-		WATIQA_SHARE=$(CURDIR) $(FUZZ_DIR)/fuzz_$$n -max_total_time=$(FUZZ_SECONDS) \
+		if WATIQA_SHARE=$(CURDIR) $(FUZZ_DIR)/fuzz_$$n -max_total_time=$(FUZZ_SECONDS) \
 			-timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
 			-artifact_prefix=$(FUZZ_DIR)/artifacts/$$n- \
-			$(FUZZ_DIR)/corpus-$$n tests/fuzz/$$n 2>&1 | \
-			grep -E '^(==|SUMMARY|stat::number_of_executed_units|stat::peak_rss|Done|artifact)' ; \
-		[ $${PIPESTATUS[0]} = 0 ] || { echo "FAILED: fuzz_$$n (see $(FUZZ_DIR)/artifacts)"; fail=1; }; \
+			$(FUZZ_DIR)/corpus-$$n tests/fuzz/$$n >$(FUZZ_DIR)/$$n.log 2>&1; then :; \
+		else echo "FAILED: fuzz_$$n (log $(FUZZ_DIR)/$$n.log, input in $(FUZZ_DIR)/artifacts)"; \
+			fail=1; fi; \
+		grep -E '^(==[0-9]+==|SUMMARY|stat::number_of_executed_units|stat::peak_rss|Done)' \
+			$(FUZZ_DIR)/$$n.log | head -6; \
 		WATIQA_SHARE=$(CURDIR) $(FUZZ_DIR)/fuzz_$$n -merge=1 tests/fuzz/$$n \
 			$(FUZZ_DIR)/corpus-$$n >/dev/null 2>&1 || true; \
 	done; exit $$fail
