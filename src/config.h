@@ -18,8 +18,15 @@ struct config {
 	char public_url[256];		/* how citizens reach the web side */
 	int demo;
 	int overdue_days;		/* paid this long ago and not with the post: overdue */
+	/* deadlines in working days (escalate.h): per stage, the citizen's window, and
+	 * how far past a stage deadline the supervisor, then the inspector, see it */
+	int deadline_queue_days, deadline_production_days, deadline_post_days;
+	int delivery_window_days;
+	int escalate_supervisor_days, escalate_inspector_days;
+	char holidays_file[PATH_MAX_BYTES]; /* under share_dir unless absolute */
 	int complaint_answer_days;	/* complaint unanswered this long: marked */
 	int idle_timeout_seconds;	/* SSH session without input */
+	int detach_seconds;		/* screen kept after a dropped link (src/ssh_detach.c) */
 	char gateway_url[256];		/* payment gateway (sandbox in demo) */
 	char gateway_merchant[64];
 	char gateway_secret[128];	/* HMAC key shared with the gateway */

@@ -39,6 +39,7 @@ struct child {
 	int report_fd; /* read end; -1 once the child closed it */
 	char addr[SESSION_ADDR_BYTES];
 	int authed, failures, grace, terminated_by_us;
+	int detached; /* its client is gone, its screen kept (src/ssh_detach.c) */
 };
 
 struct penalty {
@@ -259,6 +260,10 @@ static void child_read_reports(struct child *c)
 					c->failures++;
 				else if (buf[i] == SESSION_REPORT_GRACE)
 					c->grace = 1;
+				else if (buf[i] == SESSION_REPORT_DETACHED)
+					c->detached = 1;
+				else if (buf[i] == SESSION_REPORT_REATTACHED)
+					c->detached = 0;
 			}
 			continue;
 		}
@@ -479,8 +484,13 @@ int ssh_listen_run(const struct config *cfg, struct wq_errbuf *eb)
 	}
 	free(pfd);
 	close(lfd);
-	if (stop_requested)
-		fprintf(stderr, "watiqa ssh: stopping, %d session(s) open\n", nchildren);
+	if (stop_requested) {
+		int detached = 0;
+		for (int i = 0; i < nchildren; i++)
+			detached += children[i].detached;
+		fprintf(stderr, "watiqa ssh: stopping, %d session(s) open (%d detached)\n",
+			nchildren - detached, detached);
+	}
 	listen_stop_children();
 	free(children);
 	children = NULL;

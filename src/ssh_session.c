@@ -7,7 +7,11 @@
  * x11 and agent requests are refused.  On shell/exec it forkpty()s the UI child, which
  * runs ui_main() on the pty slave and never touches libssh; this process pumps bytes
  * between the channel and the pty master in one ssh_event loop, draining all the pty
- * has before one channel write so that one ncurses refresh travels as one SSH packet. */
+ * has before one channel write so that one ncurses refresh travels as one SSH packet.
+ * When the link drops (not on 'q', idle timeout or server stop) the process becomes the
+ * keeper of its UI child (src/ssh_detach.c); a later session of the same account takes
+ * that screen over instead of starting a UI child: it pumps the keeper's pty master and
+ * asks the keeper, the UI child's parent, for its end and its status. */
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -32,8 +36,10 @@
 #include <libssh/server.h>
 
 #include "actor.h"
+#include "audit.h"
 #include "db.h"
 #include "limits.h"
+#include "ssh_detach.h"
 #include "ssh_session.h"
 #include "ui.h"
 #include "user.h"
@@ -78,6 +84,9 @@ struct session_ctx {
 	int ui_exited;
 	int ui_status;
 	int chan_closed;  /* the client closed the channel */
+	int keeper_fd;	  /* the screen was taken over: the keeper's socket, else -1 */
+	int link_lost;	  /* the client went or stopped answering: keep the screen */
+	int detach;	  /* ... and this process becomes its keeper */
 	int64_t started_ms, last_input_ms, last_alive_ms;
 	unsigned long long bytes_out;
 };
@@ -491,8 +500,53 @@ static void session_child_env(const struct session_ctx *ctx)
 	unsetenv("LINES");
 }
 
+/* libssh opens the client's window small and widens it (a 36-byte WINDOW_ADJUST) on the
+ * first data the client sends, i.e. with the first key press: widen it now, with the
+ * first screen.  A read asking for more than the window does that; the callbacks have
+ * consumed any data, so nothing is read here. */
+static void session_widen_window(struct session_ctx *ctx)
+{
+	int n = ssh_channel_read_timeout(ctx->chan, pump_buf, sizeof pump_buf, 0, 0);
+	if (n > 0)
+		session_on_data(ctx->ssh, ctx->chan, pump_buf, (uint32_t)n, 0, ctx);
+}
+
+/* The account's screen kept from a dropped link, if any: pump it instead of a new UI. */
+static int session_take_over(struct session_ctx *ctx)
+{
+	struct detach_taken t;
+	if (!detach_take(ctx->cfg, ctx->actor.username, ctx->screen, &ctx->ws, &t))
+		return -1;
+	fcntl(t.master, F_SETFL, fcntl(t.master, F_GETFL) | O_NONBLOCK);
+	ctx->master = t.master;
+	ctx->keeper_fd = t.ctl;
+	ctx->ui_pid = t.ui_pid;
+	if (ssh_event_add_fd(ctx->event, ctx->master, POLLIN, session_on_pty_output, ctx) !=
+	    SSH_OK) {
+		session_log(ctx, "cannot poll the pty");
+		return 0; /* the loop ends; the keeper keeps the screen */
+	}
+	ctx->master_added = 1;
+	session_widen_window(ctx);
+	detach_request_redraw(ctx->keeper_fd);
+	session_log(ctx, "reattached the screen detached %d s ago: %s %dx%d", t.detached_seconds,
+		    ctx->term, (int)ctx->ws.ws_col, (int)ctx->ws.ws_row);
+	char detail[64];
+	snprintf(detail, sizeof detail, "after %d s", t.detached_seconds);
+	struct db *db = session_db(ctx);
+	struct wq_errbuf eb = {0};
+	if (db && audit_log(db, &ctx->actor, "session.reattach", ctx->actor.username, detail,
+			    ctx->addr, &eb) != WQ_OK)
+		session_log(ctx, "audit session.reattach: %s", eb.msg);
+	db_close(ctx->db);
+	ctx->db = NULL;
+	return 0;
+}
+
 static int session_start_ui(struct session_ctx *ctx)
 {
+	if (session_take_over(ctx) == 0)
+		return 0;
 	int master = -1;
 	pid_t pid = forkpty(&master, NULL, NULL, &ctx->ws);
 	if (pid < 0) {
@@ -508,6 +562,7 @@ static int session_start_ui(struct session_ctx *ctx)
 		signal(SIGTERM, SIG_DFL);
 		signal(SIGINT, SIG_DFL);
 		signal(SIGHUP, SIG_DFL);
+		signal(SIGTSTP, SIG_DFL); /* ncurses catches it: the keeper's redraw */
 		signal(SIGALRM, SIG_DFL);
 		signal(SIGCHLD, SIG_DFL);
 		/* the SSH socket, the listener pipe, anything else: not ours */
@@ -528,13 +583,7 @@ static int session_start_ui(struct session_ctx *ctx)
 		return -1;
 	}
 	ctx->master_added = 1;
-	/* libssh opens the client's window small and widens it (a 36-byte WINDOW_ADJUST)
-	 * on the first data the client sends, i.e. with the first key press: widen it now,
-	 * with the first screen.  A read asking for more than the window does that; the
-	 * callbacks have consumed any data, so nothing is read here. */
-	int n = ssh_channel_read_timeout(ctx->chan, pump_buf, sizeof pump_buf, 0, 0);
-	if (n > 0)
-		session_on_data(ctx->ssh, ctx->chan, pump_buf, (uint32_t)n, 0, ctx);
+	session_widen_window(ctx);
 	session_log(ctx, "session started: %s %dx%d%s%s", ctx->term, (int)ctx->ws.ws_col,
 		    (int)ctx->ws.ws_row, ctx->screen[0] ? ", screen " : "", ctx->screen);
 	return 0;
@@ -545,9 +594,13 @@ static void session_close_master(struct session_ctx *ctx)
 	if (ctx->master_added)
 		ssh_event_remove_fd(ctx->event, ctx->master);
 	ctx->master_added = 0;
-	if (ctx->master >= 0)
-		close(ctx->master);
-	ctx->master = -1;
+	if (ctx->master >= 0 && !ctx->detach)
+		close(ctx->master); /* a keeper to be keeps it */
+	if (!ctx->detach)
+		ctx->master = -1;
+	if (ctx->keeper_fd >= 0)
+		close(ctx->keeper_fd); /* the keeper takes the screen back, or has ended it */
+	ctx->keeper_fd = -1;
 }
 
 static int session_ui_reaped(struct session_ctx *ctx, int options)
@@ -555,6 +608,16 @@ static int session_ui_reaped(struct session_ctx *ctx, int options)
 	if (ctx->ui_pid <= 0 || ctx->ui_exited)
 		return 1;
 	int status;
+	if (ctx->keeper_fd >= 0) {
+		/* not our child: its parent, the keeper, says when it ended */
+		int r = detach_wait_exit(ctx->keeper_fd,
+					 (options & WNOHANG) ? 0 : SESSION_UI_HANGUP_MS * 4, &status);
+		if (r != 0) {
+			ctx->ui_exited = 1;
+			ctx->ui_status = r > 0 ? status : 0;
+		}
+		return ctx->ui_exited;
+	}
 	pid_t r = waitpid(ctx->ui_pid, &status, options);
 	if (r == ctx->ui_pid || (r < 0 && errno == ECHILD)) {
 		ctx->ui_exited = 1;
@@ -570,6 +633,11 @@ static void session_stop_ui(struct session_ctx *ctx, int sig)
 {
 	if (ctx->ui_pid <= 0 || session_ui_reaped(ctx, WNOHANG))
 		return;
+	if (ctx->keeper_fd >= 0) {
+		detach_request_end(ctx->keeper_fd, sig);
+		session_ui_reaped(ctx, 0);
+		return;
+	}
 	kill(ctx->ui_pid, sig);
 	for (int i = 0; i < SESSION_UI_HANGUP_MS / 10; i++) {
 		if (session_ui_reaped(ctx, WNOHANG))
@@ -649,10 +717,12 @@ static void session_loop(struct session_ctx *ctx)
 		int status = ssh_get_status(ctx->ssh);
 		if (status & (SSH_CLOSED | SSH_CLOSED_ERROR)) {
 			session_log(ctx, ctx->authed ? "client disconnected" : "closed before login");
+			ctx->link_lost = 1;
 			break;
 		}
 		if (rc == SSH_ERROR && errno != EINTR && !ssh_is_connected(ctx->ssh)) {
 			session_log(ctx, "connection error: %s", ssh_get_error(ctx->ssh));
+			ctx->link_lost = 1;
 			break;
 		}
 		if (session_stop) {
@@ -667,6 +737,7 @@ static void session_loop(struct session_ctx *ctx)
 		}
 		if (ctx->chan_closed) {
 			session_log(ctx, "channel closed by the client");
+			ctx->link_lost = 1;
 			break;
 		}
 		if (ctx->want_ui && ctx->no_tty) {
@@ -703,11 +774,22 @@ static void session_loop(struct session_ctx *ctx)
 		}
 		if (!session_client_alive(ctx)) {
 			session_log(ctx, "client not answering keepalives: closing");
+			ctx->link_lost = 1;
 			break;
 		}
 	}
 	int client_gone = (ssh_get_status(ctx->ssh) & (SSH_CLOSED | SSH_CLOSED_ERROR)) ||
 			  ctx->chan_closed;
+	/* a dropped link keeps the screen; 'q', the idle timeout and a stop do not */
+	if (ctx->link_lost && !session_stop && ctx->cfg->detach_seconds > 0 && ctx->ui_pid > 0 &&
+	    !session_ui_reaped(ctx, WNOHANG)) {
+		if (ctx->keeper_fd >= 0)
+			session_log(ctx, "link lost: the screen goes back to its keeper");
+		else
+			ctx->detach = 1;
+		session_close_master(ctx);
+		return;
+	}
 	if (ctx->ui_pid > 0 && !ctx->ui_exited) {
 		session_stop_ui(ctx, client_gone ? SIGHUP : SIGTERM);
 		/* let ncurses' last words (if any) reach a client still there */
@@ -727,6 +809,7 @@ void session_run(struct session_start *st)
 	ctx->cfg = st->cfg;
 	ctx->report_fd = st->report_fd;
 	ctx->master = -1;
+	ctx->keeper_fd = -1;
 	ctx->started_ms = now_ms();
 	snprintf(ctx->addr, sizeof ctx->addr, "%s", st->addr);
 	snprintf(ctx->term, sizeof ctx->term, "vt100");
@@ -781,6 +864,20 @@ void session_run(struct session_start *st)
 		ssh_disconnect(ctx->ssh);
 	ssh_free(ctx->ssh);
 	ssh_bind_free(bind);
+	if (ctx->detach) {
+		/* the libssh session and its socket are gone: keep the UI child for a while */
+		static struct detach_keep keep;
+		keep.cfg = ctx->cfg;
+		keep.actor = ctx->actor;
+		_Static_assert(sizeof keep.addr == sizeof ctx->addr, "addr");
+		_Static_assert(sizeof keep.screen == sizeof ctx->screen, "screen");
+		memcpy(keep.addr, ctx->addr, sizeof keep.addr);
+		memcpy(keep.screen, ctx->screen, sizeof keep.screen);
+		keep.report_fd = ctx->report_fd;
+		keep.master = ctx->master;
+		keep.ui_pid = ctx->ui_pid;
+		detach_keep(&keep);
+	}
 	if (ctx->report_fd >= 0)
 		close(ctx->report_fd);
 	_exit(0);

@@ -14,6 +14,8 @@
 #define SESSION_REPORT_AUTH_OK	 'A' /* authenticated: no longer counts as a startup */
 #define SESSION_REPORT_AUTH_FAIL 'F' /* one failed attempt (password or signed key) */
 #define SESSION_REPORT_GRACE	 'G' /* login grace time ran out */
+#define SESSION_REPORT_DETACHED	 'D' /* link lost, the screen kept (src/ssh_detach.c) */
+#define SESSION_REPORT_REATTACHED 'R' /* ... and taken over by a later session */
 
 #define SESSION_ADDR_BYTES 48
 
