@@ -16,7 +16,13 @@
 #include "validate.h"
 
 #define CSRF_MAX_AGE_SECONDS	(2 * 3600)
-#define HTTP_TIMEOUT_SECONDS	30
+#define HTTP_TIMEOUT_SECONDS	30	/* idle: MHD's own connection timeout */
+/* a whole request (headers and body) must arrive within this many seconds of the
+ * connection's start or of its previous answer, however it trickles (slowloris) */
+#define HTTP_REQUEST_READ_SECONDS 20
+/* connections one client address may hold at once (several citizens behind one
+ * carrier NAT share an address: far above what one browser opens) */
+#define HTTP_CONNECTIONS_PER_ADDRESS 64
 #define HTTP_CONN_MEMORY_BYTES	(64 * 1024)
 #define PAGE_MAX_BYTES		(20 * 1024)
 /* a list of places (provinces, communes) is drawn in parts of at most this many bytes
@@ -26,6 +32,7 @@
 #define PLACE_FLAT_MAX_COMMUNES	60
 
 struct http_rate;
+struct slow_watch;
 struct notifier;
 
 /* Built by http_server_start, read-only afterwards (shared by the worker threads). */
@@ -39,6 +46,7 @@ struct http_app {
 	char gateway_origin[256];
 	char csp[600];
 	struct http_rate *rate;
+	struct slow_watch *watch; /* cuts requests that trickle in (http_server.c) */
 	pthread_key_t db_key;	/* each worker thread's own connection */
 };
 

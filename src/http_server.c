@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include "http_internal.h"
 #include "http_server.h"
@@ -33,10 +34,28 @@ struct http_rate {
 	struct rate_slot slot[RATE_SLOTS];
 };
 
+/* One connection as the slow-request watchdog sees it (its MHD socket context). */
+struct slow_conn {
+	struct slow_conn *prev, *next;
+	int fd;
+	int64_t since; /* monotonic seconds: the connection's start or its last answer */
+	int reading;   /* a request is still coming in (or none yet) */
+	int cut;       /* already shut down by the watchdog */
+};
+
+struct slow_watch {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	pthread_t thread;
+	int running, stop;
+	struct slow_conn *head;
+};
+
 struct http_server {
 	struct http_app app;
 	struct MHD_Daemon *mhd;
 	struct notifier *notifier;
+	struct slow_watch watch;
 };
 
 /* ---- routes ---- */
@@ -225,6 +244,96 @@ static int rate_allow(struct http_rate *r, const char *addr)
 	return ok;
 }
 
+/* ---- slow clients: a deadline for reading each request ----
+ * libmicrohttpd's connection timeout counts idle time only: a client sending one header
+ * byte a second (slowloris) never trips it and keeps its connection for ever; enough of
+ * them fill the connection limit.  So every connection is listed (MHD's connection
+ * notifications, on the worker threads), and a watchdog thread shuts down the socket of
+ * one whose request is not entirely read HTTP_REQUEST_READ_SECONDS after the connection
+ * started or its previous answer went out; MHD then sees the close and frees it.  MHD
+ * notifies CLOSED before it closes the socket, under the same lock: no fd is reused
+ * under the watchdog's feet. */
+static int64_t mono_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec;
+}
+
+static void slow_notify(void *cls, struct MHD_Connection *conn, void **socket_context,
+			enum MHD_ConnectionNotificationCode code)
+{
+	struct slow_watch *w = cls;
+	struct slow_conn *e = *socket_context;
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *ci =
+			MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+		if (!ci || ci->connect_fd < 0 || !(e = calloc(1, sizeof *e)))
+			return;
+		e->fd = ci->connect_fd;
+		e->since = mono_seconds();
+		e->reading = 1;
+		pthread_mutex_lock(&w->mu);
+		e->next = w->head;
+		if (w->head)
+			w->head->prev = e;
+		w->head = e;
+		pthread_mutex_unlock(&w->mu);
+		*socket_context = e;
+	} else if (code == MHD_CONNECTION_NOTIFY_CLOSED && e) {
+		pthread_mutex_lock(&w->mu);
+		if (e->prev)
+			e->prev->next = e->next;
+		else
+			w->head = e->next;
+		if (e->next)
+			e->next->prev = e->prev;
+		pthread_mutex_unlock(&w->mu);
+		free(e);
+		*socket_context = NULL;
+	}
+}
+
+/* The request on CONN has been read (reading = 0) or answered (1: the next one may come). */
+static void slow_mark(struct http_app *app, struct MHD_Connection *conn, int reading)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	struct slow_conn *e = ci ? ci->socket_context : NULL;
+	if (!e || !app->watch)
+		return;
+	pthread_mutex_lock(&app->watch->mu);
+	e->reading = reading;
+	if (reading)
+		e->since = mono_seconds();
+	pthread_mutex_unlock(&app->watch->mu);
+}
+
+static void *slow_watchdog(void *arg)
+{
+	struct slow_watch *w = arg;
+	pthread_mutex_lock(&w->mu);
+	while (!w->stop) {
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += 1;
+		pthread_cond_timedwait(&w->cv, &w->mu, &until);
+		int64_t now = mono_seconds();
+		int n = 0;
+		for (struct slow_conn *e = w->head; e; e = e->next)
+			if (e->reading && !e->cut && now - e->since >= HTTP_REQUEST_READ_SECONDS) {
+				shutdown(e->fd, SHUT_RDWR);
+				e->cut = 1;
+				n++;
+			}
+		if (n)
+			fprintf(stderr, "http: cut %d connection%s: request not read within %d s\n",
+				n, n > 1 ? "s" : "", HTTP_REQUEST_READ_SECONDS);
+	}
+	pthread_mutex_unlock(&w->mu);
+	return NULL;
+}
+
 /* ---- responses ---- */
 static void lang_pick(struct http_ctx *c)
 {
@@ -260,6 +369,7 @@ static enum MHD_Result send_response(struct http_ctx *c)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, "60");
 	for (int i = 0; i < c->ncookies; i++)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_SET_COOKIE, c->cookies[i]);
+	slow_mark(c->app, c->conn, 0); /* answered: no longer a slow request */
 	enum MHD_Result ok = MHD_queue_response(c->conn, (unsigned)c->status, r);
 	MHD_destroy_response(r);
 	return ok;
@@ -413,7 +523,8 @@ static enum MHD_Result http_access(void *cls, struct MHD_Connection *conn, const
 static void http_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 			   enum MHD_RequestTerminationCode toe)
 {
-	(void)cls, (void)conn, (void)toe;
+	(void)toe;
+	slow_mark(cls, conn, 1); /* the next request on this connection starts its clock */
 	struct http_ctx *c = *con_cls;
 	if (!c)
 		return;
@@ -519,13 +630,18 @@ int http_server_start(const struct config *cfg, struct http_server **out,
 			       cfg->bind);
 	}
 	unsigned threads = cfg->http_threads > 0 ? (unsigned)cfg->http_threads : 1;
+	pthread_mutex_init(&s->watch.mu, NULL);
+	pthread_cond_init(&s->watch.cv, NULL);
+	s->app.watch = &s->watch;
 	s->mhd = MHD_start_daemon(
 		flags, (uint16_t)cfg->http_port, NULL, NULL, http_access, &s->app,
 		MHD_OPTION_SOCK_ADDR, sa, MHD_OPTION_THREAD_POOL_SIZE, threads,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->http_max_connections,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTP_TIMEOUT_SECONDS,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_CONN_MEMORY_BYTES,
-		MHD_OPTION_NOTIFY_COMPLETED, http_completed, NULL, MHD_OPTION_END);
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)HTTP_CONNECTIONS_PER_ADDRESS,
+		MHD_OPTION_NOTIFY_CONNECTION, slow_notify, &s->watch,
+		MHD_OPTION_NOTIFY_COMPLETED, http_completed, &s->app, MHD_OPTION_END);
 	if (!s->mhd) {
 		free(s);
 		return wq_fail(eb, WQ_EIO, "http_port", "cannot listen on %s:%d", cfg->bind,
@@ -549,6 +665,9 @@ int http_server_start(const struct config *cfg, struct http_server **out,
 		free(s);
 		return rc;
 	}
+	s->watch.running = !pthread_create(&s->watch.thread, NULL, slow_watchdog, &s->watch);
+	if (!s->watch.running)
+		fprintf(stderr, "http: no watchdog thread: slow requests are not cut\n");
 	printf("http listening on %s:%d\n", cfg->bind, port);
 	fflush(stdout);
 	*out = s;
@@ -561,6 +680,13 @@ void http_server_stop(struct http_server *s)
 		return;
 	notify_stop(s->notifier);
 	MHD_stop_daemon(s->mhd);
+	if (s->watch.running) {
+		pthread_mutex_lock(&s->watch.mu);
+		s->watch.stop = 1;
+		pthread_cond_signal(&s->watch.cv);
+		pthread_mutex_unlock(&s->watch.mu);
+		pthread_join(s->watch.thread, NULL);
+	}
 	validate_free(s->app.val);
 	free(s->app.layout);
 	free(s->app.rate);
