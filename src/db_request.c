@@ -19,7 +19,7 @@
 	" r.address, r.postal_code, r.city, r.lang, r.fee_centimes, r.state, r.office_id," \
 	" o.code, coalesce(r.agent_id, 0), coalesce(u.username, ''), r.reject_reason,"     \
 	" r.version, r.created_at, coalesce(r.paid_at, 0), r.updated_at,"                  \
-	" coalesce(m.code, '')"
+	" coalesce(m.code, ''), coalesce(r.stage_at, r.updated_at)"
 #define REQ_FROM                                                                 \
 	" FROM requests r JOIN offices o ON o.id = r.office_id"                   \
 	" JOIN communes bc ON bc.id = r.birth_commune_id"                         \
@@ -90,6 +90,7 @@ static void fill_request(sqlite3_stmt *st, void *row)
 	r->paid_at = sqlite3_column_int64(st, c++);
 	r->updated_at = sqlite3_column_int64(st, c++);
 	db_col_text(st, c++, r->mail_code, sizeof r->mail_code);
+	r->stage_at = sqlite3_column_int64(st, c++);
 }
 
 /* Reads one request by id or tracking number within the actor's scope. */
@@ -303,6 +304,7 @@ static int update_request(struct db *db, int64_t id, int64_t version, enum req_s
 		"UPDATE requests SET state = ?1, agent_id = nullif(?2, 0), office_id = ?3,"
 		" reject_reason = CASE WHEN ?4 IS NULL THEN reject_reason ELSE ?4 END,"
 		" paid_at = CASE WHEN ?5 THEN ?6 ELSE paid_at END,"
+		" stage_at = CASE WHEN state = ?1 THEN stage_at ELSE ?6 END,"
 		" version = version + 1, updated_at = ?6 WHERE id = ?7 AND version = ?8";
 	sqlite3_stmt *st = db_stmt(db, sql, eb);
 	if (!st)

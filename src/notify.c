@@ -2,7 +2,8 @@
  * second it turns request events newer than its watermark into outbox rows (one per
  * channel, idempotent on the event), sends what is due to the SMS/e-mail gateway
  * (cfg->sms_url) with libcurl, retrying with exponential backoff, and once a minute
- * expires requests left unpaid.  It has its own database connection and never holds a
+ * expires requests left unpaid and runs the escalation sweep (escalate.h: a complaint
+ * for each request past its announced delivery window).  It has its own database connection and never holds a
  * transaction across a network call, so a dead gateway delays only its own messages. */
 #include <curl/curl.h>
 #include <pthread.h>
@@ -11,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "escalate.h"
 #include "http_buf.h"
 #include "notify.h"
 #include "request.h"
@@ -26,6 +28,7 @@ struct notifier {
 	pthread_cond_t cv;
 	int stop;
 	struct db *db;
+	struct escalate_rules rules;
 };
 
 int notify_backoff(int attempts)
@@ -162,11 +165,36 @@ static int send_due(struct notifier *n)
 	return k == SEND_BATCH;
 }
 
+/* Monotonic seconds: the sweep keeps its pace whatever WATIQA_FAKE_NOW says. */
+static int64_t mono_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec;
+}
+
+/* Returns 1 if the sweep stopped at its batch (more may be waiting). */
+static int escalate_due(struct notifier *n)
+{
+	int opened = 0, more = 0;
+	struct wq_errbuf eb;
+	wq_errbuf_clear(&eb);
+	if (escalate_sweep(n->db, &n->rules, wq_now(), &opened, &more, &eb)) {
+		fprintf(stderr, "notify: escalation sweep: %s\n", eb.msg);
+		return 0;
+	}
+	if (opened)
+		fprintf(stderr, "notify: %d complaint%s opened for a missed delivery window\n",
+			opened, opened == 1 ? "" : "s");
+	return more;
+}
+
 static void *notify_main(void *arg)
 {
 	struct notifier *n = arg;
 	struct wq_errbuf eb;
-	int64_t watermark = 0, last_sweep = 0;
+	int64_t watermark = 0, last_sweep = 0, last_escalate = 0;
+	int escalate_more = 1; /* the first round sweeps at once */
 	wq_errbuf_clear(&eb);
 	if (outbox_watermark(n->db, &watermark, &eb))
 		fprintf(stderr, "notify: %s\n", eb.msg);
@@ -183,6 +211,11 @@ static void *notify_main(void *arg)
 			last_sweep = wq_now();
 			if (request_expire_unpaid(n->db, PAYMENT_EXPIRY_SECONDS, &expired, &eb))
 				fprintf(stderr, "notify: expiry sweep: %s\n", eb.msg);
+		}
+		if (escalate_more || mono_seconds() - last_escalate >= ESCALATE_SWEEP_SECONDS) {
+			last_escalate = mono_seconds();
+			escalate_more = escalate_due(n);
+			more |= escalate_more;
 		}
 		struct timespec until;
 		clock_gettime(CLOCK_REALTIME, &until);
@@ -202,6 +235,10 @@ int notify_start(const struct config *cfg, struct notifier **out, struct wq_errb
 	if (!n)
 		return wq_fail(eb, WQ_EIO, NULL, "out of memory");
 	n->cfg = *cfg;
+	struct wq_errbuf heb;
+	wq_errbuf_clear(&heb);
+	if (escalate_rules_load(&n->rules, cfg, &heb)) /* deadlines still hold, weekends off */
+		fprintf(stderr, "notify: %s; counting weekends only\n", heb.msg);
 	int rc = db_open(cfg->db_path, &n->db, eb);
 	if (rc) {
 		free(n);

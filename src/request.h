@@ -41,6 +41,7 @@ struct request {
 	int64_t version;
 	int64_t created_at, paid_at, updated_at;
 	char mail_code[16]; /* registered-mail code once with the post */
+	int64_t stage_at;   /* when it entered its current state (escalate.h) */
 };
 
 struct req_event {
