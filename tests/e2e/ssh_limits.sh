@@ -5,6 +5,9 @@
 # after a flood of connections that never authenticate.  Loopback only; the longest wait
 # is the 30 s login grace, run in the background while the rest goes on.
 source "$(dirname "$0")/lib.sh"
+# a dropped link ends the session here (detach_seconds 0); keeping the screen for the
+# next login is ssh_reattach.sh
+export WATIQA_DETACH_SECONDS=0
 
 # ---- first server: idle timeout 4 s, then SIGTERM with a session open ----
 export WATIQA_IDLE_TIMEOUT=4

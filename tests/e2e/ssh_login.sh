@@ -5,6 +5,9 @@
 # refused and audited; key login works and an exec names a screen; sftp, other commands
 # and port forwarding are refused.  Loopback only, every wait bounded.
 source "$(dirname "$0")/lib.sh"
+# a dropped link ends the session here (detach_seconds 0); keeping the screen for the
+# next login is ssh_reattach.sh
+export WATIQA_DETACH_SECONDS=0
 
 wq_start_server
 [ -f "$WATIQA_HOST_KEY" ] || fail "no host key at $WATIQA_HOST_KEY"
