@@ -1,5 +1,6 @@
 /* agent_queue.c - the civil-status agent's screen.  Two views: "Queue", the office's
- * paid requests nobody has claimed (oldest first, age shown, overdue marked), and
+ * paid requests nobody has claimed (oldest first, age shown, a request past its stage
+ * deadline marked LATE, LATE+ or ESC by how far: escalate.h), and
  * "Mine", the requests this agent claimed, grouped by stage.  From here the agent
  * claims one request or a marked batch, declares the stages (claimed -> in production
  * -> ready), rejects with a reason from a list, releases, reassigns to another office,
@@ -37,6 +38,9 @@ static int agent_queue_open(struct ui *ui)
 		return -1;
 	agent_queue_tables(s);
 	ui->state = s;
+	struct wq_errbuf eb = {0};
+	if (escalate_rules_load(&s->rules, ui->cfg, &eb))
+		status_wq(ui, "reading the holidays (weekends still count)", &eb);
 	return 0;
 }
 
@@ -68,7 +72,6 @@ static int agent_queue_load(struct ui *ui)
 	struct wq_errbuf eb = {0};
 
 	s->now = wq_now();
-	s->overdue_before = s->now - (int64_t)ui->cfg->overdue_days * SECONDS_PER_DAY;
 	for (int v = 0; v < VIEW_COUNT; v++) {
 		struct request *rows = NULL;
 		int n = 0;

@@ -6,6 +6,7 @@
 
 #include <stdint.h>
 
+#include "escalate.h"
 #include "request.h"
 #include "widget.h"
 
@@ -18,7 +19,7 @@ struct aq_state {
 	struct table tab[VIEW_COUNT];
 	struct marks marks; /* queued requests marked for a batch claim */
 	int64_t now;	 /* when the rows were loaded: ages are as of then */
-	int64_t overdue_before; /* paid before this: overdue */
+	struct escalate_rules rules; /* stage deadlines: a row's level (LATE, LATE+, ESC) */
 };
 
 /* Sets up the Queue and Mine tables over s's rows. */

@@ -1,6 +1,6 @@
 /* agent_queue_table.c - the agent screen's two tables: the Queue (paid, unclaimed, oldest
  * first) and Mine (by stage): the cells of a request row, the orders each column
- * sorts by, overdue rows in bold and the batch marks.  Reads only the rows
+ * sorts by, late rows (escalate.h: LATE, LATE+, ESC) in bold and the batch marks.  Reads only the rows
  * agent_queue.c loaded into struct aq_state.  UI child only; no SQL. */
 #include <curses.h>
 #include <stdio.h>
@@ -10,9 +10,9 @@
 
 #include "agent_queue.h"
 
-static int is_overdue(const struct aq_state *s, const struct request *r)
+static enum escalate_level level(const struct aq_state *s, const struct request *r)
 {
-	return r->paid_at && r->paid_at < s->overdue_before;
+	return escalate_level(&s->rules, r->state, r->paid_at, r->stage_at, s->now);
 }
 
 static void name_lat(const struct request *r, char *buf, size_t len)
@@ -35,16 +35,16 @@ static void doc_text(const struct request *r, char *buf, size_t len)
 enum { QC_TRACKING, QC_AGE, QC_LATE, QC_DOC, QC_NAME, QC_NAME_AR, QC_COUNT };
 static const struct table_col queue_cols[QC_COUNT] = {
 	[QC_TRACKING] = {"Tracking", 11, 0}, [QC_AGE] = {"Age", 6, 1},
-	[QC_LATE] = {"Late", 4, 0},	     [QC_DOC] = {"Doc", 7, 0},
-	[QC_NAME] = {"Name", 22, 0},	     [QC_NAME_AR] = {"الاسم", 0, 0},
+	[QC_LATE] = {"Late", 5, 0},	     [QC_DOC] = {"Doc", 7, 0},
+	[QC_NAME] = {"Name", 21, 0},	     [QC_NAME_AR] = {"الاسم", 0, 0},
 };
 
 /* Mine columns */
 enum { MC_TRACKING, MC_STATE, MC_AGE, MC_LATE, MC_DOC, MC_NAME, MC_NAME_AR, MC_COUNT };
 static const struct table_col mine_cols[MC_COUNT] = {
 	[MC_TRACKING] = {"Tracking", 11, 0}, [MC_STATE] = {"Stage", 13, 0},
-	[MC_AGE] = {"Age", 6, 1},	     [MC_LATE] = {"Late", 4, 0},
-	[MC_DOC] = {"Doc", 7, 0},	     [MC_NAME] = {"Name", 18, 0},
+	[MC_AGE] = {"Age", 6, 1},	     [MC_LATE] = {"Late", 5, 0},
+	[MC_DOC] = {"Doc", 7, 0},	     [MC_NAME] = {"Name", 17, 0},
 	[MC_NAME_AR] = {"الاسم", 0, 0},
 };
 
@@ -60,7 +60,7 @@ static void queue_cell(void *ctx, int row, int col, char *buf, size_t len)
 		table_age(s->now - r->paid_at, 1, buf, len);
 		break;
 	case QC_LATE:
-		snprintf(buf, len, "%s", is_overdue(s, r) ? "LATE" : "");
+		snprintf(buf, len, "%s", escalate_label(level(s, r)));
 		break;
 	case QC_DOC:
 		doc_text(r, buf, len);
@@ -88,7 +88,7 @@ static void mine_cell(void *ctx, int row, int col, char *buf, size_t len)
 		table_age(s->now - r->paid_at, 1, buf, len);
 		break;
 	case MC_LATE:
-		snprintf(buf, len, "%s", is_overdue(s, r) ? "LATE" : "");
+		snprintf(buf, len, "%s", escalate_label(level(s, r)));
 		break;
 	case MC_DOC:
 		doc_text(r, buf, len);
@@ -115,7 +115,7 @@ static int cmp_req(const struct aq_state *s, const struct request *a, const stru
 	if (!strcmp(what, "age"))
 		return cmp_i64(b->paid_at, a->paid_at); /* youngest first: smallest age */
 	if (!strcmp(what, "late"))
-		return is_overdue(s, b) - is_overdue(s, a);
+		return (int)level(s, b) - (int)level(s, a);
 	if (!strcmp(what, "doc"))
 		return strcmp(a->doc_type, b->doc_type);
 	if (!strcmp(what, "state"))
@@ -159,13 +159,13 @@ static int64_t mine_id(void *ctx, int row)
 static int queue_attr(void *ctx, int row)
 {
 	struct aq_state *s = ctx;
-	return is_overdue(s, &s->rows[VIEW_QUEUE][row]) ? A_BOLD : A_NORMAL;
+	return level(s, &s->rows[VIEW_QUEUE][row]) ? A_BOLD : A_NORMAL;
 }
 
 static int mine_attr(void *ctx, int row)
 {
 	struct aq_state *s = ctx;
-	return is_overdue(s, &s->rows[VIEW_MINE][row]) ? A_BOLD : A_NORMAL;
+	return level(s, &s->rows[VIEW_MINE][row]) ? A_BOLD : A_NORMAL;
 }
 
 static int queue_mark(void *ctx, int row)

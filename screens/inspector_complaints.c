@@ -4,7 +4,8 @@
  * history, answers the citizen (the answer shows on the tracking page and goes out by
  * SMS/e-mail), resolves or escalates with a note.  Which complaints he sees is decided
  * by the data layer from his actor (his province only); this file only shows them.
- * Tab goes to the dashboards.  UI child only; no SQL. */
+ * Tab goes to the dashboards, E to the requests escalated to him by their deadlines
+ * (inspector_escalations.c).  UI child only; no SQL. */
 #include <curses.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -355,6 +356,11 @@ static void key_all(struct ui *ui)
 			       : "showing complaints not yet resolved");
 }
 
+static void key_escalations(struct ui *ui)
+{
+	screen_open(ui, &inspector_escalations_screen);
+}
+
 static void key_dashboard(struct ui *ui)
 {
 	screen_open(ui, &inspector_dashboard_screen);
@@ -374,6 +380,8 @@ static const struct keymap ic_keys[] = {
 	{'e', "escalate", "raise the complaint above the province, with a note", INSPECTOR,
 	 KM_WRITE | KM_BAR, key_escalate},
 	{'A', "all", "show resolved complaints too, or hide them", 0, 0, key_all},
+	{'E', "escalations", "requests of the province escalated to you by their deadlines",
+	 0, 0, key_escalations},
 	{'\t', "dashboard", "go to the dashboards (processing times, backlog)", 0, KM_BAR,
 	 key_dashboard},
 	{0, NULL, NULL, 0, 0, NULL},

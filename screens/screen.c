@@ -25,6 +25,7 @@ static const struct screen *const screens[] = {
 	&admin_audit_screen,
 	&inspector_complaints_screen,
 	&inspector_dashboard_screen,
+	&inspector_escalations_screen,
 	&support_screen,
 	&placeholder_screen,
 };

@@ -70,6 +70,7 @@ extern const struct screen admin_network_screen;
 extern const struct screen admin_audit_screen;
 extern const struct screen inspector_complaints_screen;
 extern const struct screen inspector_dashboard_screen;
+extern const struct screen inspector_escalations_screen;
 extern const struct screen support_screen;
 extern const struct screen placeholder_screen;
 

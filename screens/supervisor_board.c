@@ -1,8 +1,9 @@
 /* supervisor_board.c - the office supervisor's board.  Two head lines: the office's
  * open requests by stage (queue, claimed, in production, ready, with the post) with the
  * overdue count, and each agent's load; below, every open request of the office (and of
- * the low-activity offices it relays), filtered by stage, overdue ones in bold and
- * marked LATE.  From here the supervisor assigns a request to an agent, declares the
+ * the low-activity offices it relays), filtered by stage, late ones in bold and
+ * marked LATE, LATE+ (raised to the supervisor) or ESC (raised to the inspector) by
+ * their stage deadlines in working days (escalate.h).  From here the supervisor assigns a request to an agent, declares the
  * stage of any request of the office, hands an envelope to the post, reassigns one or a
  * marked batch to another office with a reason, reads the history (who recorded what
  * for which office) and prints the sheet (fax for a relayed office), the envelope label
@@ -52,10 +53,13 @@ static struct sb_state *st(struct ui *ui)
  * `keep` if it is still shown. */
 static void view_apply(struct sb_state *s, int64_t keep)
 {
-	s->nidx = 0;
+	s->nidx = s->late = s->raised = 0;
 	for (int i = 0; i < s->nrows; i++) {
 		const struct request *r = &s->rows[i];
-		int in = s->view == V_ALL || (s->view == V_LATE ? supervisor_board_overdue(s, r)
+		enum escalate_level lv = supervisor_board_level(s, r);
+		s->late += lv >= ESC_LATE;
+		s->raised += lv >= ESC_SUPERVISOR;
+		int in = s->view == V_ALL || (s->view == V_LATE ? lv >= ESC_LATE
 								 : r->state == views[s->view].state);
 		if (in)
 			s->idx[s->nidx++] = i;
@@ -71,6 +75,9 @@ static int sb_open(struct ui *ui)
 		return -1;
 	supervisor_board_table(s);
 	ui->state = s;
+	struct wq_errbuf eb = {0};
+	if (escalate_rules_load(&s->rules, ui->cfg, &eb))
+		status_wq(ui, "reading the holidays (weekends still count)", &eb);
 	return 0;
 }
 
@@ -137,9 +144,10 @@ static void sb_paint(struct ui *ui)
 	char line[512];
 	size_t o = 0;
 
-	snprintf(line, sizeof line, " Queue %d  Claimed %d  Prod %d  Ready %d  Post %d  | Late %d",
+	snprintf(line, sizeof line,
+		 " Queue %d  Claimed %d  Prod %d  Ready %d  Post %d  | Late %d, raised %d",
 		 c->stage[RS_PAID], c->stage[RS_CLAIMED], c->stage[RS_IN_PRODUCTION],
-		 c->stage[RS_READY], c->stage[RS_WITH_POST], c->overdue);
+		 c->stage[RS_READY], c->stage[RS_WITH_POST], s->late, s->raised);
 	term_line(ui, 1, A_BOLD, line, 0, 0, 0, 0);
 	/* agent load: claimed/in production/ready, and how many of those are late */
 	o = (size_t)snprintf(line, sizeof line, " Agents c/p/r:");
@@ -478,7 +486,7 @@ static const struct keymap sb_keys[] = {
 	{'3', "prod", "show the requests in production", 0, 0, key_v3},
 	{'4', "ready", "show the ready envelopes", 0, 0, key_v4},
 	{'5', "post", "show the requests with the post", 0, 0, key_v5},
-	{'6', "late", "show the overdue requests", 0, 0, key_v6},
+	{'6', "late", "show the late requests (LATE, LATE+, ESC)", 0, 0, key_v6},
 	{' ', "mark", "mark or unmark a request for a batch (assign, reassign)", 0, 0, key_mark},
 	{'A', "assign", "give the request (or the marked ones) to an agent", SUP,
 	 KM_WRITE | KM_BAR, key_assign},

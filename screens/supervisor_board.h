@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "board.h"
+#include "escalate.h"
 #include "request.h"
 #include "widget.h"
 
@@ -23,13 +24,15 @@ struct sb_state {
 	int nagents;
 	struct marks marks; /* requests marked for a batch assign or reassign */
 	int64_t now, overdue_before;
+	struct escalate_rules rules; /* stage deadlines: a row's level (LATE, LATE+, ESC) */
+	int late, raised;	     /* rows at level 1 or more, 2 or more */
 };
 
 /* Sets up the table over the current view's rows (s->idx). */
 void supervisor_board_table(struct sb_state *s);
 /* The request shown at table row `row` of the current view. */
 const struct request *supervisor_board_row(struct sb_state *s, int row);
-/* Late: paid before the limit and not yet with the post. */
-int supervisor_board_overdue(const struct sb_state *s, const struct request *r);
+/* How late the request is (escalate.h): 0 on time .. ESC_INSPECTOR. */
+enum escalate_level supervisor_board_level(const struct sb_state *s, const struct request *r);
 
 #endif

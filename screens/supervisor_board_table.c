@@ -1,6 +1,6 @@
 /* supervisor_board_table.c - the supervisor board's table: the cells of an open
- * request (stage, agent, office, age, LATE), the order each column sorts by, overdue
- * rows in bold and the batch marks.  Reads only the rows supervisor_board.c loaded
+ * request (stage, agent, office, age, LATE / LATE+ / ESC), the order each column sorts
+ * by, late rows in bold and the batch marks.  Reads only the rows supervisor_board.c loaded
  * into struct sb_state.  UI child only; no SQL. */
 #include <curses.h>
 #include <stdio.h>
@@ -9,16 +9,16 @@
 
 #include "supervisor_board.h"
 
-int supervisor_board_overdue(const struct sb_state *s, const struct request *r)
+enum escalate_level supervisor_board_level(const struct sb_state *s, const struct request *r)
 {
-	return r->state != RS_WITH_POST && r->paid_at && r->paid_at < s->overdue_before;
+	return escalate_level(&s->rules, r->state, r->paid_at, r->stage_at, s->now);
 }
 
 enum { C_TRACKING, C_STAGE, C_AGENT, C_OFFICE, C_AGE, C_LATE, C_NAME, C_COUNT };
 static const struct table_col cols[C_COUNT] = {
 	[C_TRACKING] = {"Tracking", 11, 0}, [C_STAGE] = {"Stage", 9, 0},
 	[C_AGENT] = {"Agent", 8, 0},	    [C_OFFICE] = {"Office", 9, 0},
-	[C_AGE] = {"Age", 6, 1},	    [C_LATE] = {"Late", 4, 0},
+	[C_AGE] = {"Age", 6, 1},	    [C_LATE] = {"Late", 5, 0},
 	[C_NAME] = {"Name", 0, 0},
 };
 
@@ -47,7 +47,7 @@ static void cell(void *ctx, int row, int col, char *buf, size_t len)
 	case C_AGENT: snprintf(buf, len, "%s", r->agent_name); break;
 	case C_OFFICE: snprintf(buf, len, "%s", r->office_code); break;
 	case C_AGE: table_age(s->now - r->paid_at, 0, buf, len); break;
-	case C_LATE: snprintf(buf, len, "%s", supervisor_board_overdue(s, r) ? "LATE" : ""); break;
+	case C_LATE: snprintf(buf, len, "%s", escalate_label(supervisor_board_level(s, r))); break;
 	default: snprintf(buf, len, "%s %s", r->last_name_lat, r->first_name_lat);
 	}
 }
@@ -62,7 +62,7 @@ static int cmp(void *ctx, int a, int b, int col)
 	case C_AGENT: return strcmp(x->agent_name, y->agent_name);
 	case C_OFFICE: return strcmp(x->office_code, y->office_code);
 	case C_AGE: return (y->paid_at > x->paid_at) - (y->paid_at < x->paid_at);
-	case C_LATE: return supervisor_board_overdue(s, y) - supervisor_board_overdue(s, x);
+	case C_LATE: return (int)supervisor_board_level(s, y) - (int)supervisor_board_level(s, x);
 	default: return strcasecmp(x->last_name_lat, y->last_name_lat);
 	}
 }
@@ -74,7 +74,7 @@ static int64_t row_id(void *ctx, int row)
 
 static int row_attr(void *ctx, int row)
 {
-	return supervisor_board_overdue(ctx, supervisor_board_row(ctx, row)) ? A_BOLD : A_NORMAL;
+	return supervisor_board_level(ctx, supervisor_board_row(ctx, row)) ? A_BOLD : A_NORMAL;
 }
 
 static int row_mark(void *ctx, int row)

@@ -113,15 +113,6 @@ int escalate_list(struct db *db, const struct actor *a, const struct escalate_ru
 	return WQ_OK;
 }
 
-int escalate_count(struct db *db, const struct actor *a, const struct escalate_rules *r,
-		   int64_t now, enum escalate_level min_level, int *n, struct wq_errbuf *eb)
-{
-	struct escalation *rows = NULL;
-	int rc = escalate_list(db, a, r, now, min_level, &rows, n, eb);
-	free(rows);
-	return rc;
-}
-
 /* One complaint for request_id, unless it has one or is no longer open; *opened 0/1. */
 static int open_one(struct db *db, int64_t request_id, const char *tracking,
 		    const char *body, int window_days, int64_t now, int *opened,

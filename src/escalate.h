@@ -89,9 +89,6 @@ struct escalation {
 int escalate_list(struct db *db, const struct actor *a, const struct escalate_rules *r,
 		  int64_t now, enum escalate_level min_level, struct escalation **out, int *n,
 		  struct wq_errbuf *eb);
-/* How many escalate_list() would give. */
-int escalate_count(struct db *db, const struct actor *a, const struct escalate_rules *r,
-		   int64_t now, enum escalate_level min_level, int *n, struct wq_errbuf *eb);
 /* The system's sweep: for each paid request past the window and not delivered, one
  * complaint on the citizen's behalf (never two for one request: the request is
  * recorded with it in escalation_complaints), audited as complaint.auto_open; at most

@@ -36,6 +36,7 @@
 #include "complaint_desk.h"
 #include "config.h"
 #include "dashboard.h"
+#include "escalate.h"
 #include "db_finance.h"
 #include "demo.h"
 #include "finance.h"
@@ -454,6 +455,23 @@ static int do_board_history(const struct actor *a, int64_t t, const char *arg,
 	int n = 0, rc = board_history(db, a, t, &ev, &n, eb);
 	free(ev);
 	return seen(rc, n);
+}
+/* The late-request lists (escalate.h), every level: is the target among them? */
+static int do_escalate_list(const struct actor *a, int64_t t, const char *arg,
+			    struct wq_errbuf *eb)
+{
+	(void)arg;
+	struct config c;
+	struct escalate_rules r;
+	struct escalation *rows = NULL;
+	int n = 0, yes = 0;
+	config_defaults(&c);
+	escalate_rules_from_config(&r, &c);
+	int rc = escalate_list(db, a, &r, wq_now(), ESC_ON_TIME, &rows, &n, eb);
+	for (int i = 0; i < n; i++)
+		yes |= rows[i].id == t;
+	free(rows);
+	return seen(rc, yes);
 }
 /* arg: the state to move to. */
 static int do_stage(const struct actor *a, int64_t t, const char *arg, struct wq_errbuf *eb)
@@ -898,6 +916,10 @@ static const struct row rows[] = {
 	R(request_history, "agent1", "read its history", do_history, &tg.paid, NULL, "agent3"),
 	R(board_history, "agent1", "read who recorded each stage", do_board_history, &tg.paid,
 	  NULL, "agent3"),
+	R(escalate_list, "agent1", "see it among the late requests", do_escalate_list,
+	  &tg.paid, NULL, "agent3"),
+	R(escalate_list, "finance2", "see it among the late requests", do_escalate_list,
+	  &tg.ken_withpost, NULL, "support1"),
 	R(request_list, "agent1", "see it in a list", do_list, &tg.paid, NULL, "agent3"),
 	R(request_count, "agent1", "count another office's requests", do_count, &tg.paid, NULL,
 	  "agent3"),
@@ -996,6 +1018,8 @@ static const struct row rows[] = {
 	R(request_history, "inspector1", "read its history", do_history, &tg.ken_withpost,
 	  NULL, "inspector2"),
 	R(board_history, "inspector1", "read who recorded each stage", do_board_history,
+	  &tg.ken_withpost, NULL, "inspector2"),
+	R(escalate_list, "inspector1", "see it among the late requests", do_escalate_list,
 	  &tg.ken_withpost, NULL, "inspector2"),
 	R(request_list, "inspector1", "see it in a list", do_list, &tg.ken_withpost, NULL,
 	  "inspector2"),

@@ -34,8 +34,8 @@ if [ "$(wq_sql "SELECT count(*) FROM requests WHERE state = 'paid'
 	AND office_id = $HAS1 AND paid_at < strftime('%s', 'now') - 3 * 86400")" -gt 0 ]; then
 	wq_type s 6
 	wq_screen_wait s "\[Late" 5
-	wq_screen s | grep -q "LATE" || fail "late view shows no LATE row"
-	ok "overdue requests are listed and marked LATE"
+	wq_screen s | grep -q "LATE\|ESC" || fail "late view shows no LATE, LATE+ or ESC row"
+	ok "overdue requests are listed and marked LATE, LATE+ or ESC"
 fi
 
 ui_open_as a agent3
