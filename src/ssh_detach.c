@@ -556,6 +556,7 @@ static int keep_ctl(struct keeper *kp)
 		keep_redraw(kp);
 	} else if (m.type == DM_END) {
 		int sig = m.value == SIGTERM || m.value == SIGHUP ? m.value : SIGTERM;
+		keep_log(kp, "the session pumping the screen ends it (%s)", sigabbrev_np(sig));
 		keep_end_ui(kp, sig);
 		keep_exit(kp);
 	}

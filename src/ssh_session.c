@@ -523,8 +523,13 @@ static int session_take_over(struct session_ctx *ctx)
 	ctx->ui_pid = t.ui_pid;
 	if (ssh_event_add_fd(ctx->event, ctx->master, POLLIN, session_on_pty_output, ctx) !=
 	    SSH_OK) {
-		session_log(ctx, "cannot poll the pty");
-		return 0; /* the loop ends; the keeper keeps the screen */
+		/* the keeper takes its screen back when its socket closes: start a new one */
+		session_log(ctx, "cannot poll the kept screen's pty: starting a new one");
+		close(ctx->master);
+		close(ctx->keeper_fd);
+		ctx->master = ctx->keeper_fd = -1;
+		ctx->ui_pid = 0;
+		return -1;
 	}
 	ctx->master_added = 1;
 	session_widen_window(ctx);

@@ -4,7 +4,9 @@
 # the screen is as he left it (the same UI process, the half-typed text); he finishes
 # the reject and it is in the database.  agent2 never gets agent1's screen, nor does a
 # process that is not a session; 'q' never detaches; after the grace period (3 s on a
-# second server) a login gets a fresh screen and no process of the old one is left.
+# second server) a login gets a fresh screen and no process of the old one is left; a
+# newer drop of the same account replaces the older kept screen; an idle timeout never
+# keeps one (third server).
 # Loopback only, every wait bounded.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/ui_lib.sh"
@@ -159,3 +161,36 @@ wq_type g q
 wq_screen_wait g "onnection to 127.0.0.1 closed" 10
 wq_wait_count wq_ssh_procs 1 10
 ok "after 3 s the kept screen ends (no UI, no socket); the next login is fresh"
+
+# ---- third server: a newer drop replaces the older kept screen; idle never detaches ----
+$WQ_TMUX kill-server 2>/dev/null || true
+kill "$WQ_SERVE_PID"
+for ((i = 0; i < 50; i++)); do kill -0 "$WQ_SERVE_PID" 2>/dev/null || break; sleep 0.1; done
+mv "$T/serve.log" "$T/serve2.log"
+export WATIQA_DETACH_SECONDS=60 WATIQA_IDLE_TIMEOUT=6
+wq_start_server
+wq_login h1 agent1 watiqa-demo
+wq_login h2 agent1 watiqa-demo
+wq_screen_wait h1 "\[Queue" 15
+wq_screen_wait h2 "\[Queue" 15
+wq_type h2 x
+wq_screen_wait h2 "Reject: why?" 5
+$WQ_TMUX kill-session -t h1
+wq_wait_for "$T/serve.log" "detached (link lost)" 10
+$WQ_TMUX kill-session -t h2
+wq_wait_for "$T/serve.log" "detached screen replaced by a newer one: ending it" 10
+wq_wait_for "$T/serve.log" "replaces an older detached screen" 5
+wq_wait_count keepers 1 5
+wq_wait_count wq_ssh_procs 3 5
+ok "a newer drop of agent1 replaces the older kept screen (one keeper, one UI left)"
+
+# the newer one is what agent1 gets back; then he leaves it idle: closed, not kept
+wq_login i agent1 watiqa-demo
+wq_screen_wait i "Reject: why?" 15
+detached=$(n_logged "detached (")
+for ((k = 0; k < 100; k++)); do [ "$(wq_ssh_procs)" = 1 ] && break; sleep 0.1; done
+[ "$(wq_ssh_procs)" = 1 ] || fail "idle session left $(wq_ssh_procs) processes"
+[ "$(n_logged "detached (")" = "$detached" ] || fail "an idle timeout kept the screen"
+[ -e "$T/sessions/agent1.sock" ] && fail "socket left after the idle timeout"
+$WQ_TMUX kill-server 2>/dev/null || true
+ok "an idle reattached session ends with its UI, nothing kept"
