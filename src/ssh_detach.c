@@ -256,9 +256,10 @@ int detach_take(const struct config *cfg, const char *username, const char *scre
 		return 0;
 	}
 	struct winsize cur;
-	if (ioctl(master, TIOCGWINSZ, &cur) < 0 || cur.ws_row != ws->ws_row ||
-	    cur.ws_col != ws->ws_col)
-		ioctl(master, TIOCSWINSZ, ws); /* SIGWINCH: ncurses resizes */
+	out->resized = ioctl(master, TIOCGWINSZ, &cur) < 0 || cur.ws_row != ws->ws_row ||
+		       cur.ws_col != ws->ws_col;
+	if (out->resized)
+		ioctl(master, TIOCSWINSZ, ws); /* SIGWINCH: ncurses resizes, and repaints */
 	out->master = master;
 	out->ctl = fd;
 	out->ui_pid = (pid_t)m.value;

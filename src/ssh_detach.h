@@ -37,6 +37,7 @@ struct detach_taken {
 	int ctl;
 	pid_t ui_pid;
 	int detached_seconds; /* how long nobody was attached */
+	int resized;	      /* the new size differs: ncurses repaints it all by itself */
 };
 
 /* After authentication only: takes over the account's detached screen, if there is one

@@ -533,7 +533,8 @@ static int session_take_over(struct session_ctx *ctx)
 	}
 	ctx->master_added = 1;
 	session_widen_window(ctx);
-	detach_request_redraw(ctx->keeper_fd);
+	if (!t.resized)
+		detach_request_redraw(ctx->keeper_fd);
 	session_log(ctx, "reattached the screen detached %d s ago: %s %dx%d", t.detached_seconds,
 		    ctx->term, (int)ctx->ws.ws_col, (int)ctx->ws.ws_row);
 	char detail[64];
