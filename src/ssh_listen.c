@@ -39,7 +39,8 @@ struct child {
 	int report_fd; /* read end; -1 once the child closed it */
 	char addr[SESSION_ADDR_BYTES];
 	int authed, failures, grace, terminated_by_us;
-	int detached; /* its client is gone, its screen kept (src/ssh_detach.c) */
+	int keeper;   /* its client is gone; it keeps the screen (src/ssh_detach.c) */
+	int detached; /* ... and no later session has taken it over */
 };
 
 struct penalty {
@@ -261,7 +262,7 @@ static void child_read_reports(struct child *c)
 				else if (buf[i] == SESSION_REPORT_GRACE)
 					c->grace = 1;
 				else if (buf[i] == SESSION_REPORT_DETACHED)
-					c->detached = 1;
+					c->keeper = c->detached = 1;
 				else if (buf[i] == SESSION_REPORT_REATTACHED)
 					c->detached = 0;
 			}
@@ -485,11 +486,14 @@ int ssh_listen_run(const struct config *cfg, struct wq_errbuf *eb)
 	free(pfd);
 	close(lfd);
 	if (stop_requested) {
-		int detached = 0;
-		for (int i = 0; i < nchildren; i++)
+		/* a screen taken over counts once: as its new session */
+		int keepers = 0, detached = 0;
+		for (int i = 0; i < nchildren; i++) {
+			keepers += children[i].keeper;
 			detached += children[i].detached;
+		}
 		fprintf(stderr, "watiqa ssh: stopping, %d session(s) open (%d detached)\n",
-			nchildren - detached, detached);
+			nchildren - keepers, detached);
 	}
 	listen_stop_children();
 	free(children);
