@@ -32,9 +32,27 @@ int form_match(const char *pattern, const char *value)
 	return rc >= 0 ? 1 : 0;
 }
 
+/* The form's window for the terminal's current size: frame, title and key line. */
+static WINDOW *form_window(struct ui *ui, const char *title, int n, int *h, int *w)
+{
+	char line[1024];
+	*h = n * 2 + 3;
+	*w = ui->cols - 4;
+	if (*h > ui->rows - 2)
+		*h = ui->rows - 2;
+	WINDOW *win = newwin(*h, *w, (ui->rows - *h) / 2, 2);
+	if (!win)
+		return NULL;
+	wborder(win, '|', '|', '-', '-', '+', '+', '+', '+'); /* ASCII: no charset switching */
+	term_fit(title, *w - 4, 0, 0, line, sizeof line);
+	mvwaddstr(win, 0, 2, line);
+	mvwaddstr(win, *h - 1, 2, " Tab: next field  Enter: submit  Esc: cancel ");
+	return win;
+}
+
 int form_run(struct ui *ui, const char *title, struct form_field *f, int n)
 {
-	int labelw = 0, cur = 0, ret = -1, h = n * 2 + 3, w = ui->cols - 4;
+	int labelw = 0, cur = 0, ret = -1, h, w;
 	char *bad = calloc((size_t)n, 1);
 	char line[1024], val[1024];
 	WINDOW *win;
@@ -44,17 +62,11 @@ int form_run(struct ui *ui, const char *title, struct form_field *f, int n)
 	for (int i = 0; i < n; i++)
 		if (term_width(f[i].label) > labelw)
 			labelw = term_width(f[i].label);
-	if (h > ui->rows - 2)
-		h = ui->rows - 2;
-	win = newwin(h, w, (ui->rows - h) / 2, 2);
+	win = form_window(ui, title, n, &h, &w);
 	if (!win) {
 		free(bad);
 		return 0;
 	}
-	wborder(win, '|', '|', '-', '-', '+', '+', '+', '+'); /* ASCII: no charset switching */
-	term_fit(title, w - 4, 0, 0, line, sizeof line);
-	mvwaddstr(win, 0, 2, line);
-	mvwaddstr(win, h - 1, 2, " Tab: next field  Enter: submit  Esc: cancel ");
 	curs_set(1);
 	while (ret < 0) {
 		int cx = 1, cy = 1;
@@ -108,15 +120,21 @@ int form_run(struct ui *ui, const char *title, struct form_field *f, int n)
 		} else if (key == KM_CTRL('u')) {
 			f[cur].buf[0] = '\0';
 		} else if (key == KM_FN(KEY_RESIZE)) {
+			/* keep what was typed: a reattached session (another window size) or a
+			 * resized terminal finds its half-filled form redrawn, not cancelled */
 			term_resize(ui);
 			term_invalidate(ui);
-			ret = 0;
+			screen_paint(ui);
+			delwin(win);
+			if (!(win = form_window(ui, title, n, &h, &w)))
+				ret = 0;
 		} else if (prompt_is_text_key(key)) {
 			prompt_text_append(f[cur].buf, f[cur].len, key);
 		}
 	}
 	curs_set(0);
-	delwin(win);
+	if (win)
+		delwin(win);
 	touchwin(stdscr);
 	free(bad);
 	return ret;

@@ -233,8 +233,17 @@ int prompt_pick(struct ui *ui, const char *title, const char *const *items, int 
 		else if (key == KM_BACKSPACE)
 			prompt_text_backspace(filter);
 		else if (key == KEY_RESIZE_FN) {
+			/* same list, same filter, in a window fitted to the new size */
 			on_resize(ui);
-			ret = -1;
+			screen_paint(ui);
+			win_close(ui, win);
+			if (!(win = win_open(ui, n + 3, width, title))) {
+				free(shown);
+				return -1;
+			}
+			getmaxyx(win, wh, ww);
+			listh = wh - 3;
+			top = 0;
 		} else if (prompt_is_text_key(key)) {
 			prompt_text_append(filter, sizeof filter, key);
 			cur = 0;
