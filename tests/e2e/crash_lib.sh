@@ -17,11 +17,24 @@ crash_restart() {
 	wq_wait_for "$T/serve-$n.log" "http listening on" 30
 }
 
+# The sandbox gateway keeps at most 4096 transactions (SBX_MAX_TXN): a long run starts
+# a fresh one now and then (payments in flight at that moment are simply not confirmed).
+crash_restart_sandbox() {
+	local n=$1
+	kill "$CRASH_SANDBOX_PID" 2>/dev/null || true
+	wait "$CRASH_SANDBOX_PID" 2>/dev/null || true
+	"$WATIQA_BIN" sandbox --port "$WQ_SANDBOX_PORT" >"$T/sandbox-$n.log" 2>&1 &
+	CRASH_SANDBOX_PID=$!
+	WQ_PIDS+=($CRASH_SANDBOX_PID)
+	wq_wait_for "$T/sandbox-$n.log" "sandbox listening on" 10
+}
+
 # crash_run KILLS MIN_MS MAX_MS: the load runs while the server is killed with -9 KILLS
 # times, at a random moment MIN_MS..MAX_MS after each start, and started again.
 crash_run() {
 	local kills=$1 min=$2 max=$3 i ms
 	: >"$T/acks"; : >"$T/moves"
+	CRASH_SANDBOX_PID=${WQ_PIDS[0]} # wq_start_server starts the sandbox first
 	python3 "$WQ_ROOT/tests/e2e/crash_driver.py" "$WQ_URL" \
 		"http://127.0.0.1:$WQ_SANDBOX_PORT" "$WQ_DB" "$WATIQA_BIN" "$T/acks" "$T/moves" \
 		>"$T/driver.log" 2>&1 &
@@ -33,6 +46,7 @@ crash_run() {
 		kill -9 "$WQ_SERVE_PID"
 		wait "$WQ_SERVE_PID" 2>/dev/null || true
 		echo "kill $i: after ${ms} ms, $(wc -l <"$T/acks") payments and $(wc -l <"$T/moves") stages acknowledged so far"
+		if ((i % 10 == 0)); then crash_restart_sandbox "$i"; fi
 		crash_restart "$i"
 	done
 	sleep 1
