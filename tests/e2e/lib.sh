@@ -63,7 +63,23 @@ wq_start_server() {
 wq() { "$WATIQA_BIN" "$@"; }
 
 # ---- a person at a terminal: ssh in a tmux pane ----
-WQ_TMUX="tmux -L wq$$"
+# tmux now and then fails to start its server ("server exited unexpectedly") when
+# several start at once on a loaded machine: a new session is tried again
+wq_tmux() {
+	if [ "$1" = new-session ]; then
+		local i name
+		for ((i = 0; i < 3; i++)); do
+			tmux -L "wq$$" "$@" 2>"$T/tmux.err" && return 0
+			name=$(printf '%s\n' "$@" | sed -n '/^-s$/{n;p}')
+			[ -n "$name" ] && tmux -L "wq$$" has-session -t "$name" 2>/dev/null && return 0
+			sleep 0.3
+		done
+		cat "$T/tmux.err" >&2
+		return 1
+	fi
+	tmux -L "wq$$" "$@"
+}
+WQ_TMUX=wq_tmux
 # wq_ssh NAME USER [ssh args...]: opens a pane named NAME logged in as USER (password
 # typed at the prompt as a person would).
 wq_ssh_open() {
