@@ -76,7 +76,7 @@ static int cmd_ui(struct cli_ctx *c)
 
 static int cmd_migrate(struct cli_ctx *c)
 {
-	printf("database %s at schema version %d\n", c->cfg.db_path, db_schema_version(c->db));
+	(void)c; /* serve_open_db applied them and said how many */
 	return 0;
 }
 
@@ -524,7 +524,8 @@ int cli_main(int argc, char **argv)
 	if (cmd->needs_db) {
 		if (cmd->run == cmd_demo)
 			c->cfg.demo = 1;
-		if (serve_open_db(&c->cfg, &c->db, cmd->run == cmd_demo ? stdout : NULL, &c->eb)) {
+		if (serve_open_db(&c->cfg, &c->db,
+				  cmd->run == cmd_demo || cmd->run == cmd_migrate ? stdout : NULL, &c->eb)) {
 			fprintf(stderr, "watiqa: %s\n", c->eb.msg);
 			return 1;
 		}

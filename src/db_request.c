@@ -26,7 +26,7 @@
 	" LEFT JOIN users u ON u.id = r.agent_id"                                 \
 	" LEFT JOIN mail_items m ON m.request_id = r.id"
 #define LIST_WHERE                                                               \
-	" AND (?2 = '' OR instr(?2, ',' || r.state || ',') > 0)"                 \
+	" AND r.state IN (SELECT value FROM json_each(?2))"                      \
 	" AND (?3 = 0 OR r.office_id = ?3)"                                      \
 	" AND (?4 = 0 OR (?4 = -1 AND r.agent_id IS NULL) OR r.agent_id = ?4)"
 #define ORDER_QUEUE " ORDER BY r.paid_at, r.id LIMIT ?5 OFFSET ?6"
@@ -160,16 +160,22 @@ int request_get_citizen(struct db *db, const char *tracking, const char *secret,
 	return request_get_by_tracking(db, &sys, tracking, out, eb);
 }
 
+/* The states of a filter as a JSON array for json_each(): an IN list the planner can
+ * walk through the requests(office_id, state, paid_at) index (an instr() over a
+ * string cannot use it: at 10 M requests the queue page read an office's whole history
+ * to show 20 rows).  No filter means every state. */
 static void state_set(unsigned states, char *buf, size_t len)
 {
-	buf[0] = 0;
-	if (!states)
-		return;
 	size_t n = 0;
-	n += (size_t)snprintf(buf + n, len - n, ",");
+	if (!states)
+		states = ~0u;
+	n += (size_t)snprintf(buf + n, len - n, "[");
 	for (int s = 0; s < RS_COUNT && n < len; s++)
 		if (states & STATE_BIT(s))
-			n += (size_t)snprintf(buf + n, len - n, "%s,", req_state_name(s));
+			n += (size_t)snprintf(buf + n, len - n, "%s\"%s\"", n > 1 ? "," : "",
+					      req_state_name(s));
+	if (n < len)
+		snprintf(buf + n, len - n, "]");
 }
 
 static sqlite3_stmt *bind_list(struct db *db, const struct actor *a, const char *sql,
