@@ -1,10 +1,20 @@
 /* db_treasury.c - the data layer behind finance.h's treasury part: what each commune
  * is due, building the distribution batches (settlements) and marking them
- * transferred.  A build is one BEGIN IMMEDIATE transaction: it picks the earned fees
- * in no batch, writes one settlement per commune and its items, recomputes the totals
- * from the items it wrote (so a batch always reconciles to the centime), and audits
- * each batch.  settlement_items.request_id is UNIQUE: a fee is never paid out twice,
- * even if two treasury officers build at the same moment.  Any process with a db. */
+ * transferred.  Any process with a db.
+ *
+ * What is due starts from fees_unsettled (db/091: the confirmed payments in no batch,
+ * kept by triggers in the transactions that confirm, refund or batch them; a month or
+ * two of fees, not every payment ever made), joined to payments and requests, which
+ * still decide; offices and communes are read once and matched in C, so one pass
+ * serves every commune.  A build reads what is due once, outside any write lock, then
+ * builds each commune's batch in its own short BEGIN IMMEDIATE transaction: it inserts
+ * the settlement and the items of the payments read, checking each again under the
+ * lock (confirmed, paid before the period's end, earned, still the commune's, in no
+ * batch), recomputes the totals from the items it wrote (a batch always reconciles to
+ * the centime) and audits the batch.  A commune whose fees another build took in the
+ * meantime gets no batch.  A crash or an error between communes leaves the communes
+ * before it built and the rest still in fees_unsettled: building again builds only
+ * those.  settlement_items.request_id is UNIQUE: a fee is never paid out twice. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,59 +24,228 @@
 #include "finance.h"
 #include "util.h"
 
-/* The fees of a commune (?1, 0: all) that a batch ending at ?2 takes. */
-#define DUE_JOIN                                                                     \
-	" FROM payments p JOIN requests r ON r.id = p.request_id"                     \
-	" JOIN offices o ON o.id = r.office_id"
-#define DUE_WHERE                                                                    \
-	" WHERE p.status = 'confirmed' AND p.confirmed_at < ?2"                       \
-	" AND (?1 = 0 OR o.commune_id = ?1)"                                          \
-	" AND NOT EXISTS (SELECT 1 FROM settlement_items x WHERE x.request_id = r.id)"
+/* One commune's due fees; ids (build only) are the earned payments' ids, oldest first. */
+struct due_commune {
+	struct settle_preview pv;
+	int64_t *ids;
+	int nids, cap;
+};
 
-static void fill_preview(sqlite3_stmt *st, void *row)
+struct due_set {
+	struct due_commune *c; /* communes in code order */
+	int nc;
+	struct id_slot *by_commune, *by_office; /* sorted by id, for bsearch */
+	int nby_commune, nby_office;
+};
+
+struct id_slot {
+	int64_t id;
+	int64_t slot; /* index into due_set.c (a commune id while loading) */
+};
+
+static int cmp_slot(const void *a, const void *b)
 {
-	struct settle_preview *s = row;
-	memset(s, 0, sizeof *s);
-	s->commune_id = sqlite3_column_int64(st, 0);
-	db_col_text(st, 1, s->commune_code, sizeof s->commune_code);
-	db_col_text(st, 2, s->commune_name, sizeof s->commune_name);
-	db_col_text(st, 3, s->post_account, sizeof s->post_account);
-	s->count = sqlite3_column_int(st, 4);
-	s->centimes = sqlite3_column_int64(st, 5);
-	s->processing_count = sqlite3_column_int(st, 6);
-	s->processing_centimes = sqlite3_column_int64(st, 7);
+	const struct id_slot *x = a, *y = b;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static int slot_of(const struct id_slot *v, int n, int64_t id)
+{
+	struct id_slot key = {.id = id}, *hit = bsearch(&key, v, (size_t)n, sizeof *v, cmp_slot);
+	return hit ? (int)hit->slot : -1;
+}
+
+static void due_free(struct due_set *d)
+{
+	for (int i = 0; i < d->nc; i++)
+		free(d->c[i].ids);
+	free(d->c);
+	free(d->by_commune);
+	free(d->by_office);
+	memset(d, 0, sizeof *d);
+}
+
+static void fill_commune(sqlite3_stmt *st, void *row)
+{
+	struct due_commune *c = row;
+	memset(c, 0, sizeof *c);
+	c->pv.commune_id = sqlite3_column_int64(st, 0);
+	db_col_text(st, 1, c->pv.commune_code, sizeof c->pv.commune_code);
+	db_col_text(st, 2, c->pv.commune_name, sizeof c->pv.commune_name);
+	db_col_text(st, 3, c->pv.post_account, sizeof c->pv.post_account);
+}
+
+static void fill_office(sqlite3_stmt *st, void *row)
+{
+	struct id_slot *o = row;
+	o->id = sqlite3_column_int64(st, 0);
+	o->slot = sqlite3_column_int64(st, 1); /* the commune id until mapped */
+}
+
+static int push_id(struct due_commune *c, int64_t id)
+{
+	if (c->nids == c->cap) {
+		int cap = c->cap ? c->cap * 2 : 64;
+		int64_t *more = realloc(c->ids, sizeof *more * (size_t)cap);
+		if (!more)
+			return -1;
+		c->ids = more;
+		c->cap = cap;
+	}
+	c->ids[c->nids++] = id;
+	return 0;
+}
+
+/* The communes (?1: one, 0: all) and their offices, then every unsettled fee paid
+ * before `to` of those offices, summed per commune; with want_ids, the earned
+ * payments' ids too.  One read transaction, so the three reads agree. */
+static int due_read(struct db *db, int64_t commune, int64_t to, int want_ids,
+		    struct due_set *d, struct wq_errbuf *eb)
+{
+	static const char communes_sql[] =
+		"SELECT id, code, name_fr, post_account FROM communes"
+		" WHERE (?1 = 0 OR id = ?1) ORDER BY code";
+	static const char offices_sql[] =
+		"SELECT id, commune_id FROM offices WHERE (?1 = 0 OR commune_id = ?1)"
+		" ORDER BY id";
+	/* in fees_unsettled order (confirmed_at): each commune's ids come oldest first */
+	static const char fees_sql[] =
+		"SELECT r.office_id," FIN_EARNED ", p.amount_centimes, p.id"
+		" FROM fees_unsettled d CROSS JOIN payments p ON p.id = d.payment_id"
+		" JOIN requests r ON r.id = p.request_id"
+		" WHERE d.confirmed_at < ?2 AND p.status = 'confirmed' AND p.confirmed_at < ?2"
+		" AND (?1 = 0 OR r.office_id IN (SELECT id FROM offices WHERE commune_id = ?1))"
+		" AND (" FIN_EARNED " OR" FIN_PROCESSING ")"
+		" AND NOT EXISTS (SELECT 1 FROM settlement_items x WHERE x.request_id = r.id)";
+	static const char begin_sql[] = "BEGIN";
+	static const char end_sql[] = "COMMIT";
+	sqlite3_stmt *st;
+	int rc, own_tx = sqlite3_get_autocommit(db_handle(db));
+
+	memset(d, 0, sizeof *d);
+	if (own_tx) {
+		if (!(st = db_stmt(db, begin_sql, eb)))
+			return WQ_EIO;
+		rc = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE)
+			return db_fail(db, rc, eb);
+	}
+	if (!(st = db_stmt(db, communes_sql, eb))) {
+		rc = WQ_EIO;
+		goto out;
+	}
+	sqlite3_bind_int64(st, 1, commune);
+	if ((rc = db_collect(db, st, sizeof *d->c, fill_commune, (void **)&d->c, &d->nc, eb)))
+		goto out;
+	if (d->nc && !(d->by_commune = malloc(sizeof *d->by_commune * (size_t)d->nc))) {
+		rc = wq_fail(eb, WQ_EIO, NULL, "out of memory");
+		goto out;
+	}
+	for (int i = 0; i < d->nc; i++)
+		d->by_commune[i] = (struct id_slot){d->c[i].pv.commune_id, i};
+	d->nby_commune = d->nc;
+	qsort(d->by_commune, (size_t)d->nc, sizeof *d->by_commune, cmp_slot);
+
+	if (!(st = db_stmt(db, offices_sql, eb))) {
+		rc = WQ_EIO;
+		goto out;
+	}
+	sqlite3_bind_int64(st, 1, commune);
+	if ((rc = db_collect(db, st, sizeof *d->by_office, fill_office, (void **)&d->by_office,
+			     &d->nby_office, eb)))
+		goto out;
+	for (int i = 0; i < d->nby_office; i++) /* commune id -> its slot; sorted by id */
+		d->by_office[i].slot = slot_of(d->by_commune, d->nby_commune,
+					       d->by_office[i].slot);
+
+	if (!(st = db_stmt(db, fees_sql, eb))) {
+		rc = WQ_EIO;
+		goto out;
+	}
+	sqlite3_bind_int64(st, 1, commune);
+	sqlite3_bind_int64(st, 2, to);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int k = slot_of(d->by_office, d->nby_office, sqlite3_column_int64(st, 0));
+		if (k < 0)
+			continue; /* not an office of the commune asked for */
+		struct settle_preview *pv = &d->c[k].pv;
+		int64_t amount = sqlite3_column_int64(st, 2);
+		if (sqlite3_column_int(st, 1)) {
+			pv->count++;
+			pv->centimes += amount;
+			if (want_ids && push_id(&d->c[k], sqlite3_column_int64(st, 3))) {
+				rc = SQLITE_NOMEM;
+				break;
+			}
+		} else {
+			pv->processing_count++;
+			pv->processing_centimes += amount;
+		}
+	}
+	sqlite3_reset(st);
+	rc = rc == SQLITE_DONE ? WQ_OK : db_fail(db, rc, eb);
+out:
+	if (own_tx && (st = db_stmt(db, end_sql, NULL))) {
+		sqlite3_step(st); /* a read: ending it cannot lose anything */
+		sqlite3_reset(st);
+	}
+	if (rc)
+		due_free(d);
+	return rc;
 }
 
 int treasury_preview(struct db *db, const struct actor *a, const struct fin_period *p,
 		     struct settle_preview **out, int *n, struct wq_errbuf *eb)
 {
-	static const char sql[] =
-		"SELECT c.id, c.code, c.name_fr, c.post_account,"
-		" sum(CASE WHEN" FIN_EARNED " THEN 1 ELSE 0 END),"
-		" sum(CASE WHEN" FIN_EARNED " THEN p.amount_centimes ELSE 0 END),"
-		" sum(CASE WHEN" FIN_PROCESSING " THEN 1 ELSE 0 END),"
-		" sum(CASE WHEN" FIN_PROCESSING " THEN p.amount_centimes ELSE 0 END)"
-		DUE_JOIN " JOIN communes c ON c.id = o.commune_id"
-		DUE_WHERE " AND (" FIN_EARNED " OR" FIN_PROCESSING ")"
-		" GROUP BY o.commune_id ORDER BY c.code";
+	struct due_set d;
 	int64_t commune;
 	int rc;
 	*out = NULL;
 	*n = 0;
 	if ((rc = fin_scope_commune(a, 0, &commune, eb)))
 		return rc;
-	sqlite3_stmt *st = db_stmt(db, sql, eb);
-	if (!st)
-		return WQ_EIO;
-	sqlite3_bind_int64(st, 1, commune);
-	sqlite3_bind_int64(st, 2, p->to);
-	return db_collect(db, st, sizeof **out, fill_preview, (void **)out, n, eb);
+	if ((rc = due_read(db, commune, p->to, 0, &d, eb)))
+		return rc;
+	/* communes with nothing are left out; the rest keep their code order */
+	struct settle_preview *rows = d.nc ? malloc(sizeof *rows * (size_t)d.nc) : NULL;
+	if (d.nc && !rows) {
+		due_free(&d);
+		return wq_fail(eb, WQ_EIO, NULL, "out of memory");
+	}
+	for (int i = 0; i < d.nc; i++)
+		if (d.c[i].pv.count || d.c[i].pv.processing_count)
+			rows[(*n)++] = d.c[i].pv;
+	due_free(&d);
+	if (*n)
+		*out = rows;
+	else
+		free(rows);
+	return WQ_OK;
 }
 
-/* One batch for one commune, inside the open transaction. */
+/* "[12,15,19]": the payments a batch takes, bound as one JSON array. */
+static char *ids_json(const int64_t *ids, int n)
+{
+	size_t cap = 3 + (size_t)n * 21, len = 0;
+	char *s = malloc(cap);
+	if (!s)
+		return NULL;
+	s[len++] = '[';
+	for (int i = 0; i < n; i++)
+		len += (size_t)snprintf(s + len, cap - len, "%s%lld", i ? "," : "",
+					(long long)ids[i]);
+	s[len++] = ']';
+	s[len] = '\0';
+	return s;
+}
+
+/* One commune's batch, inside its own write transaction: the payments read before,
+ * each checked again under the lock.  *items 0: another build took them (the
+ * caller rolls back, nothing is left). */
 static int build_one(struct db *db, const struct actor *a, const struct fin_period *p,
-		     int64_t commune, const char *code, int *items, int64_t *total,
-		     struct wq_errbuf *eb)
+		     const struct due_commune *c, const char *ids, int *items,
+		     int64_t *total, struct wq_errbuf *eb)
 {
 	static const char ins[] =
 		"INSERT INTO settlements (commune_id, period_start, period_end, request_count,"
@@ -74,13 +253,19 @@ static int build_one(struct db *db, const struct actor *a, const struct fin_peri
 		" ?4, nullif(?5, 0))";
 	static const char items_sql[] =
 		"INSERT INTO settlement_items (settlement_id, request_id, amount_centimes)"
-		" SELECT ?3, r.id, p.amount_centimes" DUE_JOIN DUE_WHERE " AND" FIN_EARNED
+		" SELECT ?3, r.id, p.amount_centimes FROM json_each(?4) j"
+		" CROSS JOIN payments p ON p.id = j.value"
+		" JOIN requests r ON r.id = p.request_id JOIN offices o ON o.id = r.office_id"
+		" WHERE o.commune_id = ?1 AND p.status = 'confirmed' AND p.confirmed_at < ?2"
+		" AND" FIN_EARNED
+		" AND NOT EXISTS (SELECT 1 FROM settlement_items x WHERE x.request_id = r.id)"
 		" ORDER BY p.confirmed_at, p.id";
 	static const char totals[] =
 		"UPDATE settlements SET request_count = (SELECT count(*) FROM settlement_items"
 		" WHERE settlement_id = ?1), total_centimes = (SELECT coalesce(sum("
 		"amount_centimes), 0) FROM settlement_items WHERE settlement_id = ?1)"
 		" WHERE id = ?1 RETURNING request_count, total_centimes";
+	int64_t commune = c->pv.commune_id;
 	sqlite3_stmt *st = db_stmt(db, ins, eb);
 	if (!st)
 		return WQ_EIO;
@@ -100,8 +285,10 @@ static int build_one(struct db *db, const struct actor *a, const struct fin_peri
 	sqlite3_bind_int64(st, 1, commune);
 	sqlite3_bind_int64(st, 2, p->to);
 	sqlite3_bind_int64(st, 3, id);
+	sqlite3_bind_text(st, 4, ids, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
+	sqlite3_clear_bindings(st); /* ids is the caller's, freed after */
 	if (rc != SQLITE_DONE)
 		return db_fail(db, rc, eb);
 
@@ -117,49 +304,43 @@ static int build_one(struct db *db, const struct actor *a, const struct fin_peri
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
 		return db_fail(db, rc, eb);
+	if (*items == 0)
+		return WQ_OK;
 
 	char target[32], detail[160], period[40], money[32];
 	fin_period_label(p, period, sizeof period);
 	wq_fmt_money(*total, money, sizeof money);
 	snprintf(target, sizeof target, "settlement %lld", (long long)id);
-	snprintf(detail, sizeof detail, "%s %s: %d requests, %s MAD", code, period, *items,
-		 money);
+	snprintf(detail, sizeof detail, "%s %s: %d requests, %s MAD", c->pv.commune_code,
+		 period, *items, money);
 	return db_audit_append(db, a->user_id, a->username, "settlement.build", target, detail,
 			       "", eb);
 }
 
-static int do_build(struct db *db, const struct actor *a, const struct fin_period *p,
-		    int64_t commune_id, int *batches, int *items, int64_t *total,
-		    struct wq_errbuf *eb)
+/* One commune, one transaction: committed with its items, or nothing at all. */
+static int build_commune(struct db *db, const struct actor *a, const struct fin_period *p,
+			 const struct due_commune *c, int *items, int64_t *total,
+			 struct wq_errbuf *eb)
 {
-	struct settle_preview *due = NULL;
-	int n = 0;
-	/* read inside the write lock: nobody can settle these between read and write */
-	int rc = treasury_preview(db, a, p, &due, &n, eb);
-	for (int i = 0; !rc && i < n; i++) {
-		int k = 0;
-		int64_t t = 0;
-		if (due[i].count == 0 || (commune_id && due[i].commune_id != commune_id))
-			continue;
-		rc = build_one(db, a, p, due[i].commune_id, due[i].commune_code, &k, &t, eb);
-		if (!rc && (k != due[i].count || t != due[i].centimes))
-			rc = wq_fail(eb, WQ_ECONFLICT, "settlement",
-				     "batch for %s does not match what was due; nothing built",
-				     due[i].commune_code);
-		if (!rc) {
-			(*batches)++;
-			*items += k;
-			*total += t;
-		}
+	char *ids = ids_json(c->ids, c->nids);
+	if (!ids)
+		return wq_fail(eb, WQ_EIO, NULL, "out of memory");
+	int rc = db_begin(db, eb);
+	if (!rc)
+		rc = build_one(db, a, p, c, ids, items, total, eb);
+	free(ids);
+	if (rc || *items == 0) {
+		db_rollback(db);
+		return rc;
 	}
-	free(due);
-	return rc;
+	return db_commit(db, eb);
 }
 
 int treasury_build(struct db *db, const struct actor *a, const struct fin_period *p,
 		   int64_t commune_id, int *batches, int *items, int64_t *total,
 		   struct wq_errbuf *eb)
 {
+	struct due_set d;
 	*batches = *items = 0;
 	*total = 0;
 	if (a->role != ROLE_TREASURY)
@@ -169,7 +350,29 @@ int treasury_build(struct db *db, const struct actor *a, const struct fin_period
 			       "period: it has not ended yet; build once it is over");
 	if (p->from >= p->to)
 		return wq_fail(eb, WQ_EINVAL, "period", "period: empty");
-	DB_TX(db, eb, do_build(db, a, p, commune_id, batches, items, total, eb));
+	/* read once, no lock held: the commune transactions check each fee again */
+	int rc = due_read(db, commune_id, p->to, 1, &d, eb);
+	for (int i = 0; !rc && i < d.nc; i++) {
+		int k = 0;
+		int64_t t = 0;
+		if (d.c[i].nids == 0)
+			continue;
+		rc = build_commune(db, a, p, &d.c[i], &k, &t, eb);
+		if (rc && *batches && eb) { /* the batches before it stand: say so */
+			char msg[sizeof eb->msg];
+			snprintf(msg, sizeof msg, "%.15s: %.150s (%d batches built before it"
+				 " stand; build again for the rest)", d.c[i].pv.commune_code,
+				 eb->msg, *batches);
+			wq_strlcpy(eb->msg, msg, sizeof eb->msg);
+		}
+		if (!rc && k) {
+			(*batches)++;
+			*items += k;
+			*total += t;
+		}
+	}
+	due_free(&d);
+	return rc;
 }
 
 static void fill_settlement(sqlite3_stmt *st, void *row)
