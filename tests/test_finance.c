@@ -1,6 +1,7 @@
 /* test_finance.c - the money: on a generated demo data set the treasury's batches hold
  * exactly the earned fees (sum of paid fees, to the centime); a request is never in two
- * batches, even when two processes build at once; a rejected-after-payment request is a
+ * batches, even when two processes build at once, and a build failing between communes
+ * leaves the batches before it and the rest due; a rejected-after-payment request is a
  * refund, never distributed; a finance officer reads only his commune; the CSV export
  * has exact bytes; periods follow Moroccan local days (Ramadan's UTC+0 included). */
 #include <setjmp.h>
@@ -13,10 +14,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include "audit.h"
 #include "config.h"
+#include "db.h"
 #include "demo.h"
 #include "finance.h"
 #include "office.h"
@@ -243,6 +246,113 @@ static void test_finance_scope(void **state)
 	free(pre);
 }
 
+/* The preview, commune by commune, is what the payments themselves say (read through
+ * finance_payments, another query); communes come in code order. */
+static void check_preview_against_payments(const struct settle_preview *pre, int n,
+					   int64_t to)
+{
+	struct actor t = who("treasury1");
+	struct fin_period all = {0, wq_now() + 1};
+	struct wq_errbuf eb;
+	for (int i = 0; i < n; i++) {
+		struct fin_payment *pay = NULL;
+		int m = 0, cnt = 0, proc = 0;
+		int64_t c = 0, pc = 0;
+		if (i)
+			assert_true(strcmp(pre[i - 1].commune_code, pre[i].commune_code) < 0);
+		assert_int_equal(finance_payments(db, &t, pre[i].commune_id, &all, &pay, &m, &eb),
+				 WQ_OK);
+		for (int k = 0; k < m; k++) {
+			if (pay[k].confirmed_at >= to || strcmp(pay[k].pay_status, "confirmed"))
+				continue;
+			if (pay[k].bucket == FB_AWAITING) {
+				cnt++;
+				c += pay[k].amount_centimes;
+			} else if (pay[k].bucket == FB_PROCESSING &&
+				   (pay[k].state == RS_PAID || pay[k].state == RS_CLAIMED ||
+				    pay[k].state == RS_IN_PRODUCTION)) {
+				proc++;
+				pc += pay[k].amount_centimes;
+			}
+		}
+		free(pay);
+		assert_int_equal(pre[i].count, cnt);
+		assert_int_equal(pre[i].centimes, c);
+		assert_int_equal(pre[i].processing_count, proc);
+		assert_int_equal(pre[i].processing_centimes, pc);
+		assert_true(cnt > 0 || proc > 0);
+	}
+}
+
+/* Each commune's batch is its own transaction: a build failing at the second commune
+ * (a fault injected under the lock, as a full disk would) leaves the first commune's
+ * batch built, audited and out of the preview, and the others due, unchanged, for the
+ * next build (test_build_race_and_totals builds them). */
+static void test_build_stops_between_communes(void **state)
+{
+	(void)state;
+	struct actor t = who("treasury1");
+	struct fin_period p = {0, wq_now()};
+	struct settle_preview *pre = NULL, *after = NULL;
+	struct settlement *s = NULL;
+	struct wq_errbuf eb;
+	int n = 0, n2 = 0, ns = 0, b, items, want_n, sum_n = 0, first = -1, second = -1;
+	int64_t total, want_c, sum_c = 0;
+	char sql[300];
+
+	expected_due(p.to, &want_n, &want_c);
+	assert_int_equal(treasury_preview(db, &t, &p, &pre, &n, &eb), WQ_OK);
+	check_preview_against_payments(pre, n, p.to);
+	for (int i = 0; i < n; i++) {
+		sum_n += pre[i].count;
+		sum_c += pre[i].centimes;
+		if (pre[i].count && first < 0)
+			first = i;
+		else if (pre[i].count && second < 0)
+			second = i;
+	}
+	assert_int_equal(sum_n, want_n); /* nothing is in a batch yet */
+	assert_int_equal(sum_c, want_c);
+	assert_true(first >= 0 && second > first);
+
+	snprintf(sql, sizeof sql,
+		 "CREATE TEMP TRIGGER test_fault BEFORE INSERT ON main.settlements"
+		 " WHEN new.commune_id = %lld BEGIN SELECT RAISE(ABORT, 'injected fault'); END",
+		 (long long)pre[second].commune_id);
+	assert_int_equal(sqlite3_exec(db_handle(db), sql, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(treasury_build(db, &t, &p, 0, &b, &items, &total, &eb), WQ_ECONFLICT);
+	assert_int_equal(sqlite3_exec(db_handle(db), "DROP TRIGGER temp.test_fault", NULL, NULL,
+				      NULL), SQLITE_OK);
+	assert_non_null(strstr(eb.msg, pre[second].commune_code));
+	assert_non_null(strstr(eb.msg, "1 batches built before it stand"));
+	assert_int_equal(b, 1);
+	assert_int_equal(items, pre[first].count);
+	assert_int_equal(total, pre[first].centimes);
+
+	assert_int_equal(treasury_batches(db, &t, 0, &s, &ns, &eb), WQ_OK);
+	assert_int_equal(ns, 1);
+	assert_int_equal(s[0].commune_id, pre[first].commune_id);
+	assert_int_equal(s[0].count, pre[first].count);
+	assert_int_equal(s[0].total_centimes, pre[first].centimes);
+	free(s);
+
+	/* the first commune is no longer due; every other one exactly as before */
+	assert_int_equal(treasury_preview(db, &t, &p, &after, &n2, &eb), WQ_OK);
+	check_preview_against_payments(after, n2, p.to);
+	for (int i = 0, k = 0; i < n; i++) {
+		if (i == first && !pre[i].processing_count)
+			continue;
+		assert_true(k < n2);
+		assert_int_equal(after[k].commune_id, pre[i].commune_id);
+		assert_int_equal(after[k].count, i == first ? 0 : pre[i].count);
+		assert_int_equal(after[k].centimes, i == first ? 0 : pre[i].centimes);
+		assert_int_equal(after[k].processing_count, pre[i].processing_count);
+		k++;
+	}
+	free(pre);
+	free(after);
+}
+
 /* Builds in two processes at once: each earned fee lands in exactly one batch. */
 static void test_build_race_and_totals(void **state)
 {
@@ -419,6 +529,7 @@ int main(void)
 		cmocka_unit_test(test_periods),
 		cmocka_unit_test(test_csv_exact_bytes),
 		cmocka_unit_test(test_finance_scope),
+		cmocka_unit_test(test_build_stops_between_communes),
 		cmocka_unit_test(test_build_race_and_totals),
 		cmocka_unit_test(test_carry_over_and_refund),
 		cmocka_unit_test(test_mark_transferred),
