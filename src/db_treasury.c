@@ -18,10 +18,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "db.h"
 #include "db_finance.h"
 #include "finance.h"
+#include "limits.h"
 #include "util.h"
 
 /* One commune's due fees; ids (build only) are the earned payments' ids, oldest first. */
@@ -357,6 +359,8 @@ int treasury_build(struct db *db, const struct actor *a, const struct fin_period
 		int64_t t = 0;
 		if (d.c[i].nids == 0)
 			continue;
+		if (*batches)
+			usleep(TREASURY_BUILD_GAP_MS * 1000); /* the lock to waiting payments */
 		rc = build_commune(db, a, p, &d.c[i], &k, &t, eb);
 		if (rc && *batches && eb) { /* the batches before it stand: say so */
 			char msg[sizeof eb->msg];
