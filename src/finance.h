@@ -145,7 +145,10 @@ int treasury_preview(struct db *db, const struct actor *a, const struct fin_peri
 		     struct settle_preview **out, int *n, struct wq_errbuf *eb);
 /* Builds one batch per commune (commune_id 0: every commune with earned fees) from
  * the earned, undistributed fees paid before p->to.  Treasury only; the period must
- * have ended.  *batches, *items, *total get what was built (0 if nothing was due). */
+ * have ended.  *batches, *items, *total get what was built (0 if nothing was due).
+ * Each commune's batch is its own short transaction: on an error (or a crash) the
+ * batches built before it stand, *batches says how many, and the rest stay due for
+ * the next build. */
 int treasury_build(struct db *db, const struct actor *a, const struct fin_period *p,
 		   int64_t commune_id, int *batches, int *items, int64_t *total,
 		   struct wq_errbuf *eb);
