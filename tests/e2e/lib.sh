@@ -71,13 +71,21 @@ wq_tmux() {
 		for ((i = 0; i < 3; i++)); do
 			tmux -L "wq$$" "$@" 2>"$T/tmux.err" && return 0
 			name=$(printf '%s\n' "$@" | sed -n '/^-s$/{n;p}')
-			[ -n "$name" ] && tmux -L "wq$$" has-session -t "$name" 2>/dev/null && return 0
+			[ -n "$name" ] && tmux -L "wq$$" has-session -t "=$name:" 2>/dev/null && return 0
 			sleep 0.3
 		done
 		cat "$T/tmux.err" >&2
 		return 1
 	fi
-	tmux -L "wq$$" "$@"
+	# "-t s" is first read as a prefix of a window name ("ssh"), so it may reach another
+	# session's pane: every target is made an exact session name, "=s:"
+	local args=() prev=
+	for a in "$@"; do
+		if [ "$prev" = -t ] && [ "${a#=}" = "$a" ]; then a="=$a:"; fi
+		args+=("$a")
+		prev=$a
+	done
+	tmux -L "wq$$" "${args[@]}"
 }
 WQ_TMUX=wq_tmux
 # wq_ssh NAME USER [ssh args...]: opens a pane named NAME logged in as USER (password
