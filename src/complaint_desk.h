@@ -33,7 +33,9 @@ struct cd_complaint {
 	char citizen[2 * NAME_MAX_BYTES + 2]; /* "Last First" (Latin) */
 	char lang[3];
 	enum cd_state state;
-	char opened_by[USERNAME_MAX_BYTES]; /* "" when the citizen filed it */
+	/* "" when the citizen filed it; "system" when the escalation sweep opened it for a
+	 * missed delivery window */
+	char opened_by[USERNAME_MAX_BYTES];
 	char inspector[USERNAME_MAX_BYTES];
 	int64_t inspector_id;
 	int64_t opened_at, taken_at, answered_at, resolved_at, escalated_at, late_at;

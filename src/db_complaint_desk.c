@@ -55,7 +55,9 @@ static const struct cd_move {
 #define CD_COLS                                                                        \
 	"c.id, c.request_id, c.province_id, r.tracking, o.code, r.state,"              \
 	" r.last_name_lat || ' ' || r.first_name_lat, r.lang, c.state,"                 \
-	" coalesce(ob.username, ''), coalesce(iu.username, ''), coalesce(c.inspector_id, 0)," \
+	" coalesce(ob.username, CASE WHEN EXISTS (SELECT 1 FROM escalation_complaints e"  \
+	" WHERE e.request_id = c.request_id AND e.complaint_id = c.id) THEN 'system'"   \
+	" ELSE '' END), coalesce(iu.username, ''), coalesce(c.inspector_id, 0),"         \
 	" c.opened_at, coalesce(c.taken_at, 0), coalesce(c.answered_at, 0),"           \
 	" coalesce(c.resolved_at, 0), coalesce(c.escalated_at, 0), coalesce(c.late_at, 0)," \
 	" c.body, c.answer, c.escalation_note, c.version"

@@ -20,6 +20,7 @@
 #include "audit.h"
 #include "config.h"
 #include "demo.h"
+#include "complaint_desk.h"
 #include "escalate.h"
 #include "request.h"
 #include "serve.h"
@@ -310,6 +311,17 @@ static void test_sweep_opens_one_per_missed_window(void **state)
 	assert_int_equal(nar, missed);
 	assert_string_equal(ar[0].actor, "system");
 	free(ar);
+	/* the inspector reads who opened it: the system, not the citizen */
+	struct actor insp = testlib_who(db, "inspector1");
+	struct cd_complaint *cl = NULL;
+	int ncl = 0, auto_seen = 0;
+	assert_int_equal(complaint_desk_list(db, &insp, 1, 0, &cl, &ncl, &eb), WQ_OK);
+	for (int i = 0; i < ncl; i++)
+		if (!strncmp(cl[i].body, "Délai annoncé", strlen("Délai annoncé")) ||
+		    !strncmp(cl[i].body, "تم تجاوز الأجل المعلن", strlen("تم تجاوز الأجل المعلن")))
+			auto_seen += !strcmp(cl[i].opened_by, "system") ? 1 : -1000;
+	free(cl);
+	assert_true(auto_seen > 0);
 
 	/* the second time, a day later: nothing more */
 	assert_int_equal(escalate_sweep(db, &r, now + 86400, &opened, &more, &eb), WQ_OK);
