@@ -143,11 +143,7 @@ static int accounts_load(struct ui *ui)
 		status_wq(ui, "loading the accounts", &eb);
 		return -1;
 	}
-	int64_t keep = table_cur_id(&s->tab);
-	free(s->users);
-	s->users = u;
-	s->n = n;
-	table_set_rows(&s->tab, n, keep);
+	TABLE_REPLACE(&s->tab, s->users, s->n, u, n);
 	return 0;
 }
 

@@ -115,11 +115,7 @@ static int audit_load(struct ui *ui)
 		status_wq(ui, "loading the audit log", &eb);
 		return -1;
 	}
-	int64_t keep = table_cur_id(&s->tab);
-	free(s->rows);
-	s->rows = rows;
-	s->n = n;
-	table_set_rows(&s->tab, n, keep);
+	TABLE_REPLACE(&s->tab, s->rows, s->n, rows, n);
 	return 0;
 }
 

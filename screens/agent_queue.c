@@ -81,11 +81,7 @@ static int agent_queue_load(struct ui *ui)
 		}
 		if (v == VIEW_MINE)
 			agent_queue_sort_mine(rows, n);
-		int64_t keep = table_cur_id(&s->tab[v]);
-		free(s->rows[v]);
-		s->rows[v] = rows;
-		s->n[v] = n;
-		table_set_rows(&s->tab[v], n, keep);
+		TABLE_REPLACE(&s->tab[v], s->rows[v], s->n[v], rows, n);
 	}
 	marks_keep(&s->marks, s->rows[VIEW_QUEUE], s->n[VIEW_QUEUE]);
 	return 0;

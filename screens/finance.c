@@ -280,17 +280,9 @@ static int finance_load(struct ui *ui)
 		return -1;
 	}
 	for (int g = 0; g < 2; g++) {
-		int64_t keep = table_cur_id(&s->tab[g]);
-		free(s->rev[g]);
-		s->rev[g] = rev[g];
-		s->nrev[g] = nrev[g];
-		table_set_rows(&s->tab[g], nrev[g], keep);
+		TABLE_REPLACE(&s->tab[g], s->rev[g], s->nrev[g], rev[g], nrev[g]);
 	}
-	int64_t keep = table_cur_id(&s->tab[V_PAYMENTS]);
-	free(s->pay);
-	s->pay = pay;
-	s->npay = npay;
-	table_set_rows(&s->tab[V_PAYMENTS], npay, keep);
+	TABLE_REPLACE(&s->tab[V_PAYMENTS], s->pay, s->npay, pay, npay);
 	s->loaded = 1;
 	return 0;
 }

@@ -154,11 +154,7 @@ static int ic_load(struct ui *ui)
 		if (complaint_desk_mark_late(ui->db, &ui->actor, late_before, &marked, &eb))
 			status_wq(ui, "marking late complaints", &eb);
 	}
-	int64_t keep = table_cur_id(&s->tab);
-	free(s->rows);
-	s->rows = rows;
-	s->n = n;
-	table_set_rows(&s->tab, n, keep);
+	TABLE_REPLACE(&s->tab, s->rows, s->n, rows, n);
 	return 0;
 }
 

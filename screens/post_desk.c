@@ -124,11 +124,7 @@ static int pd_load(struct ui *ui)
 			status_wq(ui, "loading the envelopes", &eb);
 			return -1;
 		}
-		int64_t keep = table_cur_id(&s->tab[v]);
-		free(s->rows[v]);
-		s->rows[v] = rows;
-		s->n[v] = n;
-		table_set_rows(&s->tab[v], n, keep);
+		TABLE_REPLACE(&s->tab[v], s->rows[v], s->n[v], rows, n);
 	}
 	free(s->offices);
 	s->offices = NULL;

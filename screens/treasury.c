@@ -224,16 +224,8 @@ static int treasury_load(struct ui *ui)
 		status_wq(ui, "loading what is due", &eb);
 		return -1;
 	}
-	int64_t keep = table_cur_id(&s->tab[V_DUE]);
-	free(s->due);
-	s->due = due;
-	s->ndue = ndue;
-	table_set_rows(&s->tab[V_DUE], ndue, keep);
-	keep = table_cur_id(&s->tab[V_BATCHES]);
-	free(s->bat);
-	s->bat = bat;
-	s->nbat = nbat;
-	table_set_rows(&s->tab[V_BATCHES], nbat, keep);
+	TABLE_REPLACE(&s->tab[V_DUE], s->due, s->ndue, due, ndue);
+	TABLE_REPLACE(&s->tab[V_BATCHES], s->bat, s->nbat, bat, nbat);
 	s->due_total = s->wait_total = 0;
 	s->due_count = s->wait_count = 0;
 	for (int i = 0; i < ndue; i++) {

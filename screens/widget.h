@@ -49,6 +49,16 @@ void table_free(struct table *t);
 /* The data row under the cursor, -1 if none. */
 int table_cur(const struct table *t);
 int64_t table_cur_id(const struct table *t);
+/* A reload's new rows replace the old ones (freed) and the cursor stays on the same
+ * request, wherever the reload put it. */
+#define TABLE_REPLACE(t, slot, nslot, rows, n)              \
+	do {                                                \
+		int64_t keep_ = table_cur_id(t);            \
+		free(slot);                                 \
+		(slot) = (rows);                            \
+		(nslot) = (n);                              \
+		table_set_rows((t), (nslot), keep_);        \
+	} while (0)
 void table_move(struct table *t, int delta);
 void table_home(struct table *t, int end);
 void table_page(struct table *t, int dir);
