@@ -23,6 +23,7 @@
 
 #include "finance.h"
 #include "gen_vocab.h"
+#include "names.h"
 #include "util.h"
 
 #define N_OF(a) ((int)(sizeof(a) / sizeof((a)[0])))
@@ -214,8 +215,8 @@ static void gen_network(int64_t t0, const char *pwhash)
 	do {                                                                              \
 		uid++;                                                                    \
 		snprintf(G.usernames[uid], sizeof G.usernames[0], "%s", fmt_name);        \
-		snprintf(buf, sizeof buf, "%s %s", gen_given[rnd(N_OF(gen_given))][1],    \
-			 gen_family[rnd(N_OF(gen_family))][1]);                           \
+		snprintf(buf, sizeof buf, "%s %s", names_given[rnd(names_given_count)][1],    \
+			 names_family[rnd(names_family_count)][1]);                           \
 		bi(iu, 1, uid);                                                           \
 		bt(iu, 2, G.usernames[uid]);                                              \
 		bt(iu, 3, buf);                                                           \
@@ -641,7 +642,7 @@ planned:;
 	sha256_hex(secret, 6, shash);
 	int full = rnd(100) < 30, copies = 1 + (rnd(100) < 30) + (rnd(100) < 10) * (int)rnd(4);
 	int64_t fee = (full ? 3000 : 2000) + (int64_t)(copies - 1) * 2000;
-	int g = (int)rnd(N_OF(gen_given)), f = (int)rnd(N_OF(gen_family));
+	int g = (int)rnd(names_given_count), f = (int)rnd(names_family_count);
 	int by = 1940 + (int)rnd(84);
 	sqlite3_stmt *st = G.ins_req;
 	int c = 1;
@@ -654,10 +655,10 @@ planned:;
 	snprintf(buf, sizeof buf, "%u", 1 + rnd(4000));
 	bt(st, c++, buf);
 	bi(st, c++, by);
-	bt(st, c++, gen_given[g][0]);
-	bt(st, c++, gen_family[f][0]);
-	bt(st, c++, gen_given[g][1]);
-	bt(st, c++, gen_family[f][1]);
+	bt(st, c++, names_given[g][0]);
+	bt(st, c++, names_family[f][0]);
+	bt(st, c++, names_given[g][1]);
+	bt(st, c++, names_family[f][1]);
 	snprintf(buf, sizeof buf, "%04d-%02u-%02u", by, 1 + rnd(12), 1 + rnd(28));
 	bt(st, c++, buf);
 	if (rnd(100) < 70)
@@ -668,7 +669,7 @@ planned:;
 	snprintf(buf, sizeof buf, "0%u%08u", 6 + rnd(2), rnd(100000000));
 	bt(st, c++, buf);
 	if (rnd(100) < 30)
-		snprintf(buf, sizeof buf, "%s.%s%u@example.ma", gen_given[g][1], gen_family[f][1],
+		snprintf(buf, sizeof buf, "%s.%s%u@example.ma", names_given[g][1], names_family[f][1],
 			 rnd(100));
 	else
 		buf[0] = 0;

@@ -9,6 +9,7 @@
 
 #include "complaint.h"
 #include "demo.h"
+#include "names.h"
 #include "office.h"
 #include "request.h"
 #include "user.h"
@@ -82,22 +83,11 @@ static const struct {
 	{"post3", "Leila Mansouri", "post", "SETTAT"},
 };
 
-/* Given names and family names, Arabic and Latin letters side by side. */
-static const char *const given[][2] = {
-	{"محمد", "Mohammed"}, {"فاطمة", "Fatima"},   {"يوسف", "Youssef"}, {"خديجة", "Khadija"},
-	{"أحمد", "Ahmed"},    {"مريم", "Meryem"},    {"عمر", "Omar"},     {"زينب", "Zineb"},
-	{"حمزة", "Hamza"},    {"سلمى", "Salma"},     {"إدريس", "Driss"},  {"نجاة", "Najat"},
-	{"أيوب", "Ayoub"},    {"هند", "Hind"},       {"رشيد", "Rachid"},  {"سكينة", "Sakina"},
-	{"عبد الله", "Abdellah"}, {"لبنى", "Loubna"}, {"مهدي", "Mehdi"},  {"ياسمين", "Yasmine"},
-};
-static const char *const family[][2] = {
-	{"العلوي", "Alaoui"},     {"بناني", "Bennani"},    {"الإدريسي", "El Idrissi"},
-	{"التازي", "Tazi"},       {"الفاسي", "El Fassi"},  {"الشرقاوي", "Cherkaoui"},
-	{"الزياني", "Ziani"},     {"برادة", "Berrada"},    {"الكتاني", "Kettani"},
-	{"بنجلون", "Benjelloun"}, {"العمراني", "Amrani"},  {"الصقلي", "Sqalli"},
-	{"الوزاني", "Ouazzani"},  {"بوعزة", "Bouazza"},    {"الحسني", "El Hassani"},
-	{"المنصوري", "Mansouri"}, {"الرحماني", "Rahmani"}, {"أزناك", "Aznag"},
-};
+/* The demo draws from the first names of names.c only: the same draws, the same demo
+ * data on every machine, whatever the generator's vocabulary grows to. */
+#define DEMO_GIVEN 20
+#define DEMO_FAMILY 18
+
 static const char *const streets[] = {
 	"12 rue Oued Sebou", "45 avenue Mohammed V", "8 derb Sidi Fatah", "3 rue Patrice Lumumba",
 	"27 boulevard Hassan II", "61 rue Abou Bakr Seddik", "19 avenue des FAR",
@@ -259,14 +249,14 @@ static int demo_request(struct db *db, const struct actor *sys, const struct off
 	const struct office *o = i % 3 == 0 ? &offs[0] : &offs[demo_rand((unsigned)noffices)];
 	r.office_id = o->id;
 	r.birth_commune_id = o->commune_id;
-	int g = (int)demo_rand(sizeof given / sizeof given[0]);
-	int f = (int)demo_rand(sizeof family / sizeof family[0]);
+	int g = (int)demo_rand(DEMO_GIVEN);
+	int f = (int)demo_rand(DEMO_FAMILY);
 	int c = (int)demo_rand(sizeof cities / sizeof cities[0]);
 	int year = 1950 + (int)demo_rand(70);
-	wq_strlcpy(r.first_name_ar, given[g][0], sizeof r.first_name_ar);
-	wq_strlcpy(r.first_name_lat, given[g][1], sizeof r.first_name_lat);
-	wq_strlcpy(r.last_name_ar, family[f][0], sizeof r.last_name_ar);
-	wq_strlcpy(r.last_name_lat, family[f][1], sizeof r.last_name_lat);
+	wq_strlcpy(r.first_name_ar, names_given[g][0], sizeof r.first_name_ar);
+	wq_strlcpy(r.first_name_lat, names_given[g][1], sizeof r.first_name_lat);
+	wq_strlcpy(r.last_name_ar, names_family[f][0], sizeof r.last_name_ar);
+	wq_strlcpy(r.last_name_lat, names_family[f][1], sizeof r.last_name_lat);
 	strcpy(r.doc_type, demo_rand(3) ? "extract" : "full_copy");
 	r.copies = 1 + (int)demo_rand(3);
 	r.fee_centimes = (strcmp(r.doc_type, "extract") ? 3000 : 2000) * r.copies;
@@ -278,7 +268,8 @@ static int demo_request(struct db *db, const struct actor *sys, const struct off
 		 "ABCDEFGHJK"[demo_rand(10)], 100000 + demo_rand(899999));
 	snprintf(r.phone, sizeof r.phone, "06%08u", demo_rand(100000000));
 	if (demo_rand(2))
-		snprintf(r.email, sizeof r.email, "%s.%s@example.ma", given[g][1], family[f][1]);
+		snprintf(r.email, sizeof r.email, "%s.%s@example.ma", names_given[g][1],
+			 names_family[f][1]);
 	for (char *p = r.email; *p; p++)
 		if (*p == ' ')
 			*p = '-';
