@@ -252,27 +252,6 @@ static int update_complaint(struct db *db, const struct actor *a, const struct c
 	return WQ_OK;
 }
 
-static int outbox_add(struct db *db, int64_t request_id, const char *channel,
-		      const char *recipient, const char *body, struct wq_errbuf *eb)
-{
-	/* event_id NULL: not derived from a request event, so the sender's watermark and
-	 * its per-event uniqueness leave it alone; the sender sends every pending row */
-	static const char sql[] =
-		"INSERT INTO outbox (request_id, channel, recipient, body, state, attempts,"
-		" next_attempt_at, created_at) VALUES (?1, ?2, ?3, ?4, 'pending', 0, ?5, ?5)";
-	sqlite3_stmt *st = db_stmt(db, sql, eb);
-	if (!st)
-		return WQ_EIO;
-	sqlite3_bind_int64(st, 1, request_id);
-	db_bind_text(st, 2, channel);
-	db_bind_text(st, 3, recipient);
-	db_bind_text(st, 4, body);
-	sqlite3_bind_int64(st, 5, wq_now());
-	int rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? WQ_OK : db_fail(db, rc, eb);
-}
-
 /* The citizen's phone and e-mail, read inside the transaction. */
 static int contact_of(struct db *db, int64_t request_id, char *phone, char *email,
 		      struct wq_errbuf *eb)
@@ -308,9 +287,9 @@ static int notify_answer(struct db *db, const struct cd_complaint *c, const char
 	else
 		snprintf(body, sizeof body, "Watiqa %s: reponse a votre reclamation: %.380s",
 			 c->tracking, answer);
-	if (phone[0] && (rc = outbox_add(db, c->request_id, "sms", phone, body, eb)))
+	if (phone[0] && (rc = outbox_enqueue(db, c->request_id, 0, "sms", phone, body, eb)))
 		return rc;
-	if (email[0] && (rc = outbox_add(db, c->request_id, "email", email, body, eb)))
+	if (email[0] && (rc = outbox_enqueue(db, c->request_id, 0, "email", email, body, eb)))
 		return rc;
 	return WQ_OK;
 }

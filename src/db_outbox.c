@@ -60,17 +60,13 @@ int outbox_events_after(struct db *db, int64_t after, struct outbox_event *out, 
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? WQ_OK : db_fail(db, rc, eb);
 }
 
-/* Runs one prepared write in its own transaction. */
+/* One statement: atomic on its own, and inside a caller's transaction it joins it (the
+ * complaint desk queues its answer in the transaction that records the answer). */
 static int outbox_write(struct db *db, sqlite3_stmt *st, struct wq_errbuf *eb)
 {
 	int rc = sqlite3_step(st);
 	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		rc = db_fail(db, rc, eb);
-		db_rollback(db);
-		return rc;
-	}
-	return db_commit(db, eb);
+	return rc == SQLITE_DONE ? WQ_OK : db_fail(db, rc, eb);
 }
 
 int outbox_enqueue(struct db *db, int64_t request_id, int64_t event_id, const char *channel,
@@ -80,14 +76,9 @@ int outbox_enqueue(struct db *db, int64_t request_id, int64_t event_id, const ch
 		"INSERT OR IGNORE INTO outbox (request_id, event_id, channel, recipient, body,"
 		" state, attempts, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?,"
 		" 'pending', 0, ?6, ?6)";
-	int rc = db_begin(db, eb);
-	if (rc)
-		return rc;
 	sqlite3_stmt *st = db_stmt(db, sql, eb);
-	if (!st) {
-		db_rollback(db);
+	if (!st)
 		return WQ_EIO;
-	}
 	sqlite3_bind_int64(st, 1, request_id);
 	if (event_id)
 		sqlite3_bind_int64(st, 2, event_id);
@@ -131,14 +122,9 @@ int outbox_mark_sent(struct db *db, int64_t id, struct wq_errbuf *eb)
 {
 	static const char sql[] = "UPDATE outbox SET state = 'sent', attempts = attempts + 1,"
 				  " sent_at = ?, last_error = '' WHERE id = ? AND state = 'pending'";
-	int rc = db_begin(db, eb);
-	if (rc)
-		return rc;
 	sqlite3_stmt *st = db_stmt(db, sql, eb);
-	if (!st) {
-		db_rollback(db);
+	if (!st)
 		return WQ_EIO;
-	}
 	sqlite3_bind_int64(st, 1, wq_now());
 	sqlite3_bind_int64(st, 2, id);
 	return outbox_write(db, st, eb);
@@ -151,14 +137,9 @@ int outbox_mark_retry(struct db *db, int64_t id, int64_t next_at, int max_attemp
 		"UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?,"
 		" state = CASE WHEN attempts + 1 >= ? THEN 'failed' ELSE 'pending' END"
 		" WHERE id = ? AND state = 'pending'";
-	int rc = db_begin(db, eb);
-	if (rc)
-		return rc;
 	sqlite3_stmt *st = db_stmt(db, sql, eb);
-	if (!st) {
-		db_rollback(db);
+	if (!st)
 		return WQ_EIO;
-	}
 	sqlite3_bind_int64(st, 1, next_at);
 	db_bind_text(st, 2, error ? error : "");
 	sqlite3_bind_int(st, 3, max_attempts);

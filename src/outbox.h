@@ -40,8 +40,9 @@ int outbox_watermark(struct db *db, int64_t *event_id, struct wq_errbuf *eb);
 /* Events after `after`, oldest first, at most max; *n rows filled in out[]. */
 int outbox_events_after(struct db *db, int64_t after, struct outbox_event *out, int max,
 			int *n, struct wq_errbuf *eb);
-/* Queues one message for an event; a second call for the same event and channel
- * changes nothing.  Own transaction. */
+/* Queues one message; event_id 0 when it does not come from a request event (an
+ * inspector's answer).  A second call for the same event and channel changes nothing.
+ * One statement: it joins the caller's transaction if one is open. */
 int outbox_enqueue(struct db *db, int64_t request_id, int64_t event_id, const char *channel,
 		   const char *recipient, const char *body, struct wq_errbuf *eb);
 /* Pending messages due at `now`, oldest first. */
