@@ -20,8 +20,11 @@ SANFLAGS =
 endif
 
 CFLAGS ?= -O2 -g
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# Asked of pkg-config the first time a recipe needs them, not when make reads this file:
+# on a fresh machine pkg-config and the -dev packages arrive with `deps`, after parsing
+# (a `:=` here linked against nothing at the first `make run`).  Asked once, then kept.
+PKG_CFLAGS = $(eval PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS)))$(PKG_CFLAGS)
+PKG_LIBS = $(eval PKG_LIBS := $(shell pkg-config --libs $(PKGS)))$(PKG_LIBS)
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-missing-field-initializers \
 	     -Isrc -Iscreens -DWATIQA_SHARE='"$(WATIQA_SHARE)"' $(PKG_CFLAGS) $(SANFLAGS) $(CFLAGS)
 LIBS = $(PKG_LIBS) -lutil -lpthread -lm
