@@ -149,7 +149,7 @@ static int accounts_load(struct ui *ui)
 
 static void accounts_paint(struct ui *ui)
 {
-	table_paint(ui, &st(ui)->tab, 1, ui->rows - 3);
+	table_paint(ui, &st(ui)->tab, 1, ui->term.rows - 3);
 }
 
 static struct table *accounts_table(struct ui *ui)

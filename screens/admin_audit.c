@@ -121,7 +121,7 @@ static int audit_load(struct ui *ui)
 
 static void audit_paint(struct ui *ui)
 {
-	table_paint(ui, &st(ui)->tab, 1, ui->rows - 3);
+	table_paint(ui, &st(ui)->tab, 1, ui->term.rows - 3);
 }
 
 static struct table *audit_table(struct ui *ui)

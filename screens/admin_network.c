@@ -188,7 +188,7 @@ static int network_load(struct ui *ui)
 static void network_paint(struct ui *ui)
 {
 	struct net_state *s = st(ui);
-	table_paint(ui, &s->tab[s->view], 1, ui->rows - 3);
+	table_paint(ui, &s->tab[s->view], 1, ui->term.rows - 3);
 }
 
 static struct table *network_table(struct ui *ui)

@@ -90,7 +90,7 @@ static int agent_queue_load(struct ui *ui)
 static void agent_queue_paint(struct ui *ui)
 {
 	struct aq_state *s = st(ui);
-	table_paint(ui, &s->tab[s->view], 1, ui->rows - 3);
+	table_paint(ui, &s->tab[s->view], 1, ui->term.rows - 3);
 }
 
 static struct table *agent_queue_table(struct ui *ui)

@@ -305,7 +305,7 @@ static void paint_money(struct ui *ui, struct fin_state *s, int y0, int height)
 	do {                                                         \
 		if (y < y0 + height) {                               \
 			snprintf(line, sizeof line, __VA_ARGS__);    \
-			term_line(ui, y++, attr, line, 0, 0, 0, 0); \
+			term_line(&ui->term, y++, attr, line, 0, 0, 0, 0); \
 		}                                                    \
 	} while (0)
 	MLINE(A_BOLD, "  Requests of %s paid %s", s->commune, period);
@@ -327,7 +327,7 @@ static void paint_money(struct ui *ui, struct fin_state *s, int y0, int height)
 	MLINE(A_NORMAL, "%s", "  a request rejected after payment is refunded, never distributed.");
 #undef MLINE
 	while (y < y0 + height)
-		term_line(ui, y++, A_NORMAL, "", 0, 0, 0, 0);
+		term_line(&ui->term, y++, A_NORMAL, "", 0, 0, 0, 0);
 }
 
 static void finance_paint(struct ui *ui)
@@ -340,11 +340,11 @@ static void finance_paint(struct ui *ui)
 	money(s->sum.collected_centimes - s->sum.centimes[FB_REFUND], net, sizeof net);
 	snprintf(line, sizeof line, " %s %s  collected %s (%d)  refund %s  net %s", s->commune,
 		 period, c, s->sum.collected_count, r, net);
-	term_line(ui, 1, A_BOLD, line, 0, 0, 0, 0);
+	term_line(&ui->term, 1, A_BOLD, line, 0, 0, 0, 0);
 	if (s->view == V_MONEY)
-		paint_money(ui, s, 2, ui->rows - 4);
+		paint_money(ui, s, 2, ui->term.rows - 4);
 	else
-		table_paint(ui, &s->tab[s->view], 2, ui->rows - 4);
+		table_paint(ui, &s->tab[s->view], 2, ui->term.rows - 4);
 }
 
 static struct table *finance_table(struct ui *ui)

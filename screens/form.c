@@ -35,18 +35,17 @@ int form_match(const char *pattern, const char *value)
 /* The form's window for the terminal's current size: frame, title and key line. */
 static WINDOW *form_window(struct ui *ui, const char *title, int n, int *h, int *w)
 {
-	char line[1024];
 	*h = n * 2 + 3;
-	*w = ui->cols - 4;
-	if (*h > ui->rows - 2)
-		*h = ui->rows - 2;
-	WINDOW *win = newwin(*h, *w, (ui->rows - *h) / 2, 2);
+	*w = ui->term.cols - 4;
+	if (*h > ui->term.rows - 2)
+		*h = ui->term.rows - 2;
+	WINDOW *win = newwin(*h, *w, (ui->term.rows - *h) / 2, 2);
 	if (!win)
 		return NULL;
 	wborder(win, '|', '|', '-', '-', '+', '+', '+', '+'); /* ASCII: no charset switching */
-	term_fit(title, *w - 4, 0, 0, line, sizeof line);
-	mvwaddstr(win, 0, 2, line);
-	mvwaddstr(win, *h - 1, 2, " Tab: next field  Enter: submit  Esc: cancel ");
+	term_put(win, 0, 2, *w - 4, A_NORMAL, title, 0);
+	term_put(win, *h - 1, 2, *w - 4, A_NORMAL, " Tab: next field  Enter: submit  Esc: cancel ",
+		 0);
 	return win;
 }
 
@@ -54,7 +53,7 @@ int form_run(struct ui *ui, const char *title, struct form_field *f, int n)
 {
 	int labelw = 0, cur = 0, ret = -1, h, w;
 	char *bad = calloc((size_t)n, 1);
-	char line[1024], val[1024];
+	char line[1024];
 	WINDOW *win;
 
 	if (!bad)
@@ -75,16 +74,11 @@ int form_run(struct ui *ui, const char *title, struct form_field *f, int n)
 			const char *shown = f[i].buf;
 			while (term_width(shown) >= fw && *shown)
 				shown++;
-			term_fit(shown, fw, 1, 0, val, sizeof val);
-			snprintf(line, sizeof line, "%*s %s", labelw, f[i].label, "");
-			wattrset(win, i == cur ? A_BOLD : A_NORMAL);
-			mvwaddstr(win, 1 + i * 2, 1, line);
-			wattrset(win, A_UNDERLINE);
-			waddstr(win, val);
-			wattrset(win, bad[i] ? (A_REVERSE | A_BOLD) : A_NORMAL);
-			term_fit(bad[i] ? f[i].hint : "", w - 4 - labelw, 1, 0, val, sizeof val);
-			mvwaddstr(win, 2 + i * 2, 2 + labelw, val);
-			wattrset(win, A_NORMAL);
+			term_fit(f[i].label, labelw, 1, 1, line, sizeof line);
+			term_put(win, 1 + i * 2, 1, labelw + 1, i == cur ? A_BOLD : A_NORMAL, line, 1);
+			term_put(win, 1 + i * 2, 2 + labelw, fw, A_UNDERLINE, shown, 1);
+			term_put(win, 2 + i * 2, 2 + labelw, w - 4 - labelw,
+				 bad[i] ? (A_REVERSE | A_BOLD) : A_NORMAL, bad[i] ? f[i].hint : "", 1);
 			if (i == cur) {
 				cy = 1 + i * 2;
 				cx = 2 + labelw + term_width(shown);
@@ -95,7 +89,7 @@ int form_run(struct ui *ui, const char *title, struct form_field *f, int n)
 		wnoutrefresh(win);
 		doupdate();
 
-		int key = term_getkey(ui);
+		int key = term_getkey(&ui->term);
 		if (key < 0)
 			continue;
 		if (key == KM_ESC) {
@@ -122,9 +116,9 @@ int form_run(struct ui *ui, const char *title, struct form_field *f, int n)
 		} else if (key == KM_FN(KEY_RESIZE)) {
 			/* keep what was typed: a reattached session (another window size) or a
 			 * resized terminal finds its half-filled form redrawn, not cancelled */
-			term_resize(ui);
-			term_invalidate(ui);
-			screen_paint(ui);
+			term_resize(&ui->term);
+			term_invalidate(&ui->term);
+			ui->repaint(ui);
 			delwin(win);
 			if (!(win = form_window(ui, title, n, &h, &w)))
 				ret = 0;

@@ -1,14 +1,60 @@
 /* help.c - the help overlay (? and F1) and the bottom key bar, both built by walking
- * the screen's key map and screen_common_keys[]: no help text is written by hand
- * anywhere else.  Keys the actor's role may not use are listed with the roles that
- * may.  UI child only. */
+ * the key maps the screen layer hands over (the screen's, then the keys every screen
+ * has), and the keys' labels: no help text is written by hand anywhere else.  Keys the
+ * actor's role may not use are listed with the roles that may.  UI child only. */
 #include <curses.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
-#include "screen.h"
 #include "widget.h"
+
+/* ---- key labels ---- */
+static const struct {
+	int key;
+	const char *label;
+} key_labels[] = {
+	{KM_ENTER, "Enter"},
+	{' ', "Space"},
+	{'\t', "Tab"},
+	{KM_ESC, "Esc"},
+	{KM_BACKSPACE, "Bksp"},
+	{KM_FN(KEY_UP), "Up"},
+	{KM_FN(KEY_DOWN), "Down"},
+	{KM_FN(KEY_LEFT), "Left"},
+	{KM_FN(KEY_RIGHT), "Right"},
+	{KM_FN(KEY_PPAGE), "PgUp"},
+	{KM_FN(KEY_NPAGE), "PgDn"},
+	{KM_FN(KEY_HOME), "Home"},
+	{KM_FN(KEY_END), "End"},
+	{KM_FN(KEY_BTAB), "S-Tab"},
+	{KM_FN(KEY_DC), "Del"},
+};
+
+const char *help_key_label(int key, char *buf, size_t len)
+{
+	for (size_t i = 0; i < sizeof key_labels / sizeof key_labels[0]; i++)
+		if (key_labels[i].key == key) {
+			snprintf(buf, len, "%s", key_labels[i].label);
+			return buf;
+		}
+	if (key & KM_FN(0)) {
+		int k = key & ~KM_FN(0);
+		if (k >= KEY_F(1) && k <= KEY_F(12))
+			snprintf(buf, len, "F%d", k - KEY_F(0));
+		else
+			snprintf(buf, len, "key%d", k);
+	} else if (key > 0 && key < 0x20) {
+		snprintf(buf, len, "^%c", key + '@');
+	} else {
+		/* a printable character, UTF-8 */
+		wchar_t w[2] = {(wchar_t)key, 0};
+		if (wcstombs(buf, w, len) == (size_t)-1)
+			snprintf(buf, len, "?");
+	}
+	return buf;
+}
 
 static int allowed(const struct ui *ui, const struct keymap *k)
 {
@@ -28,7 +74,7 @@ static void roles_text(unsigned roles, char *buf, size_t len)
 static int help_line(struct ui *ui, const struct keymap *k, char **out)
 {
 	char label[16], who[96], line[320];
-	screen_key_label(k->key, label, sizeof label);
+	help_key_label(k->key, label, sizeof label);
 	if (allowed(ui, k)) {
 		snprintf(line, sizeof line, " %-6s %-12s %s", label, k->name, k->help);
 	} else {
@@ -40,9 +86,8 @@ static int help_line(struct ui *ui, const struct keymap *k, char **out)
 	return *out ? 0 : -1;
 }
 
-void help_show(struct ui *ui)
+void help_show(struct ui *ui, const struct keymap *const maps[2])
 {
-	const struct keymap *maps[2] = {ui->scr->keys, screen_common_keys};
 	char **lines = NULL;
 	int n = 0, cap = 0;
 
@@ -69,9 +114,8 @@ void help_show(struct ui *ui)
 	free(lines);
 }
 
-void help_bar(struct ui *ui, char *buf, size_t len)
+void help_bar(struct ui *ui, const struct keymap *const maps[2], char *buf, size_t len)
 {
-	const struct keymap *maps[2] = {ui->scr->keys, screen_common_keys};
 	size_t o = 0;
 	char label[16];
 
@@ -80,7 +124,7 @@ void help_bar(struct ui *ui, char *buf, size_t len)
 		for (const struct keymap *k = maps[m]; k && k->key; k++) {
 			if (!(k->flags & KM_BAR) || !allowed(ui, k))
 				continue;
-			screen_key_label(k->key, label, sizeof label);
+			help_key_label(k->key, label, sizeof label);
 			if (o < len)
 				o += (size_t)snprintf(buf + o, len - o, "%s%s:%s", o ? " " : "",
 						      label, k->name);

@@ -160,7 +160,7 @@ static int ic_load(struct ui *ui)
 
 static void ic_paint(struct ui *ui)
 {
-	table_paint(ui, &st(ui)->tab, 1, ui->rows - 3);
+	table_paint(ui, &st(ui)->tab, 1, ui->term.rows - 3);
 }
 
 static struct table *ic_table(struct ui *ui)
@@ -226,7 +226,7 @@ static void key_view(struct ui *ui)
 	const struct cd_complaint *c = current(ui);
 	struct wq_errbuf eb = {0};
 	char **sheet = NULL, **l = NULL, t[32], line[300], title[80];
-	int nsheet = 0, n = 0, cap = 0, w = ui->cols - 16;
+	int nsheet = 0, n = 0, cap = 0, w = ui->term.cols - 16;
 	if (!c)
 		return;
 	snprintf(line, sizeof line, "Complaint #%lld on %s   state: %s%s", (long long)c->id,

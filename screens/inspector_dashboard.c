@@ -247,37 +247,37 @@ static void paint_trend(struct ui *ui, int y)
 {
 	struct db_state *s = st(ui);
 	char bars[1200], line[1400], a[16], b[16];
-	int label = 14, width = ui->cols - label - 10;
+	int label = 14, width = ui->term.cols - label - 10;
 	int max = trend_max(s->d.trend_paid, s->d.days);
 	int m2 = trend_max(s->d.trend_dispatched, s->d.days);
 	if (m2 > max)
 		max = m2; /* one scale for both lines: they compare */
 	sparkline(s->d.trend_paid, s->d.days, width, max, bars, sizeof bars);
 	snprintf(line, sizeof line, " Paid/day     %s", bars);
-	term_line(ui, y, A_NORMAL, line, 0, 0, 0, 0);
+	term_line(&ui->term, y, A_NORMAL, line, 0, 0, 0, 0);
 	sparkline(s->d.trend_dispatched, s->d.days, width, max, bars, sizeof bars);
 	snprintf(line, sizeof line, " To post/day  %s", bars);
-	term_line(ui, y + 1, A_NORMAL, line, 0, 0, 0, 0);
+	term_line(&ui->term, y + 1, A_NORMAL, line, 0, 0, 0, 0);
 	fmt_day(s->d.from, a, sizeof a);
 	fmt_day(s->d.to - 1, b, sizeof b);
 	int cols = s->d.days < width ? s->d.days : width;
 	snprintf(line, sizeof line, "              %-*s%s  (top = %d/day)",
 		 cols > 12 ? cols - 10 : 2, a, b, max);
-	term_line(ui, y + 2, A_NORMAL, line, 0, 0, 0, 0);
+	term_line(&ui->term, y + 2, A_NORMAL, line, 0, 0, 0, 0);
 }
 
 static void dash_paint(struct ui *ui)
 {
 	struct db_state *s = st(ui);
 	char line[400], a[16], b[16], cell[64];
-	int bottom = ui->rows - 3; /* last body row */
+	int bottom = ui->term.rows - 3; /* last body row */
 	int trend_y = bottom - TREND_ROWS + 1;
 	int total_y = trend_y - 1;
 	fmt_day(s->d.from, a, sizeof a);
 	fmt_day(s->d.to - 1, b, sizeof b);
 	snprintf(line, sizeof line, " %s to %s (%d days), by %s; times paid -> post",
 		 a, b, s->d.days, s->group == DASH_BY_OFFICE ? "office" : "commune");
-	term_line(ui, 1, A_BOLD, line, 0, 0, 0, 0);
+	term_line(&ui->term, 1, A_BOLD, line, 0, 0, 0, 0);
 	if (total_y - 2 < 2) { /* too small for the table: the total only */
 		total_y = 2;
 	} else {
@@ -291,7 +291,7 @@ static void dash_paint(struct ui *ui)
 		term_fit(cell, dc_cols[c].width, 1, dc_cols[c].right, fit, sizeof fit);
 		o += (size_t)snprintf(line + o, sizeof line - o, "%s ", fit);
 	}
-	term_line(ui, total_y, A_BOLD, line, 0, 0, 0, 0);
+	term_line(&ui->term, total_y, A_BOLD, line, 0, 0, 0, 0);
 	if (trend_y > total_y)
 		paint_trend(ui, trend_y);
 }

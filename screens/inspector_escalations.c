@@ -145,7 +145,7 @@ static int ie_load(struct ui *ui)
 
 static void ie_paint(struct ui *ui)
 {
-	table_paint(ui, &st(ui)->tab, 1, ui->rows - 3);
+	table_paint(ui, &st(ui)->tab, 1, ui->term.rows - 3);
 }
 
 static struct table *ie_table(struct ui *ui)

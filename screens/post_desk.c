@@ -143,8 +143,8 @@ static void pd_paint(struct ui *ui)
 				      s->offices[i].waiting);
 	if (!s->noffices)
 		snprintf(line + o, sizeof line - o, " no office");
-	term_line(ui, 1, A_BOLD, line, 0, 0, 0, 0);
-	table_paint(ui, &s->tab[s->view], 2, ui->rows - 4);
+	term_line(&ui->term, 1, A_BOLD, line, 0, 0, 0, 0);
+	table_paint(ui, &s->tab[s->view], 2, ui->term.rows - 4);
 }
 
 static struct table *pd_table(struct ui *ui)

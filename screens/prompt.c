@@ -16,8 +16,8 @@
 
 static void on_resize(struct ui *ui)
 {
-	term_resize(ui);
-	term_invalidate(ui);
+	term_resize(&ui->term);
+	term_invalidate(&ui->term);
 }
 
 void prompt_text_append(char *buf, size_t len, int key)
@@ -56,19 +56,19 @@ int prompt_text(struct ui *ui, const char *question, char *buf, size_t len)
 	curs_set(1);
 	leaveok(stdscr, FALSE);
 	while (ret < 0) {
-		int y = ui->rows - 2, x;
+		int y = ui->term.rows - 2, x;
 		/* show the end of a long entry */
 		const char *shown = buf;
-		while (term_width(question) + term_width(shown) >= ui->cols - 1 && *shown)
+		while (term_width(question) + term_width(shown) >= ui->term.cols - 1 && *shown)
 			shown++;
 		snprintf(line, sizeof line, "%s%s", question, shown);
-		term_line(ui, y, A_BOLD, line, 0, 0, 0, 0);
+		term_line(&ui->term, y, A_BOLD, line, 0, 0, 0, 0);
 		x = term_width(line);
-		move(y, x < ui->cols ? x : ui->cols - 1);
+		move(y, x < ui->term.cols ? x : ui->term.cols - 1);
 		wnoutrefresh(stdscr);
 		doupdate();
 
-		int key = term_getkey(ui);
+		int key = term_getkey(&ui->term);
 		if (key < 0)
 			continue;
 		if (key == KM_ESC)
@@ -81,7 +81,7 @@ int prompt_text(struct ui *ui, const char *question, char *buf, size_t len)
 			buf[0] = '\0';
 		else if (key == KEY_RESIZE_FN) {
 			on_resize(ui);
-			screen_paint(ui);
+			ui->repaint(ui);
 		} else if (prompt_is_text_key(key))
 			prompt_text_append(buf, len, key);
 	}
@@ -96,10 +96,10 @@ int prompt_yesno(struct ui *ui, const char *question)
 	char line[UI_STATUS_BYTES * 2];
 	snprintf(line, sizeof line, "%s (y/n) ", question);
 	for (;;) {
-		term_line(ui, ui->rows - 2, A_BOLD, line, 0, 0, 0, 0);
+		term_line(&ui->term, ui->term.rows - 2, A_BOLD, line, 0, 0, 0, 0);
 		wnoutrefresh(stdscr);
 		doupdate();
-		int key = term_getkey(ui);
+		int key = term_getkey(&ui->term);
 		if (key == 'y' || key == 'Y') {
 			status_clear(ui);
 			return 1;
@@ -110,7 +110,7 @@ int prompt_yesno(struct ui *ui, const char *question)
 		}
 		if (key == KEY_RESIZE_FN) {
 			on_resize(ui);
-			screen_paint(ui);
+			ui->repaint(ui);
 		}
 	}
 }
@@ -118,11 +118,7 @@ int prompt_yesno(struct ui *ui, const char *question)
 /* ---- windows ---- */
 static void win_line(WINDOW *w, int y, int width, int attr, const char *text)
 {
-	char fit[1024];
-	term_fit(text, width, 1, 0, fit, sizeof fit);
-	wattrset(w, attr);
-	mvwaddstr(w, y, 1, fit);
-	wattrset(w, A_NORMAL);
+	term_put(w, y, 1, width, attr, text, 1);
 }
 
 static void win_close(struct ui *ui, WINDOW *w)
@@ -135,19 +131,17 @@ static void win_close(struct ui *ui, WINDOW *w)
 static WINDOW *win_open(struct ui *ui, int h, int w, const char *title)
 {
 	WINDOW *win;
-	char t[128];
-	if (h > ui->rows - 2)
-		h = ui->rows - 2;
-	if (w > ui->cols)
-		w = ui->cols;
+	if (h > ui->term.rows - 2)
+		h = ui->term.rows - 2;
+	if (w > ui->term.cols)
+		w = ui->term.cols;
 	if (h < 3 || w < 10)
 		return NULL;
-	win = newwin(h, w, (ui->rows - h) / 2, (ui->cols - w) / 2);
+	win = newwin(h, w, (ui->term.rows - h) / 2, (ui->term.cols - w) / 2);
 	if (!win)
 		return NULL;
 	wborder(win, '|', '|', '-', '-', '+', '+', '+', '+'); /* ASCII: no charset switching */
-	term_fit(title, w - 4, 0, 0, t, sizeof t);
-	mvwprintw(win, 0, 2, "%s", t);
+	term_put(win, 0, 2, w - 4, A_NORMAL, title, 0);
 	return win;
 }
 
@@ -215,7 +209,7 @@ int prompt_pick(struct ui *ui, const char *title, const char *const *items, int 
 		wnoutrefresh(win);
 		doupdate();
 
-		int key = term_getkey(ui);
+		int key = term_getkey(&ui->term);
 		if (key < 0)
 			continue;
 		if (key == KM_ESC)
@@ -235,7 +229,7 @@ int prompt_pick(struct ui *ui, const char *title, const char *const *items, int 
 		else if (key == KEY_RESIZE_FN) {
 			/* same list, same filter, in a window fitted to the new size */
 			on_resize(ui);
-			screen_paint(ui);
+			ui->repaint(ui);
 			win_close(ui, win);
 			if (!(win = win_open(ui, n + 3, width, title))) {
 				free(shown);
@@ -256,7 +250,7 @@ int prompt_pick(struct ui *ui, const char *title, const char *const *items, int 
 
 void prompt_pager(struct ui *ui, const char *title, char *const *lines, int n)
 {
-	WINDOW *win = win_open(ui, ui->rows - 2, ui->cols, title);
+	WINDOW *win = win_open(ui, ui->term.rows - 2, ui->term.cols, title);
 	int top = 0, done = 0, wh, ww;
 	if (!win)
 		return;
@@ -273,12 +267,13 @@ void prompt_pager(struct ui *ui, const char *title, char *const *lines, int n)
 			char more[48];
 			snprintf(more, sizeof more, " %d-%d of %d ", top + 1,
 				 top + h < n ? top + h : n, n);
-			mvwaddstr(win, wh - 1, ww - 2 - (int)strlen(more), more);
+			term_put(win, wh - 1, ww - 2 - (int)strlen(more), (int)strlen(more),
+				 A_NORMAL, more, 0);
 		}
 		wnoutrefresh(stdscr);
 		wnoutrefresh(win);
 		doupdate();
-		int key = term_getkey(ui);
+		int key = term_getkey(&ui->term);
 		if (key < 0)
 			continue;
 		if (key == KM_FN(KEY_UP) || key == 'k')

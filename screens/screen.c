@@ -7,7 +7,6 @@
 #include <curses.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <wchar.h>
 #include <string.h>
 
 #include "screen.h"
@@ -57,52 +56,6 @@ const struct screen *screen_by_name(const char *name)
 	return NULL;
 }
 
-/* ---- key labels ---- */
-static const struct {
-	int key;
-	const char *label;
-} key_labels[] = {
-	{KM_ENTER, "Enter"},
-	{' ', "Space"},
-	{'\t', "Tab"},
-	{KM_ESC, "Esc"},
-	{KM_BACKSPACE, "Bksp"},
-	{KM_FN(KEY_UP), "Up"},
-	{KM_FN(KEY_DOWN), "Down"},
-	{KM_FN(KEY_LEFT), "Left"},
-	{KM_FN(KEY_RIGHT), "Right"},
-	{KM_FN(KEY_PPAGE), "PgUp"},
-	{KM_FN(KEY_NPAGE), "PgDn"},
-	{KM_FN(KEY_HOME), "Home"},
-	{KM_FN(KEY_END), "End"},
-	{KM_FN(KEY_BTAB), "S-Tab"},
-	{KM_FN(KEY_DC), "Del"},
-};
-
-const char *screen_key_label(int key, char *buf, size_t len)
-{
-	for (size_t i = 0; i < sizeof key_labels / sizeof key_labels[0]; i++)
-		if (key_labels[i].key == key) {
-			snprintf(buf, len, "%s", key_labels[i].label);
-			return buf;
-		}
-	if (key & KM_FN(0)) {
-		int k = key & ~KM_FN(0);
-		if (k >= KEY_F(1) && k <= KEY_F(12))
-			snprintf(buf, len, "F%d", k - KEY_F(0));
-		else
-			snprintf(buf, len, "key%d", k);
-	} else if (key > 0 && key < 0x20) {
-		snprintf(buf, len, "^%c", key + '@');
-	} else {
-		/* a printable character, UTF-8 */
-		wchar_t w[2] = {(wchar_t)key, 0};
-		if (wcstombs(buf, w, len) == (size_t)-1)
-			snprintf(buf, len, "?");
-	}
-	return buf;
-}
-
 /* ---- keys every screen has ---- */
 static struct table *active_table(struct ui *ui)
 {
@@ -111,7 +64,8 @@ static struct table *active_table(struct ui *ui)
 
 static void key_help(struct ui *ui)
 {
-	help_show(ui);
+	const struct keymap *const maps[2] = {ui->scr->keys, screen_common_keys};
+	help_show(ui, maps);
 }
 
 static void key_quit(struct ui *ui)
@@ -122,7 +76,7 @@ static void key_quit(struct ui *ui)
 static void key_redraw(struct ui *ui)
 {
 	clearok(curscr, TRUE);
-	term_invalidate(ui);
+	term_invalidate(&ui->term);
 }
 
 #define TABLE_KEY(fn, body)                          \
@@ -216,12 +170,12 @@ void screen_dispatch(struct ui *ui, int key)
 		if (key == KM_ESC)
 			return;
 		status_error(ui, "no action on %s here; ? lists the keys",
-			     screen_key_label(key, label, sizeof label));
+			     help_key_label(key, label, sizeof label));
 		return;
 	}
 	if (k->roles && !(k->roles & ROLE_BIT(ui->actor.role))) {
 		status_error(ui, "%s (%s) is not allowed for the %s role", k->name,
-			     screen_key_label(key, label, sizeof label),
+			     help_key_label(key, label, sizeof label),
 			     role_name(ui->actor.role));
 		return;
 	}
@@ -235,8 +189,9 @@ int screen_open(struct ui *ui, const struct screen *s)
 		ui->scr->close(ui);
 	ui->state = NULL;
 	ui->scr = s;
+	ui->repaint = screen_paint;
 	werase(stdscr);
-	term_invalidate(ui);
+	term_invalidate(&ui->term);
 	if (s->open && s->open(ui) != 0)
 		return -1;
 	ui->data_version = db_data_version(ui->db);
@@ -269,17 +224,18 @@ void screen_paint(struct ui *ui)
 		ui->scr->tabs(ui, right, sizeof right);
 	lw = term_width(left);
 	rw = term_width(right);
-	gap = ui->cols - lw - rw - 1;
+	gap = ui->term.cols - lw - rw - 1;
 	if (gap < 1)
 		gap = 1;
 	snprintf(line, sizeof line, "%s%*s%s ", left, gap, "", right);
-	term_line(ui, 0, A_REVERSE, line, 1, 0, 0, 0);
+	term_line(&ui->term, 0, A_REVERSE, line, 1, 0, 0, 0);
 
-	if (ui->rows >= 4)
+	if (ui->term.rows >= 4)
 		ui->scr->paint(ui);
 	status_paint(ui);
-	help_bar(ui, line, sizeof line);
-	term_line(ui, ui->rows - 1, A_NORMAL, line, 0, 0, 0, 0);
+	const struct keymap *const maps[2] = {ui->scr->keys, screen_common_keys};
+	help_bar(ui, maps, line, sizeof line);
+	term_line(&ui->term, ui->term.rows - 1, A_NORMAL, line, 0, 0, 0, 0);
 	wnoutrefresh(stdscr);
 	doupdate();
 }
@@ -290,14 +246,14 @@ static void placeholder_paint(struct ui *ui)
 	char buf[160];
 	snprintf(buf, sizeof buf, "  There is no screen for the role '%s' yet.",
 		 role_name(ui->actor.role));
-	for (int y = 1; y < ui->rows - 2; y++) {
+	for (int y = 1; y < ui->term.rows - 2; y++) {
 		if (y == 3)
-			term_line(ui, y, A_BOLD, buf, 0, 0, 0, 0);
+			term_line(&ui->term, y, A_BOLD, buf, 0, 0, 0, 0);
 		else if (y == 5)
-			term_line(ui, y, A_NORMAL, "  Press q to leave, ? for the keys.", 0, 0,
+			term_line(&ui->term, y, A_NORMAL, "  Press q to leave, ? for the keys.", 0, 0,
 				  0, 0);
 		else
-			term_line(ui, y, A_NORMAL, "", 0, 0, 0, 0);
+			term_line(&ui->term, y, A_NORMAL, "", 0, 0, 0, 0);
 	}
 }
 

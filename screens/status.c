@@ -5,7 +5,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-#include "screen.h"
+#include "widget.h"
 
 static void status_set(struct ui *ui, int error, const char *fmt, va_list ap)
 {
@@ -48,8 +48,8 @@ void status_paint(struct ui *ui)
 	char buf[UI_STATUS_BYTES + 4];
 	if (ui->status_error) {
 		snprintf(buf, sizeof buf, "! %s", ui->status);
-		term_line(ui, ui->rows - 2, A_REVERSE | A_BOLD, buf, 0, 0, 0, 0);
+		term_line(&ui->term, ui->term.rows - 2, A_REVERSE | A_BOLD, buf, 0, 0, 0, 0);
 	} else {
-		term_line(ui, ui->rows - 2, A_NORMAL, ui->status, 0, 0, 0, 0);
+		term_line(&ui->term, ui->term.rows - 2, A_NORMAL, ui->status, 0, 0, 0, 0);
 	}
 }

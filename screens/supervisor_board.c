@@ -148,7 +148,7 @@ static void sb_paint(struct ui *ui)
 		 " Queue %d  Claimed %d  Prod %d  Ready %d  Post %d  | Late %d, raised %d",
 		 c->stage[RS_PAID], c->stage[RS_CLAIMED], c->stage[RS_IN_PRODUCTION],
 		 c->stage[RS_READY], c->stage[RS_WITH_POST], s->late, s->raised);
-	term_line(ui, 1, A_BOLD, line, 0, 0, 0, 0);
+	term_line(&ui->term, 1, A_BOLD, line, 0, 0, 0, 0);
 	/* agent load: claimed/in production/ready, and how many of those are late */
 	o = (size_t)snprintf(line, sizeof line, " Agents c/p/r:");
 	for (int i = 0; i < s->nagents && o < sizeof line; i++) {
@@ -159,8 +159,8 @@ static void sb_paint(struct ui *ui)
 	}
 	if (!s->nagents)
 		snprintf(line + o, sizeof line - o, " (no agent in this office)");
-	term_line(ui, 2, A_NORMAL, line, 0, 0, 0, 0);
-	table_paint(ui, &s->tab, 3, ui->rows - 5);
+	term_line(&ui->term, 2, A_NORMAL, line, 0, 0, 0, 0);
+	table_paint(ui, &s->tab, 3, ui->term.rows - 5);
 }
 
 static struct table *sb_table(struct ui *ui)

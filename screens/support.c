@@ -120,8 +120,8 @@ static void sp_paint(struct ui *ui)
 		snprintf(line, sizeof line, " Search: %s  [%s] %d found%s", s->query,
 			 search_kind_name(s->res.kind), s->res.n,
 			 s->res.truncated ? " (more: narrow the search)" : "");
-	term_line(ui, 1, A_BOLD, line, 0, 0, 0, 0);
-	table_paint(ui, &s->tab, 2, ui->rows - 4);
+	term_line(&ui->term, 1, A_BOLD, line, 0, 0, 0, 0);
+	table_paint(ui, &s->tab, 2, ui->term.rows - 4);
 }
 
 static struct table *sp_table(struct ui *ui)

@@ -183,7 +183,7 @@ static void row_text(struct ui *ui, struct table *t, int pos, char *line, size_t
 
 	o += (size_t)snprintf(line, len, "%c%c", pos == t->cur ? '>' : ' ', mark ? mark : ' ');
 	for (int c = 0; c < t->ncols && o < len; c++) {
-		int w = col_width(t, c, ui->cols);
+		int w = col_width(t, c, ui->term.cols);
 		t->cell(t->ctx, r, c, cell, sizeof cell);
 		term_fit(cell, w, 1, t->cols[c].right, fit, sizeof fit);
 		if (c == 0)
@@ -205,28 +205,28 @@ void table_paint(struct ui *ui, struct table *t, int y, int height)
 	o = (size_t)snprintf(line, sizeof line, "  ");
 	for (int c = 0; c < t->ncols && o < sizeof line; c++) {
 		char title[64];
-		int w = col_width(t, c, ui->cols);
+		int w = col_width(t, c, ui->term.cols);
 		snprintf(title, sizeof title, "%s%s", t->cols[c].title,
 			 c == t->sort_col ? (t->sort_desc ? "v" : "^") : "");
 		term_fit(title, w, 1, t->cols[c].right, fit, sizeof fit);
 		o += (size_t)snprintf(line + o, sizeof line - o, "%s%s", fit,
 				      c + 1 < t->ncols ? " " : "");
 	}
-	term_line(ui, y, A_UNDERLINE, line, 0, 0, 0, 0);
+	term_line(&ui->term, y, A_UNDERLINE, line, 0, 0, 0, 0);
 
 	for (int i = 0; i < t->height; i++) {
 		int pos = t->top + i, first_w = 0;
 		if (pos >= t->n) {
-			term_line(ui, y + 1 + i, A_NORMAL,
+			term_line(&ui->term, y + 1 + i, A_NORMAL,
 				  (t->n == 0 && i == 0 && t->empty) ? t->empty : "", 0, 0, 0, 0);
 			continue;
 		}
 		row_text(ui, t, pos, line, sizeof line, &first_w);
 		int attr = t->row_attr ? t->row_attr(t->ctx, t->order[pos]) : (int)A_NORMAL;
 		if (pos == t->cur)
-			term_line(ui, y + 1 + i, attr, line, 0, 2, first_w, A_REVERSE);
+			term_line(&ui->term, y + 1 + i, attr, line, 0, 2, first_w, A_REVERSE);
 		else
-			term_line(ui, y + 1 + i, attr, line, 0, 0, 0, 0);
+			term_line(&ui->term, y + 1 + i, attr, line, 0, 0, 0, 0);
 	}
 }
 

@@ -1,16 +1,17 @@
-/* term.c - what reaches the terminal.  Keeps, for each row, the text and attributes it
- * was last drawn with, and touches a row only when that changes: together with
- * ncurses' own cell diff this keeps a cursor move to a few dozen bytes on the wire.
- * Also fits UTF-8 text (Arabic and Latin names) to a number of columns, replacing
- * control characters so that data can never send escape sequences, and reads keys.
- * UI child only. */
+/* term.c - what reaches the terminal, and the only file that writes text to it.  Keeps,
+ * for each row, the text and attributes it was last drawn with, and touches a row only
+ * when that changes: together with ncurses' own cell diff this keeps a cursor move to a
+ * few dozen bytes on the wire.  Also fits UTF-8 text (Arabic and Latin names) to a
+ * number of columns, replacing control characters so that data can never send escape
+ * sequences, draws fitted text into the widgets' windows, and reads keys.  Includes
+ * nothing of the screens above it (term.h only).  UI child only. */
 #include <curses.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <wchar.h>
 
-#include "screen.h"
+#include "term.h"
 
 #define POLL_TENTHS 10 /* getch waits this long before the screen polls the database */
 
@@ -75,40 +76,40 @@ int term_width(const char *s)
 	return term_fit(s, 4000, 0, 0, buf, sizeof buf);
 }
 
-void term_free(struct ui *ui)
+void term_free(struct term *t)
 {
-	for (int i = 0; i < ui->nlines; i++)
-		free(ui->lines[i].text);
-	free(ui->lines);
-	ui->lines = NULL;
-	ui->nlines = 0;
+	for (int i = 0; i < t->nlines; i++)
+		free(t->lines[i].text);
+	free(t->lines);
+	t->lines = NULL;
+	t->nlines = 0;
 }
 
-int term_resize(struct ui *ui)
+int term_resize(struct term *t)
 {
-	term_free(ui);
-	getmaxyx(stdscr, ui->rows, ui->cols);
-	if (ui->rows < 1 || ui->cols < 1)
-		ui->rows = 1, ui->cols = 1;
-	ui->lines = calloc((size_t)ui->rows, sizeof *ui->lines);
-	if (!ui->lines)
+	term_free(t);
+	getmaxyx(stdscr, t->rows, t->cols);
+	if (t->rows < 1 || t->cols < 1)
+		t->rows = 1, t->cols = 1;
+	t->lines = calloc((size_t)t->rows, sizeof *t->lines);
+	if (!t->lines)
 		return -1;
-	ui->nlines = ui->rows;
-	for (int i = 0; i < ui->rows; i++) {
-		ui->lines[i].text = calloc((size_t)ui->cols * 4 + 8, 1);
-		if (!ui->lines[i].text)
+	t->nlines = t->rows;
+	for (int i = 0; i < t->rows; i++) {
+		t->lines[i].text = calloc((size_t)t->cols * 4 + 8, 1);
+		if (!t->lines[i].text)
 			return -1;
 	}
 	return 0;
 }
 
-void term_invalidate(struct ui *ui)
+void term_invalidate(struct term *t)
 {
-	for (int i = 0; i < ui->nlines; i++)
-		ui->lines[i].valid = 0;
+	for (int i = 0; i < t->nlines; i++)
+		t->lines[i].valid = 0;
 }
 
-void term_line(struct ui *ui, int y, int attr, const char *text, int pad, int hl_x,
+void term_line(struct term *t, int y, int attr, const char *text, int pad, int hl_x,
 	       int hl_w, int hl_attr)
 {
 	struct term_line *l;
@@ -116,12 +117,12 @@ void term_line(struct ui *ui, int y, int attr, const char *text, int pad, int hl
 	char *fit;
 	int width;
 
-	if (y < 0 || y >= ui->nlines)
+	if (y < 0 || y >= t->nlines)
 		return;
-	l = &ui->lines[y];
-	cap = (size_t)ui->cols * 4 + 8;
+	l = &t->lines[y];
+	cap = (size_t)t->cols * 4 + 8;
 	/* never the bottom-right cell: writing it scrolls some terminals */
-	width = (y == ui->rows - 1) ? ui->cols - 1 : ui->cols;
+	width = (y == t->rows - 1) ? t->cols - 1 : t->cols;
 	fit = malloc(cap);
 	if (!fit)
 		return;
@@ -151,6 +152,19 @@ void term_line(struct ui *ui, int y, int attr, const char *text, int pad, int hl
 	free(fit);
 }
 
+int term_put(WINDOW *w, int y, int x, int width, int attr, const char *text, int pad)
+{
+	char fit[1024];
+	int used;
+	if (width <= 0)
+		return 0;
+	used = term_fit(text, width, pad, 0, fit, sizeof fit);
+	wattrset(w, attr);
+	mvwaddstr(w, y, x, fit);
+	wattrset(w, A_NORMAL);
+	return used;
+}
+
 static int64_t mono_seconds(void)
 {
 	struct timespec ts;
@@ -158,7 +172,7 @@ static int64_t mono_seconds(void)
 	return ts.tv_sec;
 }
 
-int term_getkey(struct ui *ui)
+int term_getkey(struct term *t)
 {
 	wint_t wc;
 	int rc;
@@ -167,7 +181,7 @@ int term_getkey(struct ui *ui)
 	rc = get_wch(&wc);
 	if (rc == ERR)
 		return -1;
-	ui->last_input = mono_seconds();
+	t->last_input = mono_seconds();
 	if (rc == KEY_CODE_YES) {
 		switch (wc) {
 		case KEY_ENTER:

@@ -247,8 +247,8 @@ static void treasury_paint(struct ui *ui)
 	/* "up to": fees paid earlier and earned since are carried into this period */
 	snprintf(line, sizeof line, " Up to %s: due %d requests %s MAD; still in offices %d (%s)",
 		 period, s->due_count, due, s->wait_count, wait);
-	term_line(ui, 1, A_BOLD, line, 0, 0, 0, 0);
-	table_paint(ui, &s->tab[s->view], 2, ui->rows - 4);
+	term_line(&ui->term, 1, A_BOLD, line, 0, 0, 0, 0);
+	table_paint(ui, &s->tab[s->view], 2, ui->term.rows - 4);
 }
 
 static struct table *treasury_table(struct ui *ui)

@@ -1,14 +1,76 @@
-/* widget.h - the shared widgets every role screen builds on: a scrollable, sortable,
- * searchable table; the ids marked for a batch action; prompts (text, yes/no, pick from
- * a list); a form whose fields are checked against PCRE2 patterns.  UI child only; no
- * data access here. */
+/* widget.h - the shared widgets every role screen builds on, over term.h: the session
+ * they work in (`struct ui`), the status line, key maps and the help built from them, a
+ * scrollable, sortable, searchable table; the ids marked for a batch action; prompts
+ * (text, yes/no, pick from a list); a form whose fields are checked against PCRE2
+ * patterns.  Nothing here calls the screen layer: a widget that must redraw the frame
+ * behind it (after a resize) calls ui->repaint, which the screen layer set.  UI child
+ * only; no data access here. */
 #ifndef WQ_WIDGET_H
 #define WQ_WIDGET_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-#include "screen.h"
+#include "actor.h"
+#include "config.h"
+#include "db.h"
+#include "err.h"
+#include "term.h"
+
+struct ui;
+struct screen;
+
+/* ---- key maps (the screens' tables; help.c renders them) ---- */
+enum {
+	KM_WRITE = 1 << 0, /* changes data: must name the roles allowed */
+	KM_BAR = 1 << 1,   /* shown on the bottom bar */
+};
+
+struct keymap {
+	int key;
+	const char *name;  /* short, for the bar: "claim" */
+	const char *help;  /* one line, for the help overlay */
+	unsigned roles;	   /* ROLE_BIT() set; 0 = every role (read-only actions only) */
+	unsigned flags;	   /* KM_WRITE | KM_BAR */
+	void (*run)(struct ui *ui);
+};
+
+/* ---- the running session ---- */
+#define UI_STATUS_BYTES 256
+
+struct ui {
+	struct db *db;
+	const struct config *cfg;
+	struct actor actor;
+	char scope_label[64]; /* "office CAS-01" */
+	const struct screen *scr;
+	void *state; /* the screen's own */
+	struct term term;
+	/* Redraws the whole frame (the screen layer's painter): widgets call it after a
+	 * resize, under their window. */
+	void (*repaint)(struct ui *ui);
+	char status[UI_STATUS_BYTES];
+	int status_error;
+	int reload; /* the screen must query again before painting */
+	int quit;
+	int64_t data_version;
+};
+
+/* ---- status line (status.c) ---- */
+void status_info(struct ui *ui, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void status_error(struct ui *ui, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* eb->msg as the data layer wrote it, prefixed with what we were doing. */
+void status_wq(struct ui *ui, const char *doing, const struct wq_errbuf *eb);
+void status_clear(struct ui *ui);
+void status_paint(struct ui *ui);
+
+/* ---- help (help.c): the overlay and the key bar, from key maps ---- */
+/* The overlay: every row of maps[0] (the screen's) then maps[1] (every screen's). */
+void help_show(struct ui *ui, const struct keymap *const maps[2]);
+/* The bottom bar: "key name" for each KM_BAR row the role may use. */
+void help_bar(struct ui *ui, const struct keymap *const maps[2], char *buf, size_t len);
+/* "Enter", "Space", "F1", "PgDn", "c" */
+const char *help_key_label(int key, char *buf, size_t len);
 
 /* ---- table (table.c) ---- */
 struct table_col {

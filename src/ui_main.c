@@ -79,12 +79,12 @@ static void ui_loop(struct ui *ui)
 		if (dirty)
 			screen_paint(ui);
 		dirty = 0;
-		int key = term_getkey(ui);
+		int key = term_getkey(&ui->term);
 		if (key < 0) {
 			if (input_gone())
 				break;
 			if (ui->cfg->idle_timeout_seconds > 0 &&
-			    mono_seconds() - ui->last_input > ui->cfg->idle_timeout_seconds)
+			    mono_seconds() - ui->term.last_input > ui->cfg->idle_timeout_seconds)
 				break;
 			int64_t before = ui->data_version;
 			screen_poll(ui);
@@ -93,7 +93,7 @@ static void ui_loop(struct ui *ui)
 		}
 		dirty = 1;
 		if (key == KM_FN(KEY_RESIZE)) {
-			term_resize(ui);
+			term_resize(&ui->term);
 			continue;
 		}
 		status_clear(ui);
@@ -147,9 +147,9 @@ int ui_main(const struct config *cfg, const char *username, const char *screen)
 	set_escdelay(ESC_DELAY_MS);
 	curs_set(0);
 	leaveok(stdscr, TRUE); /* no cursor moves after an update: fewer bytes */
-	ui.last_input = mono_seconds();
+	ui.term.last_input = mono_seconds();
 
-	if (term_resize(&ui) == 0 && screen_open(&ui, s) == 0) {
+	if (term_resize(&ui.term) == 0 && screen_open(&ui, s) == 0) {
 		ui_loop(&ui);
 		rc = 0;
 	}
@@ -157,7 +157,7 @@ int ui_main(const struct config *cfg, const char *username, const char *screen)
 		ui.scr->close(&ui);
 	endwin();
 	delscreen(term);
-	term_free(&ui);
+	term_free(&ui.term);
 	db_close(ui.db);
 	return rc;
 }

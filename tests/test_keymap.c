@@ -18,7 +18,7 @@ static void check_rows(const struct screen *s, const struct keymap *map, const c
 {
 	for (const struct keymap *k = map; k && k->key; k++) {
 		char label[16];
-		screen_key_label(k->key, label, sizeof label);
+		help_key_label(k->key, label, sizeof label);
 		if (!k->name || !k->name[0])
 			fail_msg("%s: %s key %s has no name", s->name, what, label);
 		if (!k->help || !k->help[0])
@@ -46,7 +46,7 @@ static void check_duplicates(const struct screen *s)
 				if (keys[i] == k->key) {
 					char label[16];
 					fail_msg("%s: key %s is bound twice (second: %s)", s->name,
-						 screen_key_label(k->key, label, sizeof label),
+						 help_key_label(k->key, label, sizeof label),
 						 k->name);
 				}
 			assert_true(n < 512);
@@ -97,10 +97,10 @@ static void test_key_labels(void **state)
 {
 	char b[16];
 	(void)state;
-	assert_string_equal(screen_key_label(KM_ENTER, b, sizeof b), "Enter");
-	assert_string_equal(screen_key_label(' ', b, sizeof b), "Space");
-	assert_string_equal(screen_key_label('c', b, sizeof b), "c");
-	assert_string_equal(screen_key_label(KM_CTRL('l'), b, sizeof b), "^L");
+	assert_string_equal(help_key_label(KM_ENTER, b, sizeof b), "Enter");
+	assert_string_equal(help_key_label(' ', b, sizeof b), "Space");
+	assert_string_equal(help_key_label('c', b, sizeof b), "c");
+	assert_string_equal(help_key_label(KM_CTRL('l'), b, sizeof b), "^L");
 }
 
 static void test_fit(void **state)

@@ -17,13 +17,6 @@
 
 #include "widget.h"
 
-/* screens/prompt.c's painting calls it; the line editor never does */
-void screen_paint(struct ui *ui)
-{
-	(void)ui;
-	abort();
-}
-
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
