@@ -11,11 +11,33 @@ DEBS = build-essential pkg-config libssh-dev libncurses-dev libsqlite3-dev \
 # what the end-to-end tests drive: a real ssh client in tmux, curl, a headless browser
 TEST_DEBS = openssh-client tmux curl sqlite3 chromium python3 procps clang libclang-rt-14-dev wrk ssh-audit sshpass oathtool
 
+# Where the binary looks for its files (compiled in, absolute, so it runs from any
+# directory; --share/--db/WATIQA_CONFIG still override).  A dev build (plain `make`)
+# reads this checkout and keeps its database in var/; a system build (LAYOUT=system, which
+# `make PREFIX=...` and `make install` select) reads $(PREFIX)/share/watiqa and
+# /etc/watiqa/watiqa.conf and keeps its state in /var/lib/watiqa.  A system build goes
+# to build-system/, so the dev binary of `make run` is never swapped under it.
+ifeq ($(origin PREFIX),command line)
+LAYOUT ?= system
+endif
+LAYOUT ?= dev
+ifeq ($(LAYOUT),system)
+WATIQA_SHARE ?= $(PREFIX)/share/watiqa
+WATIQA_SYSCONF ?= /etc/watiqa/watiqa.conf
+WATIQA_DB_DEFAULT ?= /var/lib/watiqa/watiqa.db
+LAYOUT_SUFFIX = -system
+else
+WATIQA_SHARE ?= $(CURDIR)
+WATIQA_SYSCONF ?=
+WATIQA_DB_DEFAULT ?= $(CURDIR)/var/watiqa.db
+LAYOUT_SUFFIX =
+endif
+
 ifdef SAN
-BUILD = build-san
+BUILD = build-san$(LAYOUT_SUFFIX)
 SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 else
-BUILD = build
+BUILD = build$(LAYOUT_SUFFIX)
 SANFLAGS =
 endif
 
@@ -26,9 +48,10 @@ CFLAGS ?= -O2 -g
 PKG_CFLAGS = $(eval PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS)))$(PKG_CFLAGS)
 PKG_LIBS = $(eval PKG_LIBS := $(shell pkg-config --libs $(PKGS)))$(PKG_LIBS)
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-missing-field-initializers \
-	     -Isrc -Iscreens -DWATIQA_SHARE='"$(WATIQA_SHARE)"' $(PKG_CFLAGS) $(SANFLAGS) $(CFLAGS)
+	     -Isrc -Iscreens $(PKG_CFLAGS) $(SANFLAGS) $(CFLAGS)
 LIBS = $(PKG_LIBS) -lutil -lpthread -lm
-WATIQA_SHARE ?= .
+LAYOUT_DEFS = -DWATIQA_SHARE='"$(WATIQA_SHARE)"' -DWATIQA_SYSCONF='"$(WATIQA_SYSCONF)"' \
+	      -DWATIQA_DB_DEFAULT='"$(WATIQA_DB_DEFAULT)"'
 
 SRCS = $(wildcard src/*.c) $(wildcard screens/*.c)
 OBJS = $(patsubst %.c,$(BUILD)/%.o,$(SRCS))
@@ -40,8 +63,8 @@ BIN = $(BUILD)/watiqa
 E2E_TESTS = $(filter-out %lib.sh,$(wildcard tests/e2e/$(or $(E2E),*).sh))
 DEPS_STAMP = var/.deps-ok
 
-.PHONY: all deps test-deps run test unit e2e bench fuzz install clean check-layers
-all: $(BIN) watiqa
+.PHONY: all deps test-deps run test unit e2e bench fuzz install clean check-layers FORCE
+all: $(BIN) $(if $(LAYOUT_SUFFIX),,watiqa)
 
 # Installs the Debian packages that are missing (once; the stamp remembers).
 deps: $(DEPS_STAMP)
@@ -67,6 +90,15 @@ $(BUILD)/%.o: %.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 
+# Only config.c holds the layout; it is rebuilt when the paths change (a moved checkout,
+# another PREFIX), which the stamp's content tells.
+$(BUILD)/layout.stamp: FORCE
+	@mkdir -p $(BUILD)
+	@echo '$(WATIQA_SHARE) $(WATIQA_SYSCONF) $(WATIQA_DB_DEFAULT)' >$@.new; \
+	if cmp -s $@.new $@; then rm -f $@.new; else mv $@.new $@; fi
+$(BUILD)/src/config.o: ALL_CFLAGS += $(LAYOUT_DEFS)
+$(BUILD)/src/config.o: $(BUILD)/layout.stamp
+
 $(BIN): $(OBJS)
 	$(CC) $(SANFLAGS) -o $@ $(OBJS) $(LIBS)
 
@@ -81,7 +113,7 @@ $(BUILD)/tests/%: tests/%.c $(LIB_OBJS)
 # The sandbox stands in for the payment gateway, the SMS gateway and the post's tracking
 # service on loopback; it stops with the server.
 run: deps all
-	@mkdir -p var
+	@mkdir -p -m 700 var
 	@./watiqa sandbox >var/sandbox.log 2>&1 & sandbox=$$!; \
 	trap 'kill $$sandbox 2>/dev/null' EXIT INT TERM; \
 	./watiqa serve --demo
@@ -111,14 +143,21 @@ test: test-deps check-layers
 bench: all
 	@for b in bench/*.sh; do [ -e "$$b" ] || continue; echo "== $$b"; WATIQA_BIN=$(CURDIR)/$(BIN) bash $$b; done
 
+# `make install` (PREFIX=/usr/local by default, DESTDIR for packaging) builds and
+# installs the system layout, whatever the dev build is.
+ifeq ($(LAYOUT),system)
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/watiqa/db $(DESTDIR)$(PREFIX)/share/watiqa/etc
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/watiqa
 	install -m 644 db/*.sql $(DESTDIR)$(PREFIX)/share/watiqa/db/
 	cp -r etc/. $(DESTDIR)$(PREFIX)/share/watiqa/etc/
+else
+install:
+	@$(MAKE) --no-print-directory LAYOUT=system install
+endif
 
 clean:
-	rm -rf build build-san watiqa
+	rm -rf build build-san build-system build-san-system watiqa
 
 -include $(OBJS:.o=.d)
 -include mk/*.mk

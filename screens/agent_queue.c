@@ -391,7 +391,7 @@ static void key_print(struct ui *ui)
 	char path[600];
 	if (!r)
 		return;
-	if (printout_sheet(ui->db, &ui->actor, ui->cfg->db_path, r->id, path, sizeof path,
+	if (printout_sheet(ui->db, &ui->actor, ui->cfg, r->id, path, sizeof path,
 			   &eb) != WQ_OK) {
 		status_wq(ui, "print", &eb);
 		return;

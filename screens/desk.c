@@ -87,7 +87,7 @@ void desk_label(struct ui *ui, int64_t request_id)
 {
 	struct wq_errbuf eb = {0};
 	char path[PATH_MAX_BYTES + 64];
-	if (printout_label(ui->db, &ui->actor, ui->cfg->db_path, request_id, path, sizeof path,
+	if (printout_label(ui->db, &ui->actor, ui->cfg, request_id, path, sizeof path,
 			   &eb) != WQ_OK)
 		status_wq(ui, "label", &eb);
 	else
@@ -99,7 +99,7 @@ void desk_dispatch(struct ui *ui, int64_t office_id, const char *office_code)
 	struct wq_errbuf eb = {0};
 	char path[PATH_MAX_BYTES + 64];
 	int n = 0;
-	if (printout_dispatch(ui->db, &ui->actor, ui->cfg->db_path, office_id, wq_now(), &n, path,
+	if (printout_dispatch(ui->db, &ui->actor, ui->cfg, office_id, wq_now(), &n, path,
 			      sizeof path, &eb) != WQ_OK)
 		status_wq(ui, "dispatch list", &eb);
 	else

@@ -439,7 +439,7 @@ static void key_export(struct ui *ui)
 	struct fin_state *s = st(ui);
 	struct wq_errbuf eb = {0};
 	char path[PATH_MAX_BYTES + 80];
-	if (finance_export_csv(ui->db, &ui->actor, s->commune_id, &s->period, ui->cfg->db_path,
+	if (finance_export_csv(ui->db, &ui->actor, s->commune_id, &s->period, ui->cfg,
 			       path, sizeof path, &eb) != WQ_OK) {
 		status_wq(ui, "export", &eb);
 		return;

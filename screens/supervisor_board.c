@@ -449,7 +449,7 @@ static void key_print(struct ui *ui)
 	const struct request *r = current(ui);
 	struct wq_errbuf eb = {0};
 	char path[PATH_MAX_BYTES + 64];
-	if (r && printout_sheet(ui->db, &ui->actor, ui->cfg->db_path, r->id, path, sizeof path,
+	if (r && printout_sheet(ui->db, &ui->actor, ui->cfg, r->id, path, sizeof path,
 				&eb) != WQ_OK)
 		status_wq(ui, "print the sheet", &eb);
 	else if (r)

@@ -2,9 +2,12 @@
  * number of positional arguments, and the function that runs it.  Usage text and
  * argument checks come from the rows.  Exit codes: 0 ok, 1 runtime failure, 2 bad
  * usage or bad input.  Runs in the operator's shell; the CLI acts as "system". */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "audit.h"
@@ -217,11 +220,29 @@ static int cmd_commune_add(struct cli_ctx *c)
 	return 0;
 }
 
+/* Without FILE: state_dir/backups/watiqa-<UTC time>.db, the directory made 0700. */
 static int cmd_backup(struct cli_ctx *c)
 {
-	if (db_backup(c->db, c->argv[0], &c->eb))
+	char path[PATH_MAX_BYTES + 64], dir[PATH_MAX_BYTES];
+	if (c->argc > 0) {
+		wq_strlcpy(path, c->argv[0], sizeof path);
+	} else {
+		time_t now = (time_t)wq_now();
+		struct tm tm;
+		char stamp[32];
+		gmtime_r(&now, &tm);
+		strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
+		config_state_path(&c->cfg, "backups", dir, sizeof dir);
+		if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+			fprintf(stderr, "watiqa: backup: cannot create %s: %s\n", dir,
+				strerror(errno));
+			return 1;
+		}
+		snprintf(path, sizeof path, "%s/watiqa-%s.db", dir, stamp);
+	}
+	if (db_backup(c->db, path, &c->eb))
 		return fail_eb(c);
-	printf("backup written to %s\n", c->argv[0]);
+	printf("backup written to %s\n", path);
 	return 0;
 }
 
@@ -400,7 +421,8 @@ static const struct cli_cmd cli_cmds[] = {
 	 "move a request to a new state (with_post: --note is the mail code)"},
 	{"request reassign", "TRACKING OFFICE-CODE --note REASON [--as USER]", 2, 2, 1,
 	 cmd_request_reassign, "send a request to another office's queue"},
-	{"backup", "FILE", 1, 1, 1, cmd_backup, "copy the database (safe while serving)"},
+	{"backup", "[FILE]", 0, 1, 1, cmd_backup,
+	 "copy the database, safe while serving (default: state_dir/backups/watiqa-TIME.db)"},
 	{"check", "", 0, 0, 1, cmd_check, "integrity check, lifecycle invariants, hash chains"},
 	{"audit verify", "", 0, 0, 1, cmd_audit_verify,
 	 "verify the hash chains of the history and the audit log"},
@@ -516,6 +538,7 @@ int cli_main(int argc, char **argv)
 	}
 	if ((rc = parse_args(c, argc - 1 - used, argv + 1 + used)))
 		return rc;
+	config_finish(&c->cfg);
 	if (c->argc < cmd->min_args || c->argc > cmd->max_args) {
 		fprintf(stderr, "usage: watiqa %s %s\n", cmd->name, cmd->args);
 		return 2;

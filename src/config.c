@@ -7,26 +7,42 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "config.h"
+#include "util.h"
 
 #define S(field) offsetof(struct config, field), sizeof(((struct config *)0)->field)
 #define I(field) offsetof(struct config, field), sizeof(int)
 
+/* The layout the binary was built for (Makefile): a dev build reads its checkout and
+ * keeps its database in the checkout's var/; a system build (make PREFIX=/usr) reads
+ * /usr/share/watiqa, /etc/watiqa/watiqa.conf and keeps its state in /var/lib/watiqa.
+ * Absolute paths, so that the binary works from any working directory. */
 #ifndef WATIQA_SHARE
 #define WATIQA_SHARE "."
 #endif
+#ifndef WATIQA_DB_DEFAULT
+#define WATIQA_DB_DEFAULT "var/watiqa.db"
+#endif
+#ifndef WATIQA_SYSCONF
+#define WATIQA_SYSCONF "" /* dev build: no system-wide settings file */
+#endif
 
 const struct config_key config_keys[] = {
-	{"db", "WATIQA_DB", "--db", CFG_STR, "var/watiqa.db", S(db_path), "SQLite database file"},
+	{"db", "WATIQA_DB", "--db", CFG_STR, WATIQA_DB_DEFAULT, S(db_path), "SQLite database file"},
 	{"share_dir", "WATIQA_SHARE", "--share", CFG_STR, WATIQA_SHARE, S(share_dir),
-	 "directory holding db/ (migrations) and etc/"},
+	 "directory holding db/ (migrations) and etc/ (texts, fees, patterns)"},
+	{"state_dir", "WATIQA_STATE_DIR", "--state-dir", CFG_STR, "", S(state_dir),
+	 "directory of the host key, server key, session sockets, printouts and backups "
+	 "(default: the database's directory)"},
 	{"bind", "WATIQA_BIND", "--bind", CFG_STR, "127.0.0.1", S(bind), "address to listen on"},
 	{"ssh_port", "WATIQA_SSH_PORT", "--ssh-port", CFG_INT, "2222", I(ssh_port), "SSH port"},
 	{"http_port", "WATIQA_HTTP_PORT", "--http-port", CFG_INT, "8080", I(http_port),
 	 "citizen web port"},
-	{"host_key", "WATIQA_HOST_KEY", "--host-key", CFG_STR, "var/ssh_host_ed25519_key",
-	 S(host_key), "SSH host key (ed25519), created on first start"},
+	{"host_key", "WATIQA_HOST_KEY", "--host-key", CFG_STR, "", S(host_key),
+	 "SSH host key (ed25519), created on first start (default: "
+	 "state_dir/ssh_host_ed25519_key)"},
 	{"public_url", "WATIQA_PUBLIC_URL", "--public-url", CFG_STR, "", S(public_url),
 	 "URL citizens use to reach the web side (default http://bind:http_port)"},
 	{"demo", "WATIQA_DEMO", "--demo", CFG_BOOL, "0", I(demo),
@@ -98,6 +114,8 @@ static int config_apply(struct config *c, const struct config_key *k, const char
 			struct wq_errbuf *eb)
 {
 	char *field = (char *)c + k->offset;
+	if (!value[0])
+		value = k->def; /* "key =" in a file: the built-in default */
 	if (k->type == CFG_STR) {
 		if (strlen(value) >= k->size)
 			return wq_fail(eb, WQ_EINVAL, k->key, "%s: value longer than %zu bytes",
@@ -210,6 +228,23 @@ void config_path(const struct config *c, const char *rel, char *dst, size_t len)
 		snprintf(dst, len, "%s/%s", c->share_dir, rel);
 }
 
+/* The settings file: WATIQA_CONFIG, else the system one (/etc/watiqa/watiqa.conf in a
+ * system build) when it exists, else share_dir/etc/watiqa.conf (missing is fine). */
+static int config_file(const struct config *c, char *path, size_t len)
+{
+	const char *file = getenv("WATIQA_CONFIG");
+	if (file && file[0]) {
+		snprintf(path, len, "%s", file);
+		return 1;
+	}
+	if (WATIQA_SYSCONF[0] && access(WATIQA_SYSCONF, F_OK) == 0) {
+		snprintf(path, len, "%s", WATIQA_SYSCONF);
+		return 1;
+	}
+	config_path(c, "etc/watiqa.conf", path, len);
+	return 0;
+}
+
 int config_init(struct config *c, struct wq_errbuf *eb)
 {
 	config_defaults(c);
@@ -217,14 +252,41 @@ int config_init(struct config *c, struct wq_errbuf *eb)
 	if (share)
 		config_set(c, "share_dir", share, NULL);
 	char path[PATH_MAX_BYTES + 32];
-	const char *file = getenv("WATIQA_CONFIG");
-	if (file)
-		snprintf(path, sizeof path, "%s", file);
-	else
-		config_path(c, "etc/watiqa.conf", path, sizeof path);
-	int rc = config_load_file(c, path, file != NULL, eb);
+	int required = config_file(c, path, sizeof path);
+	int rc = config_load_file(c, path, required, eb);
 	if (rc)
 		return rc;
 	config_load_env(c);
 	return WQ_OK;
+}
+
+/* The directory state lives in: state_dir, else the database's directory. */
+static void config_state_dir(const struct config *c, char *dst, size_t len)
+{
+	const char *slash = strrchr(c->db_path, '/');
+	if (c->state_dir[0])
+		snprintf(dst, len, "%s", c->state_dir);
+	else if (slash == c->db_path)
+		snprintf(dst, len, "/");
+	else if (slash)
+		snprintf(dst, len, "%.*s", (int)(slash - c->db_path), c->db_path);
+	else
+		snprintf(dst, len, ".");
+}
+
+int config_state_path(const struct config *c, const char *name, char *dst, size_t len)
+{
+	char dir[PATH_MAX_BYTES];
+	config_state_dir(c, dir, sizeof dir);
+	int n = snprintf(dst, len, "%s%s%s", dir, strcmp(dir, "/") ? "/" : "", name);
+	return n < 0 || (size_t)n >= len ? -1 : 0;
+}
+
+void config_finish(struct config *c)
+{
+	char dir[PATH_MAX_BYTES];
+	config_state_dir(c, dir, sizeof dir);
+	wq_strlcpy(c->state_dir, dir, sizeof c->state_dir);
+	if (!c->host_key[0])
+		config_state_path(c, "ssh_host_ed25519_key", c->host_key, sizeof c->host_key);
 }

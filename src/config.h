@@ -1,5 +1,6 @@
 /* config.h - every setting, one row each in config_keys[] (config.c): file
- * (etc/watiqa.conf, key = value), then WATIQA_* environment, then command-line flags. */
+ * (watiqa.conf, key = value), then WATIQA_* environment, then command-line flags.  An
+ * empty value means the built-in default. */
 #ifndef WQ_CONFIG_H
 #define WQ_CONFIG_H
 
@@ -11,6 +12,7 @@
 struct config {
 	char db_path[PATH_MAX_BYTES];
 	char share_dir[PATH_MAX_BYTES]; /* where db/ and etc/ are */
+	char state_dir[PATH_MAX_BYTES]; /* what serve writes: keys, sockets, printouts */
 	char bind[64];
 	int ssh_port;
 	int http_port;
@@ -62,9 +64,17 @@ void config_load_env(struct config *c);
 int config_set(struct config *c, const char *key, const char *value, struct wq_errbuf *eb);
 /* Finds a flag row: "--db" -> row; NULL if unknown. */
 const struct config_key *config_flag(const char *flag);
-/* Loads defaults, etc/watiqa.conf (under share_dir), env.  Flags are applied by the
- * caller with config_set. */
+/* Loads defaults, the settings file, env.  The file is $WATIQA_CONFIG if set, else
+ * /etc/watiqa/watiqa.conf if it exists (system build only), else
+ * share_dir/etc/watiqa.conf.  Flags are applied by the caller with config_set, then
+ * config_finish. */
 int config_init(struct config *c, struct wq_errbuf *eb);
+/* Fills the settings whose default derives from others: state_dir (the database's
+ * directory), host_key (state_dir/ssh_host_ed25519_key). */
+void config_finish(struct config *c);
+/* Builds "state_dir/name" into dst; with state_dir unset, beside the database.  -1 if
+ * it does not fit. */
+int config_state_path(const struct config *c, const char *name, char *dst, size_t len);
 /* Builds "share_dir/rel" into dst. */
 void config_path(const struct config *c, const char *rel, char *dst, size_t len);
 

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "db.h"
@@ -469,6 +470,7 @@ int db_backup(struct db *db, const char *path, struct wq_errbuf *eb)
 		return WQ_EIO;
 	}
 	sqlite3_close(dst);
+	chmod(tmp, 0600); /* a copy of everything: as private as the database */
 	if (rename(tmp, path) != 0)
 		return wq_fail(eb, WQ_EIO, "file", "cannot rename %s to %s: %s", tmp, path,
 			       strerror(errno));

@@ -198,20 +198,17 @@ int finance_csv_write(FILE *f, const struct fin_payment *rows, int n)
 	return ferror(f) ? -1 : 0;
 }
 
-static void export_dir(const char *db_path, char *dst, size_t len)
+static void export_dir(const struct config *cfg, char *dst, size_t len)
 {
 	const char *env = getenv("WATIQA_PRINT_DIR");
-	const char *slash = db_path ? strrchr(db_path, '/') : NULL;
 	if (env && env[0])
 		snprintf(dst, len, "%s", env);
-	else if (slash)
-		snprintf(dst, len, "%.*s/export", (int)(slash - db_path), db_path);
 	else
-		snprintf(dst, len, "export");
+		config_state_path(cfg, "export", dst, len);
 }
 
 int finance_export_csv(struct db *db, const struct actor *a, int64_t commune_id,
-		       const struct fin_period *p, const char *db_path, char *path_out,
+		       const struct fin_period *p, const struct config *cfg, char *path_out,
 		       size_t path_len, struct wq_errbuf *eb)
 {
 	struct fin_payment *rows = NULL;
@@ -223,8 +220,8 @@ int finance_export_csv(struct db *db, const struct actor *a, int64_t commune_id,
 		return rc;
 	if ((rc = finance_payments(db, a, commune_id, p, &rows, &n, eb)))
 		return rc;
-	export_dir(db_path, dir, sizeof dir);
-	if (mkdir(dir, 0750) != 0 && errno != EEXIST) {
+	export_dir(cfg, dir, sizeof dir);
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
 		free(rows);
 		return wq_fail(eb, WQ_EIO, "file", "cannot create %s: %s", dir, strerror(errno));
 	}

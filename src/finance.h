@@ -19,6 +19,7 @@
 #include <stdio.h>
 
 #include "actor.h"
+#include "config.h"
 #include "db.h"
 #include "err.h"
 #include "lifecycle.h"
@@ -108,9 +109,9 @@ int finance_commune(struct db *db, const struct actor *a, int64_t commune_id, in
  * "YYYY-MM-DD HH:MM"): the exact bytes tests compare. */
 int finance_csv_write(FILE *f, const struct fin_payment *rows, int n);
 /* Writes revenue-<COMMUNE>-<from>_<to>.csv under $WATIQA_PRINT_DIR, else under
- * <dir of db_path>/export; path_out gets the file's path. */
+ * $WATIQA_PRINT_DIR, else state_dir/export; path_out gets the file's path. */
 int finance_export_csv(struct db *db, const struct actor *a, int64_t commune_id,
-		       const struct fin_period *p, const char *db_path, char *path_out,
+		       const struct fin_period *p, const struct config *cfg, char *path_out,
 		       size_t path_len, struct wq_errbuf *eb);
 
 /* ---- treasury ---- */

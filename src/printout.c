@@ -16,18 +16,16 @@
 #include "request.h"
 #include "util.h"
 
-static int open_out(const char *db_path, const char *name, char *path, size_t len, FILE **f,
-		    struct wq_errbuf *eb)
+static int open_out(const struct config *cfg, const char *name, char *path, size_t len,
+		    FILE **f, struct wq_errbuf *eb)
 {
 	char dir[PATH_MAX_BYTES];
-	const char *env = getenv("WATIQA_PRINT_DIR"), *slash = strrchr(db_path, '/');
+	const char *env = getenv("WATIQA_PRINT_DIR");
 	if (env && env[0])
 		snprintf(dir, sizeof dir, "%s", env);
-	else if (slash)
-		snprintf(dir, sizeof dir, "%.*s/print", (int)(slash - db_path), db_path);
 	else
-		snprintf(dir, sizeof dir, "print");
-	if (mkdir(dir, 0750) != 0 && errno != EEXIST)
+		config_state_path(cfg, "print", dir, sizeof dir);
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
 		return wq_fail(eb, WQ_EIO, NULL, "cannot create %s: %s", dir, strerror(errno));
 	snprintf(path, len, "%s/%s", dir, name);
 	if (!(*f = fopen(path, "w")))
@@ -42,7 +40,7 @@ static int close_out(FILE *f, const char *path, struct wq_errbuf *eb)
 	return WQ_OK;
 }
 
-int printout_sheet(struct db *db, const struct actor *a, const char *db_path,
+int printout_sheet(struct db *db, const struct actor *a, const struct config *cfg,
 		   int64_t request_id, char *path_out, size_t path_len, struct wq_errbuf *eb)
 {
 	struct request r;
@@ -57,7 +55,7 @@ int printout_sheet(struct db *db, const struct actor *a, const char *db_path,
 	    (rc = board_history(db, a, request_id, &ev, &nev, eb)))
 		return rc;
 	snprintf(name, sizeof name, "sheet-%s.txt", r.tracking);
-	if ((rc = open_out(db_path, name, path_out, path_len, &f, eb))) {
+	if ((rc = open_out(cfg, name, path_out, path_len, &f, eb))) {
 		free(ev);
 		return rc;
 	}
@@ -100,7 +98,7 @@ int printout_sheet(struct db *db, const struct actor *a, const char *db_path,
 	return close_out(f, path_out, eb);
 }
 
-int printout_label(struct db *db, const struct actor *a, const char *db_path,
+int printout_label(struct db *db, const struct actor *a, const struct config *cfg,
 		   int64_t request_id, char *path_out, size_t path_len, struct wq_errbuf *eb)
 {
 	struct envelope e;
@@ -110,7 +108,7 @@ int printout_label(struct db *db, const struct actor *a, const char *db_path,
 	if ((rc = mail_get(db, a, request_id, &e, eb)))
 		return rc;
 	snprintf(name, sizeof name, "label-%s.txt", e.tracking);
-	if ((rc = open_out(db_path, name, path_out, path_len, &f, eb)))
+	if ((rc = open_out(cfg, name, path_out, path_len, &f, eb)))
 		return rc;
 	fprintf(f, "+------------------------------------------------------------+\n");
 	fprintf(f, "| RECOMMANDE / REGISTERED        %-28s|\n",
@@ -162,7 +160,7 @@ static int office_in_scope(const struct actor *a, const struct office *o)
 	}
 }
 
-int printout_dispatch(struct db *db, const struct actor *a, const char *db_path,
+int printout_dispatch(struct db *db, const struct actor *a, const struct config *cfg,
 		      int64_t office_id, int64_t day, int *count, char *path_out,
 		      size_t path_len, struct wq_errbuf *eb)
 {
@@ -183,7 +181,7 @@ int printout_dispatch(struct db *db, const struct actor *a, const char *db_path,
 	if ((rc = mail_list(db, a, &flt, &e, &n, eb)))
 		return rc;
 	snprintf(name, sizeof name, "dispatch-%s-%s.txt", o.code, date);
-	if ((rc = open_out(db_path, name, path_out, path_len, &f, eb))) {
+	if ((rc = open_out(cfg, name, path_out, path_len, &f, eb))) {
 		free(e);
 		return rc;
 	}

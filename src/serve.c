@@ -12,8 +12,21 @@
 #include "demo.h"
 #include "http_server.h"
 #include "serve.h"
+#include "server_key.h"
 #include "ssh_server.h"
 #include "util.h"
+
+/* Directories made here are the owner's alone (0700); one that exists is left as it is
+ * (it may be /tmp or a directory the operator shares on purpose). */
+static int make_dir(const char *dir, const char *field, struct wq_errbuf *eb)
+{
+	if (!dir[0] || !strcmp(dir, ".") || !strcmp(dir, "/"))
+		return WQ_OK;
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+		return wq_fail(eb, WQ_EIO, field, "cannot create directory %s: %s", dir,
+			       strerror(errno));
+	return WQ_OK;
+}
 
 static int make_parent_dir(const char *path, struct wq_errbuf *eb)
 {
@@ -23,12 +36,7 @@ static int make_parent_dir(const char *path, struct wq_errbuf *eb)
 	if (!slash)
 		return WQ_OK;
 	*slash = 0;
-	if (!buf[0] || !strcmp(buf, "."))
-		return WQ_OK;
-	if (mkdir(buf, 0750) != 0 && errno != EEXIST)
-		return wq_fail(eb, WQ_EIO, "db", "cannot create directory %s: %s", buf,
-			       strerror(errno));
-	return WQ_OK;
+	return make_dir(buf, "db", eb);
 }
 
 int serve_open_db(const struct config *cfg, struct db **out, FILE *log, struct wq_errbuf *eb)
@@ -38,6 +46,12 @@ int serve_open_db(const struct config *cfg, struct db **out, FILE *log, struct w
 	int rc = make_parent_dir(cfg->db_path, eb);
 	if (rc || (rc = db_open(cfg->db_path, out, eb)))
 		return rc;
+	/* citizens' data and password hashes: the owner's alone, even in a database made
+	 * before umask 077 (its WAL and shared-memory files take the same mode) */
+	chmod(cfg->db_path, 0600);
+	config_state_path(cfg, "", dir, sizeof dir);
+	if ((rc = make_dir(dir, "state_dir", eb)))
+		goto fail;
 	config_path(cfg, "db", dir, sizeof dir);
 	if ((rc = db_migrate(*out, dir, &applied, eb)))
 		goto fail;
@@ -102,6 +116,11 @@ int serve_main(const struct config *cfg)
 		return 1;
 	}
 	db_close(db);
+	unsigned char key[SERVER_KEY_BYTES];
+	if (server_key_get(cfg, key, &eb)) {
+		fprintf(stderr, "watiqa serve: %s\n", eb.msg);
+		return 1;
+	}
 	pid_t pid = serve_fork_listener(cfg);
 	if (pid < 0) {
 		fprintf(stderr, "watiqa serve: cannot fork the SSH listener: %s\n", strerror(errno));

@@ -1,7 +1,7 @@
 /* ssh_detach.c - sessions that survive a dropped link, as tmux and mosh users know them.
  * When the client of a session goes without the UI having ended, the session process
  * (libssh freed) becomes the keeper of its UI child: it holds the pty master, reads and
- * drops what the UI draws, and listens on the account's socket, <db dir>/sessions/
+ * drops what the UI draws, and listens on the account's socket, <state_dir>/sessions/
  * <account>.sock (0600, directory 0700), for detach_seconds.  A later session that has
  * authenticated as the same account connects (both ends check that the peer runs as this
  * uid and is another child of the listener; the keeper checks the account name), gets the
@@ -48,12 +48,7 @@ int detach_path(const struct config *cfg, const char *user, int make_dir, char *
 		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-",
 			    user[i]))
 			return -1;
-	const char *slash = strrchr(cfg->db_path, '/');
-	if (slash)
-		snprintf(dir, sizeof dir, "%.*s/sessions", (int)(slash - cfg->db_path),
-			 cfg->db_path);
-	else
-		snprintf(dir, sizeof dir, "sessions");
+	config_state_path(cfg, "sessions", dir, sizeof dir);
 	if (make_dir && mkdir(dir, 0700) < 0 && errno != EEXIST)
 		return -1;
 	struct stat st;

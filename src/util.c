@@ -56,12 +56,18 @@ void wq_sha256_hex(const void *data, size_t len, char out[65])
 	hex(md, sizeof md, out);
 }
 
-void wq_hmac_sha256_hex(const char *key, const void *data, size_t len, char out[65])
+void wq_hmac_sha256_raw_hex(const void *key, size_t keylen, const void *data, size_t len,
+			    char out[65])
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0;
-	HMAC(EVP_sha256(), key, (int)strlen(key), data, len, md, &mdlen);
+	HMAC(EVP_sha256(), key, (int)keylen, data, len, md, &mdlen);
 	hex(md, mdlen, out);
+}
+
+void wq_hmac_sha256_hex(const char *key, const void *data, size_t len, char out[65])
+{
+	wq_hmac_sha256_raw_hex(key, strlen(key), data, len, out);
 }
 
 int wq_random_bytes(void *buf, size_t len)

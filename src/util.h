@@ -11,6 +11,9 @@ int64_t wq_now(void); /* UTC seconds; WATIQA_FAKE_NOW (seconds) overrides, for t
 void wq_fmt_time(int64_t t, char *dst, size_t len);
 void wq_sha256_hex(const void *data, size_t len, char out[65]);
 void wq_hmac_sha256_hex(const char *key, const void *data, size_t len, char out[65]);
+/* The same with a binary key of keylen bytes. */
+void wq_hmac_sha256_raw_hex(const void *key, size_t keylen, const void *data, size_t len,
+			    char out[65]);
 int wq_random_bytes(void *buf, size_t len);
 /* Luhn check digit of a string of digits. */
 int wq_luhn_digit(const char *digits);

@@ -504,7 +504,7 @@ static void test_export_file(void **state)
 	char path[600], dir[64];
 	snprintf(dir, sizeof dir, "/tmp/wq-test-finance-export-%d", getpid());
 	setenv("WATIQA_PRINT_DIR", dir, 1);
-	assert_int_equal(finance_export_csv(db, &f1, 0, &all, db_path, path, sizeof path, &eb),
+	assert_int_equal(finance_export_csv(db, &f1, 0, &all, &cfg, path, sizeof path, &eb),
 			 WQ_OK);
 	assert_non_null(strstr(path, "/revenue-RBT-HASSAN-"));
 	FILE *f = fopen(path, "r");

@@ -1,6 +1,7 @@
 /* test_foundation.c - the small pure pieces every layer leans on: error texts in both
  * languages, the config table against etc/watiqa.conf, tracking numbers, S10 codes,
- * money formatting, and migrations applied exactly once. */
+ * money formatting, migrations applied exactly once, where state goes and the server
+ * key. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,11 +11,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "config.h"
 #include "db.h"
 #include "err.h"
+#include "server_key.h"
 #include "util.h"
 
 static void test_every_error_has_both_languages(void **state)
@@ -205,6 +208,65 @@ static void test_late_lower_numbered_migration_runs(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* State goes beside the database unless state_dir says; an empty value is the default. */
+static void test_state_dir_defaults_beside_the_database(void **state)
+{
+	(void)state;
+	struct config c;
+	struct wq_errbuf eb;
+	char path[PATH_MAX_BYTES];
+	config_defaults(&c);
+	assert_int_equal(c.db_path[0], '/'); /* absolute: the binary runs from anywhere */
+	assert_int_equal(c.share_dir[0], '/');
+	assert_int_equal(config_set(&c, "db", "/srv/w/watiqa.db", &eb), WQ_OK);
+	config_state_path(&c, "print", path, sizeof path);
+	assert_string_equal(path, "/srv/w/print");
+	assert_int_equal(config_set(&c, "state_dir", "/var/lib/wq", &eb), WQ_OK);
+	config_state_path(&c, "print", path, sizeof path);
+	assert_string_equal(path, "/var/lib/wq/print");
+	assert_int_equal(config_set(&c, "state_dir", "", &eb), WQ_OK);
+	assert_int_equal(config_set(&c, "ssh_port", "", &eb), WQ_OK);
+	assert_int_equal(c.ssh_port, 2222);
+	config_finish(&c);
+	assert_string_equal(c.state_dir, "/srv/w");
+	assert_string_equal(c.host_key, "/srv/w/ssh_host_ed25519_key");
+}
+
+/* Created once (0600, 32 bytes), the same on the next call; HMAC-SHA256 as RFC 2104. */
+static void test_server_key(void **state)
+{
+	(void)state;
+	struct config c;
+	struct wq_errbuf eb;
+	char dir[64], path[96], hex[65];
+	unsigned char k1[32], k2[32], fixed[32];
+	struct stat st;
+	snprintf(dir, sizeof dir, "/tmp/wq-test-key-%d", getpid());
+	config_defaults(&c);
+	wq_strlcpy(c.state_dir, dir, sizeof c.state_dir);
+	assert_int_equal(server_key_get(&c, k1, &eb), WQ_OK);
+	assert_int_equal(server_key_get(&c, k2, &eb), WQ_OK);
+	assert_memory_equal(k1, k2, 32);
+	snprintf(path, sizeof path, "%s/server.key", dir);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_int_equal(st.st_size, 32);
+	assert_int_equal(stat(dir, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0700);
+	for (int i = 0; i < 32; i++)
+		fixed[i] = (unsigned char)i;
+	server_key_hmac(fixed, "W123456789|ABCD-EFGH", hex); /* python3 hmac gives the same */
+	assert_string_equal(hex, "b49697aa6af021deea068d23f2fbb0d4149860f37c67f1fca01f8abaf95f2bbf");
+	/* a truncated key file is refused, not silently used */
+	FILE *f = fopen(path, "w");
+	fputs("short", f);
+	fclose(f);
+	assert_int_equal(server_key_get(&c, k2, &eb), WQ_EIO);
+	assert_string_equal(eb.field, "server_key");
+	unlink(path);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -216,6 +278,8 @@ int main(void)
 		cmocka_unit_test(test_money_and_secrets),
 		cmocka_unit_test(test_migrations_apply_once),
 		cmocka_unit_test(test_late_lower_numbered_migration_runs),
+		cmocka_unit_test(test_state_dir_defaults_beside_the_database),
+		cmocka_unit_test(test_server_key),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -58,6 +58,7 @@ static int64_t T0;
 #define T_NOW (T0 + 3 * 86400)
 
 static char db_path[64], print_dir[80];
+static struct config cfg; /* printouts go to WATIQA_PRINT_DIR */
 static struct db *db;
 static sqlite3 *baseline; /* the state every row starts from */
 static int pay_seq;
@@ -188,7 +189,6 @@ static void db_copy(sqlite3 *to, sqlite3 *from)
 static int setup(void **state)
 {
 	(void)state;
-	struct config cfg;
 	struct wq_errbuf eb = {0};
 	int loaded;
 	snprintf(db_path, sizeof db_path, "/tmp/wq-test-isolation-%d.db", getpid());
@@ -553,14 +553,14 @@ static int do_print_sheet(const struct actor *a, int64_t t, const char *arg,
 {
 	(void)arg;
 	char path[PATH_MAX_BYTES];
-	return printout_sheet(db, a, db_path, t, path, sizeof path, eb);
+	return printout_sheet(db, a, &cfg, t, path, sizeof path, eb);
 }
 static int do_print_label(const struct actor *a, int64_t t, const char *arg,
 			  struct wq_errbuf *eb)
 {
 	(void)arg;
 	char path[PATH_MAX_BYTES];
-	return printout_label(db, a, db_path, t, path, sizeof path, eb);
+	return printout_label(db, a, &cfg, t, path, sizeof path, eb);
 }
 /* t: a request handed to the post on T0; the list of its office for that day. */
 static int do_print_dispatch(const struct actor *a, int64_t t, const char *arg,
@@ -569,7 +569,7 @@ static int do_print_dispatch(const struct actor *a, int64_t t, const char *arg,
 	(void)arg;
 	char path[PATH_MAX_BYTES];
 	int count = 0;
-	int rc = printout_dispatch(db, a, db_path, sys_get(t).office_id, T0, &count, path,
+	int rc = printout_dispatch(db, a, &cfg, sys_get(t).office_id, T0, &count, path,
 				   sizeof path, eb);
 	return seen(rc, count);
 }
@@ -742,7 +742,7 @@ static int do_fin_export(const struct actor *a, int64_t t, const char *arg, stru
 	(void)arg;
 	struct fin_period p = whole();
 	char path[PATH_MAX_BYTES];
-	return finance_export_csv(db, a, t, &p, db_path, path, sizeof path, eb);
+	return finance_export_csv(db, a, t, &p, &cfg, path, sizeof path, eb);
 }
 static int do_fin_scope(const struct actor *a, int64_t t, const char *arg, struct wq_errbuf *eb)
 {

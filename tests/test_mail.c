@@ -30,6 +30,7 @@
 #include "testlib.h"
 
 static char db_path[64], print_dir[64];
+static struct config cfg; /* printouts go to WATIQA_PRINT_DIR */
 static struct db *db;
 static int seq;
 
@@ -50,7 +51,6 @@ static int64_t office_id(const char *code)
 static int setup(void **state)
 {
 	(void)state;
-	struct config cfg;
 	snprintf(print_dir, sizeof print_dir, "/tmp/wq-test-mail-%d.print", getpid());
 	setenv("WATIQA_PRINT_DIR", print_dir, 1);
 	db = testlib_open("mail", 0, db_path, sizeof db_path, &cfg);
@@ -225,7 +225,7 @@ static void test_lists_and_dispatch(void **state)
 
 	/* handed today: on today's dispatch list of its office */
 	assert_int_equal(mail_hand(db, &post1, id, 0, code, "pickup", &eb), WQ_OK);
-	assert_int_equal(printout_dispatch(db, &post1, db_path, office_id("RBT-AGD-1"), wq_now(),
+	assert_int_equal(printout_dispatch(db, &post1, &cfg, office_id("RBT-AGD-1"), wq_now(),
 					   &n, path, sizeof path, &eb), WQ_OK);
 	assert_true(n >= 1);
 	FILE *f = fopen(path, "r");
@@ -236,7 +236,7 @@ static void test_lists_and_dispatch(void **state)
 	fclose(f);
 	assert_non_null(strstr(buf, code));
 	assert_non_null(strstr(buf, "dispatch list"));
-	assert_int_equal(printout_label(db, &post1, db_path, id, path, sizeof path, &eb), WQ_OK);
+	assert_int_equal(printout_label(db, &post1, &cfg, id, path, sizeof path, &eb), WQ_OK);
 	f = fopen(path, "r");
 	assert_non_null(f);
 	len = fread(buf, 1, sizeof buf - 1, f);
@@ -279,9 +279,9 @@ static void test_supervisor_cannot_touch_another_office(void **state)
 	assert_int_equal(mail_hand(db, &sup1, ready, 0, code, "deposit", &eb), WQ_ENOTFOUND);
 	assert_int_equal(mail_get(db, &sup1, ready, &e, &eb), WQ_ENOTFOUND);
 	assert_int_equal(board_history(db, &sup1, claimed, &ev, &n, &eb), WQ_ENOTFOUND);
-	assert_int_equal(printout_sheet(db, &sup1, db_path, claimed, path, sizeof path, &eb),
+	assert_int_equal(printout_sheet(db, &sup1, &cfg, claimed, path, sizeof path, &eb),
 			 WQ_ENOTFOUND);
-	assert_int_equal(printout_label(db, &sup1, db_path, ready, path, sizeof path, &eb),
+	assert_int_equal(printout_label(db, &sup1, &cfg, ready, path, sizeof path, &eb),
 			 WQ_ENOTFOUND);
 	struct request after = get(claimed);
 	assert_int_equal(after.version, before.version);
@@ -345,7 +345,7 @@ static void test_relayed_office_history(void **state)
 	free(ev);
 	assert_int_equal(seen, 3);
 	/* its sheet is headed for the fax */
-	assert_int_equal(printout_sheet(db, &sup1, db_path, id, path, sizeof path, &eb), WQ_OK);
+	assert_int_equal(printout_sheet(db, &sup1, &cfg, id, path, sizeof path, &eb), WQ_OK);
 	FILE *f = fopen(path, "r");
 	assert_non_null(f);
 	char buf[8192];
