@@ -509,6 +509,34 @@ static const struct {
 	 "SELECT s.id FROM settlements s WHERE s.total_centimes <>"
 	 " (SELECT coalesce(sum(amount_centimes), 0) FROM settlement_items i"
 	 " WHERE i.settlement_id = s.id)"},
+	/* money has a way back (db/150_refunds.sql): every refund owed has its row, the
+	 * row agrees with its payment, a refunded fee is never distributed, and the book
+	 * balances to the centime */
+	{"refund owed or made without its refund row",
+	 "SELECT r.tracking FROM payments p JOIN requests r ON r.id = p.request_id"
+	 " WHERE p.status IN ('refund_owed','refunded')"
+	 " AND NOT EXISTS (SELECT 1 FROM refunds f WHERE f.payment_id = p.id)"},
+	{"refund disagreeing with its payment",
+	 "SELECT r.tracking || ' (' || f.state || ', payment ' || p.status || ')' FROM refunds f"
+	 " JOIN payments p ON p.id = f.payment_id JOIN requests r ON r.id = f.request_id"
+	 " WHERE f.amount_centimes <> p.amount_centimes OR p.request_id <> f.request_id"
+	 " OR p.status NOT IN ('refund_owed','refunded')"
+	 " OR (f.state = 'refunded') <> (p.status = 'refunded')"},
+	{"rejected or cancelled request whose fee is kept",
+	 "SELECT r.tracking FROM requests r JOIN payments p ON p.request_id = r.id"
+	 " WHERE r.state IN ('rejected','cancelled') AND p.status = 'confirmed'"},
+	{"refunded fee in a distribution batch",
+	 "SELECT r.tracking FROM settlement_items x JOIN requests r ON r.id = x.request_id"
+	 " WHERE EXISTS (SELECT 1 FROM refunds f WHERE f.request_id = x.request_id)"},
+	{"money does not balance (collected - refunds <> distributed + due)",
+	 "SELECT printf('%d - %d <> %d + %d', c, f, d, u) FROM (SELECT"
+	 " (SELECT coalesce(sum(amount_centimes), 0) FROM payments"
+	 "  WHERE status IN ('confirmed','refund_owed','refunded')) AS c,"
+	 " (SELECT coalesce(sum(amount_centimes), 0) FROM refunds) AS f,"
+	 " (SELECT coalesce(sum(amount_centimes), 0) FROM settlement_items) AS d,"
+	 " (SELECT coalesce(sum(p.amount_centimes), 0) FROM payments p"
+	 "  WHERE p.status = 'confirmed' AND NOT EXISTS (SELECT 1 FROM settlement_items x"
+	 "  WHERE x.request_id = p.request_id)) AS u) WHERE c - f <> d + u"},
 };
 
 int db_check(struct db *db, void *outp, int *problems, struct wq_errbuf *eb)

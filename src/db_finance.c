@@ -102,6 +102,24 @@ int finance_commune(struct db *db, const struct actor *a, int64_t commune_id, in
 	return wq_fail(eb, WQ_ENOTFOUND, "commune", "no commune #%lld", (long long)*id);
 }
 
+sqlite3_stmt *fin_commune_stmt(struct db *db, const struct actor *a, int64_t *commune_id,
+			       const char *sql, const struct fin_period *p, int *rc,
+			       struct wq_errbuf *eb)
+{
+	char code[16];
+	if ((*rc = finance_commune(db, a, *commune_id, commune_id, code, eb)))
+		return NULL;
+	sqlite3_stmt *st = db_stmt(db, sql, eb);
+	if (!st) {
+		*rc = WQ_EIO;
+		return NULL;
+	}
+	sqlite3_bind_int64(st, 1, *commune_id);
+	sqlite3_bind_int64(st, 2, p->from);
+	sqlite3_bind_int64(st, 3, p->to);
+	return st;
+}
+
 int finance_payments(struct db *db, const struct actor *a, int64_t commune_id,
 		     const struct fin_period *p, struct fin_payment **out, int *n,
 		     struct wq_errbuf *eb)
@@ -111,19 +129,11 @@ int finance_payments(struct db *db, const struct actor *a, int64_t commune_id,
 				  " WHERE o.commune_id = ?1 AND " FIN_PAID
 				  " AND p.confirmed_at >= ?2 AND p.confirmed_at < ?3"
 				  " ORDER BY p.confirmed_at, p.id";
-	char code[16];
+	int rc;
 	*out = NULL;
 	*n = 0;
-	int rc = finance_commune(db, a, commune_id, &commune_id, code, eb);
-	if (rc)
-		return rc;
-	sqlite3_stmt *st = db_stmt(db, sql, eb);
-	if (!st)
-		return WQ_EIO;
-	sqlite3_bind_int64(st, 1, commune_id);
-	sqlite3_bind_int64(st, 2, p->from);
-	sqlite3_bind_int64(st, 3, p->to);
-	return fin_collect_payments(db, st, out, n, eb);
+	sqlite3_stmt *st = fin_commune_stmt(db, a, &commune_id, sql, p, &rc, eb);
+	return st ? fin_collect_payments(db, st, out, n, eb) : rc;
 }
 
 /* Grouping is done here, not in SQL: a local day is not a fixed UTC offset. */

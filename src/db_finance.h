@@ -30,6 +30,12 @@
  * admin `want` (0: all).  WQ_EDENIED for any other role or commune. */
 int fin_scope_commune(const struct actor *a, int64_t want, int64_t *commune,
 		      struct wq_errbuf *eb);
+/* sql (a static string) prepared with ?1 the commune the actor may read
+ * (finance_commune: *commune_id is set to it) and ?2, ?3 the period's bounds; NULL with
+ * *rc and eb set when refused or on error. */
+sqlite3_stmt *fin_commune_stmt(struct db *db, const struct actor *a, int64_t *commune_id,
+			       const char *sql, const struct fin_period *p, int *rc,
+			       struct wq_errbuf *eb);
 enum fin_bucket fin_bucket_of(enum req_state s, const char *pay_status,
 			      const char *settle_state);
 /* A db_fill_fn: one FIN_PAY_COLS row into a struct fin_payment. */

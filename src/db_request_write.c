@@ -10,6 +10,7 @@
 
 #include "db.h"
 #include "office.h"
+#include "refund.h"
 #include "request.h"
 #include "util.h"
 
@@ -98,21 +99,6 @@ static int do_transition_checked(struct db *db, const struct actor *a, int64_t i
 				 int64_t expected, enum req_state to, const char *note,
 				 struct wq_errbuf *eb);
 
-/* A rejected request was paid for and nothing will be delivered: the citizen is owed the
- * fee back, in the same transaction as the rejection so the books never disagree. */
-static int payment_refund_owed(struct db *db, int64_t id, struct wq_errbuf *eb)
-{
-	static const char sql[] = "UPDATE payments SET status = 'refund_owed'"
-				  " WHERE request_id = ? AND status = 'confirmed'";
-	sqlite3_stmt *st = db_stmt(db, sql, eb);
-	if (!st)
-		return WQ_EIO;
-	sqlite3_bind_int64(st, 1, id);
-	int rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? WQ_OK : db_fail(db, rc, eb);
-}
-
 static int do_transition(struct db *db, const struct actor *a, int64_t id, int64_t expected,
 			 enum req_state to, const char *note, struct wq_errbuf *eb)
 {
@@ -142,8 +128,10 @@ static int do_transition_checked(struct db *db, const struct actor *a, int64_t i
 		agent = 0;
 	const char *reason = (to == RS_REJECTED || to == RS_RETURNED) ? note : NULL;
 	rc = update_request(db, id, c.version, to, agent, c.office_id, reason, 0, eb);
+	/* paid for and nothing will be delivered: the fee is owed back, in the same
+	 * transaction as the move so the books never disagree */
 	if (!rc && to == RS_REJECTED)
-		rc = payment_refund_owed(db, id, eb);
+		rc = refund_owe(db, id, "rejected", eb);
 	return rc ? rc : record(db, a, id, &c, to, t->verb, note, eb);
 }
 
@@ -305,6 +293,28 @@ int request_hand_to_post(struct db *db, const struct actor *a, int64_t id,
 }
 
 /* ---- citizen and system ---- */
+
+/* Read as the system (the citizen has no scope; the caller checked the secret code),
+ * allowed by the table as the citizen: only a paid request still in the queue. */
+static int do_cancel(struct db *db, int64_t id, struct wq_errbuf *eb)
+{
+	struct actor sys, cit;
+	struct current c;
+	actor_system(&sys);
+	actor_citizen(&cit);
+	int rc = read_current(db, &sys, id, &c, eb);
+	if (rc || (rc = lifecycle_check(&cit, c.state, RS_CANCELLED, 0, "", eb)))
+		return rc;
+	rc = update_request(db, id, c.version, RS_CANCELLED, 0, c.office_id, NULL, 0, eb);
+	if (!rc)
+		rc = refund_owe(db, id, "cancelled", eb);
+	return rc ? rc : record(db, &cit, id, &c, RS_CANCELLED, "cancel", "", eb);
+}
+
+int request_cancel_citizen(struct db *db, int64_t id, struct wq_errbuf *eb)
+{
+	DB_TX(db, eb, do_cancel(db, id, eb));
+}
 
 static int do_create(struct db *db, struct request *in, const char *secret_hash,
 		     struct wq_errbuf *eb)

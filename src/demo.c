@@ -11,6 +11,7 @@
 #include "demo.h"
 #include "names.h"
 #include "office.h"
+#include "refund.h"
 #include "request.h"
 #include "user.h"
 #include "util.h"
@@ -239,6 +240,22 @@ static int office_post(struct db *db, const struct office *o, struct actor *post
 	return user_actor(db, name, post, eb);
 }
 
+/* A rejection of the demo's past: its refund went through the gateway two hours later (the
+ * sandbox knows none of the demo's payments, so it could not make it now). */
+static int demo_reject(struct db *db, const struct actor *agent, int64_t id, int64_t *t,
+		       struct wq_errbuf *eb)
+{
+	struct refund f;
+	char ref[32];
+	int rc = request_transition(db, agent, id, 0, RS_REJECTED, reject_reasons[demo_rand(3)],
+				    eb);
+	if (rc || (rc = refund_for_request(db, id, &f, eb)))
+		return rc;
+	set_clock(*t += 7200);
+	snprintf(ref, sizeof ref, "RFDDEMO%06lld", (long long)id);
+	return refund_mark_done(db, f.id, ref, "", eb);
+}
+
 static int demo_request(struct db *db, const struct actor *sys, const struct office *offs,
 			int noffices, int i, int64_t now, struct wq_errbuf *eb)
 {
@@ -312,16 +329,14 @@ static int demo_request(struct db *db, const struct actor *sys, const struct off
 		return rc;
 	if (target == RS_REJECTED && demo_rand(2)) {
 		set_clock(t += 3600 * (1 + demo_rand(20)));
-		return request_transition(db, &agent, r.id, 0, RS_REJECTED,
-					  reject_reasons[demo_rand(3)], eb);
+		return demo_reject(db, &agent, r.id, &t, eb);
 	}
 	set_clock(t += 3600 * (1 + demo_rand(20)));
 	if ((rc = request_claim(db, &agent, r.id, 0, eb)) || target == RS_CLAIMED)
 		return rc;
 	set_clock(t += 600 + demo_rand(7200));
 	if (target == RS_REJECTED)
-		return request_transition(db, &agent, r.id, 0, RS_REJECTED,
-					  reject_reasons[demo_rand(3)], eb);
+		return demo_reject(db, &agent, r.id, &t, eb);
 	if ((rc = request_transition(db, &agent, r.id, 0, RS_IN_PRODUCTION, "", eb)) ||
 	    target == RS_IN_PRODUCTION)
 		return rc;

@@ -23,6 +23,9 @@ const struct transition transitions[] = {
 	{RS_READY, RS_WITH_POST, STAFF_OFFICE | ROLE_BIT(ROLE_POST), 0, "post"},
 	{RS_WITH_POST, RS_DELIVERED, ROLE_BIT(ROLE_POST), 0, "deliver"},
 	{RS_WITH_POST, RS_RETURNED, ROLE_BIT(ROLE_POST), TR_NEEDS_REASON, "return"},
+	/* the citizen changes his mind before any work: out of the queue, fee refunded;
+	 * once claimed the office is working on it (request_cancel_citizen) */
+	{RS_PAID, RS_CANCELLED, ROLE_BIT(ROLE_CITIZEN), 0, "cancel"},
 };
 const int transitions_count = sizeof transitions / sizeof transitions[0];
 
@@ -47,6 +50,8 @@ static const struct {
 			 "مرجعة من طرف البريد"},
 	[RS_EXPIRED] = {"expired", "expired (not paid)", "expirée (non payée)",
 			"منتهية الصلاحية (غير مؤداة)"},
+	[RS_CANCELLED] = {"cancelled", "cancelled by the citizen", "annulée à votre demande",
+			  "ملغاة بطلب منكم"},
 };
 
 const char *req_state_name(enum req_state s)
@@ -75,7 +80,8 @@ enum req_state req_state_from_name(const char *s)
 
 int req_state_is_final(enum req_state s)
 {
-	return s == RS_DELIVERED || s == RS_REJECTED || s == RS_RETURNED || s == RS_EXPIRED;
+	return s == RS_DELIVERED || s == RS_REJECTED || s == RS_RETURNED || s == RS_EXPIRED ||
+	       s == RS_CANCELLED;
 }
 
 const struct transition *lifecycle_find(enum req_state from, enum req_state to)

@@ -18,6 +18,7 @@ enum req_state {
 	RS_REJECTED, /* record not found / data wrong; refund owed */
 	RS_RETURNED, /* the post could not deliver */
 	RS_EXPIRED,  /* never paid */
+	RS_CANCELLED, /* by the citizen while in the queue; refund owed */
 	RS_COUNT
 };
 

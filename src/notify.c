@@ -1,8 +1,9 @@
 /* notify.c - the web side's background thread (started by http_server_start): every
  * second it turns request events newer than its watermark into outbox rows (one per
  * channel, idempotent on the event), sends what is due to the SMS/e-mail gateway
- * (cfg->sms_url) with libcurl, retrying with exponential backoff, and once a minute
- * expires requests left unpaid and runs the escalation sweep (escalate.h: a complaint
+ * (cfg->sms_url) with libcurl, retrying with exponential backoff, sends the refunds due
+ * to the payment gateway (refund.c), and once a minute expires requests left unpaid
+ * and runs the escalation sweep (escalate.h: a complaint
  * for each request past its announced delivery window).  It has its own database connection and never holds a
  * transaction across a network call, so a dead gateway delays only its own messages. */
 #include <curl/curl.h>
@@ -15,6 +16,7 @@
 #include "escalate.h"
 #include "http_buf.h"
 #include "notify.h"
+#include "refund.h"
 #include "request.h"
 #include "util.h"
 
@@ -45,7 +47,7 @@ int notify_message(const struct outbox_event *e, char *out, size_t len)
 		return 0;
 	int ar = !strcmp(e->lang, "ar");
 	const char *label = req_state_label(e->to, ar ? "ar" : "fr");
-	char extra[160] = "";
+	char extra[240] = "";
 	if (e->to == RS_PAID) {
 		char fee[24];
 		wq_fmt_money(e->fee_centimes, fee, sizeof fee);
@@ -55,8 +57,14 @@ int notify_message(const struct outbox_event *e, char *out, size_t len)
 		snprintf(extra, sizeof extra,
 			 ar ? " رقم الإرسالية المضمونة: %s." : " Envoi recommandé n° %s.",
 			 e->mail_code);
-	} else if (e->to == RS_REJECTED && e->note[0]) {
-		snprintf(extra, sizeof extra, ar ? " السبب: %.100s" : " Motif : %.100s", e->note);
+	} else if (e->to == RS_REJECTED || e->to == RS_CANCELLED) {
+		/* the fee goes back to the card: say so, the refund's own message follows */
+		char fee[24];
+		wq_fmt_money(e->fee_centimes, fee, sizeof fee);
+		snprintf(extra, sizeof extra,
+			 ar ? "%s%.100s سيتم إرجاع %s درهم إلى بطاقتك."
+			    : "%s%.100s Les %s DH seront remboursés sur votre carte.",
+			 e->note[0] ? (ar ? " السبب: " : " Motif : ") : "", e->note, fee);
 	}
 	snprintf(out, len, ar ? "وثيقة: طلبك %s: %s.%s" : "Watiqa : votre demande %s : %s.%s",
 		 e->tracking, label, extra);
@@ -204,8 +212,9 @@ static void *notify_main(void *arg)
 		pthread_mutex_unlock(&n->mu);
 		if (stop)
 			break;
-		int more = queue_events(n, &watermark);
+		int more = queue_events(n, &watermark), refunds = 0;
 		more |= send_due(n);
+		more |= refund_send_due(n->db, &n->cfg, &refunds);
 		if (wq_now() - last_sweep >= EXPIRY_SWEEP_SECONDS) {
 			int expired = 0;
 			last_sweep = wq_now();

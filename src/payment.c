@@ -105,6 +105,77 @@ static size_t collect(char *data, size_t size, size_t n, void *userp)
 	return size * n;
 }
 
+/* A signed server-to-server call: GET when post is NULL.  *code gets the HTTP status
+ * (0 when none came), body what the gateway answered. */
+static CURLcode gateway_call(const char *url, const char *post, long timeout_ms, long *code,
+			     struct buf *body)
+{
+	CURL *h = curl_easy_init();
+	*code = 0;
+	if (!h)
+		return CURLE_FAILED_INIT;
+	curl_easy_setopt(h, CURLOPT_URL, url);
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout_ms);
+	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, 2000L);
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, collect);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, body);
+	if (post)
+		curl_easy_setopt(h, CURLOPT_POSTFIELDS, post);
+	CURLcode cc = curl_easy_perform(h);
+	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, code);
+	curl_easy_cleanup(h);
+	return cc;
+}
+
+int payment_refund(const struct config *cfg, const char *txn, int64_t amount,
+		   const char *key, char *ref, size_t ref_len, struct wq_errbuf *eb)
+{
+	char amt[24], tss[24], sig[65], got[72], status[16], err[64];
+	snprintf(amt, sizeof amt, "%" PRId64, amount);
+	snprintf(tss, sizeof tss, "%" PRId64, wq_now());
+	const char *parts[] = {"refund", cfg->gateway_merchant, txn, amt, key, tss};
+	payment_sign(cfg->gateway_secret, parts, 6, sig);
+	struct buf url, form, body;
+	buf_init(&url);
+	buf_init(&form);
+	buf_init(&body);
+	buf_puts(&url, cfg->gateway_url);
+	buf_puts(&url, "/api/refund");
+	buf_puts(&form, "merchant=");
+	buf_url(&form, cfg->gateway_merchant);
+	buf_puts(&form, "&txn=");
+	buf_url(&form, txn);
+	buf_printf(&form, "&amount=%s&key=", amt);
+	buf_url(&form, key);
+	buf_printf(&form, "&ts=%s&sig=%s", tss, sig);
+	long code;
+	CURLcode cc = gateway_call(buf_str(&url), buf_str(&form), PAYMENT_REFUND_TIMEOUT_MS,
+				   &code, &body);
+	const char *j = buf_str(&body);
+	payment_json_str(j, "refund", ref, ref_len);
+	payment_json_str(j, "key", got, sizeof got);
+	payment_json_str(j, "status", status, sizeof status);
+	payment_json_str(j, "error", err, sizeof err);
+	int rc = WQ_OK;
+	if (cc != CURLE_OK)
+		rc = wq_fail(eb, WQ_EGATEWAY, "gateway", "refund call failed: %s",
+			     curl_easy_strerror(cc));
+	else if (code == 402 || code == 404 || code == 409)
+		rc = wq_fail(eb, WQ_EDENIED, "gateway", "the gateway refused the refund (HTTP %ld%s%s)",
+			     code, err[0] ? ": " : "", err);
+	else if (code != 200)
+		rc = wq_fail(eb, WQ_EGATEWAY, "gateway", "refund answered HTTP %ld", code);
+	else if (strcmp(status, "refunded") || strcmp(got, key) || !ref[0] ||
+		 payment_json_int(j, "amount") != amount)
+		rc = wq_fail(eb, WQ_EGATEWAY, "gateway", "refund answer for another refund");
+	buf_free(&url);
+	buf_free(&form);
+	buf_free(&body);
+	return rc;
+}
+
 int payment_confirm(const struct config *cfg, const char *txn, struct payment_status *st,
 		    struct wq_errbuf *eb)
 {
@@ -122,22 +193,8 @@ int payment_confirm(const struct config *cfg, const char *txn, struct payment_st
 	buf_puts(&url, "&txn=");
 	buf_url(&url, txn);
 	buf_printf(&url, "&ts=%s&sig=%s", tss, sig);
-	CURL *h = curl_easy_init();
-	if (!h) {
-		buf_free(&url);
-		return wq_fail(eb, WQ_EIO, NULL, "curl_easy_init failed");
-	}
-	curl_easy_setopt(h, CURLOPT_URL, buf_str(&url));
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)PAYMENT_CONFIRM_TIMEOUT_MS);
-	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, 2000L);
-	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, collect);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, &body);
-	CURLcode cc = curl_easy_perform(h);
-	long code = 0;
-	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
-	curl_easy_cleanup(h);
+	long code;
+	CURLcode cc = gateway_call(buf_str(&url), NULL, PAYMENT_CONFIRM_TIMEOUT_MS, &code, &body);
 	buf_free(&url);
 	int rc = WQ_OK;
 	if (cc != CURLE_OK) {

@@ -17,7 +17,16 @@
  *     (request_mark_paid, idempotent on txn).
  *  4. Return (browser, redirected by the gateway): GET {return}?order&txn&status,
  *     unsigned: we show what our database says, confirming with step 3 if the
- *     callback has not arrived yet. */
+ *     callback has not arrived yet.
+ *  5. Refund (us -> gateway, libcurl, src/refund.c):
+ *     POST {gateway}/api/refund form: merchant&txn&amount&key&ts&sig,
+ *     sig over "refund|merchant|txn|amount|key|ts"; key is our idempotency key, one per
+ *     refund, the same on every try: the gateway refunds a key once and answers a
+ *     repeated key with the refund it made.
+ *     -> 200 {"refund":..,"txn":..,"amount":N,"key":..,"status":"refunded"}
+ *     -> 402 {"status":"refused","error":..} the card or issuer refuses (final),
+ *        404 unknown txn, 409 more than what is left of the payment (final);
+ *     anything else (5xx, no answer in time) is tried again later. */
 #ifndef WQ_PAYMENT_H
 #define WQ_PAYMENT_H
 
@@ -28,6 +37,7 @@
 #include "http_buf.h"
 
 #define PAYMENT_CONFIRM_TIMEOUT_MS 5000
+#define PAYMENT_REFUND_TIMEOUT_MS 5000
 
 struct payment_status {
 	char txn[65];
@@ -52,6 +62,11 @@ int payment_callback_valid(const char *secret, const char *txn, const char *orde
  * WQ_EGATEWAY when the gateway is down, slow or answers nonsense. */
 int payment_confirm(const struct config *cfg, const char *txn, struct payment_status *st,
 		    struct wq_errbuf *eb);
+/* Step 5: WQ_OK with ref (the gateway's refund id, ref_len bytes) when refunded;
+ * WQ_EDENIED when the gateway refuses for good (eb says why); WQ_EGATEWAY when it did
+ * not answer or answered nonsense (try again, with the same key). */
+int payment_refund(const struct config *cfg, const char *txn, int64_t amount,
+		   const char *key, char *ref, size_t ref_len, struct wq_errbuf *eb);
 /* A JSON string or number field of a flat object ("" / -1 when absent). */
 void payment_json_str(const char *json, const char *key, char *out, size_t len);
 int64_t payment_json_int(const char *json, const char *key);

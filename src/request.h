@@ -111,6 +111,10 @@ int request_create(struct db *db, struct request *in, char secret_out[SECRET_COD
  * returns WQ_OK with *already = 1. */
 int request_mark_paid(struct db *db, int64_t id, const char *gateway_ref,
 		      int64_t amount_centimes, int *already, struct wq_errbuf *eb);
+/* The citizen (known by the secret code, which the caller checked) cancels a paid
+ * request still in the queue: it becomes cancelled and its fee a refund owed, in one
+ * transaction.  WQ_ECONFLICT once an agent has claimed it (or it is in any other state). */
+int request_cancel_citizen(struct db *db, int64_t id, struct wq_errbuf *eb);
 /* Unpaid requests older than max_age_seconds become expired; *n gets the count. */
 int request_expire_unpaid(struct db *db, int64_t max_age_seconds, int *n,
 			  struct wq_errbuf *eb);

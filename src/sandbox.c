@@ -7,8 +7,15 @@
  *    POST /pay   card number -> txn; test cards:
  *                4000000000000002 paid, 4000000000000010 declined,
  *                4000000000000028 never answers (stays pending, no callback, no return)
+ *                4000000000000036 paid, but its refunds are refused (402)
+ *                4000000000000044 paid, but the first refund call of each key times
+ *                                 out (the refund is made, the answer comes after
+ *                                 SBX_REFUND_SLOW_SECONDS, past our timeout)
  *                then: signed callback POST to `callback` (3 tries), 303 to `return`
  *    GET  /api/txn?merchant&txn&ts&sig    server-to-server confirmation (JSON)
+ *    POST /api/refund merchant&txn&amount&key&ts&sig   refund (idempotent on key)
+ *    GET  /sandbox/refunds                every refund made:
+ *                                         "key<TAB>txn<TAB>amount<TAB>refund<TAB>calls"
  *    GET  /sandbox/callbacks              every callback sent: "url<TAB>body" lines
  *  SMS / e-mail gateway
  *    POST /sms  channel&to&body&ref       200, or 503 while failing
@@ -41,10 +48,19 @@
 #define SBX_MAX_TXN 4096
 #define SBX_MAX_LOG 2000
 #define SBX_MAX_POST 256
+#define SBX_MAX_REFUNDS 4096
+#define SBX_REFUND_SLOW_SECONDS 8
 
 struct sbx_txn {
 	char txn[32], order[24], status[12];
 	int64_t amount;
+	char card[20];
+};
+
+struct sbx_refund {
+	char key[72], txn[32], id[32];
+	int64_t amount;
+	int calls;
 };
 
 static struct {
@@ -57,6 +73,8 @@ static struct {
 	char *callbacks[SBX_MAX_LOG];
 	int ncallbacks;
 	int sms_fail;
+	struct sbx_refund refunds[SBX_MAX_REFUNDS];
+	int nrefunds;
 	struct {
 		char code[24], status[16];
 	} post[SBX_MAX_POST];
@@ -151,7 +169,8 @@ static enum MHD_Result pay_page(struct MHD_Connection *c, struct sbx_req *r, con
 		     "<label>CVV <input id=\"cvv\" name=\"cvv\" value=\"123\"></label><br>"
 		     "<button id=\"paybtn\" type=\"submit\">Payer</button></form>"
 		     "<p>Cartes de test : 4000000000000002 acceptée, 4000000000000010 refusée, "
-		     "4000000000000028 sans réponse.</p></body></html>");
+		     "4000000000000028 sans réponse, 4000000000000036 remboursements refusés, "
+		     "4000000000000044 remboursement lent.</p></body></html>");
 	enum MHD_Result ok = reply(c, 200, "text/html; charset=utf-8", buf_str(&b), NULL);
 	buf_free(&b);
 	return ok;
@@ -213,7 +232,8 @@ static enum MHD_Result pay_submit(struct MHD_Connection *c, struct sbx_req *r)
 	const char *card = arg(c, r, "card");
 	struct sbx_txn t;
 	memset(&t, 0, sizeof t);
-	if (card && !strcmp(card, "4000000000000002"))
+	if (card && (!strcmp(card, "4000000000000002") || !strcmp(card, "4000000000000036") ||
+		     !strcmp(card, "4000000000000044")))
 		strcpy(t.status, "paid");
 	else if (card && !strcmp(card, "4000000000000010"))
 		strcpy(t.status, "declined");
@@ -226,6 +246,7 @@ static enum MHD_Result pay_submit(struct MHD_Connection *c, struct sbx_req *r)
 	snprintf(t.txn, sizeof t.txn, "SBX%02X%02X%02X%02X%02X%02X", rnd[0], rnd[1], rnd[2], rnd[3],
 		 rnd[4], rnd[5]);
 	wq_strlcpy(t.order, arg(c, r, "order"), sizeof t.order);
+	wq_strlcpy(t.card, card, sizeof t.card);
 	t.amount = strtoll(arg(c, r, "amount"), NULL, 10);
 	pthread_mutex_lock(&sbx.mu);
 	if (sbx.ntxn < SBX_MAX_TXN)
@@ -275,6 +296,83 @@ static enum MHD_Result txn_confirm(struct MHD_Connection *c, struct sbx_req *r)
 		 "{\"txn\":\"%s\",\"order\":\"%s\",\"amount\":%" PRId64 ",\"status\":\"%s\"}\n",
 		 t.txn, t.order, t.amount, t.status);
 	return reply(c, 200, "application/json", body, NULL);
+}
+
+static enum MHD_Result refund_answer(struct MHD_Connection *c, const struct sbx_refund *f)
+{
+	char body[320];
+	snprintf(body, sizeof body,
+		 "{\"refund\":\"%s\",\"txn\":\"%s\",\"amount\":%" PRId64
+		 ",\"key\":\"%s\",\"status\":\"refunded\"}\n",
+		 f->id, f->txn, f->amount, f->key);
+	return reply(c, 200, "application/json", body, NULL);
+}
+
+/* A refund is made once per key; a repeated key gets the same refund back.  The sum of
+ * a payment's refunds never exceeds what it took. */
+static enum MHD_Result refund(struct MHD_Connection *c, struct sbx_req *r)
+{
+	const char *parts[] = {"refund", arg(c, r, "merchant"), arg(c, r, "txn"),
+			       arg(c, r, "amount"), arg(c, r, "key"), arg(c, r, "ts")};
+	char want[65];
+	for (int i = 1; i < 6; i++)
+		if (!parts[i] || !parts[i][0] || strlen(parts[i]) >= 64)
+			return reply(c, 400, "application/json", "{\"error\":\"missing\"}\n", NULL);
+	payment_sign(sbx.cfg->gateway_secret, parts, 6, want);
+	if (strcmp(parts[1], sbx.cfg->gateway_merchant) || !payment_sig_equal(want, arg(c, r, "sig")))
+		return reply(c, 403, "application/json", "{\"error\":\"bad_signature\"}\n", NULL);
+	int64_t amount = strtoll(parts[3], NULL, 10);
+	struct sbx_refund f;
+	int found = 0, slow = 0;
+	const char *refused = NULL;
+	unsigned status = 200;
+	pthread_mutex_lock(&sbx.mu);
+	struct sbx_txn *t = NULL;
+	for (int i = 0; i < sbx.ntxn; i++)
+		if (!strcmp(sbx.txn[i].txn, parts[2]))
+			t = &sbx.txn[i];
+	for (int i = 0; i < sbx.nrefunds && !found; i++)
+		if (!strcmp(sbx.refunds[i].key, parts[4])) {
+			found = 1;
+			sbx.refunds[i].calls++;
+			f = sbx.refunds[i];
+		}
+	if (!found) {
+		int64_t before = 0;
+		for (int i = 0; t && i < sbx.nrefunds; i++)
+			if (!strcmp(sbx.refunds[i].txn, t->txn))
+				before += sbx.refunds[i].amount;
+		if (!t || strcmp(t->status, "paid"))
+			status = 404, refused = "unknown_txn";
+		else if (!strcmp(t->card, "4000000000000036"))
+			status = 402, refused = "card_refuses_refunds";
+		else if (amount <= 0 || before + amount > t->amount)
+			status = 409, refused = "amount_exceeds_payment";
+		else if (sbx.nrefunds >= SBX_MAX_REFUNDS)
+			status = 503, refused = "sandbox_full";
+		if (!refused) {
+			memset(&f, 0, sizeof f);
+			wq_strlcpy(f.key, parts[4], sizeof f.key);
+			wq_strlcpy(f.txn, t->txn, sizeof f.txn);
+			unsigned char rnd[6];
+			wq_random_bytes(rnd, sizeof rnd);
+			snprintf(f.id, sizeof f.id, "RFD%02X%02X%02X%02X%02X%02X", rnd[0], rnd[1],
+				 rnd[2], rnd[3], rnd[4], rnd[5]);
+			f.amount = amount;
+			f.calls = 1;
+			sbx.refunds[sbx.nrefunds++] = f;
+			slow = !strcmp(t->card, "4000000000000044");
+		}
+	}
+	pthread_mutex_unlock(&sbx.mu);
+	if (refused) {
+		char body[128];
+		snprintf(body, sizeof body, "{\"status\":\"refused\",\"error\":\"%s\"}\n", refused);
+		return reply(c, status, "application/json", body, NULL);
+	}
+	if (slow) /* made, but the answer comes too late: the caller must ask again */
+		sleep(SBX_REFUND_SLOW_SECONDS);
+	return refund_answer(c, &f);
 }
 
 /* ---- SMS and post ---- */
@@ -358,6 +456,21 @@ static enum MHD_Result sbx_access(void *cls, struct MHD_Connection *c, const cha
 		return pay_submit(c, r);
 	if (!strcmp(url, "/api/txn"))
 		return txn_confirm(c, r);
+	if (!strcmp(url, "/api/refund") && !strcmp(m, "POST"))
+		return refund(c, r);
+	if (!strcmp(url, "/sandbox/refunds") && !strcmp(m, "GET")) {
+		struct buf b;
+		buf_init(&b);
+		pthread_mutex_lock(&sbx.mu);
+		for (int i = 0; i < sbx.nrefunds; i++)
+			buf_printf(&b, "%s\t%s\t%" PRId64 "\t%s\t%d\n", sbx.refunds[i].key,
+				   sbx.refunds[i].txn, sbx.refunds[i].amount, sbx.refunds[i].id,
+				   sbx.refunds[i].calls);
+		pthread_mutex_unlock(&sbx.mu);
+		enum MHD_Result ok = reply(c, 200, "text/plain; charset=utf-8", buf_str(&b), NULL);
+		buf_free(&b);
+		return ok;
+	}
 	if (!strcmp(url, "/sms") && !strcmp(m, "POST"))
 		return sms_post(c, r);
 	if (!strcmp(url, "/sms/fail") && !strcmp(m, "POST")) {

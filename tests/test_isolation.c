@@ -11,7 +11,7 @@
  * `const struct actor *` and fails when one has no row: a new action must join the
  * table.  The targets are built by in-scope actors before the table runs:
  *   RBT-AGD-1 (agent3, supervisor2; commune RBT-AGDAL, province RABAT): paid, claimed,
- *     in production, ready, and a settlement of the commune;
+ *     in production, ready, rejected (a refund owed), and a settlement of the commune;
  *   RBT-HAS-3 (relayed by RBT-HAS-1): a paid request, agent1's, not agent3's;
  *   RBT-HAS-1: a paid request and one claimed by agent2;
  *   KEN-KEN-1 (province KENITRA): ready, with the post, three complaints (open, taken,
@@ -46,6 +46,7 @@
 #include "outbox.h"
 #include "post_track.h"
 #include "printout.h"
+#include "refund.h"
 #include "request.h"
 #include "search.h"
 #include "serve.h"
@@ -65,6 +66,7 @@ static int pay_seq;
 
 static struct {
 	int64_t paid, claimed, inprod, ready;	/* at RBT-AGD-1 (agent3) */
+	int64_t rejected;			/* at RBT-AGD-1: its fee is a refund owed */
 	int64_t has3_paid;			/* at RBT-HAS-3, relayed by RBT-HAS-1 */
 	int64_t home_paid, home_claimed2;	/* at RBT-HAS-1; the second is agent2's */
 	int64_t ken_ready, ken_withpost, ken_other; /* at KEN-KEN-1 */
@@ -225,6 +227,10 @@ static int setup(void **state)
 	tg.claimed = request_at("RBT-AGD-1", "agent3", RS_CLAIMED);
 	tg.inprod = request_at("RBT-AGD-1", "agent3", RS_IN_PRODUCTION);
 	tg.ready = request_at("RBT-AGD-1", "agent3", RS_READY);
+	tg.rejected = request_at("RBT-AGD-1", "agent3", RS_PAID);
+	struct actor agent3 = who("agent3");
+	if (request_transition(db, &agent3, tg.rejected, 0, RS_REJECTED, "acte introuvable", &eb))
+		fail_msg("reject: %s", eb.msg);
 	tg.has3_paid = request_at("RBT-HAS-3", "agent1", RS_PAID);
 	tg.home_paid = request_at("RBT-HAS-1", "agent1", RS_PAID);
 	tg.home_claimed2 = request_at("RBT-HAS-1", "agent2", RS_CLAIMED);
@@ -728,6 +734,27 @@ static int do_fin_summary(const struct actor *a, int64_t t, const char *arg,
 	int rc = finance_summary(db, a, t, &p, &s, eb);
 	return seen(rc, !rc && s.collected_count);
 }
+static int do_fin_refunds(const struct actor *a, int64_t t, const char *arg,
+			  struct wq_errbuf *eb)
+{
+	(void)arg;
+	struct fin_period p = whole();
+	struct fin_refund_day *rows = NULL;
+	struct fin_refund_totals tot;
+	int n = 0, rc = finance_refunds(db, a, t, &p, &rows, &n, &tot, eb);
+	free(rows);
+	return seen(rc, n);
+}
+static int do_fin_stmt(const struct actor *a, int64_t t, const char *arg, struct wq_errbuf *eb)
+{
+	(void)arg;
+	static const char sql[] = "SELECT ?1 WHERE ?2 < ?3";
+	struct fin_period p = whole();
+	int64_t c = t;
+	int rc;
+	sqlite3_stmt *st = fin_commune_stmt(db, a, &c, sql, &p, &rc, eb);
+	return st ? seen(WQ_OK, c == t) : rc;
+}
 static int do_fin_commune(const struct actor *a, int64_t t, const char *arg,
 			  struct wq_errbuf *eb)
 {
@@ -1101,9 +1128,17 @@ static const struct row rows[] = {
 	  &tg.agdal_commune, NULL, "finance2"),
 	R(finance_summary, "finance1", "read a commune's money", do_fin_summary,
 	  &tg.agdal_commune, NULL, "finance2"),
+	R(finance_refunds, "finance1", "read a commune's refunds", do_fin_refunds,
+	  &tg.agdal_commune, NULL, "finance2"),
+	R(finance_refunds, "agent3", "read its commune's refunds", do_fin_refunds,
+	  &tg.agdal_commune, NULL, "finance2"),
+	R(finance_refunds, "support1", "read a commune's refunds", do_fin_refunds,
+	  &tg.agdal_commune, NULL, "treasury1"),
 	R(finance_commune, "finance1", "switch to another commune", do_fin_commune,
 	  &tg.agdal_commune, NULL, "finance2"),
 	R(finance_export_csv, "finance1", "export a commune's payments", do_fin_export,
+	  &tg.agdal_commune, NULL, "finance2"),
+	R(fin_commune_stmt, "finance1", "query another commune", do_fin_stmt,
 	  &tg.agdal_commune, NULL, "finance2"),
 	R(fin_scope_commune, "finance1", "be given another commune", do_fin_scope,
 	  &tg.agdal_commune, NULL, "finance2"),

@@ -1,0 +1,384 @@
+/* db_refund.c - the data layer behind refund.h: the refund row written with the move
+ * that owes it, the sender's due list and the answers it records (each one short
+ * BEGIN IMMEDIATE transaction, the citizen's message queued inside it), the citizen's
+ * view of a refund, finance's refunds by day (scoped by fin_scope_commune) and the
+ * whole book for `watiqa check`.  Any process with a `struct db`; never waits on the
+ * network: the gateway call happens between these transactions (refund.c). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+#include "db_finance.h"
+#include "outbox.h"
+#include "refund.h"
+#include "util.h"
+
+static const char *const state_names[REFUND_STATE_COUNT] = {
+	[REFUND_OWED] = "refund_owed", [REFUND_SENT] = "refund_sent",
+	[REFUND_DONE] = "refunded", [REFUND_FAILED] = "refund_failed"};
+
+const char *refund_state_name(enum refund_state s)
+{
+	return s >= 0 && s < REFUND_STATE_COUNT ? state_names[s] : "?";
+}
+
+enum refund_state refund_state_from_name(const char *s)
+{
+	for (int i = 0; i < REFUND_STATE_COUNT; i++)
+		if (s && !strcmp(s, state_names[i]))
+			return i;
+	return REFUND_OWED;
+}
+
+const char *refund_state_label(enum refund_state s, const char *lang)
+{
+	static const char *const label[REFUND_STATE_COUNT][3] = {
+		[REFUND_OWED] = {"refund owed", "remboursement à venir", "استرجاع المبلغ مرتقب"},
+		[REFUND_SENT] = {"refund in progress", "remboursement en cours",
+				 "استرجاع المبلغ جار"},
+		[REFUND_DONE] = {"refunded to the card", "remboursé sur votre carte",
+				 "تم إرجاع المبلغ إلى بطاقتك"},
+		[REFUND_FAILED] = {"refund refused by the card, the service will contact you",
+				   "remboursement refusé par la carte, le service vous contactera",
+				   "رفضت البطاقة الاسترجاع، ستتصل بك المصلحة"},
+	};
+	if (s < 0 || s >= REFUND_STATE_COUNT)
+		return "?";
+	int l = lang && !strcmp(lang, "fr") ? 1 : lang && !strcmp(lang, "ar") ? 2 : 0;
+	return label[s][l];
+}
+
+int refund_owe(struct db *db, int64_t request_id, const char *reason, struct wq_errbuf *eb)
+{
+	/* the key names the request and the payment: stable across retries and restarts,
+	 * never reused for another refund */
+	static const char ins[] =
+		"INSERT OR IGNORE INTO refunds (request_id, payment_id, amount_centimes, idem_key,"
+		" reason, state, next_attempt_at, created_at)"
+		" SELECT p.request_id, p.id, p.amount_centimes, 'RF-' || r.tracking || '-' || p.id,"
+		" ?2, 'refund_owed', ?3, ?3 FROM payments p JOIN requests r ON r.id = p.request_id"
+		" WHERE p.request_id = ?1 AND p.status = 'confirmed'";
+	static const char upd[] = "UPDATE payments SET status = 'refund_owed'"
+				  " WHERE request_id = ? AND status = 'confirmed'";
+	sqlite3_stmt *st = db_stmt(db, ins, eb);
+	if (!st)
+		return WQ_EIO;
+	sqlite3_bind_int64(st, 1, request_id);
+	db_bind_text(st, 2, reason);
+	sqlite3_bind_int64(st, 3, wq_now());
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return db_fail(db, rc, eb);
+	if (!(st = db_stmt(db, upd, eb)))
+		return WQ_EIO;
+	sqlite3_bind_int64(st, 1, request_id);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? WQ_OK : db_fail(db, rc, eb);
+}
+
+#define REFUND_COLS                                                                   \
+	"f.id, f.request_id, f.payment_id, f.amount_centimes, f.idem_key, f.reason,"   \
+	" f.state, f.attempts, f.next_attempt_at, f.created_at, coalesce(f.sent_at, 0)," \
+	" coalesce(f.done_at, 0), f.last_error, f.gateway_ref, p.gateway_ref,"          \
+	" r.tracking, r.phone, r.email, r.lang"
+#define REFUND_FROM                                                                   \
+	" FROM refunds f JOIN payments p ON p.id = f.payment_id"                       \
+	" JOIN requests r ON r.id = f.request_id"
+
+static void fill_refund(sqlite3_stmt *st, void *row)
+{
+	struct refund *f = row;
+	char state[20];
+	memset(f, 0, sizeof *f);
+	f->id = sqlite3_column_int64(st, 0);
+	f->request_id = sqlite3_column_int64(st, 1);
+	f->payment_id = sqlite3_column_int64(st, 2);
+	f->amount_centimes = sqlite3_column_int64(st, 3);
+	db_col_text(st, 4, f->idem_key, sizeof f->idem_key);
+	db_col_text(st, 5, f->reason, sizeof f->reason);
+	db_col_text(st, 6, state, sizeof state);
+	f->state = refund_state_from_name(state);
+	f->attempts = sqlite3_column_int(st, 7);
+	f->next_attempt_at = sqlite3_column_int64(st, 8);
+	f->created_at = sqlite3_column_int64(st, 9);
+	f->sent_at = sqlite3_column_int64(st, 10);
+	f->done_at = sqlite3_column_int64(st, 11);
+	db_col_text(st, 12, f->last_error, sizeof f->last_error);
+	db_col_text(st, 13, f->gateway_ref, sizeof f->gateway_ref);
+	db_col_text(st, 14, f->txn, sizeof f->txn);
+	db_col_text(st, 15, f->tracking, sizeof f->tracking);
+	db_col_text(st, 16, f->phone, sizeof f->phone);
+	db_col_text(st, 17, f->email, sizeof f->email);
+	db_col_text(st, 18, f->lang, sizeof f->lang);
+}
+
+int refund_for_request(struct db *db, int64_t request_id, struct refund *out,
+		       struct wq_errbuf *eb)
+{
+	static const char sql[] = "SELECT " REFUND_COLS REFUND_FROM
+				  " WHERE f.request_id = ? ORDER BY f.id DESC LIMIT 1";
+	sqlite3_stmt *st = db_stmt(db, sql, eb);
+	if (!st)
+		return WQ_EIO;
+	sqlite3_bind_int64(st, 1, request_id);
+	int rc = db_one(db, st, fill_refund, out, eb);
+	if (rc == WQ_ENOTFOUND)
+		return wq_fail(eb, WQ_ENOTFOUND, "refund", "no refund for request #%lld",
+			       (long long)request_id);
+	return rc;
+}
+
+int refund_due(struct db *db, int64_t now, struct refund *out, int max, int *n,
+	       struct wq_errbuf *eb)
+{
+	static const char sql[] = "SELECT " REFUND_COLS REFUND_FROM
+				  " WHERE f.state IN ('refund_owed', 'refund_sent')"
+				  " AND f.next_attempt_at <= ? ORDER BY f.next_attempt_at, f.id"
+				  " LIMIT ?";
+	*n = 0;
+	sqlite3_stmt *st = db_stmt(db, sql, eb);
+	if (!st)
+		return WQ_EIO;
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int(st, 2, max);
+	int rc;
+	while (*n < max && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		fill_refund(st, &out[(*n)++]);
+	if (*n == max)
+		rc = SQLITE_DONE;
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? WQ_OK : db_fail(db, rc, eb);
+}
+
+/* One UPDATE of a refund: ?1 its id, ?2 a time, ?3 a text (unused ones are left
+ * unbound); *changed is 0 when the row was not in a state to move. */
+static int refund_update(struct db *db, const char *sql, int64_t id, int64_t t,
+			 const char *text, int *changed, struct wq_errbuf *eb)
+{
+	sqlite3_stmt *st = db_stmt(db, sql, eb);
+	if (!st)
+		return WQ_EIO;
+	int params = sqlite3_bind_parameter_count(st);
+	sqlite3_bind_int64(st, 1, id);
+	if (params >= 2)
+		sqlite3_bind_int64(st, 2, t);
+	if (params >= 3)
+		db_bind_text(st, 3, text ? text : "");
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return db_fail(db, rc, eb);
+	if (changed)
+		*changed = sqlite3_changes(db_handle(db));
+	return WQ_OK;
+}
+
+int refund_mark_sending(struct db *db, int64_t id, int64_t next_at, struct wq_errbuf *eb)
+{
+	static const char sql[] =
+		"UPDATE refunds SET state = 'refund_sent', attempts = attempts + 1,"
+		" sent_at = coalesce(sent_at, ?3), next_attempt_at = ?2"
+		" WHERE id = ?1 AND state IN ('refund_owed', 'refund_sent')";
+	sqlite3_stmt *st = db_stmt(db, sql, eb);
+	if (!st)
+		return WQ_EIO;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, next_at);
+	sqlite3_bind_int64(st, 3, wq_now());
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? WQ_OK : db_fail(db, rc, eb);
+}
+
+int refund_mark_retry(struct db *db, int64_t id, const char *error, struct wq_errbuf *eb)
+{
+	static const char sql[] = "UPDATE refunds SET last_error = ?3"
+				  " WHERE id = ?1 AND state = 'refund_sent'";
+	return refund_update(db, sql, id, 0, error, NULL, eb);
+}
+
+/* The citizen's message on both channels, in the transaction that settles the refund. */
+static int tell_citizen(struct db *db, int64_t id, const char *sms, struct wq_errbuf *eb)
+{
+	struct refund f;
+	static const char sql[] = "SELECT " REFUND_COLS REFUND_FROM " WHERE f.id = ?";
+	sqlite3_stmt *st = db_stmt(db, sql, eb);
+	if (!st)
+		return WQ_EIO;
+	sqlite3_bind_int64(st, 1, id);
+	int rc = db_one(db, st, fill_refund, &f, eb);
+	if (rc || !sms || !sms[0])
+		return rc;
+	if (f.phone[0] && (rc = outbox_enqueue(db, f.request_id, 0, "sms", f.phone, sms, eb)))
+		return rc;
+	if (f.email[0])
+		rc = outbox_enqueue(db, f.request_id, 0, "email", f.email, sms, eb);
+	return rc;
+}
+
+static int do_settle(struct db *db, int64_t id, int refunded, const char *text,
+		     const char *sms, struct wq_errbuf *eb)
+{
+	static const char done[] =
+		"UPDATE refunds SET state = 'refunded', done_at = ?2, gateway_ref = ?3,"
+		" last_error = '' WHERE id = ?1 AND state IN ('refund_owed', 'refund_sent')";
+	static const char failed[] =
+		"UPDATE refunds SET state = 'refund_failed', done_at = ?2, last_error = ?3"
+		" WHERE id = ?1 AND state IN ('refund_owed', 'refund_sent')";
+	static const char pay[] = "UPDATE payments SET status = 'refunded' WHERE id ="
+				  " (SELECT payment_id FROM refunds WHERE id = ?1)"
+				  " AND status = 'refund_owed'";
+	int changed = 0;
+	int rc = refund_update(db, refunded ? done : failed, id, wq_now(), text, &changed, eb);
+	if (rc || !changed)
+		return rc; /* already settled: a second answer changes nothing */
+	if (refunded && (rc = refund_update(db, pay, id, 0, "", NULL, eb)))
+		return rc;
+	return tell_citizen(db, id, sms, eb);
+}
+
+int refund_mark_done(struct db *db, int64_t id, const char *gateway_ref, const char *sms,
+		     struct wq_errbuf *eb)
+{
+	DB_TX(db, eb, do_settle(db, id, 1, gateway_ref, sms, eb));
+}
+
+int refund_mark_failed(struct db *db, int64_t id, const char *error, const char *sms,
+		       struct wq_errbuf *eb)
+{
+	DB_TX(db, eb, do_settle(db, id, 0, error, sms, eb));
+}
+
+/* ---- finance ---- */
+
+struct refund_event {
+	int64_t at, centimes;
+	int kind; /* 0 owed, 1 refunded, 2 failed */
+};
+
+static void fill_event(sqlite3_stmt *st, void *row)
+{
+	struct refund_event *e = row;
+	e->at = sqlite3_column_int64(st, 0);
+	e->centimes = sqlite3_column_int64(st, 1);
+	e->kind = sqlite3_column_int(st, 2);
+}
+
+static void fill_totals(sqlite3_stmt *st, void *row)
+{
+	struct fin_refund_totals *t = row;
+	char state[20];
+	db_col_text(st, 0, state, sizeof state);
+	enum refund_state s = refund_state_from_name(state);
+	t->count[s] += sqlite3_column_int(st, 1);
+	t->centimes[s] += sqlite3_column_int64(st, 2);
+}
+
+int finance_refunds(struct db *db, const struct actor *a, int64_t commune_id,
+		    const struct fin_period *p, struct fin_refund_day **out, int *n,
+		    struct fin_refund_totals *totals, struct wq_errbuf *eb)
+{
+	/* ?1 is the commune decided from the actor: the scope filter.  What happened to
+	 * each refund in the period, one row per happening, in time order. */
+#define COMMUNE_REFUNDS                                                               \
+	" FROM refunds f JOIN requests r ON r.id = f.request_id"                       \
+	" JOIN offices o ON o.id = r.office_id WHERE o.commune_id = ?1"
+	static const char sql[] =
+		"SELECT at, centimes, kind FROM ("
+		" SELECT f.created_at AS at, f.amount_centimes AS centimes, 0 AS kind"
+		COMMUNE_REFUNDS " AND f.created_at >= ?2 AND f.created_at < ?3"
+		" UNION ALL SELECT f.done_at, f.amount_centimes,"
+		" CASE f.state WHEN 'refunded' THEN 1 ELSE 2 END" COMMUNE_REFUNDS
+		" AND f.done_at >= ?2 AND f.done_at < ?3) ORDER BY at";
+	static const char tot[] = "SELECT f.state, count(*), sum(f.amount_centimes)"
+		COMMUNE_REFUNDS " GROUP BY f.state";
+#undef COMMUNE_REFUNDS
+	struct refund_event *ev = NULL;
+	struct fin_refund_day *days = NULL;
+	int nev = 0, m = 0, rc;
+	*out = NULL;
+	*n = 0;
+	sqlite3_stmt *st = fin_commune_stmt(db, a, &commune_id, sql, p, &rc, eb);
+	if (!st)
+		return rc;
+	if ((rc = db_collect(db, st, sizeof *ev, fill_event, (void **)&ev, &nev, eb)))
+		return rc;
+	if (totals) {
+		memset(totals, 0, sizeof *totals);
+		if (!(st = db_stmt(db, tot, eb))) {
+			free(ev);
+			return WQ_EIO;
+		}
+		sqlite3_bind_int64(st, 1, commune_id);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+			fill_totals(st, totals);
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE) {
+			free(ev);
+			return db_fail(db, rc, eb);
+		}
+	}
+	days = calloc((size_t)nev + 1, sizeof *days);
+	if (!days) {
+		free(ev);
+		return wq_fail(eb, WQ_EIO, NULL, "out of memory");
+	}
+	/* grouped here, not in SQL: a local day is not a fixed UTC offset */
+	for (int i = 0; i < nev; i++) {
+		char key[11];
+		fin_local_day(ev[i].at, key);
+		if (m == 0 || strcmp(days[m - 1].day, key))
+			memcpy(days[m++].day, key, sizeof key);
+		struct fin_refund_day *d = &days[m - 1];
+		if (ev[i].kind == 0) {
+			d->owed_count++;
+			d->owed_centimes += ev[i].centimes;
+		} else if (ev[i].kind == 1) {
+			d->refunded_count++;
+			d->refunded_centimes += ev[i].centimes;
+		} else {
+			d->failed_count++;
+			d->failed_centimes += ev[i].centimes;
+		}
+	}
+	free(ev);
+	*out = days;
+	*n = m;
+	return WQ_OK;
+}
+
+static void fill_book(sqlite3_stmt *st, void *row)
+{
+	struct money_book *b = row;
+	b->collected = sqlite3_column_int64(st, 0);
+	b->refunds = sqlite3_column_int64(st, 1);
+	b->distributed = sqlite3_column_int64(st, 2);
+	b->due = sqlite3_column_int64(st, 3);
+	b->refunded = sqlite3_column_int64(st, 4);
+	b->refund_pending = sqlite3_column_int64(st, 5);
+	b->refund_failed = sqlite3_column_int64(st, 6);
+}
+
+int refund_book(struct db *db, struct money_book *out, struct wq_errbuf *eb)
+{
+	static const char sql[] =
+		"SELECT (SELECT coalesce(sum(amount_centimes), 0) FROM payments p WHERE" FIN_PAID "),"
+		" (SELECT coalesce(sum(amount_centimes), 0) FROM refunds),"
+		" (SELECT coalesce(sum(amount_centimes), 0) FROM settlement_items),"
+		" (SELECT coalesce(sum(p.amount_centimes), 0) FROM payments p"
+		"  WHERE p.status = 'confirmed' AND NOT EXISTS (SELECT 1 FROM settlement_items x"
+		"  WHERE x.request_id = p.request_id)),"
+		" (SELECT coalesce(sum(amount_centimes), 0) FROM refunds WHERE state = 'refunded'),"
+		" (SELECT coalesce(sum(amount_centimes), 0) FROM refunds"
+		"  WHERE state IN ('refund_owed', 'refund_sent')),"
+		" (SELECT coalesce(sum(amount_centimes), 0) FROM refunds"
+		"  WHERE state = 'refund_failed')";
+	memset(out, 0, sizeof *out);
+	sqlite3_stmt *st = db_stmt(db, sql, eb);
+	if (!st)
+		return WQ_EIO;
+	return db_one(db, st, fill_book, out, eb);
+}

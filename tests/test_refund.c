@@ -1,0 +1,341 @@
+/* test_refund.c - money going back (src/refund.c, src/db_refund.c) on a real SQLite file
+ * with the demo network: a rejection or a citizen's cancellation owes the fee back in
+ * the same transaction (the refund row, the payment refund_owed), a claimed request
+ * cannot be cancelled and nothing changes; the money states move owed -> sent ->
+ * refunded | refund_failed and no further (a second answer changes nothing, the
+ * citizen is told once); the book balances to the centime (collected - refunds =
+ * distributed + due) through rejections, refunds and a treasury batch, and `watiqa
+ * check` names a refunded fee slipped into a batch; finance reads refunds per day. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+#include "finance.h"
+#include "office.h"
+#include "outbox.h"
+#include "refund.h"
+#include "request.h"
+
+#include "testlib.h"
+
+static char db_path[64];
+static struct db *db;
+static struct config cfg;
+static int pay_seq;
+
+static struct actor who(const char *name)
+{
+	return testlib_who(db, name);
+}
+
+static int64_t sql_int(const char *sql, int64_t arg)
+{
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(db_handle(db), sql, -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_int64(st, 1, arg);
+	int64_t v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+	sqlite3_finalize(st);
+	return v;
+}
+
+static void sql_text(const char *sql, int64_t arg, char *out, size_t len)
+{
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(db_handle(db), sql, -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_int64(st, 1, arg);
+	out[0] = 0;
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		wq_strlcpy(out, (const char *)sqlite3_column_text(st, 0), len);
+	sqlite3_finalize(st);
+}
+
+/* A request paid at RBT-HAS-1 (agent1's office), fee in centimes. */
+static int64_t paid_request(int64_t fee)
+{
+	struct request r;
+	struct office o;
+	struct wq_errbuf eb;
+	char secret[SECRET_CODE_BYTES], ref[32];
+	int already;
+	memset(&r, 0, sizeof r);
+	assert_int_equal(office_get_by_code(db, "RBT-HAS-1", &o, &eb), WQ_OK);
+	r.office_id = o.id;
+	r.birth_commune_id = o.commune_id;
+	strcpy(r.doc_type, "extract");
+	r.copies = 1;
+	r.fee_centimes = fee;
+	strcpy(r.record_number, "77");
+	r.record_year = 1991;
+	strcpy(r.first_name_ar, "سعاد");
+	strcpy(r.last_name_ar, "الفاسي");
+	strcpy(r.first_name_lat, "Souad");
+	strcpy(r.last_name_lat, "Refundtest");
+	strcpy(r.birth_date, "1991-06-01");
+	strcpy(r.phone, "0612121212");
+	strcpy(r.email, "souad@example.ma");
+	strcpy(r.address, "3 rue de la Paix");
+	strcpy(r.postal_code, "10000");
+	strcpy(r.city, "Rabat");
+	strcpy(r.lang, "fr");
+	if (request_create(db, &r, secret, &eb))
+		fail_msg("create: %s", eb.msg);
+	snprintf(ref, sizeof ref, "RT-%d-%d", getpid(), ++pay_seq);
+	if (request_mark_paid(db, r.id, ref, fee, &already, &eb))
+		fail_msg("pay: %s", eb.msg);
+	return r.id;
+}
+
+static int problems(void)
+{
+	struct wq_errbuf eb;
+	int n = -1;
+	FILE *out = fopen("/dev/null", "w");
+	assert_int_equal(db_check(db, out, &n, &eb), WQ_OK);
+	fclose(out);
+	return n;
+}
+
+static void assert_balanced(void)
+{
+	struct money_book b;
+	struct wq_errbuf eb;
+	assert_int_equal(refund_book(db, &b, &eb), WQ_OK);
+	assert_true(b.collected > 0);
+	assert_int_equal(b.collected - b.refunds, b.distributed + b.due);
+	assert_int_equal(b.refunds, b.refunded + b.refund_pending + b.refund_failed);
+	assert_int_equal(problems(), 0);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	setenv("TZ", "Africa/Casablanca", 1);
+	db = testlib_open("refund", 60, db_path, sizeof db_path, &cfg);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	testlib_remove(db, db_path);
+	return 0;
+}
+
+static void test_rejection_and_cancellation_owe_the_fee(void **state)
+{
+	(void)state;
+	struct wq_errbuf eb;
+	struct refund f;
+	struct actor agent = who("agent1");
+	char s[24];
+	int64_t rej = paid_request(2000), can = paid_request(3500), claimed = paid_request(2000);
+
+	assert_int_equal(request_transition(db, &agent, rej, 0, RS_REJECTED, "acte introuvable",
+					    &eb), WQ_OK);
+	assert_int_equal(refund_for_request(db, rej, &f, &eb), WQ_OK);
+	assert_int_equal(f.state, REFUND_OWED);
+	assert_int_equal(f.amount_centimes, 2000);
+	assert_string_equal(f.reason, "rejected");
+	assert_non_null(strstr(f.idem_key, f.tracking));
+	sql_text("SELECT status FROM payments WHERE request_id = ?", rej, s, sizeof s);
+	assert_string_equal(s, "refund_owed");
+
+	/* the citizen's cancellation, while the request waits in the queue */
+	assert_int_equal(request_cancel_citizen(db, can, &eb), WQ_OK);
+	assert_int_equal(refund_for_request(db, can, &f, &eb), WQ_OK);
+	assert_string_equal(f.reason, "cancelled");
+	assert_int_equal(f.amount_centimes, 3500);
+	sql_text("SELECT state FROM requests WHERE id = ?", can, s, sizeof s);
+	assert_string_equal(s, "cancelled");
+	sql_text("SELECT actor_label FROM request_events WHERE request_id = ? ORDER BY id DESC",
+		 can, s, sizeof s);
+	assert_string_equal(s, "citizen");
+	/* a second time: the request is no longer in the queue */
+	assert_int_equal(request_cancel_citizen(db, can, &eb), WQ_ECONFLICT);
+	assert_int_equal(sql_int("SELECT count(*) FROM refunds WHERE request_id = ?", can), 1);
+
+	/* once an agent has claimed it, the office is working: no cancellation */
+	assert_int_equal(request_claim(db, &agent, claimed, 0, &eb), WQ_OK);
+	int64_t version = sql_int("SELECT version FROM requests WHERE id = ?", claimed);
+	assert_int_equal(request_cancel_citizen(db, claimed, &eb), WQ_ECONFLICT);
+	assert_non_null(strstr(eb.msg, "claimed"));
+	assert_int_equal(sql_int("SELECT version FROM requests WHERE id = ?", claimed), version);
+	assert_int_equal(refund_for_request(db, claimed, &f, &eb), WQ_ENOTFOUND);
+	sql_text("SELECT status FROM payments WHERE request_id = ?", claimed, s, sizeof s);
+	assert_string_equal(s, "confirmed");
+	/* refund_owe again on an owed fee writes nothing more */
+	assert_int_equal(db_begin(db, &eb), WQ_OK);
+	assert_int_equal(refund_owe(db, rej, "rejected", &eb), WQ_OK);
+	assert_int_equal(db_commit(db, &eb), WQ_OK);
+	assert_int_equal(sql_int("SELECT count(*) FROM refunds WHERE request_id = ?", rej), 1);
+	assert_balanced();
+}
+
+static void test_money_states(void **state)
+{
+	(void)state;
+	struct wq_errbuf eb;
+	struct refund due[50], f;
+	struct actor agent = who("agent1");
+	int n;
+	int64_t ok_id = paid_request(2000), ko_id = paid_request(4000);
+	assert_int_equal(request_transition(db, &agent, ok_id, 0, RS_REJECTED, "x", &eb), WQ_OK);
+	assert_int_equal(request_transition(db, &agent, ko_id, 0, RS_REJECTED, "y", &eb), WQ_OK);
+	int64_t now = wq_now();
+	assert_int_equal(refund_due(db, now, due, 50, &n, &eb), WQ_OK);
+	int64_t ok = 0, ko = 0;
+	for (int i = 0; i < n; i++) {
+		if (due[i].request_id == ok_id)
+			ok = due[i].id;
+		if (due[i].request_id == ko_id)
+			ko = due[i].id;
+		assert_true(due[i].state == REFUND_OWED || due[i].state == REFUND_SENT);
+	}
+	assert_true(ok && ko);
+	assert_int_equal(refund_for_request(db, ok_id, &f, &eb), WQ_OK);
+	assert_true(f.txn[0] && f.phone[0] && f.email[0]);
+
+	/* sent before the call: a crash now leaves it due again at next_at, same key */
+	assert_int_equal(refund_mark_sending(db, ok, now + 60, &eb), WQ_OK);
+	assert_int_equal(refund_for_request(db, ok_id, &f, &eb), WQ_OK);
+	assert_int_equal(f.state, REFUND_SENT);
+	assert_int_equal(f.attempts, 1);
+	assert_int_equal(refund_due(db, now, due, 50, &n, &eb), WQ_OK);
+	for (int i = 0; i < n; i++)
+		assert_int_not_equal(due[i].id, ok);
+	assert_int_equal(refund_due(db, now + 60, due, 50, &n, &eb), WQ_OK);
+	int seen = 0;
+	for (int i = 0; i < n; i++)
+		seen += due[i].id == ok;
+	assert_int_equal(seen, 1);
+	assert_int_equal(refund_mark_retry(db, ok, "timeout", &eb), WQ_OK);
+	assert_int_equal(refund_for_request(db, ok_id, &f, &eb), WQ_OK);
+	assert_string_equal(f.last_error, "timeout");
+	assert_int_equal(f.state, REFUND_SENT);
+
+	int64_t before = sql_int("SELECT count(*) FROM outbox WHERE request_id = ?", ok_id);
+	char sms[OUTBOX_BODY_BYTES], st[24];
+	refund_message(&f, 1, sms, sizeof sms);
+	assert_non_null(strstr(sms, "20,00") ? strstr(sms, "20,00") : strstr(sms, "20.00"));
+	assert_int_equal(refund_mark_done(db, ok, "RFD-1", sms, &eb), WQ_OK);
+	assert_int_equal(refund_for_request(db, ok_id, &f, &eb), WQ_OK);
+	assert_int_equal(f.state, REFUND_DONE);
+	assert_string_equal(f.gateway_ref, "RFD-1");
+	assert_true(f.done_at > 0);
+	sql_text("SELECT status FROM payments WHERE request_id = ?", ok_id, st, sizeof st);
+	assert_string_equal(st, "refunded");
+	/* the citizen is told on both channels, once */
+	assert_int_equal(sql_int("SELECT count(*) FROM outbox WHERE request_id = ?", ok_id),
+			 before + 2);
+	assert_int_equal(refund_mark_done(db, ok, "RFD-2", sms, &eb), WQ_OK);
+	assert_int_equal(refund_mark_failed(db, ok, "late refusal", sms, &eb), WQ_OK);
+	assert_int_equal(refund_for_request(db, ok_id, &f, &eb), WQ_OK);
+	assert_int_equal(f.state, REFUND_DONE);
+	assert_string_equal(f.gateway_ref, "RFD-1");
+	assert_int_equal(sql_int("SELECT count(*) FROM outbox WHERE request_id = ?", ok_id),
+			 before + 2);
+
+	/* refused by the card: final, for finance; the payment stays owed */
+	assert_int_equal(refund_mark_sending(db, ko, now, &eb), WQ_OK);
+	assert_int_equal(refund_mark_failed(db, ko, "card_refuses_refunds", "refusé", &eb), WQ_OK);
+	assert_int_equal(refund_for_request(db, ko_id, &f, &eb), WQ_OK);
+	assert_int_equal(f.state, REFUND_FAILED);
+	sql_text("SELECT status FROM payments WHERE request_id = ?", ko_id, st, sizeof st);
+	assert_string_equal(st, "refund_owed");
+	assert_int_equal(refund_due(db, now + 86400, due, 50, &n, &eb), WQ_OK);
+	for (int i = 0; i < n; i++)
+		assert_int_not_equal(due[i].id, ko);
+	assert_int_equal(refund_mark_done(db, ko, "RFD-3", "", &eb), WQ_OK);
+	assert_int_equal(refund_for_request(db, ko_id, &f, &eb), WQ_OK);
+	assert_int_equal(f.state, REFUND_FAILED);
+	assert_balanced();
+}
+
+static void test_book_balances_through_a_batch(void **state)
+{
+	(void)state;
+	struct wq_errbuf eb;
+	struct actor tre = who("treasury1"), agent = who("agent1");
+	int64_t rej = paid_request(2000);
+	assert_int_equal(request_transition(db, &agent, rej, 0, RS_REJECTED, "z", &eb), WQ_OK);
+	struct fin_period p = {0, wq_now()};
+	int batches = 0, items = 0;
+	int64_t total = 0;
+	assert_int_equal(treasury_build(db, &tre, &p, 0, &batches, &items, &total, &eb), WQ_OK);
+	assert_true(batches > 0);
+	assert_int_equal(sql_int("SELECT count(*) FROM settlement_items WHERE request_id = ?",
+				 rej), 0);
+	assert_balanced();
+
+	/* a refunded fee slipped into a batch: the check names it and the book is off */
+	sqlite3 *h = db_handle(db);
+	char sql[256];
+	snprintf(sql, sizeof sql, "INSERT INTO settlement_items VALUES ((SELECT max(id) FROM"
+		 " settlements), %lld, 2000); UPDATE settlements SET total_centimes ="
+		 " total_centimes + 2000 WHERE id = (SELECT max(id) FROM settlements)",
+		 (long long)rej);
+	assert_int_equal(sqlite3_exec(h, "SAVEPOINT bad", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(problems(), 2);
+	assert_int_equal(sqlite3_exec(h, "ROLLBACK TO bad; RELEASE bad", NULL, NULL, NULL),
+			 SQLITE_OK);
+	assert_int_equal(problems(), 0);
+}
+
+static void test_finance_refunds_by_day(void **state)
+{
+	(void)state;
+	struct wq_errbuf eb;
+	struct actor fin = who("finance1"), agent = who("agent1");
+	struct fin_refund_day *days = NULL;
+	struct fin_refund_totals tot, tot2;
+	struct refund f;
+	int n = 0;
+	struct fin_period p = {wq_now() - 86400, wq_now() + 86400};
+	assert_int_equal(finance_refunds(db, &fin, 0, &p, &days, &n, &tot, &eb), WQ_OK);
+	free(days);
+	int64_t id = paid_request(2500);
+	assert_int_equal(request_transition(db, &agent, id, 0, RS_REJECTED, "z", &eb), WQ_OK);
+	assert_int_equal(refund_for_request(db, id, &f, &eb), WQ_OK);
+	assert_int_equal(refund_mark_done(db, f.id, "RFD-DAY", "", &eb), WQ_OK);
+	assert_int_equal(finance_refunds(db, &fin, 0, &p, &days, &n, &tot2, &eb), WQ_OK);
+	assert_true(n >= 1);
+	char today[11];
+	fin_local_day(wq_now(), today);
+	int found = 0;
+	for (int i = 0; i < n; i++)
+		if (!strcmp(days[i].day, today)) {
+			found = 1;
+			assert_true(days[i].owed_count >= 1 && days[i].refunded_count >= 1);
+			assert_true(days[i].refunded_centimes >= 2500);
+		}
+	assert_true(found);
+	free(days);
+	assert_int_equal(tot2.count[REFUND_DONE], tot.count[REFUND_DONE] + 1);
+	assert_int_equal(tot2.centimes[REFUND_DONE], tot.centimes[REFUND_DONE] + 2500);
+	/* another commune's finance officer is refused */
+	struct actor fin2 = who("finance2");
+	int64_t mine = sql_int("SELECT o.commune_id FROM offices o WHERE o.code = 'RBT-HAS-1'"
+			       " AND ?1 = ?1", 0);
+	assert_int_equal(finance_refunds(db, &fin2, mine, &p, &days, &n, NULL, &eb), WQ_EDENIED);
+	assert_null(days);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_rejection_and_cancellation_owe_the_fee),
+		cmocka_unit_test(test_money_states),
+		cmocka_unit_test(test_book_balances_through_a_batch),
+		cmocka_unit_test(test_finance_refunds_by_day),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
