@@ -1,5 +1,5 @@
 /* http_api.c - the JSON API (/api/v1/...) mirroring the pages: provinces, communes,
- * fee, order, track, complaint.  Same validation, same texts (in "lang" or
+ * fee, order, track (with the refund), complaint, cancel.  Same validation, same texts (in "lang" or
  * Accept-Language) as the HTML side; errors name their field.  No cookies, so no CSRF
  * token: a browser cannot send application/json across sites without a CORS
  * preflight, which we never allow.  HTTP worker threads; no SQL. */
@@ -10,6 +10,7 @@
 #include "complaint.h"
 #include "http_internal.h"
 #include "office.h"
+#include "refund.h"
 #include "request.h"
 #include "util.h"
 
@@ -171,6 +172,53 @@ static int api_lookup(struct http_ctx *c, struct request *r)
 	return api_reply(c, st);
 }
 
+/* ,"refund":{...} or null: the fee going back to the card, as the tracking page says. */
+static void refund_json(struct http_ctx *c, const struct request *r)
+{
+	struct refund f;
+	struct wq_errbuf eb;
+	struct buf *o = &c->out;
+	char amount[24], when[32];
+	if (refund_for_request(http_db(c), r->id, &f, &eb)) {
+		buf_puts(o, ",\"refund\":null");
+		return;
+	}
+	int64_t at = f.done_at ? f.done_at : f.created_at;
+	wq_fmt_money(f.amount_centimes, amount, sizeof amount);
+	wq_fmt_time(at, when, sizeof when);
+	buf_printf(o, ",\"refund\":{\"state\":\"%s\",\"label\":", refund_state_name(f.state));
+	buf_json_str(o, refund_state_label(f.state, c->lang));
+	buf_printf(o, ",\"amount_centimes\":%lld,\"amount\":\"%s\",\"currency\":\"MAD\","
+		      "\"at\":%lld,\"local_time\":",
+		   (long long)f.amount_centimes, amount, (long long)at);
+	buf_json_str(o, when);
+	buf_puts(o, "}");
+}
+
+int api_cancel(struct http_ctx *c)
+{
+	struct request r;
+	struct wq_errbuf eb;
+	enum txt why = T_COUNT;
+	if (api_lookup(c, &r))
+		return c->status;
+	wq_errbuf_clear(&eb);
+	int rc = track_cancel(c, &r, &why, &eb);
+	if (rc == WQ_ECONFLICT)
+		return api_error(c, 409, why == T_CANCEL_TOO_LATE ? "too_late" : "not_cancellable",
+				 tr(c, why));
+	if (rc)
+		return api_error(c, rc == WQ_EBUSY ? 503 : 500, "internal",
+				 tr(c, rc == WQ_EBUSY ? T_BUSY : T_ERROR));
+	buf_puts(&c->out, "{\"tracking\":");
+	buf_json_str(&c->out, r.tracking);
+	buf_printf(&c->out, ",\"state\":\"%s\",\"message\":", req_state_name(RS_CANCELLED));
+	buf_json_str(&c->out, tr(c, T_CANCELLED));
+	refund_json(c, &r);
+	buf_puts(&c->out, "}\n");
+	return api_reply(c, 200);
+}
+
 int api_track(struct http_ctx *c)
 {
 	struct request r;
@@ -192,6 +240,7 @@ int api_track(struct http_ctx *c)
 	buf_json_str(o, r.mail_code);
 	buf_puts(o, ",\"reject_reason\":");
 	buf_json_str(o, r.state == RS_REJECTED ? r.reject_reason : "");
+	refund_json(c, &r);
 	buf_puts(o, ",\"stages\":[");
 	int first = 1;
 	for (int i = 0; i < n; i++) {

@@ -90,6 +90,8 @@ enum txt {
 	T_NO_PAGE, T_ERROR, T_BUSY, T_GATEWAY_DOWN, T_SUMMARY, T_NO_SECRET, T_REJECT_REASON,
 	T_PROVINCE, T_PROVINCE_FIRST, T_E_PROVINCE, T_SHOW_COMMUNES, T_CHANGE_PROVINCE,
 	T_LIST_PREV, T_LIST_NEXT, T_LIST_PART,
+	T_REFUND, T_CANCEL_TITLE, T_CANCEL_TEXT, T_CANCEL_CONFIRM, T_CANCEL_BTN, T_CANCELLED,
+	T_CANCEL_TOO_LATE, T_CANCEL_NOT_PAID, T_E_CONFIRM,
 	T_COUNT
 };
 const char *tr(const struct http_ctx *c, enum txt t);
@@ -128,12 +130,14 @@ int pay_callback(struct http_ctx *c);	/* POST /api/v1/payments/callback */
 int track_form(struct http_ctx *c);	/* GET /track */
 int track_show(struct http_ctx *c);	/* POST /track */
 int complaint_submit(struct http_ctx *c); /* POST /complaint */
+int cancel_submit(struct http_ctx *c);	/* POST /cancel */
 int api_communes(struct http_ctx *c);	/* GET /api/v1/communes[?province=CODE] */
 int api_provinces(struct http_ctx *c);
 int api_fee(struct http_ctx *c);
 int api_order(struct http_ctx *c);
 int api_track(struct http_ctx *c);
 int api_complaint(struct http_ctx *c);
+int api_cancel(struct http_ctx *c);	/* POST /api/v1/cancel */
 
 /* ---- the birth place: province, then commune (http_place.c) ---- */
 enum place_step { PLACE_FORM = 0, PLACE_PROVINCE_FIRST = 1 };
@@ -172,5 +176,9 @@ void pay_checkout_url(struct http_ctx *c, const struct request *r, struct buf *u
  * with the field in eb. */
 int track_lookup(struct http_ctx *c, const char *tracking, const char *secret,
 		 struct request *r, struct wq_errbuf *eb);
+/* The citizen cancels the request track_lookup() found: WQ_OK, or WQ_ECONFLICT with
+ * *why the sentence to show (claimed already, or not a paid request). */
+int track_cancel(struct http_ctx *c, const struct request *r, enum txt *why,
+		 struct wq_errbuf *eb);
 
 #endif

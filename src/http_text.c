@@ -146,6 +146,26 @@ static const char *const texts[T_COUNT][2] = {
 	[T_LIST_PREV] = {"Partie précédente", "الجزء السابق"},
 	[T_LIST_NEXT] = {"Partie suivante", "الجزء التالي"},
 	[T_LIST_PART] = {"partie %d sur %d", "الجزء %d من %d"},
+	[T_REFUND] = {"Remboursement", "استرجاع المبلغ"},
+	[T_CANCEL_TITLE] = {"Annuler la demande", "إلغاء الطلب"},
+	[T_CANCEL_TEXT] = {"Le bureau n'a pas encore commencé à traiter votre demande : vous "
+			   "pouvez l'annuler. Les frais payés seront remboursés sur votre carte.",
+			   "لم يشرع المكتب بعد في معالجة طلبك: يمكنك إلغاؤه. سيتم إرجاع المبلغ "
+			   "المؤدى إلى بطاقتك البنكية."},
+	[T_CANCEL_CONFIRM] = {"Je confirme l'annulation de ma demande",
+			      "أؤكد إلغاء طلبي"},
+	[T_CANCEL_BTN] = {"Annuler ma demande", "إلغاء طلبي"},
+	[T_CANCELLED] = {"Votre demande est annulée. Le remboursement sur votre carte est en "
+			 "cours.",
+			 "تم إلغاء طلبك. إرجاع المبلغ إلى بطاقتك جار."},
+	[T_CANCEL_TOO_LATE] = {"Le bureau a déjà commencé à traiter votre demande : elle ne peut "
+			       "plus être annulée.",
+			       "شرع المكتب في معالجة طلبك: لم يعد من الممكن إلغاؤه."},
+	[T_CANCEL_NOT_PAID] = {"Seule une demande payée, pas encore prise en charge par le "
+			       "bureau, peut être annulée.",
+			       "لا يمكن إلغاء إلا طلب مؤدى لم يشرع المكتب بعد في معالجته."},
+	[T_E_CONFIRM] = {"Cochez la case pour confirmer l'annulation.",
+			 "ضع علامة في الخانة لتأكيد الإلغاء."},
 };
 
 const char *tr_lang(const char *lang, enum txt t)
