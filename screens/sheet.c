@@ -72,7 +72,7 @@ int sheet_lines(struct db *db, const struct actor *a, int64_t id, char ***out, i
 		wq_fmt_time(r.paid_at, t2, sizeof t2);
 	else
 		snprintf(t2, sizeof t2, "not paid");
-	add(&l, &n, &cap, "Ordered:   %s   paid: %s  (Casablanca time)", t1, t2);
+	add(&l, &n, &cap, "Ordered:   %s   paid: %s  (" WQ_TIME_LABEL ")", t1, t2);
 	if (r.reject_reason[0])
 		add(&l, &n, &cap, "Rejected:  %s", r.reject_reason);
 	if (r.mail_code[0])

@@ -1,10 +1,12 @@
 /* status.c - the status line (second row from the bottom): what the last action did,
  * or what went wrong.  Errors are in reverse video and start with "!" so that they
- * read on a monochrome terminal.  A message stays until the next key.  UI child only. */
+ * read on a monochrome terminal.  A message stays until the next key.  With no message
+ * the line says, on its right, that every time shown is Morocco's.  UI child only. */
 #include <curses.h>
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "util.h"
 #include "widget.h"
 
 static void status_set(struct ui *ui, int error, const char *fmt, va_list ap)
@@ -49,7 +51,13 @@ void status_paint(struct ui *ui)
 	if (ui->status_error) {
 		snprintf(buf, sizeof buf, "! %s", ui->status);
 		term_line(&ui->term, ui->term.rows - 2, A_REVERSE | A_BOLD, buf, 0, 0, 0, 0);
-	} else {
+	} else if (ui->status[0]) {
 		term_line(&ui->term, ui->term.rows - 2, A_NORMAL, ui->status, 0, 0, 0, 0);
+	} else {
+		/* an operator reading from abroad or a server in UTC: say whose clock */
+		int pad = ui->term.cols - term_width("times: " WQ_TIME_LABEL) - 1;
+		pad = pad < 0 ? 0 : pad > UI_STATUS_BYTES - 32 ? UI_STATUS_BYTES - 32 : pad;
+		snprintf(buf, sizeof buf, "%*stimes: " WQ_TIME_LABEL, pad, "");
+		term_line(&ui->term, ui->term.rows - 2, A_DIM, buf, 0, 0, 0, 0);
 	}
 }

@@ -543,6 +543,12 @@ int cli_main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	if (wq_tz_init()) {
+		fprintf(stderr, "watiqa: time zone " WQ_TIME_ZONE " not found (%s/" WQ_TIME_ZONE
+				"): install tzdata\n",
+			getenv("TZDIR") ? getenv("TZDIR") : "/usr/share/zoneinfo");
+		return 1;
+	}
 	if (config_init(&c->cfg, &c->eb)) {
 		fprintf(stderr, "watiqa: %s\n", c->eb.msg);
 		return 2;

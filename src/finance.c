@@ -13,23 +13,11 @@
 #include "finance.h"
 #include "util.h"
 
-static void tz_init(void)
-{
-	static int done;
-	if (!done) {
-		/* same zone as wq_fmt_time(): what staff call "a day" */
-		if (!getenv("TZ"))
-			setenv("TZ", "Africa/Casablanca", 1);
-		tzset();
-		done = 1;
-	}
-}
-
 /* Local midnight of a calendar day (mktime normalises month 13, day 32...). */
 static int64_t local_midnight(int y, int m, int d)
 {
 	struct tm tm = {0};
-	tz_init();
+	wq_tz_init(); /* same zone as wq_fmt_time(): what staff call "a day" */
 	tm.tm_year = y - 1900;
 	tm.tm_mon = m - 1;
 	tm.tm_mday = d;
@@ -101,7 +89,7 @@ void fin_period_month(int64_t t, int months, struct fin_period *p)
 {
 	struct tm tm;
 	time_t tt = (time_t)t;
-	tz_init();
+	wq_tz_init();
 	localtime_r(&tt, &tm);
 	p->from = local_midnight(tm.tm_year + 1900, tm.tm_mon + 1 + months, 1);
 	p->to = local_midnight(tm.tm_year + 1900, tm.tm_mon + 2 + months, 1);
@@ -111,7 +99,7 @@ void fin_local_day(int64_t t, char out[11])
 {
 	struct tm tm;
 	time_t tt = (time_t)t;
-	tz_init();
+	wq_tz_init();
 	localtime_r(&tt, &tm);
 	strftime(out, 11, "%Y-%m-%d", &tm);
 }

@@ -241,7 +241,7 @@ int api_track(struct http_ctx *c)
 	buf_puts(o, ",\"reject_reason\":");
 	buf_json_str(o, r.state == RS_REJECTED ? r.reject_reason : "");
 	refund_json(c, &r);
-	buf_puts(o, ",\"stages\":[");
+	buf_puts(o, ",\"time_zone\":\"" WQ_TIME_ZONE "\",\"stages\":[");
 	int first = 1;
 	for (int i = 0; i < n; i++) {
 		if (ev[i].from == ev[i].to && i > 0)

@@ -106,6 +106,7 @@ static const char *const texts[T_COUNT][2] = {
 	[T_NOT_FOUND] = {"Numéro de suivi ou code secret incorrect.",
 			 "رقم التتبع أو الرمز السري غير صحيح."},
 	[T_DATE] = {"Date", "التاريخ"},
+	[T_TIME_ZONE] = {"heure du Maroc", "توقيت المغرب"}, /* every time shown (WQ_TIME_ZONE) */
 	[T_COMPLAINT_TITLE] = {"Déposer une réclamation", "تقديم شكاية"},
 	[T_COMPLAINT_FIELD] = {"Votre réclamation", "نص الشكاية"},
 	[T_COMPLAINT_SENT] = {"Réclamation enregistrée. L'inspecteur de l'état civil vous "

@@ -200,7 +200,9 @@ static void draw_track(struct http_ctx *c, const struct request *r, const char *
 	buf_html(o, tr(c, T_HISTORY));
 	buf_puts(o, "</h2>\n<table id=\"history\">\n<tr><th>");
 	buf_html(o, tr(c, T_DATE));
-	buf_puts(o, "</th><th>");
+	buf_puts(o, " <small id=\"time_zone\">(");
+	buf_html(o, tr(c, T_TIME_ZONE));
+	buf_puts(o, ")</small></th><th>");
 	buf_html(o, tr(c, T_STATE));
 	buf_puts(o, "</th></tr>\n");
 	for (int i = 0; i < nev; i++) {

@@ -80,7 +80,7 @@ int printout_sheet(struct db *db, const struct actor *a, const struct config *cf
 	fprintf(f, "Phone:     %s\n", r.phone);
 	wq_fmt_time(r.created_at, t1, sizeof t1);
 	wq_fmt_time(r.paid_at, t2, sizeof t2);
-	fprintf(f, "Ordered:   %s   paid: %s  (Casablanca time)\n", t1, t2);
+	fprintf(f, "Ordered:   %s   paid: %s  (" WQ_TIME_LABEL ")\n", t1, t2);
 	if (r.mail_code[0])
 		fprintf(f, "Registered mail: %s\n", r.mail_code);
 	fprintf(f, "\nHistory\n");
@@ -187,6 +187,7 @@ int printout_dispatch(struct db *db, const struct actor *a, const struct config 
 	}
 	fprintf(f, "ROYAUME DU MAROC - ETAT CIVIL - WATIQA\n");
 	fprintf(f, "Bordereau d'envoi / daily dispatch list          %s\n", date);
+	fprintf(f, "Times: " WQ_TIME_LABEL " (" WQ_TIME_ZONE ")\n");
 	fprintf(f, "Office %s  %s\n\n", o.code, o.name_fr);
 	fprintf(f, " No  Registered     Tracking     Addressee                 City         How\n");
 	for (int i = 0; i < n; i++) {

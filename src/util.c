@@ -8,7 +8,9 @@
 #include <string.h>
 #include <sys/random.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "limits.h"
 #include "util.h"
 
 int64_t wq_now(void)
@@ -19,16 +21,25 @@ int64_t wq_now(void)
 	return (int64_t)time(NULL);
 }
 
+int wq_tz_init(void)
+{
+	static int state; /* 0 not yet, 1 done, -1 no zone file */
+	if (!state) {
+		/* Morocco: UTC+1 outside Ramadan; the zone database knows the exceptions */
+		const char *dir = getenv("TZDIR");
+		char path[PATH_MAX_BYTES];
+		snprintf(path, sizeof path, "%s/" WQ_TIME_ZONE,
+			 dir && dir[0] ? dir : "/usr/share/zoneinfo");
+		state = access(path, R_OK) == 0 ? 1 : -1;
+		setenv("TZ", WQ_TIME_ZONE, 1);
+		tzset();
+	}
+	return state > 0 ? 0 : -1;
+}
+
 void wq_fmt_time(int64_t t, char *dst, size_t len)
 {
-	static int tz_set;
-	if (!tz_set) {
-		/* Morocco: UTC+1 outside Ramadan; the zone database knows the exceptions. */
-		if (!getenv("TZ"))
-			setenv("TZ", "Africa/Casablanca", 1);
-		tzset();
-		tz_set = 1;
-	}
+	wq_tz_init();
 	if (t <= 0) {
 		snprintf(dst, len, "-");
 		return;

@@ -7,6 +7,14 @@
 #include <stdint.h>
 
 int64_t wq_now(void); /* UTC seconds; WATIQA_FAKE_NOW (seconds) overrides, for tests */
+/* Every time shown is Morocco's, whatever the server's TZ: the zone, and the words
+ * that say so next to times (web pages carry their own translations). */
+#define WQ_TIME_ZONE "Africa/Casablanca"
+#define WQ_TIME_LABEL "Morocco time"
+/* Makes the process's local time Africa/Casablanca (TZ set and tzset(), once), whatever
+ * TZ was.  -1 when the zone file is missing (no tzdata): glibc would then quietly use
+ * UTC, an hour off. */
+int wq_tz_init(void);
 /* "YYYY-MM-DD HH:MM" in Africa/Casablanca. */
 void wq_fmt_time(int64_t t, char *dst, size_t len);
 void wq_sha256_hex(const void *data, size_t len, char out[65]);
