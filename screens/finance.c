@@ -1,7 +1,8 @@
 /* finance.c - the revenue collector's screen (finance role, one commune): what the
  * commune's paid requests brought in over a period, by day and by month and by
- * document type; the payments one by one; and "Money": what the post collected for the
- * commune against what the treasury has batched and transferred, to the centime.
+ * document type; the payments one by one; "Money": what the post collected for the
+ * commune against what the treasury has batched and transferred, to the centime; and
+ * the refunds day by day (owed, paid back, refused by the card).
  * Exports the period's payments to CSV.  The treasury may open it too and pick any
  * commune (c).  Which commune's money shows is decided by the data layer from the
  * actor (finance.h); this file only shows it.  UI child only; no SQL. */
@@ -12,13 +13,14 @@
 
 #include "finance.h"
 #include "office.h"
+#include "refund.h"
 #include "screen.h"
 #include "sheet.h"
 #include "util.h"
 #include "widget.h"
 
-enum { V_DAYS, V_MONTHS, V_PAYMENTS, V_MONEY, V_COUNT };
-static const char *const view_names[V_COUNT] = {"Day", "Month", "Pay", "Money"};
+enum { V_DAYS, V_MONTHS, V_PAYMENTS, V_MONEY, V_REFUNDS, V_COUNT };
+static const char *const view_names[V_COUNT] = {"Day", "Month", "Pay", "Money", "Refund"};
 
 struct fin_state {
 	int view;
@@ -30,7 +32,10 @@ struct fin_state {
 	struct fin_payment *pay;
 	int npay;
 	struct fin_summary sum;
-	struct table tab[3]; /* days, months, payments */
+	struct fin_refund_day *ref;
+	int nref;
+	struct fin_refund_totals reftot;
+	struct table tab[V_COUNT]; /* one per view; Money has none */
 	int loaded;
 };
 
@@ -203,6 +208,59 @@ static int pay_attr(void *ctx, int row)
 	return ((struct fin_state *)ctx)->pay[row].bucket == FB_REFUND ? A_BOLD : A_NORMAL;
 }
 
+/* ---- refunds by day ---- */
+enum { FC_DAY, FC_NOWED, FC_OWED, FC_NDONE, FC_DONE, FC_NFAIL, FC_FAIL, FC_COUNT };
+static const struct table_col refund_cols[FC_COUNT] = {
+	[FC_DAY] = {"Day", 10, 0},	    [FC_NOWED] = {"Owed#", 5, 1},
+	[FC_OWED] = {"Owed", 10, 1},	    [FC_NDONE] = {"Paid#", 5, 1},
+	[FC_DONE] = {"Paid back", 10, 1},   [FC_NFAIL] = {"Ref#", 4, 1},
+	[FC_FAIL] = {"Refused", 0, 1},
+};
+
+static int64_t refund_value(const struct fin_refund_day *d, int col)
+{
+	switch (col) {
+	case FC_NOWED:
+		return d->owed_count;
+	case FC_OWED:
+		return d->owed_centimes;
+	case FC_NDONE:
+		return d->refunded_count;
+	case FC_DONE:
+		return d->refunded_centimes;
+	case FC_NFAIL:
+		return d->failed_count;
+	default:
+		return d->failed_centimes;
+	}
+}
+
+static void refund_cell(void *ctx, int row, int col, char *buf, size_t len)
+{
+	const struct fin_refund_day *d = &((struct fin_state *)ctx)->ref[row];
+	if (col == FC_DAY)
+		snprintf(buf, len, "%s", d->day);
+	else if (col == FC_NOWED || col == FC_NDONE || col == FC_NFAIL)
+		snprintf(buf, len, "%lld", (long long)refund_value(d, col));
+	else
+		money(refund_value(d, col), buf, len);
+}
+
+static int refund_cmp(void *ctx, int a, int b, int col)
+{
+	const struct fin_state *s = ctx;
+	if (col == FC_DAY)
+		return strcmp(s->ref[a].day, s->ref[b].day);
+	int64_t x = refund_value(&s->ref[a], col), y = refund_value(&s->ref[b], col);
+	return x < y ? -1 : x > y;
+}
+
+static int refund_attr(void *ctx, int row)
+{
+	/* refused by the card: finance must reach the citizen another way */
+	return ((struct fin_state *)ctx)->ref[row].failed_count ? A_BOLD : A_NORMAL;
+}
+
 /* ---- screen hooks ---- */
 static int finance_open(struct ui *ui)
 {
@@ -225,6 +283,11 @@ static int finance_open(struct ui *ui)
 		.cmp = pay_cmp, .row_id = pay_id, .row_attr = pay_attr, .sort_col = -1,
 		.empty = "  No payment in this period.",
 	};
+	s->tab[V_REFUNDS] = (struct table){
+		.cols = refund_cols, .ncols = FC_COUNT, .ctx = s, .cell = refund_cell,
+		.cmp = refund_cmp, .row_id = rev_id, .row_attr = refund_attr, .sort_col = -1,
+		.empty = "  No refund owed, paid back or refused in this period.",
+	};
 	ui->state = s;
 	if (ui->actor.role != ROLE_FINANCE) {
 		/* national actors start on the first commune; c picks another */
@@ -246,7 +309,8 @@ static void finance_close(struct ui *ui)
 	free(s->rev[0]);
 	free(s->rev[1]);
 	free(s->pay);
-	for (int i = 0; i < 3; i++)
+	free(s->ref);
+	for (int i = 0; i < V_COUNT; i++)
 		table_free(&s->tab[i]);
 	free(s);
 	ui->state = NULL;
@@ -258,7 +322,8 @@ static int finance_load(struct ui *ui)
 	struct wq_errbuf eb = {0};
 	struct fin_revenue_row *rev[2] = {NULL, NULL};
 	struct fin_payment *pay = NULL;
-	int nrev[2] = {0, 0}, npay = 0;
+	struct fin_refund_day *ref = NULL;
+	int nrev[2] = {0, 0}, npay = 0, nref = 0;
 	int64_t id;
 	int rc = finance_commune(ui->db, &ui->actor, s->commune_id, &id, s->commune, &eb);
 	if (!rc)
@@ -272,10 +337,14 @@ static int finance_load(struct ui *ui)
 				      &eb);
 	if (!rc)
 		rc = finance_summary(ui->db, &ui->actor, s->commune_id, &s->period, &s->sum, &eb);
+	if (!rc)
+		rc = finance_refunds(ui->db, &ui->actor, s->commune_id, &s->period, &ref, &nref,
+				     &s->reftot, &eb);
 	if (rc) {
 		free(rev[0]);
 		free(rev[1]);
 		free(pay);
+		free(ref);
 		status_wq(ui, "loading the revenue", &eb);
 		return -1;
 	}
@@ -283,6 +352,7 @@ static int finance_load(struct ui *ui)
 		TABLE_REPLACE(&s->tab[g], s->rev[g], s->nrev[g], rev[g], nrev[g]);
 	}
 	TABLE_REPLACE(&s->tab[V_PAYMENTS], s->pay, s->npay, pay, npay);
+	TABLE_REPLACE(&s->tab[V_REFUNDS], s->ref, s->nref, ref, nref);
 	s->loaded = 1;
 	return 0;
 }
@@ -322,6 +392,18 @@ static void paint_money(struct ui *ui, struct fin_state *s, int y0, int height)
 	MLINE(A_NORMAL, "    %-38s %6d %14s", "built, awaiting transfer", u->batches_built, m);
 	money(u->transferred_centimes, m, sizeof m);
 	MLINE(A_NORMAL, "    %-38s %6d %14s", "transferred", u->batches_transferred, m);
+	static const char *const refund_what[REFUND_STATE_COUNT] = {
+		[REFUND_OWED] = "to send to the card",
+		[REFUND_SENT] = "sent, the gateway has not answered",
+		[REFUND_DONE] = "paid back to the card",
+		[REFUND_FAILED] = "REFUSED by the card: call the citizen",
+	};
+	MLINE(A_BOLD, "  Refunds of %s (all periods)", s->commune);
+	for (int f = 0; f < REFUND_STATE_COUNT; f++) {
+		money(s->reftot.centimes[f], m, sizeof m);
+		MLINE(f == REFUND_FAILED && s->reftot.count[f] ? A_BOLD : A_NORMAL,
+		      "    %-38s %6d %14s", refund_what[f], s->reftot.count[f], m);
+	}
 	MLINE(A_NORMAL, "%s", "");
 	MLINE(A_NORMAL, "%s", "  A fee is distributed once the documents exist (ready or later);");
 	MLINE(A_NORMAL, "%s", "  a request rejected after payment is refunded, never distributed.");
@@ -353,14 +435,19 @@ static struct table *finance_table(struct ui *ui)
 	return s->view == V_MONEY ? NULL : &s->tab[s->view];
 }
 
+/* The current view by name, the others by the key that opens them: five names do
+ * not fit beside the title at 80 columns. */
 static void finance_tabs(struct ui *ui, char *buf, size_t len)
 {
 	struct fin_state *s = st(ui);
 	size_t o = 0;
 	buf[0] = '\0';
-	for (int v = 0; v < V_COUNT && o < len; v++)
-		o += (size_t)snprintf(buf + o, len - o, "%s%s%s", s->view == v ? "[" : " ",
-				      view_names[v], s->view == v ? "]" : " ");
+	for (int v = 0; v < V_COUNT && o < len; v++) {
+		if (s->view == v)
+			o += (size_t)snprintf(buf + o, len - o, "%s[%s]", v ? " " : "", view_names[v]);
+		else
+			o += (size_t)snprintf(buf + o, len - o, "%s%d", v ? " " : "", v + 1);
+	}
 }
 
 /* ---- keys ---- */
@@ -383,6 +470,10 @@ static void key_payments(struct ui *ui)
 static void key_money(struct ui *ui)
 {
 	st(ui)->view = V_MONEY;
+}
+static void key_refunds(struct ui *ui)
+{
+	st(ui)->view = V_REFUNDS;
 }
 
 static void key_prev(struct ui *ui)
@@ -459,12 +550,15 @@ static void key_history(struct ui *ui)
 }
 
 static const struct keymap finance_keys[] = {
-	{'\t', "view", "switch view: Days, Months, Payments, Money", 0, KM_BAR, key_view},
+	{'\t', "view", "switch view: Days, Months, Payments, Money, Refunds", 0, KM_BAR,
+	 key_view},
 	{'1', "days", "revenue by day, by document type", 0, 0, key_days},
 	{'2', "months", "revenue by month, by document type", 0, 0, key_months},
 	{'3', "payments", "the period's payments one by one", 0, 0, key_payments},
 	{'4', "money", "collected by the post versus distributed by the treasury", 0, 0,
 	 key_money},
+	{'5', "refunds", "refunds by day: owed, paid back, refused by the card", 0, 0,
+	 key_refunds},
 	{'[', "prev", "the month before", 0, KM_BAR, key_prev},
 	{']', "next", "the month after", 0, KM_BAR, key_next},
 	{'p', "period", "choose a period: a day, a month, a year or FROM..TO", 0, KM_BAR,

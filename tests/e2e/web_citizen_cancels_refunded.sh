@@ -172,3 +172,34 @@ wq check --db "$WQ_DB" >"$T/check.out" 2>&1 || { cat "$T/check.out"; fail "watiq
 grep -q '^money: collected .* - refunds .* = distributed .* + due .* MAD$' "$T/check.out" ||
 	fail "check prints no money line: $(cat "$T/check.out")"
 ok "watiqa check: $(grep '^money' "$T/check.out")"
+
+# 7. finance1 (RBT-HASSAN, where these orders went) sees the refunds of the day at the
+#    SSH screen, the refused one marked, and where the commune's refunds stand
+commune=$(web_sql "SELECT c.code FROM requests r JOIN offices o ON o.id = r.office_id
+	JOIN communes c ON c.id = o.commune_id WHERE r.tracking = '$A_T'")
+[ "$commune" = RBT-HASSAN ] || fail "the orders went to $commune, not finance1's commune"
+today=$(TZ=Africa/Casablanca date +%Y-%m-%d)
+wq_login f finance1 watiqa-demo
+wq_screen_wait f "Revenue" 20
+wq_type f 5
+wq_screen_wait f "Paid back" 10
+row=$(wq_screen f | grep "^. $today " || true)
+[ -n "$row" ] || { wq_screen f; fail "no refund row for $today"; }
+# what happened today in the commune, counted the other way (the demo's own refunds too):
+# owed: A C D E and the demo's; paid back: A D E and the demo's; refused: C alone
+day_sum() { TZ=Africa/Casablanca sqlite3 "$WQ_DB" "SELECT count(*) || ' ' ||
+	printf('%.2f', coalesce(sum(f.amount_centimes), 0) / 100.0) FROM refunds f
+	JOIN requests r ON r.id = f.request_id JOIN offices o ON o.id = r.office_id
+	JOIN communes c ON c.id = o.commune_id WHERE c.code = 'RBT-HASSAN' AND $1
+	AND date($2, 'unixepoch', 'localtime') = '$today'"; }
+read -r no owed <<<"$(day_sum 1 f.created_at)"
+read -r nd done <<<"$(day_sum "f.state = 'refunded'" f.done_at)"
+read -r nf refused <<<"$(day_sum "f.state = 'refund_failed'" f.done_at)"
+[ "$nf" = 1 ] && [ "$no" -ge 4 ] && [ "$nd" -ge 3 ] || fail "today's refunds in the DB: $no $nd $nf"
+echo "$row" | grep -Eq "$today +$no +$owed +$nd +$done +$nf +$refused" ||
+	{ wq_screen f; fail "today's refunds: $row, expected $no $owed $nd $done $nf $refused"; }
+wq_type f 4
+wq_screen_wait f "REFUSED by the card" 10
+wq_screen f | grep "REFUSED by the card" | grep -Eq ' 1 +20\.00' ||
+	{ wq_screen f; fail "the refused refund is not counted in Money"; }
+ok "finance1 sees today's refunds ($no owed, $nd paid back, 1 refused) and the refused one in Money"
