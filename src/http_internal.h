@@ -46,7 +46,7 @@ struct http_app {
 	char gateway_origin[256];
 	char csp[600];
 	struct http_rate *rate;
-	struct slow_watch *watch; /* cuts requests that trickle in (http_server.c) */
+	struct slow_watch *watch; /* cuts requests that trickle in (http_guard.c) */
 	pthread_key_t db_key;	/* each worker thread's own connection */
 };
 
@@ -69,6 +69,7 @@ struct http_ctx {
 	char csrf_nonce[40]; /* the nonce cookie this response sets, if new */
 	char cookies[3][320];
 	int ncookies;
+	char allow[64]; /* the Allow header of a 405 */
 };
 
 /* ---- texts (http_text.c) ---- */
@@ -92,11 +93,39 @@ enum txt {
 	T_PROVINCE, T_PROVINCE_FIRST, T_E_PROVINCE, T_SHOW_COMMUNES, T_CHANGE_PROVINCE,
 	T_LIST_PREV, T_LIST_NEXT, T_LIST_PART,
 	T_REFUND, T_CANCEL_TITLE, T_CANCEL_TEXT, T_CANCEL_CONFIRM, T_CANCEL_BTN, T_CANCELLED,
-	T_CANCEL_TOO_LATE, T_CANCEL_NOT_PAID, T_E_CONFIRM,
+	T_CANCEL_TOO_LATE, T_CANCEL_NOT_PAID, T_E_CONFIRM, T_METHOD_TITLE, T_METHOD,
 	T_COUNT
 };
 const char *tr(const struct http_ctx *c, enum txt t);
 const char *tr_lang(const char *lang, enum txt t);
+
+/* ---- routing (http_route.c) ---- */
+/* 1 if some route answers at path (whatever the method). */
+int http_route_known(const char *path);
+/* The methods path answers, "GET, HEAD" or "POST", into out; 0 if none. */
+int http_route_allow(const char *path, char *out, size_t len);
+int http_is_api(const char *url);
+/* Routes a request whose body has been read, runs its handler, queues the response. */
+enum MHD_Result http_dispatch(struct http_ctx *c);
+/* Answers at once with one message (429, 413): a page, or JSON under /api/. */
+enum MHD_Result http_fail_early(struct http_ctx *c, int status, enum txt t, int api);
+
+/* ---- guards (http_guard.c) ---- */
+/* The source a limit counts: the IPv4 address, or the /64 of an IPv6 one
+ * ("2001:db8:1:2::/64"); an IPv4-mapped IPv6 address is its IPv4 address. */
+void http_source_of(const char *addr, char *out, size_t len);
+struct http_rate *http_rate_new(int per_minute); /* per_minute 0: no limit */
+void http_rate_free(struct http_rate *r);
+/* 1 if the source of addr may send one more request this minute (and counts it). */
+int http_rate_allow(struct http_rate *r, const char *addr);
+struct slow_watch *slow_watch_new(void);
+int slow_watch_start(struct slow_watch *w); /* 0, or -1 without a watchdog thread */
+void slow_watch_free(struct slow_watch *w); /* stops the watchdog; after MHD stopped */
+/* MHD_OPTION_NOTIFY_CONNECTION callback (cls: the slow_watch). */
+void slow_notify(void *cls, struct MHD_Connection *conn, void **socket_context,
+		 enum MHD_ConnectionNotificationCode code);
+/* The request on conn has been read (reading 0) or answered (1: the next may come). */
+void slow_mark(struct slow_watch *w, struct MHD_Connection *conn, int reading);
 
 /* ---- server plumbing (http_server.c) ---- */
 /* The thread's database connection; NULL (and a 500 page queued) if it cannot open. */

@@ -167,6 +167,10 @@ static const char *const texts[T_COUNT][2] = {
 			       "لا يمكن إلغاء إلا طلب مؤدى لم يشرع المكتب بعد في معالجته."},
 	[T_E_CONFIRM] = {"Cochez la case pour confirmer l'annulation.",
 			 "ضع علامة في الخانة لتأكيد الإلغاء."},
+	[T_METHOD_TITLE] = {"Méthode non acceptée", "طريقة غير مقبولة"},
+	/* %s: the method asked, then the ones the address answers ("GET, HEAD") */
+	[T_METHOD] = {"Cette adresse n'accepte pas la méthode %s ; elle accepte : %s.",
+		      "هذا العنوان لا يقبل الطريقة %s؛ الطرق المقبولة: %s."},
 };
 
 const char *tr_lang(const char *lang, enum txt t)
