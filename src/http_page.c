@@ -62,16 +62,18 @@ static void layout_emit(struct http_ctx *c, const char *from, const char *to,
 			buf_puts(&c->out, other);
 		else if (IS("switch_href")) {
 			/* the same page in the other language; a POSTed page falls back to its
-			 * empty form (the citizen's input is not carried in a link) */
+			 * empty form (the citizen's input is not carried in a link).  The path
+			 * comes from the route table, never from the request: "//evil.example/x"
+			 * would make a link off the site */
 			struct buf h;
 			buf_init(&h);
-			const char *path = c->url;
+			const char *path = http_route_known(c->url) ? c->url : "/";
 			if (!strcmp(c->method, "POST"))
 				path = !strcmp(c->url, "/track") || !strcmp(c->url, "/complaint")
 					       ? "/track" : "/";
 			buf_puts(&h, path);
 			buf_printf(&h, "?lang=%s", other);
-			if (!strcmp(c->method, "GET")) {
+			if (!strcmp(c->method, "GET") && http_route_known(c->url)) {
 				struct switch_args a = {&h, 0};
 				MHD_get_connection_values(c->conn, MHD_GET_ARGUMENT_KIND, copy_arg, &a);
 			}
