@@ -10,6 +10,7 @@
 #include <strings.h>
 #include <wchar.h>
 
+#include "unicode.h"
 #include "widget.h"
 
 #define KEY_RESIZE_FN KM_FN(KEY_RESIZE)
@@ -45,7 +46,8 @@ void prompt_text_backspace(char *buf)
 
 int prompt_is_text_key(int key)
 {
-	return key >= 0x20 && key != 0x7f && !(key & KM_FN(0));
+	/* a format character (bidi mark, zero-width joiner) is invisible: never typed in */
+	return key >= 0x20 && key != 0x7f && !(key & KM_FN(0)) && !uc_is_format((unsigned)key);
 }
 
 int prompt_text(struct ui *ui, const char *question, char *buf, size_t len)

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "unicode.h"
 #include "validate.h"
 
 /* Every pattern the code relies on; the file must define each. */
@@ -113,6 +114,10 @@ int validate_match(const struct validator *v, const char *name, const char *s)
 {
 	int i = validate_index(name);
 	if (!v || i < 0 || !v->code[i] || !s)
+		return 0;
+	/* whatever a pattern says: an invisible format character (a bidi mark in a name)
+	 * would show the value otherwise than it is stored */
+	if (utf8_has_format(s))
 		return 0;
 	pcre2_match_data *md = pcre2_match_data_create_from_pattern(v->code[i], NULL);
 	if (!md)

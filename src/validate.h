@@ -13,7 +13,8 @@ struct validator;
 /* Loads and compiles every pattern; fails naming the first missing or bad one. */
 int validate_load(const char *path, struct validator **out, struct wq_errbuf *eb);
 void validate_free(struct validator *v);
-/* 1 if the whole of s matches the named pattern, 0 if not (or no such pattern). */
+/* 1 if the whole of s matches the named pattern, 0 if not (or no such pattern, or s
+ * holds a Unicode format character, whatever the pattern). */
 int validate_match(const struct validator *v, const char *name, const char *s);
 /* Trims, squeezes inner runs of blanks to one space, drops separators people type in
  * phone numbers when phone != 0; writes at most dstlen-1 bytes. */

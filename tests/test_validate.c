@@ -1,15 +1,18 @@
 /* test_validate.c - the patterns of etc/patterns.conf (through src/validate.c) and the
- * body decoders of src/http_form.c: what each pattern accepts and refuses, calendar
- * dates, normalisation, UTF-8 checks, form and flat-JSON decoding. */
+ * body decoders of src/http_form.c: what each pattern accepts and refuses, invisible
+ * format characters refused by every pattern, calendar dates, normalisation, UTF-8
+ * checks, form and flat-JSON decoding. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <string.h>
 
 #include "http_form.h"
+#include "unicode.h"
 #include "validate.h"
 
 static struct validator *v;
@@ -75,6 +78,99 @@ static void test_patterns(void **state)
 	}
 	assert_int_equal(validate_match(v, "no_such_pattern", "x"), 0);
 	assert_int_equal(validate_match(v, "city", "Rab\xc3\x28t"), 0); /* invalid UTF-8 */
+}
+
+/* A value each pattern accepts; every pattern of etc/patterns.conf must have one here,
+ * so that a new pattern is tried against the format characters too. */
+static const struct {
+	const char *pattern, *value;
+} samples[] = {
+	{"phone", "0612345678"},	{"cin", "BE123456"},	   {"record_number", "1234"},
+	{"record_year", "1990"},	{"postal_code", "10080"}, {"name_ar", "محمد"},
+	{"name_lat", "Mohamed"},	{"email", "ab@cd.ma"},	   {"date", "1990-05-17"},
+	{"address", "12 rue des Fleurs"}, {"city", "Rabat"},   {"tracking", "W1234567890"},
+	{"secret", "AB23CD"},		{"complaint", "Rien reçu après dix jours."},
+};
+
+static const char *sample_of(const char *pattern)
+{
+	for (size_t i = 0; i < sizeof samples / sizeof samples[0]; i++)
+		if (!strcmp(samples[i].pattern, pattern))
+			return samples[i].value;
+	return NULL;
+}
+
+static void put_utf8(char *out, unsigned long cp)
+{
+	if (cp < 0x800) {
+		out[0] = (char)(0xc0 | (cp >> 6));
+		out[1] = (char)(0x80 | (cp & 0x3f));
+		out[2] = 0;
+	} else if (cp < 0x10000) {
+		out[0] = (char)(0xe0 | (cp >> 12));
+		out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		out[2] = (char)(0x80 | (cp & 0x3f));
+		out[3] = 0;
+	} else {
+		out[0] = (char)(0xf0 | (cp >> 18));
+		out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+		out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		out[3] = (char)(0x80 | (cp & 0x3f));
+		out[4] = 0;
+	}
+}
+
+/* Issue 12, hole 10: U+061C and U+0600 passed into name_ar.  Every pattern of the
+ * file, with a format character at the start, inside and at the end of a value it
+ * accepts, refuses it. */
+static void test_format_chars(void **state)
+{
+	(void)state;
+	static const unsigned long marks[] = {
+		0x061C, 0x0600, 0x0601, 0x0602, 0x0603, 0x0604, 0x0605, 0x06DD, 0x08E2,
+		0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x202A, 0x202B, 0x202C, 0x202D,
+		0x202E, 0x2066, 0x2067, 0x2068, 0x2069, 0x2060, 0xFEFF, 0x00AD, 0xE0041,
+	};
+	FILE *f = fopen("etc/patterns.conf", "r");
+	assert_non_null(f);
+	char line[2048];
+	int tried = 0;
+	while (fgets(line, sizeof line, f)) {
+		char name[64];
+		if (line[0] == '#' || sscanf(line, " %63[a-z_] =", name) != 1)
+			continue;
+		const char *ok = sample_of(name);
+		if (!ok)
+			fail_msg("pattern %s has no sample in test_format_chars", name);
+		if (!validate_match(v, name, ok))
+			fail_msg("%s: sample '%s' refused", name, ok);
+		size_t n = strlen(ok), mid = n / 2;
+		while (mid > 0 && ((unsigned char)ok[mid] & 0xc0) == 0x80)
+			mid--; /* between two characters */
+		for (size_t m = 0; m < sizeof marks / sizeof marks[0]; m++) {
+			char mk[8], val[256];
+			put_utf8(mk, marks[m]);
+			assert_true(uc_is_format(marks[m]));
+			snprintf(val, sizeof val, "%s%s", mk, ok);
+			if (validate_match(v, name, val))
+				fail_msg("%s accepts U+%04lX before '%s'", name, marks[m], ok);
+			snprintf(val, sizeof val, "%.*s%s%s", (int)mid, ok, mk, ok + mid);
+			if (validate_match(v, name, val))
+				fail_msg("%s accepts U+%04lX inside '%s'", name, marks[m], ok);
+			snprintf(val, sizeof val, "%s%s", ok, mk);
+			if (validate_match(v, name, val))
+				fail_msg("%s accepts U+%04lX after '%s'", name, marks[m], ok);
+		}
+		tried++;
+	}
+	fclose(f);
+	assert_int_equal(tried, (int)(sizeof samples / sizeof samples[0]));
+	/* the scan itself: format characters found, their neighbours not */
+	assert_true(utf8_has_format("ab\xe2\x80\x8f" "cd"));
+	assert_false(utf8_has_format("محمد عبد الله"));
+	assert_false(uc_is_format(0x0606)); /* ARABIC-INDIC CUBE ROOT: Sm, not Cf */
+	assert_false(uc_is_format(0x2010));
+	assert_false(utf8_has_format("\xe2\x80")); /* cut short: not a character */
 }
 
 static void test_missing_pattern_refused(void **state)
@@ -179,7 +275,7 @@ int main(void)
 		cmocka_unit_test(test_patterns), cmocka_unit_test(test_missing_pattern_refused),
 		cmocka_unit_test(test_dates),	 cmocka_unit_test(test_normalize),
 		cmocka_unit_test(test_utf8),	 cmocka_unit_test(test_form),
-		cmocka_unit_test(test_json),
+		cmocka_unit_test(test_json),	 cmocka_unit_test(test_format_chars),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
