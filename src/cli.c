@@ -18,6 +18,7 @@
 #include "office.h"
 #include "refund.h"
 #include "request.h"
+#include "endpoints.h"
 #include "sandbox.h"
 #include "serve.h"
 #include "ui.h"
@@ -65,6 +66,10 @@ static int fail_eb(struct cli_ctx *c)
 
 static int cmd_serve(struct cli_ctx *c)
 {
+	if (endpoints_check(&c->cfg, &c->eb)) {
+		fprintf(stderr, "watiqa serve: %s\n", c->eb.msg);
+		return 2;
+	}
 	return serve_main(&c->cfg);
 }
 
@@ -556,6 +561,7 @@ int cli_main(int argc, char **argv)
 	if ((rc = parse_args(c, argc - 1 - used, argv + 1 + used)))
 		return rc;
 	config_finish(&c->cfg);
+	endpoints_resolve(&c->cfg);
 	if (c->argc < cmd->min_args || c->argc > cmd->max_args) {
 		fprintf(stderr, "usage: watiqa %s %s\n", cmd->name, cmd->args);
 		return 2;
