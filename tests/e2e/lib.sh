@@ -41,9 +41,20 @@ wq_start_server() {
 	WQ_HTTP_PORT=$(wq_free_port)
 	WQ_SANDBOX_PORT=$(wq_free_port)
 	WQ_URL=http://127.0.0.1:$WQ_HTTP_PORT
-	export WATIQA_GATEWAY_URL=http://127.0.0.1:$WQ_SANDBOX_PORT
-	export WATIQA_SMS_URL=http://127.0.0.1:$WQ_SANDBOX_PORT/sms
-	export WATIQA_POST_URL=http://127.0.0.1:$WQ_SANDBOX_PORT/post
+	# how serve is told where the sandbox is: its three URLs (the default), only its
+	# port (WQ_GATEWAY_BY=port), or one base URL (WQ_GATEWAY_BY=base)
+	case ${WQ_GATEWAY_BY:-urls} in
+	urls)
+		export WATIQA_GATEWAY_URL=http://127.0.0.1:$WQ_SANDBOX_PORT
+		export WATIQA_SMS_URL=http://127.0.0.1:$WQ_SANDBOX_PORT/sms
+		export WATIQA_POST_URL=http://127.0.0.1:$WQ_SANDBOX_PORT/post ;;
+	port)
+		unset WATIQA_GATEWAY_URL WATIQA_SMS_URL WATIQA_POST_URL WATIQA_GATEWAY_BASE_URL
+		export WATIQA_SANDBOX_PORT=$WQ_SANDBOX_PORT ;;
+	base)
+		unset WATIQA_GATEWAY_URL WATIQA_SMS_URL WATIQA_POST_URL WATIQA_SANDBOX_PORT
+		export WATIQA_GATEWAY_BASE_URL=http://127.0.0.1:$WQ_SANDBOX_PORT/ ;;
+	esac
 	export WATIQA_HOST_KEY=$T/host_key
 	export WATIQA_DB=$WQ_DB
 	"$WATIQA_BIN" sandbox --port "$WQ_SANDBOX_PORT" >"$T/sandbox.log" 2>&1 &
