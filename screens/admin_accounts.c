@@ -252,6 +252,28 @@ static void key_role(struct ui *ui)
 	done(ui, rc, "set role", &eb, msg);
 }
 
+/* The account's screen language, picked from the three; the account finds it at its
+ * next login (and may change it itself with L). */
+static void key_lang(struct ui *ui)
+{
+	static const char *const codes[] = {"fr", "ar", "en"};
+	const char *items[3] = {tr(ui, "French"), tr(ui, "Arabic"), tr(ui, "English")};
+	struct user u;
+	char title[120], msg[120];
+	struct wq_errbuf eb = {0};
+	int k;
+	if (!current(ui, &u))
+		return;
+	snprintf(title, sizeof title, tr(ui, "%s's screens (now %s): which language?"), u.username,
+		 u.lang);
+	if ((k = prompt_pick(ui, title, items, 3)) < 0)
+		return;
+	int rc = user_set_lang(ui->db, &ui->actor, u.username, codes[k], &eb);
+	snprintf(msg, sizeof msg, tr(ui, "%s: screens in %s from the next login"), u.username,
+		 items[k]);
+	done(ui, rc, tr(ui, "set language"), &eb, msg);
+}
+
 static void key_disable(struct ui *ui)
 {
 	struct user u;
@@ -376,6 +398,8 @@ static const struct keymap accounts_keys[] = {
 	{'K', "add key", "add an SSH public key to the account", ADMIN, KM_WRITE | KM_BAR,
 	 key_key_add},
 	{'X', "del key", "remove one of the account's SSH keys", ADMIN, KM_WRITE, key_key_remove},
+	{'l', "language", "the language of the account's screens: French, Arabic, English",
+	 ADMIN, KM_WRITE, key_lang},
 	{'2', "network", "the office network: provinces, communes, offices", 0, KM_BAR,
 	 key_network},
 	{'3', "audit", "the audit log of staff actions", 0, KM_BAR, key_audit},

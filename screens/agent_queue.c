@@ -40,7 +40,7 @@ static int agent_queue_open(struct ui *ui)
 	ui->state = s;
 	struct wq_errbuf eb = {0};
 	if (escalate_rules_load(&s->rules, ui->cfg, &eb))
-		status_wq(ui, "reading the holidays (weekends still count)", &eb);
+		status_wq(ui, tr(ui, "reading the holidays (weekends still count)"), &eb);
 	return 0;
 }
 
@@ -76,7 +76,7 @@ static int agent_queue_load(struct ui *ui)
 		struct request *rows = NULL;
 		int n = 0;
 		if (request_list(ui->db, &ui->actor, &f[v], &rows, &n, &eb) != WQ_OK) {
-			status_wq(ui, "loading the requests", &eb);
+			status_wq(ui, tr(ui, "loading the requests"), &eb);
 			return -1;
 		}
 		if (v == VIEW_MINE)
@@ -104,10 +104,10 @@ static void agent_queue_tabs(struct ui *ui, char *buf, size_t len)
 	struct aq_state *s = st(ui);
 	char marks[24] = "";
 	if (s->marks.n)
-		snprintf(marks, sizeof marks, "%d marked  ", s->marks.n);
-	snprintf(buf, len, "%s%sQueue %d%s %sMine %d%s", marks, s->view == VIEW_QUEUE ? "[" : " ",
-		 s->n[VIEW_QUEUE], s->view == VIEW_QUEUE ? "]" : " ",
-		 s->view == VIEW_MINE ? "[" : " ", s->n[VIEW_MINE],
+		snprintf(marks, sizeof marks, tr(ui, "%d marked  "), s->marks.n);
+	snprintf(buf, len, "%s%s%s %d%s %s%s %d%s", marks, s->view == VIEW_QUEUE ? "[" : " ",
+		 tr(ui, "Queue"), s->n[VIEW_QUEUE], s->view == VIEW_QUEUE ? "]" : " ",
+		 s->view == VIEW_MINE ? "[" : " ", tr(ui, "Mine"), s->n[VIEW_MINE],
 		 s->view == VIEW_MINE ? "]" : " ");
 }
 
@@ -117,7 +117,7 @@ static const struct request *current(struct ui *ui)
 	struct aq_state *s = st(ui);
 	int r = table_cur(&s->tab[s->view]);
 	if (r < 0) {
-		status_error(ui, "no request here");
+		status_error(ui, tr(ui, "no request here"));
 		return NULL;
 	}
 	return &s->rows[s->view][r];
@@ -145,7 +145,7 @@ static void key_mark(struct ui *ui)
 	struct aq_state *s = st(ui);
 	const struct request *r;
 	if (s->view != VIEW_QUEUE) {
-		status_error(ui, "marks are for claiming: Tab to the Queue view");
+		status_error(ui, tr(ui, "marks are for claiming: Tab to the Queue view"));
 		return;
 	}
 	if (!(r = current(ui)))
@@ -176,9 +176,9 @@ static void claim_batch(struct ui *ui)
 	s->marks.n = 0;
 	ui->reload = 1;
 	if (failed)
-		status_error(ui, "claimed %d, %d failed: %s", ok, failed, first.msg);
+		status_error(ui, tr(ui, "claimed %d, %d failed: %s"), ok, failed, first.msg);
 	else
-		status_info(ui, "claimed %d requests: they are in Mine (Tab)", ok);
+		status_info(ui, tr(ui, "claimed %d requests: they are in Mine (Tab)"), ok);
 }
 
 static void key_claim(struct ui *ui)
@@ -188,7 +188,7 @@ static void key_claim(struct ui *ui)
 	struct wq_errbuf eb = {0};
 
 	if (s->view != VIEW_QUEUE) {
-		status_error(ui, "claim from the Queue view (Tab)");
+		status_error(ui, tr(ui, "claim from the Queue view (Tab)"));
 		return;
 	}
 	if (s->marks.n) {
@@ -199,10 +199,10 @@ static void key_claim(struct ui *ui)
 		return;
 	if (request_claim(ui->db, &ui->actor, r->id, r->version, &eb) != WQ_OK) {
 		char doing[64];
-		snprintf(doing, sizeof doing, "claim %s", r->tracking);
+		snprintf(doing, sizeof doing, tr(ui, "claim %s"), r->tracking);
 		status_wq(ui, doing, &eb);
 	} else {
-		status_info(ui, "claimed %s: it is in Mine (Tab)", r->tracking);
+		status_info(ui, tr(ui, "claimed %s: it is in Mine (Tab)"), r->tracking);
 	}
 	ui->reload = 1;
 }
@@ -230,7 +230,7 @@ static void transition(struct ui *ui, const struct request *r, enum req_state to
 		snprintf(doing, sizeof doing, "%s", tracking);
 		status_wq(ui, doing, &eb);
 	} else {
-		status_info(ui, "%s %s", tracking, done);
+		status_info(ui, "%s %s", tracking, tr(ui, done));
 	}
 	ui->reload = 1;
 }
@@ -251,36 +251,37 @@ static void key_stage(struct ui *ui)
 		to = RS_READY;
 		break;
 	case RS_PAID:
-		status_error(ui, "%s is not claimed yet: c claims it", r->tracking);
+		status_error(ui, tr(ui, "%s is not claimed yet: c claims it"), r->tracking);
 		return;
 	default:
-		status_error(ui, "%s is %s: no further stage here", r->tracking,
-			     req_state_name(r->state));
+		status_error(ui, tr(ui, "%s is %s: no further stage here"), r->tracking,
+			     tr(ui, req_state_name(r->state)));
 		return;
 	}
-	snprintf(q, sizeof q, "%s: %s -> %s (%s)?", r->tracking, req_state_name(r->state),
-		 req_state_name(to), req_state_label(to, "en"));
+	snprintf(q, sizeof q, "%s: %s -> %s (%s)?", r->tracking,
+		 tr(ui, req_state_name(r->state)), tr(ui, req_state_name(to)),
+		 req_state_label(to, msg_lang_code(ui->lang)));
 	if (!prompt_yesno(ui, q))
 		return;
 	transition(ui, r, to, "",
-		   to == RS_READY ? "is ready (sealed envelope)" : "is in production");
+		   to == RS_READY ? TX("is ready (sealed envelope)") : TX("is in production"));
 }
 
 static const char *const reject_reasons[] = {
-	"record not found",
-	"the data do not match the record",
-	"illegible or incomplete request",
-	"duplicate request",
-	"record held by another office",
-	"other (type the reason)",
+	TX("record not found"),
+	TX("the data do not match the record"),
+	TX("illegible or incomplete request"),
+	TX("duplicate request"),
+	TX("record held by another office"),
+	TX("other (type the reason)"),
 };
 #define REJECT_OTHER 5
 
 static const char *const reassign_reasons[] = {
-	"birth registered at another office",
-	"relayed office: its central office handles it",
-	"office overloaded",
-	"other (type the reason)",
+	TX("birth registered at another office"),
+	TX("relayed office: its central office handles it"),
+	TX("office overloaded"),
+	TX("other (type the reason)"),
 };
 #define REASSIGN_OTHER 3
 
@@ -290,16 +291,17 @@ static void key_reject(struct ui *ui)
 	char reason[200], q[300];
 	if (!r)
 		return;
-	if (!desk_reason(ui, "Reject: why?", reject_reasons,
+	if (!desk_reason(ui, tr(ui, "Reject: why?"), reject_reasons,
 			 (int)(sizeof reject_reasons / sizeof reject_reasons[0]), REJECT_OTHER,
 			 reason, sizeof reason)) {
-		status_info(ui, "not rejected");
+		status_info(ui, tr(ui, "not rejected"));
 		return;
 	}
-	snprintf(q, sizeof q, "Reject %s (%s)? A refund will be owed.", r->tracking, reason);
+	snprintf(q, sizeof q, tr(ui, "Reject %s (%s)? A refund will be owed."), r->tracking,
+		 tr(ui, reason));
 	if (!prompt_yesno(ui, q))
 		return;
-	transition(ui, r, RS_REJECTED, reason, "rejected");
+	transition(ui, r, RS_REJECTED, reason, TX("rejected"));
 }
 
 static void key_release(struct ui *ui)
@@ -309,14 +311,14 @@ static void key_release(struct ui *ui)
 	if (!r)
 		return;
 	if (r->state != RS_CLAIMED) {
-		status_error(ui, "%s is %s: only a claimed request goes back to the queue",
-			     r->tracking, req_state_name(r->state));
+		status_error(ui, tr(ui, "%s is %s: only a claimed request goes back to the queue"),
+			     r->tracking, tr(ui, req_state_name(r->state)));
 		return;
 	}
-	snprintf(q, sizeof q, "Put %s back in the office queue?", r->tracking);
+	snprintf(q, sizeof q, tr(ui, "Put %s back in the office queue?"), r->tracking);
 	if (!prompt_yesno(ui, q))
 		return;
-	transition(ui, r, RS_PAID, "released to the queue", "is back in the queue");
+	transition(ui, r, RS_PAID, "released to the queue", TX("is back in the queue"));
 }
 
 static void key_reassign(struct ui *ui)
@@ -332,7 +334,7 @@ static void key_reassign(struct ui *ui)
 	if (!r)
 		return;
 	if (office_list(ui->db, &offices, &n, &eb) != WQ_OK) {
-		status_wq(ui, "listing the offices", &eb);
+		status_wq(ui, tr(ui, "listing the offices"), &eb);
 		return;
 	}
 	items = calloc((size_t)n + 1, sizeof *items);
@@ -348,26 +350,27 @@ static void key_reassign(struct ui *ui)
 		items[m] = labels[m];
 		ids[m++] = offices[i].id;
 	}
-	k = prompt_pick(ui, "Reassign to which office? (type to filter)", items, m);
+	k = prompt_pick(ui, tr(ui, "Reassign to which office? (type to filter)"), items, m);
 	if (k < 0) {
-		status_info(ui, "not reassigned");
+		status_info(ui, tr(ui, "not reassigned"));
 		goto out;
 	}
-	if (!desk_reason(ui, "Reassign: why?", reassign_reasons,
+	if (!desk_reason(ui, tr(ui, "Reassign: why?"), reassign_reasons,
 			 (int)(sizeof reassign_reasons / sizeof reassign_reasons[0]),
 			 REASSIGN_OTHER, reason, sizeof reason)) {
-		status_info(ui, "not reassigned");
+		status_info(ui, tr(ui, "not reassigned"));
 		goto out;
 	}
-	snprintf(q, sizeof q, "Send %s to %.60s (%s)?", r->tracking, items[k], reason);
+	snprintf(q, sizeof q, tr(ui, "Send %s to %.60s (%s)?"), r->tracking, items[k],
+		 tr(ui, reason));
 	if (!prompt_yesno(ui, q))
 		goto out;
 	if (request_reassign(ui->db, &ui->actor, r->id, r->version, ids[k], reason, &eb) !=
 	    WQ_OK) {
-		snprintf(q, sizeof q, "reassign %s", r->tracking);
+		snprintf(q, sizeof q, tr(ui, "reassign %s"), r->tracking);
 		status_wq(ui, q, &eb);
 	} else {
-		status_info(ui, "%s sent to %.40s", r->tracking, items[k]);
+		status_info(ui, tr(ui, "%s sent to %.40s"), r->tracking, items[k]);
 	}
 	ui->reload = 1;
 out:
@@ -393,10 +396,10 @@ static void key_print(struct ui *ui)
 		return;
 	if (printout_sheet(ui->db, &ui->actor, ui->cfg, r->id, path, sizeof path,
 			   &eb) != WQ_OK) {
-		status_wq(ui, "print", &eb);
+		status_wq(ui, tr(ui, "print"), &eb);
 		return;
 	}
-	status_info(ui, "sheet written to %s", path);
+	status_info(ui, tr(ui, "sheet written to %s"), path);
 }
 
 #define OFFICE_STAFF (ROLE_BIT(ROLE_AGENT) | ROLE_BIT(ROLE_SUPERVISOR))
@@ -428,7 +431,7 @@ static const struct keymap agent_queue_keys[] = {
 
 const struct screen agent_queue_screen = {
 	.name = "agent_queue",
-	.title = "Agent queue",
+	.title = TX("Agent queue"),
 	.role = ROLE_AGENT,
 	.roles = ROLE_BIT(ROLE_AGENT) | ROLE_BIT(ROLE_SUPERVISOR),
 	.keys = agent_queue_keys,

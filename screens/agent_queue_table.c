@@ -27,24 +27,25 @@ static void name_ar(const struct request *r, char *buf, size_t len)
 
 static void doc_text(const struct request *r, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s x%d", strcmp(r->doc_type, "full_copy") == 0 ? "full" : "extr",
+	snprintf(buf, len, "%s x%d",
+		 strcmp(r->doc_type, "full_copy") == 0 ? tr_now("full") : tr_now("extr"),
 		 r->copies);
 }
 
 /* Queue columns */
 enum { QC_TRACKING, QC_AGE, QC_LATE, QC_DOC, QC_NAME, QC_NAME_AR, QC_COUNT };
 static const struct table_col queue_cols[QC_COUNT] = {
-	[QC_TRACKING] = {"Tracking", 11, 0}, [QC_AGE] = {"Age", 6, 1},
-	[QC_LATE] = {"Late", 5, 0},	     [QC_DOC] = {"Doc", 7, 0},
-	[QC_NAME] = {"Name", 21, 0},	     [QC_NAME_AR] = {"الاسم", 0, 0},
+	[QC_TRACKING] = {TX("Tracking"), 11, 0}, [QC_AGE] = {TX("Age"), 6, 1},
+	[QC_LATE] = {TX("Late"), 5, 0},	     [QC_DOC] = {TX("Doc"), 7, 0},
+	[QC_NAME] = {TX("Name"), 21, 0},     [QC_NAME_AR] = {"الاسم", 0, 0},
 };
 
 /* Mine columns */
 enum { MC_TRACKING, MC_STATE, MC_AGE, MC_LATE, MC_DOC, MC_NAME, MC_NAME_AR, MC_COUNT };
 static const struct table_col mine_cols[MC_COUNT] = {
-	[MC_TRACKING] = {"Tracking", 11, 0}, [MC_STATE] = {"Stage", 13, 0},
-	[MC_AGE] = {"Age", 6, 1},	     [MC_LATE] = {"Late", 5, 0},
-	[MC_DOC] = {"Doc", 7, 0},	     [MC_NAME] = {"Name", 17, 0},
+	[MC_TRACKING] = {TX("Tracking"), 11, 0}, [MC_STATE] = {TX("Stage"), 13, 0},
+	[MC_AGE] = {TX("Age"), 6, 1},	     [MC_LATE] = {TX("Late"), 5, 0},
+	[MC_DOC] = {TX("Doc"), 7, 0},	     [MC_NAME] = {TX("Name"), 17, 0},
 	[MC_NAME_AR] = {"الاسم", 0, 0},
 };
 
@@ -60,7 +61,7 @@ static void queue_cell(void *ctx, int row, int col, char *buf, size_t len)
 		table_age(s->now - r->paid_at, 1, buf, len);
 		break;
 	case QC_LATE:
-		snprintf(buf, len, "%s", escalate_label(level(s, r)));
+		snprintf(buf, len, "%s", tr_now(escalate_label(level(s, r))));
 		break;
 	case QC_DOC:
 		doc_text(r, buf, len);
@@ -82,13 +83,13 @@ static void mine_cell(void *ctx, int row, int col, char *buf, size_t len)
 		snprintf(buf, len, "%s", r->tracking);
 		break;
 	case MC_STATE:
-		snprintf(buf, len, "%s", req_state_name(r->state));
+		snprintf(buf, len, "%s", tr_now(req_state_name(r->state)));
 		break;
 	case MC_AGE:
 		table_age(s->now - r->paid_at, 1, buf, len);
 		break;
 	case MC_LATE:
-		snprintf(buf, len, "%s", escalate_label(level(s, r)));
+		snprintf(buf, len, "%s", tr_now(escalate_label(level(s, r))));
 		break;
 	case MC_DOC:
 		doc_text(r, buf, len);
@@ -194,11 +195,11 @@ void agent_queue_tables(struct aq_state *s)
 		.cols = queue_cols, .ncols = QC_COUNT, .ctx = s, .cell = queue_cell,
 		.cmp = queue_cmp, .row_id = queue_id, .row_attr = queue_attr,
 		.row_mark = queue_mark, .sort_col = -1,
-		.empty = "  The office queue is empty: no paid request waits.",
+		.empty = TX("  The office queue is empty: no paid request waits."),
 	};
 	s->tab[VIEW_MINE] = (struct table){
 		.cols = mine_cols, .ncols = MC_COUNT, .ctx = s, .cell = mine_cell,
 		.cmp = mine_cmp, .row_id = mine_id, .row_attr = mine_attr, .sort_col = -1,
-		.empty = "  You hold no request. Tab: back to the queue, c: claim one.",
+		.empty = TX("  You hold no request. Tab: back to the queue, c: claim one."),
 	};
 }

@@ -43,9 +43,9 @@ static WINDOW *form_window(struct ui *ui, const char *title, int n, int *h, int 
 	if (!win)
 		return NULL;
 	wborder(win, '|', '|', '-', '-', '+', '+', '+', '+'); /* ASCII: no charset switching */
-	term_put(win, 0, 2, *w - 4, A_NORMAL, title, 0);
-	term_put(win, *h - 1, 2, *w - 4, A_NORMAL, " Tab: next field  Enter: submit  Esc: cancel ",
-		 0);
+	term_put(&ui->term, win, 0, 2, *w - 4, A_NORMAL, tr(ui, title), 0);
+	term_put(&ui->term, win, *h - 1, 2, *w - 4, A_NORMAL,
+		 tr(ui, " Tab: next field  Enter: submit  Esc: cancel "), 0);
 	return win;
 }
 
@@ -59,8 +59,8 @@ int form_run(struct ui *ui, const char *title, struct form_field *f, int n)
 	if (!bad)
 		return 0;
 	for (int i = 0; i < n; i++)
-		if (term_width(f[i].label) > labelw)
-			labelw = term_width(f[i].label);
+		if (term_width(tr(ui, f[i].label)) > labelw)
+			labelw = term_width(tr(ui, f[i].label));
 	win = form_window(ui, title, n, &h, &w);
 	if (!win) {
 		free(bad);
@@ -74,11 +74,13 @@ int form_run(struct ui *ui, const char *title, struct form_field *f, int n)
 			const char *shown = f[i].buf;
 			while (term_width(shown) >= fw && *shown)
 				shown++;
-			term_fit(f[i].label, labelw, 1, 1, line, sizeof line);
-			term_put(win, 1 + i * 2, 1, labelw + 1, i == cur ? A_BOLD : A_NORMAL, line, 1);
-			term_put(win, 1 + i * 2, 2 + labelw, fw, A_UNDERLINE, shown, 1);
-			term_put(win, 2 + i * 2, 2 + labelw, w - 4 - labelw,
-				 bad[i] ? (A_REVERSE | A_BOLD) : A_NORMAL, bad[i] ? f[i].hint : "", 1);
+			term_fit(tr(ui, f[i].label), labelw, 1, 1, line, sizeof line);
+			term_put(&ui->term, win, 1 + i * 2, 1, labelw + 1,
+				 i == cur ? A_BOLD : A_NORMAL, line, 1);
+			term_put(&ui->term, win, 1 + i * 2, 2 + labelw, fw, A_UNDERLINE, shown, 1);
+			term_put(&ui->term, win, 2 + i * 2, 2 + labelw, w - 4 - labelw,
+				 bad[i] ? (A_REVERSE | A_BOLD) : A_NORMAL,
+				 bad[i] ? tr(ui, f[i].hint) : "", 1);
 			if (i == cur) {
 				cy = 1 + i * 2;
 				cx = 2 + labelw + term_width(shown);

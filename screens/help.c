@@ -61,26 +61,28 @@ static int allowed(const struct ui *ui, const struct keymap *k)
 	return !k->roles || (k->roles & ROLE_BIT(ui->actor.role));
 }
 
-static void roles_text(unsigned roles, char *buf, size_t len)
+static void roles_text(const struct ui *ui, unsigned roles, char *buf, size_t len)
 {
 	size_t o = 0;
 	buf[0] = '\0';
 	for (int r = 1; r < ROLE_COUNT && o < len; r++)
 		if (roles & ROLE_BIT(r))
 			o += (size_t)snprintf(buf + o, len - o, "%s%s", o ? "," : "",
-					      role_name((enum role)r));
+					      tr(ui, role_name((enum role)r)));
 }
 
 static int help_line(struct ui *ui, const struct keymap *k, char **out)
 {
 	char label[16], who[96], line[320];
 	help_key_label(k->key, label, sizeof label);
+	char name[64];
+	term_fit(tr(ui, k->name), 12, 1, 0, name, sizeof name);
 	if (allowed(ui, k)) {
-		snprintf(line, sizeof line, " %-6s %-12s %s", label, k->name, k->help);
+		snprintf(line, sizeof line, " %-6s %s %s", label, name, tr(ui, k->help));
 	} else {
-		roles_text(k->roles, who, sizeof who);
-		snprintf(line, sizeof line, " %-6s %-12s %s (only %s)", label, k->name,
-			 k->help, who);
+		roles_text(ui, k->roles, who, sizeof who);
+		snprintf(line, sizeof line, tr(ui, " %-6s %s %s (only %s)"), label, name,
+			 tr(ui, k->help), who);
 	}
 	*out = strdup(line);
 	return *out ? 0 : -1;
@@ -97,7 +99,7 @@ void help_show(struct ui *ui, const struct keymap *const maps[2])
 				cap = cap * 2 + 16;
 				lines = realloc(lines, (size_t)cap * sizeof *lines);
 			}
-			lines[n++] = strdup(" -- every screen --");
+			lines[n++] = strdup(tr(ui, " -- every screen --"));
 		}
 		for (const struct keymap *k = maps[m]; k && k->key; k++) {
 			if (n >= cap) {
@@ -108,7 +110,7 @@ void help_show(struct ui *ui, const struct keymap *const maps[2])
 				n++;
 		}
 	}
-	prompt_pager(ui, "Keys (Esc or q closes)", lines, n);
+	prompt_pager(ui, tr(ui, "Keys (Esc or q closes)"), lines, n);
 	for (int i = 0; i < n; i++)
 		free(lines[i]);
 	free(lines);
@@ -127,6 +129,6 @@ void help_bar(struct ui *ui, const struct keymap *const maps[2], char *buf, size
 			help_key_label(k->key, label, sizeof label);
 			if (o < len)
 				o += (size_t)snprintf(buf + o, len - o, "%s%s:%s", o ? " " : "",
-						      label, k->name);
+						      label, tr(ui, k->name));
 		}
 }

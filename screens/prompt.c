@@ -96,18 +96,19 @@ int prompt_text(struct ui *ui, const char *question, char *buf, size_t len)
 int prompt_yesno(struct ui *ui, const char *question)
 {
 	char line[UI_STATUS_BYTES * 2];
-	snprintf(line, sizeof line, "%s (y/n) ", question);
+	snprintf(line, sizeof line, "%s %s ", question, tr(ui, "(y/n)"));
 	for (;;) {
 		term_line(&ui->term, ui->term.rows - 2, A_BOLD, line, 0, 0, 0, 0);
 		wnoutrefresh(stdscr);
 		doupdate();
 		int key = term_getkey(&ui->term);
-		if (key == 'y' || key == 'Y') {
+		/* y, or the language's own yes: o(ui), ن(عم) */
+		if (key == 'y' || key == 'Y' || key == 'o' || key == 'O' || key == 0x0646) {
 			status_clear(ui);
 			return 1;
 		}
-		if (key == 'n' || key == 'N' || key == KM_ESC || key == KM_ENTER) {
-			status_info(ui, "cancelled");
+		if (key == 'n' || key == 'N' || key == 0x0644 || key == KM_ESC || key == KM_ENTER) {
+			status_info(ui, "%s", tr(ui, "cancelled"));
 			return 0;
 		}
 		if (key == KEY_RESIZE_FN) {
@@ -118,9 +119,9 @@ int prompt_yesno(struct ui *ui, const char *question)
 }
 
 /* ---- windows ---- */
-static void win_line(WINDOW *w, int y, int width, int attr, const char *text)
+static void win_line(const struct term *t, WINDOW *w, int y, int width, int attr, const char *text)
 {
-	term_put(w, y, 1, width, attr, text, 1);
+	term_put(t, w, y, 1, width, attr, text, 1);
 }
 
 static void win_close(struct ui *ui, WINDOW *w)
@@ -143,7 +144,7 @@ static WINDOW *win_open(struct ui *ui, int h, int w, const char *title)
 	if (!win)
 		return NULL;
 	wborder(win, '|', '|', '-', '-', '+', '+', '+', '+'); /* ASCII: no charset switching */
-	term_put(win, 0, 2, w - 4, A_NORMAL, title, 0);
+	term_put(&ui->term, win, 0, 2, w - 4, A_NORMAL, title, 0);
 	return win;
 }
 
@@ -200,13 +201,14 @@ int prompt_pick(struct ui *ui, const char *title, const char *const *items, int 
 			if (p < ns) {
 				snprintf(line, sizeof line, "%c %s", p == cur ? '>' : ' ',
 					 items[shown[p]]);
-				win_line(win, 1 + i, ww - 2, p == cur ? A_REVERSE : A_NORMAL, line);
+				win_line(&ui->term, win, 1 + i, ww - 2, p == cur ? A_REVERSE : A_NORMAL, line);
 			} else {
-				win_line(win, 1 + i, ww - 2, A_NORMAL, "");
+				win_line(&ui->term, win, 1 + i, ww - 2, A_NORMAL, "");
 			}
 		}
-		snprintf(line, sizeof line, "filter: %s_  (Enter picks, Esc cancels)", filter);
-		win_line(win, wh - 2, ww - 2, A_NORMAL, line);
+		snprintf(line, sizeof line, tr(ui, "filter: %s_  (Enter picks, Esc cancels)"),
+			 filter);
+		win_line(&ui->term, win, wh - 2, ww - 2, A_NORMAL, line);
 		wnoutrefresh(stdscr);
 		wnoutrefresh(win);
 		doupdate();
@@ -264,13 +266,13 @@ void prompt_pager(struct ui *ui, const char *title, char *const *lines, int n)
 		if (top < 0)
 			top = 0;
 		for (int i = 0; i < h; i++)
-			win_line(win, 1 + i, ww - 2, A_NORMAL, top + i < n ? lines[top + i] : "");
+			win_line(&ui->term, win, 1 + i, ww - 2, A_NORMAL, top + i < n ? lines[top + i] : "");
 		if (n > h) {
 			char more[48];
-			snprintf(more, sizeof more, " %d-%d of %d ", top + 1,
+			snprintf(more, sizeof more, tr(ui, " %d-%d of %d "), top + 1,
 				 top + h < n ? top + h : n, n);
-			term_put(win, wh - 1, ww - 2 - (int)strlen(more), (int)strlen(more),
-				 A_NORMAL, more, 0);
+			int mw = term_width(more);
+			term_put(&ui->term, win, wh - 1, ww - 2 - mw, mw, A_NORMAL, more, 0);
 		}
 		wnoutrefresh(stdscr);
 		wnoutrefresh(win);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "screen.h"
+#include "user.h"
 #include "widget.h"
 
 /* One row per role screen.  Others add theirs here. */
@@ -100,9 +101,9 @@ static void search_from(struct ui *ui, struct table *t)
 	if (!t->search[0])
 		return;
 	if (!table_search(t, t->search))
-		status_error(ui, "not found: %s", t->search);
+		status_error(ui, tr(ui, "not found: %s"), t->search);
 	else
-		status_info(ui, "/%s  (n: next)", t->search);
+		status_info(ui, tr(ui, "/%s  (n: next)"), t->search);
 }
 
 static void key_search(struct ui *ui)
@@ -112,7 +113,7 @@ static void key_search(struct ui *ui)
 	if (!t)
 		return;
 	buf[0] = '\0';
-	if (!prompt_text(ui, "Search: ", buf, sizeof buf) || !buf[0])
+	if (!prompt_text(ui, tr(ui, "Search: "), buf, sizeof buf) || !buf[0])
 		return;
 	memcpy(t->search, buf, sizeof buf);
 	search_from(ui, t);
@@ -122,9 +123,46 @@ static void key_search_next(struct ui *ui)
 {
 	struct table *t = active_table(ui);
 	if (t && !t->search[0])
-		status_error(ui, "no search yet: / to search");
+		status_error(ui, "%s", tr(ui, "no search yet: / to search"));
 	else if (t)
 		search_from(ui, t);
+}
+
+void screen_set_lang(struct ui *ui, enum lang l, int reorder)
+{
+	ui->lang = l;
+	msg_use(l);
+	ui->term.rtl = l == LANG_AR;
+	ui->term.reorder = reorder;
+	term_invalidate(&ui->term);
+}
+
+/* The next language (fr -> ar -> en -> fr), kept for the next logins. */
+static void key_lang(struct ui *ui)
+{
+	static const enum lang next[LANG_COUNT] = {
+		[LANG_EN] = LANG_FR, [LANG_FR] = LANG_AR, [LANG_AR] = LANG_EN};
+	struct wq_errbuf eb = {0};
+	enum lang l = next[ui->lang];
+	if (user_set_lang(ui->db, &ui->actor, ui->actor.username, msg_lang_code(l), &eb)) {
+		status_wq(ui, tr(ui, "language not changed"), &eb);
+		return;
+	}
+	screen_set_lang(ui, l, ui->term.reorder);
+	status_info(ui, "%s", tr(ui, "Screens in English (L: next language)"));
+}
+
+static void key_reorder(struct ui *ui)
+{
+	struct wq_errbuf eb = {0};
+	int on = !ui->term.reorder;
+	if (user_set_bidi(ui->db, &ui->actor, ui->actor.username, on, &eb)) {
+		status_wq(ui, tr(ui, "not changed"), &eb);
+		return;
+	}
+	screen_set_lang(ui, ui->lang, on);
+	status_info(ui, "%s", on ? tr(ui, "Arabic lines reordered by the server")
+				: tr(ui, "Arabic lines left to the terminal's bidi"));
 }
 
 const struct keymap screen_common_keys[] = {
@@ -148,6 +186,10 @@ const struct keymap screen_common_keys[] = {
 	{'O', "reverse", "reverse the sort order", 0, 0, key_sort_rev},
 	{KM_CTRL('l'), "redraw", "redraw the whole screen (after line noise)", 0, 0,
 	 key_redraw},
+	{'L', "language", "screens in the next language: French, Arabic, English (kept)", 0,
+	 0, key_lang},
+	{KM_CTRL('r'), "reorder", "Arabic lines: reordered here, or by the terminal's own bidi",
+	 0, 0, key_reorder},
 	{0, NULL, NULL, 0, 0, NULL},
 };
 
@@ -169,14 +211,14 @@ void screen_dispatch(struct ui *ui, int key)
 	if (!k) {
 		if (key == KM_ESC)
 			return;
-		status_error(ui, "no action on %s here; ? lists the keys",
+		status_error(ui, tr(ui, "no action on %s here; ? lists the keys"),
 			     help_key_label(key, label, sizeof label));
 		return;
 	}
 	if (k->roles && !(k->roles & ROLE_BIT(ui->actor.role))) {
-		status_error(ui, "%s (%s) is not allowed for the %s role", k->name,
+		status_error(ui, tr(ui, "%s (%s) is not allowed for the %s role"), tr(ui, k->name),
 			     help_key_label(key, label, sizeof label),
-			     role_name(ui->actor.role));
+			     tr(ui, role_name(ui->actor.role)));
 		return;
 	}
 	k->run(ui);
@@ -214,11 +256,16 @@ void screen_poll(struct ui *ui)
 
 void screen_paint(struct ui *ui)
 {
-	char left[160], right[96], line[512];
+	char left[256], right[96], line[512], scope[96];
 	int lw, rw, gap;
 
-	snprintf(left, sizeof left, " Watiqa | %s | %s, %s | %s", ui->scr->title,
-		 ui->actor.username, role_name(ui->actor.role), ui->scope_label);
+	if (ui->actor.scope == SCOPE_NATIONAL)
+		snprintf(scope, sizeof scope, "%s", tr(ui, "national"));
+	else
+		snprintf(scope, sizeof scope, "%s %s", tr(ui, scope_name(ui->actor.scope)),
+			 ui->scope_code);
+	snprintf(left, sizeof left, " Watiqa | %s | %s, %s | %s", tr(ui, ui->scr->title),
+		 ui->actor.username, tr(ui, role_name(ui->actor.role)), scope);
 	right[0] = '\0';
 	if (ui->scr->tabs)
 		ui->scr->tabs(ui, right, sizeof right);
@@ -244,14 +291,14 @@ void screen_paint(struct ui *ui)
 static void placeholder_paint(struct ui *ui)
 {
 	char buf[160];
-	snprintf(buf, sizeof buf, "  There is no screen for the role '%s' yet.",
-		 role_name(ui->actor.role));
+	snprintf(buf, sizeof buf, tr(ui, "  There is no screen for the role '%s' yet."),
+		 tr(ui, role_name(ui->actor.role)));
 	for (int y = 1; y < ui->term.rows - 2; y++) {
 		if (y == 3)
 			term_line(&ui->term, y, A_BOLD, buf, 0, 0, 0, 0);
 		else if (y == 5)
-			term_line(&ui->term, y, A_NORMAL, "  Press q to leave, ? for the keys.", 0, 0,
-				  0, 0);
+			term_line(&ui->term, y, A_NORMAL, tr(ui, "  Press q to leave, ? for the keys."),
+				  0, 0, 0, 0);
 		else
 			term_line(&ui->term, y, A_NORMAL, "", 0, 0, 0, 0);
 	}
@@ -263,7 +310,7 @@ static const struct keymap placeholder_keys[] = {
 
 const struct screen placeholder_screen = {
 	.name = "none",
-	.title = "No screen",
+	.title = TX("No screen"),
 	.role = ROLE_NONE,
 	.roles = ~0u,
 	.keys = placeholder_keys,

@@ -64,6 +64,8 @@ void screen_dispatch(struct ui *ui, int key);
 void screen_paint(struct ui *ui);
 /* Switches to another screen (werase: the only place besides Ctrl-L). */
 int screen_open(struct ui *ui, const struct screen *s);
+/* Shows every text in language l from now on, lines reordered for the terminal or not. */
+void screen_set_lang(struct ui *ui, enum lang l, int reorder);
 /* Re-queries when another connection committed (or ui->reload). */
 void screen_poll(struct ui *ui);
 

@@ -50,39 +50,40 @@ int sheet_lines(struct db *db, const struct actor *a, int64_t id, char ***out, i
 		return rc;
 	if ((rc = request_history(db, a, id, &ev, &nev, eb)) != WQ_OK)
 		return rc;
-	wq_fmt_money(r.fee_centimes, money, sizeof money);
-	add(&l, &n, &cap, "Request %s   state: %s%s%s", r.tracking, req_state_name(r.state),
-	    r.agent_id ? "   agent: " : "", r.agent_id ? r.agent_name : "");
-	add(&l, &n, &cap, "Office:    %s", r.office_code);
-	add(&l, &n, &cap, "Document:  %s, %d cop%s, fee %s MAD",
-	    strcmp(r.doc_type, "full_copy") == 0 ? "full copy" : "extract", r.copies,
-	    r.copies == 1 ? "y" : "ies", money);
-	add(&l, &n, &cap, "Name:      %s %s", r.last_name_lat, r.first_name_lat);
-	add(&l, &n, &cap, "Name (ar): %s %s", r.first_name_ar, r.last_name_ar);
-	add(&l, &n, &cap, "Born:      %s, commune %s", r.birth_date, r.commune_name);
-	add(&l, &n, &cap, "Record:    no. %s, year %d", r.record_number, r.record_year);
-	add(&l, &n, &cap, "Address:   %s", r.address);
+	msg_money(msg_session(), r.fee_centimes, money, sizeof money);
+	add(&l, &n, &cap, tr_now("Request %s   state: %s%s%s"), r.tracking, tr_now(req_state_name(r.state)),
+	    r.agent_id ? tr_now("   agent: ") : "", r.agent_id ? r.agent_name : "");
+	add(&l, &n, &cap, tr_now("Office:    %s"), r.office_code);
+	add(&l, &n, &cap, r.copies == 1 ? tr_now("Document:  %s, %d copy, fee %s MAD")
+					 : tr_now("Document:  %s, %d copies, fee %s MAD"),
+	    strcmp(r.doc_type, "full_copy") == 0 ? tr_now("full copy") : tr_now("extract"),
+	    r.copies, money);
+	add(&l, &n, &cap, tr_now("Name:      %s %s"), r.last_name_lat, r.first_name_lat);
+	add(&l, &n, &cap, tr_now("Name (ar): %s %s"), r.first_name_ar, r.last_name_ar);
+	add(&l, &n, &cap, tr_now("Born:      %s, commune %s"), r.birth_date, r.commune_name);
+	add(&l, &n, &cap, tr_now("Record:    no. %s, year %d"), r.record_number, r.record_year);
+	add(&l, &n, &cap, tr_now("Address:   %s"), r.address);
 	add(&l, &n, &cap, "           %s %s", r.postal_code, r.city);
-	add(&l, &n, &cap, "Phone:     %s%s%s", r.phone, r.email[0] ? "   e-mail: " : "",
+	add(&l, &n, &cap, tr_now("Phone:     %s%s%s"), r.phone, r.email[0] ? tr_now("   e-mail: ") : "",
 	    r.email);
 	if (r.cin[0])
-		add(&l, &n, &cap, "CIN:       %s", r.cin);
+		add(&l, &n, &cap, tr_now("CIN:       %s"), r.cin);
 	wq_fmt_time(r.created_at, t1, sizeof t1);
 	if (r.paid_at)
 		wq_fmt_time(r.paid_at, t2, sizeof t2);
 	else
-		snprintf(t2, sizeof t2, "not paid");
-	add(&l, &n, &cap, "Ordered:   %s   paid: %s  (" WQ_TIME_LABEL ")", t1, t2);
+		snprintf(t2, sizeof t2, "%s", tr_now("not paid"));
+	add(&l, &n, &cap, tr_now("Ordered:   %s   paid: %s  (Morocco time)"), t1, t2);
 	if (r.reject_reason[0])
-		add(&l, &n, &cap, "Rejected:  %s", r.reject_reason);
+		add(&l, &n, &cap, tr_now("Rejected:  %s"), r.reject_reason);
 	if (r.mail_code[0])
-		add(&l, &n, &cap, "Mail code: %s", r.mail_code);
+		add(&l, &n, &cap, tr_now("Mail code: %s"), r.mail_code);
 	add(&l, &n, &cap, "%s", "");
-	add(&l, &n, &cap, "History (%d events)", nev);
+	add(&l, &n, &cap, tr_now("History (%d events)"), nev);
 	for (int i = 0; i < nev; i++) {
 		wq_fmt_time(ev[i].at, t1, sizeof t1);
 		add(&l, &n, &cap, "%s  %-12s %s -> %s%s%s", t1, ev[i].actor,
-		    req_state_name(ev[i].from), req_state_name(ev[i].to),
+		    tr_now(req_state_name(ev[i].from)), tr_now(req_state_name(ev[i].to)),
 		    ev[i].office_code[0] ? "  @" : "", ev[i].office_code);
 		if (ev[i].note[0])
 			add(&l, &n, &cap, "                  %s", ev[i].note);
@@ -106,10 +107,10 @@ void sheet_show(struct ui *ui, int64_t id, const char *tracking)
 	char **lines = NULL, title[80];
 	int n = 0;
 	if (sheet_lines(ui->db, &ui->actor, id, &lines, &n, &eb) != WQ_OK) {
-		status_wq(ui, "history", &eb);
+		status_wq(ui, tr(ui, "history"), &eb);
 		return;
 	}
-	snprintf(title, sizeof title, "%s: details and history (Esc closes)", tracking);
+	snprintf(title, sizeof title, tr(ui, "%s: details and history (Esc closes)"), tracking);
 	prompt_pager(ui, title, lines, n);
 	sheet_lines_free(lines, n);
 }

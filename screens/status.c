@@ -31,12 +31,17 @@ void status_error(struct ui *ui, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* The data layer's detail is English; a detail the table knows is translated, any
+ * other follows the code's name in the session's language. */
 void status_wq(struct ui *ui, const char *doing, const struct wq_errbuf *eb)
 {
-	if (eb->msg[0])
-		status_error(ui, "%s: %s", doing, eb->msg);
+	const char *what = wq_strerror(eb->code, msg_lang_code(ui->lang));
+	if (!eb->msg[0])
+		status_error(ui, "%s: %s", doing, what);
+	else if (ui->lang == LANG_EN || msg_find(eb->msg))
+		status_error(ui, "%s: %s", doing, tr(ui, eb->msg));
 	else
-		status_error(ui, "%s: %s", doing, wq_strerror(eb->code, "en"));
+		status_error(ui, "%s: %s (%s)", doing, what, eb->msg);
 }
 
 void status_clear(struct ui *ui)
@@ -55,9 +60,10 @@ void status_paint(struct ui *ui)
 		term_line(&ui->term, ui->term.rows - 2, A_NORMAL, ui->status, 0, 0, 0, 0);
 	} else {
 		/* an operator reading from abroad or a server in UTC: say whose clock */
-		int pad = ui->term.cols - term_width("times: " WQ_TIME_LABEL) - 1;
+		const char *times = tr(ui, "times: Morocco time");
+		int pad = ui->term.cols - term_width(times) - 1;
 		pad = pad < 0 ? 0 : pad > UI_STATUS_BYTES - 32 ? UI_STATUS_BYTES - 32 : pad;
-		snprintf(buf, sizeof buf, "%*stimes: " WQ_TIME_LABEL, pad, "");
+		snprintf(buf, sizeof buf, "%*s%s", pad, "", times);
 		term_line(&ui->term, ui->term.rows - 2, A_DIM, buf, 0, 0, 0, 0);
 	}
 }

@@ -472,7 +472,7 @@ static void key_dispatch(struct ui *ui)
 	if (r >= 0)
 		desk_dispatch(ui, supervisor_board_row(s, r)->office_id, supervisor_board_row(s, r)->office_code);
 	else
-		desk_dispatch(ui, ui->actor.scope_id, ui->scope_label);
+		desk_dispatch(ui, ui->actor.scope_id, ui->scope_code);
 }
 
 #define SUP ROLE_BIT(ROLE_SUPERVISOR)

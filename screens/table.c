@@ -173,6 +173,17 @@ static int col_width(const struct table *t, int c, int cols)
 	return cols - used > 4 ? cols - used : 4;
 }
 
+/* Between two cells: a space; on a right-to-left screen a right-to-left mark before it,
+ * so that two Latin cells side by side (tracking number, age) stay two cells in
+ * right-to-left order and not one left-to-right run.  The mark takes no column and
+ * term.c does not send it.  space: 0 for the mark alone (after the cursor). */
+static const char *col_sep(const struct ui *ui, int space)
+{
+	if (ui->term.rtl)
+		return space ? "\xe2\x80\x8f " : "\xe2\x80\x8f";
+	return space ? " " : "";
+}
+
 static void row_text(struct ui *ui, struct table *t, int pos, char *line, size_t len,
 		     int *first_w)
 {
@@ -181,14 +192,15 @@ static void row_text(struct ui *ui, struct table *t, int pos, char *line, size_t
 	int r = t->order[pos];
 	int mark = t->row_mark ? t->row_mark(t->ctx, r) : ' ';
 
-	o += (size_t)snprintf(line, len, "%c%c", pos == t->cur ? '>' : ' ', mark ? mark : ' ');
+	o += (size_t)snprintf(line, len, "%c%c%s", pos == t->cur ? '>' : ' ', mark ? mark : ' ',
+			      col_sep(ui, 0));
 	for (int c = 0; c < t->ncols && o < len; c++) {
 		int w = col_width(t, c, ui->term.cols);
 		t->cell(t->ctx, r, c, cell, sizeof cell);
 		term_fit(cell, w, 1, t->cols[c].right, fit, sizeof fit);
 		if (c == 0)
 			*first_w = w;
-		o += (size_t)snprintf(line + o, len - o, "%s%s", fit, c + 1 < t->ncols ? " " : "");
+		o += (size_t)snprintf(line + o, len - o, "%s%s", fit, col_sep(ui, c + 1 < t->ncols));
 	}
 }
 
@@ -202,15 +214,15 @@ void table_paint(struct ui *ui, struct table *t, int y, int height)
 	t->height = height - 1;
 	table_clamp(t);
 
-	o = (size_t)snprintf(line, sizeof line, "  ");
+	o = (size_t)snprintf(line, sizeof line, "  %s", col_sep(ui, 0));
 	for (int c = 0; c < t->ncols && o < sizeof line; c++) {
 		char title[64];
 		int w = col_width(t, c, ui->term.cols);
-		snprintf(title, sizeof title, "%s%s", t->cols[c].title,
+		snprintf(title, sizeof title, "%s%s", tr(ui, t->cols[c].title),
 			 c == t->sort_col ? (t->sort_desc ? "v" : "^") : "");
 		term_fit(title, w, 1, t->cols[c].right, fit, sizeof fit);
 		o += (size_t)snprintf(line + o, sizeof line - o, "%s%s", fit,
-				      c + 1 < t->ncols ? " " : "");
+				      col_sep(ui, c + 1 < t->ncols));
 	}
 	term_line(&ui->term, y, A_UNDERLINE, line, 0, 0, 0, 0);
 
@@ -218,7 +230,8 @@ void table_paint(struct ui *ui, struct table *t, int y, int height)
 		int pos = t->top + i, first_w = 0;
 		if (pos >= t->n) {
 			term_line(&ui->term, y + 1 + i, A_NORMAL,
-				  (t->n == 0 && i == 0 && t->empty) ? t->empty : "", 0, 0, 0, 0);
+				  (t->n == 0 && i == 0 && t->empty) ? tr(ui, t->empty) : "", 0, 0,
+				  0, 0);
 			continue;
 		}
 		row_text(ui, t, pos, line, sizeof line, &first_w);

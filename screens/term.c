@@ -3,9 +3,13 @@
  * when that changes: together with ncurses' own cell diff this keeps a cursor move to a
  * few dozen bytes on the wire.  Also fits UTF-8 text (Arabic and Latin names) to a
  * number of columns, replacing control characters so that data can never send escape
- * sequences, draws fitted text into the widgets' windows, and reads keys.  Includes
- * nothing of the screens above it (term.h only).  UI child only. */
+ * sequences, draws fitted text into the widgets' windows, and reads keys.  For
+ * terminals that do no bidi of their own, each line is reordered here from logical to
+ * visual order with GNU FriBidi (right to left for Arabic screens, Arabic letters
+ * shaped), after it was fitted to its width, so that columns keep their widths.
+ * Includes nothing of the screens above it (term.h only).  UI child only. */
 #include <curses.h>
+#include <fribidi.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -14,6 +18,11 @@
 #include "term.h"
 
 #define POLL_TENTHS 10 /* getch waits this long before the screen polls the database */
+#define LINE_CHARS 1024 /* characters a line may hold, reordered */
+#define LINE_BYTES 4096
+/* Presentation forms but no ligatures: lam-alef as one glyph would take one column
+ * less than its two letters and shift every column after it. */
+#define BIDI_FLAGS (FRIBIDI_FLAGS_DEFAULT | FRIBIDI_FLAG_SHAPE_ARAB_PRES)
 
 int term_fit(const char *src, int width, int pad, int right, char *dst, size_t dstlen)
 {
@@ -76,6 +85,100 @@ int term_width(const char *s)
 	return term_fit(s, 4000, 0, 0, buf, sizeof buf);
 }
 
+/* Right-to-left letters (Hebrew to Arabic extended, presentation forms) or a mark
+ * that asks for right to left. */
+static int has_rtl(const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if ((*p >= 0xd6 && *p <= 0xdf) || (*p == 0xe0 && p[1] >= 0xa0 && p[1] <= 0xa3) ||
+		    (*p == 0xef && p[1] >= 0xac && p[1] <= 0xbb) ||
+		    (*p == 0xe2 && p[1] == 0x80 && p[2] == 0x8f))
+			return 1;
+	return 0;
+}
+
+/* Zero-width marks that steered the algorithm; the terminal gets none of them. */
+static int is_mark(FriBidiChar c)
+{
+	return c == 0x200e || c == 0x200f || c == 0xfeff || (c >= 0x202a && c <= 0x202e) ||
+	       (c >= 0x2066 && c <= 0x2069);
+}
+
+static int char_cols(FriBidiChar c)
+{
+	int w = wcwidth((wchar_t)c);
+	return w < 0 ? 1 : w;
+}
+
+/* Reorders in (fitted, logical order) into out in visual order; the highlighted
+ * columns *hl_x, *hl_w are moved to where their characters went.  A line with nothing
+ * right to left on a left-to-right screen is copied as it is. */
+static void term_visual(const struct term *t, const char *in, char *out, size_t cap,
+			int *hl_x, int *hl_w)
+{
+	static FriBidiChar log[LINE_CHARS], vis[LINE_CHARS];
+	static FriBidiCharType types[LINE_CHARS];
+	static FriBidiBracketType brackets[LINE_CHARS];
+	static FriBidiLevel levels[LINE_CHARS];
+	static FriBidiArabicProp ar[LINE_CHARS];
+	static FriBidiStrIndex map[LINE_CHARS];
+	static int col_of[LINE_CHARS];
+	FriBidiParType base = t->rtl ? FRIBIDI_PAR_RTL : FRIBIDI_PAR_LTR;
+	size_t inlen = strlen(in), o = 0;
+	FriBidiStrIndex len;
+	int col = 0, lo = -1, hi = -1;
+
+	if (!t->reorder || (!t->rtl && !has_rtl(in)) || inlen >= LINE_CHARS) {
+		snprintf(out, cap, "%s", in);
+		return;
+	}
+	len = (FriBidiStrIndex)fribidi_charset_to_unicode(FRIBIDI_CHAR_SET_UTF8, in,
+							  (FriBidiStrIndex)inlen, log);
+	for (FriBidiStrIndex i = 0; i < len; i++) {
+		col_of[i] = col;
+		col += is_mark(log[i]) ? 0 : char_cols(log[i]);
+		map[i] = i;
+	}
+	fribidi_get_bidi_types(log, len, types);
+	fribidi_get_bracket_types(log, len, types, brackets);
+	if (!fribidi_get_par_embedding_levels_ex(types, brackets, len, &base, levels)) {
+		snprintf(out, cap, "%s", in);
+		return;
+	}
+	fribidi_get_joining_types(log, len, ar);
+	fribidi_join_arabic(types, len, levels, ar);
+	memcpy(vis, log, (size_t)len * sizeof *vis);
+	fribidi_shape(BIDI_FLAGS, levels, len, ar, vis);
+	if (!fribidi_reorder_line(BIDI_FLAGS, types, len, 0, base, levels, vis, map)) {
+		snprintf(out, cap, "%s", in);
+		return;
+	}
+	col = 0;
+	for (FriBidiStrIndex v = 0; v < len; v++) {
+		char mb[8];
+		mbstate_t st;
+		size_t k;
+		int lc = col_of[map[v]];
+		if (is_mark(vis[v]))
+			continue;
+		if (*hl_w > 0 && lc >= *hl_x && lc < *hl_x + *hl_w) {
+			if (lo < 0)
+				lo = col;
+			hi = col + char_cols(vis[v]);
+		}
+		col += char_cols(vis[v]);
+		memset(&st, 0, sizeof st);
+		k = wcrtomb(mb, (wchar_t)vis[v], &st);
+		if (k == (size_t)-1 || o + k + 1 > cap)
+			break;
+		memcpy(out + o, mb, k);
+		o += k;
+	}
+	out[o] = '\0';
+	if (*hl_w > 0 && lo >= 0)
+		*hl_x = lo, *hl_w = hi - lo;
+}
+
 void term_free(struct term *t)
 {
 	for (int i = 0; i < t->nlines; i++)
@@ -123,14 +226,16 @@ void term_line(struct term *t, int y, int attr, const char *text, int pad, int h
 	cap = (size_t)t->cols * 4 + 8;
 	/* never the bottom-right cell: writing it scrolls some terminals */
 	width = (y == t->rows - 1) ? t->cols - 1 : t->cols;
-	fit = malloc(cap);
+	fit = malloc(cap * 2);
 	if (!fit)
 		return;
-	term_fit(text, width, pad, 0, fit, cap);
+	/* right to left: the whole width, so that the line's start lands on the right */
+	term_fit(text, width, pad || t->rtl, 0, fit + cap, cap);
 	if (hl_w <= 0 || hl_x >= width)
 		hl_w = 0, hl_x = 0, hl_attr = 0;
 	else if (hl_x + hl_w > width)
 		hl_w = width - hl_x;
+	term_visual(t, fit + cap, fit, cap, &hl_x, &hl_w);
 	if (l->valid && l->attr == attr && l->hl_x == hl_x && l->hl_w == hl_w &&
 	    l->hl_attr == hl_attr && strcmp(l->text, fit) == 0) {
 		free(fit);
@@ -152,13 +257,17 @@ void term_line(struct term *t, int y, int attr, const char *text, int pad, int h
 	free(fit);
 }
 
-int term_put(WINDOW *w, int y, int x, int width, int attr, const char *text, int pad)
+int term_put(const struct term *t, WINDOW *w, int y, int x, int width, int attr,
+	     const char *text, int pad)
 {
-	char fit[1024];
-	int used;
+	char logical[LINE_BYTES], fit[LINE_BYTES];
+	int used, hl_x = 0, hl_w = 0;
 	if (width <= 0)
 		return 0;
-	used = term_fit(text, width, pad, 0, fit, sizeof fit);
+	used = term_fit(text, width, pad, 0, logical, sizeof logical);
+	term_visual(t, logical, fit, sizeof fit, &hl_x, &hl_w);
+	if (t->rtl && used < width)
+		x += width - used; /* right to left: flush with the right edge */
 	wattrset(w, attr);
 	mvwaddstr(w, y, x, fit);
 	wattrset(w, A_NORMAL);

@@ -28,17 +28,22 @@ struct term {
 	struct term_line *lines;
 	int nlines;
 	int64_t last_input; /* monotonic seconds */
+	int rtl;	    /* the screens' text reads right to left (Arabic) */
+	int reorder;	    /* reorder lines to visual order: the terminal does no bidi */
 };
 
 /* Draws row y as text (attr on the whole row, hl_attr on columns hl_x..hl_x+hl_w-1)
  * unless the row already shows exactly that.  pad: fill to the last column (for rows
- * in reverse video).  Control characters and bad UTF-8 are shown as '?'. */
+ * in reverse video).  Control characters and bad UTF-8 are shown as '?'.  text is in
+ * logical order; with t->reorder it is drawn in visual order (right-aligned when
+ * t->rtl), hl_x and hl_w still counted in the logical text's columns. */
 void term_line(struct term *t, int y, int attr, const char *text, int pad, int hl_x,
 	       int hl_w, int hl_attr);
 /* Draws text fitted to width columns (padded if pad) at row y, column x of window w
  * (a pick list, the pager, a form): no cache, the widget's windows live for one
  * question.  Returns the columns used. */
-int term_put(WINDOW *w, int y, int x, int width, int attr, const char *text, int pad);
+int term_put(const struct term *t, WINDOW *w, int y, int x, int width, int attr,
+	     const char *text, int pad);
 /* Forgets what rows show (after resize, Ctrl-L, screen switch). */
 void term_invalidate(struct term *t);
 /* Reallocates the cache for the terminal's current size. */

@@ -15,6 +15,7 @@
 #include "config.h"
 #include "db.h"
 #include "err.h"
+#include "msg.h"
 #include "term.h"
 
 struct ui;
@@ -42,10 +43,11 @@ struct ui {
 	struct db *db;
 	const struct config *cfg;
 	struct actor actor;
-	char scope_label[64]; /* "office CAS-01" */
+	char scope_code[64]; /* "RBT-HAS-1", "RABAT"; "" when national */
 	const struct screen *scr;
 	void *state; /* the screen's own */
 	struct term term;
+	enum lang lang; /* of every text the screens show (msg.h) */
 	/* Redraws the whole frame (the screen layer's painter): widgets call it after a
 	 * resize, under their window. */
 	void (*repaint)(struct ui *ui);
@@ -55,6 +57,13 @@ struct ui {
 	int quit;
 	int64_t data_version;
 };
+
+/* The session's language's text for English en (msg.h). */
+static inline __attribute__((format_arg(2))) const char *tr(const struct ui *ui,
+							     const char *en)
+{
+	return msg_tr(ui->lang, en);
+}
 
 /* ---- status line (status.c) ---- */
 void status_info(struct ui *ui, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -162,6 +162,28 @@ static int cmd_user_enable(struct cli_ctx *c)
 	return 0;
 }
 
+static int cmd_user_lang(struct cli_ctx *c)
+{
+	if (user_set_lang(c->db, &c->sys, c->argv[0], c->argv[1], &c->eb))
+		return fail_eb(c);
+	printf("account %s: screens in %s\n", c->argv[0], c->argv[1]);
+	return 0;
+}
+
+static int cmd_user_bidi(struct cli_ctx *c)
+{
+	const char *v = c->argv[1];
+	if (strcmp(v, "on") && strcmp(v, "off")) {
+		fprintf(stderr, "watiqa: reorder: expected on or off, got '%s'\n", v);
+		return 2;
+	}
+	if (user_set_bidi(c->db, &c->sys, c->argv[0], !strcmp(v, "on"), &c->eb))
+		return fail_eb(c);
+	printf("account %s: right-to-left lines %s by the server\n", c->argv[0],
+	       !strcmp(v, "on") ? "reordered" : "left to the terminal");
+	return 0;
+}
+
 static int cmd_user_passwd(struct cli_ctx *c)
 {
 	char pw[PASSWORD_MAX_BYTES + 2];
@@ -422,6 +444,10 @@ static const struct cli_cmd cli_cmds[] = {
 	 "set a password (from --password or standard input)"},
 	{"user key-add", "USER 'ssh-ed25519 AAAA... comment'", 2, 2, 1, cmd_user_key_add,
 	 "add an SSH public key to an account"},
+	{"user lang", "USER fr|ar|en", 2, 2, 1, cmd_user_lang,
+	 "the language of the account's screens"},
+	{"user bidi", "USER on|off", 2, 2, 1, cmd_user_bidi,
+	 "on: the server reorders Arabic lines (terminals without bidi); off: the terminal does"},
 	{"office list", "", 0, 0, 1, cmd_office_list, "list civil-status offices"},
 	{"office add", "CODE COMMUNE-CODE ACTIVITY NAME [--name-ar NAME] [--relay CODE]", 4, 4, 1,
 	 cmd_office_add, "add an office (activity: low, moderate, intensive)"},

@@ -50,7 +50,7 @@ int user_check_password(const char *password, const char *hash)
 	" WHERE id = u.scope_id) WHEN 'province' THEN (SELECT code FROM provinces"     \
 	" WHERE id = u.scope_id) ELSE 'national' END, '?'), u.disabled,"              \
 	" u.failed_logins, coalesce(u.last_login_at, 0),"                              \
-	" (SELECT count(*) FROM user_keys k WHERE k.user_id = u.id)"
+	" (SELECT count(*) FROM user_keys k WHERE k.user_id = u.id), u.lang, u.bidi_reorder"
 
 static void fill_user(sqlite3_stmt *st, void *row)
 {
@@ -70,6 +70,8 @@ static void fill_user(sqlite3_stmt *st, void *row)
 	u->failed_logins = sqlite3_column_int(st, 8);
 	u->last_login_at = sqlite3_column_int64(st, 9);
 	u->key_count = sqlite3_column_int(st, 10);
+	db_col_text(st, 11, u->lang, sizeof u->lang);
+	u->bidi_reorder = sqlite3_column_int(st, 12);
 }
 
 static int get_user(struct db *db, const char *sql, const char *name, int64_t id,

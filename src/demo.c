@@ -63,25 +63,27 @@ static const struct {
 	{"SET-GUI-1", "SET-GUISSER", "low", "Bureau Guisser", "مكتب كيسر", ""},
 };
 
+/* lang: the screens' language.  The first office works in French and Arabic side by
+ * side; the second office in Arabic; the national and provincial accounts in English. */
 static const struct {
-	const char *user, *name, *role, *scope;
+	const char *user, *name, *role, *scope, *lang;
 } accounts[] = {
-	{"agent1", "Karim Bennani", "agent", "RBT-HAS-1"},
-	{"agent2", "Salma El Idrissi", "agent", "RBT-HAS-1"},
-	{"supervisor1", "Nadia Alaoui", "supervisor", "RBT-HAS-1"},
-	{"inspector1", "Hassan Tazi", "inspector", "RABAT"},
-	{"support1", "Imane Chraibi", "support", ""},
-	{"finance1", "Youssef Berrada", "finance", "RBT-HASSAN"},
-	{"treasury1", "Latifa Benjelloun", "treasury", ""},
-	{"admin1", "Omar Fassi Fihri", "admin", ""},
-	{"post1", "Rachid Amrani", "post", "RABAT"},
+	{"agent1", "Karim Bennani", "agent", "RBT-HAS-1", "fr"},
+	{"agent2", "Salma El Idrissi", "agent", "RBT-HAS-1", "ar"},
+	{"supervisor1", "Nadia Alaoui", "supervisor", "RBT-HAS-1", "fr"},
+	{"inspector1", "Hassan Tazi", "inspector", "RABAT", "en"},
+	{"support1", "Imane Chraibi", "support", "", "en"},
+	{"finance1", "Youssef Berrada", "finance", "RBT-HASSAN", "en"},
+	{"treasury1", "Latifa Benjelloun", "treasury", "", "en"},
+	{"admin1", "Omar Fassi Fihri", "admin", "", "en"},
+	{"post1", "Rachid Amrani", "post", "RABAT", "en"},
 	/* a second office, commune and province: to see that scopes hold */
-	{"agent3", "Mehdi Ziani", "agent", "RBT-AGD-1"},
-	{"supervisor2", "Houda Sqalli", "supervisor", "RBT-AGD-1"},
-	{"inspector2", "Adil Kettani", "inspector", "KENITRA"},
-	{"finance2", "Samira Lahlou", "finance", "RBT-AGDAL"},
-	{"post2", "Aziz Rahmani", "post", "KENITRA"},
-	{"post3", "Leila Mansouri", "post", "SETTAT"},
+	{"agent3", "Mehdi Ziani", "agent", "RBT-AGD-1", "ar"},
+	{"supervisor2", "Houda Sqalli", "supervisor", "RBT-AGD-1", "ar"},
+	{"inspector2", "Adil Kettani", "inspector", "KENITRA", "en"},
+	{"finance2", "Samira Lahlou", "finance", "RBT-AGDAL", "en"},
+	{"post2", "Aziz Rahmani", "post", "KENITRA", "en"},
+	{"post3", "Leila Mansouri", "post", "SETTAT", "en"},
 };
 
 /* The demo draws from the first names of names.c only: the same draws, the same demo
@@ -141,9 +143,10 @@ static int load_network(struct db *db, const struct actor *sys, struct wq_errbuf
 		rc = office_add(db, sys, offices[i].code, offices[i].commune, offices[i].fr,
 				offices[i].ar, offices[i].activity, offices[i].relay, NULL, eb);
 	for (size_t i = 0; !rc && i < sizeof accounts / sizeof accounts[0]; i++)
-		rc = user_add(db, sys, accounts[i].user, accounts[i].name,
-			      role_from_name(accounts[i].role), accounts[i].scope, DEMO_PASSWORD,
-			      NULL, eb);
+		if (!(rc = user_add(db, sys, accounts[i].user, accounts[i].name,
+				    role_from_name(accounts[i].role), accounts[i].scope,
+				    DEMO_PASSWORD, NULL, eb)))
+			rc = user_set_lang(db, sys, accounts[i].user, accounts[i].lang, eb);
 	return rc;
 }
 

@@ -27,22 +27,26 @@ static int64_t mono_seconds(void)
 	return ts.tv_sec;
 }
 
-static void scope_label(struct ui *ui)
+/* The code of the account's scope for the title bar, and its language and bidi
+ * choice. */
+static void scope_and_lang(struct ui *ui)
 {
 	struct office o;
 	struct user u;
 	struct wq_errbuf eb = {0};
 	const struct actor *a = &ui->actor;
+	int have_user = user_get(ui->db, a->username, &u, &eb) == WQ_OK;
+
+	screen_set_lang(ui, have_user ? msg_lang(u.lang) : LANG_EN,
+			have_user ? u.bidi_reorder : 1);
 	if (a->scope == SCOPE_OFFICE && office_get(ui->db, a->scope_id, &o, &eb) == WQ_OK)
-		snprintf(ui->scope_label, sizeof ui->scope_label, "office %s", o.code);
+		snprintf(ui->scope_code, sizeof ui->scope_code, "%s", o.code);
 	else if (a->scope == SCOPE_NATIONAL)
-		snprintf(ui->scope_label, sizeof ui->scope_label, "national");
-	else if (user_get(ui->db, a->username, &u, &eb) == WQ_OK)
-		snprintf(ui->scope_label, sizeof ui->scope_label, "%s %.40s",
-			 scope_name(a->scope), u.scope_label);
+		ui->scope_code[0] = '\0';
+	else if (have_user)
+		snprintf(ui->scope_code, sizeof ui->scope_code, "%.40s", u.scope_label);
 	else
-		snprintf(ui->scope_label, sizeof ui->scope_label, "%s %lld",
-			 scope_name(a->scope), (long long)a->scope_id);
+		snprintf(ui->scope_code, sizeof ui->scope_code, "%lld", (long long)a->scope_id);
 }
 
 /* The terminal went away (ssh disconnect): stdin hangs up. */
@@ -125,7 +129,7 @@ int ui_main(const struct config *cfg, const char *username, const char *screen)
 		db_close(ui.db);
 		return 2;
 	}
-	scope_label(&ui);
+	scope_and_lang(&ui);
 	if (!(s = pick_screen(&ui, screen))) {
 		db_close(ui.db);
 		return 2;

@@ -21,6 +21,8 @@ struct user {
 	int failed_logins;
 	int64_t last_login_at;
 	int key_count;
+	char lang[4];	  /* the screens' language: "fr", "ar" or "en" */
+	int bidi_reorder; /* 1: the server reorders right-to-left text (terminal has no bidi) */
 };
 
 struct user_key {
@@ -41,6 +43,13 @@ int user_set_password(struct db *db, const struct actor *by, const char *usernam
 		      const char *password, struct wq_errbuf *eb);
 int user_set_role(struct db *db, const struct actor *by, const char *username,
 		  enum role role, const char *scope_code, struct wq_errbuf *eb);
+/* The account's screen language ("fr", "ar" or "en") and whether the server reorders
+ * right-to-left lines (db_user_prefs.c).  An administrator sets them for anyone, each
+ * user for themself; audited as user.lang / user.bidi. */
+int user_set_lang(struct db *db, const struct actor *by, const char *username,
+		  const char *lang, struct wq_errbuf *eb);
+int user_set_bidi(struct db *db, const struct actor *by, const char *username,
+		  int reorder, struct wq_errbuf *eb);
 /* line: an OpenSSH public key line "ssh-ed25519 AAAA... comment". */
 int user_key_add(struct db *db, const struct actor *by, const char *username,
 		 const char *line, struct wq_errbuf *eb);

@@ -844,6 +844,19 @@ static int do_user_disable(const struct actor *a, int64_t t, const char *arg,
 	(void)t;
 	return user_set_disabled(db, a, arg, 1, eb);
 }
+/* another account's screen language and bidi choice: its own or an admin's only */
+static int do_user_lang(const struct actor *a, int64_t t, const char *arg,
+			struct wq_errbuf *eb)
+{
+	(void)t;
+	return user_set_lang(db, a, arg, "ar", eb);
+}
+static int do_user_bidi(const struct actor *a, int64_t t, const char *arg,
+			struct wq_errbuf *eb)
+{
+	(void)t;
+	return user_set_bidi(db, a, arg, 0, eb);
+}
 static int do_user_passwd(const struct actor *a, int64_t t, const char *arg,
 			  struct wq_errbuf *eb)
 {
@@ -1228,6 +1241,8 @@ static const struct row rows[] = {
 	NON_ADMIN(user_set_password, "reset another's password", do_user_passwd, NULL,
 		  "agent3"),
 	NON_ADMIN(user_set_role, "make an account admin", do_user_role, NULL, "agent3"),
+	NON_ADMIN(user_set_lang, "set another's screen language", do_user_lang, NULL, "agent3"),
+	NON_ADMIN(user_set_bidi, "set another's bidi choice", do_user_bidi, NULL, "agent3"),
 	NON_ADMIN(user_key_add, "add an SSH key to an account", do_key_add, NULL, "agent3"),
 	NON_ADMIN(user_key_remove, "remove an account's SSH key", do_key_remove,
 		  &tg.agent3_key, "agent3"),

@@ -11,6 +11,7 @@ ui_setup() {
 		cat "$T/demo.log" >&2
 		fail "watiqa demo --db failed"
 	}
+	wq_demo_english
 }
 
 # ui_open NAME USER [SCREEN]: a tmux pane (80x24 unless WQ_COLS/WQ_ROWS) running the

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # ui_screens.sh - the saved-screen tests of tests/screens/<screen>_<case>: each file
-# names an account and the keys typed, then the 80x24 screen expected afterwards.
+# names an account, its screens' language (lang:, English if none) and the keys typed,
+# then the 80x24 screen expected afterwards.
 # Tracking numbers, ages and times (which change with each demo load and with the
 # clock) are masked on both sides.  WQ_SCREENS_UPDATE=1 rewrites the expected screens.
 # Also: every demo account opens a screen (its role's, or the one that says there is
@@ -24,8 +25,10 @@ for f in "$WQ_ROOT"/tests/screens/*_*; do
 	case=$(basename "$f")
 	user=$(sed -n 's/^user: //p' "$f" | head -1)
 	keys=$(sed -n 's/^keys: //p' "$f" | head -1)
+	lang=$(sed -n 's/^lang: //p' "$f" | head -1)
+	"$WATIQA_BIN" user lang "$user" "${lang:-en}" >/dev/null || fail "$case: user lang"
 	ui_open "$case" "$user"
-	wq_screen_wait "$case" "Watiqa |" 10
+	wq_screen_wait "$case" "Watiqa" 10
 	sleep 0.5
 	for k in $keys; do
 		wq_type "$case" "$k"
