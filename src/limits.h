@@ -19,12 +19,16 @@
 #define MAX_STARTUPS_BEGIN	10	/* OpenSSH MaxStartups 10:30:60 */
 #define MAX_STARTUPS_RATE	30
 #define MAX_STARTUPS_FULL	60
-/* Per account, whatever the address: after LOGIN_FAILS_FREE failures in a row, the next
- * try must wait LOGIN_DELAY_BASE_SECONDS, doubling with each further failure, at most
- * LOGIN_DELAY_MAX_SECONDS.  A success clears it. */
+/* Login throttle buckets (src/db_login.c): strangers' failures per account, and failures
+ * from a network the account logged in from before, get LOGIN_FAILS_FREE tries; one
+ * source (IPv4 address, IPv6 /64) gets LOGIN_SOURCE_FAILS_FREE over all accounts.  Then
+ * each try waits LOGIN_DELAY_BASE_SECONDS, doubling with each further failure, at most
+ * LOGIN_DELAY_MAX_SECONDS.  A bucket quiet for LOGIN_FORGET_SECONDS starts again. */
 #define LOGIN_FAILS_FREE	5
+#define LOGIN_SOURCE_FAILS_FREE	10
 #define LOGIN_DELAY_BASE_SECONDS 2
 #define LOGIN_DELAY_MAX_SECONDS	900
+#define LOGIN_FORGET_SECONDS	(24 * 3600)
 #define CLIENT_ALIVE_SECONDS	300
 #define CLIENT_ALIVE_COUNT	3
 

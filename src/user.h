@@ -63,15 +63,19 @@ int user_get_by_id(struct db *db, int64_t id, struct user *out, struct wq_errbuf
 int user_list(struct db *db, enum role role, int64_t office_id, struct user **out, int *n,
 	      struct wq_errbuf *eb);
 
-/* Login: checks the password of an enabled account; on success fills `a`, resets the
- * failure count and audits login.ok; on failure counts it and audits login.fail with
- * addr.  Same WQ_EDENIED answer for unknown user, wrong password and disabled account. */
+/* Login (src/db_login.c): checks the password of an enabled account; on success fills
+ * `a`, makes addr's network known for the account and audits login.ok; on failure
+ * audits login.fail with addr.  Same WQ_EDENIED answer, after the same time, for an
+ * unknown user, a wrong password, a disabled account and a throttled try. */
 int user_login_password(struct db *db, const char *username, const char *password,
 			const char *addr, struct actor *a, struct wq_errbuf *eb);
 /* Key login: the key (type + base64 blob) must be one of the user's keys. */
 int user_login_key(struct db *db, const char *username, const char *key_type,
 		   const char *key_b64, const char *addr, struct actor *a,
 		   struct wq_errbuf *eb);
+/* Makes the dummy hash that unknown names are checked against and times one check;
+ * the SSH listener calls it before forking any session.  Returns the check's ms. */
+int user_login_prepare(void);
 /* Fills the actor for an account (no password check): for the CLI's `ui` command. */
 int user_actor(struct db *db, const char *username, struct actor *a, struct wq_errbuf *eb);
 

@@ -459,40 +459,6 @@ static void test_two_processes_race_to_claim(void **state)
 		fail_msg("loser's message should say '%s'; got: %s", expect, out);
 }
 
-/* Guessing one account's password from anywhere slows down: after LOGIN_FAILS_FREE
- * failures the right password too is refused until the delay has passed. */
-static void test_password_guessing_is_throttled_per_account(void **state)
-{
-	(void)state;
-	struct actor a;
-	struct wq_errbuf eb;
-	char now[32];
-	for (int i = 0; i < LOGIN_FAILS_FREE; i++)
-		assert_int_equal(user_login_password(db, "agent2", "guess-guess", "192.0.2.1", &a, &eb),
-				 WQ_EDENIED);
-	assert_int_equal(user_login_password(db, "agent2", DEMO_PASSWORD, "198.51.100.7", &a, &eb),
-			 WQ_EDENIED);
-	assert_non_null(strstr(eb.msg, "too many failed logins"));
-	sqlite3_stmt *st;
-	assert_int_equal(sqlite3_prepare_v2(db_handle(db),
-					    "SELECT count(*) FROM audit_log WHERE action ="
-					    " 'login.throttled' AND target = 'agent2'", -1, &st, NULL),
-			 SQLITE_OK);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	assert_int_equal(sqlite3_column_int(st, 0), 1);
-	sqlite3_finalize(st);
-	/* once the delay has passed, the right password works and clears the count */
-	snprintf(now, sizeof now, "%lld", (long long)(wq_now() + LOGIN_DELAY_BASE_SECONDS + 1));
-	setenv("WATIQA_FAKE_NOW", now, 1);
-	int rc = user_login_password(db, "agent2", DEMO_PASSWORD, "198.51.100.7", &a, &eb);
-	unsetenv("WATIQA_FAKE_NOW");
-	assert_int_equal(rc, WQ_OK);
-	assert_string_equal(a.username, "agent2");
-	assert_int_equal(user_login_password(db, "agent2", "guess-guess", "192.0.2.1", &a, &eb),
-			 WQ_EDENIED);
-	assert_null(strstr(eb.msg, "too many"));
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -506,7 +472,6 @@ int main(void)
 		cmocka_unit_test(test_reassign_moves_to_other_queue),
 		cmocka_unit_test(test_payment_is_idempotent),
 		cmocka_unit_test(test_two_processes_race_to_claim),
-		cmocka_unit_test(test_password_guessing_is_throttled_per_account),
 		cmocka_unit_test(test_history_is_append_only_and_chained),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # abuse_ssh.sh - password guessing over real ssh (OpenSSH client, password typed through
 # SSH_ASKPASS) from two loopback addresses, 127.0.0.1 and 127.0.0.2, against one account:
-# the account is throttled whatever the address (even the right password is refused
-# while the delay runs), each refusal is an audited "login.throttled" row naming the
-# address, other accounts are untouched, the owner gets in once the delay is over; and an
+# the account is throttled for strangers whatever their address (even the right password
+# is refused while the delay runs; a known network is ssh_login_throttle.sh), each refusal
+# is an audited "login.throttled" row naming the address, other accounts are untouched, the owner gets in once the delay is over; and an
 # address whose sessions keep failing is refused at the door (per-address penalty) while
 # another address is still served.  Loopback only; about 15 s.
 source "$(dirname "$0")/lib.sh"

@@ -1,0 +1,378 @@
+/* db_login.c - the data layer of a staff login: the password or key check, the throttle
+ * and the audit of each try.  A try is checked against its throttle buckets and counted
+ * in them in one BEGIN IMMEDIATE transaction before the password is hashed, so parallel
+ * guesses cannot all pass one check (issue 12 item 3).  Unknown names, known names and
+ * throttled names cost the same: the dummy hash is made when the listener starts (not on
+ * a connection's first try) and a throttled try waits as long as a hash takes (item 4).
+ * A network an account logged in from before, and a key, are not held back by strangers'
+ * failures; strangers are throttled per account and per source (item 5).  Runs in each
+ * SSH session process (and in unit tests). */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "audit.h"
+#include "db.h"
+#include "limits.h"
+#include "user.h"
+#include "util.h"
+
+/* Made once before any session forks (user_login_prepare), so that every session has it. */
+static char login_dummy_hash[256];
+static int64_t login_hash_us = 50000; /* what one check costs; a throttled try waits this */
+
+static int64_t mono_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* The check of a password against a hash, timed: the last cost is what a throttled
+ * answer waits, so that it takes as long as a checked one on this machine now. */
+static int login_check_timed(const char *password, const char *hash)
+{
+	int64_t t0 = mono_us();
+	int ok = user_check_password(password, hash);
+	login_hash_us = mono_us() - t0;
+	return ok;
+}
+
+int user_login_prepare(void)
+{
+	if (login_dummy_hash[0])
+		return (int)(login_hash_us / 1000);
+	if (user_hash_password("no-such-account", login_dummy_hash, sizeof login_dummy_hash,
+			       NULL) != WQ_OK)
+		snprintf(login_dummy_hash, sizeof login_dummy_hash, "*");
+	login_check_timed("warm-up-password", login_dummy_hash);
+	return (int)(login_hash_us / 1000);
+}
+
+static void login_wait_like_hash(void)
+{
+	struct timespec ts = {.tv_sec = login_hash_us / 1000000,
+			      .tv_nsec = (login_hash_us % 1000000) * 1000};
+	while (nanosleep(&ts, &ts) != 0) {
+	}
+}
+
+/* The networks of an address: `src` the source that is throttled (an IPv4 address, an
+ * IPv6 /64), `known` what a success makes known for the account (IPv4 /24, IPv6 /64). */
+static void login_nets(const char *addr, char *src, char *known, size_t size)
+{
+	unsigned char b[16];
+	if (inet_pton(AF_INET6, addr, b) == 1 &&
+	    !(memcmp(b, "\0\0\0\0\0\0\0\0\0\0\xff\xff", 12) == 0)) {
+		char txt[INET6_ADDRSTRLEN];
+		memset(b + 8, 0, 8);
+		inet_ntop(AF_INET6, b, txt, sizeof txt);
+		snprintf(src, size, "%s/64", txt);
+		snprintf(known, size, "%s/64", txt);
+		return;
+	}
+	if (inet_pton(AF_INET6, addr, b) == 1)
+		memmove(b, b + 12, 4); /* ::ffff:a.b.c.d */
+	else if (inet_pton(AF_INET, addr, b) != 1) {
+		snprintf(src, size, "%s", addr); /* not an address: taken as it is */
+		snprintf(known, size, "%s", addr);
+		return;
+	}
+	snprintf(src, size, "%u.%u.%u.%u", b[0], b[1], b[2], b[3]);
+	snprintf(known, size, "%u.%u.%u.0/24", b[0], b[1], b[2]);
+}
+
+/* Seconds a bucket still holds tries back (0: none). */
+static int64_t bucket_wait(struct db *db, const char *bucket, int free_fails, int64_t now)
+{
+	static const char sql[] = "SELECT fails, last_at FROM login_buckets WHERE bucket = ?";
+	sqlite3_stmt *st = db_stmt(db, sql, NULL);
+	int64_t wait = 0;
+	if (!st)
+		return 0;
+	db_bind_text(st, 1, bucket);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		int fails = sqlite3_column_int(st, 0);
+		int64_t last = sqlite3_column_int64(st, 1);
+		if (now - last < LOGIN_FORGET_SECONDS && fails >= free_fails) {
+			int shift = fails - free_fails;
+			int64_t delay = shift > 20 ? LOGIN_DELAY_MAX_SECONDS
+						   : (int64_t)LOGIN_DELAY_BASE_SECONDS << shift;
+			if (delay > LOGIN_DELAY_MAX_SECONDS)
+				delay = LOGIN_DELAY_MAX_SECONDS;
+			wait = last + delay - now;
+		}
+	}
+	sqlite3_reset(st);
+	return wait > 0 ? wait : 0;
+}
+
+/* Counts a try (+1) or takes a successful one back (-1); a count older than
+ * LOGIN_FORGET_SECONDS starts again. */
+static int bucket_add(struct db *db, const char *bucket, int delta, int64_t now,
+		      struct wq_errbuf *eb)
+{
+	static const char sql[] =
+		"INSERT INTO login_buckets (bucket, fails, last_at) VALUES (?1, max(?2, 0), ?3)"
+		" ON CONFLICT (bucket) DO UPDATE SET"
+		" fails = max(CASE WHEN ?3 - last_at >= ?4 THEN 0 ELSE fails END + ?2, 0),"
+		" last_at = CASE WHEN ?2 > 0 THEN ?3 ELSE last_at END";
+	sqlite3_stmt *st = db_stmt(db, sql, eb);
+	if (!st)
+		return WQ_EIO;
+	db_bind_text(st, 1, bucket);
+	sqlite3_bind_int(st, 2, delta);
+	sqlite3_bind_int64(st, 3, now);
+	sqlite3_bind_int64(st, 4, LOGIN_FORGET_SECONDS);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? WQ_OK : db_fail(db, rc, eb);
+}
+
+/* One try, as decided in its first transaction. */
+struct login_try {
+	const char *username, *addr, *method;
+	int found, disabled, known;
+	struct user u;
+	char hash[256];
+	char src[64], net[64];
+	char buckets[2][96]; /* what this try was counted in ("" = none) */
+	int64_t wait;	     /* > 0: throttled, not checked */
+};
+
+static void login_try_init(struct login_try *t, const char *username, const char *addr,
+			   const char *method)
+{
+	memset(t, 0, sizeof *t);
+	t->username = username;
+	t->addr = addr ? addr : "";
+	t->method = method;
+}
+
+static int login_known_net(struct db *db, struct login_try *t)
+{
+	static const char sql[] = "SELECT 1 FROM login_known WHERE user_id = ? AND net = ?";
+	sqlite3_stmt *st = db_stmt(db, sql, NULL);
+	if (!st)
+		return 0;
+	sqlite3_bind_int64(st, 1, t->u.id);
+	db_bind_text(st, 2, t->net);
+	int known = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_reset(st);
+	return known;
+}
+
+/* The first transaction: who this is, which buckets apply, throttled or counted. */
+static int login_begin_tx(struct db *db, struct login_try *t, int counted,
+			  struct wq_errbuf *eb)
+{
+	static const char hashq[] = "SELECT password_hash FROM users WHERE id = ?";
+	int64_t now = wq_now();
+	t->found = user_get(db, t->username, &t->u, NULL) == WQ_OK;
+	t->disabled = t->found && t->u.disabled;
+	if (t->found) {
+		sqlite3_stmt *st = db_stmt(db, hashq, eb);
+		if (!st)
+			return WQ_EIO;
+		sqlite3_bind_int64(st, 1, t->u.id);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			db_col_text(st, 0, t->hash, sizeof t->hash);
+		sqlite3_reset(st);
+		t->known = login_known_net(db, t);
+	}
+	if (!counted)
+		return WQ_OK; /* a key: nothing to guess, nothing to hold back */
+	if (t->known) {
+		snprintf(t->buckets[0], sizeof t->buckets[0], "k:%lld:%s", (long long)t->u.id,
+			 t->net);
+		t->wait = bucket_wait(db, t->buckets[0], LOGIN_FAILS_FREE, now);
+	} else {
+		snprintf(t->buckets[0], sizeof t->buckets[0], "s:%s", t->src);
+		t->wait = bucket_wait(db, t->buckets[0], LOGIN_SOURCE_FAILS_FREE, now);
+		if (t->found) {
+			snprintf(t->buckets[1], sizeof t->buckets[1], "a:%lld", (long long)t->u.id);
+			int64_t w = bucket_wait(db, t->buckets[1], LOGIN_FAILS_FREE, now);
+			if (w > t->wait)
+				t->wait = w;
+		}
+	}
+	if (t->wait > 0) {
+		/* refused without looking at the password; audited so that a guessing
+		 * campaign shows in the log */
+		char detail[80];
+		snprintf(detail, sizeof detail, "%s, %lld s left", t->method, (long long)t->wait);
+		t->buckets[0][0] = t->buckets[1][0] = '\0';
+		return db_audit_append(db, t->found ? t->u.id : 0, t->username, "login.throttled",
+				       t->username, detail, t->addr, eb);
+	}
+	for (int i = 0; i < 2; i++)
+		if (t->buckets[i][0] && bucket_add(db, t->buckets[i], 1, now, eb) != WQ_OK)
+			return WQ_EIO;
+	return WQ_OK;
+}
+
+static int login_begin(struct db *db, struct login_try *t, int counted, struct wq_errbuf *eb)
+{
+	login_nets(t->addr, t->src, t->net, sizeof t->src);
+	DB_TX(db, eb, login_begin_tx(db, t, counted, eb));
+}
+
+/* The second transaction: the outcome, audited; a success makes its network known and
+ * takes back what its try was counted. */
+static int login_end_tx(struct db *db, struct login_try *t, int ok, const char *how,
+			struct wq_errbuf *eb)
+{
+	static const char okq[] = "UPDATE users SET failed_logins = 0, last_login_at = ?2"
+				  " WHERE id = ?1";
+	static const char badq[] = "UPDATE users SET failed_logins = failed_logins + 1,"
+				   " last_failed_at = ?2 WHERE id = ?1";
+	static const char knownq[] =
+		"INSERT INTO login_known (user_id, net, last_ok_at) VALUES (?1, ?2, ?3)"
+		" ON CONFLICT (user_id, net) DO UPDATE SET last_ok_at = ?3";
+	static const char purgeq[] = "DELETE FROM login_buckets WHERE last_at < ?";
+	int64_t now = wq_now();
+	if (t->found) {
+		sqlite3_stmt *st = db_stmt(db, ok ? okq : badq, eb);
+		if (!st)
+			return WQ_EIO;
+		sqlite3_bind_int64(st, 1, t->u.id);
+		sqlite3_bind_int64(st, 2, now);
+		int rc = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE)
+			return db_fail(db, rc, eb);
+	}
+	if (ok) {
+		for (int i = 0; i < 2; i++)
+			if (t->buckets[i][0] && bucket_add(db, t->buckets[i], -1, now, eb) != WQ_OK)
+				return WQ_EIO;
+		sqlite3_stmt *st = db_stmt(db, knownq, eb);
+		if (!st)
+			return WQ_EIO;
+		sqlite3_bind_int64(st, 1, t->u.id);
+		db_bind_text(st, 2, t->net);
+		sqlite3_bind_int64(st, 3, now);
+		int rc = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE)
+			return db_fail(db, rc, eb);
+		if (t->known) {
+			/* the account's own network got in: its own failures start again */
+			static const char clearq[] = "DELETE FROM login_buckets WHERE bucket = ?";
+			st = db_stmt(db, clearq, eb);
+			if (!st)
+				return WQ_EIO;
+			db_bind_text(st, 1, t->buckets[0]);
+			sqlite3_step(st);
+			sqlite3_reset(st);
+		}
+		st = db_stmt(db, purgeq, eb);
+		if (st) {
+			sqlite3_bind_int64(st, 1, now - LOGIN_FORGET_SECONDS);
+			sqlite3_step(st);
+			sqlite3_reset(st);
+		}
+	}
+	return db_audit_append(db, t->found ? t->u.id : 0, t->username,
+			       ok ? "login.ok" : "login.fail", t->username, how,
+			       t->addr ? t->addr : "", eb);
+}
+
+static void to_actor(const struct user *u, struct actor *a)
+{
+	memset(a, 0, sizeof *a);
+	a->user_id = u->id;
+	wq_strlcpy(a->username, u->username, sizeof a->username);
+	a->role = u->role;
+	a->scope = u->scope;
+	a->scope_id = u->scope_id;
+}
+
+/* matched: the password or key was right for the name; it lets in only an account that
+ * exists and is enabled.  WQ_OK in, WQ_EDENIED refused (audited), else an error. */
+static int login_end(struct db *db, struct login_try *t, int matched, const char *wrong,
+		     struct actor *a, struct wq_errbuf *eb)
+{
+	char how[64];
+	int ok = matched && t->found && !t->disabled;
+	snprintf(how, sizeof how, "%s%s%s", t->method, ok ? "" : ", ",
+		 ok ? "" : !t->found ? "unknown account" : t->disabled ? "account disabled" : wrong);
+	int rc = db_begin(db, eb);
+	if (!rc)
+		rc = login_end_tx(db, t, ok, how, eb);
+	if (rc) {
+		db_rollback(db);
+		return rc;
+	}
+	if ((rc = db_commit(db, eb)))
+		return rc;
+	if (!ok)
+		return WQ_EDENIED;
+	to_actor(&t->u, a);
+	return WQ_OK;
+}
+
+int user_actor(struct db *db, const char *username, struct actor *a, struct wq_errbuf *eb)
+{
+	struct user u;
+	int rc = user_get(db, username, &u, eb);
+	if (rc)
+		return rc;
+	if (u.disabled)
+		return wq_fail(eb, WQ_EDENIED, "username", "account %s is disabled", username);
+	to_actor(&u, a);
+	return WQ_OK;
+}
+
+int user_login_password(struct db *db, const char *username, const char *password,
+			const char *addr, struct actor *a, struct wq_errbuf *eb)
+{
+	static struct login_try t;
+	login_try_init(&t, username, addr, "password");
+	user_login_prepare(); /* done by the listener already; here for the CLI and tests */
+	int rc = login_begin(db, &t, 1, eb);
+	if (rc)
+		return rc;
+	if (t.wait > 0) {
+		login_wait_like_hash();
+		return wq_fail(eb, WQ_EDENIED, "username",
+			       "too many failed logins for this account: try again in %lld s",
+			       (long long)t.wait);
+	}
+	/* the same hash for an unknown or disabled account, so timing does not tell */
+	int ok = login_check_timed(password ? password : "",
+				   t.found && t.hash[0] ? t.hash : login_dummy_hash);
+	rc = login_end(db, &t, ok && t.hash[0], "wrong password", a, eb);
+	if (rc != WQ_EDENIED)
+		return rc;
+	return wq_fail(eb, WQ_EDENIED, "password", "wrong username or password");
+}
+
+int user_login_key(struct db *db, const char *username, const char *key_type,
+		   const char *key_b64, const char *addr, struct actor *a,
+		   struct wq_errbuf *eb)
+{
+	static const char sql[] = "SELECT 1 FROM user_keys WHERE user_id = ? AND key_type = ?"
+				  " AND key_b64 = ?";
+	static struct login_try t;
+	login_try_init(&t, username, addr, "publickey");
+	int rc = login_begin(db, &t, 0, eb);
+	if (rc)
+		return rc;
+	int match = 0;
+	if (t.found) {
+		sqlite3_stmt *st = db_stmt(db, sql, eb);
+		if (!st)
+			return WQ_EIO;
+		sqlite3_bind_int64(st, 1, t.u.id);
+		db_bind_text(st, 2, key_type);
+		db_bind_text(st, 3, key_b64);
+		match = sqlite3_step(st) == SQLITE_ROW;
+		sqlite3_reset(st);
+	}
+	rc = login_end(db, &t, match, "key not registered", a, eb);
+	if (rc != WQ_EDENIED)
+		return rc;
+	return wq_fail(eb, WQ_EDENIED, "key", "key not accepted for %s", username);
+}

@@ -1,0 +1,232 @@
+/* test_login.c - src/db_login.c against a real SQLite file: strangers' guesses are
+ * throttled per account and per source; parallel guesses (20 processes, 20 addresses) get
+ * no more than the free tries between them; a network the account logged in from before,
+ * and a key, are not held back by strangers; a throttled try costs as long as a checked
+ * one.  Times are set with WATIQA_FAKE_NOW so that no test sleeps through a delay. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "limits.h"
+#include "serve.h"
+#include "user.h"
+#include "util.h"
+
+#include "testlib.h"
+
+#define DEMO_PASSWORD "watiqa-demo"
+#define TEST_KEY "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAILLP8faDte2FYAI1hbNEyrHb8Tz/K8bZxV8l57B8NFOt unit"
+
+static char db_path[64];
+static struct db *db;
+static struct config cfg;
+static int64_t t0;
+
+static int setup(void **state)
+{
+	(void)state;
+	db = testlib_open("login", 0, db_path, sizeof db_path, &cfg);
+	t0 = wq_now();
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	unsetenv("WATIQA_FAKE_NOW");
+	testlib_remove(db, db_path);
+	return 0;
+}
+
+/* The clock the data layer sees: t0 + seconds. */
+static void at(int64_t seconds)
+{
+	char now[32];
+	snprintf(now, sizeof now, "%lld", (long long)(t0 + seconds));
+	setenv("WATIQA_FAKE_NOW", now, 1);
+}
+
+static int try_pw(const char *user, const char *pw, const char *addr, struct wq_errbuf *eb)
+{
+	struct actor a;
+	return user_login_password(db, user, pw, addr, &a, eb);
+}
+
+static int count(const char *action, const char *target)
+{
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(db_handle(db),
+					    "SELECT count(*) FROM audit_log WHERE action = ?1"
+					    " AND target = ?2", -1, &st, NULL),
+			 SQLITE_OK);
+	sqlite3_bind_text(st, 1, action, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, target, -1, SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	int n = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+/* Strangers (addresses agent2 never logged in from) get LOGIN_FAILS_FREE tries; then the
+ * right password from another stranger waits too, until the delay has passed. */
+static void test_strangers_are_throttled_per_account(void **state)
+{
+	struct wq_errbuf eb;
+	(void)state;
+	at(0);
+	for (int i = 0; i < LOGIN_FAILS_FREE; i++)
+		assert_int_equal(try_pw("agent2", "guess-guess", "192.0.2.1", &eb), WQ_EDENIED);
+	assert_int_equal(try_pw("agent2", DEMO_PASSWORD, "198.51.100.7", &eb), WQ_EDENIED);
+	assert_non_null(strstr(eb.msg, "too many failed logins"));
+	assert_int_equal(count("login.throttled", "agent2"), 1);
+	assert_int_equal(count("login.fail", "agent2"), LOGIN_FAILS_FREE);
+	at(LOGIN_DELAY_BASE_SECONDS + 1);
+	assert_int_equal(try_pw("agent2", DEMO_PASSWORD, "198.51.100.7", NULL), WQ_OK);
+	/* that network is agent2's now: a typo from it is checked, not held back */
+	assert_int_equal(try_pw("agent2", "typo-typo", "198.51.100.8", &eb), WQ_EDENIED);
+	assert_null(strstr(eb.msg, "too many"));
+	/* while the guesser is still a stranger: its next try waits again */
+	assert_int_equal(try_pw("agent2", "guess-again", "192.0.2.1", &eb), WQ_EDENIED);
+	at(LOGIN_DELAY_BASE_SECONDS + 2);
+	assert_int_equal(try_pw("agent2", "guess-again", "192.0.2.1", &eb), WQ_EDENIED);
+	assert_non_null(strstr(eb.msg, "too many"));
+}
+
+/* Item 5: 40 strangers' guesses lock agent3's account for strangers, not for agent3 at
+ * a network it logged in from before (another address of its /24), nor with its key. */
+static void test_known_network_and_key_are_not_locked_out(void **state)
+{
+	struct wq_errbuf eb;
+	struct actor a, admin = testlib_who(db, "admin1");
+	(void)state;
+	at(100);
+	assert_int_equal(try_pw("agent3", DEMO_PASSWORD, "203.0.113.5", NULL), WQ_OK);
+	assert_int_equal(user_key_add(db, &admin, "agent3", TEST_KEY, &eb), WQ_OK);
+	for (int i = 0; i < 40; i++) {
+		char addr[32];
+		snprintf(addr, sizeof addr, "10.%d.0.1", i);
+		try_pw("agent3", "guess-guess", addr, NULL);
+	}
+	assert_int_equal(try_pw("agent3", DEMO_PASSWORD, "10.99.0.1", &eb), WQ_EDENIED);
+	assert_non_null(strstr(eb.msg, "too many"));
+	assert_int_equal(try_pw("agent3", DEMO_PASSWORD, "203.0.113.77", &eb), WQ_OK);
+	char type[32], b64[128];
+	assert_int_equal(sscanf(TEST_KEY, "%31s %127s", type, b64), 2);
+	assert_int_equal(user_login_key(db, "agent3", type, b64, "10.99.0.2", &a, &eb), WQ_OK);
+	assert_string_equal(a.username, "agent3");
+}
+
+/* One source guessing many names is throttled per source: after
+ * LOGIN_SOURCE_FAILS_FREE failures even a real name from it waits; others do not. */
+static void test_one_source_is_throttled_over_all_names(void **state)
+{
+	struct wq_errbuf eb;
+	(void)state;
+	at(200);
+	for (int i = 0; i < LOGIN_SOURCE_FAILS_FREE; i++) {
+		char name[32];
+		snprintf(name, sizeof name, "nobody%d", i);
+		assert_int_equal(try_pw(name, "guess-guess", "2001:db8:7:7::1", &eb), WQ_EDENIED);
+		assert_null(strstr(eb.msg, "too many"));
+	}
+	/* another address of the same /64 is the same source */
+	assert_int_equal(try_pw("post1", DEMO_PASSWORD, "2001:db8:7:7:abcd::9", &eb), WQ_EDENIED);
+	assert_non_null(strstr(eb.msg, "too many"));
+	assert_int_equal(try_pw("post1", DEMO_PASSWORD, "2001:db8:7:8::1", NULL), WQ_OK);
+}
+
+/* Item 3: 20 processes, each its own connection and address, guess agent1's password at
+ * once; the check and the count are one transaction, so only the free tries are checked. */
+static void test_parallel_guesses_get_only_the_free_tries(void **state)
+{
+	enum { N = 20 };
+	(void)state;
+	at(300);
+	pid_t kids[N];
+	int go[2];
+	assert_int_equal(pipe(go), 0);
+	for (int i = 0; i < N; i++) {
+		kids[i] = fork();
+		assert_true(kids[i] >= 0);
+		if (kids[i] == 0) {
+			struct db *mine;
+			struct wq_errbuf eb;
+			struct actor a;
+			char addr[32], c;
+			close(go[1]);
+			if (db_open(db_path, &mine, &eb))
+				_exit(2);
+			snprintf(addr, sizeof addr, "198.18.%d.1", i);
+			if (read(go[0], &c, 1) < 0) /* all start together */
+				_exit(2);
+			int rc = user_login_password(mine, "agent1", "guess-guess", addr, &a, &eb);
+			db_close(mine);
+			_exit(rc == WQ_EDENIED ? 0 : 1);
+		}
+	}
+	close(go[0]);
+	close(go[1]); /* EOF wakes them all */
+	for (int i = 0; i < N; i++) {
+		int st;
+		assert_int_equal(waitpid(kids[i], &st, 0), kids[i]);
+		assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	}
+	assert_int_equal(count("login.fail", "agent1"), LOGIN_FAILS_FREE);
+	assert_int_equal(count("login.throttled", "agent1"), N - LOGIN_FAILS_FREE);
+}
+
+static int64_t elapsed_us(struct timespec *t)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - t->tv_sec) * 1000000LL + (now.tv_nsec - t->tv_nsec) / 1000;
+}
+
+/* Item 4, the structure (the figures are bench/ssh_login_timing.sh's): the dummy hash is
+ * made once (a second prepare costs nothing), and a throttled answer takes at least most
+ * of what the checked answer just before it took. */
+static void test_throttled_costs_what_a_check_costs(void **state)
+{
+	struct timespec t;
+	struct wq_errbuf eb;
+	(void)state;
+	at(400);
+	user_login_prepare();
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	user_login_prepare();
+	assert_true(elapsed_us(&t) < 1000);
+	int64_t checked = 0;
+	for (int i = 0; i < LOGIN_FAILS_FREE; i++) {
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		assert_int_equal(try_pw("support1", "guess-guess", "192.0.2.200", &eb), WQ_EDENIED);
+		checked = elapsed_us(&t);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	assert_int_equal(try_pw("support1", "guess-guess", "192.0.2.200", &eb), WQ_EDENIED);
+	int64_t throttled = elapsed_us(&t);
+	assert_non_null(strstr(eb.msg, "too many"));
+	if (throttled * 10 < checked * 7)
+		fail_msg("throttled answer %lld us, checked one %lld us", (long long)throttled,
+			 (long long)checked);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_strangers_are_throttled_per_account),
+		cmocka_unit_test(test_known_network_and_key_are_not_locked_out),
+		cmocka_unit_test(test_one_source_is_throttled_over_all_names),
+		cmocka_unit_test(test_parallel_guesses_get_only_the_free_tries),
+		cmocka_unit_test(test_throttled_costs_what_a_check_costs),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
