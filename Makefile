@@ -41,6 +41,8 @@ BUILD = build$(LAYOUT_SUFFIX)
 SANFLAGS =
 endif
 
+# CPPFLAGS and LDFLAGS come from the environment too: the package build (debian/rules)
+# passes Debian's hardening flags (fortify, relro, bindnow) through them.
 CFLAGS ?= -O2 -g
 # Asked of pkg-config the first time a recipe needs them, not when make reads this file:
 # on a fresh machine pkg-config and the -dev packages arrive with `deps`, after parsing
@@ -48,7 +50,7 @@ CFLAGS ?= -O2 -g
 PKG_CFLAGS = $(eval PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS)))$(PKG_CFLAGS)
 PKG_LIBS = $(eval PKG_LIBS := $(shell pkg-config --libs $(PKGS)))$(PKG_LIBS)
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-missing-field-initializers \
-	     -Isrc -Iscreens $(PKG_CFLAGS) $(SANFLAGS) $(CFLAGS)
+	     -Isrc -Iscreens $(PKG_CFLAGS) $(SANFLAGS) $(CPPFLAGS) $(CFLAGS)
 LIBS = $(PKG_LIBS) -lutil -lpthread -lm
 LAYOUT_DEFS = -DWATIQA_SHARE='"$(WATIQA_SHARE)"' -DWATIQA_SYSCONF='"$(WATIQA_SYSCONF)"' \
 	      -DWATIQA_DB_DEFAULT='"$(WATIQA_DB_DEFAULT)"'
@@ -100,7 +102,7 @@ $(BUILD)/src/config.o: ALL_CFLAGS += $(LAYOUT_DEFS)
 $(BUILD)/src/config.o: $(BUILD)/layout.stamp
 
 $(BIN): $(OBJS)
-	$(CC) $(SANFLAGS) -o $@ $(OBJS) $(LIBS)
+	$(CC) $(SANFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(LIBS)
 
 # ./watiqa at the top is the binary of the last plain build, for operators and scripts
 watiqa: $(BIN)
