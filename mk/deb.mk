@@ -8,8 +8,21 @@ DEB_VERSION = $(shell dpkg-parsechangelog -l debian/changelog -S Version 2>/dev/
 DEB_ARCH = $(shell dpkg --print-architecture)
 DEB_FILE = watiqa_$(DEB_VERSION)_$(DEB_ARCH).deb
 
-.PHONY: deb
-deb: deps
+# The package is built from the same list as `make run`: every package of DEBS but
+# build-essential (which dpkg-buildpackage assumes) is a Build-Depends, and what the
+# binary needs at run time without linking to it (tzdata: the Moroccan zone) a Depends.
+DEB_RUNTIME = adduser tzdata
+.PHONY: deb deb-check-control
+deb-check-control:
+	@bd=$$(sed -n '/^Build-Depends:/,/^[A-Z]/p' debian/control); \
+	dep=$$(sed -n '/^Package: watiqa$$/,$$p' debian/control | grep '^Depends:'); bad=0; \
+	for p in $(filter-out build-essential,$(DEBS)); do \
+		echo "$$bd" | grep -qw -- "$$p" || { echo "debian/control: Build-Depends lacks $$p (in DEBS)"; bad=1; }; done; \
+	for p in $(DEB_RUNTIME); do \
+		echo "$$dep" | grep -qw -- "$$p" || { echo "debian/control: Depends lacks $$p"; bad=1; }; done; \
+	exit $$bad
+
+deb: deps deb-check-control
 	@missing=$$(for p in $(DEB_TOOLS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 		echo "installing:" $$missing; \

@@ -79,12 +79,14 @@ done
 [ -L "$R/etc/systemd/system/timers.target.wants/watiqa-backup.timer" ] || wqr_fail "watiqa-backup.timer not enabled"
 wqr_ok "user watiqa (uid $uid), /var/lib/watiqa 0700, conffile 0640 root:watiqa, share dir, units enabled"
 
-# The operator's edit of the settings (ports free on this machine); the upgrade must keep it.
+# The operator's edit of the settings, as the README says: the gateway's secret (serve
+# refuses the demo's) and ports (free ones on this machine); the upgrade must keep it.
 read -r ssh_port http_port <<<"$(python3 -c 'import socket
 ss=[socket.socket() for _ in range(2)]
 [s.bind(("127.0.0.1",0)) for s in ss]
 print(*[s.getsockname()[1] for s in ss])')"
-sed -i "s/^ssh_port = .*/ssh_port = $ssh_port/; s/^http_port = .*/http_port = $http_port/" \
+sed -i "s/^ssh_port = .*/ssh_port = $ssh_port/; s/^http_port = .*/http_port = $http_port/;
+	s/^gateway_secret = .*/gateway_secret = $(head -c 24 /dev/urandom | base64 | tr -d '\/+=')/" \
 	"$R/etc/watiqa/watiqa.conf"
 
 # What systemd would run for UNIT (Type=simple: the main process stays in front): each
