@@ -1,16 +1,22 @@
 #!/usr/bin/env python3
 """crash_driver.py - the load the crash tests put on the server while they kill it:
-citizens ordering through the JSON API and paying at the sandbox gateway, and an agent
-declaring stages with `watiqa request move ... --as agent1`.  Every acknowledgement the
-client saw is appended (and fsync'd) to a file before the next action:
-  ACKS:   "paid <tracking>"          the tracking API said the request is paid
-  MOVES:  "<state> <tracking>"       the CLI exited 0 after moving it to <state>
+citizens ordering through the JSON API and paying at the sandbox gateway (most with the
+good card, a few with the card whose first refund call times out or with the one
+whose refunds are refused), one in four cancelling right after (so the server's
+notifier is refunding while it is killed), and an agent declaring stages with `watiqa
+request move ... --as agent1`.  Every acknowledgement the client saw is appended (and
+fsync'd) to a file before the next action:
+  ACKS:    "paid <tracking>"          the tracking API said the request is paid
+  MOVES:   "<state> <tracking>"       the CLI exited 0 after moving it to <state>
+  CANCELS: "<tracking> <card>"        the cancel API said 200, or the request reads
+                                      cancelled after a cancel whose answer was lost
 Connection errors (the server is down) are retried; the driver runs until SIGTERM.
 Used by tests/e2e/crash_payment.sh and bench/crash.sh; not a test by itself."""
 import json, os, random, re, signal, subprocess, sys, threading, time
 import urllib.error, urllib.parse, urllib.request
 
-url, sandbox, db, bin_, acks_path, moves_path = sys.argv[1:7]
+url, sandbox, db, bin_, acks_path, moves_path, cancels_path = sys.argv[1:8]
+GOOD, SLOW_REFUND, NO_REFUND = "4000000000000002", "4000000000000044", "4000000000000036"
 citizens = int(os.environ.get("CRASH_CITIZENS", "3"))
 stop = threading.Event()
 signal.signal(signal.SIGTERM, lambda *a: stop.set())
@@ -59,6 +65,22 @@ def track(tracking, secret):
     except ValueError:
         return None
 
+def cancel(tracking, secret):
+    """True once the request is cancelled (by this call or one whose answer was lost)."""
+    while not stop.is_set():
+        st, _ = http("POST", url + "/api/v1/cancel",
+                     json.dumps({"tracking": tracking, "secret": secret}).encode(),
+                     "application/json")
+        if st == 200:
+            return True
+        s = track(tracking, secret)
+        if s == "cancelled":
+            return True
+        if st == 409 and s is not None:
+            return False
+        time.sleep(0.3)
+    return False
+
 def citizen(n):
     rnd = random.Random(n)
     while not stop.is_set():
@@ -76,7 +98,9 @@ def citizen(n):
             continue
         fields = dict(re.findall(r'type="hidden" name="([^"]+)" value="([^"]*)"', page))
         fields = {k: v.replace("&amp;", "&").replace("&quot;", '"') for k, v in fields.items()}
-        fields["card"] = "4000000000000002"
+        r = rnd.random()
+        card = SLOW_REFUND if r < 0.03 else NO_REFUND if r < 0.05 else GOOD
+        fields["card"] = card
         http("POST", pay.split("/pay?")[0] + "/pay", urllib.parse.urlencode(fields).encode(),
              "application/x-www-form-urlencoded", timeout=10)
         # acknowledged only once the server itself says paid
@@ -87,6 +111,10 @@ def citizen(n):
             time.sleep(0.3)
         if s and s != "pending_payment":
             record(acks_path, "paid " + tracking)
+            if rnd.random() < 0.25:
+                if cancel(tracking, secret):
+                    record(cancels_path, "%s %s" % (tracking, card))
+                continue
             with lock:
                 paid_queue.append(tracking)
 
