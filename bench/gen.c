@@ -1027,6 +1027,22 @@ int main(int argc, char **argv)
 		fprintf(stderr, "gen: rebuilt fees_unsettled %6.1f s\n", now_s() - tr);
 	}
 	sqlite3_finalize(has);
+	has = prep("SELECT count(*) FROM sqlite_master WHERE name = 'refunds'");
+	if (sqlite3_step(has) == SQLITE_ROW && sqlite3_column_int(has, 0)) {
+		/* the refund row of each rejection (db/150_refunds.sql), as the migration does */
+		double tr = now_s();
+		exec("DELETE FROM refunds;"
+		     "INSERT INTO refunds (request_id, payment_id, amount_centimes, idem_key, reason,"
+		     " state, next_attempt_at, created_at, done_at)"
+		     " SELECT p.request_id, p.id, p.amount_centimes, 'RF-' || r.tracking || '-' || p.id,"
+		     " CASE WHEN r.state = 'rejected' THEN 'rejected' ELSE 'other' END,"
+		     " CASE p.status WHEN 'refunded' THEN 'refunded' ELSE 'refund_owed' END,"
+		     " r.updated_at, r.updated_at, CASE p.status WHEN 'refunded' THEN r.updated_at END"
+		     " FROM payments p JOIN requests r ON r.id = p.request_id"
+		     " WHERE p.status IN ('refund_owed', 'refunded')");
+		fprintf(stderr, "gen: rebuilt refunds %6.1f s\n", now_s() - tr);
+	}
+	sqlite3_finalize(has);
 	if (analyze) {
 		double ta = now_s();
 		exec("ANALYZE");
