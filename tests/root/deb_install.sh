@@ -148,7 +148,7 @@ grep -q '^nadia ' "$LOGS/users-before.txt" || wqr_fail "nadia not listed"
 wqr_step "ssh nadia (OpenSSH, password)"
 known=$LOGS/known_hosts
 WQR_SSH_OPTS="-o StrictHostKeyChecking=accept-new -o UserKnownHostsFile=$known" \
-	wqr_ssh_screen "$ssh_port" nadia "$ADMIN_PW" "nadia, admin"
+	wqr_ssh_screen "$ssh_port" nadia "$ADMIN_PW" '^ Watiqa \| .* \| nadia, admin \| ' '^> karim '
 wqr_ok "the first admin logs in over OpenSSH and sees the admin screen"
 
 wqr_step "the backup unit's command and its rotation"
@@ -187,7 +187,7 @@ wqr_step "after the upgrade: same data, same host key"
 wqr_in "$R" "sudo -u watiqa watiqa user list" >"$LOGS/users-after.txt"
 diff "$LOGS/users-before.txt" "$LOGS/users-after.txt" || wqr_fail "the accounts changed across the upgrade"
 WQR_SSH_OPTS="-o StrictHostKeyChecking=yes -o UserKnownHostsFile=$known" \
-	wqr_ssh_screen "$ssh_port" nadia "$ADMIN_PW" "nadia, admin"
+	wqr_ssh_screen "$ssh_port" nadia "$ADMIN_PW" '^ Watiqa \| .* \| nadia, admin \| ' '^> karim '
 wqr_ok "the same accounts; nadia logs in again, the host key unchanged"
 service_stop
 

@@ -62,7 +62,9 @@ grep -q "http listening" "$LOGS/make-run.log" || wqr_wait_log "$LOGS/make-run.lo
 wqr_ok "make run: the server listens ($(grep -c '' "$LOGS/make-run.log") lines of output)"
 
 wqr_step "ssh agent1 (OpenSSH, password)"
-wqr_ssh_screen "$ssh_port" agent1 watiqa-demo "Agent queue"
+# the queue, whatever the account's language: the title bar names agent1 and the office,
+# and the rows are requests, the cursor on the first
+wqr_ssh_screen "$ssh_port" agent1 watiqa-demo '^ Watiqa \| .* \| agent1, agent \| .*RBT-HAS-1' '^> W[0-9]{10} '
 wqr_ok "agent1 logged in over OpenSSH and sees the agent queue"
 
 wqr_step "stop make run"

@@ -168,11 +168,13 @@ wqr_host_tools() {
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing
 }
 
-# wqr_ssh_screen PORT USER PASSWORD TEXT: logs in with OpenSSH in a tmux pane, typing
-# the password at the prompt, and waits until the screen shows TEXT; then closes it.
-# WQR_SSH_OPTS replaces the host-key options (default: accept any, remember none).
+# wqr_ssh_screen PORT USER PASSWORD PATTERN...: logs in with OpenSSH in a tmux pane,
+# typing the password at the prompt, and waits until the screen matches every PATTERN
+# (grep -E); prints its first lines and closes it.  WQR_SSH_OPTS replaces the host-key
+# options (default: accept any, remember none).
 wqr_ssh_screen() {
-	local port=$1 user=$2 pw=$3 text=$4 i
+	local port=$1 user=$2 pw=$3 i p all=0
+	shift 3
 	local tm="tmux -L wqr$$"
 	$tm new-session -d -s ssh -x 80 -y 24 \
 		"ssh -p $port ${WQR_SSH_OPTS:--o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null} \
@@ -186,12 +188,15 @@ wqr_ssh_screen() {
 		$tm capture-pane -p -t '=ssh:' >&2; wqr_fail "no password prompt from ssh $user@127.0.0.1:$port"; }
 	$tm send-keys -t '=ssh:' "$pw" Enter
 	for ((i = 0; i < 300; i++)); do
-		$tm capture-pane -p -t '=ssh:' | grep -q -- "$text" && break
+		all=1
+		for p in "$@"; do $tm capture-pane -p -t '=ssh:' | grep -Eq -- "$p" || all=0; done
+		[ $all = 1 ] && break
 		sleep 0.1
 	done
-	$tm capture-pane -p -t '=ssh:' | grep -q -- "$text" || {
+	if [ $all = 0 ]; then
 		echo "--- screen:" >&2; $tm capture-pane -p -t '=ssh:' >&2
-		wqr_fail "$user's screen never showed '$text'"; }
+		wqr_fail "$user's screen never matched: $*"
+	fi
 	$tm capture-pane -p -t '=ssh:' | head -3
 	$tm kill-server 2>/dev/null || true
 }
