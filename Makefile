@@ -135,6 +135,8 @@ check-layers:
 	@bad=$$(grep -ln 'sqlite3_\|\bSELECT \|\bINSERT INTO\|\bUPDATE [a-z_]* SET' \
 		$$(ls src/*.c screens/*.c 2>/dev/null | grep -v '^src/db')); \
 	if [ -n "$$bad" ]; then echo "SQL outside src/db*.c: $$bad"; exit 1; fi
+	@bad=$$(grep -n 'DB_TX(db, eb, [a-z_]*(db, \(a\|by\),' src/db*.c); \
+	if [ -n "$$bad" ]; then echo "a write by an actor outside DB_TX_AS: $$bad"; exit 1; fi
 
 # unit and e2e both run, whatever the first gives; the result is their conjunction
 test: test-deps check-layers

@@ -25,34 +25,9 @@
 #include "user.h"
 #include "util.h"
 
-#define MAX_POSITIONAL 8
+#include "cli_int.h"
 
-/* Options of the subcommands (besides the config flags, which any command takes). */
-struct cli_opts {
-	const char *name, *name_ar, *password, *relay, *as, *note, *to_office;
-	int password_stdin;
-};
-
-struct cli_ctx {
-	struct config cfg;
-	struct cli_opts opt;
-	int argc; /* positional */
-	char *argv[MAX_POSITIONAL];
-	struct db *db;
-	struct actor sys;
-	struct wq_errbuf eb;
-};
-
-struct cli_cmd {
-	const char *name; /* "user add" */
-	const char *args; /* usage of the arguments */
-	int min_args, max_args;
-	int needs_db;
-	int (*run)(struct cli_ctx *c);
-	const char *help;
-};
-
-static int fail_eb(struct cli_ctx *c)
+int cli_fail_eb(struct cli_ctx *c)
 {
 	fprintf(stderr, "watiqa: %s%s%s\n", c->eb.field[0] ? c->eb.field : "",
 		c->eb.field[0] ? ": " : "", c->eb.msg);
@@ -60,6 +35,22 @@ static int fail_eb(struct cli_ctx *c)
 			       c->eb.code == WQ_ECONFLICT || c->eb.code == WQ_EDENIED
 		       ? 2
 		       : 1;
+}
+
+int cli_read_password(struct cli_ctx *c, char *buf, size_t len)
+{
+	if (c->opt.password) {
+		wq_strlcpy(buf, c->opt.password, len);
+		return 0;
+	}
+	if (isatty(0))
+		fprintf(stderr, "password: ");
+	if (!fgets(buf, (int)len, stdin)) {
+		fprintf(stderr, "watiqa: password: expected a password on standard input\n");
+		return 2;
+	}
+	buf[strcspn(buf, "\r\n")] = 0;
+	return 0;
 }
 
 /* ---- commands ---- */
@@ -95,121 +86,13 @@ static int cmd_demo(struct cli_ctx *c)
 	return 0;
 }
 
-static int read_password(struct cli_ctx *c, char *buf, size_t len)
-{
-	if (c->opt.password) {
-		wq_strlcpy(buf, c->opt.password, len);
-		return 0;
-	}
-	if (isatty(0))
-		fprintf(stderr, "password: ");
-	if (!fgets(buf, (int)len, stdin)) {
-		fprintf(stderr, "watiqa: password: expected a password on standard input\n");
-		return 2;
-	}
-	buf[strcspn(buf, "\r\n")] = 0;
-	return 0;
-}
-
-static int cmd_user_add(struct cli_ctx *c)
-{
-	char pw[PASSWORD_MAX_BYTES + 2];
-	enum role role = role_from_name(c->argv[1]);
-	if (role == ROLE_NONE || role >= ROLE_SYSTEM) {
-		fprintf(stderr, "watiqa: role: expected agent, supervisor, inspector, support, "
-				"finance, treasury, admin or post, got '%s'\n", c->argv[1]);
-		return 2;
-	}
-	int rc = read_password(c, pw, sizeof pw);
-	if (rc)
-		return rc;
-	if (user_add(c->db, &c->sys, c->argv[0], c->opt.name, role, c->argc > 2 ? c->argv[2] : "",
-		     pw, NULL, &c->eb))
-		return fail_eb(c);
-	printf("account %s added (%s)\n", c->argv[0], role_name(role));
-	return 0;
-}
-
-static int cmd_user_list(struct cli_ctx *c)
-{
-	struct user *u;
-	int n;
-	if (user_list(c->db, ROLE_NONE, 0, &u, &n, &c->eb))
-		return fail_eb(c);
-	printf("%-14s %-11s %-15s %-8s %-4s %s\n", "USERNAME", "ROLE", "SCOPE", "STATUS", "KEYS",
-	       "NAME");
-	for (int i = 0; i < n; i++)
-		printf("%-14s %-11s %-15s %-8s %-4d %s\n", u[i].username, role_name(u[i].role),
-		       u[i].scope_label, u[i].disabled ? "disabled" : "active", u[i].key_count,
-		       u[i].full_name);
-	free(u);
-	return 0;
-}
-
-static int cmd_user_disable(struct cli_ctx *c)
-{
-	if (user_set_disabled(c->db, &c->sys, c->argv[0], 1, &c->eb))
-		return fail_eb(c);
-	printf("account %s disabled\n", c->argv[0]);
-	return 0;
-}
-
-static int cmd_user_enable(struct cli_ctx *c)
-{
-	if (user_set_disabled(c->db, &c->sys, c->argv[0], 0, &c->eb))
-		return fail_eb(c);
-	printf("account %s enabled\n", c->argv[0]);
-	return 0;
-}
-
-static int cmd_user_lang(struct cli_ctx *c)
-{
-	if (user_set_lang(c->db, &c->sys, c->argv[0], c->argv[1], &c->eb))
-		return fail_eb(c);
-	printf("account %s: screens in %s\n", c->argv[0], c->argv[1]);
-	return 0;
-}
-
-static int cmd_user_bidi(struct cli_ctx *c)
-{
-	const char *v = c->argv[1];
-	if (strcmp(v, "on") && strcmp(v, "off")) {
-		fprintf(stderr, "watiqa: reorder: expected on or off, got '%s'\n", v);
-		return 2;
-	}
-	if (user_set_bidi(c->db, &c->sys, c->argv[0], !strcmp(v, "on"), &c->eb))
-		return fail_eb(c);
-	printf("account %s: right-to-left lines %s by the server\n", c->argv[0],
-	       !strcmp(v, "on") ? "reordered" : "left to the terminal");
-	return 0;
-}
-
-static int cmd_user_passwd(struct cli_ctx *c)
-{
-	char pw[PASSWORD_MAX_BYTES + 2];
-	int rc = read_password(c, pw, sizeof pw);
-	if (rc)
-		return rc;
-	if (user_set_password(c->db, &c->sys, c->argv[0], pw, &c->eb))
-		return fail_eb(c);
-	printf("password of %s changed\n", c->argv[0]);
-	return 0;
-}
-
-static int cmd_user_key_add(struct cli_ctx *c)
-{
-	if (user_key_add(c->db, &c->sys, c->argv[0], c->argv[1], &c->eb))
-		return fail_eb(c);
-	printf("key added to %s\n", c->argv[0]);
-	return 0;
-}
 
 static int cmd_office_list(struct cli_ctx *c)
 {
 	struct office *o;
 	int n;
 	if (office_list(c->db, &o, &n, &c->eb))
-		return fail_eb(c);
+		return cli_fail_eb(c);
 	printf("%-12s %-15s %-9s %-10s %-12s %s\n", "CODE", "COMMUNE", "PROVINCE", "ACTIVITY",
 	       "RELAYED BY", "NAME");
 	for (int i = 0; i < n; i++)
@@ -225,7 +108,7 @@ static int cmd_office_add(struct cli_ctx *c)
 	if (office_add(c->db, &c->sys, c->argv[0], c->argv[1], c->argv[3],
 		       c->opt.name_ar ? c->opt.name_ar : "", c->argv[2],
 		       c->opt.relay ? c->opt.relay : "", NULL, &c->eb))
-		return fail_eb(c);
+		return cli_fail_eb(c);
 	printf("office %s added\n", c->argv[0]);
 	return 0;
 }
@@ -234,7 +117,7 @@ static int cmd_province_add(struct cli_ctx *c)
 {
 	if (province_add(c->db, &c->sys, c->argv[0], c->argv[1], c->argv[2],
 			 c->opt.name_ar ? c->opt.name_ar : "", &c->eb))
-		return fail_eb(c);
+		return cli_fail_eb(c);
 	printf("province %s added\n", c->argv[0]);
 	return 0;
 }
@@ -243,7 +126,7 @@ static int cmd_commune_add(struct cli_ctx *c)
 {
 	if (commune_add(c->db, &c->sys, c->argv[0], c->argv[1], c->argv[2], c->argv[3],
 			c->opt.name_ar ? c->opt.name_ar : "", "", &c->eb))
-		return fail_eb(c);
+		return cli_fail_eb(c);
 	printf("commune %s added\n", c->argv[0]);
 	return 0;
 }
@@ -269,7 +152,7 @@ static int cmd_backup(struct cli_ctx *c)
 		snprintf(path, sizeof path, "%s/watiqa-%s.db", dir, stamp);
 	}
 	if (db_backup(c->db, path, &c->eb))
-		return fail_eb(c);
+		return cli_fail_eb(c);
 	printf("backup written to %s\n", path);
 	return 0;
 }
@@ -280,7 +163,7 @@ static int cmd_check(struct cli_ctx *c)
 	int64_t bad_ev, bad_audit;
 	if (db_check(c->db, stdout, &problems, &c->eb) ||
 	    audit_verify(c->db, &bad_ev, &bad_audit, &c->eb))
-		return fail_eb(c);
+		return cli_fail_eb(c);
 	if (bad_ev)
 		printf("request history: hash chain broken at event #%lld\n", (long long)bad_ev),
 			problems++;
@@ -290,7 +173,7 @@ static int cmd_check(struct cli_ctx *c)
 	struct money_book b;
 	char m[4][24];
 	if (refund_book(c->db, &b, &c->eb))
-		return fail_eb(c);
+		return cli_fail_eb(c);
 	wq_fmt_money(b.collected, m[0], sizeof m[0]);
 	wq_fmt_money(b.refunds, m[1], sizeof m[1]);
 	wq_fmt_money(b.distributed, m[2], sizeof m[2]);
@@ -306,7 +189,7 @@ static int cmd_audit_verify(struct cli_ctx *c)
 {
 	int64_t bad_ev, bad_audit;
 	if (audit_verify(c->db, &bad_ev, &bad_audit, &c->eb))
-		return fail_eb(c);
+		return cli_fail_eb(c);
 	if (!bad_ev && !bad_audit) {
 		printf("both hash chains verify\n");
 		return 0;
@@ -325,7 +208,7 @@ static int acting(struct cli_ctx *c, struct actor *a)
 		*a = c->sys;
 		return 0;
 	}
-	return user_actor(c->db, c->opt.as, a, &c->eb) ? fail_eb(c) : 0;
+	return user_actor(c->db, c->opt.as, a, &c->eb) ? cli_fail_eb(c) : 0;
 }
 
 static int cmd_request_show(struct cli_ctx *c)
@@ -338,7 +221,7 @@ static int cmd_request_show(struct cli_ctx *c)
 		return rc;
 	if (request_get_by_tracking(c->db, &a, c->argv[0], &r, &c->eb) ||
 	    request_history(c->db, &a, r.id, &ev, &n, &c->eb))
-		return fail_eb(c);
+		return cli_fail_eb(c);
 	char fee[16];
 	wq_fmt_money(r.fee_centimes, fee, sizeof fee);
 	printf("%s  %s  %s x%d  %s MAD  office %s  agent %s  version %lld\n", r.tracking,
@@ -370,7 +253,7 @@ static int cmd_request_move(struct cli_ctx *c)
 		return 2;
 	}
 	if (request_get_by_tracking(c->db, &a, c->argv[0], &r, &c->eb))
-		return fail_eb(c);
+		return cli_fail_eb(c);
 	if (to == RS_WITH_POST)
 		rc = request_hand_to_post(c->db, &a, r.id, 0, c->opt.note ? c->opt.note : "",
 					  "deposit", &c->eb);
@@ -380,7 +263,7 @@ static int cmd_request_move(struct cli_ctx *c)
 		rc = request_transition(c->db, &a, r.id, 0, to, c->opt.note ? c->opt.note : "",
 					&c->eb);
 	if (rc)
-		return fail_eb(c);
+		return cli_fail_eb(c);
 	printf("%s is now %s\n", r.tracking, req_state_name(to));
 	return 0;
 }
@@ -396,7 +279,7 @@ static int cmd_request_reassign(struct cli_ctx *c)
 	if (request_get_by_tracking(c->db, &a, c->argv[0], &r, &c->eb) ||
 	    office_get_by_code(c->db, c->argv[1], &o, &c->eb) ||
 	    request_reassign(c->db, &a, r.id, 0, o.id, c->opt.note ? c->opt.note : "", &c->eb))
-		return fail_eb(c);
+		return cli_fail_eb(c);
 	printf("%s moved to the queue of %s\n", r.tracking, o.code);
 	return 0;
 }
@@ -418,7 +301,7 @@ static int cmd_request_list(struct cli_ctx *c)
 		f.states = STATE_BIT(s);
 	}
 	if (request_list(c->db, &a, &f, &r, &n, &c->eb))
-		return fail_eb(c);
+		return cli_fail_eb(c);
 	for (int i = 0; i < n; i++)
 		printf("%s %-15s %-10s %-10s %s %s\n", r[i].tracking, req_state_name(r[i].state),
 		       r[i].office_code, r[i].agent_name[0] ? r[i].agent_name : "-",
@@ -435,19 +318,6 @@ static const struct cli_cmd cli_cmds[] = {
 	{"ui", "USER [SCREEN]", 1, 2, 0, cmd_ui, "run a staff screen on this terminal"},
 	{"migrate", "", 0, 0, 1, cmd_migrate, "create the database or bring its schema up to date"},
 	{"demo", "", 0, 0, 1, cmd_demo, "create the database and load the demo data"},
-	{"user add", "USER ROLE [SCOPE-CODE] [--name NAME] [--password PW]", 2, 3, 1, cmd_user_add,
-	 "add an account (password from --password or standard input)"},
-	{"user list", "", 0, 0, 1, cmd_user_list, "list accounts"},
-	{"user disable", "USER", 1, 1, 1, cmd_user_disable, "refuse every login of an account"},
-	{"user enable", "USER", 1, 1, 1, cmd_user_enable, "allow an account to log in again"},
-	{"user passwd", "USER [--password PW]", 1, 1, 1, cmd_user_passwd,
-	 "set a password (from --password or standard input)"},
-	{"user key-add", "USER 'ssh-ed25519 AAAA... comment'", 2, 2, 1, cmd_user_key_add,
-	 "add an SSH public key to an account"},
-	{"user lang", "USER fr|ar|en", 2, 2, 1, cmd_user_lang,
-	 "the language of the account's screens"},
-	{"user bidi", "USER on|off", 2, 2, 1, cmd_user_bidi,
-	 "on: the server reorders Arabic lines (terminals without bidi); off: the terminal does"},
 	{"office list", "", 0, 0, 1, cmd_office_list, "list civil-status offices"},
 	{"office add", "CODE COMMUNE-CODE ACTIVITY NAME [--name-ar NAME] [--relay CODE]", 4, 4, 1,
 	 cmd_office_add, "add an office (activity: low, moderate, intensive)"},
@@ -471,12 +341,21 @@ static const struct cli_cmd cli_cmds[] = {
 };
 static const int cli_cmds_count = sizeof cli_cmds / sizeof cli_cmds[0];
 
+/* The i-th row of all the tables: this file's, then the accounts' (src/cli_user.c). */
+static const struct cli_cmd *cli_row(int i)
+{
+	if (i < cli_cmds_count)
+		return &cli_cmds[i];
+	i -= cli_cmds_count;
+	return i < cli_user_cmds_count ? &cli_user_cmds[i] : NULL;
+}
+
 static void usage(FILE *out)
 {
+	int i = 0;
 	fprintf(out, "usage: watiqa COMMAND [ARGS] [--db PATH]\n\ncommands:\n");
-	for (int i = 0; i < cli_cmds_count; i++)
-		fprintf(out, "  %s %s\n      %s\n", cli_cmds[i].name, cli_cmds[i].args,
-			cli_cmds[i].help);
+	for (const struct cli_cmd *r; (r = cli_row(i)); i++)
+		fprintf(out, "  %s %s\n      %s\n", r->name, r->args, r->help);
 	fprintf(out, "\nsettings (etc/watiqa.conf, WATIQA_* variables, flags):\n");
 	for (int i = 0; i < config_keys_count; i++)
 		fprintf(out, "  %-22s %-28s %s\n", config_keys[i].key, config_keys[i].env,
@@ -486,16 +365,17 @@ static void usage(FILE *out)
 /* Finds the row for argv[1] or "argv[1] argv[2]"; *used gets the words consumed. */
 static const struct cli_cmd *find_cmd(int argc, char **argv, int *used)
 {
-	for (int i = 0; i < cli_cmds_count; i++) {
-		const char *name = cli_cmds[i].name, *sp = strchr(name, ' ');
+	const struct cli_cmd *r;
+	for (int i = 0; (r = cli_row(i)); i++) {
+		const char *name = r->name, *sp = strchr(name, ' ');
 		if (!sp && !strcmp(argv[1], name)) {
 			*used = 1;
-			return &cli_cmds[i];
+			return r;
 		}
 		if (sp && argc > 2 && !strncmp(argv[1], name, (size_t)(sp - name)) &&
 		    argv[1][sp - name] == 0 && !strcmp(argv[2], sp + 1)) {
 			*used = 2;
-			return &cli_cmds[i];
+			return r;
 		}
 	}
 	return NULL;

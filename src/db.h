@@ -12,6 +12,7 @@
 #include "err.h"
 
 struct db;
+struct actor;
 
 int db_open(const char *path, struct db **out, struct wq_errbuf *eb);
 void db_close(struct db *db);
@@ -67,19 +68,33 @@ int db_audit_append(struct db *db, int64_t actor_id, const char *actor_label,
 		    const char *action, const char *target, const char *detail,
 		    const char *addr, struct wq_errbuf *eb);
 
+/* The acting account as the database has it now, inside the caller's transaction: still
+ * enabled, with the role and scope the actor was made with (issue 12 item 2: a disabled or
+ * demoted account's open session keeps its old actor).  WQ_EDENIED, naming the account,
+ * when not; the server's own actors (system, citizen: no account) pass.  Every write that
+ * takes an actor runs it first, through DB_TX_AS (src/db_user.c). */
+int db_actor_current(struct db *db, const struct actor *a, struct wq_errbuf *eb);
+
 /* Runs `body` (an int-valued expression) between BEGIN IMMEDIATE and COMMIT, rolling
  * back on any error; returns from the calling function with the result. */
-#define DB_TX(db, eb, body)                                \
-	do {                                               \
-		int tx_rc_ = db_begin((db), (eb));         \
-		if (tx_rc_)                                \
-			return tx_rc_;                     \
-		tx_rc_ = (body);                           \
-		if (tx_rc_) {                              \
-			db_rollback(db);                   \
-			return tx_rc_;                     \
-		}                                          \
-		return db_commit((db), (eb));              \
+#define DB_TX(db, eb, body) DB_TX_AS(db, NULL, eb, body)
+
+/* DB_TX for a write done by an actor: the account is re-checked (db_actor_current) in
+ * the transaction, before `body` (a NULL actor: no account to check).  `make
+ * check-layers` refuses DB_TX on an actor. */
+#define DB_TX_AS(db, a, eb, body)                           \
+	do {                                                \
+		int tx_rc_ = db_begin((db), (eb));          \
+		if (tx_rc_)                                 \
+			return tx_rc_;                      \
+		tx_rc_ = db_actor_current((db), (a), (eb)); \
+		if (!tx_rc_)                                \
+			tx_rc_ = (body);                    \
+		if (tx_rc_) {                               \
+			db_rollback(db);                    \
+			return tx_rc_;                      \
+		}                                           \
+		return db_commit((db), (eb));               \
 	} while (0)
 
 #endif

@@ -318,25 +318,25 @@ static int do_move(struct db *db, const struct actor *a, int64_t id, int64_t exp
 int complaint_desk_take(struct db *db, const struct actor *a, int64_t id,
 			int64_t expected_version, struct wq_errbuf *eb)
 {
-	DB_TX(db, eb, do_move(db, a, id, expected_version, "take", NULL, eb));
+	DB_TX_AS(db, a, eb, do_move(db, a, id, expected_version, "take", NULL, eb));
 }
 
 int complaint_desk_answer(struct db *db, const struct actor *a, int64_t id,
 			  int64_t expected_version, const char *answer, struct wq_errbuf *eb)
 {
-	DB_TX(db, eb, do_move(db, a, id, expected_version, "answer", answer, eb));
+	DB_TX_AS(db, a, eb, do_move(db, a, id, expected_version, "answer", answer, eb));
 }
 
 int complaint_desk_resolve(struct db *db, const struct actor *a, int64_t id,
 			   int64_t expected_version, struct wq_errbuf *eb)
 {
-	DB_TX(db, eb, do_move(db, a, id, expected_version, "resolve", NULL, eb));
+	DB_TX_AS(db, a, eb, do_move(db, a, id, expected_version, "resolve", NULL, eb));
 }
 
 int complaint_desk_escalate(struct db *db, const struct actor *a, int64_t id,
 			    int64_t expected_version, const char *note, struct wq_errbuf *eb)
 {
-	DB_TX(db, eb, do_move(db, a, id, expected_version, "escalate", note, eb));
+	DB_TX_AS(db, a, eb, do_move(db, a, id, expected_version, "escalate", note, eb));
 }
 
 static int do_mark_late(struct db *db, const struct actor *a, int64_t late_before, int *n,
@@ -380,7 +380,7 @@ int complaint_desk_mark_late(struct db *db, const struct actor *a, int64_t late_
 			     int *n, struct wq_errbuf *eb)
 {
 	*n = 0;
-	DB_TX(db, eb, do_mark_late(db, a, late_before, n, eb));
+	DB_TX_AS(db, a, eb, do_mark_late(db, a, late_before, n, eb));
 }
 
 static int do_open(struct db *db, const struct actor *a, int64_t request_id, const char *body,
@@ -435,5 +435,5 @@ int complaint_desk_open(struct db *db, const struct actor *a, int64_t request_id
 	if (!body || !body[strspn(body, " \t")] || strlen(body) >= COMPLAINT_MAX_BYTES)
 		return wq_fail(eb, WQ_EINVAL, "body", "the complaint is empty or longer than %d bytes",
 			       COMPLAINT_MAX_BYTES - 1);
-	DB_TX(db, eb, do_open(db, a, request_id, body, id_out, eb));
+	DB_TX_AS(db, a, eb, do_open(db, a, request_id, body, id_out, eb));
 }

@@ -204,7 +204,7 @@ int office_add(struct db *db, const struct actor *by, const char *code,
 	if (!name_fr || !name_fr[0] || strlen(name_fr) >= NAME_MAX_BYTES)
 		return wq_fail(eb, WQ_EINVAL, "name", "the office needs a name under %d bytes",
 			       NAME_MAX_BYTES);
-	DB_TX(db, eb, do_office_add(db, by, code, commune_code, name_fr, name_ar, activity,
+	DB_TX_AS(db, by, eb, do_office_add(db, by, code, commune_code, name_fr, name_ar, activity,
 				 relay_code, id_out, eb));
 }
 
@@ -246,7 +246,7 @@ int office_set(struct db *db, const struct actor *by, const char *code, const ch
 		rc = check_activity(activity, eb);
 	if (rc)
 		return rc;
-	DB_TX(db, eb, do_office_set(db, by, code, activity, relay_code, active, eb));
+	DB_TX_AS(db, by, eb, do_office_set(db, by, code, activity, relay_code, active, eb));
 }
 
 static void fill_commune(sqlite3_stmt *st, void *p)
@@ -357,7 +357,7 @@ int commune_add(struct db *db, const struct actor *by, const char *code,
 		return wq_fail(eb, WQ_EINVAL, "kind", "a commune is urban or rural");
 	if (!name_fr || !name_fr[0])
 		return wq_fail(eb, WQ_EINVAL, "name", "the commune needs a name");
-	DB_TX(db, eb, do_commune_add(db, by, code, province_code, kind, name_fr, name_ar,
+	DB_TX_AS(db, by, eb, do_commune_add(db, by, code, province_code, kind, name_fr, name_ar,
 				  post_account, eb));
 }
 
@@ -429,5 +429,5 @@ int province_add(struct db *db, const struct actor *by, const char *code, const 
 		return wq_fail(eb, WQ_EINVAL, "kind", "kind must be prefecture or province");
 	if (!name_fr || !name_fr[0])
 		return wq_fail(eb, WQ_EINVAL, "name", "the province needs a name");
-	DB_TX(db, eb, do_province_add(db, by, code, kind, name_fr, name_ar, eb));
+	DB_TX_AS(db, by, eb, do_province_add(db, by, code, kind, name_fr, name_ar, eb));
 }

@@ -142,7 +142,7 @@ int request_transition(struct db *db, const struct actor *a, int64_t id,
 	if (note && strlen(note) >= NOTE_MAX_BYTES)
 		return wq_fail(eb, WQ_EINVAL, "note", "the note is longer than %d bytes",
 			       NOTE_MAX_BYTES - 1);
-	DB_TX(db, eb, do_transition(db, a, id, expected_version, to, note, eb));
+	DB_TX_AS(db, a, eb, do_transition(db, a, id, expected_version, to, note, eb));
 }
 
 int request_claim(struct db *db, const struct actor *a, int64_t id, int64_t expected_version,
@@ -201,7 +201,7 @@ static int do_assign(struct db *db, const struct actor *a, int64_t id, int64_t e
 int request_assign(struct db *db, const struct actor *a, int64_t id, int64_t expected_version,
 		   int64_t agent_id, struct wq_errbuf *eb)
 {
-	DB_TX(db, eb, do_assign(db, a, id, expected_version, agent_id, eb));
+	DB_TX_AS(db, a, eb, do_assign(db, a, id, expected_version, agent_id, eb));
 }
 
 static int do_reassign(struct db *db, const struct actor *a, int64_t id, int64_t expected,
@@ -246,7 +246,7 @@ int request_reassign(struct db *db, const struct actor *a, int64_t id,
 {
 	if (reason && strlen(reason) >= 800)
 		return wq_fail(eb, WQ_EINVAL, "reason", "the reason is longer than 800 bytes");
-	DB_TX(db, eb, do_reassign(db, a, id, expected_version, to_office_id, reason, eb));
+	DB_TX_AS(db, a, eb, do_reassign(db, a, id, expected_version, to_office_id, reason, eb));
 }
 
 static int do_hand_to_post(struct db *db, const struct actor *a, int64_t id,
@@ -289,7 +289,7 @@ int request_hand_to_post(struct db *db, const struct actor *a, int64_t id,
 			       "check digit");
 	if (!how || (strcmp(how, "pickup") && strcmp(how, "deposit")))
 		return wq_fail(eb, WQ_EINVAL, "how", "hand-over must be pickup or deposit");
-	DB_TX(db, eb, do_hand_to_post(db, a, id, expected_version, code, how, eb));
+	DB_TX_AS(db, a, eb, do_hand_to_post(db, a, id, expected_version, code, how, eb));
 }
 
 /* ---- citizen and system ---- */

@@ -451,7 +451,7 @@ int search_note_add(struct db *db, const struct actor *a, int64_t request_id,
 	if (!body || !body[strspn(body, " \t")] || strlen(body) >= NOTE_MAX_BYTES)
 		return wq_fail(eb, WQ_EINVAL, "note", "the note is empty or longer than %d bytes",
 			       NOTE_MAX_BYTES - 1);
-	DB_TX(db, eb, do_note_add(db, a, request_id, body, eb));
+	DB_TX_AS(db, a, eb, do_note_add(db, a, request_id, body, eb));
 }
 
 static int do_resend(struct db *db, const struct actor *a, int64_t notice_id, int64_t *new_id,
@@ -504,5 +504,5 @@ int search_resend(struct db *db, const struct actor *a, int64_t notice_id, int64
 	if (a->role != ROLE_SUPPORT && a->role != ROLE_INSPECTOR)
 		return wq_fail(eb, WQ_EDENIED, "role", "a %s may not resend notifications",
 			       role_name(a->role));
-	DB_TX(db, eb, do_resend(db, a, notice_id, new_id, eb));
+	DB_TX_AS(db, a, eb, do_resend(db, a, notice_id, new_id, eb));
 }

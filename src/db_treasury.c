@@ -329,6 +329,8 @@ static int build_commune(struct db *db, const struct actor *a, const struct fin_
 		return wq_fail(eb, WQ_EIO, NULL, "out of memory");
 	int rc = db_begin(db, eb);
 	if (!rc)
+		rc = db_actor_current(db, a, eb);
+	if (!rc)
 		rc = build_one(db, a, p, c, ids, items, total, eb);
 	free(ids);
 	if (rc || *items == 0) {
@@ -495,5 +497,5 @@ int treasury_mark_transferred(struct db *db, const struct actor *a, int64_t sett
 	if (!transfer_ref || strlen(transfer_ref) < 4 || strlen(transfer_ref) > 39)
 		return wq_fail(eb, WQ_EINVAL, "reference",
 			       "reference: the bank transfer reference, 4 to 39 characters");
-	DB_TX(db, eb, do_transfer(db, a, settlement_id, transfer_ref, eb));
+	DB_TX_AS(db, a, eb, do_transfer(db, a, settlement_id, transfer_ref, eb));
 }

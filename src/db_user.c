@@ -103,6 +103,20 @@ int user_get_by_id(struct db *db, int64_t id, struct user *out, struct wq_errbuf
 	return get_user(db, sql, NULL, id, out, eb);
 }
 
+int db_actor_current(struct db *db, const struct actor *a, struct wq_errbuf *eb)
+{
+	struct user u;
+	if (!a || a->user_id == 0)
+		return WQ_OK; /* system, citizen: the server's own, not accounts */
+	if (user_get_by_id(db, a->user_id, &u, NULL) != WQ_OK || u.disabled)
+		return wq_fail(eb, WQ_EDENIED, "account", "account %s is disabled", a->username);
+	if (u.role != a->role || u.scope != a->scope || u.scope_id != a->scope_id)
+		return wq_fail(eb, WQ_EDENIED, "account",
+			       "account %s is now %s of %s: open the screen again", a->username,
+			       role_name(u.role), u.scope_label[0] ? u.scope_label : "national");
+	return WQ_OK;
+}
+
 int user_list(struct db *db, enum role role, int64_t office_id, struct user **out, int *n,
 	      struct wq_errbuf *eb)
 {
@@ -238,7 +252,7 @@ int user_add(struct db *db, const struct actor *by, const char *username,
 	/* hash outside the transaction: yescrypt takes tens of milliseconds */
 	if ((rc = user_hash_password(password, hash, sizeof hash, eb)))
 		return rc;
-	DB_TX(db, eb, do_add(db, by, username, full_name, role, scope_code, hash, id_out, eb));
+	DB_TX_AS(db, by, eb, do_add(db, by, username, full_name, role, scope_code, hash, id_out, eb));
 }
 
 /* Runs a prepared UPDATE ... WHERE username = ?last and checks one row changed. */
@@ -274,7 +288,7 @@ int user_set_disabled(struct db *db, const struct actor *by, const char *usernam
 	int rc = may_manage_accounts(by, username, 0, eb);
 	if (rc)
 		return rc;
-	DB_TX(db, eb, do_disable(db, by, username, disabled, eb));
+	DB_TX_AS(db, by, eb, do_disable(db, by, username, disabled, eb));
 }
 
 static int do_passwd(struct db *db, const struct actor *by, const char *username,
@@ -302,7 +316,7 @@ int user_set_password(struct db *db, const struct actor *by, const char *usernam
 		rc = user_hash_password(password, hash, sizeof hash, eb);
 	if (rc)
 		return rc;
-	DB_TX(db, eb, do_passwd(db, by, username, hash, eb));
+	DB_TX_AS(db, by, eb, do_passwd(db, by, username, hash, eb));
 }
 
 static int do_role(struct db *db, const struct actor *by, const char *username,
@@ -337,7 +351,7 @@ int user_set_role(struct db *db, const struct actor *by, const char *username,
 		return rc;
 	if (role == ROLE_NONE || role >= ROLE_SYSTEM)
 		return wq_fail(eb, WQ_EINVAL, "role", "unknown role");
-	DB_TX(db, eb, do_role(db, by, username, role, scope_code, eb));
+	DB_TX_AS(db, by, eb, do_role(db, by, username, role, scope_code, eb));
 }
 
 /* Splits "type base64 [comment]" and checks the type and the base64 alphabet. */
@@ -402,7 +416,7 @@ int user_key_add(struct db *db, const struct actor *by, const char *username,
 		rc = may_manage_accounts(by, username, 0, eb);
 	if (rc)
 		return rc;
-	DB_TX(db, eb, do_key_add(db, by, username, type, b64, comment, eb));
+	DB_TX_AS(db, by, eb, do_key_add(db, by, username, type, b64, comment, eb));
 }
 
 static int do_key_remove(struct db *db, const struct actor *by, const char *username,
@@ -433,7 +447,7 @@ int user_key_remove(struct db *db, const struct actor *by, const char *username,
 	int rc = may_manage_accounts(by, username, 0, eb);
 	if (rc)
 		return rc;
-	DB_TX(db, eb, do_key_remove(db, by, username, key_id, eb));
+	DB_TX_AS(db, by, eb, do_key_remove(db, by, username, key_id, eb));
 }
 
 static void fill_key(sqlite3_stmt *st, void *row)

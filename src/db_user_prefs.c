@@ -54,7 +54,7 @@ int user_set_lang(struct db *db, const struct actor *by, const char *username,
 		return wq_fail(eb, WQ_EINVAL, "lang", "expected fr, ar or en, not '%s'",
 			       lang ? lang : "");
 	snprintf(detail, sizeof detail, "lang=%s", lang);
-	DB_TX(db, eb, do_set(db, by, sql, lang, 0, username, "user.lang", detail, eb));
+	DB_TX_AS(db, by, eb, do_set(db, by, sql, lang, 0, username, "user.lang", detail, eb));
 }
 
 int user_set_bidi(struct db *db, const struct actor *by, const char *username,
@@ -64,6 +64,6 @@ int user_set_bidi(struct db *db, const struct actor *by, const char *username,
 	int rc = may_set(by, username, eb);
 	if (rc)
 		return rc;
-	DB_TX(db, eb, do_set(db, by, sql, NULL, reorder ? 1 : 0, username, "user.bidi",
+	DB_TX_AS(db, by, eb, do_set(db, by, sql, NULL, reorder ? 1 : 0, username, "user.bidi",
 			     reorder ? "reorder=on" : "reorder=off", eb));
 }

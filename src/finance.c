@@ -204,7 +204,8 @@ int finance_export_csv(struct db *db, const struct actor *a, int64_t commune_id,
 	int n = 0, rc;
 	FILE *f;
 
-	if ((rc = finance_commune(db, a, commune_id, &commune_id, code, eb)))
+	if ((rc = db_actor_current(db, a, eb)) ||
+	    (rc = finance_commune(db, a, commune_id, &commune_id, code, eb)))
 		return rc;
 	if ((rc = finance_payments(db, a, commune_id, p, &rows, &n, eb)))
 		return rc;

@@ -50,7 +50,8 @@ int printout_sheet(struct db *db, const struct actor *a, const struct config *cf
 	char name[64], t1[32], t2[32], money[24], line[NOTE_MAX_BYTES + 200];
 	FILE *f;
 
-	if ((rc = request_get(db, a, request_id, &r, eb)) ||
+	/* a file is a write: the account must still be what it was (db_actor_current) */
+	if ((rc = db_actor_current(db, a, eb)) || (rc = request_get(db, a, request_id, &r, eb)) ||
 	    (rc = office_get(db, r.office_id, &o, eb)) ||
 	    (rc = board_history(db, a, request_id, &ev, &nev, eb)))
 		return rc;
@@ -105,7 +106,7 @@ int printout_label(struct db *db, const struct actor *a, const struct config *cf
 	char name[64];
 	FILE *f;
 	int rc;
-	if ((rc = mail_get(db, a, request_id, &e, eb)))
+	if ((rc = db_actor_current(db, a, eb)) || (rc = mail_get(db, a, request_id, &e, eb)))
 		return rc;
 	snprintf(name, sizeof name, "label-%s.txt", e.tracking);
 	if ((rc = open_out(cfg, name, path_out, path_len, &f, eb)))
@@ -172,6 +173,8 @@ int printout_dispatch(struct db *db, const struct actor *a, const struct config 
 	FILE *f;
 
 	*count = 0;
+	if ((rc = db_actor_current(db, a, eb)))
+		return rc;
 	day_bounds(day, &flt.handed_from, &flt.handed_to, date, sizeof date);
 	if ((rc = office_get(db, office_id, &o, eb)))
 		return rc;

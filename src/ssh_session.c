@@ -26,6 +26,8 @@
 #include "limits.h"
 #include "ssh_detach.h"
 #include "ssh_session_int.h"
+#include "ui.h"
+#include "user.h"
 
 /* What the server offers (ssh-audit clean, issue 12): curve25519 key exchange only (this
  * libssh has no sntrup761x25519), AEAD ciphers, etm MACs (unused with AEAD, offered for
@@ -170,6 +172,32 @@ static int session_client_alive(struct session_ctx *ctx)
 
 /* ---- the loop ---- */
 
+/* The UI left because the account got another role or scope (UI_EXIT_RELOAD): the same
+ * connection gets the new role's screen, from a new UI child that loads the account
+ * afresh.  1 when a new one is to start. */
+static int session_ui_reload(struct session_ctx *ctx)
+{
+	if (!WIFEXITED(ctx->ui_status) || WEXITSTATUS(ctx->ui_status) != UI_EXIT_RELOAD ||
+	    ctx->chan_closed)
+		return 0;
+	struct wq_errbuf eb = {0};
+	struct db *db = session_db(ctx);
+	if (!db || user_actor(db, ctx->actor.username, &ctx->actor, &eb) != WQ_OK) {
+		session_log(ctx, "account changed and cannot be read again: %s", eb.msg);
+		db_close(ctx->db);
+		ctx->db = NULL;
+		return 0;
+	}
+	db_close(ctx->db);
+	ctx->db = NULL;
+	session_log(ctx, "account is now %s: opening its screen", role_name(ctx->actor.role));
+	session_close_master(ctx);
+	ctx->ui_pid = 0;
+	ctx->ui_exited = ctx->ui_status = ctx->master_eof = 0;
+	ctx->screen[0] = '\0'; /* the new role's own screen */
+	return 1;
+}
+
 static void session_loop(struct session_ctx *ctx)
 {
 	char note[160];
@@ -220,6 +248,8 @@ static void session_loop(struct session_ctx *ctx)
 			if (!ctx->master_eof && ctx->master >= 0)
 				session_on_pty_output(ctx->master, POLLIN, ctx);
 			session_ui_reaped(ctx, 0);
+			if (session_ui_reload(ctx))
+				continue;
 			session_log(ctx, "session ended (status %d, %llu bytes sent)",
 				    WIFEXITED(ctx->ui_status) ? WEXITSTATUS(ctx->ui_status) : -1,
 				    ctx->bytes_out);

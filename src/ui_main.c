@@ -76,10 +76,30 @@ static const struct screen *pick_screen(struct ui *ui, const char *name)
 	return s;
 }
 
-static void ui_loop(struct ui *ui)
+/* The account as the database has it now, checked whenever another connection has
+ * committed: disabled, or given another role or scope, this screen must go (the data
+ * layer already refuses its writes).  0 it stays, else the UI_EXIT_* to leave with. */
+static int account_changed(struct ui *ui)
 {
-	int dirty = 1;
+	struct wq_errbuf eb = {0};
+	struct user u;
+	if (db_actor_current(ui->db, &ui->actor, &eb) != WQ_EDENIED)
+		return 0; /* as it was, or the database busy: the next poll asks again */
+	return user_get(ui->db, ui->actor.username, &u, &eb) == WQ_OK && !u.disabled
+		       ? UI_EXIT_RELOAD
+		       : UI_EXIT_DISABLED;
+}
+
+static int ui_loop(struct ui *ui)
+{
+	int dirty = 1, changed = 0;
+	int64_t checked = ui->data_version;
 	while (!ui->quit) {
+		if (ui->data_version != checked) {
+			checked = ui->data_version;
+			if ((changed = account_changed(ui)))
+				break;
+		}
 		if (dirty)
 			screen_paint(ui);
 		dirty = 0;
@@ -104,6 +124,7 @@ static void ui_loop(struct ui *ui)
 		screen_dispatch(ui, key);
 		screen_poll(ui);
 	}
+	return changed;
 }
 
 int ui_main(const struct config *cfg, const char *username, const char *screen)
@@ -153,13 +174,14 @@ int ui_main(const struct config *cfg, const char *username, const char *screen)
 	leaveok(stdscr, TRUE); /* no cursor moves after an update: fewer bytes */
 	ui.term.last_input = mono_seconds();
 
-	if (term_resize(&ui.term) == 0 && screen_open(&ui, s) == 0) {
-		ui_loop(&ui);
-		rc = 0;
-	}
+	if (term_resize(&ui.term) == 0 && screen_open(&ui, s) == 0)
+		rc = ui_loop(&ui);
 	if (ui.scr && ui.scr->close)
 		ui.scr->close(&ui);
 	endwin();
+	if (rc == UI_EXIT_DISABLED)
+		printf("\r\nwatiqa: the account %s has been disabled; this session ends.\r\n",
+		       ui.actor.username);
 	delscreen(term);
 	term_free(&ui.term);
 	db_close(ui.db);

@@ -1259,6 +1259,8 @@ static const struct {
 } not_actions[] = {
 	{"audit_log", "writes the acting account's own audit row (the server's payment "
 		      "events); reads nothing, changes nothing of another"},
+	{"db_actor_current", "the check every write makes first (test_a_stale_actor_writes_"
+			     "nothing); reads the acting account, changes nothing"},
 };
 
 /* A refusal: denied, not found (in scope), a read with nothing of the target, or a
@@ -1328,6 +1330,72 @@ static void test_every_row_is_refused(void **state)
 	print_message("\n");
 	if (failures)
 		fail_msg("%d problems in %zu rows", failures, NROWS);
+}
+
+/* An account disabled, given another role or moved to another scope while its session
+ * is open keeps its old actor in that session (issue 12 item 2).  Every row whose control
+ * writes is run again by that control made stale each of these ways: it must be refused
+ * (WQ_EDENIED) and change nothing.  The check is the data layer's (DB_TX_AS), so a new
+ * write in the table is covered without a row of its own. */
+static void sql_exec(const char *sql, const char *name)
+{
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(db_handle(db), sql, -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+}
+
+static void test_a_stale_actor_writes_nothing(void **state)
+{
+	static const char *const stale[][2] = {
+		{"disabled", "UPDATE users SET disabled = 1 WHERE username = ?"},
+		{"demoted", "UPDATE users SET role = CASE role WHEN 'post' THEN 'support'"
+			    " ELSE 'post' END WHERE username = ?"},
+		{"moved", "UPDATE users SET scope_id = scope_id + 100000 WHERE username = ?"},
+	};
+	(void)state;
+	int failures = 0, writes = 0;
+	const uint64_t base = fingerprint();
+	for (size_t i = 0; i < NROWS; i++) {
+		const struct row *r = &rows[i];
+		if (!r->control || r->ctl_rc != WQ_OK)
+			continue;
+		struct actor c = who(r->control);
+		if (c.user_id == 0)
+			continue;
+		int64_t t = r->target ? *r->target : 0;
+		const char *arg = r->ctl_arg ? r->ctl_arg : r->arg;
+		struct wq_errbuf eb = {0};
+		int rc = r->run(&c, t, arg, &eb);
+		int wrote = rc == WQ_OK && fingerprint() != base;
+		db_copy(db_handle(db), baseline);
+		clear_print_dir();
+		if (!wrote)
+			continue; /* a read: the session's end (within 5 s) covers it */
+		writes++;
+		for (size_t k = 0; k < sizeof stale / sizeof *stale; k++) {
+			if (k == 2 && c.scope_id == 0)
+				continue; /* national: no scope to move */
+			sql_exec(stale[k][1], r->control);
+			uint64_t before = fingerprint();
+			memset(&eb, 0, sizeof eb);
+			rc = r->run(&c, t, arg, &eb);
+			if (rc != WQ_EDENIED || fingerprint() != before) {
+				print_message("STALE ACTOR WROTE: %s: %s %s may still %s (%s%s%s)\n",
+					      r->fn, stale[k][0], r->control, r->what, rc_name(rc),
+					      eb.msg[0] ? ": " : "", eb.msg);
+				failures++;
+			}
+			db_copy(db_handle(db), baseline);
+			clear_print_dir();
+		}
+	}
+	print_message("stale actors: %d writing rows, each tried disabled, demoted, moved\n",
+		      writes);
+	assert_true(writes >= 20);
+	if (failures)
+		fail_msg("%d writes by stale actors went through", failures);
 }
 
 /* Every function of a header in src/ that takes a `const struct actor *` has a row (or says why
@@ -1404,6 +1472,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table_covers_every_actor_function),
 		cmocka_unit_test(test_every_row_is_refused),
+		cmocka_unit_test(test_a_stale_actor_writes_nothing),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
