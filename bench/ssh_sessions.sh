@@ -7,20 +7,25 @@
 #   - bytes sent to the client at 80x24 for the first screen, one row move (Down) and
 #     claiming a request, both as channel data and on the wire (TCP payload, SSH framing
 #     and MACs included), on an idle server and with the N sessions open.
+# The agents' screens are in WQ_BENCH_LANG (en, fr or ar: agent1's language, set with
+# `watiqa user lang`; Arabic reordered by the server).
 # The client is bench/ssh_client.c (libssh), built here.  Loopback only.
 #   WATIQA_BIN=build/watiqa bash bench/ssh_sessions.sh
+#   WQ_BENCH_LANG=ar WQ_BENCH_SESSIONS=50 WATIQA_BIN=build/watiqa bash bench/ssh_sessions.sh
 HERE=$(cd "$(dirname "$0")" && pwd)
 source "$HERE/../tests/e2e/lib.sh"
 
 N=${WQ_BENCH_SESSIONS:-200}
 PARALLEL=${WQ_BENCH_PARALLEL:-8}
 TERM_NAME=${WQ_BENCH_TERM:-xterm-256color}
+SCREEN_LANG=${WQ_BENCH_LANG:-en}
 CLIENT=$T/ssh_client
 gcc -O2 -std=c11 -D_GNU_SOURCE -o "$CLIENT" "$HERE/ssh_client.c" \
 	$(pkg-config --cflags --libs libssh) || fail "cannot build bench/ssh_client.c"
 
 wq_start_server
-echo "ssh_sessions: $N agent sessions, $PARALLEL logins at a time, $(nproc) cores, TERM=$TERM_NAME"
+"$WATIQA_BIN" user lang agent1 "$SCREEN_LANG" >/dev/null || fail "user lang agent1 $SCREEN_LANG"
+echo "ssh_sessions: $N agent sessions, $PARALLEL logins at a time, $(nproc) cores, TERM=$TERM_NAME, screens in $SCREEN_LANG"
 
 # key=value from a client's output line
 field() { sed -n "s/.*\b$2=\([^ ]*\).*/\1/p" "$1" | head -1; }

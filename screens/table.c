@@ -184,6 +184,18 @@ static const char *col_sep(const struct ui *ui, int space)
 	return space ? " " : "";
 }
 
+/* A cell that starts left to right (a code, an amount: "LATE+", "-20.00") ends with a
+ * left-to-right mark on a right-to-left screen, so that its last sign stays with it
+ * instead of moving to the other side. */
+static void ltr_cell(const struct ui *ui, char *cell, size_t len)
+{
+	size_t n = strlen(cell);
+	unsigned char c0 = (unsigned char)cell[0];
+	if (ui->term.rtl && n + 4 <= len && c0 < 0x80 && c0 != ' ' && n > 0 &&
+	    (unsigned char)cell[n - 1] < 0x80)
+		memcpy(cell + n, "\xe2\x80\x8e", 4);
+}
+
 static void row_text(struct ui *ui, struct table *t, int pos, char *line, size_t len,
 		     int *first_w)
 {
@@ -192,11 +204,14 @@ static void row_text(struct ui *ui, struct table *t, int pos, char *line, size_t
 	int r = t->order[pos];
 	int mark = t->row_mark ? t->row_mark(t->ctx, r) : ' ';
 
-	o += (size_t)snprintf(line, len, "%c%c%s", pos == t->cur ? '>' : ' ', mark ? mark : ' ',
-			      col_sep(ui, 0));
+	/* right to left the first cell ends the row, in reverse video: the cursor needs
+	 * no '>' there (one attribute run less, and no blank to clear, per move) */
+	o += (size_t)snprintf(line, len, "%c%c%s", pos == t->cur && !ui->term.rtl ? '>' : ' ',
+			      mark ? mark : ' ', col_sep(ui, 0));
 	for (int c = 0; c < t->ncols && o < len; c++) {
 		int w = col_width(t, c, ui->term.cols);
 		t->cell(t->ctx, r, c, cell, sizeof cell);
+		ltr_cell(ui, cell, sizeof cell);
 		term_fit(cell, w, 1, t->cols[c].right, fit, sizeof fit);
 		if (c == 0)
 			*first_w = w;

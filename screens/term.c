@@ -5,8 +5,8 @@
  * number of columns, replacing control characters so that data can never send escape
  * sequences, draws fitted text into the widgets' windows, and reads keys.  For
  * terminals that do no bidi of their own, each line is reordered here from logical to
- * visual order with GNU FriBidi (right to left for Arabic screens, Arabic letters
- * shaped), after it was fitted to its width, so that columns keep their widths.
+ * visual order with GNU FriBidi (right to left for Arabic screens, brackets mirrored),
+ * after it was fitted to its width, so that columns keep their widths.
  * Includes nothing of the screens above it (term.h only).  UI child only. */
 #include <curses.h>
 #include <fribidi.h>
@@ -20,9 +20,10 @@
 #define POLL_TENTHS 10 /* getch waits this long before the screen polls the database */
 #define LINE_CHARS 1024 /* characters a line may hold, reordered */
 #define LINE_BYTES 4096
-/* Presentation forms but no ligatures: lam-alef as one glyph would take one column
- * less than its two letters and shift every column after it. */
-#define BIDI_FLAGS (FRIBIDI_FLAGS_DEFAULT | FRIBIDI_FLAG_SHAPE_ARAB_PRES)
+/* Reordering and mirroring, no Arabic shaping: presentation forms take 3 bytes a letter
+ * where the letters take 2, which took the Arabic agent queue past its 2.4 KB first
+ * screen (bench/README.md); a terminal that shapes joins the letters itself. */
+#define BIDI_FLAGS (FRIBIDI_FLAGS_DEFAULT)
 
 int term_fit(const char *src, int width, int pad, int right, char *dst, size_t dstlen)
 {
@@ -37,7 +38,7 @@ int term_fit(const char *src, int width, int pad, int right, char *dst, size_t d
 	memset(&st, 0, sizeof st);
 	if (dstlen == 0)
 		return 0;
-	while (left > 0 && used < width) {
+	while (left > 0 && used <= width) { /* zero-width marks after the last column too */
 		wchar_t wc;
 		size_t k = mbrtowc(&wc, p, left, &st);
 		int w;
@@ -120,7 +121,6 @@ static void term_visual(const struct term *t, const char *in, char *out, size_t 
 	static FriBidiCharType types[LINE_CHARS];
 	static FriBidiBracketType brackets[LINE_CHARS];
 	static FriBidiLevel levels[LINE_CHARS];
-	static FriBidiArabicProp ar[LINE_CHARS];
 	static FriBidiStrIndex map[LINE_CHARS];
 	static int col_of[LINE_CHARS];
 	FriBidiParType base = t->rtl ? FRIBIDI_PAR_RTL : FRIBIDI_PAR_LTR;
@@ -145,10 +145,8 @@ static void term_visual(const struct term *t, const char *in, char *out, size_t 
 		snprintf(out, cap, "%s", in);
 		return;
 	}
-	fribidi_get_joining_types(log, len, ar);
-	fribidi_join_arabic(types, len, levels, ar);
 	memcpy(vis, log, (size_t)len * sizeof *vis);
-	fribidi_shape(BIDI_FLAGS, levels, len, ar, vis);
+	fribidi_shape(BIDI_FLAGS, levels, len, NULL, vis);
 	if (!fribidi_reorder_line(BIDI_FLAGS, types, len, 0, base, levels, vis, map)) {
 		snprintf(out, cap, "%s", in);
 		return;
@@ -241,10 +239,20 @@ void term_line(struct term *t, int y, int attr, const char *text, int pad, int h
 		free(fit);
 		return;
 	}
+	/* a right-to-left line was padded on its left: those blanks are cleared, not
+	 * written in the row's attribute (bold spaces cost bytes on every row) */
+	int lead = 0;
+	if (t->rtl && !pad)
+		while (fit[lead] == ' ')
+			lead++;
+	if (lead) {
+		move(y, 0);
+		clrtoeol();
+	}
 	attrset(attr);
-	mvaddstr(y, 0, fit);
+	mvaddstr(y, lead, fit + lead);
 	attrset(A_NORMAL);
-	if (term_width(fit) < width)
+	if (!lead && term_width(fit) < width)
 		clrtoeol();
 	if (hl_w > 0)
 		mvchgat(y, hl_x, hl_w, (attr_t)(attr | hl_attr), 0, NULL);
