@@ -15,6 +15,7 @@
 #include "config.h"
 #include "db.h"
 #include "demo.h"
+#include "log.h"
 #include "office.h"
 #include "refund.h"
 #include "request.h"
@@ -468,6 +469,13 @@ int cli_main(int argc, char **argv)
 		return rc;
 	config_finish(&c->cfg);
 	endpoints_resolve(&c->cfg);
+	/* serve and sandbox log in the foreground; a staff screen's stderr is its terminal,
+	 * and the other commands say what they did on their output */
+	if (log_init(c->cfg.log, c->cfg.log_level,
+		     cmd->run == cmd_serve || cmd->run == cmd_sandbox, &c->eb)) {
+		fprintf(stderr, "watiqa: %s\n", c->eb.msg);
+		return 2;
+	}
 	if (c->argc < cmd->min_args || c->argc > cmd->max_args) {
 		fprintf(stderr, "usage: watiqa %s %s\n", cmd->name, cmd->args);
 		return 2;

@@ -36,6 +36,11 @@ const struct config_key config_keys[] = {
 	{"state_dir", "WATIQA_STATE_DIR", "--state-dir", CFG_STR, "", S(state_dir),
 	 "directory of the host key, server key, session sockets, printouts and backups "
 	 "(default: the database's directory)"},
+	{"log", "WATIQA_LOG", "--log", CFG_STR, "auto", S(log),
+	 "where events go: auto (syslog under systemd, else stderr for serve and sandbox), "
+	 "stderr, syslog or none"},
+	{"log_level", "WATIQA_LOG_LEVEL", "--log-level", CFG_STR, "info", S(log_level),
+	 "least priority logged: error, warning, info or debug"},
 	{"bind", "WATIQA_BIND", "--bind", CFG_STR, "127.0.0.1", S(bind), "address to listen on"},
 	{"ssh_port", "WATIQA_SSH_PORT", "--ssh-port", CFG_INT, "2222", I(ssh_port), "SSH port"},
 	{"http_port", "WATIQA_HTTP_PORT", "--http-port", CFG_INT, "8080", I(http_port),

@@ -13,6 +13,8 @@ struct config {
 	char db_path[PATH_MAX_BYTES];
 	char share_dir[PATH_MAX_BYTES]; /* where db/ and etc/ are */
 	char state_dir[PATH_MAX_BYTES]; /* what serve writes: keys, sockets, printouts */
+	char log[16];			/* auto, stderr, syslog, none (src/log.h) */
+	char log_level[16];		/* error, warning, info, debug */
 	char bind[64];
 	int ssh_port;
 	int http_port;

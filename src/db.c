@@ -12,6 +12,7 @@
 #include "db.h"
 #include "lifecycle.h"
 #include "limits.h"
+#include "log.h"
 #include "util.h"
 
 #define STMT_CACHE_SLOTS 128
@@ -204,6 +205,8 @@ int db_commit(struct db *db, struct wq_errbuf *eb)
 	int rc = exec(db, "COMMIT", eb);
 	if (rc)
 		db_rollback(db);
+	else
+		log_commit();
 	return rc;
 }
 
@@ -211,6 +214,7 @@ void db_rollback(struct db *db)
 {
 	if (!sqlite3_get_autocommit(db->conn))
 		sqlite3_exec(db->conn, "ROLLBACK", NULL, NULL, NULL);
+	log_discard();
 }
 
 void db_bulk_mode(struct db *db, int on)
@@ -395,7 +399,24 @@ int db_event_append(struct db *db, int64_t request_id, int64_t at, int64_t actor
 	db_bind_text(st, 10, hash);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? WQ_OK : db_fail(db, rc, eb);
+	if (rc != SQLITE_DONE)
+		return db_fail(db, rc, eb);
+	if (log_wanted(LOG_LEVEL_INFO)) {
+		static const char q[] = "SELECT tracking FROM requests WHERE id = ?";
+		char tracking[TRACKING_BYTES] = "";
+		if ((st = db_stmt(db, q, NULL))) {
+			sqlite3_bind_int64(st, 1, request_id);
+			if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+				wq_strlcpy(tracking, (const char *)sqlite3_column_text(st, 0),
+					   sizeof tracking);
+			sqlite3_reset(st);
+		}
+		/* written when the transaction commits: a rolled-back move did not happen */
+		log_defer(!sqlite3_get_autocommit(db->conn), LOG_LEVEL_INFO, "state", actor_label,
+			  "request %s: %s -> %s by %s", tracking[0] ? tracking : "?", from, to,
+			  actor_label);
+	}
+	return WQ_OK;
 }
 
 int db_audit_append(struct db *db, int64_t actor_id, const char *actor_label,

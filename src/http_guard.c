@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "http_internal.h"
+#include "log.h"
 #include "util.h"
 
 #define RATE_SLOTS 4096
@@ -196,8 +197,9 @@ static void *slow_watchdog(void *arg)
 				n++;
 			}
 		if (n)
-			fprintf(stderr, "http: cut %d connection%s: request not read within %d s\n",
-				n, n > 1 ? "s" : "", HTTP_REQUEST_READ_SECONDS);
+			log_event(LOG_LEVEL_WARNING, "refusal",
+				  "http: cut %d connection%s: request not read within %d s",
+				  n, n > 1 ? "s" : "", HTTP_REQUEST_READ_SECONDS);
 	}
 	pthread_mutex_unlock(&w->mu);
 	return NULL;

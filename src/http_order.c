@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "http_internal.h"
+#include "log.h"
 #include "office.h"
 #include "request.h"
 #include "util.h"
@@ -451,7 +452,7 @@ int order_confirm(struct http_ctx *c)
 		wq_errbuf_clear(&eb);
 		int rc = order_create(c, &r, secret, &url, &eb);
 		if (rc) {
-			fprintf(stderr, "http: request_create: %s\n", eb.msg);
+			log_event(LOG_LEVEL_ERROR, "error", "http: request_create: %s", eb.msg);
 			page_message(c, rc == WQ_EBUSY ? 503 : 500, tr(c, T_ERROR),
 				     tr(c, rc == WQ_EBUSY ? T_BUSY : T_ERROR));
 		} else {

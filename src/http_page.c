@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "http_internal.h"
+#include "log.h"
 
 struct switch_args {
 	struct buf *b;
@@ -100,8 +101,9 @@ void page_end(struct http_ctx *c)
 	if (body)
 		layout_emit(c, body + 8, l + strlen(l), "");
 	if (c->out.len > PAGE_MAX_BYTES) /* a list or a text grew past the budget: say so */
-		fprintf(stderr, "http: %s %s page is %zu bytes, over the %d-byte budget\n",
-			c->method, c->url, c->out.len, PAGE_MAX_BYTES);
+		log_event(LOG_LEVEL_WARNING, "error",
+			  "http: %s %s page is %zu bytes, over the %d-byte budget", c->method,
+			  c->url, c->out.len, PAGE_MAX_BYTES);
 }
 
 int page_message(struct http_ctx *c, int status, const char *title, const char *text)

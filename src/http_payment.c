@@ -11,6 +11,7 @@
 
 #include "audit.h"
 #include "http_internal.h"
+#include "log.h"
 #include "payment.h"
 #include "request.h"
 #include "util.h"
@@ -31,9 +32,11 @@ static void audit(struct http_ctx *c, const char *action, const char *target,
 	actor_system(&sys);
 	wq_errbuf_clear(&eb);
 	struct db *db = http_db(c);
+	log_event(LOG_LEVEL_WARNING, "payment", "%s %s: %s", action, target ? target : "",
+		  detail);
 	if (!db || audit_log(db, &sys, action, target ? target : "", detail, c->addr, &eb))
-		fprintf(stderr, "http: audit %s %s failed: %s\n", action, target ? target : "",
-			eb.msg);
+		log_event(LOG_LEVEL_ERROR, "error", "http: audit %s %s failed: %s", action,
+			  target ? target : "", eb.msg);
 }
 
 enum settle { SETTLE_PAID, SETTLE_ALREADY, SETTLE_NOT_PAID, SETTLE_MISMATCH,
@@ -72,9 +75,13 @@ static enum settle settle(struct http_ctx *c, const struct request *r, const cha
 		return SETTLE_ALREADY;
 	}
 	if (rc) {
-		fprintf(stderr, "http: request_mark_paid %s: %s\n", r->tracking, eb.msg);
+		log_event(LOG_LEVEL_ERROR, "error", "http: request_mark_paid %s: %s",
+			  r->tracking, eb.msg);
 		return SETTLE_ERROR;
 	}
+	if (!already)
+		log_event(LOG_LEVEL_INFO, "payment", "payment %s confirmed: %s, %lld centimes",
+			  txn, r->tracking, (long long)st.amount_centimes);
 	return already ? SETTLE_ALREADY : SETTLE_PAID;
 }
 

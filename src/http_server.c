@@ -15,6 +15,7 @@
 
 #include "http_internal.h"
 #include "http_server.h"
+#include "log.h"
 #include "notify.h"
 #include "util.h"
 
@@ -39,7 +40,8 @@ struct db *http_db(struct http_ctx *c)
 		struct wq_errbuf eb;
 		wq_errbuf_clear(&eb);
 		if (db_open(c->app->cfg.db_path, &db, &eb) != WQ_OK) {
-			fprintf(stderr, "http: cannot open %s: %s\n", c->app->cfg.db_path, eb.msg);
+			log_event(LOG_LEVEL_ERROR, "error", "http: cannot open %s: %s",
+				  c->app->cfg.db_path, eb.msg);
 			return NULL;
 		}
 		pthread_setspecific(c->app->db_key, db);
@@ -194,6 +196,7 @@ static enum MHD_Result http_access(void *cls, struct MHD_Connection *conn, const
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
+	log_context("", c->addr, ""); /* this thread's lines name this client */
 	return http_dispatch(c);
 }
 
@@ -340,7 +343,8 @@ int http_server_start(const struct config *cfg, struct http_server **out,
 		return rc;
 	}
 	if (slow_watch_start(s->app.watch))
-		fprintf(stderr, "http: no watchdog thread: slow requests are not cut\n");
+		log_event(LOG_LEVEL_WARNING, "error",
+			  "http: no watchdog thread: slow requests are not cut");
 	printf("http listening on %s:%d\n", cfg->bind, port);
 	fflush(stdout);
 	*out = s;

@@ -10,6 +10,7 @@
 
 #include "complaint.h"
 #include "http_internal.h"
+#include "log.h"
 #include "refund.h"
 #include "request.h"
 #include "util.h"
@@ -312,7 +313,8 @@ int complaint_submit(struct http_ctx *c)
 		c->status = MHD_HTTP_CONFLICT;
 		draw_track(c, &r, k2, body, T_COUNT, T_COMPLAINT_TOO_MANY);
 	} else if (rc) {
-		fprintf(stderr, "http: complaint on %s: %s\n", r.tracking, eb.msg);
+		log_event(LOG_LEVEL_ERROR, "error", "http: complaint on %s: %s", r.tracking,
+			  eb.msg);
 		page_message(c, rc == WQ_EBUSY ? 503 : 500, tr(c, T_ERROR),
 			     tr(c, rc == WQ_EBUSY ? T_BUSY : T_ERROR));
 	} else {
@@ -367,7 +369,7 @@ int cancel_submit(struct http_ctx *c)
 	}
 	int rc = track_cancel(c, &r, &why, &eb);
 	if (rc && rc != WQ_ECONFLICT) {
-		fprintf(stderr, "http: cancel of %s: %s\n", r.tracking, eb.msg);
+		log_event(LOG_LEVEL_ERROR, "error", "http: cancel of %s: %s", r.tracking, eb.msg);
 		return page_message(c, rc == WQ_EBUSY ? 503 : 500, tr(c, T_ERROR),
 				    tr(c, rc == WQ_EBUSY ? T_BUSY : T_ERROR));
 	}

@@ -15,6 +15,7 @@
 
 #include "escalate.h"
 #include "http_buf.h"
+#include "log.h"
 #include "notify.h"
 #include "refund.h"
 #include "request.h"
@@ -92,7 +93,7 @@ static int queue_events(struct notifier *n, int64_t *watermark)
 						    ev[i].email, body, &eb);
 		}
 		if (rc) { /* busy: the same event again next round */
-			fprintf(stderr, "notify: queueing event %lld: %s\n",
+			log_event(LOG_LEVEL_ERROR, "error", "notify: queueing event %lld: %s",
 				(long long)ev[i].event_id, eb.msg);
 			return 0;
 		}
@@ -188,11 +189,12 @@ static int escalate_due(struct notifier *n)
 	struct wq_errbuf eb;
 	wq_errbuf_clear(&eb);
 	if (escalate_sweep(n->db, &n->rules, wq_now(), &opened, &more, &eb)) {
-		fprintf(stderr, "notify: escalation sweep: %s\n", eb.msg);
+		log_event(LOG_LEVEL_ERROR, "error", "notify: escalation sweep: %s", eb.msg);
 		return 0;
 	}
 	if (opened)
-		fprintf(stderr, "notify: %d complaint%s opened for a missed delivery window\n",
+		log_event(LOG_LEVEL_INFO, "complaint",
+			  "notify: %d complaint%s opened for a missed delivery window",
 			opened, opened == 1 ? "" : "s");
 	return more;
 }
@@ -205,7 +207,7 @@ static void *notify_main(void *arg)
 	int escalate_more = 1; /* the first round sweeps at once */
 	wq_errbuf_clear(&eb);
 	if (outbox_watermark(n->db, &watermark, &eb))
-		fprintf(stderr, "notify: %s\n", eb.msg);
+		log_event(LOG_LEVEL_ERROR, "error", "notify: %s", eb.msg);
 	for (;;) {
 		pthread_mutex_lock(&n->mu);
 		int stop = n->stop;
@@ -219,7 +221,8 @@ static void *notify_main(void *arg)
 			int expired = 0;
 			last_sweep = wq_now();
 			if (request_expire_unpaid(n->db, PAYMENT_EXPIRY_SECONDS, &expired, &eb))
-				fprintf(stderr, "notify: expiry sweep: %s\n", eb.msg);
+				log_event(LOG_LEVEL_ERROR, "error", "notify: expiry sweep: %s",
+					  eb.msg);
 		}
 		if (escalate_more || mono_seconds() - last_escalate >= ESCALATE_SWEEP_SECONDS) {
 			last_escalate = mono_seconds();
@@ -247,7 +250,8 @@ int notify_start(const struct config *cfg, struct notifier **out, struct wq_errb
 	struct wq_errbuf heb;
 	wq_errbuf_clear(&heb);
 	if (escalate_rules_load(&n->rules, cfg, &heb)) /* deadlines still hold, weekends off */
-		fprintf(stderr, "notify: %s; counting weekends only\n", heb.msg);
+		log_event(LOG_LEVEL_WARNING, "error", "notify: %s; counting weekends only",
+			  heb.msg);
 	int rc = db_open(cfg->db_path, &n->db, eb);
 	if (rc) {
 		free(n);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "log.h"
 #include "notify.h"
 #include "payment.h"
 #include "refund.h"
@@ -43,7 +44,7 @@ static int send_one(struct db *db, const struct config *cfg, const struct refund
 	wq_errbuf_clear(&geb);
 	int64_t next = wq_now() + notify_backoff(r->attempts);
 	if (refund_mark_sending(db, r->id, next, &eb)) {
-		fprintf(stderr, "refund: %s: %s\n", r->idem_key, eb.msg);
+		log_event(LOG_LEVEL_ERROR, "error", "refund: %s: %s", r->idem_key, eb.msg);
 		return 0;
 	}
 	int rc = payment_refund(cfg, r->txn, r->amount_centimes, r->idem_key, ref, sizeof ref,
@@ -53,15 +54,16 @@ static int send_one(struct db *db, const struct config *cfg, const struct refund
 		rc = refund_mark_done(db, r->id, ref, sms, &eb);
 	} else if (rc == WQ_EDENIED) {
 		refund_message(r, 0, sms, sizeof sms);
-		fprintf(stderr, "refund: %s refused: %s\n", r->idem_key, geb.msg);
+		log_event(LOG_LEVEL_WARNING, "payment", "refund: %s refused: %s", r->idem_key,
+			  geb.msg);
 		rc = refund_mark_failed(db, r->id, geb.msg, sms, &eb);
 	} else {
 		/* no answer: stays sent, tried again at `next` with the same key */
 		rc = refund_mark_retry(db, r->id, geb.msg, &eb);
 	}
 	if (rc)
-		fprintf(stderr, "refund: recording %s: %s (sent again later)\n", r->idem_key,
-			eb.msg);
+		log_event(LOG_LEVEL_ERROR, "error",
+			  "refund: recording %s: %s (sent again later)", r->idem_key, eb.msg);
 	return 1;
 }
 
@@ -73,7 +75,7 @@ int refund_send_due(struct db *db, const struct config *cfg, int *sent)
 	*sent = 0;
 	wq_errbuf_clear(&eb);
 	if (refund_due(db, wq_now(), due, REFUND_BATCH, &n, &eb)) {
-		fprintf(stderr, "refund: %s\n", eb.msg);
+		log_event(LOG_LEVEL_ERROR, "error", "refund: %s", eb.msg);
 		return 0;
 	}
 	for (int i = 0; i < n; i++)

@@ -11,6 +11,7 @@
 
 #include "demo.h"
 #include "http_server.h"
+#include "log.h"
 #include "serve.h"
 #include "server_key.h"
 #include "ssh_server.h"
@@ -59,7 +60,10 @@ int serve_open_db(const struct config *cfg, struct db **out, FILE *log, struct w
 		fprintf(log, "database %s: schema version %d (%d migration%s applied)\n",
 			cfg->db_path, db_schema_version(*out), applied, applied == 1 ? "" : "s");
 	if (cfg->demo) {
-		if ((rc = demo_load(*out, 400, &loaded, eb)))
+		log_suspend(1); /* thousands of made-up moves: not events */
+		rc = demo_load(*out, 400, &loaded, eb);
+		log_suspend(0);
+		if (rc)
 			goto fail;
 		if (log && loaded)
 			fprintf(log, "demo network, accounts and 400 requests loaded\n");
@@ -99,7 +103,7 @@ static pid_t serve_fork_listener(const struct config *cfg)
 	wq_errbuf_clear(&eb);
 	int rc = ssh_listen_run(cfg, &eb);
 	if (rc)
-		fprintf(stderr, "watiqa serve: ssh: %s\n", eb.msg);
+		log_event(LOG_LEVEL_ERROR, "error", "watiqa serve: ssh: %s", eb.msg);
 	fflush(stdout);
 	fflush(stderr);
 	_exit(rc ? 1 : 0);
@@ -112,18 +116,19 @@ int serve_main(const struct config *cfg)
 	struct http_server *http = NULL;
 	wq_errbuf_clear(&eb);
 	if (serve_open_db(cfg, &db, stdout, &eb)) {
-		fprintf(stderr, "watiqa serve: %s\n", eb.msg);
+		log_event(LOG_LEVEL_ERROR, "error", "watiqa serve: %s", eb.msg);
 		return 1;
 	}
 	db_close(db);
 	unsigned char key[SERVER_KEY_BYTES];
 	if (server_key_get(cfg, key, &eb)) {
-		fprintf(stderr, "watiqa serve: %s\n", eb.msg);
+		log_event(LOG_LEVEL_ERROR, "error", "watiqa serve: %s", eb.msg);
 		return 1;
 	}
 	pid_t pid = serve_fork_listener(cfg);
 	if (pid < 0) {
-		fprintf(stderr, "watiqa serve: cannot fork the SSH listener: %s\n", strerror(errno));
+		log_event(LOG_LEVEL_ERROR, "error",
+			  "watiqa serve: cannot fork the SSH listener: %s", strerror(errno));
 		return 1;
 	}
 	struct sigaction sa = {.sa_handler = serve_forward_signal};
@@ -133,7 +138,7 @@ int serve_main(const struct config *cfg)
 	sigaction(SIGINT, &sa, NULL);
 	int status = 0;
 	if (http_server_start(cfg, &http, &eb)) {
-		fprintf(stderr, "watiqa serve: web: %s\n", eb.msg);
+		log_event(LOG_LEVEL_ERROR, "error", "watiqa serve: web: %s", eb.msg);
 		kill(pid, SIGTERM);
 		waitpid(pid, NULL, 0);
 		return 1;
@@ -146,7 +151,7 @@ int serve_main(const struct config *cfg)
 	http_server_stop(http);
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 0;
-	fprintf(stderr, "watiqa serve: the SSH listener stopped (%s %d)\n",
+	log_event(LOG_LEVEL_ERROR, "error", "watiqa serve: the SSH listener stopped (%s %d)",
 		WIFEXITED(status) ? "status" : "signal",
 		WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
 	return 1;

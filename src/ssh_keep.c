@@ -22,6 +22,7 @@
 
 #include "audit.h"
 #include "db.h"
+#include "log.h"
 #include "ssh_detach_int.h"
 
 static volatile sig_atomic_t keep_stop;
@@ -46,8 +47,8 @@ static void keep_log(const struct keeper *kp, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "watiqa[%d] ssh %s@%s: %s\n", (int)getpid(), kp->k->actor.username,
-		kp->k->addr, msg);
+	log_event_for(LOG_LEVEL_INFO, "ssh", kp->k->actor.username, NULL, "ssh %s@%s: %s",
+		      kp->k->actor.username, kp->k->addr, msg);
 }
 
 static void keep_report(const struct keeper *kp, char what)

@@ -28,6 +28,7 @@
 #include <libssh/libssh.h>
 
 #include "limits.h"
+#include "log.h"
 #include "ssh_server.h"
 #include "ssh_session.h"
 #include "user.h"
@@ -107,12 +108,12 @@ static int listen_host_key(const char *path, ssh_key *out, struct wq_errbuf *eb)
 		if (rc != SSH_OK)
 			return wq_fail(eb, WQ_EIO, "host_key", "cannot write host key %s", path);
 		chmod(path, 0600);
-		fprintf(stderr, "watiqa: generated SSH host key %s\n", path);
+		log_event(LOG_LEVEL_INFO, "start", "watiqa: generated SSH host key %s", path);
 	}
 	if (ssh_pki_import_privkey_file(path, NULL, NULL, NULL, out) != SSH_OK)
 		return wq_fail(eb, WQ_EIO, "host_key", "cannot read host key %s", path);
 	if (ssh_key_type(*out) != SSH_KEYTYPE_ED25519)
-		fprintf(stderr, "watiqa: warning: host key %s is not ed25519\n", path);
+		log_event(LOG_LEVEL_WARNING, "start", "watiqa: host key %s is not ed25519", path);
 	return WQ_OK;
 }
 
@@ -198,7 +199,8 @@ static void penalty_add(const char *addr, int seconds, const char *why)
 	if (p->expiry_ms > now + PENALTY_MAX_SECONDS * 1000)
 		p->expiry_ms = now + PENALTY_MAX_SECONDS * 1000;
 	if (!was_active && p->expiry_ms - now > PENALTY_MIN_SECONDS * 1000)
-		fprintf(stderr, "watiqa ssh: %s refused for a while (%s, repeatedly)\n", addr, why);
+		log_event_for(LOG_LEVEL_WARNING, "refusal", NULL, addr,
+			      "watiqa ssh: %s refused for a while (%s, repeatedly)", addr, why);
 }
 
 static int penalty_active(const char *addr)
@@ -323,7 +325,8 @@ static void listen_accept(const struct config *cfg, int lfd, ssh_key host_key)
 		int fd = accept(lfd, (struct sockaddr *)&ss, &sslen);
 		if (fd < 0) {
 			if (errno == EMFILE || errno == ENFILE)
-				fprintf(stderr, "watiqa ssh: accept: %s\n", strerror(errno));
+				log_event(LOG_LEVEL_ERROR, "error", "watiqa ssh: accept: %s",
+					  strerror(errno));
 			return; /* EAGAIN and the rest: back to poll */
 		}
 		char addr[SESSION_ADDR_BYTES];
@@ -334,9 +337,10 @@ static void listen_accept(const struct config *cfg, int lfd, ssh_key host_key)
 			continue;
 		}
 		if (listen_should_drop(startups)) {
-			fprintf(stderr, "watiqa ssh: drop %s: %d unauthenticated (MaxStartups %d:%d:%d)\n",
-				addr, startups, MAX_STARTUPS_BEGIN, MAX_STARTUPS_RATE,
-				MAX_STARTUPS_FULL);
+			log_event_for(LOG_LEVEL_WARNING, "refusal", NULL, addr,
+				      "watiqa ssh: drop %s: %d unauthenticated (MaxStartups %d:%d:%d)",
+				      addr, startups, MAX_STARTUPS_BEGIN, MAX_STARTUPS_RATE,
+				      MAX_STARTUPS_FULL);
 			close(fd);
 			continue;
 		}
@@ -356,7 +360,8 @@ static void listen_accept(const struct config *cfg, int lfd, ssh_key host_key)
 		fflush(stderr);
 		pid_t pid = fork();
 		if (pid < 0) {
-			fprintf(stderr, "watiqa ssh: fork: %s\n", strerror(errno));
+			log_event(LOG_LEVEL_ERROR, "error", "watiqa ssh: fork: %s",
+				  strerror(errno));
 			nchildren--;
 			close(fd), close(rp[0]), close(rp[1]);
 			continue;
@@ -369,12 +374,7 @@ static void listen_accept(const struct config *cfg, int lfd, ssh_key host_key)
 			/* keep the socket and the report pipe; the rest (listening sockets,
 			 * other sessions' pipes, the web side's descriptors) is not ours */
 			close(rp[0]);
-			int keep_lo = fd < rp[1] ? fd : rp[1], keep_hi = fd < rp[1] ? rp[1] : fd;
-			if (keep_lo > 3)
-				close_range(3, (unsigned)keep_lo - 1, 0);
-			if (keep_hi > keep_lo + 1)
-				close_range((unsigned)keep_lo + 1, (unsigned)keep_hi - 1, 0);
-			close_range((unsigned)keep_hi + 1, ~0U, 0);
+			log_close_fds_from(3, (int[]){fd, rp[1]}, 2); /* and the log's */
 			int flags = fcntl(fd, F_GETFL);
 			fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
 			prctl(PR_SET_NAME, "wq-ssh-session");
@@ -498,8 +498,9 @@ int ssh_listen_run(const struct config *cfg, struct wq_errbuf *eb)
 			keepers += children[i].keeper;
 			detached += children[i].detached;
 		}
-		fprintf(stderr, "watiqa ssh: stopping, %d session(s) open (%d detached)\n",
-			nchildren - keepers, detached);
+		log_event(LOG_LEVEL_INFO, "stop",
+			  "watiqa ssh: stopping, %d session(s) open (%d detached)",
+			  nchildren - keepers, detached);
 	}
 	listen_stop_children();
 	free(children);

@@ -61,18 +61,34 @@ int64_t session_now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-void session_log(const struct session_ctx *ctx, const char *fmt, ...)
+/* One line of the operator's log (log.h), its text as sshd's: "ssh user@addr: what". */
+static void session_vlog(const struct session_ctx *ctx, enum log_level level,
+			 const char *event, const char *fmt, va_list ap)
 {
 	char msg[400];
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	if (ctx->user[0])
+		log_event_for(level, event, ctx->user, NULL, "ssh %s@%s: %s", ctx->user, ctx->addr,
+			      msg);
+	else
+		log_event_for(level, event, "", NULL, "ssh %s: %s", ctx->addr, msg);
+}
+
+void session_log(const struct session_ctx *ctx, const char *fmt, ...)
+{
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	session_vlog(ctx, LOG_LEVEL_INFO, "ssh", fmt, ap);
 	va_end(ap);
-	if (ctx->user[0])
-		fprintf(stderr, "watiqa[%d] ssh %s@%s: %s\n", (int)getpid(), ctx->user, ctx->addr,
-			msg);
-	else
-		fprintf(stderr, "watiqa[%d] ssh %s: %s\n", (int)getpid(), ctx->addr, msg);
+}
+
+void session_event(const struct session_ctx *ctx, enum log_level level, const char *event,
+		   const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	session_vlog(ctx, level, event, fmt, ap);
+	va_end(ap);
 }
 
 void session_report(const struct session_ctx *ctx, char what)
@@ -129,7 +145,8 @@ struct db *session_db(struct session_ctx *ctx)
 	if (!ctx->db) {
 		struct wq_errbuf eb = {0};
 		if (db_open(ctx->cfg->db_path, &ctx->db, &eb) != WQ_OK) {
-			session_log(ctx, "cannot open database: %s", eb.msg);
+			session_event(ctx, LOG_LEVEL_ERROR, "error", "cannot open database: %s",
+				      eb.msg);
 			ctx->db = NULL;
 		}
 	}
@@ -206,7 +223,8 @@ static void session_loop(struct session_ctx *ctx)
 		int rc = ssh_event_dopoll(ctx->event, SESSION_POLL_MS);
 		int status = ssh_get_status(ctx->ssh);
 		if (status & (SSH_CLOSED | SSH_CLOSED_ERROR)) {
-			session_log(ctx, ctx->authed ? "client disconnected" : "closed before login");
+			session_event(ctx, LOG_LEVEL_INFO, ctx->authed ? "logout" : "ssh",
+				      ctx->authed ? "client disconnected" : "closed before login");
 			ctx->link_lost = 1;
 			break;
 		}
@@ -250,9 +268,10 @@ static void session_loop(struct session_ctx *ctx)
 			session_ui_reaped(ctx, 0);
 			if (session_ui_reload(ctx))
 				continue;
-			session_log(ctx, "session ended (status %d, %llu bytes sent)",
-				    WIFEXITED(ctx->ui_status) ? WEXITSTATUS(ctx->ui_status) : -1,
-				    ctx->bytes_out);
+			session_event(ctx, LOG_LEVEL_INFO, "logout",
+				      "session ended (status %d, %llu bytes sent)",
+				      WIFEXITED(ctx->ui_status) ? WEXITSTATUS(ctx->ui_status) : -1,
+				      ctx->bytes_out);
 			break;
 		}
 		int64_t idle = session_now_ms() - ctx->last_input_ms;
@@ -309,6 +328,8 @@ void session_run(struct session_start *st)
 	grace_report_fd = st->report_fd;
 	snprintf(grace_msg, sizeof grace_msg, "watiqa[%d] ssh %.47s: login grace time exceeded\n",
 		 (int)getpid(), ctx->addr);
+	log_context("", ctx->addr, NULL);
+	log_session_new(); /* on every line of this connection and of its UI child */
 	struct sigaction sa = {.sa_handler = session_on_alarm};
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGALRM, &sa, NULL);
@@ -327,7 +348,7 @@ void session_run(struct session_start *st)
 		set = ssh_bind_options_set(bind, session_algorithms[i].opt,
 					   session_algorithms[i].value) == SSH_OK;
 	if (!set || ssh_bind_accept_fd(bind, ctx->ssh, st->fd) != SSH_OK) {
-		session_log(ctx, "cannot set up the session: %s",
+		session_event(ctx, LOG_LEVEL_ERROR, "error", "cannot set up the session: %s",
 			    bind ? ssh_get_error(bind) : "out of memory");
 		_exit(1);
 	}

@@ -22,18 +22,20 @@ static void session_auth_ok(struct session_ctx *ctx, const char *method)
 	db_close(ctx->db);
 	ctx->db = NULL;
 	ctx->last_input_ms = ctx->last_alive_ms = session_now_ms();
-	session_log(ctx, "login ok (%s)", method);
+	log_context(ctx->actor.username, NULL, NULL);
+	session_event(ctx, LOG_LEVEL_INFO, "login", "login ok (%s)", method);
 }
 
 static void session_auth_failed(struct session_ctx *ctx, const char *method, const char *why)
 {
 	ctx->auth_tries++;
 	session_report(ctx, SESSION_REPORT_AUTH_FAIL);
-	session_log(ctx, "login refused (%s%s%s), attempt %d of %d", method, why[0] ? ": " : "",
-		    why, ctx->auth_tries, MAX_AUTH_TRIES);
+	session_event(ctx, LOG_LEVEL_WARNING, "refusal", "login refused (%s%s%s), attempt %d of %d",
+		      method, why[0] ? ": " : "", why, ctx->auth_tries, MAX_AUTH_TRIES);
 	if (ctx->auth_tries >= MAX_AUTH_TRIES) {
 		/* like sshd: the last failure is a disconnect, not one more prompt */
-		session_log(ctx, "too many authentication failures");
+		session_event(ctx, LOG_LEVEL_WARNING, "refusal",
+			      "too many authentication failures");
 		ssh_session_set_disconnect_message(ctx->ssh, "Too many authentication failures");
 		ssh_disconnect(ctx->ssh);
 	}

@@ -16,6 +16,7 @@
 #include <libssh/server.h>
 
 #include "actor.h"
+#include "log.h"
 #include "ssh_session.h"
 #include "user.h"
 
@@ -65,6 +66,9 @@ struct session_ctx {
 
 /* ssh_session.c: shared helpers */
 int64_t session_now_ms(void);
+/* A line of the operator's log for an event (login, logout, refusal, error). */
+void session_event(const struct session_ctx *ctx, enum log_level level, const char *event,
+		   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void session_log(const struct session_ctx *ctx, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void session_report(const struct session_ctx *ctx, char what);

@@ -154,7 +154,7 @@ int session_start_ui(struct session_ctx *ctx)
 		signal(SIGALRM, SIG_DFL);
 		signal(SIGCHLD, SIG_DFL);
 		/* the SSH socket, the listener pipe, anything else: not ours */
-		close_range(3, ~0U, 0);
+		log_close_fds_from(3, NULL, 0); /* but the operator's log */
 		prctl(PR_SET_NAME, "wq-ui");
 		session_child_env(ctx);
 		int status = ui_main(ctx->cfg, ctx->actor.username,

@@ -17,6 +17,7 @@
 #include "config.h"
 #include "db.h"
 #include "err.h"
+#include "log.h"
 #include "server_key.h"
 #include "util.h"
 
@@ -267,6 +268,41 @@ static void test_server_key(void **state)
 	rmdir(dir);
 }
 
+/* Log lines: the fields, the level filter, a rolled-back write leaves no line. */
+static void test_log_lines(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/wq-test-log-XXXXXX", buf[2048] = "";
+	struct wq_errbuf eb;
+	int fd = mkstemp(path), saved = dup(2);
+	assert_true(fd >= 0 && saved >= 0);
+	dup2(fd, 2);
+	assert_int_equal(log_init("stderr", "info", 0, &eb), WQ_OK);
+	log_context("agent1", "10.0.0.7", "");
+	log_session_new();
+	log_event(LOG_LEVEL_INFO, "login", "hello\nforged line");
+	log_event(LOG_LEVEL_DEBUG, "debug", "not written at info");
+	log_defer(1, LOG_LEVEL_INFO, "state", "agent1", "rolled back");
+	log_discard();
+	log_defer(1, LOG_LEVEL_INFO, "state", "agent1", "committed");
+	log_commit();
+	assert_int_equal(log_init("stderr", "chatty", 0, &eb), WQ_EINVAL);
+	assert_string_equal(eb.field, "log_level");
+	assert_int_equal(log_init("journal", "info", 0, &eb), WQ_EINVAL);
+	assert_string_equal(eb.field, "log");
+	dup2(saved, 2);
+	close(saved);
+	assert_true(pread(fd, buf, sizeof buf - 1, 0) > 0);
+	close(fd);
+	unlink(path);
+	assert_non_null(strstr(buf, "info: hello?forged line (event=login account=agent1 "
+				    "addr=10.0.0.7 session="));
+	assert_null(strstr(buf, "not written"));
+	assert_null(strstr(buf, "rolled back"));
+	assert_non_null(strstr(buf, "committed (event=state account=agent1"));
+	assert_int_equal(log_init("none", "info", 0, &eb), WQ_OK);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -280,6 +316,7 @@ int main(void)
 		cmocka_unit_test(test_late_lower_numbered_migration_runs),
 		cmocka_unit_test(test_state_dir_defaults_beside_the_database),
 		cmocka_unit_test(test_server_key),
+		cmocka_unit_test(test_log_lines),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
