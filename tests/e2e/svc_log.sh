@@ -72,7 +72,7 @@ ok "logout: $l"
 # --log-level warning: a login is not written, a refusal is
 kill "$WQ_SERVE_PID"
 wait "$WQ_SERVE_PID" 2>/dev/null || true
-"$WATIQA_BIN" serve --db "$WQ_DB" --ssh-port "$WQ_SSH_PORT" --http-port "$WQ_HTTP_PORT" \
+"$WATIQA_BIN" serve --demo --db "$WQ_DB" --ssh-port "$WQ_SSH_PORT" --http-port "$WQ_HTTP_PORT" \
 	--log-level warning >"$T/serve2.log" 2>&1 &
 WQ_SERVE_PID=$!
 WQ_PIDS+=($WQ_SERVE_PID)

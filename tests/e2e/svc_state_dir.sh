@@ -86,7 +86,7 @@ ok "watiqa backup: state_dir/backups/, directory 0700, file 0600"
 # restart: the same server key is kept
 kill "$WQ_SERVE_PID"
 wait "$WQ_SERVE_PID" 2>/dev/null || true
-WATIQA_STATE_DIR=$ST "$WATIQA_BIN" serve --db "$WQ_DB" --ssh-port "$WQ_SSH_PORT" \
+WATIQA_STATE_DIR=$ST "$WATIQA_BIN" serve --demo --db "$WQ_DB" --ssh-port "$WQ_SSH_PORT" \
 	--http-port "$WQ_HTTP_PORT" >"$T/serve2.log" 2>&1 &
 WQ_SERVE_PID=$!
 WQ_PIDS+=($WQ_SERVE_PID)

@@ -61,11 +61,11 @@ case "$ny_sheet" in *"paid: $sheet_paid  (Morocco time)"*) ;;
 	*) fail "sheet under New York's TZ: '$ny_sheet', expected paid: $sheet_paid (Morocco time)" ;; esac
 ok "$first's sheet says paid: $sheet_paid (Morocco time); the status line: times: Morocco time"
 
-# the same server restarted in UTC
+# the same server restarted in UTC (--demo: the sandbox's secret; the data is kept)
 kill "$WQ_SERVE_PID"
 wait "$WQ_SERVE_PID" 2>/dev/null || true
 export TZ=UTC
-"$WATIQA_BIN" serve --db "$WQ_DB" --ssh-port "$WQ_SSH_PORT" --http-port "$WQ_HTTP_PORT" \
+"$WATIQA_BIN" serve --demo --db "$WQ_DB" --ssh-port "$WQ_SSH_PORT" --http-port "$WQ_HTTP_PORT" \
 	>"$T/serve2.log" 2>&1 &
 WQ_SERVE_PID=$!
 WQ_PIDS+=($WQ_SERVE_PID)
