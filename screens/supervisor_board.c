@@ -38,10 +38,10 @@ static const struct {
 	const char *name;
 	enum req_state state; /* RS_NONE: no state filter */
 } views[V_COUNT] = {
-	[V_ALL] = {"All", RS_NONE},	     [V_QUEUE] = {"Queue", RS_PAID},
-	[V_CLAIMED] = {"Claimed", RS_CLAIMED}, [V_PROD] = {"Prod", RS_IN_PRODUCTION},
-	[V_READY] = {"Ready", RS_READY},     [V_POST] = {"Post", RS_WITH_POST},
-	[V_LATE] = {"Late", RS_NONE},
+	[V_ALL] = {TX("All"), RS_NONE},	     [V_QUEUE] = {TX("Queue"), RS_PAID},
+	[V_CLAIMED] = {TX("Claimed"), RS_CLAIMED}, [V_PROD] = {TX("Prod"), RS_IN_PRODUCTION},
+	[V_READY] = {TX("Ready"), RS_READY},     [V_POST] = {TX("Post"), RS_WITH_POST},
+	[V_LATE] = {TX("Late"), RS_NONE},
 };
 
 static struct sb_state *st(struct ui *ui)
@@ -77,7 +77,7 @@ static int sb_open(struct ui *ui)
 	ui->state = s;
 	struct wq_errbuf eb = {0};
 	if (escalate_rules_load(&s->rules, ui->cfg, &eb))
-		status_wq(ui, "reading the holidays (weekends still count)", &eb);
+		status_wq(ui, tr(ui, "reading the holidays (weekends still count)"), &eb);
 	return 0;
 }
 
@@ -112,14 +112,14 @@ static int sb_load(struct ui *ui)
 	    board_agent_loads(ui->db, &ui->actor, s->overdue_before, &agents, &na, &eb) !=
 		    WQ_OK) {
 		free(rows);
-		status_wq(ui, "loading the board", &eb);
+		status_wq(ui, tr(ui, "loading the board"), &eb);
 		return -1;
 	}
 	int *idx = malloc((size_t)(n > 0 ? n : 1) * sizeof *idx);
 	if (!idx) {
 		free(rows);
 		free(agents);
-		status_error(ui, "out of memory");
+		status_error(ui, tr(ui, "out of memory"));
 		return -1;
 	}
 	/* the cursor's request, read before the rows it points into are replaced */
@@ -145,20 +145,22 @@ static void sb_paint(struct ui *ui)
 	size_t o = 0;
 
 	snprintf(line, sizeof line,
-		 " Queue %d  Claimed %d  Prod %d  Ready %d  Post %d  | Late %d, raised %d",
+		 tr(ui, " Queue %d  Claimed %d  Prod %d  Ready %d  Post %d  | Late %d, raised %d"),
 		 c->stage[RS_PAID], c->stage[RS_CLAIMED], c->stage[RS_IN_PRODUCTION],
 		 c->stage[RS_READY], c->stage[RS_WITH_POST], s->late, s->raised);
 	term_line(&ui->term, 1, A_BOLD, line, 0, 0, 0, 0);
 	/* agent load: claimed/in production/ready, and how many of those are late */
-	o = (size_t)snprintf(line, sizeof line, " Agents c/p/r:");
+	o = (size_t)snprintf(line, sizeof line, "%s", tr(ui, " Agents c/p/r:"));
 	for (int i = 0; i < s->nagents && o < sizeof line; i++) {
 		const struct agent_load *l = &s->agents[i];
-		o += (size_t)snprintf(line + o, sizeof line - o, " %s %d/%d/%d%s", l->username,
+		/* the LRM keeps a late agent's '!' after their figures in Arabic */
+		o += (size_t)snprintf(line + o, sizeof line - o, " %s %d/%d/%d%s\xe2\x80\x8e",
+				      l->username,
 				      l->claimed, l->in_production, l->ready,
 				      l->overdue ? "!" : "");
 	}
 	if (!s->nagents)
-		snprintf(line + o, sizeof line - o, " (no agent in this office)");
+		snprintf(line + o, sizeof line - o, "%s", tr(ui, " (no agent in this office)"));
 	term_line(&ui->term, 2, A_NORMAL, line, 0, 0, 0, 0);
 	table_paint(ui, &s->tab, 3, ui->term.rows - 5);
 }
@@ -174,7 +176,7 @@ static void sb_tabs(struct ui *ui, char *buf, size_t len)
 	char marks[24] = "";
 	if (s->marks.n)
 		snprintf(marks, sizeof marks, "%d* ", s->marks.n);
-	snprintf(buf, len, "%s[%s %d]", marks, views[s->view].name, s->nidx);
+	snprintf(buf, len, "%s[%s %d]", marks, tr(ui, views[s->view].name), s->nidx);
 }
 
 static const struct request *current(struct ui *ui)
@@ -182,7 +184,7 @@ static const struct request *current(struct ui *ui)
 	struct sb_state *s = st(ui);
 	int r = table_cur(&s->tab);
 	if (r < 0) {
-		status_error(ui, "no request here");
+		status_error(ui, tr(ui, "no request here"));
 		return NULL;
 	}
 	return supervisor_board_row(s, r);
@@ -226,9 +228,10 @@ static void batch_status(struct ui *ui, const char *verb, int ok, int failed,
 			 const struct wq_errbuf *first, const char *what)
 {
 	if (failed)
-		status_error(ui, "%s %d, %d failed: %s", verb, ok, failed, first->msg);
+		status_error(ui, tr(ui, "%s %d, %d failed: %s"), tr(ui, verb), ok, failed,
+			     first->msg);
 	else
-		status_info(ui, "%s %s", what, verb);
+		status_info(ui, "%s %s", what, tr(ui, verb));
 	st(ui)->marks.n = 0;
 	ui->reload = 1;
 }
@@ -275,18 +278,20 @@ static void key_assign(struct ui *ui)
 
 	if (!n || !na) {
 		if (n && !na)
-			status_error(ui, "this office has no agent to assign to");
+			status_error(ui, tr(ui, "this office has no agent to assign to"));
 		free(t);
 		return;
 	}
 	for (int i = 0; i < na; i++) {
-		snprintf(labels[i], sizeof labels[i], "%-12s %-24.24s holds %d", s->agents[i].username,
-			 s->agents[i].full_name, s->agents[i].claimed + s->agents[i].in_production);
+		snprintf(labels[i], sizeof labels[i], tr(ui, "%-12s %-24.24s holds %d"),
+			 s->agents[i].username, s->agents[i].full_name,
+			 s->agents[i].claimed + s->agents[i].in_production);
 		items[i] = labels[i];
 	}
-	snprintf(what, sizeof what, "Assign %d request%s to which agent?", n, n > 1 ? "s" : "");
+	snprintf(what, sizeof what, n > 1 ? tr(ui, "Assign %d requests to which agent?")
+					  : tr(ui, "Assign %d request to which agent?"), n);
 	if ((k = prompt_pick(ui, what, items, na)) < 0) {
-		status_info(ui, "not assigned");
+		status_info(ui, tr(ui, "not assigned"));
 		free(t);
 		return;
 	}
@@ -297,21 +302,21 @@ static void key_assign(struct ui *ui)
 		else if (!failed++)
 			first = eb;
 	}
-	snprintf(what, sizeof what, "%s to %s:", n == 1 ? t[0].tracking : "requests",
-		 s->agents[k].username);
-	batch_status(ui, "assigned", ok, failed, &first, what);
+	snprintf(what, sizeof what, tr(ui, "%s to %s:"),
+		 n == 1 ? t[0].tracking : tr(ui, "requests"), s->agents[k].username);
+	batch_status(ui, TX("assigned"), ok, failed, &first, what);
 	free(t);
 }
 
 static const char *const reject_reasons[] = {
-	"record not found", "the data do not match the record",
-	"illegible or incomplete request", "duplicate request",
+	TX("record not found"), TX("the data do not match the record"),
+	TX("illegible or incomplete request"), TX("duplicate request"),
 };
 static const char *const reassign_reasons[] = {
-	"birth registered at another office",
-	"relayed office: its central office handles it",
-	"office overloaded",
-	"other (type the reason)",
+	TX("birth registered at another office"),
+	TX("relayed office: its central office handles it"),
+	TX("office overloaded"),
+	TX("other (type the reason)"),
 };
 #define REASSIGN_OTHER 3
 
@@ -322,13 +327,13 @@ static void hand_to_post(struct ui *ui, const struct request *r)
 	memcpy(tracking, r->tracking, sizeof tracking);
 	int64_t id = r->id, version = r->version;
 	char q[80];
-	snprintf(q, sizeof q, "Registered-mail code for %s: ", tracking);
+	snprintf(q, sizeof q, tr(ui, "Registered-mail code for %s: "), tracking);
 	if (!desk_code(ui, q, code, sizeof code))
 		return;
 	if (mail_hand(ui->db, &ui->actor, id, version, code, "deposit", &eb) != WQ_OK)
 		status_wq(ui, tracking, &eb);
 	else
-		status_info(ui, "%s deposited at the post agency as %s", tracking, code);
+		status_info(ui, tr(ui, "%s deposited at the post agency as %s"), tracking, code);
 	ui->reload = 1;
 }
 
@@ -351,19 +356,20 @@ static void key_stage(struct ui *ui)
 		if (t->from != r->state || !(t->roles & ROLE_BIT(ui->actor.role)) ||
 		    t->to == RS_CLAIMED)
 			continue;
-		snprintf(labels[n], sizeof labels[n], "%-13s %s", req_state_name(t->to),
-			 req_state_label(t->to, "en"));
+		snprintf(labels[n], sizeof labels[n], "%-13s %s", tr(ui, req_state_name(t->to)),
+			 req_state_label(t->to, msg_lang_code(ui->lang)));
 		items[n] = labels[n];
 		to[n++] = t->to;
 	}
 	if (!n) {
-		status_error(ui, "%s is %s: %s", r->tracking, req_state_name(r->state),
-			     r->state == RS_PAID ? "assign it to an agent (A)"
-						 : "no stage the office can declare from here");
+		status_error(ui, "%s: %s, %s", r->tracking, tr(ui, req_state_name(r->state)),
+			     r->state == RS_PAID
+				     ? tr(ui, "assign it to an agent (A)")
+				     : tr(ui, "no stage the office can declare from here"));
 		return;
 	}
-	snprintf(q, sizeof q, "%s is %s: declare which stage?", r->tracking,
-		 req_state_name(r->state));
+	snprintf(q, sizeof q, tr(ui, "%s is %s: declare which stage?"), r->tracking,
+		 tr(ui, req_state_name(r->state)));
 	if ((k = prompt_pick(ui, q, items, n)) < 0)
 		return;
 	if (to[k] == RS_WITH_POST) {
@@ -371,7 +377,7 @@ static void key_stage(struct ui *ui)
 		return;
 	}
 	if (to[k] == RS_REJECTED &&
-	    !desk_reason(ui, "Reject: why?", reject_reasons, 4, -1, reason, sizeof reason))
+	    !desk_reason(ui, tr(ui, "Reject: why?"), reject_reasons, 4, -1, reason, sizeof reason))
 		return;
 	char tracking[TRACKING_BYTES];
 	memcpy(tracking, r->tracking, sizeof tracking);
@@ -379,7 +385,7 @@ static void key_stage(struct ui *ui)
 	    WQ_OK)
 		status_wq(ui, tracking, &eb);
 	else
-		status_info(ui, "%s is now %s", tracking, req_state_name(to[k]));
+		status_info(ui, tr(ui, "%s is now %s"), tracking, tr(ui, req_state_name(to[k])));
 	ui->reload = 1;
 }
 
@@ -389,8 +395,8 @@ static void key_post(struct ui *ui)
 	if (!r)
 		return;
 	if (r->state != RS_READY) {
-		status_error(ui, "%s is %s: only a ready (sealed) envelope goes to the post",
-			     r->tracking, req_state_name(r->state));
+		status_error(ui, tr(ui, "%s is %s: only a ready (sealed) envelope goes to the post"),
+			     r->tracking, tr(ui, req_state_name(r->state)));
 		return;
 	}
 	hand_to_post(ui, r);
@@ -404,18 +410,19 @@ static void key_reassign(struct ui *ui)
 	int n = targets(ui, &t), ok = 0, failed = 0;
 	int64_t to;
 
-	snprintf(q, sizeof q, "Reassign %d request%s to which office? (type to filter)", n,
-		 n > 1 ? "s" : "");
+	snprintf(q, sizeof q,
+		 n > 1 ? tr(ui, "Reassign %d requests to which office? (type to filter)")
+		       : tr(ui, "Reassign %d request to which office? (type to filter)"), n);
 	if (!n || !(to = desk_pick_office(ui, q, ui->actor.scope_id, code, sizeof code)) ||
-	    !desk_reason(ui, "Reassign: why?", reassign_reasons, 4, REASSIGN_OTHER, reason,
+	    !desk_reason(ui, tr(ui, "Reassign: why?"), reassign_reasons, 4, REASSIGN_OTHER, reason,
 			 sizeof reason)) {
 		if (n)
-			status_info(ui, "not reassigned");
+			status_info(ui, tr(ui, "not reassigned"));
 		free(t);
 		return;
 	}
-	snprintf(q, sizeof q, "Send %s%s to %s (%s)?", n == 1 ? t[0].tracking : "",
-		 n == 1 ? "" : "the marked requests", code, reason);
+	snprintf(q, sizeof q, tr(ui, "Send %s to %s (%s)?"),
+		 n == 1 ? t[0].tracking : tr(ui, "the marked requests"), code, tr(ui, reason));
 	if (!prompt_yesno(ui, q)) {
 		free(t);
 		return;
@@ -427,9 +434,9 @@ static void key_reassign(struct ui *ui)
 		else if (!failed++)
 			first = eb;
 	}
-	snprintf(q, sizeof q, "%s%s sent to %s:", n == 1 ? t[0].tracking : "",
-		 n == 1 ? "" : "requests", code);
-	batch_status(ui, n == 1 ? "done" : "reassigned", ok, failed, &first, q);
+	snprintf(q, sizeof q, tr(ui, "%s sent to %s:"),
+		 n == 1 ? t[0].tracking : tr(ui, "requests"), code);
+	batch_status(ui, n == 1 ? TX("done") : TX("reassigned"), ok, failed, &first, q);
 	free(t);
 }
 
@@ -439,7 +446,7 @@ static void key_history(struct ui *ui)
 	char title[80];
 	if (!r)
 		return;
-	snprintf(title, sizeof title, "%s at %s: history (Esc closes)", r->tracking,
+	snprintf(title, sizeof title, tr(ui, "%s at %s: history (Esc closes)"), r->tracking,
 		 r->office_code);
 	desk_history(ui, r->id, title);
 }
@@ -451,9 +458,9 @@ static void key_print(struct ui *ui)
 	char path[PATH_MAX_BYTES + 64];
 	if (r && printout_sheet(ui->db, &ui->actor, ui->cfg, r->id, path, sizeof path,
 				&eb) != WQ_OK)
-		status_wq(ui, "print the sheet", &eb);
+		status_wq(ui, tr(ui, "print the sheet"), &eb);
 	else if (r)
-		status_info(ui, "sheet written to %s", path);
+		status_info(ui, tr(ui, "sheet written to %s"), path);
 }
 
 static void key_label(struct ui *ui)
@@ -508,7 +515,7 @@ static const struct keymap sb_keys[] = {
 
 const struct screen supervisor_board_screen = {
 	.name = "supervisor_board",
-	.title = "Office board",
+	.title = TX("Office board"),
 	.role = ROLE_SUPERVISOR,
 	.roles = ROLE_BIT(ROLE_SUPERVISOR),
 	.keys = sb_keys,

@@ -16,19 +16,19 @@ enum escalate_level supervisor_board_level(const struct sb_state *s, const struc
 
 enum { C_TRACKING, C_STAGE, C_AGENT, C_OFFICE, C_AGE, C_LATE, C_NAME, C_COUNT };
 static const struct table_col cols[C_COUNT] = {
-	[C_TRACKING] = {"Tracking", 11, 0}, [C_STAGE] = {"Stage", 9, 0},
-	[C_AGENT] = {"Agent", 8, 0},	    [C_OFFICE] = {"Office", 9, 0},
-	[C_AGE] = {"Age", 6, 1},	    [C_LATE] = {"Late", 5, 0},
-	[C_NAME] = {"Name", 0, 0},
+	[C_TRACKING] = {TX("Tracking"), 11, 0}, [C_STAGE] = {TX("Stage"), 9, 0},
+	[C_AGENT] = {TX("Agent"), 8, 0},	    [C_OFFICE] = {TX("Office"), 9, 0},
+	[C_AGE] = {TX("Age"), 6, 1},	    [C_LATE] = {TX("Late"), 5, 0},
+	[C_NAME] = {TX("Name"), 0, 0},
 };
 
 static const char *stage_short(enum req_state s)
 {
 	switch (s) {
-	case RS_PAID: return "queue";
-	case RS_IN_PRODUCTION: return "in prod";
-	case RS_WITH_POST: return "with post";
-	default: return req_state_name(s);
+	case RS_PAID: return tr_now("queue");
+	case RS_IN_PRODUCTION: return tr_now("in prod");
+	case RS_WITH_POST: return tr_now("with post");
+	default: return tr_now(req_state_name(s));
 	}
 }
 
@@ -47,7 +47,7 @@ static void cell(void *ctx, int row, int col, char *buf, size_t len)
 	case C_AGENT: snprintf(buf, len, "%s", r->agent_name); break;
 	case C_OFFICE: snprintf(buf, len, "%s", r->office_code); break;
 	case C_AGE: table_age(s->now - r->paid_at, 0, buf, len); break;
-	case C_LATE: snprintf(buf, len, "%s", escalate_label(supervisor_board_level(s, r))); break;
+	case C_LATE: snprintf(buf, len, "%s", tr_now(escalate_label(supervisor_board_level(s, r)))); break;
 	default: snprintf(buf, len, "%s %s", r->last_name_lat, r->first_name_lat);
 	}
 }
@@ -88,6 +88,6 @@ void supervisor_board_table(struct sb_state *s)
 	s->tab = (struct table){
 		.cols = cols, .ncols = C_COUNT, .ctx = s, .cell = cell, .cmp = cmp,
 		.row_id = row_id, .row_attr = row_attr, .row_mark = row_mark, .sort_col = -1,
-		.empty = "  No open request in this view.",
+		.empty = TX("  No open request in this view."),
 	};
 }

@@ -128,8 +128,21 @@ static void term_visual(const struct term *t, const char *in, char *out, size_t 
 	FriBidiStrIndex len;
 	int col = 0, lo = -1, hi = -1;
 
-	if (!t->reorder || (!t->rtl && !has_rtl(in)) || inlen >= LINE_CHARS) {
-		snprintf(out, cap, "%s", in);
+	if (!t->reorder || inlen >= LINE_CHARS) {
+		snprintf(out, cap, "%s", in); /* a terminal with bidi uses the marks */
+		return;
+	}
+	if (!t->rtl && !has_rtl(in)) {
+		/* nothing to reorder: only the marks go */
+		for (size_t i = 0; i < inlen && o + 1 < cap; i++) {
+			if ((unsigned char)in[i] == 0xe2 && (unsigned char)in[i + 1] == 0x80 &&
+			    ((unsigned char)in[i + 2] == 0x8e || (unsigned char)in[i + 2] == 0x8f)) {
+				i += 2;
+				continue;
+			}
+			out[o++] = in[i];
+		}
+		out[o] = '\0';
 		return;
 	}
 	len = (FriBidiStrIndex)fribidi_charset_to_unicode(FRIBIDI_CHAR_SET_UTF8, in,

@@ -25,11 +25,12 @@
 static const char *const translated[] = {
 	"screens/screen.c",	   "screens/status.c", "screens/prompt.c", "screens/help.c",
 	"screens/form.c",	   "screens/table.c",  "screens/desk.c",   "screens/sheet.c",
-	"screens/agent_queue.c", "screens/agent_queue_table.c",
+	"screens/agent_queue.c", "screens/agent_queue_table.c", "screens/supervisor_board.c",
+	"screens/supervisor_board_table.c",
 };
 /* Screens whose key maps are not translated yet (printed, not failed). */
 static const char *const pending[] = {
-	"supervisor_board", "post_desk", "finance", "treasury", "admin", "admin_network",
+	"post_desk", "finance", "treasury", "admin", "admin_network",
 	"admin_audit", "complaints", "dashboard", "escalations", "support",
 };
 
