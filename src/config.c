@@ -102,7 +102,21 @@ const struct config_key config_keys[] = {
 	{"http_max_connections", "WATIQA_HTTP_MAX_CONNECTIONS", NULL, CFG_INT, "512",
 	 I(http_max_connections), "HTTP connection limit"},
 	{"http_rate_per_minute", "WATIQA_HTTP_RATE", NULL, CFG_INT, "600",
-	 I(http_rate_per_minute), "HTTP requests per client address per minute"},
+	 I(http_rate_per_minute),
+	 "HTTP requests per client source (IPv4 address, IPv6 /64) per minute"},
+	{"unpaid_orders_per_phone", "WATIQA_UNPAID_ORDERS_PER_PHONE", NULL, CFG_INT, "3",
+	 I(unpaid_orders_per_phone),
+	 "unpaid orders one phone number may have open at once (0: no limit)"},
+	{"unpaid_retention_days", "WATIQA_UNPAID_RETENTION_DAYS", NULL, CFG_INT, "30",
+	 I(unpaid_retention_days),
+	 "days after which an order that expired unpaid loses its personal data (names, "
+	 "birth record, phone, e-mail, address); its number and history stay"},
+	{"sms_per_phone_per_day", "WATIQA_SMS_PER_PHONE_PER_DAY", NULL, CFG_INT, "10",
+	 I(sms_per_phone_per_day),
+	 "SMS sent to one phone number in 24 hours at most; past it they are dropped"},
+	{"email_per_address_per_day", "WATIQA_EMAIL_PER_ADDRESS_PER_DAY", NULL, CFG_INT, "10",
+	 I(email_per_address_per_day),
+	 "e-mails sent to one address in 24 hours at most; past it they are dropped"},
 };
 const int config_keys_count = sizeof config_keys / sizeof config_keys[0];
 

@@ -40,7 +40,11 @@ struct config {
 	int sandbox_port;
 	int http_threads;
 	int http_max_connections;
-	int http_rate_per_minute;	/* requests per address per minute */
+	int http_rate_per_minute;	/* requests per source per minute */
+	/* what an unpaid order may cost someone else (issue 12, hole 1) */
+	int unpaid_orders_per_phone;	/* open at once; 0: no limit */
+	int unpaid_retention_days;	/* then its personal data is erased */
+	int sms_per_phone_per_day, email_per_address_per_day;
 };
 
 enum config_type { CFG_STR, CFG_INT, CFG_BOOL };

@@ -74,8 +74,9 @@ int outbox_enqueue(struct db *db, int64_t request_id, int64_t event_id, const ch
 {
 	static const char sql[] =
 		"INSERT OR IGNORE INTO outbox (request_id, event_id, channel, recipient, body,"
-		" state, attempts, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?,"
-		" 'pending', 0, ?6, ?6)";
+		" state, attempts, next_attempt_at, created_at) SELECT ?1, ?2, ?3, ?4, ?5,"
+		" 'pending', 0, ?6, ?6"
+		" WHERE EXISTS (SELECT 1 FROM requests WHERE id = ?1 AND paid_at IS NOT NULL)";
 	sqlite3_stmt *st = db_stmt(db, sql, eb);
 	if (!st)
 		return WQ_EIO;
@@ -89,6 +90,25 @@ int outbox_enqueue(struct db *db, int64_t request_id, int64_t event_id, const ch
 	db_bind_text(st, 5, body);
 	sqlite3_bind_int64(st, 6, wq_now());
 	return outbox_write(db, st, eb);
+}
+
+int outbox_sent_to(struct db *db, const char *channel, const char *recipient, int64_t since,
+		   int *n, struct wq_errbuf *eb)
+{
+	static const char sql[] = "SELECT count(*) FROM outbox WHERE recipient = ?"
+				  " AND channel = ? AND sent_at >= ? AND state = 'sent'";
+	*n = 0;
+	sqlite3_stmt *st = db_stmt(db, sql, eb);
+	if (!st)
+		return WQ_EIO;
+	db_bind_text(st, 1, recipient);
+	db_bind_text(st, 2, channel);
+	sqlite3_bind_int64(st, 3, since);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*n = sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? WQ_OK : db_fail(db, rc, eb);
 }
 
 int outbox_due(struct db *db, int64_t now, struct outbox_msg *out, int max, int *n,

@@ -128,37 +128,6 @@ int request_get_by_tracking(struct db *db, const struct actor *a, const char *tr
 	return get_one(db, a, tracking_sql, 0, tracking, out, eb);
 }
 
-int request_get_citizen(struct db *db, const char *tracking, const char *secret,
-			struct request *out, struct wq_errbuf *eb)
-{
-	static const char sql[] = "SELECT secret_hash FROM requests WHERE tracking = ?";
-	struct actor sys;
-	actor_system(&sys);
-	if (!wq_tracking_valid(tracking))
-		return wq_fail(eb, WQ_ENOTFOUND, "tracking",
-			       "unknown tracking number or wrong secret code");
-	sqlite3_stmt *st = db_stmt(db, sql, eb);
-	if (!st)
-		return WQ_EIO;
-	db_bind_text(st, 1, tracking);
-	char stored[65] = "", given[65];
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		db_col_text(st, 0, stored, sizeof stored);
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return db_fail(db, rc, eb);
-	wq_sha256_hex(secret ? secret : "", secret ? strlen(secret) : 0, given);
-	/* compare in constant time: the secret code is a password */
-	unsigned diff = rc != SQLITE_ROW;
-	for (int i = 0; i < 64; i++)
-		diff |= (unsigned)(stored[i] ^ given[i]);
-	if (diff)
-		return wq_fail(eb, WQ_ENOTFOUND, "tracking",
-			       "unknown tracking number or wrong secret code");
-	return request_get_by_tracking(db, &sys, tracking, out, eb);
-}
-
 /* The states of a filter as a JSON array for json_each(): an IN list the planner can
  * walk through the requests(office_id, state, paid_at) index (an instr() over a
  * string cannot use it: at 10 M requests the queue page read an office's whole history

@@ -12,6 +12,7 @@
 #include "office.h"
 #include "refund.h"
 #include "request.h"
+#include "secret.h"
 #include "util.h"
 
 /* The current row of a request, read inside the write transaction. */
@@ -317,7 +318,7 @@ int request_cancel_citizen(struct db *db, int64_t id, struct wq_errbuf *eb)
 }
 
 static int do_create(struct db *db, struct request *in, const char *secret_hash,
-		     struct wq_errbuf *eb)
+		     int max_unpaid_per_phone, struct wq_errbuf *eb)
 {
 	static const char ins[] =
 		"INSERT INTO requests (tracking, secret_hash, doc_type, copies,"
@@ -326,7 +327,15 @@ static int do_create(struct db *db, struct request *in, const char *secret_hash,
 		" postal_code, city, lang, fee_centimes, state, office_id, created_at,"
 		" updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
 		" 'pending_payment',?,?,?)";
-	int rc;
+	int rc, unpaid = 0;
+	/* counted under the write lock: two orders at once cannot both be the last one */
+	if (max_unpaid_per_phone > 0 &&
+	    (rc = request_unpaid_for_phone(db, in->phone, &unpaid, eb)))
+		return rc;
+	if (max_unpaid_per_phone > 0 && unpaid >= max_unpaid_per_phone)
+		return wq_fail(eb, WQ_ECONFLICT, "phone",
+			       "%d unpaid orders are already open for this phone number: pay one "
+			       "or let it expire first", unpaid);
 	if (!in->office_id && (rc = office_for_commune(db, in->birth_commune_id,
 						       &in->office_id, eb)))
 		return rc;
@@ -376,10 +385,11 @@ static int do_create(struct db *db, struct request *in, const char *secret_hash,
 	}
 }
 
-int request_create(struct db *db, struct request *in, char secret_out[SECRET_CODE_BYTES],
+int request_create(struct db *db, struct request *in, const unsigned char *key,
+		   int max_unpaid_per_phone, char secret_out[SECRET_CODE_BYTES],
 		   struct wq_errbuf *eb)
 {
-	char hash[65];
+	char hash[72];
 	if (strcmp(in->doc_type, "extract") && strcmp(in->doc_type, "full_copy"))
 		return wq_fail(eb, WQ_EINVAL, "doc_type", "document type must be extract or full_copy");
 	if (in->copies < 1 || in->copies > MAX_COPIES)
@@ -387,9 +397,9 @@ int request_create(struct db *db, struct request *in, char secret_out[SECRET_COD
 			       MAX_COPIES);
 	if (in->fee_centimes <= 0)
 		return wq_fail(eb, WQ_EINVAL, "fee", "the fee must be positive");
-	wq_secret_new(secret_out);
-	wq_sha256_hex(secret_out, strlen(secret_out), hash);
-	DB_TX(db, eb, do_create(db, in, hash, eb));
+	secret_new(secret_out);
+	request_secret_hash(key, secret_out, hash);
+	DB_TX(db, eb, do_create(db, in, hash, max_unpaid_per_phone, eb));
 }
 
 static int payment_find(struct db *db, const char *ref, int64_t *request_id, char *status,

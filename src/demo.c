@@ -307,7 +307,7 @@ static int demo_request(struct db *db, const struct actor *sys, const struct off
 	int64_t t = now - age;
 	int rc;
 	set_clock(t);
-	if ((rc = request_create(db, &r, secret, eb)))
+	if ((rc = request_create(db, &r, NULL, 0, secret, eb)))
 		return rc;
 	last_id = r.id;
 	wq_strlcpy(last_tracking, r.tracking, sizeof last_tracking);

@@ -130,12 +130,19 @@ int api_order(struct http_ctx *c)
 		return api_reply(c, 422);
 	}
 	free(in);
-	char secret[16], fee[24];
+	char secret[SECRET_CODE_BYTES], fee[24];
 	struct buf url;
 	struct wq_errbuf eb;
 	buf_init(&url);
 	wq_errbuf_clear(&eb);
 	int rc = order_create(c, &r, secret, &url, &eb);
+	if (rc == WQ_ECONFLICT && !strcmp(eb.field, "phone")) {
+		buf_free(&url);
+		buf_puts(&c->out, "{\"error\":\"too_many_unpaid\",\"errors\":{\"phone\":");
+		buf_json_str(&c->out, tr(c, T_E_PHONE_UNPAID));
+		buf_puts(&c->out, "}}\n");
+		return api_reply(c, 409);
+	}
 	if (rc) {
 		buf_free(&url);
 		return api_error(c, rc == WQ_EBUSY ? 503 : 500, "internal",
@@ -162,9 +169,10 @@ static int api_lookup(struct http_ctx *c, struct request *r)
 	int rc = track_lookup(c, http_arg(c, "tracking"), http_arg(c, "secret"), r, &eb);
 	if (!rc)
 		return 0;
-	int st = rc == WQ_EINVAL ? 422 : rc == WQ_ENOTFOUND ? 404 : 503;
+	int st = track_status(c, rc);
 	buf_printf(&c->out, "{\"error\":\"%s\",\"errors\":{",
-		   rc == WQ_EINVAL ? "invalid" : rc == WQ_ENOTFOUND ? "not_found" : "busy");
+		   st == 422 ? "invalid" : st == 404 ? "not_found" : st == 429 ? "too_many_tries"
+									: "busy");
 	buf_json_str(&c->out, eb.field[0] ? eb.field : "tracking");
 	buf_puts(&c->out, ":");
 	buf_json_str(&c->out, eb.msg);

@@ -45,6 +45,7 @@ struct http_app {
 	char base_url[320];	/* how the citizen's browser and the gateway reach us */
 	char gateway_origin[256];
 	char csp[600];
+	unsigned char server_key[32]; /* secret codes are HMACs under it (server_key.h) */
 	struct http_rate *rate;
 	struct slow_watch *watch; /* cuts requests that trickle in (http_guard.c) */
 	pthread_key_t db_key;	/* each worker thread's own connection */
@@ -70,6 +71,9 @@ struct http_ctx {
 	char cookies[3][320];
 	int ncookies;
 	char allow[64]; /* the Allow header of a 405 */
+	int retry_after; /* seconds, for a 429 held back by wrong secret codes */
+	int plain_switch; /* the language switch drops the query (a page that must not
+			   * depend on what was asked: /paid for a stranger) */
 };
 
 /* ---- texts (http_text.c) ---- */
@@ -94,6 +98,7 @@ enum txt {
 	T_LIST_PREV, T_LIST_NEXT, T_LIST_PART,
 	T_REFUND, T_CANCEL_TITLE, T_CANCEL_TEXT, T_CANCEL_CONFIRM, T_CANCEL_BTN, T_CANCELLED,
 	T_CANCEL_TOO_LATE, T_CANCEL_NOT_PAID, T_E_CONFIRM, T_METHOD_TITLE, T_METHOD,
+	T_TOO_MANY_TRIES, T_E_PHONE_UNPAID, T_PAID_ELSEWHERE,
 	T_COUNT
 };
 const char *tr(const struct http_ctx *c, enum txt t);
@@ -198,14 +203,17 @@ const char *order_field_name(int i);
 /* Reads, normalises and checks every field; fills r when there is no error. */
 int order_validate(struct http_ctx *c, struct order_input *in, struct request *r);
 /* Creates the request and builds the gateway URL; WQ_* code, eb filled. */
-int order_create(struct http_ctx *c, struct request *r, char secret[16], struct buf *pay_url,
-		 struct wq_errbuf *eb);
+int order_create(struct http_ctx *c, struct request *r, char secret[SECRET_CODE_BYTES],
+		 struct buf *pay_url, struct wq_errbuf *eb);
 /* The gateway checkout URL for a request (payment.c signs it). */
 void pay_checkout_url(struct http_ctx *c, const struct request *r, struct buf *url);
 /* Tracking number + secret code from a form or JSON; WQ_OK and r filled, or an error
  * with the field in eb. */
 int track_lookup(struct http_ctx *c, const char *tracking, const char *secret,
 		 struct request *r, struct wq_errbuf *eb);
+/* The HTTP status of a track_lookup() failure: 422 (malformed), 404 (unknown number or
+ * wrong code), 429 (held back after wrong codes: c->retry_after set), 503. */
+int track_status(const struct http_ctx *c, int rc);
 /* The citizen cancels the request track_lookup() found: WQ_OK, or WQ_ECONFLICT with
  * *why the sentence to show (claimed already, or not a paid request). */
 int track_cancel(struct http_ctx *c, const struct request *r, enum txt *why,

@@ -67,7 +67,7 @@ static const struct order_field fields[] = {
 #define FIELD_COUNT (int)(sizeof fields / sizeof fields[0])
 _Static_assert(FIELD_COUNT <= ORDER_FIELD_MAX, "raise ORDER_FIELD_MAX");
 
-enum { F_DOC, F_COPIES, F_COMMUNE, F_RECNUM, F_RECYEAR, F_BIRTH = 9 };
+enum { F_DOC, F_COPIES, F_COMMUNE, F_RECNUM, F_RECYEAR, F_BIRTH = 9, F_PHONE = 14 };
 
 int order_field_count(void)
 {
@@ -415,17 +415,16 @@ int order_review(struct http_ctx *c)
 	return c->status;
 }
 
-int order_create(struct http_ctx *c, struct request *r, char secret[16], struct buf *pay_url,
-		 struct wq_errbuf *eb)
+int order_create(struct http_ctx *c, struct request *r, char secret[SECRET_CODE_BYTES],
+		 struct buf *pay_url, struct wq_errbuf *eb)
 {
 	struct db *db = http_db(c);
 	if (!db)
 		return wq_fail(eb, WQ_EIO, NULL, "database unavailable");
-	char code[SECRET_CODE_BYTES];
-	int rc = request_create(db, r, code, eb);
+	int rc = request_create(db, r, c->app->server_key, c->app->cfg.unpaid_orders_per_phone,
+				secret, eb);
 	if (rc)
 		return rc;
-	snprintf(secret, 16, "%s", code);
 	pay_checkout_url(c, r, pay_url);
 	return WQ_OK;
 }
@@ -445,13 +444,18 @@ int order_confirm(struct http_ctx *c)
 		c->status = MHD_HTTP_UNPROCESSABLE_CONTENT;
 		draw_form(c, in, T_FORM_ERRORS);
 	} else {
-		char secret[16];
+		char secret[SECRET_CODE_BYTES];
 		struct buf url;
 		struct wq_errbuf eb;
 		buf_init(&url);
 		wq_errbuf_clear(&eb);
 		int rc = order_create(c, &r, secret, &url, &eb);
-		if (rc) {
+		if (rc == WQ_ECONFLICT && !strcmp(eb.field, "phone")) {
+			/* as many unpaid orders open for this phone as allowed: said next to it */
+			in->err[F_PHONE] = T_E_PHONE_UNPAID;
+			c->status = MHD_HTTP_CONFLICT;
+			draw_form(c, in, T_FORM_ERRORS);
+		} else if (rc) {
 			log_event(LOG_LEVEL_ERROR, "error", "http: request_create: %s", eb.msg);
 			page_message(c, rc == WQ_EBUSY ? 503 : 500, tr(c, T_ERROR),
 				     tr(c, rc == WQ_EBUSY ? T_BUSY : T_ERROR));

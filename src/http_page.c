@@ -74,7 +74,8 @@ static void layout_emit(struct http_ctx *c, const char *from, const char *to,
 					       ? "/track" : "/";
 			buf_puts(&h, path);
 			buf_printf(&h, "?lang=%s", other);
-			if (!strcmp(c->method, "GET") && http_route_known(c->url)) {
+			if (!strcmp(c->method, "GET") && http_route_known(c->url) &&
+			    !c->plain_switch) {
 				struct switch_args a = {&h, 0};
 				MHD_get_connection_values(c->conn, MHD_GET_ARGUMENT_KIND, copy_arg, &a);
 			}

@@ -3,12 +3,15 @@
  * The protocol is written out at the top of payment.h.  A request becomes paid only
  * after the callback's HMAC is right AND the gateway confirms the same order and the
  * exact fee over libcurl; request_mark_paid is idempotent on the gateway's txn, so a
- * replayed callback changes nothing.  A forged callback is refused (403) and audited
- * (payment.forged).  HTTP worker threads; no SQL. */
+ * replayed callback changes nothing.  A forged callback is refused (403) and counted
+ * per source and minute (anon.h: strangers do not write into the audit log); the
+ * return page sends the gateway only a txn a signed callback announced.  HTTP worker
+ * threads; no SQL. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "anon.h"
 #include "audit.h"
 #include "http_internal.h"
 #include "log.h"
@@ -39,6 +42,19 @@ static void audit(struct http_ctx *c, const char *action, const char *target,
 			  target ? target : "", eb.msg);
 }
 
+/* A stranger's failure: one more in its source's row for this minute. */
+static void stranger(struct http_ctx *c, const char *action, const char *detail)
+{
+	struct wq_errbuf eb;
+	char src[64];
+	wq_errbuf_clear(&eb);
+	http_source_of(c->addr, src, sizeof src);
+	struct db *db = http_db(c);
+	if (!db || anon_fail(db, action, src, detail, &eb))
+		log_event(LOG_LEVEL_ERROR, "error", "http: counting %s from %s failed: %s", action,
+			  src, eb.msg);
+}
+
 enum settle { SETTLE_PAID, SETTLE_ALREADY, SETTLE_NOT_PAID, SETTLE_MISMATCH,
 	      SETTLE_GATEWAY, SETTLE_ERROR };
 
@@ -50,7 +66,9 @@ static enum settle settle(struct http_ctx *c, const struct request *r, const cha
 	wq_errbuf_clear(&eb);
 	int rc = payment_confirm(&c->app->cfg, txn, &st, &eb);
 	if (rc == WQ_ENOTFOUND) {
-		audit(c, "payment.unknown", r->tracking, txn);
+		char d[120];
+		snprintf(d, sizeof d, "%s txn %.64s", r->tracking, txn);
+		stranger(c, "payment.unknown", d);
 		return SETTLE_MISMATCH;
 	}
 	if (rc)
@@ -105,9 +123,10 @@ int pay_callback(struct http_ctx *c)
 	if (!payment_callback_valid(c->app->cfg.gateway_secret, txn, order, amount, status, ts,
 				    sig)) {
 		char d[200];
-		snprintf(d, sizeof d, "bad signature: txn=%.40s amount=%.20s status=%.12s",
-			 txn ? txn : "", amount ? amount : "", status ? status : "");
-		audit(c, "payment.forged", order && strlen(order) < 40 ? order : "", d);
+		snprintf(d, sizeof d, "bad signature: order=%.16s txn=%.40s amount=%.20s status=%.12s",
+			 order ? order : "", txn ? txn : "", amount ? amount : "",
+			 status ? status : "");
+		stranger(c, "payment.forged", d);
 		return api_error(c, MHD_HTTP_FORBIDDEN, "bad_signature",
 				 "callback signature does not verify");
 	}
@@ -122,7 +141,17 @@ int pay_callback(struct http_ctx *c)
 		buf_printf(&c->out, "{\"ok\":true,\"state\":\"%s\"}\n", req_state_name(r.state));
 		return api_reply(c, 200);
 	}
-	switch (settle(c, &r, txn)) {
+	enum settle how = settle(c, &r, txn);
+	if (how == SETTLE_GATEWAY && strtoll(amount, NULL, 10) == r.fee_centimes) {
+		/* signed but not confirmable now: kept, so that the citizen's return may ask
+		 * again (the return page asks about no other txn) */
+		struct wq_errbuf eb;
+		wq_errbuf_clear(&eb);
+		if (request_payment_seen(http_db(c), r.id, txn, r.fee_centimes, &eb))
+			log_event(LOG_LEVEL_ERROR, "error", "http: keeping txn %s of %s: %s", txn,
+				  r.tracking, eb.msg);
+	}
+	switch (how) {
 	case SETTLE_PAID:
 		buf_puts(&c->out, "{\"ok\":true,\"state\":\"paid\"}\n");
 		return api_reply(c, 200);
@@ -144,21 +173,23 @@ int pay_callback(struct http_ctx *c)
 	}
 }
 
-/* The codes the citizen got at checkout, from the wq_order cookie, if they match. */
-static int cookie_secret(struct http_ctx *c, const struct request *r, char *secret, size_t len)
+/* The request of ORDER and its code, from the wq_order cookie the ordering browser
+ * got at checkout, checked as any code is (tries counted, back-off): 0 if there is no
+ * such cookie for this order or its code is wrong. */
+static int cookie_request(struct http_ctx *c, const char *order, struct request *r,
+			  char *secret, size_t len)
 {
 	const char *ck = http_cookie(c, "wq_order");
 	secret[0] = 0;
-	if (!ck)
+	if (!ck || !order)
 		return 0;
 	const char *dot = strchr(ck, '.');
-	size_t tl = strlen(r->tracking);
-	if (!dot || (size_t)(dot - ck) != tl || strncmp(ck, r->tracking, tl))
+	size_t tl = strlen(order);
+	if (!dot || (size_t)(dot - ck) != tl || strncmp(ck, order, tl))
 		return 0;
-	struct request chk;
 	struct wq_errbuf eb;
-	struct db *db = http_db(c);
-	if (!db || request_get_citizen(db, r->tracking, dot + 1, &chk, &eb))
+	wq_errbuf_clear(&eb);
+	if (track_lookup(c, order, dot + 1, r, &eb))
 		return 0;
 	snprintf(secret, len, "%s", dot + 1);
 	return 1;
@@ -206,16 +237,33 @@ int pay_return(struct http_ctx *c)
 	const char *order = http_arg(c, "order"), *txn = http_arg(c, "txn"),
 		   *status = http_arg(c, "status");
 	struct request r;
-	if (system_request(c, order, &r))
-		return page_message(c, 404, tr(c, T_NOT_FOUND), tr(c, T_NOT_FOUND));
-	/* the callback may be late or lost: the return is a second chance to confirm */
-	if (r.state == RS_PENDING_PAYMENT && txn && status && !strcmp(status, "paid") &&
-	    strlen(txn) <= 64) {
-		if (settle(c, &r, txn) == SETTLE_PAID)
-			system_request(c, order, &r);
+	char secret[SECRET_CODE_BYTES + 4];
+	/* only the browser that ordered learns anything here: anyone else, whether the
+	 * number exists, is paid or not, gets the same page */
+	if (!cookie_request(c, order, &r, secret, sizeof secret)) {
+		c->plain_switch = 1;
+		page_begin(c, tr(c, T_TRACK_TITLE));
+		buf_puts(&c->out, "<h1 id=\"result\">");
+		buf_html(&c->out, tr(c, T_TRACK_TITLE));
+		buf_puts(&c->out, "</h1>\n<p class=\"box\" id=\"elsewhere\">");
+		buf_html(&c->out, tr(c, T_PAID_ELSEWHERE));
+		buf_printf(&c->out, "</p>\n<p><a href=\"/track?lang=%s\">", c->lang);
+		buf_html(&c->out, tr(c, T_NAV_TRACK));
+		buf_puts(&c->out, "</a></p>\n");
+		page_end(c);
+		return c->status;
 	}
-	char secret[16];
-	cookie_secret(c, &r, secret, sizeof secret);
+	/* the gateway's confirmation failed when its callback came: the return is a second
+	 * chance.  Only for a txn that signed callback announced: any other never reaches
+	 * the gateway (a stranger's made-up txn held a thread up to 5 s on it) */
+	int known = 0;
+	struct wq_errbuf keb;
+	if (r.state == RS_PENDING_PAYMENT && txn && status && !strcmp(status, "paid") &&
+	    strlen(txn) <= 64 && !request_payment_known(http_db(c), r.id, txn, &known, &keb) &&
+	    known) {
+		if (settle(c, &r, txn) == SETTLE_PAID)
+			system_request(c, r.tracking, &r);
+	}
 	enum txt title, text = T_COUNT;
 	if (r.state == RS_PENDING_PAYMENT && status && !strcmp(status, "declined"))
 		title = T_DECLINED_TITLE, text = T_DECLINED_TEXT;
@@ -256,8 +304,9 @@ int pay_again(struct http_ctx *c)
 	if (!http_csrf_ok(c))
 		return page_message(c, 403, tr(c, T_CSRF), tr(c, T_CSRF));
 	const char *t = http_arg(c, "tracking"), *k = http_arg(c, "secret");
-	if (track_lookup(c, t, k, &r, &eb))
-		return page_message(c, 404, tr(c, T_NOT_FOUND), tr(c, T_NOT_FOUND));
+	int lrc = track_lookup(c, t, k, &r, &eb);
+	if (lrc)
+		return page_message(c, track_status(c, lrc), tr(c, T_NOT_FOUND), eb.msg);
 	if (r.state != RS_PENDING_PAYMENT)
 		return track_show(c);
 	struct buf url;

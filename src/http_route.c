@@ -100,8 +100,11 @@ static enum MHD_Result send_response(struct http_ctx *c)
 	MHD_add_response_header(r, "Content-Language", c->lang);
 	if (c->location[0])
 		MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, c->location);
-	if (c->status == MHD_HTTP_TOO_MANY_REQUESTS)
-		MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, "60");
+	if (c->status == MHD_HTTP_TOO_MANY_REQUESTS) {
+		char secs[16];
+		snprintf(secs, sizeof secs, "%d", c->retry_after > 0 ? c->retry_after : 60);
+		MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, secs);
+	}
 	if (c->allow[0])
 		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, c->allow);
 	for (int i = 0; i < c->ncookies; i++)

@@ -17,6 +17,8 @@
 #include "http_server.h"
 #include "log.h"
 #include "notify.h"
+#include "request.h"
+#include "server_key.h"
 #include "util.h"
 
 struct http_server {
@@ -257,6 +259,21 @@ static int app_init(struct http_app *app, const struct config *cfg, struct wq_er
 	config_path(cfg, "etc/web/layout.html", path, sizeof path);
 	if (!(app->layout = read_text(path)) || !strstr(app->layout, "{{body}}"))
 		return wq_fail(eb, WQ_EIO, "web", "%s: missing or without {{body}}", path);
+	/* secret codes: HMACs under the server key; the older unsalted hashes rewrapped
+	 * before the first citizen comes (db/101_citizen_secrets.sql) */
+	if ((rc = server_key_get(cfg, app->server_key, eb)))
+		return rc;
+	struct db *db;
+	int rewrapped = 0;
+	if ((rc = db_open(cfg->db_path, &db, eb)))
+		return rc;
+	rc = request_secrets_rewrap(db, app->server_key, &rewrapped, eb);
+	db_close(db);
+	if (rc)
+		return rc;
+	if (rewrapped)
+		printf("secret codes: %d older unsalted hashes rewrapped under the server key\n",
+		       rewrapped);
 	unsigned char key[32];
 	if (wq_random_bytes(key, sizeof key))
 		return wq_fail(eb, WQ_EIO, NULL, "no random bytes for the CSRF key");

@@ -63,7 +63,9 @@ static const char *const texts[T_COUNT][2] = {
 	[T_E_TOO_LONG] = {"Texte trop long.", "النص طويل جدا."},
 	[T_E_TRACKING] = {"Numéro de suivi : W suivi de 10 chiffres.",
 			  "رقم التتبع: الحرف W متبوع بـ10 أرقام."},
-	[T_E_SECRET] = {"Code secret : 6 lettres ou chiffres.", "الرمز السري: 6 حروف أو أرقام."},
+	[T_E_SECRET] = {"Code secret : 12 lettres ou chiffres, comme K7M4-9QXT-2HPB (6 pour une "
+			"demande plus ancienne).",
+			"الرمز السري: 12 حرفا أو رقما، مثل K7M4-9QXT-2HPB (6 لطلب أقدم)."},
 	[T_E_COMPLAINT] = {"De 10 à 1000 caractères.", "من 10 إلى 1000 حرف."},
 	[T_FORM_ERRORS] = {"Veuillez corriger les champs signalés.",
 			   "المرجو تصحيح الخانات المشار إليها."},
@@ -167,6 +169,16 @@ static const char *const texts[T_COUNT][2] = {
 			       "لا يمكن إلغاء إلا طلب مؤدى لم يشرع المكتب بعد في معالجته."},
 	[T_E_CONFIRM] = {"Cochez la case pour confirmer l'annulation.",
 			 "ضع علامة في الخانة لتأكيد الإلغاء."},
+	[T_TOO_MANY_TRIES] = {"Trop de codes secrets erronés : réessayez dans quelques minutes.",
+			      "عدد كبير من الرموز السرية الخاطئة: أعد المحاولة بعد بضع دقائق."},
+	[T_E_PHONE_UNPAID] = {"Ce numéro a déjà autant de commandes non payées en cours que "
+			      "permis : payez-en une ou attendez qu'elles expirent (24 h).",
+			      "لهذا الرقم العدد الأقصى من الطلبات غير المؤداة الجارية: أدّ أحدها "
+			      "أو انتظر انتهاء صلاحيتها (24 ساعة)."},
+	[T_PAID_ELSEWHERE] = {"Cette page ne s'affiche que dans le navigateur qui a passé la "
+			      "commande. Suivez votre demande avec son numéro et son code secret.",
+			      "لا تظهر هذه الصفحة إلا في المتصفح الذي قُدّم منه الطلب. تتبع طلبك "
+			      "برقمه ورمزه السري."},
 	[T_METHOD_TITLE] = {"Méthode non acceptée", "طريقة غير مقبولة"},
 	/* %s: the method asked, then the ones the address answers ("GET, HEAD") */
 	[T_METHOD] = {"Cette adresse n'accepte pas la méthode %s ; elle accepte : %s.",

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "anon.h"
 #include "complaint.h"
 #include "http_internal.h"
 #include "log.h"
@@ -18,15 +19,12 @@
 int track_lookup(struct http_ctx *c, const char *tracking, const char *secret,
 		 struct request *r, struct wq_errbuf *eb)
 {
-	char t[TRACKING_BYTES + 4], k[SECRET_CODE_BYTES + 4];
+	char t[TRACKING_BYTES + 4], k[SECRET_CODE_BYTES + 4], src[64];
 	validate_normalize(t, sizeof t, tracking ? tracking : "", 1);
-	validate_normalize(k, sizeof k, secret ? secret : "", 1);
+	validate_normalize(k, sizeof k, secret ? secret : "", 1); /* drops the dashes too */
 	for (char *p = t; *p; p++)
 		if (*p == 'w')
 			*p = 'W';
-	for (char *p = k; *p; p++)
-		if (*p >= 'a' && *p <= 'z')
-			*p = (char)(*p - 'a' + 'A');
 	if (!validate_match(c->app->val, "tracking", t))
 		return wq_fail(eb, WQ_EINVAL, "tracking", "%s", tr(c, T_E_TRACKING));
 	if (!validate_match(c->app->val, "secret", k))
@@ -34,10 +32,37 @@ int track_lookup(struct http_ctx *c, const char *tracking, const char *secret,
 	struct db *db = http_db(c);
 	if (!db)
 		return wq_fail(eb, WQ_EIO, NULL, "%s", tr(c, T_ERROR));
-	int rc = request_get_citizen(db, t, k, r, eb);
-	if (rc == WQ_ENOTFOUND)
+	/* one source guessing across many numbers: held back whatever the number */
+	int fails = 0, wait = 0;
+	http_source_of(c->addr, src, sizeof src);
+	if (!anon_fail_count(db, "secret.wrong", src, wq_now() - SECRET_SOURCE_WINDOW_SECONDS,
+			     &fails, eb) &&
+	    fails >= SECRET_FAILS_PER_SOURCE) {
+		c->retry_after = 60;
+		return wq_fail(eb, WQ_EBUSY, "secret", "%s", tr(c, T_TOO_MANY_TRIES));
+	}
+	int rc = request_get_citizen(db, c->app->server_key, t, k, r, &wait, eb);
+	if (rc == WQ_ENOTFOUND) {
+		struct wq_errbuf aeb;
+		if (anon_fail(db, "secret.wrong", src, t, &aeb))
+			log_event(LOG_LEVEL_ERROR, "error", "http: counting a wrong code from %s: %s",
+				  src, aeb.msg);
 		wq_fail(eb, WQ_ENOTFOUND, "secret", "%s", tr(c, T_NOT_FOUND));
+	} else if (rc == WQ_EBUSY && wait > 0) {
+		c->retry_after = wait;
+		wq_fail(eb, WQ_EBUSY, "secret", "%s", tr(c, T_TOO_MANY_TRIES));
+	} else if (rc == WQ_EINVAL) {
+		wq_fail(eb, WQ_EINVAL, "secret", "%s", tr(c, T_E_SECRET));
+	}
 	return rc;
+}
+
+int track_status(const struct http_ctx *c, int rc)
+{
+	return rc == WQ_EINVAL		       ? MHD_HTTP_UNPROCESSABLE_CONTENT
+	       : rc == WQ_ENOTFOUND	       ? MHD_HTTP_NOT_FOUND
+	       : rc == WQ_EBUSY && c->retry_after ? MHD_HTTP_TOO_MANY_REQUESTS
+						 : MHD_HTTP_SERVICE_UNAVAILABLE;
 }
 
 /* The secret code as the forms carry it on: normalised, upper case. */
@@ -76,7 +101,7 @@ static void lookup_form(struct http_ctx *c, const char *t, const char *k,
 		field_error(c, "tracking", eb->msg);
 	buf_puts(o, "<label for=\"secret\">");
 	buf_html(o, tr(c, T_SECRET));
-	buf_printf(o, "</label><input id=\"secret\" name=\"secret\" dir=\"ltr\" maxlength=\"10\" "
+	buf_printf(o, "</label><input id=\"secret\" name=\"secret\" dir=\"ltr\" maxlength=\"20\" "
 		      "autocomplete=\"off\" required%s value=\"",
 		   ek ? " aria-invalid=\"true\"" : "");
 	buf_html(o, k ? k : "");
@@ -269,9 +294,7 @@ int track_show(struct http_ctx *c)
 	wq_errbuf_clear(&eb);
 	int rc = track_lookup(c, t, k, &r, &eb);
 	if (rc) {
-		c->status = rc == WQ_EINVAL ? MHD_HTTP_UNPROCESSABLE_CONTENT
-			    : rc == WQ_ENOTFOUND ? MHD_HTTP_NOT_FOUND
-						 : MHD_HTTP_SERVICE_UNAVAILABLE;
+		c->status = track_status(c, rc);
 		page_begin(c, tr(c, T_TRACK_TITLE));
 		buf_puts(&c->out, "<h1>");
 		buf_html(&c->out, tr(c, T_TRACK_TITLE));
@@ -293,8 +316,9 @@ int complaint_submit(struct http_ctx *c)
 	struct request r;
 	struct wq_errbuf eb;
 	wq_errbuf_clear(&eb);
-	if (track_lookup(c, t, k, &r, &eb))
-		return page_message(c, 404, tr(c, T_NOT_FOUND), tr(c, T_NOT_FOUND));
+	int lrc = track_lookup(c, t, k, &r, &eb);
+	if (lrc)
+		return page_message(c, track_status(c, lrc), tr(c, T_NOT_FOUND), eb.msg);
 	char k2[SECRET_CODE_BYTES + 4];
 	secret_form(k, k2, sizeof k2);
 	if (!http_csrf_ok(c)) {
@@ -354,8 +378,9 @@ int cancel_submit(struct http_ctx *c)
 	char k2[SECRET_CODE_BYTES + 4];
 	enum txt why = T_COUNT;
 	wq_errbuf_clear(&eb);
-	if (track_lookup(c, t, k, &r, &eb))
-		return page_message(c, 404, tr(c, T_NOT_FOUND), tr(c, T_NOT_FOUND));
+	int lrc = track_lookup(c, t, k, &r, &eb);
+	if (lrc)
+		return page_message(c, track_status(c, lrc), tr(c, T_NOT_FOUND), eb.msg);
 	secret_form(k, k2, sizeof k2);
 	if (!http_csrf_ok(c)) {
 		c->status = MHD_HTTP_FORBIDDEN;

@@ -9,7 +9,17 @@
 #define NOTE_MAX_BYTES		1000
 #define ADDRESS_MAX_BYTES	300
 #define TRACKING_BYTES		12	/* "W" + 9 digits + Luhn digit, plus NUL and spare */
-#define SECRET_CODE_BYTES	8	/* 6 characters plus NUL and spare */
+#define SECRET_CODE_BYTES	16	/* "K7M4-9QXT-2HPB" (60 bits, secret.h) plus NUL and spare */
+/* Wrong secret codes for one tracking number: SECRET_FAILS_FREE in a row, then each
+ * further try (right or wrong) waits SECRET_DELAY_BASE_SECONDS, doubling, at most
+ * SECRET_DELAY_MAX_SECONDS; the right code clears it.  From one source (an IPv4
+ * address, an IPv6 /64), at most SECRET_FAILS_PER_SOURCE wrong codes in
+ * SECRET_SOURCE_WINDOW_SECONDS, whatever the tracking numbers. */
+#define SECRET_FAILS_FREE	5
+#define SECRET_DELAY_BASE_SECONDS 2
+#define SECRET_DELAY_MAX_SECONDS 900
+#define SECRET_FAILS_PER_SOURCE	30
+#define SECRET_SOURCE_WINDOW_SECONDS 600
 #define PASSWORD_MIN_BYTES	8
 #define PASSWORD_MAX_BYTES	128
 #define SSH_KEY_MAX_BYTES	8192

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "anon.h"
 #include "escalate.h"
 #include "http_buf.h"
 #include "log.h"
@@ -44,7 +45,10 @@ int notify_backoff(int attempts)
 
 int notify_message(const struct outbox_event *e, char *out, size_t len)
 {
-	if (e->to == RS_NONE || e->to == RS_PENDING_PAYMENT || e->from == e->to)
+	/* nothing for an order never paid: "expired" went to whatever phone and e-mail a
+	 * stranger typed into the form (outbox_enqueue refuses such a request anyway) */
+	if (e->to == RS_NONE || e->to == RS_PENDING_PAYMENT || e->to == RS_EXPIRED ||
+	    e->from == e->to)
 		return 0;
 	int ar = !strcmp(e->lang, "ar");
 	const char *label = req_state_label(e->to, ar ? "ar" : "fr");
@@ -160,7 +164,15 @@ static int send_due(struct notifier *n)
 		return 0;
 	for (int i = 0; i < k; i++) {
 		char err[200];
-		if (send_one(n, &m[i], err, sizeof err) == 0)
+		int sent = 0, cap = strcmp(m[i].channel, "email") ? n->cfg.sms_per_phone_per_day
+								   : n->cfg.email_per_address_per_day;
+		/* a daily cap per recipient: past it the message is dropped, with the reason */
+		if (cap > 0 && !outbox_sent_to(n->db, m[i].channel, m[i].recipient,
+					       wq_now() - 86400, &sent, &eb) && sent >= cap) {
+			snprintf(err, sizeof err, "daily cap: %d messages sent to this %s in 24 h",
+				 sent, strcmp(m[i].channel, "email") ? "phone" : "address");
+			outbox_mark_retry(n->db, m[i].id, wq_now(), 0, err, &eb);
+		} else if (send_one(n, &m[i], err, sizeof err) == 0)
 			outbox_mark_sent(n->db, m[i].id, &eb);
 		else
 			outbox_mark_retry(n->db, m[i].id, wq_now() + notify_backoff(m[i].attempts),
@@ -172,6 +184,24 @@ static int send_due(struct notifier *n)
 			return 0;
 	}
 	return k == SEND_BATCH;
+}
+
+/* What strangers leave behind, once a minute: the personal data of orders that expired
+ * unpaid past unpaid_retention_days, the failure counters past ANON_KEEP_SECONDS. */
+static void forget_unpaid(struct notifier *n)
+{
+	struct wq_errbuf eb;
+	int k = 0;
+	wq_errbuf_clear(&eb);
+	if (n->cfg.unpaid_retention_days > 0 &&
+	    request_purge_unpaid(n->db, wq_now() - (int64_t)n->cfg.unpaid_retention_days * 86400,
+				 &k, &eb))
+		log_event(LOG_LEVEL_ERROR, "error", "notify: purge of unpaid orders: %s", eb.msg);
+	else if (k)
+		log_event(LOG_LEVEL_INFO, "purge", "notify: personal data of %d unpaid order%s erased",
+			  k, k == 1 ? "" : "s");
+	if (anon_fail_prune(n->db, wq_now() - ANON_KEEP_SECONDS, &k, &eb))
+		log_event(LOG_LEVEL_ERROR, "error", "notify: prune of failure counters: %s", eb.msg);
 }
 
 /* Monotonic seconds: the sweep keeps its pace whatever WATIQA_FAKE_NOW says. */
@@ -223,6 +253,7 @@ static void *notify_main(void *arg)
 			if (request_expire_unpaid(n->db, PAYMENT_EXPIRY_SECONDS, &expired, &eb))
 				log_event(LOG_LEVEL_ERROR, "error", "notify: expiry sweep: %s",
 					  eb.msg);
+			forget_unpaid(n);
 		}
 		if (escalate_more || mono_seconds() - last_escalate >= ESCALATE_SWEEP_SECONDS) {
 			last_escalate = mono_seconds();

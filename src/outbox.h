@@ -41,10 +41,15 @@ int outbox_watermark(struct db *db, int64_t *event_id, struct wq_errbuf *eb);
 int outbox_events_after(struct db *db, int64_t after, struct outbox_event *out, int max,
 			int *n, struct wq_errbuf *eb);
 /* Queues one message; event_id 0 when it does not come from a request event (an
- * inspector's answer).  A second call for the same event and channel changes nothing.
+ * inspector's answer).  A second call for the same event and channel changes nothing,
+ * and so does a call for a request that was never paid: no message ever goes to the
+ * phone or e-mail of an order nobody paid for (anyone may type anyone's into the form).
  * One statement: it joins the caller's transaction if one is open. */
 int outbox_enqueue(struct db *db, int64_t request_id, int64_t event_id, const char *channel,
 		   const char *recipient, const char *body, struct wq_errbuf *eb);
+/* Messages sent on `channel` to `recipient` since `since` (the notifier's daily caps). */
+int outbox_sent_to(struct db *db, const char *channel, const char *recipient, int64_t since,
+		   int *n, struct wq_errbuf *eb);
 /* Pending messages due at `now`, oldest first. */
 int outbox_due(struct db *db, int64_t now, struct outbox_msg *out, int max, int *n,
 	       struct wq_errbuf *eb);

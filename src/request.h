@@ -75,9 +75,28 @@ int request_count(struct db *db, const struct actor *a, const struct request_fil
 		  int *n, struct wq_errbuf *eb);
 int request_history(struct db *db, const struct actor *a, int64_t id, struct req_event **out,
 		    int *n, struct wq_errbuf *eb);
-/* Citizen access: tracking number + secret code. WQ_ENOTFOUND if either is wrong. */
-int request_get_citizen(struct db *db, const char *tracking, const char *secret,
-			struct request *out, struct wq_errbuf *eb);
+/* Citizen access (db_citizen.c): tracking number + secret code, checked against the
+ * HMAC under the server key, in one transaction with the tracking number's wrong-code
+ * counter (limits.h, SECRET_FAILS_FREE): WQ_OK and out filled; WQ_ENOTFOUND if either
+ * is wrong (the same for a number that does not exist), counted; WQ_EINVAL if the code
+ * is not of a code's shape; WQ_EBUSY with *wait_seconds > 0 while the number is held
+ * back after wrong codes (the code not even checked, nothing changes). */
+int request_get_citizen(struct db *db, const unsigned char key[32], const char *tracking,
+			const char *secret, struct request *out, int *wait_seconds,
+			struct wq_errbuf *eb);
+/* The secret_hash of a new request for this code (h1: HMAC under key); with key NULL
+ * a hash no code matches (the demo's requests, whose codes nobody was given). */
+void request_secret_hash(const unsigned char *key, const char *code, char out[72]);
+/* Rewraps the unsalted SHA-256 hashes of older requests as 'h0:' HMAC(key, hash) (their
+ * 6-character codes keep working); *n gets how many.  Run by the web side at start. */
+int request_secrets_rewrap(struct db *db, const unsigned char key[32], int *n,
+			   struct wq_errbuf *eb);
+/* Open unpaid orders (pending_payment) with this phone number. */
+int request_unpaid_for_phone(struct db *db, const char *phone, int *n, struct wq_errbuf *eb);
+/* Erases the personal data of requests expired unpaid before `before` (names, birth
+ * record, birth date, CIN, phone, e-mail, address), keeping number, dates and history;
+ * at most 500 a call, *n gets how many. */
+int request_purge_unpaid(struct db *db, int64_t before, int *n, struct wq_errbuf *eb);
 
 /* ---- writing (staff) ---- expected_version 0 means "whatever it is now" */
 int request_transition(struct db *db, const struct actor *a, int64_t id,
@@ -103,14 +122,26 @@ int request_hand_to_post(struct db *db, const struct actor *a, int64_t id,
 /* ---- writing (citizen and system) ---- */
 /* Validated input in `in` (state, ids and times ignored): creates the request in
  * pending_payment at the office of the commune of birth; fills in->id, in->tracking,
- * and secret_out (the code the citizen keeps). */
-int request_create(struct db *db, struct request *in, char secret_out[SECRET_CODE_BYTES],
+ * and secret_out (the code the citizen keeps, stored as an HMAC under key: see
+ * request_secret_hash).  WQ_ECONFLICT (field phone) when the phone number already has
+ * max_unpaid_per_phone unpaid orders open (0: no limit). */
+int request_create(struct db *db, struct request *in, const unsigned char *key,
+		   int max_unpaid_per_phone, char secret_out[SECRET_CODE_BYTES],
 		   struct wq_errbuf *eb);
 /* Payment confirmed: the payment row and the move to `paid` commit together.
  * Idempotent on gateway_ref: a second call with the same ref changes nothing and
  * returns WQ_OK with *already = 1. */
 int request_mark_paid(struct db *db, int64_t id, const char *gateway_ref,
 		      int64_t amount_centimes, int *already, struct wq_errbuf *eb);
+/* A signed callback announced txn for this request but the gateway could not confirm
+ * it yet: the txn is kept (payments row 'initiated'), so that the citizen's return may
+ * ask again.  A txn already known changes nothing. */
+int request_payment_seen(struct db *db, int64_t id, const char *txn, int64_t amount_centimes,
+			 struct wq_errbuf *eb);
+/* 1 in *known if txn is a payment of this request that a signed callback announced:
+ * only such a txn is ever sent to the gateway from the return page. */
+int request_payment_known(struct db *db, int64_t id, const char *txn, int *known,
+			  struct wq_errbuf *eb);
 /* The citizen (known by the secret code, which the caller checked) cancels a paid
  * request still in the queue: it becomes cancelled and its fee a refund owed, in one
  * transaction.  WQ_ECONFLICT once an agent has claimed it (or it is in any other state). */

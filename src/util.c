@@ -133,16 +133,6 @@ int wq_tracking_valid(const char *s)
 	return s[10] == '0' + wq_luhn_digit(digits);
 }
 
-void wq_secret_new(char out[8])
-{
-	static const char alphabet[] = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"; /* 32, no 0/O/1/I */
-	unsigned char r[6];
-	wq_random_bytes(r, sizeof r);
-	for (int i = 0; i < 6; i++)
-		out[i] = alphabet[r[i] % 32];
-	out[6] = 0;
-}
-
 size_t wq_strlcpy(char *dst, const char *src, size_t dstlen)
 {
 	size_t n = strlen(src);

@@ -29,7 +29,6 @@ int wq_luhn_digit(const char *digits);
 void wq_tracking_new(char out[12]);
 int wq_tracking_valid(const char *s);
 /* Secret code the citizen gets with the tracking number: 6 characters, no look-alikes. */
-void wq_secret_new(char out[8]);
 /* Copies at most dstlen-1 bytes, always terminates; returns strlen(src). */
 size_t wq_strlcpy(char *dst, const char *src, size_t dstlen);
 /* Formats centimes as "20.00". */

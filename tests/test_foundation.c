@@ -19,6 +19,7 @@
 #include "err.h"
 #include "log.h"
 #include "server_key.h"
+#include "secret.h"
 #include "util.h"
 
 static void test_every_error_has_both_languages(void **state)
@@ -132,16 +133,41 @@ static void test_s10_codes(void **state)
 static void test_money_and_secrets(void **state)
 {
 	(void)state;
-	char buf[32], s1[8], s2[8];
+	char buf[32], s1[SECRET_CODE_BYTES], s2[SECRET_CODE_BYTES], canon[16];
 	wq_fmt_money(2000, buf, sizeof buf);
 	assert_string_equal(buf, "20.00");
 	wq_fmt_money(-5, buf, sizeof buf);
 	assert_string_equal(buf, "-0.05");
-	wq_secret_new(s1);
-	wq_secret_new(s2);
-	assert_int_equal(strlen(s1), 6);
+	/* secret codes: 12 characters of Crockford's base32 in three groups (60 bits), read
+	 * back whatever the case, dashes and spaces, O as 0 and I, L as 1 */
+	secret_new(s1);
+	secret_new(s2);
+	assert_int_equal(strlen(s1), 14);
+	assert_true(s1[4] == '-' && s1[9] == '-');
 	assert_string_not_equal(s1, s2);
-	assert_null(strpbrk(s1, "01IO"));
+	assert_null(strpbrk(s1, "ILOU"));
+	assert_int_equal(secret_canonical(s1, canon, sizeof canon), SECRET_NEW);
+	assert_int_equal(strlen(canon), 12);
+	assert_int_equal(secret_canonical("k7m4 9qxt-2hpb", canon, sizeof canon), SECRET_NEW);
+	assert_string_equal(canon, "K7M49QXT2HPB");
+	assert_int_equal(secret_canonical("O0IL-0000-0000", canon, sizeof canon), SECRET_NEW);
+	assert_string_equal(canon, "001100000000");
+	assert_int_equal(secret_canonical("UUUU-0000-0000", canon, sizeof canon), SECRET_BAD);
+	assert_int_equal(secret_canonical("K7M4-9QXT-2HP", canon, sizeof canon), SECRET_BAD);
+	assert_int_equal(secret_canonical("K7M4-9QXT-2HPBX", canon, sizeof canon), SECRET_BAD);
+	assert_int_equal(secret_canonical("K7M4-9QXT-2HP!", canon, sizeof canon), SECRET_BAD);
+	assert_int_equal(secret_canonical("ab23cd", canon, sizeof canon), SECRET_LEGACY);
+	assert_string_equal(canon, "AB23CD");
+	assert_int_equal(secret_canonical(NULL, canon, sizeof canon), SECRET_BAD);
+	/* 60 bits: every character is used, over many codes */
+	char seen[256] = {0};
+	for (int i = 0; i < 2000; i++) {
+		secret_new(s1);
+		for (char *p = s1; *p; p++)
+			seen[(unsigned char)*p] = 1;
+	}
+	for (const char *a = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"; *a; a++)
+		assert_true(seen[(unsigned char)*a]);
 }
 
 static void test_migrations_apply_once(void **state)

@@ -158,7 +158,7 @@ static int64_t request_at(const char *office_code, const char *by, enum req_stat
 	strcpy(r.postal_code, "10000");
 	strcpy(r.city, "Rabat");
 	strcpy(r.lang, "fr");
-	if (request_create(db, &r, secret, &eb))
+	if (request_create(db, &r, NULL, 0, secret, &eb))
 		fail_msg("create: %s", eb.msg);
 	if (r.office_id != o.id)
 		fail_msg("request for %s went to office #%lld", office_code, (long long)r.office_id);

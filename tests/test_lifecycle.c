@@ -81,7 +81,7 @@ static int64_t new_request(void)
 	strcpy(r.address, "12 rue Oued Sebou");
 	strcpy(r.postal_code, "10000");
 	strcpy(r.city, "Rabat");
-	int rc = request_create(db, &r, secret, &eb);
+	int rc = request_create(db, &r, NULL, 0, secret, &eb);
 	if (rc)
 		fail_msg("create: %s", eb.msg);
 	assert_true(wq_tracking_valid(r.tracking));

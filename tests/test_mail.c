@@ -105,7 +105,7 @@ static int64_t request_at(const char *code, const char *agent, enum req_state s)
 	strcpy(r.address, "3 rue Patrice Lumumba");
 	strcpy(r.postal_code, "10000");
 	strcpy(r.city, "Rabat");
-	assert_int_equal(request_create(db, &r, secret, &eb), WQ_OK);
+	assert_int_equal(request_create(db, &r, NULL, 0, secret, &eb), WQ_OK);
 	snprintf(ref, sizeof ref, "MAIL-%d-%d", getpid(), ++seq);
 	assert_int_equal(request_mark_paid(db, r.id, ref, 2000, &already, &eb), WQ_OK);
 	struct actor a = who(agent);

@@ -85,7 +85,7 @@ static int64_t paid_request(int64_t fee)
 	strcpy(r.postal_code, "10000");
 	strcpy(r.city, "Rabat");
 	strcpy(r.lang, "fr");
-	if (request_create(db, &r, secret, &eb))
+	if (request_create(db, &r, NULL, 0, secret, &eb))
 		fail_msg("create: %s", eb.msg);
 	snprintf(ref, sizeof ref, "RT-%d-%d", getpid(), ++pay_seq);
 	if (request_mark_paid(db, r.id, ref, fee, &already, &eb))

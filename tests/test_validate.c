@@ -63,6 +63,7 @@ static const struct vcase cases[] = {
 	{"city", "Rabat", 1}, {"city", "الرباط", 1}, {"city", "Sidi Kacem", 1}, {"city", "R4bat", 0},
 	{"tracking", "W1234567890", 1}, {"tracking", "W123456789", 0}, {"tracking", "X1234567890", 0},
 	{"secret", "AB23CD", 1}, {"secret", "AB23C", 0}, {"secret", "AB23CD!", 0},
+	{"secret", "K7M49QXT2HPB", 1}, {"secret", "K7M49QXT2HP", 0}, {"secret", "AB23CDE", 0},
 	{"complaint", "Rien reçu après dix jours.", 1}, {"complaint", "court", 0},
 	{"complaint", "ligne un\nligne deux", 1},
 };

@@ -17,9 +17,9 @@ GW_SECRET=${WATIQA_GATEWAY_SECRET:-sandbox-secret-change-me}
 
 # Two demo requests whose citizens kept their codes (the demo's codes are not known:
 # give these two the codes their citizens "kept").
-SA=K7M2QP
-SB=R4T8ZX
-hash() { printf %s "$1" | sha256sum | cut -d' ' -f1; }
+SA=K7M2-QP4X-9TRB
+SB=R4T8-ZX3M-1HKD
+hash() { web_secret_hash "$1"; }
 pick() {
 	wq_sql "SELECT tracking FROM requests WHERE state IN ('claimed', 'in_production')
 		ORDER BY id LIMIT 1 OFFSET $1"

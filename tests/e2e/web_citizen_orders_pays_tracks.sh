@@ -31,7 +31,9 @@ final=$(web_pay "$pay" 4000000000000002)
 case $final in "$WQ_URL/paid?"*) ;; *) fail "gateway did not return to us: $final" ;; esac
 [ "$(web_id "$T/paid.html" tracking)" = "$tracking" ] || fail "confirmation lacks tracking"
 secret=$(web_id "$T/paid.html" secret)
-[ ${#secret} = 6 ] || { cat "$T/paid.html"; fail "confirmation lacks the secret code"; }
+# 60 bits, grouped for reading: K7M4-9QXT-2HPB
+[[ $secret =~ ^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$ ]] ||
+	{ cat "$T/paid.html"; fail "confirmation lacks the secret code (got '$secret')"; }
 [ "$(web_sql "select state from requests where tracking='$tracking'")" = paid ] ||
 	fail "request not paid after the gateway"
 [ "$(web_sql "select count(*) from payments p join requests r on r.id=p.request_id

@@ -75,3 +75,15 @@ web_track() {
 
 web_sql() { sqlite3 "$WQ_DB" "$@"; }
 SANDBOX=http://127.0.0.1:$WQ_SANDBOX_PORT
+
+# The secret_hash the server stores for CODE: HMAC-SHA256 under its server key (the
+# state directory, beside the database), of the code as it is canonically typed.
+web_secret_hash() {
+	python3 - "$(dirname "$WQ_DB")/server.key" "$1" <<'PY'
+import hmac, hashlib, sys
+key = open(sys.argv[1], "rb").read()
+code = sys.argv[2].replace("-", "").replace(" ", "").upper()
+code = code.replace("O", "0").replace("I", "1").replace("L", "1")
+print("h1:" + hmac.new(key, code.encode(), hashlib.sha256).hexdigest())
+PY
+}

@@ -1,0 +1,66 @@
+/* db_anon.c - SQL for anon.h: the per-minute counters of strangers' failures.  Called
+ * from the HTTP worker threads (each with its own connection) and the notifier's
+ * prune; each write is one statement, atomic on its own. */
+#include <string.h>
+
+#include "anon.h"
+#include "util.h"
+
+int anon_fail(struct db *db, const char *action, const char *source, const char *sample,
+	      struct wq_errbuf *eb)
+{
+	static const char sql[] =
+		"INSERT INTO anon_failures (action, source, minute, count, sample)"
+		" VALUES (?, ?, ?, 1, substr(?, 1, ?))"
+		" ON CONFLICT (action, source, minute) DO UPDATE SET count = count + 1";
+	sqlite3_stmt *st = db_stmt(db, sql, eb);
+	if (!st)
+		return WQ_EIO;
+	db_bind_text(st, 1, action);
+	db_bind_text(st, 2, source ? source : "");
+	sqlite3_bind_int64(st, 3, wq_now() / 60);
+	db_bind_text(st, 4, sample ? sample : "");
+	sqlite3_bind_int(st, 5, ANON_SAMPLE_BYTES);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? WQ_OK : db_fail(db, rc, eb);
+}
+
+int anon_fail_count(struct db *db, const char *action, const char *source, int64_t since,
+		    int *n, struct wq_errbuf *eb)
+{
+	static const char sql[] = "SELECT coalesce(sum(count), 0) FROM anon_failures"
+				  " WHERE action = ?1 AND (?2 IS NULL OR source = ?2)"
+				  " AND minute >= ?3";
+	*n = 0;
+	sqlite3_stmt *st = db_stmt(db, sql, eb);
+	if (!st)
+		return WQ_EIO;
+	db_bind_text(st, 1, action);
+	if (source)
+		db_bind_text(st, 2, source);
+	else
+		sqlite3_bind_null(st, 2);
+	sqlite3_bind_int64(st, 3, since / 60);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*n = sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? WQ_OK : db_fail(db, rc, eb);
+}
+
+int anon_fail_prune(struct db *db, int64_t before, int *n, struct wq_errbuf *eb)
+{
+	static const char sql[] = "DELETE FROM anon_failures WHERE minute < ?";
+	*n = 0;
+	sqlite3_stmt *st = db_stmt(db, sql, eb);
+	if (!st)
+		return WQ_EIO;
+	sqlite3_bind_int64(st, 1, before / 60);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return db_fail(db, rc, eb);
+	*n = sqlite3_changes(db_handle(db));
+	return WQ_OK;
+}
