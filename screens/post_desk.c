@@ -44,9 +44,9 @@ static struct pd_state *st(struct ui *ui)
 /* tracking first, as on every staff screen (the search and the tests find it there) */
 enum { C_TRACKING, C_OFFICE, C_CODE, C_HOW, C_SINCE, C_NAME, C_COUNT };
 static const struct table_col cols[C_COUNT] = {
-	[C_TRACKING] = {"Tracking", 11, 0}, [C_OFFICE] = {"Office", 9, 0},
-	[C_CODE] = {"Code", 13, 0},    [C_HOW] = {"How", 7, 0},
-	[C_SINCE] = {"Since", 6, 1},   [C_NAME] = {"Addressee, city", 0, 0},
+	[C_TRACKING] = {TX("Tracking"), 11, 0}, [C_OFFICE] = {TX("Office"), 9, 0},
+	[C_CODE] = {TX("Code"), 13, 0},    [C_HOW] = {TX("How"), 7, 0},
+	[C_SINCE] = {TX("Since"), 6, 1},   [C_NAME] = {TX("Addressee, city"), 0, 0},
 };
 
 #define CELL_FN(fn, v)                                                                 \
@@ -58,7 +58,7 @@ static const struct table_col cols[C_COUNT] = {
 		case C_OFFICE: snprintf(buf, len, "%s", e->office_code); break;        \
 		case C_TRACKING: snprintf(buf, len, "%s", e->tracking); break;         \
 		case C_CODE: snprintf(buf, len, "%s", e->code); break;                 \
-		case C_HOW: snprintf(buf, len, "%s", e->handed_how); break;            \
+		case C_HOW: snprintf(buf, len, "%s", tr_now(e->handed_how)); break;    \
 		case C_SINCE:                                                          \
 			table_age(s->now - (e->handed_at ? e->handed_at : e->sealed_at), \
 				  0, buf, len);                                          \
@@ -87,11 +87,11 @@ static int pd_open(struct ui *ui)
 	s->tab[V_WAITING] = (struct table){
 		.cols = cols, .ncols = C_COUNT, .ctx = s, .cell = cell_waiting,
 		.row_id = id_waiting, .sort_col = -1,
-		.empty = "  No sealed envelope waits at the offices of your area.",
+		.empty = TX("  No sealed envelope waits at the offices of your area."),
 	};
 	s->tab[V_WITH_POST] = (struct table){
 		.cols = cols, .ncols = C_COUNT, .ctx = s, .cell = cell_post, .row_id = id_post,
-		.sort_col = -1, .empty = "  No registered item on its way.",
+		.sort_col = -1, .empty = TX("  No registered item on its way."),
 	};
 	ui->state = s;
 	return 0;
@@ -121,7 +121,7 @@ static int pd_load(struct ui *ui)
 		struct envelope *rows = NULL;
 		int n = 0;
 		if (mail_list(ui->db, &ui->actor, &f, &rows, &n, &eb) != WQ_OK) {
-			status_wq(ui, "loading the envelopes", &eb);
+			status_wq(ui, tr(ui, "loading the envelopes"), &eb);
 			return -1;
 		}
 		TABLE_REPLACE(&s->tab[v], s->rows[v], s->n[v], rows, n);
@@ -129,7 +129,7 @@ static int pd_load(struct ui *ui)
 	free(s->offices);
 	s->offices = NULL;
 	if (mail_waiting_by_office(ui->db, &ui->actor, &s->offices, &s->noffices, &eb) != WQ_OK)
-		status_wq(ui, "counting the envelopes", &eb);
+		status_wq(ui, tr(ui, "counting the envelopes"), &eb);
 	return 0;
 }
 
@@ -137,12 +137,12 @@ static void pd_paint(struct ui *ui)
 {
 	struct pd_state *s = st(ui);
 	char line[512];
-	size_t o = (size_t)snprintf(line, sizeof line, " Waiting at:");
+	size_t o = (size_t)snprintf(line, sizeof line, "%s", tr(ui, " Waiting at:"));
 	for (int i = 0; i < s->noffices && o < sizeof line; i++)
 		o += (size_t)snprintf(line + o, sizeof line - o, " %s %d", s->offices[i].office_code,
 				      s->offices[i].waiting);
 	if (!s->noffices)
-		snprintf(line + o, sizeof line - o, " no office");
+		snprintf(line + o, sizeof line - o, "%s", tr(ui, " no office"));
 	term_line(&ui->term, 1, A_BOLD, line, 0, 0, 0, 0);
 	table_paint(ui, &s->tab[s->view], 2, ui->term.rows - 4);
 }
@@ -155,9 +155,9 @@ static struct table *pd_table(struct ui *ui)
 static void pd_tabs(struct ui *ui, char *buf, size_t len)
 {
 	struct pd_state *s = st(ui);
-	snprintf(buf, len, "%sWaiting %d%s %sWith post %d%s", s->view == V_WAITING ? "[" : " ",
-		 s->n[V_WAITING], s->view == V_WAITING ? "]" : " ",
-		 s->view == V_WITH_POST ? "[" : " ", s->n[V_WITH_POST],
+	snprintf(buf, len, "%s%s %d%s %s%s %d%s", s->view == V_WAITING ? "[" : " ",
+		 tr(ui, "Waiting"), s->n[V_WAITING], s->view == V_WAITING ? "]" : " ",
+		 s->view == V_WITH_POST ? "[" : " ", tr(ui, "With post"), s->n[V_WITH_POST],
 		 s->view == V_WITH_POST ? "]" : " ");
 }
 
@@ -167,7 +167,7 @@ static int current(struct ui *ui, struct envelope *out)
 	struct pd_state *s = st(ui);
 	int r = table_cur(&s->tab[s->view]);
 	if (r < 0) {
-		status_error(ui, "no envelope here");
+		status_error(ui, tr(ui, "no envelope here"));
 		return 0;
 	}
 	*out = s->rows[s->view][r];
@@ -198,21 +198,24 @@ static void hand(struct ui *ui, const char *how)
 	if (!current(ui, &e))
 		return;
 	if (e.status != MS_SEALED) {
-		status_error(ui, "%s is %s: only a sealed envelope is handed over", e.tracking,
-			     mail_status_name(e.status));
+		status_error(ui, tr(ui, "%s is %s: only a sealed envelope is handed over"),
+			     e.tracking,
+			     tr(ui, mail_status_name(e.status)));
 		return;
 	}
-	snprintf(q, sizeof q, "%s %s at %s - registered-mail code: ",
-		 strcmp(how, "pickup") ? "Deposit of" : "Pickup of", e.tracking, e.office_code);
+	snprintf(q, sizeof q,
+		 strcmp(how, "pickup") ? tr(ui, "Deposit of %s at %s - registered-mail code: ")
+				       : tr(ui, "Pickup of %s at %s - registered-mail code: "),
+		 e.tracking, e.office_code);
 	if (!desk_code(ui, q, code, sizeof code))
 		return;
 	if (mail_hand(ui->db, &ui->actor, e.request_id, e.version, code, how, &eb) != WQ_OK) {
-		status_wq(ui, "refused", &eb);
+		status_wq(ui, tr(ui, "refused"), &eb);
 		return;
 	}
-	status_info(ui, "%s %s: %s, registered as %s", e.tracking,
-		    strcmp(how, "pickup") ? "deposited at the agency" : "picked up", e.office_code,
-		    code);
+	status_info(ui, tr(ui, "%s %s: %s, registered as %s"), e.tracking,
+		    strcmp(how, "pickup") ? tr(ui, "deposited at the agency") : tr(ui, "picked up"),
+		    e.office_code, code);
 	ui->reload = 1;
 }
 
@@ -231,8 +234,8 @@ static int with_post(struct ui *ui, struct envelope *e)
 	if (!current(ui, e))
 		return 0;
 	if (e->status != MS_WITH_POST) {
-		status_error(ui, "%s is %s: not with the post", e->tracking,
-			     mail_status_name(e->status));
+		status_error(ui, tr(ui, "%s is %s: not with the post"), e->tracking,
+			     tr(ui, mail_status_name(e->status)));
 		return 0;
 	}
 	return 1;
@@ -245,22 +248,23 @@ static void key_delivered(struct ui *ui)
 	char q[120];
 	if (!with_post(ui, &e))
 		return;
-	snprintf(q, sizeof q, "%s (%s) delivered to %.60s?", e.code, e.tracking, e.name_lat);
+	snprintf(q, sizeof q, tr(ui, "%s (%s) delivered to %.60s?"), e.code, e.tracking,
+		 e.name_lat);
 	if (!prompt_yesno(ui, q))
 		return;
 	if (mail_close(ui->db, &ui->actor, e.request_id, e.version, 1, "", &eb) != WQ_OK)
 		status_wq(ui, e.tracking, &eb);
 	else
-		status_info(ui, "%s delivered", e.code);
+		status_info(ui, tr(ui, "%s delivered"), e.code);
 	ui->reload = 1;
 }
 
 static const char *const return_reasons[] = {
-	"addressee unknown at this address",
-	"refused by the addressee",
-	"not collected at the agency (notice left)",
-	"incomplete address",
-	"other (type the reason)",
+	TX("addressee unknown at this address"),
+	TX("refused by the addressee"),
+	TX("not collected at the agency (notice left)"),
+	TX("incomplete address"),
+	TX("other (type the reason)"),
 };
 #define RETURN_OTHER 4
 
@@ -271,13 +275,13 @@ static void key_returned(struct ui *ui)
 	char reason[200] = "";
 	if (!with_post(ui, &e))
 		return;
-	if (!desk_reason(ui, "Returned: why?", return_reasons, RETURN_OTHER + 1,
+	if (!desk_reason(ui, tr(ui, "Returned: why?"), return_reasons, RETURN_OTHER + 1,
 			      RETURN_OTHER, reason, sizeof reason))
 		return;
 	if (mail_close(ui->db, &ui->actor, e.request_id, e.version, 0, reason, &eb) != WQ_OK)
 		status_wq(ui, e.tracking, &eb);
 	else
-		status_info(ui, "%s returned: %s", e.code, reason);
+		status_info(ui, tr(ui, "%s returned: %s"), e.code, tr(ui, reason));
 	ui->reload = 1;
 }
 
@@ -291,7 +295,7 @@ static void key_track(struct ui *ui)
 	int changed = 0;
 	if (!with_post(ui, &e))
 		return;
-	status_info(ui, "asking the post about %s...", e.code);
+	status_info(ui, tr(ui, "asking the post about %s..."), e.code);
 	status_paint(ui);
 	doupdate();
 	if (post_track_sync(ui->db, &ui->actor, ui->cfg->post_url, e.request_id, &ts, &changed,
@@ -300,10 +304,10 @@ static void key_track(struct ui *ui)
 		return;
 	}
 	if (changed)
-		status_info(ui, "%s: the post says %s%s%s; recorded", e.code, ts.status,
+		status_info(ui, tr(ui, "%s: the post says %s%s%s; recorded"), e.code, ts.status,
 			    ts.reason[0] ? " - " : "", ts.reason);
 	else
-		status_info(ui, "%s: the post says %s", e.code, ts.status);
+		status_info(ui, tr(ui, "%s: the post says %s"), e.code, ts.status);
 	ui->reload = 1;
 }
 
@@ -313,7 +317,7 @@ static void key_history(struct ui *ui)
 	char title[80];
 	if (!current(ui, &e))
 		return;
-	snprintf(title, sizeof title, "%s %s: history (Esc closes)", e.tracking, e.code);
+	snprintf(title, sizeof title, tr(ui, "%s %s: history (Esc closes)"), e.tracking, e.code);
 	desk_history(ui, e.request_id, title);
 }
 
@@ -355,7 +359,7 @@ static const struct keymap pd_keys[] = {
 
 const struct screen post_desk_screen = {
 	.name = "post_desk",
-	.title = "Post desk",
+	.title = TX("Post desk"),
 	.role = ROLE_POST,
 	.roles = ROLE_BIT(ROLE_POST),
 	.keys = pd_keys,
