@@ -13,12 +13,12 @@ FUZZ_BINS = $(addprefix $(FUZZ_DIR)/fuzz_,$(FUZZ_NAMES))
 # what each harness compiles besides itself
 FUZZ_SRCS_config = src/config.c src/err.c src/util.c
 FUZZ_LIBS_config = -lcrypto
-FUZZ_SRCS_form = src/http_form.c src/validate.c src/err.c src/util.c
+FUZZ_SRCS_form = src/http_form.c src/validate.c src/unicode.c src/err.c src/util.c
 FUZZ_LIBS_form = -lpcre2-8 -lcrypto
 FUZZ_SRCS_payment = src/payment.c src/http_buf.c src/config.c src/err.c src/util.c
 FUZZ_LIBS_payment = -lcurl -lcrypto
 FUZZ_SRCS_table = screens/table.c screens/form.c screens/term.c screens/prompt.c \
-		   screens/status.c screens/msg.c screens/msg_table.c src/err.c
+		   screens/status.c screens/msg.c screens/msg_table.c src/unicode.c src/err.c
 FUZZ_LIBS_table = -lpcre2-8 -lncursesw -ltinfo -lfribidi
 
 .SECONDEXPANSION:
