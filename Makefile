@@ -4,10 +4,10 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-PKGS = libssh ncursesw sqlite3 libcurl libpcre2-8 libmicrohttpd libcrypt libcrypto fribidi
+PKGS = libssh ncursesw sqlite3 libcurl libpcre2-8 libmicrohttpd libcrypt libcrypto fribidi libqrencode
 DEBS = build-essential pkg-config libssh-dev libncurses-dev libsqlite3-dev \
        libcurl4-openssl-dev libpcre2-dev libmicrohttpd-dev libcrypt-dev libssl-dev \
-       libcmocka-dev tzdata libfribidi-dev
+       libcmocka-dev tzdata libfribidi-dev libqrencode-dev
 # what the end-to-end tests drive: a real ssh client in tmux, curl, a headless browser
 TEST_DEBS = openssh-client tmux curl sqlite3 chromium python3 procps clang libclang-rt-14-dev wrk ssh-audit sshpass oathtool
 

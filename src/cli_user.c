@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli_int.h"
+#include "totp.h"
 #include "user.h"
 
 /* The role named on the command line, or 0 after saying what is expected. */
@@ -126,12 +127,55 @@ static int cmd_user_key_add(struct cli_ctx *c)
 	return 0;
 }
 
+/* Prints what the account's owner needs to enrol: the secret, the QR code of its
+ * otpauth:// URI, and the recovery codes (shown this once). */
+static void print_totp(const char *username, const char *b32,
+		       char codes[TOTP_RECOVERY_COUNT][TOTP_RECOVERY_BYTES])
+{
+	char uri[256], **rows;
+	int n, w;
+	totp_uri(username, b32, uri, sizeof uri);
+	printf("second factor of %s (TOTP, 30 s, 6 digits)\nsecret: %s\n%s\n", username, b32,
+	       uri);
+	if (totp_qr_text(uri, &rows, &n, &w) == 0) {
+		for (int i = 0; i < n; i++)
+			printf("%s\n", rows[i]);
+		totp_qr_free(rows, n);
+	}
+	printf("recovery codes (each works once; keep them apart from the phone):\n");
+	for (int i = 0; i < TOTP_RECOVERY_COUNT; i++)
+		printf("  %s\n", codes[i]);
+}
+
+static int cmd_user_totp_init(struct cli_ctx *c)
+{
+	char b32[TOTP_SECRET_B32_BYTES], codes[TOTP_RECOVERY_COUNT][TOTP_RECOVERY_BYTES];
+	if (totp_admin_init(c->db, &c->sys, c->argv[0], b32, sizeof b32, codes, &c->eb))
+		return cli_fail_eb(c);
+	print_totp(c->argv[0], b32, codes);
+	return 0;
+}
+
+static int cmd_user_totp_reset(struct cli_ctx *c)
+{
+	if (totp_reset(c->db, &c->sys, c->argv[0], &c->eb))
+		return cli_fail_eb(c);
+	printf("second factor of %s removed\n", c->argv[0]);
+	return 0;
+}
+
 const struct cli_cmd cli_user_cmds[] = {
 	{"user add", "USER ROLE [SCOPE-CODE] [--name NAME] [--password PW]", 2, 3, 1, cmd_user_add,
 	 "add an account (password from --password or standard input)"},
 	{"user list", "", 0, 0, 1, cmd_user_list, "list accounts"},
 	{"user disable", "USER", 1, 1, 1, cmd_user_disable, "refuse every login of an account"},
 	{"user enable", "USER", 1, 1, 1, cmd_user_enable, "allow an account to log in again"},
+	{"user totp-init", "USER", 1, 1, 1, cmd_user_totp_init,
+	 "give an account a new second factor (TOTP): prints its secret, QR code and recovery "
+	 "codes"},
+	{"user totp-reset", "USER", 1, 1, 1, cmd_user_totp_reset,
+	 "remove an account's second factor (lost phone); it enrols again with ssh -t USER@HOST "
+	 "totp"},
 	{"user role", "USER ROLE [SCOPE-CODE]", 2, 3, 1, cmd_user_role,
 	 "give an account another role or scope (its open screens follow)"},
 	{"user passwd", "USER [--password PW]", 1, 1, 1, cmd_user_passwd,

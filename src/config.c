@@ -78,6 +78,10 @@ const struct config_key config_keys[] = {
 	 I(idle_timeout_seconds), "SSH session closed after this long without input"},
 	{"detach_seconds", "WATIQA_DETACH_SECONDS", NULL, CFG_INT, "300", I(detach_seconds),
 	 "a dropped SSH link keeps its screen this long for the account's next login (0: never)"},
+	{"totp_roles", "WATIQA_TOTP_ROLES", NULL, CFG_STR, "admin,treasury,finance,supervisor",
+	 S(totp_roles),
+	 "roles that must have a second factor (TOTP) to log in over SSH, comma-separated "
+	 "(none: empty; never required with --demo)"},
 	{"gateway_base_url", "WATIQA_GATEWAY_BASE_URL", "--gateway-base-url", CFG_STR, "",
 	 S(gateway_base_url),
 	 "where serve reaches the payment gateway (BASE), SMS (BASE/sms) and post tracking "

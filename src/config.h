@@ -31,6 +31,7 @@ struct config {
 	int complaint_answer_days;	/* complaint unanswered this long: marked */
 	int idle_timeout_seconds;	/* SSH session without input */
 	int detach_seconds;		/* screen kept after a dropped link (src/ssh_detach.c) */
+	char totp_roles[128];		/* roles that must have a second factor (totp.h) */
 	char gateway_base_url[256];	/* the three below, when they are empty (endpoints.h) */
 	char gateway_url[256];		/* payment gateway (sandbox in demo) */
 	char gateway_merchant[64];

@@ -362,6 +362,7 @@ void session_run(struct session_start *st)
 	ctx->server_cb.channel_open_request_session_function = session_on_channel_open;
 	ssh_callbacks_init(&ctx->server_cb);
 	ssh_set_server_callbacks(ctx->ssh, &ctx->server_cb);
+	ssh_set_message_callback(ctx->ssh, session_on_message, ctx);
 	ssh_set_auth_methods(ctx->ssh, SSH_AUTH_METHOD_PASSWORD | SSH_AUTH_METHOD_PUBLICKEY);
 
 	if (ssh_handle_key_exchange(ctx->ssh) != SSH_OK) {

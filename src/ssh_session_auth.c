@@ -12,7 +12,7 @@
 #include "limits.h"
 #include "ssh_session_int.h"
 
-static void session_auth_ok(struct session_ctx *ctx, const char *method)
+void session_auth_ok(struct session_ctx *ctx, const char *method)
 {
 	alarm(0);
 	ctx->authed = 1;
@@ -26,7 +26,7 @@ static void session_auth_ok(struct session_ctx *ctx, const char *method)
 	session_event(ctx, LOG_LEVEL_INFO, "login", "login ok (%s)", method);
 }
 
-static void session_auth_failed(struct session_ctx *ctx, const char *method, const char *why)
+void session_auth_failed(struct session_ctx *ctx, const char *method, const char *why)
 {
 	ctx->auth_tries++;
 	session_report(ctx, SESSION_REPORT_AUTH_FAIL);
@@ -47,8 +47,8 @@ int session_auth_password(ssh_session s, const char *user, const char *password,
 	struct session_ctx *ctx = userdata;
 	struct wq_errbuf eb = {0};
 	(void)s;
-	if (ctx->authed || ctx->auth_tries >= MAX_AUTH_TRIES)
-		return SSH_AUTH_DENIED;
+	if (ctx->authed || ctx->code_asked || ctx->auth_tries >= MAX_AUTH_TRIES)
+		return SSH_AUTH_DENIED; /* after the first factor only the code is taken */
 	session_set_user(ctx, user);
 	struct db *db = session_db(ctx);
 	if (!db || strlen(user) >= USERNAME_MAX_BYTES || strlen(password) > PASSWORD_MAX_BYTES) {
@@ -56,10 +56,8 @@ int session_auth_password(ssh_session s, const char *user, const char *password,
 		return SSH_AUTH_DENIED;
 	}
 	int rc = user_login_password(db, user, password, ctx->addr, &ctx->actor, &eb);
-	if (rc == WQ_OK) {
-		session_auth_ok(ctx, "password");
-		return SSH_AUTH_SUCCESS;
-	}
+	if (rc == WQ_OK)
+		return session_first_factor_ok(ctx, "password");
 	session_auth_failed(ctx, "password", rc == WQ_EDENIED ? "" : eb.msg);
 	return SSH_AUTH_DENIED;
 }
@@ -90,8 +88,8 @@ int session_auth_pubkey(ssh_session s, const char *user, struct ssh_key_struct *
 	struct wq_errbuf eb = {0};
 	char *b64 = NULL;
 	(void)s;
-	if (ctx->authed || ctx->auth_tries >= MAX_AUTH_TRIES)
-		return SSH_AUTH_DENIED;
+	if (ctx->authed || ctx->code_asked || ctx->auth_tries >= MAX_AUTH_TRIES)
+		return SSH_AUTH_DENIED; /* after the first factor only the code is taken */
 	session_set_user(ctx, user);
 	const char *type = ssh_key_type_to_char(ssh_key_type(pubkey));
 	if (!type || strlen(user) >= USERNAME_MAX_BYTES || ssh_key_is_private(pubkey) ||
@@ -111,8 +109,7 @@ int session_auth_pubkey(ssh_session s, const char *user, struct ssh_key_struct *
 		int rc = db ? user_login_key(db, user, type, b64, ctx->addr, &ctx->actor, &eb)
 			    : WQ_EIO;
 		if (rc == WQ_OK) {
-			session_auth_ok(ctx, type);
-			result = SSH_AUTH_SUCCESS;
+			result = session_first_factor_ok(ctx, type);
 		} else {
 			session_auth_failed(ctx, "publickey", rc == WQ_EDENIED ? "" : eb.msg);
 		}

@@ -39,6 +39,9 @@ struct session_ctx {
 
 	char user[USERNAME_MAX_BYTES]; /* last name tried, then the account */
 	int auth_tries;
+	int code_asked;	 /* first factor passed, the TOTP code asked (src/ssh_session_totp.c) */
+	int must_enrol;	 /* the role needs a second factor the account has not: enrol first */
+	char method[32]; /* the first factor, for the log */
 	int authed;
 	struct actor actor;
 
@@ -83,6 +86,15 @@ int session_auth_password(ssh_session s, const char *user, const char *password,
 			  void *userdata);
 int session_auth_pubkey(ssh_session s, const char *user, struct ssh_key_struct *pubkey,
 			char signature_state, void *userdata);
+
+void session_auth_ok(struct session_ctx *ctx, const char *method);
+void session_auth_failed(struct session_ctx *ctx, const char *method, const char *why);
+
+/* ssh_session_totp.c: the second factor, through keyboard-interactive */
+/* The first factor passed: SSH_AUTH_SUCCESS, or SSH_AUTH_PARTIAL with the code asked. */
+int session_first_factor_ok(struct session_ctx *ctx, const char *method);
+/* libssh's message callback: the keyboard-interactive exchange; 1 = default answer. */
+int session_on_message(ssh_session s, ssh_message msg, void *userdata);
 
 /* ssh_session_channel.c: the one session channel and its requests */
 ssh_channel session_on_channel_open(ssh_session s, void *userdata);

@@ -77,6 +77,8 @@ static void session_child_env(const struct session_ctx *ctx)
 	unsetenv("LC_CTYPE");
 	if (ctx->client_lang[0])
 		setenv("WATIQA_CLIENT_LANG", ctx->client_lang, 1);
+	if (ctx->must_enrol)
+		setenv("WATIQA_TOTP_ENROL", "1", 1);
 	/* ncurses must take the size from the pty (it changes), not from these */
 	unsetenv("COLUMNS");
 	unsetenv("LINES");

@@ -16,6 +16,7 @@
 #include "office.h"
 #include "screen.h"
 #include "ui.h"
+#include "ui_totp.h"
 #include "user.h"
 
 #define ESC_DELAY_MS 250 /* slow links split escape sequences; wait a bit for the rest */
@@ -151,6 +152,12 @@ int ui_main(const struct config *cfg, const char *username, const char *screen)
 		return 2;
 	}
 	scope_and_lang(&ui);
+	/* `ssh -t USER@HOST totp`, or a role that needs a second factor the account has not
+	 * (the session says so): the enrolment first, then the role's screen */
+	int enrol_forced = getenv("WATIQA_TOTP_ENROL") != NULL;
+	int enrol = enrol_forced || (screen && !strcmp(screen, "totp"));
+	if (enrol && !enrol_forced)
+		screen = NULL;
 	if (!(s = pick_screen(&ui, screen))) {
 		db_close(ui.db);
 		return 2;
@@ -174,7 +181,8 @@ int ui_main(const struct config *cfg, const char *username, const char *screen)
 	leaveok(stdscr, TRUE); /* no cursor moves after an update: fewer bytes */
 	ui.term.last_input = mono_seconds();
 
-	if (term_resize(&ui.term) == 0 && screen_open(&ui, s) == 0)
+	int enrolled = enrol ? ui_totp_enrol(ui.db, &ui.actor, enrol_forced) : 0;
+	if (enrolled == 0 && term_resize(&ui.term) == 0 && screen_open(&ui, s) == 0)
 		rc = ui_loop(&ui);
 	if (ui.scr && ui.scr->close)
 		ui.scr->close(&ui);

@@ -49,6 +49,7 @@
 #include "refund.h"
 #include "request.h"
 #include "search.h"
+#include "totp.h"
 #include "serve.h"
 #include "user.h"
 #include "util.h"
@@ -844,6 +845,20 @@ static int do_user_disable(const struct actor *a, int64_t t, const char *arg,
 	(void)t;
 	return user_set_disabled(db, a, arg, 1, eb);
 }
+/* another account's second factor: set (and printed) or removed by an admin only */
+static int do_totp_init(const struct actor *a, int64_t t, const char *arg,
+			struct wq_errbuf *eb)
+{
+	char b32[TOTP_SECRET_B32_BYTES], codes[TOTP_RECOVERY_COUNT][TOTP_RECOVERY_BYTES];
+	(void)t;
+	return totp_admin_init(db, a, arg, b32, sizeof b32, codes, eb);
+}
+static int do_totp_reset(const struct actor *a, int64_t t, const char *arg,
+			 struct wq_errbuf *eb)
+{
+	(void)t;
+	return totp_reset(db, a, arg, eb);
+}
 /* another account's screen language and bidi choice: its own or an admin's only */
 static int do_user_lang(const struct actor *a, int64_t t, const char *arg,
 			struct wq_errbuf *eb)
@@ -1244,6 +1259,9 @@ static const struct row rows[] = {
 	NON_ADMIN(user_set_lang, "set another's screen language", do_user_lang, NULL, "agent3"),
 	NON_ADMIN(user_set_bidi, "set another's bidi choice", do_user_bidi, NULL, "agent3"),
 	NON_ADMIN(user_key_add, "add an SSH key to an account", do_key_add, NULL, "agent3"),
+	NON_ADMIN(totp_admin_init, "give an account a second factor (and read its secret)",
+		  do_totp_init, NULL, "agent3"),
+	NON_ADMIN(totp_reset, "remove an account's second factor", do_totp_reset, NULL, "agent3"),
 	NON_ADMIN(user_key_remove, "remove an account's SSH key", do_key_remove,
 		  &tg.agent3_key, "agent3"),
 	NON_ADMIN(office_add, "add an office", do_office_add, NULL, NULL),
@@ -1259,6 +1277,10 @@ static const struct {
 } not_actions[] = {
 	{"audit_log", "writes the acting account's own audit row (the server's payment "
 		      "events); reads nothing, changes nothing of another"},
+	{"totp_begin", "enrols the acting account's own second factor, no other's"},
+	{"totp_confirm", "confirms the acting account's own second factor, no other's"},
+	{"ui_totp_enrol", "the terminal dialog over totp_begin and totp_confirm: the acting "
+			  "account's own second factor"},
 	{"db_actor_current", "the check every write makes first (test_a_stale_actor_writes_"
 			     "nothing); reads the acting account, changes nothing"},
 };
