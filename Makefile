@@ -65,8 +65,8 @@ BIN = $(BUILD)/watiqa
 E2E_TESTS = $(filter-out %lib.sh,$(wildcard tests/e2e/$(or $(E2E),*).sh))
 DEPS_STAMP = var/.deps-ok
 
-.PHONY: all deps test-deps run test unit e2e bench fuzz install clean check-layers FORCE
-all: $(BIN) $(if $(LAYOUT_SUFFIX),,watiqa)
+.PHONY: all deps test-deps run test unit e2e bench fuzz install clean check-layers man FORCE
+all: $(BIN) $(if $(LAYOUT_SUFFIX),,watiqa) man
 
 # Installs the Debian packages that are missing (once; the stamp remembers).
 deps: $(DEPS_STAMP)
@@ -147,6 +147,14 @@ test: test-deps check-layers
 bench: all
 	@for b in bench/*.sh; do [ -e "$$b" ] || continue; echo "== $$b"; WATIQA_BIN=$(CURDIR)/$(BIN) bash $$b; done
 
+# Manual pages: watiqa(8) is written by hand (man/watiqa.8); watiqa.conf(5) is printed by
+# the binary from its settings table, so that the page and the program cannot disagree.
+MAN_CONF = $(BUILD)/man/watiqa.conf.5
+man: $(MAN_CONF)
+$(MAN_CONF): $(BIN)
+	@mkdir -p $(dir $@)
+	WATIQA_CONFIG=/dev/null $(BIN) config --man >$@.new && mv $@.new $@
+
 # `make install` (PREFIX=/usr/local by default, DESTDIR for packaging) builds and
 # installs the system layout, whatever the dev build is.
 ifeq ($(LAYOUT),system)
@@ -155,6 +163,9 @@ install: all
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/watiqa
 	install -m 644 db/*.sql $(DESTDIR)$(PREFIX)/share/watiqa/db/
 	cp -r etc/. $(DESTDIR)$(PREFIX)/share/watiqa/etc/
+	install -d $(DESTDIR)$(PREFIX)/share/man/man8 $(DESTDIR)$(PREFIX)/share/man/man5
+	install -m 644 man/watiqa.8 $(DESTDIR)$(PREFIX)/share/man/man8/
+	install -m 644 $(MAN_CONF) $(DESTDIR)$(PREFIX)/share/man/man5/
 else
 install:
 	@$(MAKE) --no-print-directory LAYOUT=system install

@@ -75,6 +75,16 @@ static int cmd_ui(struct cli_ctx *c)
 	return ui_main(&c->cfg, c->argv[0], c->argc > 1 ? c->argv[1] : NULL);
 }
 
+/* The settings in effect, or (--man) the watiqa.conf(5) page made from their table. */
+static int cmd_config(struct cli_ctx *c)
+{
+	if (c->opt.man)
+		config_man(stdout);
+	else
+		config_print(stdout, &c->cfg);
+	return ferror(stdout) ? 1 : 0;
+}
+
 static int cmd_migrate(struct cli_ctx *c)
 {
 	(void)c; /* serve_open_db applied them and said how many */
@@ -317,6 +327,8 @@ static const struct cli_cmd cli_cmds[] = {
 	{"sandbox", "[--port N]", 0, 0, 0, cmd_sandbox,
 	 "run the loopback payment / SMS / post-tracking gateway"},
 	{"ui", "USER [SCREEN]", 1, 2, 0, cmd_ui, "run a staff screen on this terminal"},
+	{"config", "[--man]", 0, 0, 0, cmd_config,
+	 "print the settings in effect, or the watiqa.conf(5) manual page (--man)"},
 	{"migrate", "", 0, 0, 1, cmd_migrate, "create the database or bring its schema up to date"},
 	{"demo", "", 0, 0, 1, cmd_demo, "create the database and load the demo data"},
 	{"office list", "", 0, 0, 1, cmd_office_list, "list civil-status offices"},
@@ -357,7 +369,8 @@ static void usage(FILE *out)
 	fprintf(out, "usage: watiqa COMMAND [ARGS] [--db PATH]\n\ncommands:\n");
 	for (const struct cli_cmd *r; (r = cli_row(i)); i++)
 		fprintf(out, "  %s %s\n      %s\n", r->name, r->args, r->help);
-	fprintf(out, "\nsettings (etc/watiqa.conf, WATIQA_* variables, flags):\n");
+	fprintf(out, "\nsettings (watiqa.conf(5): the settings file, WATIQA_* variables, "
+		     "flags; watiqa config prints them):\n");
 	for (int i = 0; i < config_keys_count; i++)
 		fprintf(out, "  %-22s %-28s %s\n", config_keys[i].key, config_keys[i].env,
 			config_keys[i].help);
@@ -418,6 +431,10 @@ static int parse_args(struct cli_ctx *c, int argc, char **argv)
 		}
 		if (known)
 			continue;
+		if (!strcmp(a, "--man")) {
+			c->opt.man = 1;
+			continue;
+		}
 		const struct config_key *k = config_flag(a);
 		if (!k) {
 			fprintf(stderr, "watiqa: unknown option %s (see watiqa help)\n", a);
@@ -455,7 +472,7 @@ int cli_main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	if (wq_tz_init()) {
+	if (cmd->run != cmd_config && wq_tz_init()) { /* config: also at build time */
 		fprintf(stderr, "watiqa: time zone " WQ_TIME_ZONE " not found (%s/" WQ_TIME_ZONE
 				"): install tzdata\n",
 			getenv("TZDIR") ? getenv("TZDIR") : "/usr/share/zoneinfo");

@@ -17,6 +17,7 @@
 struct cli_opts {
 	const char *name, *name_ar, *password, *relay, *as, *note, *to_office;
 	int password_stdin;
+	int man; /* --man (watiqa config) */
 };
 
 struct cli_ctx {

@@ -260,7 +260,7 @@ void config_path(const struct config *c, const char *rel, char *dst, size_t len)
 
 /* The settings file: WATIQA_CONFIG, else the system one (/etc/watiqa/watiqa.conf in a
  * system build) when it exists, else share_dir/etc/watiqa.conf (missing is fine). */
-static int config_file(const struct config *c, char *path, size_t len)
+int config_file(const struct config *c, char *path, size_t len)
 {
 	const char *file = getenv("WATIQA_CONFIG");
 	if (file && file[0]) {

@@ -5,6 +5,7 @@
 #define WQ_CONFIG_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "err.h"
 #include "limits.h"
@@ -77,6 +78,12 @@ const struct config_key *config_flag(const char *flag);
  * share_dir/etc/watiqa.conf.  Flags are applied by the caller with config_set, then
  * config_finish. */
 int config_init(struct config *c, struct wq_errbuf *eb);
+/* The settings file config_init reads (see above) into path; 1 if it must exist. */
+int config_file(const struct config *c, char *path, size_t len);
+/* `watiqa config`: the settings in effect, "key = value" (src/config_doc.c). */
+void config_print(FILE *out, const struct config *c);
+/* `watiqa config --man`: the watiqa.conf(5) page in roff, from config_keys[]. */
+void config_man(FILE *out);
 /* Fills the settings whose default derives from others: state_dir (the database's
  * directory), host_key (state_dir/ssh_host_ed25519_key). */
 void config_finish(struct config *c);
