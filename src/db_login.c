@@ -20,7 +20,8 @@
 
 /* Made once before any session forks (user_login_prepare), so that every session has it. */
 static char login_dummy_hash[256];
-static int64_t login_hash_us = 50000; /* what one check costs; a throttled try waits this */
+/* what a checked answer costs after its first transaction; a throttled try waits this */
+static int64_t login_hash_us = 50000;
 
 static int64_t mono_us(void)
 {
@@ -29,8 +30,8 @@ static int64_t mono_us(void)
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
-/* The check of a password against a hash, timed: the last cost is what a throttled
- * answer waits, so that it takes as long as a checked one on this machine now. */
+/* The check of a password against a hash, timed: what a throttled answer waits until a
+ * whole checked answer (check and outcome recorded) has been timed in this process. */
 static int login_check_timed(const char *password, const char *hash)
 {
 	int64_t t0 = mono_us();
@@ -163,6 +164,71 @@ static int login_known_net(struct db *db, struct login_try *t)
 	return known;
 }
 
+/* The buckets a try from t->addr counts in: its own (account, network) when the network
+ * is known, else the source's and, for a real account, the account's strangers'. */
+static void login_bucket_names(struct login_try *t)
+{
+	if (t->known) {
+		snprintf(t->buckets[0], sizeof t->buckets[0], "k:%lld:%s", (long long)t->u.id,
+			 t->net);
+		return;
+	}
+	snprintf(t->buckets[0], sizeof t->buckets[0], "s:%s", t->src);
+	if (t->found)
+		snprintf(t->buckets[1], sizeof t->buckets[1], "a:%lld", (long long)t->u.id);
+}
+
+/* Once the whole login has passed: the network is the account's from now on. */
+static int login_remember(struct db *db, int64_t user_id, const char *net, int64_t now,
+			  struct wq_errbuf *eb)
+{
+	static const char sql[] =
+		"INSERT INTO login_known (user_id, net, last_ok_at) VALUES (?1, ?2, ?3)"
+		" ON CONFLICT (user_id, net) DO UPDATE SET last_ok_at = ?3";
+	sqlite3_stmt *st = db_stmt(db, sql, eb);
+	if (!st)
+		return WQ_EIO;
+	sqlite3_bind_int64(st, 1, user_id);
+	db_bind_text(st, 2, net);
+	sqlite3_bind_int64(st, 3, now);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? WQ_OK : db_fail(db, rc, eb);
+}
+
+/* Does a code follow the password or key?  Then the login is not whole yet. */
+static int login_has_second_factor(struct db *db, int64_t user_id)
+{
+	static const char sql[] = "SELECT 1 FROM user_totp WHERE user_id = ? AND confirmed = 1";
+	sqlite3_stmt *st = db_stmt(db, sql, NULL);
+	if (!st)
+		return 1; /* unknown: the code's check will remember the network */
+	sqlite3_bind_int64(st, 1, user_id);
+	int yes = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_reset(st);
+	return yes;
+}
+
+int user_login_second_factor(struct db *db, int64_t user_id, const char *addr, int ok,
+			     struct wq_errbuf *eb)
+{
+	struct login_try t;
+	login_try_init(&t, "", addr, "code");
+	login_nets(t.addr, t.src, t.net, sizeof t.src);
+	t.found = 1;
+	t.u.id = user_id;
+	t.known = login_known_net(db, &t);
+	int64_t now = wq_now();
+	if (ok)
+		return login_remember(db, user_id, t.net, now, eb);
+	/* a wrong code counts like a wrong password: the password alone buys no guesses */
+	login_bucket_names(&t);
+	for (int i = 0; i < 2; i++)
+		if (t.buckets[i][0] && bucket_add(db, t.buckets[i], 1, now, eb) != WQ_OK)
+			return WQ_EIO;
+	return WQ_OK;
+}
+
 /* The first transaction: who this is, which buckets apply, throttled or counted. */
 static int login_begin_tx(struct db *db, struct login_try *t, int counted,
 			  struct wq_errbuf *eb)
@@ -183,19 +249,13 @@ static int login_begin_tx(struct db *db, struct login_try *t, int counted,
 	}
 	if (!counted)
 		return WQ_OK; /* a key: nothing to guess, nothing to hold back */
-	if (t->known) {
-		snprintf(t->buckets[0], sizeof t->buckets[0], "k:%lld:%s", (long long)t->u.id,
-			 t->net);
-		t->wait = bucket_wait(db, t->buckets[0], LOGIN_FAILS_FREE, now);
-	} else {
-		snprintf(t->buckets[0], sizeof t->buckets[0], "s:%s", t->src);
-		t->wait = bucket_wait(db, t->buckets[0], LOGIN_SOURCE_FAILS_FREE, now);
-		if (t->found) {
-			snprintf(t->buckets[1], sizeof t->buckets[1], "a:%lld", (long long)t->u.id);
-			int64_t w = bucket_wait(db, t->buckets[1], LOGIN_FAILS_FREE, now);
-			if (w > t->wait)
-				t->wait = w;
-		}
+	login_bucket_names(t);
+	t->wait = bucket_wait(db, t->buckets[0], t->known ? LOGIN_FAILS_FREE
+							  : LOGIN_SOURCE_FAILS_FREE, now);
+	if (t->buckets[1][0]) {
+		int64_t w = bucket_wait(db, t->buckets[1], LOGIN_FAILS_FREE, now);
+		if (w > t->wait)
+			t->wait = w;
 	}
 	if (t->wait > 0) {
 		/* refused without looking at the password; audited so that a guessing
@@ -227,9 +287,6 @@ static int login_end_tx(struct db *db, struct login_try *t, int ok, const char *
 				  " WHERE id = ?1";
 	static const char badq[] = "UPDATE users SET failed_logins = failed_logins + 1,"
 				   " last_failed_at = ?2 WHERE id = ?1";
-	static const char knownq[] =
-		"INSERT INTO login_known (user_id, net, last_ok_at) VALUES (?1, ?2, ?3)"
-		" ON CONFLICT (user_id, net) DO UPDATE SET last_ok_at = ?3";
 	static const char purgeq[] = "DELETE FROM login_buckets WHERE last_at < ?";
 	int64_t now = wq_now();
 	if (t->found) {
@@ -247,16 +304,10 @@ static int login_end_tx(struct db *db, struct login_try *t, int ok, const char *
 		for (int i = 0; i < 2; i++)
 			if (t->buckets[i][0] && bucket_add(db, t->buckets[i], -1, now, eb) != WQ_OK)
 				return WQ_EIO;
-		sqlite3_stmt *st = db_stmt(db, knownq, eb);
-		if (!st)
+		if (!login_has_second_factor(db, t->u.id) &&
+		    login_remember(db, t->u.id, t->net, now, eb) != WQ_OK)
 			return WQ_EIO;
-		sqlite3_bind_int64(st, 1, t->u.id);
-		db_bind_text(st, 2, t->net);
-		sqlite3_bind_int64(st, 3, now);
-		int rc = sqlite3_step(st);
-		sqlite3_reset(st);
-		if (rc != SQLITE_DONE)
-			return db_fail(db, rc, eb);
+		sqlite3_stmt *st;
 		if (t->known) {
 			/* the account's own network got in: its own failures start again */
 			static const char clearq[] = "DELETE FROM login_buckets WHERE bucket = ?";
@@ -341,9 +392,13 @@ int user_login_password(struct db *db, const char *username, const char *passwor
 			       (long long)t.wait);
 	}
 	/* the same hash for an unknown or disabled account, so timing does not tell */
+	int64_t t0 = mono_us();
 	int ok = login_check_timed(password ? password : "",
 				   t.found && t.hash[0] ? t.hash : login_dummy_hash);
 	rc = login_end(db, &t, ok && t.hash[0], "wrong password", a, eb);
+	/* a throttled answer waits what this checked one cost after its first transaction
+	 * (the hash and the outcome's commit): the same time, on this machine, now */
+	login_hash_us = mono_us() - t0;
 	if (rc != WQ_EDENIED)
 		return rc;
 	return wq_fail(eb, WQ_EDENIED, "password", "wrong username or password");

@@ -286,6 +286,11 @@ static int do_login(struct db *db, const char *username, const char *answer, con
 		*ok = *used_recovery = 1;
 		how = "recovery code (used up)";
 	}
+	if (id) {
+		int rc = user_login_second_factor(db, id, addr ? addr : "", *ok, eb);
+		if (rc)
+			return rc;
+	}
 	struct actor who = {.user_id = id};
 	wq_strlcpy(who.username, username, sizeof who.username);
 	return audit(db, &who, *ok ? (*used_recovery ? "totp.recovery" : "totp.ok") : "totp.fail",

@@ -73,6 +73,11 @@ int user_login_password(struct db *db, const char *username, const char *passwor
 int user_login_key(struct db *db, const char *username, const char *key_type,
 		   const char *key_b64, const char *addr, struct actor *a,
 		   struct wq_errbuf *eb);
+/* After the second factor, in its transaction (src/db_totp.c): a right code makes
+ * addr's network known for the account (the password alone does not, when a code
+ * follows it); a wrong code counts in the throttle as a wrong password would. */
+int user_login_second_factor(struct db *db, int64_t user_id, const char *addr, int ok,
+			     struct wq_errbuf *eb);
 /* Makes the dummy hash that unknown names are checked against and times one check;
  * the SSH listener calls it before forking any session.  Returns the check's ms. */
 int user_login_prepare(void);

@@ -18,6 +18,7 @@
 
 #include "limits.h"
 #include "serve.h"
+#include "totp.h"
 #include "user.h"
 #include "util.h"
 
@@ -184,6 +185,35 @@ static void test_parallel_guesses_get_only_the_free_tries(void **state)
 	assert_int_equal(count("login.throttled", "agent1"), N - LOGIN_FAILS_FREE);
 }
 
+/* With a second factor the password alone makes no network known, and wrong codes count
+ * in the throttle like wrong passwords: a stolen password buys no run of code guesses. */
+static void test_second_factor_counts_and_remembers(void **state)
+{
+	struct actor sys;
+	struct wq_errbuf eb;
+	char b32[TOTP_SECRET_B32_BYTES], codes[TOTP_RECOVERY_COUNT][TOTP_RECOVERY_BYTES];
+	char code[TOTP_DIGITS + 1];
+	int recovery;
+	(void)state;
+	actor_system(&sys);
+	at(500);
+	assert_int_equal(totp_admin_init(db, &sys, "finance1", b32, sizeof b32, codes, &eb), WQ_OK);
+	assert_int_equal(try_pw("finance1", DEMO_PASSWORD, "192.0.2.50", NULL), WQ_OK);
+	/* not known yet: strangers' rules still apply to 192.0.2.0/24 */
+	for (int i = 0; i < LOGIN_FAILS_FREE; i++)
+		assert_int_equal(totp_login(db, "finance1", "000000", "192.0.2.50", &recovery, &eb),
+				 WQ_EDENIED);
+	assert_int_equal(try_pw("finance1", DEMO_PASSWORD, "192.0.2.51", &eb), WQ_EDENIED);
+	assert_non_null(strstr(eb.msg, "too many"));
+	at(500 + LOGIN_DELAY_BASE_SECONDS + 1);
+	assert_int_equal(try_pw("finance1", DEMO_PASSWORD, "192.0.2.50", NULL), WQ_OK);
+	totp_code(b32, totp_step(wq_now()), code);
+	assert_int_equal(totp_login(db, "finance1", code, "192.0.2.50", &recovery, &eb), WQ_OK);
+	/* the whole login passed: its network is finance1's now, a typo there is checked */
+	assert_int_equal(try_pw("finance1", "typo-typo", "192.0.2.99", &eb), WQ_EDENIED);
+	assert_null(strstr(eb.msg, "too many"));
+}
+
 static int64_t elapsed_us(struct timespec *t)
 {
 	struct timespec now;
@@ -226,6 +256,7 @@ int main(void)
 		cmocka_unit_test(test_known_network_and_key_are_not_locked_out),
 		cmocka_unit_test(test_one_source_is_throttled_over_all_names),
 		cmocka_unit_test(test_parallel_guesses_get_only_the_free_tries),
+		cmocka_unit_test(test_second_factor_counts_and_remembers),
 		cmocka_unit_test(test_throttled_costs_what_a_check_costs),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
