@@ -25,7 +25,7 @@ sha=$(printf %s "${code//-/}" | sha256sum | cut -d' ' -f1)
 ok "code $code: 60 bits, stored as h1:HMAC under state_dir/server.key (0600), no SHA-256 of it"
 typed=$(printf %s "${code//-/}" | tr 'A-Z' 'a-z' | sed 's/0/o/g')
 [ "$(web_track "$t" "$typed")" = 200 ] || fail "the code typed '$typed' refused"
-ok "typed back as '$typed' (lower case, no dashes, o for 0): accepted"
+ok "typed back as '$typed' (lower case, no dashes, any 0 as o): accepted"
 
 # ---- back-off per tracking number ----
 wrong=K7M4-9QXT-2HPB
