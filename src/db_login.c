@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "anon.h"
 #include "audit.h"
 #include "db.h"
 #include "limits.h"
@@ -229,6 +230,18 @@ int user_login_second_factor(struct db *db, int64_t user_id, const char *addr, i
 	return WQ_OK;
 }
 
+/* The audit row of a try; an account name nobody has is a stranger's: counted per
+ * source and minute (anon.h), not written into the audit log, which anyone could
+ * otherwise grow at will by trying names. */
+static int login_audit(struct db *db, const struct login_try *t, const char *action,
+		       const char *detail, struct wq_errbuf *eb)
+{
+	if (!t->found)
+		return anon_fail(db, action, t->src[0] ? t->src : t->addr, t->username, eb);
+	return db_audit_append(db, t->u.id, t->username, action, t->username, detail, t->addr,
+			       eb);
+}
+
 /* The first transaction: who this is, which buckets apply, throttled or counted. */
 static int login_begin_tx(struct db *db, struct login_try *t, int counted,
 			  struct wq_errbuf *eb)
@@ -263,8 +276,7 @@ static int login_begin_tx(struct db *db, struct login_try *t, int counted,
 		char detail[80];
 		snprintf(detail, sizeof detail, "%s, %lld s left", t->method, (long long)t->wait);
 		t->buckets[0][0] = t->buckets[1][0] = '\0';
-		return db_audit_append(db, t->found ? t->u.id : 0, t->username, "login.throttled",
-				       t->username, detail, t->addr, eb);
+		return login_audit(db, t, "login.throttled", detail, eb);
 	}
 	for (int i = 0; i < 2; i++)
 		if (t->buckets[i][0] && bucket_add(db, t->buckets[i], 1, now, eb) != WQ_OK)
@@ -325,9 +337,7 @@ static int login_end_tx(struct db *db, struct login_try *t, int ok, const char *
 			sqlite3_reset(st);
 		}
 	}
-	return db_audit_append(db, t->found ? t->u.id : 0, t->username,
-			       ok ? "login.ok" : "login.fail", t->username, how,
-			       t->addr ? t->addr : "", eb);
+	return login_audit(db, t, ok ? "login.ok" : "login.fail", how, eb);
 }
 
 static void to_actor(const struct user *u, struct actor *a)
