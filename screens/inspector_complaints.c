@@ -37,11 +37,17 @@ static struct ic_state *st(struct ui *ui)
 
 enum { IC_ID, IC_AGE, IC_LATE, IC_STATE, IC_TRACKING, IC_OFFICE, IC_WHO, IC_TEXT, IC_COUNT };
 static const struct table_col ic_cols[IC_COUNT] = {
-	[IC_ID] = {"#", 4, 1},	       [IC_AGE] = {"Age", 6, 1},
-	[IC_LATE] = {"Late", 4, 0},    [IC_STATE] = {"State", 9, 0},
-	[IC_TRACKING] = {"Tracking", 11, 0}, [IC_OFFICE] = {"Office", 10, 0},
-	[IC_WHO] = {"Inspector", 10, 0}, [IC_TEXT] = {"Complaint", 0, 0},
+	[IC_ID] = {"#", 4, 1},	       [IC_AGE] = {TX("Age"), 6, 1},
+	[IC_LATE] = {TX("Late"), 4, 0},    [IC_STATE] = {TX("State"), 9, 0},
+	[IC_TRACKING] = {TX("Tracking"), 11, 0}, [IC_OFFICE] = {TX("Office"), 10, 0},
+	[IC_WHO] = {TX("Inspector"), 10, 0}, [IC_TEXT] = {TX("Complaint"), 0, 0},
 };
+
+/* The complaint's state in the session's language ("open" is also a key's name). */
+static const char *state_text(enum cd_state st)
+{
+	return st == CD_OPEN ? tr_now(CTX("complaint", "open")) : tr_now(cd_state_name(st));
+}
 
 static void ic_cell(void *ctx, int row, int col, char *buf, size_t len)
 {
@@ -55,10 +61,10 @@ static void ic_cell(void *ctx, int row, int col, char *buf, size_t len)
 		table_age(s->now - c->opened_at, 0, buf, len);
 		break;
 	case IC_LATE:
-		snprintf(buf, len, "%s", c->late ? "LATE" : "");
+		snprintf(buf, len, "%s", c->late ? tr_now("LATE") : "");
 		break;
 	case IC_STATE:
-		snprintf(buf, len, "%s", cd_state_name(c->state));
+		snprintf(buf, len, "%s", state_text(c->state));
 		break;
 	case IC_TRACKING:
 		snprintf(buf, len, "%s", c->tracking);
@@ -113,7 +119,7 @@ static int ic_open(struct ui *ui)
 	s->tab = (struct table){
 		.cols = ic_cols, .ncols = IC_COUNT, .ctx = s, .cell = ic_cell, .cmp = ic_cmp,
 		.row_id = ic_id, .row_attr = ic_attr, .sort_col = -1,
-		.empty = "  No complaint waits in your province.",
+		.empty = TX("  No complaint waits in your province."),
 	};
 	ui->state = s;
 	return 0;
@@ -139,7 +145,7 @@ static int ic_load(struct ui *ui)
 	s->now = wq_now();
 	int64_t late_before = s->now - (int64_t)ui->cfg->complaint_answer_days * SECONDS_PER_DAY;
 	if (complaint_desk_list(ui->db, &ui->actor, s->all, late_before, &rows, &n, &eb)) {
-		status_wq(ui, "loading the complaints", &eb);
+		status_wq(ui, tr(ui, "loading the complaints"), &eb);
 		return -1;
 	}
 	s->late = s->unanswered = 0;
@@ -152,7 +158,7 @@ static int ic_load(struct ui *ui)
 	if (unmarked && ui->actor.role == ROLE_INSPECTOR) {
 		int marked = 0;
 		if (complaint_desk_mark_late(ui->db, &ui->actor, late_before, &marked, &eb))
-			status_wq(ui, "marking late complaints", &eb);
+			status_wq(ui, tr(ui, "marking late complaints"), &eb);
 	}
 	TABLE_REPLACE(&s->tab, s->rows, s->n, rows, n);
 	return 0;
@@ -171,7 +177,8 @@ static struct table *ic_table(struct ui *ui)
 static void ic_tabs(struct ui *ui, char *buf, size_t len)
 {
 	struct ic_state *s = st(ui);
-	snprintf(buf, len, "%s %d | late %d", s->all ? "All" : "Open", s->n, s->late);
+	snprintf(buf, len, tr(ui, "%s %d | late %d"), s->all ? tr(ui, "All") : tr(ui, "Open"), s->n,
+		 s->late);
 }
 
 static const struct cd_complaint *current(struct ui *ui)
@@ -179,7 +186,7 @@ static const struct cd_complaint *current(struct ui *ui)
 	struct ic_state *s = st(ui);
 	int r = table_cur(&s->tab);
 	if (r < 0) {
-		status_error(ui, "no complaint here");
+		status_error(ui, tr(ui, "no complaint here"));
 		return NULL;
 	}
 	return &s->rows[r];
@@ -229,36 +236,36 @@ static void key_view(struct ui *ui)
 	int nsheet = 0, n = 0, cap = 0, w = ui->term.cols - 16;
 	if (!c)
 		return;
-	snprintf(line, sizeof line, "Complaint #%lld on %s   state: %s%s", (long long)c->id,
-		 c->tracking, cd_state_name(c->state), c->late ? "   LATE" : "");
+	snprintf(line, sizeof line, tr(ui, "Complaint #%lld on %s   state: %s%s"), (long long)c->id,
+		 c->tracking, state_text(c->state), c->late ? "   LATE" : "");
 	add_line(&l, &n, &cap, line);
 	wq_fmt_time(c->opened_at, t, sizeof t);
-	snprintf(line, sizeof line, "Opened:    %s by %s", t,
-		 c->opened_by[0] ? c->opened_by : "the citizen");
+	snprintf(line, sizeof line, tr(ui, "Opened:    %s by %s"), t,
+		 c->opened_by[0] ? c->opened_by : tr(ui, "the citizen"));
 	add_line(&l, &n, &cap, line);
 	if (c->inspector[0]) {
-		snprintf(line, sizeof line, "Inspector: %s", c->inspector);
+		snprintf(line, sizeof line, tr(ui, "Inspector: %s"), c->inspector);
 		add_line(&l, &n, &cap, line);
 	}
-	add_wrapped(&l, &n, &cap, "Complaint: ", c->body, w);
+	add_wrapped(&l, &n, &cap, tr(ui, "Complaint: "), c->body, w);
 	if (c->answered_at) {
 		wq_fmt_time(c->answered_at, t, sizeof t);
-		snprintf(line, sizeof line, "Answered:  %s", t);
+		snprintf(line, sizeof line, tr(ui, "Answered:  %s"), t);
 		add_line(&l, &n, &cap, line);
-		add_wrapped(&l, &n, &cap, "Answer:    ", c->answer, w);
+		add_wrapped(&l, &n, &cap, tr(ui, "Answer:    "), c->answer, w);
 	}
 	if (c->escalated_at)
-		add_wrapped(&l, &n, &cap, "Escalated: ", c->escalation_note, w);
+		add_wrapped(&l, &n, &cap, tr(ui, "Escalated: "), c->escalation_note, w);
 	add_line(&l, &n, &cap, "");
 	if (sheet_lines(ui->db, &ui->actor, c->request_id, &sheet, &nsheet, &eb) == WQ_OK) {
 		for (int i = 0; i < nsheet; i++)
 			add_line(&l, &n, &cap, sheet[i]);
 		sheet_lines_free(sheet, nsheet);
 	} else {
-		snprintf(line, sizeof line, "(request: %s)", eb.msg);
+		snprintf(line, sizeof line, tr(ui, "(request: %s)"), eb.msg);
 		add_line(&l, &n, &cap, line);
 	}
-	snprintf(title, sizeof title, "Complaint #%lld: request and history (Esc closes)",
+	snprintf(title, sizeof title, tr(ui, "Complaint #%lld: request and history (Esc closes)"),
 		 (long long)c->id);
 	prompt_pager(ui, title, l, n);
 	sheet_lines_free(l, n);
@@ -269,11 +276,11 @@ static void moved(struct ui *ui, int rc, int64_t id, const char *doing, const ch
 		  const struct wq_errbuf *eb)
 {
 	char what[64];
-	snprintf(what, sizeof what, "%s #%lld", doing, (long long)id);
+	snprintf(what, sizeof what, "%s #%lld", tr(ui, doing), (long long)id);
 	if (rc)
 		status_wq(ui, what, eb);
 	else
-		status_info(ui, "complaint #%lld %s", (long long)id, done);
+		status_info(ui, tr(ui, "complaint #%lld %s"), (long long)id, tr(ui, done));
 	ui->reload = 1;
 }
 
@@ -285,7 +292,7 @@ static void key_take(struct ui *ui)
 		return;
 	int64_t id = c->id;
 	int rc = complaint_desk_take(ui->db, &ui->actor, id, c->version, &eb);
-	moved(ui, rc, id, "take", "is yours: a answers it", &eb);
+	moved(ui, rc, id, TX("take"), TX("is yours: a answers it"), &eb);
 }
 
 static void key_answer(struct ui *ui)
@@ -296,16 +303,16 @@ static void key_answer(struct ui *ui)
 	if (!c)
 		return;
 	int64_t id = c->id, version = c->version;
-	snprintf(title, sizeof title, "Answer to the citizen on %s (shown on the tracking page)",
-		 c->tracking);
-	struct form_field f = {"Answer", TEXT_PATTERN, "3 to 900 characters, not only spaces",
-			       text, sizeof text};
+	snprintf(title, sizeof title,
+		 tr(ui, "Answer to the citizen on %s (shown on the tracking page)"), c->tracking);
+	struct form_field f = {TX("Answer"), TEXT_PATTERN,
+			       TX("3 to 900 characters, not only spaces"), text, sizeof text};
 	if (!form_run(ui, title, &f, 1)) {
-		status_info(ui, "not answered");
+		status_info(ui, tr(ui, "not answered"));
 		return;
 	}
 	int rc = complaint_desk_answer(ui->db, &ui->actor, id, version, text, &eb);
-	moved(ui, rc, id, "answer", "answered: the citizen is notified", &eb);
+	moved(ui, rc, id, TX("answer"), TX("answered: the citizen is notified"), &eb);
 }
 
 static void key_resolve(struct ui *ui)
@@ -316,12 +323,12 @@ static void key_resolve(struct ui *ui)
 	if (!c)
 		return;
 	int64_t id = c->id, version = c->version;
-	snprintf(q, sizeof q, "Close complaint #%lld on %s as resolved?", (long long)id,
+	snprintf(q, sizeof q, tr(ui, "Close complaint #%lld on %s as resolved?"), (long long)id,
 		 c->tracking);
 	if (!prompt_yesno(ui, q))
 		return;
 	int rc = complaint_desk_resolve(ui->db, &ui->actor, id, version, &eb);
-	moved(ui, rc, id, "resolve", "resolved", &eb);
+	moved(ui, rc, id, TX("resolve"), TX("resolved"), &eb);
 }
 
 static void key_escalate(struct ui *ui)
@@ -332,15 +339,15 @@ static void key_escalate(struct ui *ui)
 	if (!c)
 		return;
 	int64_t id = c->id, version = c->version;
-	snprintf(title, sizeof title, "Escalate complaint #%lld: why?", (long long)id);
-	struct form_field f = {"Note", TEXT_PATTERN, "3 to 900 characters, not only spaces",
-			       text, sizeof text};
+	snprintf(title, sizeof title, tr(ui, "Escalate complaint #%lld: why?"), (long long)id);
+	struct form_field f = {TX("Note"), TEXT_PATTERN,
+			       TX("3 to 900 characters, not only spaces"), text, sizeof text};
 	if (!form_run(ui, title, &f, 1)) {
-		status_info(ui, "not escalated");
+		status_info(ui, tr(ui, "not escalated"));
 		return;
 	}
 	int rc = complaint_desk_escalate(ui->db, &ui->actor, id, version, text, &eb);
-	moved(ui, rc, id, "escalate", "escalated", &eb);
+	moved(ui, rc, id, TX("escalate"), TX("escalated"), &eb);
 }
 
 static void key_all(struct ui *ui)
@@ -348,8 +355,8 @@ static void key_all(struct ui *ui)
 	struct ic_state *s = st(ui);
 	s->all = !s->all;
 	ui->reload = 1;
-	status_info(ui, s->all ? "showing every complaint, resolved too"
-			       : "showing complaints not yet resolved");
+	status_info(ui, "%s", s->all ? tr(ui, "showing every complaint, resolved too")
+				     : tr(ui, "showing complaints not yet resolved"));
 }
 
 static void key_escalations(struct ui *ui)
@@ -385,7 +392,7 @@ static const struct keymap ic_keys[] = {
 
 const struct screen inspector_complaints_screen = {
 	.name = "complaints",
-	.title = "Complaints",
+	.title = TX("Complaints"),
 	.role = ROLE_INSPECTOR,
 	.roles = ROLE_BIT(ROLE_INSPECTOR),
 	.keys = ic_keys,

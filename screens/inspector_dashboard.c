@@ -41,27 +41,33 @@ static void fmt_dur(int64_t s, char *buf, size_t len)
 	if (s < 0)
 		snprintf(buf, len, "-");
 	else if (s >= SECONDS_PER_DAY)
-		snprintf(buf, len, "%.1fd", (double)s / SECONDS_PER_DAY);
+		snprintf(buf, len, tr_now("%.1fd"), (double)s / SECONDS_PER_DAY);
 	else
-		snprintf(buf, len, "%dh", (int)((s + 1800) / 3600));
+		snprintf(buf, len, tr_now("%dh"), (int)((s + 1800) / 3600));
+	/* 2,5 j: a decimal comma in French and Arabic */
+	if (msg_session() != LANG_EN)
+		for (char *p = buf; *p; p++)
+			if (*p == '.')
+				*p = ',';
 }
 
 static void fmt_day(int64_t t, char *buf, size_t len)
 {
 	char full[32];
 	wq_fmt_time(t, full, sizeof full);
-	snprintf(buf, len, "%.10s", full);
+	full[10] = '\0';
+	msg_date(msg_session(), full, buf, len);
 }
 
 enum { DC_CODE, DC_PAID, DC_WAIT, DC_PROD, DC_POST, DC_REJ, DC_MED, DC_P90, DC_BACKLOG,
        DC_OVERDUE, DC_NAME, DC_COUNT };
 static const struct table_col dc_cols[DC_COUNT] = {
-	[DC_CODE] = {"Code", 11, 0},   [DC_PAID] = {"Paid", 5, 1},
-	[DC_WAIT] = {"Queue", 5, 1},   [DC_PROD] = {"Prod", 5, 1},
-	[DC_POST] = {"Post", 5, 1},    [DC_REJ] = {"Rej", 4, 1},
-	[DC_MED] = {"Median", 6, 1},   [DC_P90] = {"P90", 6, 1},
-	[DC_BACKLOG] = {"Backlg", 6, 1}, [DC_OVERDUE] = {"Late", 5, 1},
-	[DC_NAME] = {"Name", 0, 0},
+	[DC_CODE] = {TX("Code"), 11, 0},   [DC_PAID] = {TX("Paid"), 5, 1},
+	[DC_WAIT] = {TX("Queue"), 5, 1},   [DC_PROD] = {TX("Prod"), 5, 1},
+	[DC_POST] = {TX("Post"), 5, 1},    [DC_REJ] = {TX("Rej"), 4, 1},
+	[DC_MED] = {TX("Median"), 6, 1},   [DC_P90] = {"P90", 6, 1},
+	[DC_BACKLOG] = {TX("Backlg"), 6, 1}, [DC_OVERDUE] = {TX("Late"), 5, 1},
+	[DC_NAME] = {TX("Name"), 0, 0},
 };
 
 static void row_cell(const struct dash_row *r, int col, char *buf, size_t len)
@@ -163,7 +169,7 @@ static int dash_open(struct ui *ui)
 	s->tab = (struct table){
 		.cols = dc_cols, .ncols = DC_COUNT, .ctx = s, .cell = dc_cell, .cmp = dc_cmp,
 		.row_id = dc_id, .row_attr = dc_attr, .sort_col = -1,
-		.empty = "  No office in your scope.",
+		.empty = TX("  No office in your scope."),
 	};
 	set_period(s, 1);
 	ui->state = s;
@@ -190,7 +196,7 @@ static int dash_load(struct ui *ui)
 		set_period(s, s->period); /* "last 30 days" moves with the clock */
 	if (dashboard_load(ui->db, &ui->actor, s->group, s->from, s->to, ui->cfg->overdue_days,
 			   &d, &eb)) {
-		status_wq(ui, "loading the dashboard", &eb);
+		status_wq(ui, tr(ui, "loading the dashboard"), &eb);
 		return -1;
 	}
 	int64_t keep = table_cur_id(&s->tab);
@@ -253,15 +259,15 @@ static void paint_trend(struct ui *ui, int y)
 	if (m2 > max)
 		max = m2; /* one scale for both lines: they compare */
 	sparkline(s->d.trend_paid, s->d.days, width, max, bars, sizeof bars);
-	snprintf(line, sizeof line, " Paid/day     %s", bars);
+	snprintf(line, sizeof line, tr(ui, " Paid/day     %s"), bars);
 	term_line(&ui->term, y, A_NORMAL, line, 0, 0, 0, 0);
 	sparkline(s->d.trend_dispatched, s->d.days, width, max, bars, sizeof bars);
-	snprintf(line, sizeof line, " To post/day  %s", bars);
+	snprintf(line, sizeof line, tr(ui, " To post/day  %s"), bars);
 	term_line(&ui->term, y + 1, A_NORMAL, line, 0, 0, 0, 0);
 	fmt_day(s->d.from, a, sizeof a);
 	fmt_day(s->d.to - 1, b, sizeof b);
 	int cols = s->d.days < width ? s->d.days : width;
-	snprintf(line, sizeof line, "              %-*s%s  (top = %d/day)",
+	snprintf(line, sizeof line, tr(ui, "              %-*s%s  (top = %d/day)"),
 		 cols > 12 ? cols - 10 : 2, a, b, max);
 	term_line(&ui->term, y + 2, A_NORMAL, line, 0, 0, 0, 0);
 }
@@ -275,8 +281,8 @@ static void dash_paint(struct ui *ui)
 	int total_y = trend_y - 1;
 	fmt_day(s->d.from, a, sizeof a);
 	fmt_day(s->d.to - 1, b, sizeof b);
-	snprintf(line, sizeof line, " %s to %s (%d days), by %s; times paid -> post",
-		 a, b, s->d.days, s->group == DASH_BY_OFFICE ? "office" : "commune");
+	snprintf(line, sizeof line, tr(ui, " %s to %s (%d days), by %s; times paid -> post"),
+		 a, b, s->d.days, tr(ui, s->group == DASH_BY_OFFICE ? "office" : "commune"));
 	term_line(&ui->term, 1, A_BOLD, line, 0, 0, 0, 0);
 	if (total_y - 2 < 2) { /* too small for the table: the total only */
 		total_y = 2;
@@ -304,8 +310,9 @@ static struct table *dash_table(struct ui *ui)
 static void dash_tabs(struct ui *ui, char *buf, size_t len)
 {
 	struct db_state *s = st(ui);
-	snprintf(buf, len, "%d %s | late %d", s->d.n,
-		 s->group == DASH_BY_OFFICE ? "offices" : "communes", s->d.total.overdue);
+	snprintf(buf, len, tr(ui, "%d %s | late %d"), s->d.n,
+		 s->group == DASH_BY_OFFICE ? tr(ui, "offices") : tr(ui, "communes"),
+		 s->d.total.overdue);
 }
 
 /* ---- keys ---- */
@@ -314,7 +321,7 @@ static void key_period(struct ui *ui)
 	struct db_state *s = st(ui);
 	set_period(s, s->period < 0 ? 0 : (s->period + 1) % NPERIODS);
 	ui->reload = 1;
-	status_info(ui, "last %d days", periods[s->period]);
+	status_info(ui, tr(ui, "last %d days"), periods[s->period]);
 }
 
 static int parse_day(const char *text, int64_t *t)
@@ -333,19 +340,20 @@ static void key_dates(struct ui *ui)
 	struct db_state *s = st(ui);
 	char from[16] = "", to[16] = "";
 	struct form_field f[2] = {
-		{"From (YYYY-MM-DD)", "\\d{4}-\\d{2}-\\d{2}", "a date like 2024-05-01", from,
+		{TX("From (YYYY-MM-DD)"), "\\d{4}-\\d{2}-\\d{2}", TX("a date like 2024-05-01"), from,
 		 sizeof from},
-		{"To, included", "\\d{4}-\\d{2}-\\d{2}", "a date like 2024-05-31", to, sizeof to},
+		{TX("To, included"), "\\d{4}-\\d{2}-\\d{2}", TX("a date like 2024-05-31"), to,
+		 sizeof to},
 	};
 	int64_t a, b;
-	if (!form_run(ui, "Dashboard period", f, 2))
+	if (!form_run(ui, tr(ui, "Dashboard period"), f, 2))
 		return;
 	if (parse_day(from, &a) || parse_day(to, &b) || b < a) {
-		status_error(ui, "not a period: %s to %s", from, to);
+		status_error(ui, tr(ui, "not a period: %s to %s"), from, to);
 		return;
 	}
 	if ((b - a) / SECONDS_PER_DAY + 1 > DASH_MAX_DAYS) {
-		status_error(ui, "a period is at most %d days", DASH_MAX_DAYS);
+		status_error(ui, tr(ui, "a period is at most %d days"), DASH_MAX_DAYS);
 		return;
 	}
 	s->period = -1;
@@ -372,20 +380,23 @@ static void key_detail(struct ui *ui)
 		return;
 	const struct dash_row *d = &s->d.rows[r];
 	snprintf(buf[n++], sizeof buf[0], "%s  %s", d->code, d->name);
-	snprintf(buf[n++], sizeof buf[0], "Paid in the period: %d, by their stage now:", d->paid);
+	snprintf(buf[n++], sizeof buf[0], tr(ui, "Paid in the period: %d, by their stage now:"),
+		 d->paid);
 	for (int i = RS_PAID; i < RS_COUNT; i++)
 		if (i != RS_EXPIRED)
-			snprintf(buf[n++], sizeof buf[0], "  %-14s %6d", req_state_name(i),
+			snprintf(buf[n++], sizeof buf[0], "  %-14s %6d", tr(ui, req_state_name(i)),
 				 d->by_state[i]);
 	fmt_dur(d->median_seconds, m, sizeof m);
 	fmt_dur(d->p90_seconds, p, sizeof p);
-	snprintf(buf[n++], sizeof buf[0], "Handed to the post in the period: %d", d->dispatched);
-	snprintf(buf[n++], sizeof buf[0], "Paid -> post: median %s, 90th percentile %s", m, p);
-	snprintf(buf[n++], sizeof buf[0], "Backlog now: %d, of which overdue: %d", d->backlog,
-		 d->overdue);
+	snprintf(buf[n++], sizeof buf[0], tr(ui, "Handed to the post in the period: %d"),
+		 d->dispatched);
+	snprintf(buf[n++], sizeof buf[0], tr(ui, "Paid -> post: median %s, 90th percentile %s"), m,
+		 p);
+	snprintf(buf[n++], sizeof buf[0], tr(ui, "Backlog now: %d, of which overdue: %d"),
+		 d->backlog, d->overdue);
 	for (int i = 0; i < n; i++)
 		lines[i] = buf[i];
-	snprintf(title, sizeof title, "%s (Esc closes)", d->code);
+	snprintf(title, sizeof title, tr(ui, "%s (Esc closes)"), d->code);
 	prompt_pager(ui, title, lines, n);
 }
 
@@ -394,7 +405,7 @@ static void key_back(struct ui *ui)
 {
 	const struct screen *home = screen_for_role(ui->actor.role);
 	if (home == &inspector_dashboard_screen || home == &placeholder_screen) {
-		status_error(ui, "this is your only screen");
+		status_error(ui, tr(ui, "this is your only screen"));
 		return;
 	}
 	screen_open(ui, home);
@@ -414,7 +425,7 @@ static const struct keymap dash_keys[] = {
 
 const struct screen inspector_dashboard_screen = {
 	.name = "dashboard",
-	.title = "Dashboard",
+	.title = TX("Dashboard"),
 	.role = ROLE_INSPECTOR,
 	.roles = DASH_ROLES,
 	.keys = dash_keys,

@@ -34,19 +34,19 @@ static struct ie_state *st(struct ui *ui)
 enum { IE_TRACKING, IE_LEVEL, IE_STAGE, IE_OFFICE, IE_AGENT, IE_PAID, IE_COMPLAINT,
        IE_NAME, IE_COUNT };
 static const struct table_col ie_cols[IE_COUNT] = {
-	[IE_TRACKING] = {"Tracking", 11, 0}, [IE_LEVEL] = {"Late", 5, 0},
-	[IE_STAGE] = {"Stage", 9, 0},	     [IE_OFFICE] = {"Office", 9, 0},
-	[IE_AGENT] = {"Agent", 8, 0},	     [IE_PAID] = {"Paid", 6, 1},
-	[IE_COMPLAINT] = {"Cmpl", 5, 1},     [IE_NAME] = {"Name", 0, 0},
+	[IE_TRACKING] = {TX("Tracking"), 11, 0}, [IE_LEVEL] = {TX("Late"), 5, 0},
+	[IE_STAGE] = {TX("Stage"), 9, 0},	     [IE_OFFICE] = {TX("Office"), 9, 0},
+	[IE_AGENT] = {TX("Agent"), 8, 0},	     [IE_PAID] = {TX("Paid"), 6, 1},
+	[IE_COMPLAINT] = {TX("Cmpl"), 5, 1},     [IE_NAME] = {TX("Name"), 0, 0},
 };
 
 static const char *stage_short(enum req_state s)
 {
 	switch (s) {
-	case RS_PAID: return "queue";
-	case RS_IN_PRODUCTION: return "in prod";
-	case RS_WITH_POST: return "with post";
-	default: return req_state_name(s);
+	case RS_PAID: return tr_now("queue");
+	case RS_IN_PRODUCTION: return tr_now("in prod");
+	case RS_WITH_POST: return tr_now("with post");
+	default: return tr_now(req_state_name(s));
 	}
 }
 
@@ -56,7 +56,7 @@ static void ie_cell(void *ctx, int row, int col, char *buf, size_t len)
 	const struct escalation *e = &s->rows[row];
 	switch (col) {
 	case IE_TRACKING: snprintf(buf, len, "%s", e->tracking); break;
-	case IE_LEVEL: snprintf(buf, len, "%s", escalate_label(e->level)); break;
+	case IE_LEVEL: snprintf(buf, len, "%s", tr_now(escalate_label(e->level))); break;
 	case IE_STAGE: snprintf(buf, len, "%s", stage_short(e->state)); break;
 	case IE_OFFICE: snprintf(buf, len, "%s", e->office_code); break;
 	case IE_AGENT: snprintf(buf, len, "%s", e->agent); break;
@@ -109,11 +109,11 @@ static int ie_open(struct ui *ui)
 	s->tab = (struct table){
 		.cols = ie_cols, .ncols = IE_COUNT, .ctx = s, .cell = ie_cell, .cmp = ie_cmp,
 		.row_id = ie_id, .row_attr = ie_attr, .sort_col = -1,
-		.empty = "  No request of your province is escalated to you.",
+		.empty = TX("  No request of your province is escalated to you."),
 	};
 	ui->state = s;
 	if (escalate_rules_load(&s->rules, ui->cfg, &eb))
-		status_wq(ui, "reading the holidays (weekends still count)", &eb);
+		status_wq(ui, tr(ui, "reading the holidays (weekends still count)"), &eb);
 	return 0;
 }
 
@@ -136,7 +136,7 @@ static int ie_load(struct ui *ui)
 	int n = 0;
 	s->now = wq_now();
 	if (escalate_list(ui->db, &ui->actor, &s->rules, s->now, s->min, &rows, &n, &eb)) {
-		status_wq(ui, "loading the escalations", &eb);
+		status_wq(ui, tr(ui, "loading the escalations"), &eb);
 		return -1;
 	}
 	TABLE_REPLACE(&s->tab, s->rows, s->n, rows, n);
@@ -156,7 +156,8 @@ static struct table *ie_table(struct ui *ui)
 static void ie_tabs(struct ui *ui, char *buf, size_t len)
 {
 	struct ie_state *s = st(ui);
-	snprintf(buf, len, "%s %d", s->min == ESC_INSPECTOR ? "Escalated" : "Late", s->n);
+	snprintf(buf, len, "%s %d", s->min == ESC_INSPECTOR ? tr(ui, "Escalated") : tr(ui, "Late"),
+		 s->n);
 }
 
 /* ---- keys ---- */
@@ -165,7 +166,7 @@ static void key_view(struct ui *ui)
 	struct ie_state *s = st(ui);
 	int r = table_cur(&s->tab);
 	if (r < 0) {
-		status_error(ui, "no request here");
+		status_error(ui, tr(ui, "no request here"));
 		return;
 	}
 	sheet_show(ui, s->rows[r].id, s->rows[r].tracking);
@@ -176,8 +177,9 @@ static void key_late(struct ui *ui)
 	struct ie_state *s = st(ui);
 	s->min = s->min == ESC_INSPECTOR ? ESC_LATE : ESC_INSPECTOR;
 	ui->reload = 1;
-	status_info(ui, s->min == ESC_INSPECTOR ? "showing the requests escalated to you"
-						: "showing every late request of the province");
+	status_info(ui, "%s", s->min == ESC_INSPECTOR
+				      ? tr(ui, "showing the requests escalated to you")
+				      : tr(ui, "showing every late request of the province"));
 }
 
 static void key_complaints(struct ui *ui)
@@ -196,7 +198,7 @@ static const struct keymap ie_keys[] = {
 
 const struct screen inspector_escalations_screen = {
 	.name = "escalations",
-	.title = "Escalations",
+	.title = TX("Escalations"),
 	.role = ROLE_INSPECTOR,
 	.roles = ROLE_BIT(ROLE_INSPECTOR),
 	.keys = ie_keys,

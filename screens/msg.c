@@ -45,8 +45,9 @@ const struct msg_row *msg_find(const char *en)
 const char *msg_tr(enum lang l, const char *en)
 {
 	const struct msg_row *r;
+	const char *ctx_end = en ? strchr(en, '\004') : NULL;
 	if (l == LANG_EN || !en || !en[0] || !(r = msg_find(en)))
-		return en;
+		return ctx_end ? ctx_end + 1 : en;
 	return l == LANG_FR ? r->fr : r->ar;
 }
 

@@ -21,6 +21,10 @@ extern const size_t msg_table_rows;
  * tests/test_msg.c finds it. */
 #define TX(s) (s)
 
+/* A text whose English is also another text's (the complaint state "open", the key
+ * "open"): the row's English is "context\004text", and English shows the text. */
+#define CTX(c, s) (c "\004" s)
+
 /* "fr" -> LANG_FR, "ar" -> LANG_AR, anything else LANG_EN; and back. */
 enum lang msg_lang(const char *code);
 const char *msg_lang_code(enum lang l);
