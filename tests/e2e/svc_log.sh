@@ -95,3 +95,49 @@ set -e
 [ $rc = 2 ] && grep -q "log_level: expected error, warning, info or debug" "$T/err" ||
 	fail "a wrong level: rc $rc, $(cat "$T/err")"
 ok "--log-level chatty: exit 2 naming log_level"
+
+# under systemd (INVOCATION_ID set) the events leave stderr for syslog, facility daemon:
+# shown with a stand-in for /dev/log where there is none and we may make one
+kill "$WQ_SERVE_PID"
+wait "$WQ_SERVE_PID" 2>/dev/null || true
+if [ "$(id -u)" = 0 ] && [ ! -e /dev/log ]; then
+	python3 - "$T/syslog.txt" <<'PY' &
+import os, signal, socket, sys
+signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # the finally below removes it
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind("/dev/log")
+s.settimeout(60)
+with open(sys.argv[1], "a") as f:
+	try:
+		while True:
+			f.write(s.recv(4096).decode("utf-8", "replace") + "\n")
+			f.flush()
+	except Exception:
+		pass
+	finally:
+		os.unlink("/dev/log")
+PY
+	SYSLOG_PID=$!
+	WQ_PIDS+=($SYSLOG_PID)
+	for i in $(seq 50); do [ -S /dev/log ] && break; sleep 0.1; done
+	LOG=$T/syslog.txt
+fi
+INVOCATION_ID=test "$WATIQA_BIN" serve --demo --db "$WQ_DB" --ssh-port "$WQ_SSH_PORT" \
+	--http-port "$WQ_HTTP_PORT" >"$T/serve3.log" 2>&1 &
+WQ_SERVE_PID=$!
+WQ_PIDS+=($WQ_SERVE_PID)
+wq_wait_for "$T/serve3.log" "ssh listening on" 60
+wq_login c agent1 watiqa-demo
+wq_screen_wait c "Queue" 15
+sleep 0.5
+grep -q "event=login" "$T/serve3.log" && fail "under systemd the login went to stderr"
+if [ -n "${SYSLOG_PID:-}" ]; then
+	l=$(event_line login "ssh agent1@127.0.0.1: login ok")
+	case "$l" in "<30>"*"watiqa["*"]: ssh agent1@"*) ;; *) fail "not daemon.info in syslog: $l" ;; esac
+	kill "$SYSLOG_PID" 2>/dev/null || true
+	wait "$SYSLOG_PID" 2>/dev/null || true
+	rm -f /dev/log # ours: there was none before
+	ok "INVOCATION_ID set: the login went to syslog as daemon.info: $l"
+else
+	ok "INVOCATION_ID set: no event on stderr (no stand-in /dev/log here to read syslog)"
+fi
