@@ -30,10 +30,11 @@
 #define SECONDS_PER_DAY 86400
 #define OPEN_STATES                                                                     \
 	(STATE_BIT(RS_PAID) | STATE_BIT(RS_CLAIMED) | STATE_BIT(RS_IN_PRODUCTION) |     \
-	 STATE_BIT(RS_READY) | STATE_BIT(RS_WITH_POST))
+	 STATE_BIT(RS_READY) | STATE_BIT(RS_WITH_POST) | STATE_BIT(RS_RETURNED) |        \
+	 STATE_BIT(RS_TO_COLLECT))
 
 /* The filters over the office's open requests, in Tab order. */
-enum { V_ALL, V_QUEUE, V_CLAIMED, V_PROD, V_READY, V_POST, V_LATE, V_COUNT };
+enum { V_ALL, V_QUEUE, V_CLAIMED, V_PROD, V_READY, V_POST, V_LATE, V_BACK, V_COUNT };
 static const struct {
 	const char *name;
 	enum req_state state; /* RS_NONE: no state filter */
@@ -41,7 +42,7 @@ static const struct {
 	[V_ALL] = {TX("All"), RS_NONE},	     [V_QUEUE] = {TX("Queue"), RS_PAID},
 	[V_CLAIMED] = {TX("Claimed"), RS_CLAIMED}, [V_PROD] = {TX("Prod"), RS_IN_PRODUCTION},
 	[V_READY] = {TX("Ready"), RS_READY},     [V_POST] = {TX("Post"), RS_WITH_POST},
-	[V_LATE] = {TX("Late"), RS_NONE},
+	[V_LATE] = {TX("Late"), RS_NONE},	     [V_BACK] = {TX("Back"), RS_NONE},
 };
 
 static struct sb_state *st(struct ui *ui)
@@ -59,8 +60,12 @@ static void view_apply(struct sb_state *s, int64_t keep)
 		enum escalate_level lv = supervisor_board_level(s, r);
 		s->late += lv >= ESC_LATE;
 		s->raised += lv >= ESC_SUPERVISOR;
-		int in = s->view == V_ALL || (s->view == V_LATE ? lv >= ESC_LATE
-								 : r->state == views[s->view].state);
+		/* Back: envelopes the post brought back, waiting for the citizen's choice
+		 * or for the citizen at the counter */
+		int back = r->state == RS_RETURNED || r->state == RS_TO_COLLECT;
+		int in = s->view == V_ALL || (s->view == V_LATE   ? lv >= ESC_LATE
+					      : s->view == V_BACK ? back
+								  : r->state == views[s->view].state);
 		if (in)
 			s->idx[s->nidx++] = i;
 	}
@@ -145,9 +150,10 @@ static void sb_paint(struct ui *ui)
 	size_t o = 0;
 
 	snprintf(line, sizeof line,
-		 tr(ui, " Queue %d  Claimed %d  Prod %d  Ready %d  Post %d  | Late %d, raised %d"),
+		 tr(ui, " Queue %d  Claimed %d  Prod %d  Ready %d  Post %d  Back %d | Late %d, raised %d"),
 		 c->stage[RS_PAID], c->stage[RS_CLAIMED], c->stage[RS_IN_PRODUCTION],
-		 c->stage[RS_READY], c->stage[RS_WITH_POST], s->late, s->raised);
+		 c->stage[RS_READY], c->stage[RS_WITH_POST],
+		 c->stage[RS_RETURNED] + c->stage[RS_TO_COLLECT], s->late, s->raised);
 	term_line(&ui->term, 1, A_BOLD, line, 0, 0, 0, 0);
 	/* agent load: claimed/in production/ready, and how many of those are late */
 	o = (size_t)snprintf(line, sizeof line, "%s", tr(ui, " Agents c/p/r:"));
@@ -257,6 +263,7 @@ VIEW_KEY(key_v3, V_PROD)
 VIEW_KEY(key_v4, V_READY)
 VIEW_KEY(key_v5, V_POST)
 VIEW_KEY(key_v6, V_LATE)
+VIEW_KEY(key_v7, V_BACK)
 
 static void key_mark(struct ui *ui)
 {
@@ -340,6 +347,25 @@ static void hand_to_post(struct ui *ui, const struct request *r)
 /* Declare the stage: the choices are the lifecycle's rows a supervisor may take from
  * the request's state (claiming goes through assign: a supervisor does not hold
  * requests himself). */
+/* A returned envelope is handed over at the counter against the citizen's CIN, the
+ * one on the order when it has one; the note records it. */
+static int collect_cin(struct ui *ui, const struct request *r, char *note, size_t len)
+{
+	char cin[40] = "";
+	if (!prompt_text(ui, tr(ui, "Handed over against which CIN?"), cin, sizeof cin) || !cin[0])
+		return 0;
+	for (char *p = cin; *p; p++)
+		if (*p >= 'a' && *p <= 'z')
+			*p = (char)(*p - 'a' + 'A');
+	if (strlen(cin) < 3 || strlen(cin) > 12 || (r->cin[0] && strcmp(cin, r->cin))) {
+		status_error(ui, tr(ui, "CIN %s is not the one on the order%s%s: not handed over"), cin,
+			     r->cin[0] ? ", " : "", r->cin);
+		return 0;
+	}
+	snprintf(note, len, "collected at the office, CIN %s checked", cin);
+	return 1;
+}
+
 static void key_stage(struct ui *ui)
 {
 	const struct request *r = current(ui);
@@ -378,6 +404,8 @@ static void key_stage(struct ui *ui)
 	}
 	if (to[k] == RS_REJECTED &&
 	    !desk_reason(ui, tr(ui, "Reject: why?"), reject_reasons, 4, -1, reason, sizeof reason))
+		return;
+	if (r->state == RS_TO_COLLECT && !collect_cin(ui, r, reason, sizeof reason))
 		return;
 	char tracking[TRACKING_BYTES];
 	memcpy(tracking, r->tracking, sizeof tracking);
@@ -485,7 +513,7 @@ static void key_dispatch(struct ui *ui)
 #define SUP ROLE_BIT(ROLE_SUPERVISOR)
 
 static const struct keymap sb_keys[] = {
-	{'\t', "view", "next view: All, Queue, Claimed, Prod, Ready, Post, Late", 0, KM_BAR,
+	{'\t', "view", "next view: All, Queue, Claimed, Prod, Ready, Post, Late, Back", 0, KM_BAR,
 	 key_view},
 	{'0', "all", "show every open request of the office", 0, 0, key_v0},
 	{'1', "queue", "show the queue (paid, nobody holds it)", 0, 0, key_v1},
@@ -494,6 +522,8 @@ static const struct keymap sb_keys[] = {
 	{'4', "ready", "show the ready envelopes", 0, 0, key_v4},
 	{'5', "post", "show the requests with the post", 0, 0, key_v5},
 	{'6', "late", "show the late requests (LATE, LATE+, ESC)", 0, 0, key_v6},
+	{'7', "back", "show the envelopes back from the post (to choose, to collect)", 0, 0,
+	 key_v7},
 	{' ', "mark", "mark or unmark a request for a batch (assign, reassign)", 0, 0, key_mark},
 	{'A', "assign", "give the request (or the marked ones) to an agent", SUP,
 	 KM_WRITE | KM_BAR, key_assign},

@@ -28,6 +28,7 @@ static const char *stage_short(enum req_state s)
 	case RS_PAID: return tr_now("queue");
 	case RS_IN_PRODUCTION: return tr_now("in prod");
 	case RS_WITH_POST: return tr_now("with post");
+	case RS_TO_COLLECT: return tr_now("collect");
 	default: return tr_now(req_state_name(s));
 	}
 }

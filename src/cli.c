@@ -182,15 +182,19 @@ static int cmd_check(struct cli_ctx *c)
 		printf("audit log: hash chain broken at row #%lld\n", (long long)bad_audit),
 			problems++;
 	struct money_book b;
-	char m[4][24];
+	char m[5][24];
 	if (refund_book(c->db, &b, &c->eb))
 		return cli_fail_eb(c);
 	wq_fmt_money(b.collected, m[0], sizeof m[0]);
 	wq_fmt_money(b.refunds, m[1], sizeof m[1]);
 	wq_fmt_money(b.distributed, m[2], sizeof m[2]);
 	wq_fmt_money(b.due, m[3], sizeof m[3]);
-	printf("money: collected %s - refunds %s = distributed %s + due %s MAD\n", m[0], m[1],
+	wq_fmt_money(b.recover, m[4], sizeof m[4]);
+	printf("money: collected %s - refunds %s = distributed %s + due %s MAD", m[0], m[1],
 	       m[2], m[3]);
+	if (b.recover) /* destroyed envelopes refunded after their fee went to the commune */
+		printf(" - to recover from communes %s", m[4]);
+	printf("\n");
 	printf("%s: %d problem%s\n", problems ? "check failed" : "check ok", problems,
 	       problems == 1 ? "" : "s");
 	return problems ? 1 : 0;

@@ -74,6 +74,10 @@ const struct config_key config_keys[] = {
 	 S(holidays_file), "national holidays (YYYY-MM-DD name), not working days"},
 	{"complaint_answer_days", "WATIQA_COMPLAINT_ANSWER_DAYS", NULL, CFG_INT, "2",
 	 I(complaint_answer_days), "days before an unanswered complaint is marked late"},
+	{"returned_keep_days", "WATIQA_RETURNED_KEEP_DAYS", NULL, CFG_INT, "15",
+	 I(returned_keep_days),
+	 "days a returned envelope waits for the citizen's choice (or collection) before it is "
+	 "destroyed and the fee refunded"},
 	{"idle_timeout_seconds", "WATIQA_IDLE_TIMEOUT", NULL, CFG_INT, "1800",
 	 I(idle_timeout_seconds), "SSH session closed after this long without input"},
 	{"detach_seconds", "WATIQA_DETACH_SECONDS", NULL, CFG_INT, "300", I(detach_seconds),

@@ -11,9 +11,14 @@
 #include "request.h"
 #include "util.h"
 
-#define OPEN_STATES " r.state IN ('paid', 'claimed', 'in_production', 'ready', 'with_post')"
+/* envelopes back from the post wait at the office: for the citizen's choice
+ * (returned) or for the citizen himself (to_collect) */
+#define OPEN_STATES                                                                  \
+	" r.state IN ('paid', 'claimed', 'in_production', 'ready', 'with_post', 'returned'," \
+	" 'to_collect')"
 #define COUNTS(sc)                                                               \
-	"SELECT r.state, count(*), sum(r.state <> 'with_post' AND r.paid_at < ?2)" \
+	"SELECT r.state, count(*), sum(r.state IN ('paid', 'claimed', 'in_production'," \
+	" 'ready') AND r.paid_at < ?2)"                                           \
 	" FROM requests r WHERE" OPEN_STATES " AND" sc " GROUP BY r.state"
 
 static const char *const counts_sql[] = {NULL, COUNTS(SC_OFFICE), COUNTS(SC_COMMUNE),

@@ -46,7 +46,7 @@ enum fin_bucket fin_bucket_of(enum req_state s, const char *pay_status,
 		return FB_TRANSFERRED;
 	if (settle_state[0])
 		return FB_BATCHED;
-	if (s == RS_READY || s == RS_WITH_POST || s == RS_DELIVERED || s == RS_RETURNED)
+	if (s == RS_READY || s == RS_WITH_POST || s == RS_DELIVERED)
 		return FB_AWAITING;
 	return FB_PROCESSING;
 }

@@ -10,8 +10,10 @@
 
 /* A payment that took the citizen's money (refunds included: they were collected). */
 #define FIN_PAID " p.status IN ('confirmed', 'refund_owed', 'refunded')"
-/* The documents exist: no rejection can follow, the commune has earned the fee. */
-#define FIN_EARNED " r.state IN ('ready', 'with_post', 'delivered', 'returned')"
+/* The documents exist and are on their way or delivered: the commune has earned the fee.
+ * An envelope back from the post (returned, to_collect) is held until it is collected,
+ * or destroyed and refunded. */
+#define FIN_EARNED " r.state IN ('ready', 'with_post', 'delivered')"
 /* Paid, still in the office: earned later, or rejected (refund). */
 #define FIN_PROCESSING " r.state IN ('paid', 'claimed', 'in_production')"
 

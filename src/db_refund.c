@@ -360,6 +360,7 @@ static void fill_book(sqlite3_stmt *st, void *row)
 	b->refunded = sqlite3_column_int64(st, 4);
 	b->refund_pending = sqlite3_column_int64(st, 5);
 	b->refund_failed = sqlite3_column_int64(st, 6);
+	b->recover = sqlite3_column_int64(st, 7);
 }
 
 int refund_book(struct db *db, struct money_book *out, struct wq_errbuf *eb)
@@ -375,7 +376,9 @@ int refund_book(struct db *db, struct money_book *out, struct wq_errbuf *eb)
 		" (SELECT coalesce(sum(amount_centimes), 0) FROM refunds"
 		"  WHERE state IN ('refund_owed', 'refund_sent')),"
 		" (SELECT coalesce(sum(amount_centimes), 0) FROM refunds"
-		"  WHERE state = 'refund_failed')";
+		"  WHERE state = 'refund_failed'),"
+		" (SELECT coalesce(sum(f.amount_centimes), 0) FROM refunds f WHERE f.reason = 'returned' AND EXISTS"
+		"  (SELECT 1 FROM settlement_items x WHERE x.request_id = f.request_id))";
 	memset(out, 0, sizeof *out);
 	sqlite3_stmt *st = db_stmt(db, sql, eb);
 	if (!st)

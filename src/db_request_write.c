@@ -133,6 +133,8 @@ static int do_transition_checked(struct db *db, const struct actor *a, int64_t i
 	 * transaction as the move so the books never disagree */
 	if (!rc && to == RS_REJECTED)
 		rc = refund_owe(db, id, "rejected", eb);
+	else if (!rc && to == RS_DESTROYED)
+		rc = refund_owe(db, id, "returned", eb);
 	return rc ? rc : record(db, a, id, &c, to, t->verb, note, eb);
 }
 
@@ -296,26 +298,48 @@ int request_hand_to_post(struct db *db, const struct actor *a, int64_t id,
 /* ---- citizen and system ---- */
 
 /* Read as the system (the citizen has no scope; the caller checked the secret code),
- * allowed by the table as the citizen: only a paid request still in the queue. */
-static int do_cancel(struct db *db, int64_t id, struct wq_errbuf *eb)
+ * allowed by the table as the citizen.  A move that ends the request with nothing
+ * delivered owes the fee back (refund_reason), in the same transaction. */
+static int do_citizen_move(struct db *db, int64_t id, enum req_state to,
+			   const char *refund_reason, struct wq_errbuf *eb)
 {
 	struct actor sys, cit;
 	struct current c;
 	actor_system(&sys);
 	actor_citizen(&cit);
 	int rc = read_current(db, &sys, id, &c, eb);
-	if (rc || (rc = lifecycle_check(&cit, c.state, RS_CANCELLED, 0, "", eb)))
+	if (rc)
 		return rc;
-	rc = update_request(db, id, c.version, RS_CANCELLED, 0, c.office_id, NULL, 0, eb);
-	if (!rc)
-		rc = refund_owe(db, id, "cancelled", eb);
-	return rc ? rc : record(db, &cit, id, &c, RS_CANCELLED, "cancel", "", eb);
+	const struct transition *t = lifecycle_find(c.state, to);
+	/* from a state with no way there the citizen is simply too late: a conflict,
+	 * which the pages explain (one where only the office may: denied, by the table) */
+	if (!t)
+		return wq_fail(eb, WQ_ECONFLICT, "state",
+			       "%s is %s: the citizen cannot make it %s", c.tracking,
+			       req_state_name(c.state), req_state_name(to));
+	if ((rc = lifecycle_check(&cit, c.state, to, 0, "", eb)))
+		return rc;
+	rc = update_request(db, id, c.version, to, c.agent_id, c.office_id, NULL, 0, eb);
+	if (!rc && refund_reason)
+		rc = refund_owe(db, id, refund_reason, eb);
+	return rc ? rc : record(db, &cit, id, &c, to, t->verb, "", eb);
 }
 
 int request_cancel_citizen(struct db *db, int64_t id, struct wq_errbuf *eb)
 {
-	DB_TX(db, eb, do_cancel(db, id, eb));
+	DB_TX(db, eb, do_citizen_move(db, id, RS_CANCELLED, "cancelled", eb));
 }
+
+int request_returned_choice(struct db *db, int64_t id, const char *choice,
+			    struct wq_errbuf *eb)
+{
+	if (choice && !strcmp(choice, "collect"))
+		DB_TX(db, eb, do_citizen_move(db, id, RS_TO_COLLECT, NULL, eb));
+	if (choice && !strcmp(choice, "refund"))
+		DB_TX(db, eb, do_citizen_move(db, id, RS_DESTROYED, "returned", eb));
+	return wq_fail(eb, WQ_EINVAL, "choice", "choice must be collect or refund");
+}
+
 
 static int do_create(struct db *db, struct request *in, const char *secret_hash,
 		     int max_unpaid_per_phone, struct wq_errbuf *eb)
@@ -485,10 +509,11 @@ int request_mark_paid(struct db *db, int64_t id, const char *gateway_ref,
 	DB_TX(db, eb, do_mark_paid(db, id, gateway_ref, amount_centimes, already, eb));
 }
 
-static int do_expire(struct db *db, int64_t cutoff, int *n, struct wq_errbuf *eb)
+/* The system moves every request the query finds (ids, ?1 the cutoff, at most 500) to
+ * `to`, in the caller's transaction. */
+static int do_sweep(struct db *db, const char *sql, int64_t cutoff, enum req_state to,
+		    const char *note, int *n, struct wq_errbuf *eb)
 {
-	static const char sql[] = "SELECT id FROM requests WHERE state = 'pending_payment'"
-				  " AND created_at < ? ORDER BY id LIMIT 500";
 	struct actor sys;
 	actor_system(&sys);
 	int64_t ids[500];
@@ -497,15 +522,16 @@ static int do_expire(struct db *db, int64_t cutoff, int *n, struct wq_errbuf *eb
 	if (!st)
 		return WQ_EIO;
 	sqlite3_bind_int64(st, 1, cutoff);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+	while (count < 500 && (rc = sqlite3_step(st)) == SQLITE_ROW)
 		ids[count++] = sqlite3_column_int64(st, 0);
+	if (count == 500)
+		rc = SQLITE_DONE;
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
 		return db_fail(db, rc, eb);
-	for (int i = 0; i < count; i++) {
-		if ((rc = do_transition(db, &sys, ids[i], 0, RS_EXPIRED, "not paid in time", eb)))
+	for (int i = 0; i < count; i++)
+		if ((rc = do_transition(db, &sys, ids[i], 0, to, note, eb)))
 			return rc;
-	}
 	*n = count;
 	return WQ_OK;
 }
@@ -514,5 +540,18 @@ int request_expire_unpaid(struct db *db, int64_t max_age_seconds, int *n,
 			  struct wq_errbuf *eb)
 {
 	*n = 0;
-	DB_TX(db, eb, do_expire(db, wq_now() - max_age_seconds, n, eb));
+	static const char sql[] = "SELECT id FROM requests WHERE state = 'pending_payment'"
+				  " AND created_at < ? ORDER BY id LIMIT 500";
+	DB_TX(db, eb, do_sweep(db, sql, wq_now() - max_age_seconds, RS_EXPIRED, "not paid in time",
+			       n, eb));
+}
+
+int request_destroy_unclaimed(struct db *db, int64_t keep_seconds, int *n,
+			      struct wq_errbuf *eb)
+{
+	*n = 0;
+	static const char sql[] = "SELECT id FROM requests WHERE state IN ('returned', 'to_collect')"
+				  " AND coalesce(stage_at, updated_at) < ? ORDER BY id LIMIT 500";
+	DB_TX(db, eb, do_sweep(db, sql, wq_now() - keep_seconds, RS_DESTROYED,
+			       "no choice in time: envelope destroyed", n, eb));
 }

@@ -259,6 +259,35 @@ static int demo_reject(struct db *db, const struct actor *agent, int64_t id, int
 	return refund_mark_done(db, f.id, ref, "", eb);
 }
 
+/* An envelope back from the post more than ten days ago has had its outcome (it would
+ * be destroyed at the first sweep otherwise): collected at the office, or destroyed and
+ * refunded; the recent ones still wait on the office's board. */
+static int demo_returned_outcome(struct db *db, const struct actor *agent,
+				 const struct request *r, int64_t t, int64_t now,
+				 struct wq_errbuf *eb)
+{
+	struct refund f;
+	char ref[32];
+	int rc;
+	/* no demo_rand() here: the draws of every later request stay as they were */
+	if (now - t < 10 * 86400)
+		return WQ_OK;
+	set_clock(t += 86400 * (1 + r->id % 3));
+	if (r->id % 2) {
+		if ((rc = request_returned_choice(db, r->id, "collect", eb)))
+			return rc;
+		set_clock(t += 86400 * (1 + r->id % 2));
+		return request_transition(db, agent, r->id, 0, RS_DELIVERED,
+					  "collected at the office, CIN checked", eb);
+	}
+	if ((rc = request_returned_choice(db, r->id, "refund", eb)) ||
+	    (rc = refund_for_request(db, r->id, &f, eb)))
+		return rc;
+	set_clock(t + 7200);
+	snprintf(ref, sizeof ref, "RFDDEMO%06lld", (long long)r->id);
+	return refund_mark_done(db, f.id, ref, "", eb);
+}
+
 static int demo_request(struct db *db, const struct actor *sys, const struct office *offs,
 			int noffices, int i, int64_t now, struct wq_errbuf *eb)
 {
@@ -358,9 +387,11 @@ static int demo_request(struct db *db, const struct actor *sys, const struct off
 	struct actor poster;
 	if ((rc = office_post(db, o, &poster, eb)))
 		return rc;
-	if (target == RS_RETURNED)
-		return request_transition(db, &poster, r.id, 0, RS_RETURNED,
-					  "addressee unknown at this address", eb);
+	if (target == RS_RETURNED) {
+		rc = request_transition(db, &poster, r.id, 0, RS_RETURNED,
+					"addressee unknown at this address", eb);
+		return rc ? rc : demo_returned_outcome(db, &agent, &r, t, now, eb);
+	}
 	return request_transition(db, &poster, r.id, 0, RS_DELIVERED, "", eb);
 }
 

@@ -6,8 +6,9 @@
  * one short transaction each, audited.
  *
  * Money rule, decided here: a request's fee is *earned* by its commune once the
- * documents exist (state ready, with_post, delivered or returned: no rejection is
- * possible after ready).  Only earned fees are distributed.  A request rejected after
+ * documents exist (state ready, with_post or delivered: no rejection is possible after
+ * ready).  An envelope the post brought back (returned, to_collect) is held until the
+ * citizen collects it (delivered: earned) or it is destroyed (refunded).  Only earned fees are distributed.  A request rejected after
  * payment is never distributed: its fee is a refund owed to the citizen.  A paid request
  * still in the office (paid, claimed, in_production) waits: it enters the first batch
  * built after it is earned, whatever period it was paid in (carry-over), so no fee is

@@ -1,5 +1,5 @@
 /* http_api.c - the JSON API (/api/v1/...) mirroring the pages: provinces, communes,
- * fee, order, track (with the refund), complaint, cancel.  Same validation, same texts (in "lang" or
+ * fee, order, track (with the refund), complaint, cancel, a returned envelope's choice.  Same validation, same texts (in "lang" or
  * Accept-Language) as the HTML side; errors name their field.  No cookies, so no CSRF
  * token: a browser cannot send application/json across sites without a CORS
  * preflight, which we never allow.  HTTP worker threads; no SQL. */
@@ -227,6 +227,39 @@ int api_cancel(struct http_ctx *c)
 	return api_reply(c, 200);
 }
 
+/* {"choice":"collect"|"refund"} for an envelope the post brought back. */
+int api_returned(struct http_ctx *c)
+{
+	struct request r;
+	struct wq_errbuf eb;
+	enum txt why = T_COUNT;
+	const char *choice = http_arg(c, "choice");
+	if (api_lookup(c, &r))
+		return c->status;
+	wq_errbuf_clear(&eb);
+	int rc = track_returned(c, &r, choice, &why, &eb);
+	if (rc == WQ_EINVAL) {
+		buf_puts(&c->out, "{\"error\":\"invalid\",\"errors\":{\"choice\":");
+		buf_json_str(&c->out, tr(c, T_E_CHOICE));
+		buf_puts(&c->out, "}}\n");
+		return api_reply(c, 422);
+	}
+	if (rc == WQ_ECONFLICT)
+		return api_error(c, 409, "not_returned", tr(c, why));
+	if (rc)
+		return api_error(c, rc == WQ_EBUSY ? 503 : 500, "internal",
+				 tr(c, rc == WQ_EBUSY ? T_BUSY : T_ERROR));
+	int collect = !strcmp(choice, "collect");
+	buf_puts(&c->out, "{\"tracking\":");
+	buf_json_str(&c->out, r.tracking);
+	buf_printf(&c->out, ",\"state\":\"%s\",\"message\":",
+		   req_state_name(collect ? RS_TO_COLLECT : RS_DESTROYED));
+	buf_json_str(&c->out, tr(c, collect ? T_CHOSEN_COLLECT : T_CHOSEN_REFUND));
+	refund_json(c, &r);
+	buf_puts(&c->out, "}\n");
+	return api_reply(c, 200);
+}
+
 int api_track(struct http_ctx *c)
 {
 	struct request r;
@@ -248,6 +281,8 @@ int api_track(struct http_ctx *c)
 	buf_json_str(o, r.mail_code);
 	buf_puts(o, ",\"reject_reason\":");
 	buf_json_str(o, r.state == RS_REJECTED ? r.reject_reason : "");
+	buf_puts(o, ",\"return_reason\":");
+	buf_json_str(o, r.state == RS_RETURNED ? r.reject_reason : "");
 	refund_json(c, &r);
 	buf_puts(o, ",\"time_zone\":\"" WQ_TIME_ZONE "\",\"stages\":[");
 	int first = 1;

@@ -99,6 +99,9 @@ enum txt {
 	T_REFUND, T_CANCEL_TITLE, T_CANCEL_TEXT, T_CANCEL_CONFIRM, T_CANCEL_BTN, T_CANCELLED,
 	T_CANCEL_TOO_LATE, T_CANCEL_NOT_PAID, T_E_CONFIRM, T_METHOD_TITLE, T_METHOD,
 	T_TOO_MANY_TRIES, T_E_PHONE_UNPAID, T_PAID_ELSEWHERE,
+	T_RETURN_REASON, T_RETURNED_TITLE, T_RETURNED_TEXT, T_CHOICE_COLLECT, T_CHOICE_REFUND,
+	T_CHOOSE_BTN, T_CHOSEN_COLLECT, T_CHOSEN_REFUND, T_CHOICE_TOO_LATE, T_E_CHOICE,
+	T_TO_COLLECT_TEXT, T_DEADLINE,
 	T_COUNT
 };
 const char *tr(const struct http_ctx *c, enum txt t);
@@ -166,6 +169,7 @@ int track_form(struct http_ctx *c);	/* GET /track */
 int track_show(struct http_ctx *c);	/* POST /track */
 int complaint_submit(struct http_ctx *c); /* POST /complaint */
 int cancel_submit(struct http_ctx *c);	/* POST /cancel */
+int returned_submit(struct http_ctx *c); /* POST /returned */
 int api_communes(struct http_ctx *c);	/* GET /api/v1/communes[?province=CODE] */
 int api_provinces(struct http_ctx *c);
 int api_fee(struct http_ctx *c);
@@ -173,6 +177,7 @@ int api_order(struct http_ctx *c);
 int api_track(struct http_ctx *c);
 int api_complaint(struct http_ctx *c);
 int api_cancel(struct http_ctx *c);	/* POST /api/v1/cancel */
+int api_returned(struct http_ctx *c);	/* POST /api/v1/returned */
 
 /* ---- the birth place: province, then commune (http_place.c) ---- */
 enum place_step { PLACE_FORM = 0, PLACE_PROVINCE_FIRST = 1 };
@@ -214,9 +219,28 @@ int track_lookup(struct http_ctx *c, const char *tracking, const char *secret,
 /* The HTTP status of a track_lookup() failure: 422 (malformed), 404 (unknown number or
  * wrong code), 429 (held back after wrong codes: c->retry_after set), 503. */
 int track_status(const struct http_ctx *c, int rc);
+/* The tracking page of r (secret: the code the forms carry on), with a complaint being
+ * written and its error, and a notice on top (T_COUNT: none). */
+void track_page(struct http_ctx *c, const struct request *r, const char *secret,
+		const char *complaint, enum txt complaint_err, enum txt notice);
+/* The secret code as the forms carry it on: normalised, upper case. */
+void track_secret_form(const char *k, char *out, size_t len);
+/* <p class="err" id="e-FIELD">msg</p> next to a field. */
+void track_field_error(struct http_ctx *c, const char *field, const char *msg);
+/* http_citizen.c: the refund box, the forms of the citizen's own actions for r's
+ * state (with the error the notice names), and whether a notice is good news. */
+void citizen_refund_box(struct http_ctx *c, const struct request *r);
+void citizen_forms(struct http_ctx *c, const struct request *r, const char *secret,
+		   enum txt notice);
+int citizen_notice_good(enum txt notice);
 /* The citizen cancels the request track_lookup() found: WQ_OK, or WQ_ECONFLICT with
  * *why the sentence to show (claimed already, or not a paid request). */
 int track_cancel(struct http_ctx *c, const struct request *r, enum txt *why,
 		 struct wq_errbuf *eb);
+/* The citizen's choice for an envelope back from the post ("collect" or "refund"):
+ * WQ_OK, WQ_EINVAL for another choice, or WQ_ECONFLICT with *why when the envelope is
+ * no longer waiting for a choice. */
+int track_returned(struct http_ctx *c, const struct request *r, const char *choice,
+		   enum txt *why, struct wq_errbuf *eb);
 
 #endif

@@ -183,6 +183,34 @@ static const char *const texts[T_COUNT][2] = {
 	/* %s: the method asked, then the ones the address answers ("GET, HEAD") */
 	[T_METHOD] = {"Cette adresse n'accepte pas la méthode %s ; elle accepte : %s.",
 		      "هذا العنوان لا يقبل الطريقة %s؛ الطرق المقبولة: %s."},
+	[T_RETURN_REASON] = {"Motif du retour", "سبب الإرجاع"},
+	[T_RETURNED_TITLE] = {"Votre pli nous est revenu", "عاد إلينا ظرفكم"},
+	[T_RETURNED_TEXT] = {"La poste n'a pas pu vous remettre vos documents. Choisissez : les "
+			     "retirer au bureau avec votre CIN, ou être remboursé (le pli sera "
+			     "détruit). Sans choix avant la date limite, le pli est détruit et les "
+			     "frais remboursés.",
+			     "لم يتمكن البريد من تسليمكم وثائقكم. اختاروا: سحبها من المكتب "
+			     "ببطاقتكم الوطنية، أو استرجاع المبلغ (سيتلف الظرف). بدون اختيار قبل "
+			     "الأجل، يتلف الظرف ويرجع المبلغ."},
+	[T_CHOICE_COLLECT] = {"Je retire mes documents au bureau avec ma CIN",
+			      "أسحب وثائقي من المكتب ببطاقتي الوطنية"},
+	[T_CHOICE_REFUND] = {"Je préfère être remboursé (le pli sera détruit)",
+			     "أفضل استرجاع المبلغ (سيتلف الظرف)"},
+	[T_CHOOSE_BTN] = {"Valider mon choix", "تأكيد اختياري"},
+	[T_CHOSEN_COLLECT] = {"C'est noté : vos documents vous attendent au bureau. Présentez "
+			      "votre CIN.",
+			      "تم التسجيل: وثائقكم في انتظاركم بالمكتب. أدلوا ببطاقتكم الوطنية."},
+	[T_CHOSEN_REFUND] = {"C'est noté : le pli sera détruit et les frais remboursés sur votre "
+			     "carte.",
+			     "تم التسجيل: سيتلف الظرف ويرجع المبلغ إلى بطاقتكم."},
+	[T_CHOICE_TOO_LATE] = {"Ce choix n'est plus possible : votre pli n'attend plus votre "
+			       "choix.",
+			       "لم يعد هذا الاختيار ممكنا: ظرفكم لم يعد في انتظار اختياركم."},
+	[T_E_CHOICE] = {"Choisissez le retrait au bureau ou le remboursement.",
+			"اختاروا السحب من المكتب أو استرجاع المبلغ."},
+	[T_TO_COLLECT_TEXT] = {"Vos documents vous attendent au bureau, à retirer avec votre CIN.",
+			       "وثائقكم في انتظاركم بالمكتب، تسحب ببطاقتكم الوطنية."},
+	[T_DEADLINE] = {"Date limite", "آخر أجل"},
 };
 
 const char *tr_lang(const char *lang, enum txt t)

@@ -1,9 +1,9 @@
 /* http_track.c - the citizen's tracking page (tracking number + secret code: every
- * stage with its date, the registered-mail code once posted, the refund with its state,
- * amount and date) and the forms on it: a complaint, and the cancellation of a paid
- * request the office has not claimed yet.  The secret code travels only in POST
- * bodies, never in a URL.  HTTP worker threads; no SQL (request_*, complaint_*,
- * refund_*). */
+ * stage with its date, the registered-mail code once posted, why it was rejected or
+ * returned) and the complaint form on it; the refund and the citizen's own actions
+ * (cancel, a returned envelope's choice) are drawn by http_citizen.c.  The secret code
+ * travels only in POST bodies, never in a URL.  HTTP worker threads; no SQL
+ * (request_*, complaint_*). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,7 +12,6 @@
 #include "complaint.h"
 #include "http_internal.h"
 #include "log.h"
-#include "refund.h"
 #include "request.h"
 #include "util.h"
 
@@ -66,7 +65,7 @@ int track_status(const struct http_ctx *c, int rc)
 }
 
 /* The secret code as the forms carry it on: normalised, upper case. */
-static void secret_form(const char *k, char *out, size_t len)
+void track_secret_form(const char *k, char *out, size_t len)
 {
 	validate_normalize(out, len, k ? k : "", 1);
 	for (char *p = out; *p; p++)
@@ -74,7 +73,7 @@ static void secret_form(const char *k, char *out, size_t len)
 			*p = (char)(*p - 'a' + 'A');
 }
 
-static void field_error(struct http_ctx *c, const char *field, const char *msg)
+void track_field_error(struct http_ctx *c, const char *field, const char *msg)
 {
 	if (!msg || !msg[0])
 		return;
@@ -98,7 +97,7 @@ static void lookup_form(struct http_ctx *c, const char *t, const char *k,
 	buf_html(o, t ? t : "");
 	buf_puts(o, "\">\n");
 	if (et)
-		field_error(c, "tracking", eb->msg);
+		track_field_error(c, "tracking", eb->msg);
 	buf_puts(o, "<label for=\"secret\">");
 	buf_html(o, tr(c, T_SECRET));
 	buf_printf(o, "</label><input id=\"secret\" name=\"secret\" dir=\"ltr\" maxlength=\"20\" "
@@ -107,7 +106,7 @@ static void lookup_form(struct http_ctx *c, const char *t, const char *k,
 	buf_html(o, k ? k : "");
 	buf_puts(o, "\">\n");
 	if (ek)
-		field_error(c, "secret", eb->msg);
+		track_field_error(c, "secret", eb->msg);
 	buf_puts(o, "<button type=\"submit\">");
 	buf_html(o, tr(c, T_TRACK_BTN));
 	buf_puts(o, "</button>\n</form>\n");
@@ -124,56 +123,7 @@ int track_form(struct http_ctx *c)
 	return c->status;
 }
 
-/* The fee going back to the card, once the request owes it: state, amount, date. */
-static void draw_refund(struct http_ctx *c, const struct request *r)
-{
-	struct refund f;
-	struct wq_errbuf eb;
-	struct db *db = http_db(c);
-	char amount[24], when[32];
-	if (!db || refund_for_request(db, r->id, &f, &eb))
-		return;
-	wq_fmt_money(f.amount_centimes, amount, sizeof amount);
-	wq_fmt_time(f.done_at ? f.done_at : f.created_at, when, sizeof when);
-	struct buf *o = &c->out;
-	buf_printf(o, "<p class=\"box%s\" id=\"refund\" data-state=\"%s\">",
-		   f.state == REFUND_FAILED ? " bad" : "", refund_state_name(f.state));
-	buf_html(o, tr(c, T_REFUND));
-	buf_printf(o, " : <b class=\"ltr\" id=\"refund_amount\">%s %s</b> — <span "
-		      "id=\"refund_state\">", amount, tr(c, T_MAD));
-	buf_html(o, refund_state_label(f.state, c->lang));
-	buf_puts(o, "</span> <span class=\"ltr\" id=\"refund_date\">");
-	buf_html(o, when);
-	buf_puts(o, "</span></p>\n");
-}
-
-/* Offered only while the request waits in the queue; the data layer decides anyway. */
-static void draw_cancel(struct http_ctx *c, const struct request *r, const char *secret,
-			int confirm_err)
-{
-	struct buf *o = &c->out;
-	buf_puts(o, "<h2>");
-	buf_html(o, tr(c, T_CANCEL_TITLE));
-	buf_puts(o, "</h2>\n<form method=\"post\" action=\"/cancel\" id=\"cancel\">\n<p>");
-	buf_html(o, tr(c, T_CANCEL_TEXT));
-	buf_puts(o, "</p>\n");
-	page_hidden(c, "lang", c->lang);
-	page_hidden(c, "tracking", r->tracking);
-	page_hidden(c, "secret", secret);
-	http_csrf_field(c);
-	buf_printf(o, "<label><input type=\"checkbox\" id=\"confirm\" name=\"confirm\" "
-		      "value=\"1\" required%s> ",
-		   confirm_err ? " aria-invalid=\"true\"" : "");
-	buf_html(o, tr(c, T_CANCEL_CONFIRM));
-	buf_puts(o, "</label>\n");
-	if (confirm_err)
-		field_error(c, "confirm", tr(c, T_E_CONFIRM));
-	buf_puts(o, "<button type=\"submit\" id=\"cancelbtn\">");
-	buf_html(o, tr(c, T_CANCEL_BTN));
-	buf_puts(o, "</button>\n</form>\n");
-}
-
-static void draw_track(struct http_ctx *c, const struct request *r, const char *secret,
+void track_page(struct http_ctx *c, const struct request *r, const char *secret,
 		       const char *complaint, enum txt complaint_err, enum txt notice)
 {
 	struct db *db = http_db(c);
@@ -198,7 +148,7 @@ static void draw_track(struct http_ctx *c, const struct request *r, const char *
 	buf_puts(o, "</span></h1>\n");
 	if (notice != T_COUNT) {
 		buf_printf(o, "<p class=\"box%s\" role=\"status\" id=\"notice\">",
-			   notice == T_COMPLAINT_SENT || notice == T_CANCELLED ? "" : " bad");
+			   notice == T_COMPLAINT_SENT || citizen_notice_good(notice) ? "" : " bad");
 		buf_html(o, tr(c, notice));
 		buf_puts(o, "</p>\n");
 	}
@@ -214,14 +164,14 @@ static void draw_track(struct http_ctx *c, const struct request *r, const char *
 		buf_html(o, r->mail_code);
 		buf_puts(o, "</b>");
 	}
-	if (r->state == RS_REJECTED && r->reject_reason[0]) {
+	if ((r->state == RS_REJECTED || r->state == RS_RETURNED) && r->reject_reason[0]) {
 		buf_puts(o, "<br>");
-		buf_html(o, tr(c, T_REJECT_REASON));
+		buf_html(o, tr(c, r->state == RS_REJECTED ? T_REJECT_REASON : T_RETURN_REASON));
 		buf_puts(o, " : ");
 		buf_html(o, r->reject_reason);
 	}
 	buf_puts(o, "</p>\n");
-	draw_refund(c, r);
+	citizen_refund_box(c, r);
 	buf_puts(o, "<h2>");
 	buf_html(o, tr(c, T_HISTORY));
 	buf_puts(o, "</h2>\n<table id=\"history\">\n<tr><th>");
@@ -261,8 +211,7 @@ static void draw_track(struct http_ctx *c, const struct request *r, const char *
 			buf_puts(o, "</p>\n");
 		}
 	}
-	if (r->state == RS_PAID)
-		draw_cancel(c, r, secret, notice == T_E_CONFIRM);
+	citizen_forms(c, r, secret, notice);
 	buf_puts(o, "<h2>");
 	buf_html(o, tr(c, T_COMPLAINT_TITLE));
 	buf_puts(o, "</h2>\n<form method=\"post\" action=\"/complaint\">\n");
@@ -277,7 +226,7 @@ static void draw_track(struct http_ctx *c, const struct request *r, const char *
 	buf_html(o, complaint ? complaint : "");
 	buf_puts(o, "</textarea>\n");
 	if (complaint_err != T_COUNT)
-		field_error(c, "body", tr(c, complaint_err));
+		track_field_error(c, "body", tr(c, complaint_err));
 	buf_puts(o, "<button type=\"submit\">");
 	buf_html(o, tr(c, T_SEND));
 	buf_puts(o, "</button>\n</form>\n");
@@ -304,8 +253,8 @@ int track_show(struct http_ctx *c)
 		return c->status;
 	}
 	char k2[SECRET_CODE_BYTES + 4];
-	secret_form(k, k2, sizeof k2);
-	draw_track(c, &r, k2, "", T_COUNT, T_COUNT);
+	track_secret_form(k, k2, sizeof k2);
+	track_page(c, &r, k2, "", T_COUNT, T_COUNT);
 	return c->status;
 }
 
@@ -320,88 +269,30 @@ int complaint_submit(struct http_ctx *c)
 	if (lrc)
 		return page_message(c, track_status(c, lrc), tr(c, T_NOT_FOUND), eb.msg);
 	char k2[SECRET_CODE_BYTES + 4];
-	secret_form(k, k2, sizeof k2);
+	track_secret_form(k, k2, sizeof k2);
 	if (!http_csrf_ok(c)) {
 		c->status = MHD_HTTP_FORBIDDEN;
-		draw_track(c, &r, k2, body, T_COUNT, T_CSRF);
+		track_page(c, &r, k2, body, T_COUNT, T_CSRF);
 		return c->status;
 	}
 	if (!body || !validate_match(c->app->val, "complaint", body)) {
 		c->status = MHD_HTTP_UNPROCESSABLE_CONTENT;
-		draw_track(c, &r, k2, body, T_E_COMPLAINT, T_FORM_ERRORS);
+		track_page(c, &r, k2, body, T_E_COMPLAINT, T_FORM_ERRORS);
 		return c->status;
 	}
 	int64_t id;
 	int rc = complaint_open_citizen(http_db(c), r.id, r.tracking, body, c->addr, &id, &eb);
 	if (rc == WQ_ECONFLICT) {
 		c->status = MHD_HTTP_CONFLICT;
-		draw_track(c, &r, k2, body, T_COUNT, T_COMPLAINT_TOO_MANY);
+		track_page(c, &r, k2, body, T_COUNT, T_COMPLAINT_TOO_MANY);
 	} else if (rc) {
 		log_event(LOG_LEVEL_ERROR, "error", "http: complaint on %s: %s", r.tracking,
 			  eb.msg);
 		page_message(c, rc == WQ_EBUSY ? 503 : 500, tr(c, T_ERROR),
 			     tr(c, rc == WQ_EBUSY ? T_BUSY : T_ERROR));
 	} else {
-		draw_track(c, &r, k2, "", T_COUNT, T_COMPLAINT_SENT);
+		track_page(c, &r, k2, "", T_COUNT, T_COMPLAINT_SENT);
 	}
 	return c->status;
 }
 
-int track_cancel(struct http_ctx *c, const struct request *r, enum txt *why,
-		 struct wq_errbuf *eb)
-{
-	struct db *db = http_db(c);
-	if (!db)
-		return wq_fail(eb, WQ_EIO, NULL, "%s", tr(c, T_ERROR));
-	int rc = request_cancel_citizen(db, r->id, eb);
-	if (rc == WQ_ECONFLICT) {
-		struct request now;
-		struct actor sys;
-		actor_system(&sys);
-		/* what stands in the way, read again: an agent may have claimed it meanwhile */
-		int claimed = !request_get(db, &sys, r->id, &now, eb) &&
-			      (now.state == RS_CLAIMED || now.state == RS_IN_PRODUCTION ||
-			       now.state == RS_READY || now.state == RS_WITH_POST ||
-			       now.state == RS_DELIVERED);
-		*why = claimed ? T_CANCEL_TOO_LATE : T_CANCEL_NOT_PAID;
-		wq_fail(eb, WQ_ECONFLICT, "state", "%s", tr(c, *why));
-	}
-	return rc;
-}
-
-int cancel_submit(struct http_ctx *c)
-{
-	const char *t = http_arg(c, "tracking"), *k = http_arg(c, "secret");
-	const char *confirm = http_arg(c, "confirm");
-	struct request r;
-	struct wq_errbuf eb;
-	char k2[SECRET_CODE_BYTES + 4];
-	enum txt why = T_COUNT;
-	wq_errbuf_clear(&eb);
-	int lrc = track_lookup(c, t, k, &r, &eb);
-	if (lrc)
-		return page_message(c, track_status(c, lrc), tr(c, T_NOT_FOUND), eb.msg);
-	secret_form(k, k2, sizeof k2);
-	if (!http_csrf_ok(c)) {
-		c->status = MHD_HTTP_FORBIDDEN;
-		draw_track(c, &r, k2, "", T_COUNT, T_CSRF);
-		return c->status;
-	}
-	if (!confirm || strcmp(confirm, "1")) {
-		c->status = MHD_HTTP_UNPROCESSABLE_CONTENT;
-		draw_track(c, &r, k2, "", T_COUNT, T_E_CONFIRM);
-		return c->status;
-	}
-	int rc = track_cancel(c, &r, &why, &eb);
-	if (rc && rc != WQ_ECONFLICT) {
-		log_event(LOG_LEVEL_ERROR, "error", "http: cancel of %s: %s", r.tracking, eb.msg);
-		return page_message(c, rc == WQ_EBUSY ? 503 : 500, tr(c, T_ERROR),
-				    tr(c, rc == WQ_EBUSY ? T_BUSY : T_ERROR));
-	}
-	/* the page shows the request as it is now, cancelled or not */
-	if (track_lookup(c, t, k, &r, &eb))
-		return page_message(c, 503, tr(c, T_ERROR), tr(c, T_ERROR));
-	c->status = rc ? MHD_HTTP_CONFLICT : MHD_HTTP_OK;
-	draw_track(c, &r, k2, "", T_COUNT, rc ? why : T_CANCELLED);
-	return c->status;
-}

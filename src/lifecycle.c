@@ -26,6 +26,13 @@ const struct transition transitions[] = {
 	/* the citizen changes his mind before any work: out of the queue, fee refunded;
 	 * once claimed the office is working on it (request_cancel_citizen) */
 	{RS_PAID, RS_CANCELLED, ROLE_BIT(ROLE_CITIZEN), 0, "cancel"},
+	/* the envelope came back: the citizen chooses (request_returned_choice), or after
+	 * returned_keep_days the office destroys it (request_destroy_unclaimed); either way
+	 * a destroyed envelope's fee is refunded */
+	{RS_RETURNED, RS_TO_COLLECT, ROLE_BIT(ROLE_CITIZEN), 0, "collect"},
+	{RS_RETURNED, RS_DESTROYED, ROLE_BIT(ROLE_CITIZEN) | ROLE_BIT(ROLE_SYSTEM), 0, "destroy"},
+	{RS_TO_COLLECT, RS_DELIVERED, STAFF_OFFICE, TR_NEEDS_REASON, "hand over"},
+	{RS_TO_COLLECT, RS_DESTROYED, ROLE_BIT(ROLE_SYSTEM), 0, "destroy"},
 };
 const int transitions_count = sizeof transitions / sizeof transitions[0];
 
@@ -52,6 +59,12 @@ static const struct {
 			"منتهية الصلاحية (غير مؤداة)"},
 	[RS_CANCELLED] = {"cancelled", "cancelled by the citizen", "annulée à votre demande",
 			  "ملغاة بطلب منكم"},
+	[RS_TO_COLLECT] = {"to_collect", "at the office, to collect with the CIN",
+			   "au bureau, à retirer avec votre CIN",
+			   "بالمكتب، تسحب ببطاقتكم الوطنية"},
+	[RS_DESTROYED] = {"destroyed", "returned envelope destroyed, fee refunded",
+			  "pli retourné détruit, frais remboursés",
+			  "أتلف الظرف المرجع، ويرجع المبلغ"},
 };
 
 const char *req_state_name(enum req_state s)
@@ -80,8 +93,8 @@ enum req_state req_state_from_name(const char *s)
 
 int req_state_is_final(enum req_state s)
 {
-	return s == RS_DELIVERED || s == RS_REJECTED || s == RS_RETURNED || s == RS_EXPIRED ||
-	       s == RS_CANCELLED;
+	return s == RS_DELIVERED || s == RS_REJECTED || s == RS_EXPIRED || s == RS_CANCELLED ||
+	       s == RS_DESTROYED;
 }
 
 const struct transition *lifecycle_find(enum req_state from, enum req_state to)

@@ -19,6 +19,8 @@ enum req_state {
 	RS_RETURNED, /* the post could not deliver */
 	RS_EXPIRED,  /* never paid */
 	RS_CANCELLED, /* by the citizen while in the queue; refund owed */
+	RS_TO_COLLECT, /* returned, the citizen will collect it at the office (CIN) */
+	RS_DESTROYED,  /* returned and destroyed (the citizen's choice, or no choice); refund owed */
 	RS_COUNT
 };
 

@@ -2,8 +2,9 @@
  * second it turns request events newer than its watermark into outbox rows (one per
  * channel, idempotent on the event), sends what is due to the SMS/e-mail gateway
  * (cfg->sms_url) with libcurl, retrying with exponential backoff, sends the refunds due
- * to the payment gateway (refund.c), and once a minute expires requests left unpaid
- * and runs the escalation sweep (escalate.h: a complaint
+ * to the payment gateway (refund.c), and once a minute expires requests left unpaid,
+ * destroys (and refunds) returned envelopes nobody chose for, and runs the escalation
+ * sweep (escalate.h: a complaint
  * for each request past its announced delivery window).  It has its own database connection and never holds a
  * transaction across a network call, so a dead gateway delays only its own messages. */
 #include <curl/curl.h>
@@ -62,7 +63,14 @@ int notify_message(const struct outbox_event *e, char *out, size_t len)
 		snprintf(extra, sizeof extra,
 			 ar ? " رقم الإرسالية المضمونة: %s." : " Envoi recommandé n° %s.",
 			 e->mail_code);
-	} else if (e->to == RS_REJECTED || e->to == RS_CANCELLED) {
+	} else if (e->to == RS_RETURNED) {
+		/* the citizen has a choice to make: say where */
+		snprintf(extra, sizeof extra,
+			 ar ? " السبب: %.80s اختاروا في صفحة التتبع: السحب من المكتب أو استرجاع المبلغ."
+			    : " Motif : %.80s. Choisissez sur la page de suivi : retrait au bureau ou "
+			      "remboursement.",
+			 e->note);
+	} else if (e->to == RS_REJECTED || e->to == RS_CANCELLED || e->to == RS_DESTROYED) {
 		/* the fee goes back to the card: say so, the refund's own message follows */
 		char fee[24];
 		wq_fmt_money(e->fee_centimes, fee, sizeof fee);
@@ -254,6 +262,10 @@ static void *notify_main(void *arg)
 				log_event(LOG_LEVEL_ERROR, "error", "notify: expiry sweep: %s",
 					  eb.msg);
 			forget_unpaid(n);
+			if (request_destroy_unclaimed(n->db, (int64_t)n->cfg.returned_keep_days * 86400,
+						      &expired, &eb))
+				log_event(LOG_LEVEL_ERROR, "error",
+					  "notify: returned envelopes sweep: %s", eb.msg);
 		}
 		if (escalate_more || mono_seconds() - last_escalate >= ESCALATE_SWEEP_SECONDS) {
 			last_escalate = mono_seconds();

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "log.h"
 #include "notify.h"
 #include "payment.h"
 #include "refund.h"

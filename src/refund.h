@@ -97,10 +97,12 @@ int finance_refunds(struct db *db, const struct actor *a, int64_t commune_id,
 		    struct fin_refund_totals *totals, struct wq_errbuf *eb);
 
 /* The whole book, for `watiqa check`: card payments that took money, refunds
- * (any state: owed money is already the citizen's), fees distributed in batches, and
- * fees still due (confirmed, in no batch).  collected - refunds = distributed + due. */
+ * (any state: owed money is already the citizen's), fees distributed in batches, fees
+ * still due (confirmed, in no batch), and refunds of fees already distributed (an
+ * envelope destroyed after its fee went to the commune: to recover from it).
+ * collected - refunds = distributed + due - recover. */
 struct money_book {
-	int64_t collected, refunds, distributed, due;
+	int64_t collected, refunds, distributed, due, recover;
 	int64_t refunded, refund_pending, refund_failed; /* refunds split by state */
 };
 int refund_book(struct db *db, struct money_book *out, struct wq_errbuf *eb);

@@ -146,6 +146,16 @@ int request_payment_known(struct db *db, int64_t id, const char *txn, int *known
  * request still in the queue: it becomes cancelled and its fee a refund owed, in one
  * transaction.  WQ_ECONFLICT once an agent has claimed it (or it is in any other state). */
 int request_cancel_citizen(struct db *db, int64_t id, struct wq_errbuf *eb);
+/* The citizen's choice for an envelope the post brought back (state returned):
+ * "collect" (to_collect: the office hands it over against the CIN) or "refund"
+ * (destroyed, the fee owed back).  WQ_ECONFLICT when the request is not returned (or
+ * WQ_EDENIED when only the office may move it from where it is). */
+int request_returned_choice(struct db *db, int64_t id, const char *choice,
+			    struct wq_errbuf *eb);
+/* Envelopes back from the post (returned, or to_collect and never collected) older
+ * than keep_seconds are destroyed by the office and refunded; *n gets the count. */
+int request_destroy_unclaimed(struct db *db, int64_t keep_seconds, int *n,
+			      struct wq_errbuf *eb);
 /* Unpaid requests older than max_age_seconds become expired; *n gets the count. */
 int request_expire_unpaid(struct db *db, int64_t max_age_seconds, int *n,
 			  struct wq_errbuf *eb);

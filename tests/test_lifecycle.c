@@ -140,7 +140,12 @@ static int64_t request_in(enum req_state s)
 	if ((rc = request_hand_to_post(db, &agent, id, 0, code, "deposit", &eb)) ||
 	    s == RS_WITH_POST)
 		goto out;
-	rc = request_transition(db, &post, id, 0, s, "addressee moved", &eb);
+	rc = request_transition(db, &post, id, 0, s == RS_DELIVERED ? s : RS_RETURNED,
+				"addressee moved", &eb);
+	/* back from the post: the citizen's choice */
+	if (!rc && (s == RS_TO_COLLECT || s == RS_DESTROYED))
+		rc = request_returned_choice(db, id, s == RS_TO_COLLECT ? "collect" : "refund",
+					     &eb);
 out:
 	if (rc)
 		fail_msg("bringing a request to %s: %s", req_state_name(s), eb.msg);
@@ -167,6 +172,9 @@ static int move(const struct actor *a, int64_t id, enum req_state to, const char
 	/* the citizen's one door: known by the secret code, no scope */
 	if (to == RS_CANCELLED && a->role == ROLE_CITIZEN)
 		return request_cancel_citizen(db, id, eb);
+	if ((to == RS_TO_COLLECT || to == RS_DESTROYED) && a->role == ROLE_CITIZEN)
+		return request_returned_choice(db, id, to == RS_TO_COLLECT ? "collect" : "refund",
+					       eb);
 	if (to == RS_WITH_POST) {
 		char code[14];
 		wq_s10_make("RR", (unsigned)(id * 97 + ++pay_seq), "MA", code);

@@ -5,7 +5,11 @@
  * refunded | refund_failed and no further (a second answer changes nothing, the
  * citizen is told once); the book balances to the centime (collected - refunds =
  * distributed + due) through rejections, refunds and a treasury batch, and `watiqa
- * check` names a refunded fee slipped into a batch; finance reads refunds per day. */
+ * check` names a refunded fee slipped into a batch; finance reads refunds per day.
+ * An envelope back from the post: the citizen's choice (collect -> handed over against
+ * the CIN; refund -> destroyed and refunded), the sweep that destroys and refunds the
+ * ones left without a choice, and a fee distributed before the return: refunded all the
+ * same, to recover from the commune, the book still balanced. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -109,7 +113,7 @@ static void assert_balanced(void)
 	struct wq_errbuf eb;
 	assert_int_equal(refund_book(db, &b, &eb), WQ_OK);
 	assert_true(b.collected > 0);
-	assert_int_equal(b.collected - b.refunds, b.distributed + b.due);
+	assert_int_equal(b.collected - b.refunds, b.distributed + b.due - b.recover);
 	assert_int_equal(b.refunds, b.refunded + b.refund_pending + b.refund_failed);
 	assert_int_equal(problems(), 0);
 }
@@ -329,6 +333,132 @@ static void test_finance_refunds_by_day(void **state)
 	assert_null(days);
 }
 
+/* A paid request of RBT-HAS-1 produced by agent1 and handed to the post. */
+static int64_t posted_request(void)
+{
+	struct wq_errbuf eb;
+	struct actor agent = who("agent1");
+	char code[14];
+	int64_t id = paid_request(2000);
+	assert_int_equal(request_claim(db, &agent, id, 0, &eb), WQ_OK);
+	assert_int_equal(request_transition(db, &agent, id, 0, RS_IN_PRODUCTION, "", &eb), WQ_OK);
+	assert_int_equal(request_transition(db, &agent, id, 0, RS_READY, "", &eb), WQ_OK);
+	wq_s10_make("RR", (unsigned)(50000000 + id), "MA", code);
+	assert_int_equal(request_hand_to_post(db, &agent, id, 0, code, "pickup", &eb), WQ_OK);
+	return id;
+}
+
+/* ... and brought back by the post: returned. */
+static int64_t returned_request(void)
+{
+	struct wq_errbuf eb;
+	struct actor post = who("post1");
+	int64_t id = posted_request();
+	assert_int_equal(request_transition(db, &post, id, 0, RS_RETURNED, "refused by the addressee",
+					    &eb), WQ_OK);
+	return id;
+}
+
+static void test_returned_envelope_choices(void **state)
+{
+	(void)state;
+	struct wq_errbuf eb;
+	struct refund f;
+	struct actor agent = who("agent1");
+	char s[40];
+	int64_t collect = returned_request(), refund = returned_request();
+
+	assert_int_equal(request_returned_choice(db, collect, "resend", &eb), WQ_EINVAL);
+	assert_string_equal(eb.field, "choice");
+	assert_int_equal(request_returned_choice(db, collect, "collect", &eb), WQ_OK);
+	sql_text("SELECT state FROM requests WHERE id = ?", collect, s, sizeof s);
+	assert_string_equal(s, "to_collect");
+	/* a second choice: no longer waiting for one (only the sweep destroys it now) */
+	assert_int_equal(request_returned_choice(db, collect, "refund", &eb), WQ_EDENIED);
+	assert_int_equal(request_returned_choice(db, collect, "collect", &eb), WQ_ECONFLICT);
+	assert_int_equal(refund_for_request(db, collect, &f, &eb), WQ_ENOTFOUND);
+	/* handed over at the counter: the CIN is the reason, required */
+	int rc = request_transition(db, &agent, collect, 0, RS_DELIVERED, "", &eb);
+	if (rc != WQ_EINVAL)
+		fail_msg("handed over without a CIN: %d %s", rc, eb.msg);
+	assert_int_equal(request_transition(db, &agent, collect, 0, RS_DELIVERED,
+					    "collected at the office, CIN BE123456 checked", &eb),
+			 WQ_OK);
+	sql_text("SELECT status FROM payments WHERE request_id = ?", collect, s, sizeof s);
+	assert_string_equal(s, "confirmed");
+
+	assert_int_equal(request_returned_choice(db, refund, "refund", &eb), WQ_OK);
+	sql_text("SELECT state FROM requests WHERE id = ?", refund, s, sizeof s);
+	assert_string_equal(s, "destroyed");
+	assert_int_equal(refund_for_request(db, refund, &f, &eb), WQ_OK);
+	assert_string_equal(f.reason, "returned");
+	assert_int_equal(f.state, REFUND_OWED);
+	assert_balanced();
+}
+
+static void test_unclaimed_envelopes_destroyed(void **state)
+{
+	(void)state;
+	struct wq_errbuf eb;
+	struct refund f;
+	char s[40];
+	int n = 0;
+	int64_t old = returned_request(), recent = returned_request(), waiting = returned_request();
+	assert_int_equal(request_returned_choice(db, waiting, "collect", &eb), WQ_OK);
+	/* sixteen days on the shelf for two of them */
+	char sql[160];
+	snprintf(sql, sizeof sql, "UPDATE requests SET stage_at = stage_at - 16 * 86400"
+		 " WHERE id IN (%lld, %lld)", (long long)old, (long long)waiting);
+	assert_int_equal(sqlite3_exec(db_handle(db), sql, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(request_destroy_unclaimed(db, 15 * 86400, &n, &eb), WQ_OK);
+	assert_int_equal(n, 2);
+	sql_text("SELECT state FROM requests WHERE id = ?", old, s, sizeof s);
+	assert_string_equal(s, "destroyed");
+	sql_text("SELECT state FROM requests WHERE id = ?", waiting, s, sizeof s);
+	assert_string_equal(s, "destroyed");
+	sql_text("SELECT state FROM requests WHERE id = ?", recent, s, sizeof s);
+	assert_string_equal(s, "returned");
+	sql_text("SELECT note FROM request_events WHERE request_id = ? ORDER BY id DESC", old, s,
+		 sizeof s);
+	assert_non_null(strstr(s, "destroyed"));
+	assert_int_equal(refund_for_request(db, old, &f, &eb), WQ_OK);
+	assert_string_equal(f.reason, "returned");
+	assert_int_equal(request_destroy_unclaimed(db, 15 * 86400, &n, &eb), WQ_OK);
+	assert_int_equal(n, 0);
+	assert_balanced();
+}
+
+/* The fee went to the commune in a batch while the envelope was with the post; it came
+ * back and was destroyed: the citizen is refunded, the commune owes it back. */
+static void test_refund_after_distribution(void **state)
+{
+	(void)state;
+	struct wq_errbuf eb;
+	struct actor tre = who("treasury1");
+	struct money_book b;
+	struct actor post = who("post1");
+	int64_t id = posted_request();
+	/* a period that has ended: the clock moved on a little */
+	int64_t t = wq_now();
+	char later[24];
+	snprintf(later, sizeof later, "%lld", (long long)t + 5);
+	setenv("WATIQA_FAKE_NOW", later, 1);
+	struct fin_period p = {0, t + 1};
+	int batches = 0, items = 0;
+	int64_t total = 0;
+	int rc = treasury_build(db, &tre, &p, 0, &batches, &items, &total, &eb);
+	unsetenv("WATIQA_FAKE_NOW");
+	if (rc)
+		fail_msg("build: %s", eb.msg);
+	assert_int_equal(sql_int("SELECT count(*) FROM settlement_items WHERE request_id = ?", id), 1);
+	assert_int_equal(request_transition(db, &post, id, 0, RS_RETURNED, "addressee unknown",
+					    &eb), WQ_OK);
+	assert_int_equal(request_returned_choice(db, id, "refund", &eb), WQ_OK);
+	assert_int_equal(refund_book(db, &b, &eb), WQ_OK);
+	assert_true(b.recover >= 2000);
+	assert_balanced();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -336,6 +466,9 @@ int main(void)
 		cmocka_unit_test(test_money_states),
 		cmocka_unit_test(test_book_balances_through_a_batch),
 		cmocka_unit_test(test_finance_refunds_by_day),
+		cmocka_unit_test(test_returned_envelope_choices),
+		cmocka_unit_test(test_unclaimed_envelopes_destroyed),
+		cmocka_unit_test(test_refund_after_distribution),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

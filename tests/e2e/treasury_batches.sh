@@ -16,7 +16,7 @@ due() { # what a build must take: "count total"
 	wq_sql "SELECT count(*) || ' ' || coalesce(sum(p.amount_centimes), 0) FROM payments p
 		JOIN requests r ON r.id = p.request_id WHERE p.status = 'confirmed'
 		AND p.confirmed_at < $END
-		AND r.state IN ('ready', 'with_post', 'delivered', 'returned')
+		AND r.state IN ('ready', 'with_post', 'delivered')
 		AND r.id NOT IN (SELECT request_id FROM settlement_items)"
 }
 read -r WANT_N WANT_C <<<"$(due)"

@@ -31,19 +31,8 @@ order() {
 	printf -v "${name}_T" %s "$t"
 	printf -v "${name}_S" %s "$s"
 }
-refund_state() { web_sql "SELECT f.state FROM refunds f JOIN requests r ON r.id = f.request_id
-	WHERE r.tracking = '$1'"; }
 txn_of() { web_sql "SELECT p.gateway_ref FROM payments p JOIN requests r ON r.id = p.request_id
 	WHERE r.tracking = '$1'"; }
-# wait_refund TRACKING STATE [SECONDS]
-wait_refund() {
-	local i
-	for ((i = 0; i < ${3:-20} * 10; i++)); do
-		[ "$(refund_state "$1")" = "$2" ] && return 0
-		sleep 0.1
-	done
-	fail "refund of $1 is '$(refund_state "$1")', never $2"
-}
 # cancel_form TRACKING SECRET LANG [confirm]: POST /cancel from the tracking page
 cancel_form() {
 	local args=(--data-urlencode "lang=$3" --data-urlencode "tracking=$1"

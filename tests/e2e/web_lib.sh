@@ -74,6 +74,19 @@ web_track() {
 }
 
 web_sql() { sqlite3 "$WQ_DB" "$@"; }
+# The money state of a request's refund ("" when it owes none).
+refund_state() { web_sql "SELECT f.state FROM refunds f JOIN requests r ON r.id = f.request_id
+	WHERE r.tracking = '$1'"; }
+# wait_refund TRACKING STATE [SECONDS]: until the refund is in STATE (the notifier sends
+# refunds on its own time), or fail.
+wait_refund() {
+	local i
+	for ((i = 0; i < ${3:-20} * 10; i++)); do
+		[ "$(refund_state "$1")" = "$2" ] && return 0
+		sleep 0.1
+	done
+	fail "refund of $1 is '$(refund_state "$1")', never $2"
+}
 SANDBOX=http://127.0.0.1:$WQ_SANDBOX_PORT
 
 # The secret_hash the server stores for CODE: HMAC-SHA256 under its server key (the

@@ -1,0 +1,150 @@
+#!/usr/bin/env bash
+# An envelope comes back from the post; the citizen is not left with nothing.  F sees
+# why on the tracking page (French), the date by which to choose, and chooses to collect
+# it at the office; the supervisor sees it on the board's Back view over SSH and hands
+# it over against the CIN on the order (a wrong CIN is refused).  G chooses a refund
+# through the JSON API: the envelope is destroyed and the fee goes back to the card.
+# H never chooses: past returned_keep_days the server destroys it and refunds.  The
+# fees of F (collected) are the commune's, G's and H's are not; `watiqa check` balances.
+source "$(dirname "$0")/lib.sh"
+wq_start_server
+source "$(dirname "$0")/web_lib.sh"
+
+# order NAME: one extract ordered through the API, paid with the good card, brought by
+# agent1 to the post and returned by post1 (refused); sets ${NAME}_T, ${NAME}_S.
+order() {
+	local name=$1 body t s pay code
+	body=$(curl -s -H 'Content-Type: application/json' -d '{"lang":"fr",
+		"doc_type":"extract","copies":1,"commune":1,"record_number":"987",
+		"record_year":"1979","last_name_ar":"الإدريسي","first_name_ar":"ليلى",
+		"last_name_lat":"Idrissi","first_name_lat":"Leila","birth_date":"1979-08-02",
+		"cin":"AB123456","address":"9 rue Moulay Youssef","postal_code":"10000",
+		"city":"Rabat","phone":"0662123456","email":"leila@example.ma"}' "$WQ_URL/api/v1/requests")
+	t=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["tracking"])' "$body")
+	s=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["secret"])' "$body")
+	pay=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["payment_url"])' "$body")
+	web_pay "$pay" 4000000000000002 >/dev/null
+	for st in claimed in_production ready; do
+		wq request move "$t" $st --as agent1 --db "$WQ_DB" >/dev/null || fail "$t -> $st"
+	done
+	code=$(python3 -c 'import sys
+n = "%08d" % (int(sys.argv[1][1:9]) % 10**8)
+w = [8, 6, 4, 2, 3, 5, 9, 7]
+c = 11 - sum(int(d) * k for d, k in zip(n, w)) % 11
+print("RR%s%dMA" % (n, 0 if c == 10 else 5 if c == 11 else c))' "$t")
+	wq request move "$t" with_post --note "$code" --as agent1 --db "$WQ_DB" >/dev/null ||
+		fail "$t to the post with $code"
+	wq request move "$t" returned --note "refused by the addressee" --as post1 --db "$WQ_DB" \
+		>/dev/null || fail "$t returned"
+	printf -v "${name}_T" %s "$t"
+	printf -v "${name}_S" %s "$s"
+}
+state() { web_sql "SELECT state FROM requests WHERE tracking = '$1'"; }
+choose() { # TRACKING SECRET [CHOICE]: POST /returned from the tracking page
+	local args=(--data-urlencode lang=fr --data-urlencode "tracking=$1"
+		--data-urlencode "secret=$2" --data-urlencode "csrf=$(web_token "$T/track.html")")
+	[ -n "${3:-}" ] && args+=(--data-urlencode "choice=$3")
+	curl -s -b "$WEB_JAR" -c "$WEB_JAR" -o "$T/choice.html" -w '%{http_code}' "${args[@]}" \
+		"$WQ_URL/returned"
+}
+
+# 1. F: why, by when, and the choice to collect
+order F
+[ "$(web_track "$F_T" "$F_S")" = 200 ] || fail "tracking page of F"
+grep -q 'id="state" data-state="returned"' "$T/track.html" || fail "F not shown returned"
+grep -q 'Motif du retour : refused by the addressee' "$T/track.html" || fail "no reason shown"
+want=$(TZ=Africa/Casablanca date -d "@$(( $(web_sql "SELECT stage_at FROM requests
+	WHERE tracking = '$F_T'") + 15 * 86400 ))" '+%Y-%m-%d')
+web_id "$T/track.html" deadline | grep -q "^$want" ||
+	fail "deadline $(web_id "$T/track.html" deadline), want $want"
+grep -q 'id="choice-collect"' "$T/track.html" && grep -q 'id="choice-refund"' "$T/track.html" ||
+	fail "the two choices are not offered"
+size=$(wc -c <"$T/track.html"); [ "$size" -lt 20480 ] || fail "tracking page is $size bytes"
+[ "$(choose "$F_T" "$F_S")" = 422 ] && grep -q 'id="e-choice"' "$T/choice.html" ||
+	fail "no choice: no error next to the field"
+[ "$(state "$F_T")" = returned ] || fail "an empty choice changed F"
+ok "F ($F_T): reason, deadline $want and the choices shown ($size bytes); an empty choice refused"
+[ "$(choose "$F_T" "$F_S" collect)" = 200 ] || { cat "$T/choice.html"; fail "collect"; }
+[ "$(state "$F_T")" = to_collect ] || fail "F is $(state "$F_T")"
+grep -q 'id="to_collect"' "$T/choice.html" || fail "the page does not say where to collect"
+[ "$(choose "$F_T" "$F_S" refund)" = 409 ] || fail "a second choice was accepted"
+[ "$(state "$F_T")" = to_collect ] && [ -z "$(refund_state "$F_T")" ] || fail "F changed"
+ok "F chose to collect at the office; a second choice is refused (409)"
+
+# 2. the office: supervisor1's board over SSH, Back view, hand-over against the CIN
+back=$(web_sql "SELECT count(*) FROM requests r JOIN offices o ON o.id = r.office_id
+	WHERE o.code = 'RBT-HAS-1' AND r.state IN ('returned', 'to_collect')")
+wq_login s supervisor1 watiqa-demo
+wq_screen_wait s "Office board" 20
+wq_screen_wait s "Back $back |" 10
+wq_type s 7
+wq_screen_wait s "\[Back $back\]" 5
+wq_screen s | grep -q "$F_T collect " || { wq_screen s; fail "F not on the Back view"; }
+ok "supervisor1 sees the $back envelopes back from the post (F among them) on the board"
+wq_type s /
+wq_screen_wait s "Search:" 5
+wq_type s -l "$F_T"
+wq_type s Enter
+wq_screen_wait s "^>.$F_T" 5
+wq_type s d
+wq_screen_wait s "delivered" 5
+wq_type s Enter
+wq_screen_wait s "which CIN" 5
+wq_type s -l "ZZ999999"
+wq_type s Enter
+wq_screen_wait s "not the one on the order" 5
+[ "$(state "$F_T")" = to_collect ] || fail "handed over against a wrong CIN"
+wq_type s d
+wq_screen_wait s "delivered" 5
+wq_type s Enter
+wq_screen_wait s "which CIN" 5
+wq_type s -l "ab123456"
+wq_type s Enter
+wq_screen_wait s "$F_T is now delivered" 5
+[ "$(state "$F_T")" = delivered ] || fail "F is $(state "$F_T")"
+web_sql "SELECT note FROM request_events e JOIN requests r ON r.id = e.request_id
+	WHERE r.tracking = '$F_T' ORDER BY e.id DESC LIMIT 1" | grep -q "CIN AB123456 checked" ||
+	fail "the hand-over does not record the CIN"
+ok "F handed over at the counter against its CIN (a wrong one refused), recorded"
+
+# 3. G: a refund through the API
+order G
+st=$(curl -s -o "$T/api.json" -w '%{http_code}' -H 'Content-Type: application/json' \
+	-d "{\"tracking\":\"$G_T\",\"secret\":\"$G_S\",\"choice\":\"resend\"}" "$WQ_URL/api/v1/returned")
+[ "$st" = 422 ] && grep -q '"choice"' "$T/api.json" || fail "API accepted choice resend ($st)"
+st=$(curl -s -o "$T/api.json" -w '%{http_code}' -H 'Content-Type: application/json' \
+	-d "{\"tracking\":\"$G_T\",\"secret\":\"$G_S\",\"choice\":\"refund\"}" "$WQ_URL/api/v1/returned")
+[ "$st" = 200 ] && grep -q '"state":"destroyed"' "$T/api.json" || fail "API refund: $st $(cat "$T/api.json")"
+wait_refund "$G_T" refunded
+web_track "$G_T" "$G_S" >/dev/null
+grep -q 'id="refund" data-state="refunded"' "$T/track.html" || fail "G's page lacks the refund"
+ok "G ($G_T) chose the refund through the API: destroyed, refunded to the card"
+
+# 4. H: no choice in time.  Its return is moved 16 days back; the server's sweep runs at
+#    start, so it is restarted
+order H
+web_sql "UPDATE requests SET stage_at = stage_at - 16 * 86400 WHERE tracking = '$H_T'"
+kill -TERM "$WQ_SERVE_PID"
+wait "$WQ_SERVE_PID" 2>/dev/null || true
+"$WATIQA_BIN" serve --demo --db "$WQ_DB" --ssh-port "$WQ_SSH_PORT" --http-port "$WQ_HTTP_PORT" \
+	>"$T/serve2.log" 2>&1 &
+WQ_SERVE_PID=$!
+WQ_PIDS+=($WQ_SERVE_PID)
+wq_wait_for "$T/serve2.log" "http listening on" 30
+for ((i = 0; i < 100; i++)); do [ "$(state "$H_T")" = destroyed ] && break; sleep 0.1; done
+[ "$(state "$H_T")" = destroyed ] || fail "H is $(state "$H_T") after the sweep"
+wait_refund "$H_T" refunded
+web_sql "SELECT note FROM request_events e JOIN requests r ON r.id = e.request_id
+	WHERE r.tracking = '$H_T' ORDER BY e.id DESC LIMIT 1" | grep -q "destroyed" ||
+	fail "the destruction is not recorded"
+ok "H ($H_T) left without a choice past 15 days: destroyed (recorded) and refunded"
+
+# 5. the money
+for t in "$G_T" "$H_T"; do
+	[ "$(web_sql "SELECT count(*) FROM fees_unsettled u JOIN requests r ON r.id = u.request_id
+		WHERE r.tracking = '$t'")" = 0 ] || fail "$t's refunded fee is still due to the commune"
+done
+[ "$(web_sql "SELECT p.status FROM payments p JOIN requests r ON r.id = p.request_id
+	WHERE r.tracking = '$F_T'")" = confirmed ] || fail "F's fee is not the commune's"
+wq check --db "$WQ_DB" >"$T/check.out" 2>&1 || { cat "$T/check.out"; fail "watiqa check"; }
+ok "F's fee earned, G's and H's refunded, never due to the commune; $(grep '^money' "$T/check.out")"
