@@ -149,11 +149,20 @@ static void sb_paint(struct ui *ui)
 	char line[512];
 	size_t o = 0;
 
-	snprintf(line, sizeof line,
-		 tr(ui, " Queue %d  Claimed %d  Prod %d  Ready %d  Post %d  Back %d | Late %d, raised %d"),
-		 c->stage[RS_PAID], c->stage[RS_CLAIMED], c->stage[RS_IN_PRODUCTION],
-		 c->stage[RS_READY], c->stage[RS_WITH_POST],
-		 c->stage[RS_RETURNED] + c->stage[RS_TO_COLLECT], s->late, s->raised);
+	int back = c->stage[RS_RETURNED] + c->stage[RS_TO_COLLECT];
+	/* envelopes back from the post are counted only when there are some: the line is
+	 * full at 80 columns in Arabic */
+	if (back)
+		snprintf(line, sizeof line,
+			 tr(ui, " Queue %d  Claimed %d  Prod %d  Ready %d  Post %d  Back %d | Late %d,"
+				" raised %d"),
+			 c->stage[RS_PAID], c->stage[RS_CLAIMED], c->stage[RS_IN_PRODUCTION],
+			 c->stage[RS_READY], c->stage[RS_WITH_POST], back, s->late, s->raised);
+	else
+		snprintf(line, sizeof line,
+			 tr(ui, " Queue %d  Claimed %d  Prod %d  Ready %d  Post %d  | Late %d, raised %d"),
+			 c->stage[RS_PAID], c->stage[RS_CLAIMED], c->stage[RS_IN_PRODUCTION],
+			 c->stage[RS_READY], c->stage[RS_WITH_POST], s->late, s->raised);
 	term_line(&ui->term, 1, A_BOLD, line, 0, 0, 0, 0);
 	/* agent load: claimed/in production/ready, and how many of those are late */
 	o = (size_t)snprintf(line, sizeof line, "%s", tr(ui, " Agents c/p/r:"));
