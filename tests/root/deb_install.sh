@@ -8,43 +8,13 @@
 # one more migration) upgraded over it: the service's restart migrates, the login, the
 # host key, the accounts and the edited conffile are still there; `apt remove` keeps
 # /var/lib/watiqa and `apt purge`, asking nothing, removes it.  Runs as root on the host.
-#   bash tests/root/deb_install.sh [watiqa_VERSION_ARCH.deb]    (default: make deb)
+#   bash tests/root/deb_install.sh [watiqa_VERSION_ARCH.deb [NEWER.deb]]
+#   (default: make deb; the newer one from newer_deb.sh)
 source "$(dirname "$0")/rootlib.sh"
-[ "$(id -u)" = 0 ] || { echo "deb_install.sh: run it as root (chroot, mount)" >&2; exit 2; }
-LOGS=${WQR_LOGS:-/var/tmp/watiqa-deb-install}
-rm -rf "$LOGS" && mkdir -p "$LOGS"
-echo "logs in $LOGS"
-ADMIN_PW='Watiqa-first-admin-1'
+wqr_begin deb-install
 
-wqr_step "the package"
-if [ $# -ge 1 ]; then
-	deb1=$(realpath "$1")
-else
-	make -C "$WQR_SRC" --no-print-directory deb >"$LOGS/make-deb.log" 2>&1 ||
-		{ tail -30 "$LOGS/make-deb.log" >&2; wqr_fail "make deb"; }
-	deb1=$(ls -t "$WQR_SRC"/watiqa_*.deb | head -1)
-fi
-[ -f "$deb1" ] || wqr_fail "no package at $deb1"
-v1=$(dpkg-deb -f "$deb1" Version)
-echo "package: $deb1 ($v1)"
-
-# The newer version: this tree's HEAD with a changelog entry above and a migration that
-# only an upgrade can have applied.
-wqr_step "a newer package (scratch copy, bumped changelog, one more migration)"
-up=$(mktemp -d /var/tmp/watiqa-upgrade.XXXXXX)
-WQR_TMPS+=("$up")
-git clone -q "$WQR_SRC" "$up/src"
-v2=$v1+upgrade1
-{
-	printf 'watiqa (%s) bookworm; urgency=medium\n\n  * Upgrade test: one more migration.\n\n' "$v2"
-	printf ' -- Watiqa-C maintainers <maintainers@watiqa.invalid>  %s\n\n' "$(date -R)"
-	cat "$up/src/debian/changelog"
-} >"$up/changelog" && mv "$up/changelog" "$up/src/debian/changelog"
-echo "CREATE TABLE upgrade_probe (id INTEGER PRIMARY KEY);" >"$up/src/db/999_upgrade_probe.sql"
-make -C "$up/src" --no-print-directory deb >"$LOGS/make-deb-upgrade.log" 2>&1 ||
-	{ tail -30 "$LOGS/make-deb-upgrade.log" >&2; wqr_fail "make deb of the newer version"; }
-deb2=$(ls "$up/src"/watiqa_"$v2"_*.deb)
-echo "newer package: $deb2"
+wqr_step "the packages"
+wqr_two_debs "$@"
 
 wqr_step "fresh root"
 wqr_fresh
@@ -79,15 +49,9 @@ done
 [ -L "$R/etc/systemd/system/timers.target.wants/watiqa-backup.timer" ] || wqr_fail "watiqa-backup.timer not enabled"
 wqr_ok "user watiqa (uid $uid), /var/lib/watiqa 0700, conffile 0640 root:watiqa, share dir, units enabled"
 
-# The operator's edit of the settings, as the README says: the gateway's secret (serve
-# refuses the demo's) and ports (free ones on this machine); the upgrade must keep it.
-read -r ssh_port http_port <<<"$(python3 -c 'import socket
-ss=[socket.socket() for _ in range(2)]
-[s.bind(("127.0.0.1",0)) for s in ss]
-print(*[s.getsockname()[1] for s in ss])')"
-sed -i "s/^ssh_port = .*/ssh_port = $ssh_port/; s/^http_port = .*/http_port = $http_port/;
-	s/^gateway_secret = .*/gateway_secret = $(head -c 24 /dev/urandom | base64 | tr -d '\/+=')/" \
-	"$R/etc/watiqa/watiqa.conf"
+# The operator's edit of the settings, as the README says; the upgrade must keep it.
+read -r ssh_port http_port <<<"$(wqr_free_ports 2)"
+wqr_settings "$R" "$ssh_port" "$http_port"
 
 # What systemd would run for UNIT (Type=simple: the main process stays in front): each
 # ExecStartPre, then ExecStart in the background, as its User=, with the unit's UMask,
@@ -138,9 +102,9 @@ wqr_ok "migrated and serving; database, host key in /var/lib/watiqa, all 0600/07
 
 wqr_step "first admin, as the README says"
 # the README: sudo -u watiqa watiqa user add NAME admin --name "FULL NAME" (password asked)
-echo "$ADMIN_PW" | wqr_in "$R" "cd /root && sudo -u watiqa watiqa user add nadia admin --name 'Nadia Alami'" ||
+echo "$WQR_ADMIN_PW" | wqr_in "$R" "cd /root && sudo -u watiqa watiqa user add nadia admin --name 'Nadia Alami'" ||
 	wqr_fail "sudo -u watiqa watiqa user add"
-echo "$ADMIN_PW" | wqr_in "$R" "sudo -u watiqa watiqa user add karim support --name 'Karim Bennani'" ||
+echo "$WQR_ADMIN_PW" | wqr_in "$R" "sudo -u watiqa watiqa user add karim support --name 'Karim Bennani'" ||
 	wqr_fail "a second account"
 wqr_in "$R" "sudo -u watiqa watiqa user list" | tee "$LOGS/users-before.txt"
 grep -q '^nadia ' "$LOGS/users-before.txt" || wqr_fail "nadia not listed"
@@ -148,7 +112,7 @@ grep -q '^nadia ' "$LOGS/users-before.txt" || wqr_fail "nadia not listed"
 wqr_step "ssh nadia (OpenSSH, password)"
 known=$LOGS/known_hosts
 WQR_SSH_OPTS="-o StrictHostKeyChecking=accept-new -o UserKnownHostsFile=$known" \
-	wqr_ssh_screen "$ssh_port" nadia "$ADMIN_PW" '^ Watiqa \| .* \| nadia, admin \| ' '^> karim '
+	wqr_ssh_screen "$ssh_port" nadia "$WQR_ADMIN_PW" '^ Watiqa \| .* \| nadia, admin \| ' '^> karim '
 wqr_ok "the first admin logs in over OpenSSH and sees the admin screen"
 
 wqr_step "the backup unit's command and its rotation"
@@ -187,7 +151,7 @@ wqr_step "after the upgrade: same data, same host key"
 wqr_in "$R" "sudo -u watiqa watiqa user list" >"$LOGS/users-after.txt"
 diff "$LOGS/users-before.txt" "$LOGS/users-after.txt" || wqr_fail "the accounts changed across the upgrade"
 WQR_SSH_OPTS="-o StrictHostKeyChecking=yes -o UserKnownHostsFile=$known" \
-	wqr_ssh_screen "$ssh_port" nadia "$ADMIN_PW" '^ Watiqa \| .* \| nadia, admin \| ' '^> karim '
+	wqr_ssh_screen "$ssh_port" nadia "$WQR_ADMIN_PW" '^ Watiqa \| .* \| nadia, admin \| ' '^> karim '
 wqr_ok "the same accounts; nadia logs in again, the host key unchanged"
 service_stop
 

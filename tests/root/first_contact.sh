@@ -17,10 +17,7 @@ while [ $# -gt 0 ]; do
 	*) echo "usage: $0 [--as root|USER] [--make-test]" >&2; exit 2 ;;
 	esac
 done
-[ "$(id -u)" = 0 ] || { echo "first_contact.sh: run it as root (chroot, mount)" >&2; exit 2; }
-LOGS=${WQR_LOGS:-/var/tmp/watiqa-first-contact-$AS}
-rm -rf "$LOGS" && mkdir -p "$LOGS"
-echo "first contact as $AS; logs in $LOGS"
+wqr_begin "first-contact-$AS"
 
 wqr_step "fresh root"
 wqr_fresh
@@ -41,10 +38,7 @@ wqr_clone "$R" "$home/watiqa" "$AS"
 env_line=
 ssh_port=2222
 if wqr_port_busy 2222 || wqr_port_busy 8080 || wqr_port_busy 8090; then
-	ports=$(python3 -c 'import socket
-ss=[socket.socket() for _ in range(3)]
-[s.bind(("127.0.0.1",0)) for s in ss]
-print(*[s.getsockname()[1] for s in ss])')
+	ports=$(wqr_free_ports 3)
 	read -r ssh_port http_port sb_port <<<"$ports"
 	env_line="export WATIQA_SSH_PORT=$ssh_port WATIQA_HTTP_PORT=$http_port WATIQA_SANDBOX_PORT=$sb_port \
 WATIQA_GATEWAY_URL=http://127.0.0.1:$sb_port WATIQA_SMS_URL=http://127.0.0.1:$sb_port/sms \

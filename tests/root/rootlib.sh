@@ -8,6 +8,7 @@ WQR_SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 WQR_CACHE=${WQR_CACHE:-/var/tmp/watiqa-roots}
 WQR_ROOTS=()          # scratch roots made by this script, cleaned on exit
 WQR_TMPS=()           # other scratch directories, removed on exit
+WQR_BEFORE_CLEANUP=() # commands run first on exit (a container to power off)
 WQR_STEP=start
 WQR_T0=$(date +%s)
 WQR_STEP_T0=$WQR_T0
@@ -23,6 +24,17 @@ wqr_step() {
 }
 wqr_fail() { echo "FAILED at step '$WQR_STEP': $*" >&2; exit 1; }
 wqr_ok() { echo "ok - $*"; }
+
+# wqr_begin NAME: refuses to run but as root (chroot, mount, nspawn) and makes an empty
+# log directory, LOGS (WQR_LOGS, default /var/tmp/watiqa-NAME).
+wqr_begin() {
+	[ "$(id -u)" = 0 ] || { echo "$1: run it as root (chroot, mount)" >&2; exit 2; }
+	LOGS=${WQR_LOGS:-/var/tmp/watiqa-$1}
+	rm -rf "$LOGS" && mkdir -p "$LOGS"
+	echo "$1: logs in $LOGS"
+}
+# the first admin's password in the package tests (8 to 128 bytes)
+WQR_ADMIN_PW='Watiqa-first-admin-1'
 
 # Pids of the processes whose root directory is ROOT (they were started in it by us).
 wqr_procs_in() {
@@ -62,13 +74,24 @@ wqr_umount() {
 	fi
 }
 
+# The packages a root downloaded, linked into the shared download cache for the next.
+wqr_keep_downloads() {
+	local f
+	for f in "$1"/var/cache/apt/archives/*.deb; do
+		[ -f "$f" ] && [ ! -e "$WQR_CACHE/apt-archives/${f##*/}" ] && ln "$f" "$WQR_CACHE/apt-archives/" 2>/dev/null
+	done
+	return 0
+}
+
 wqr_cleanup() {
 	local rc=$? r
 	set +e
+	for r in "${WQR_BEFORE_CLEANUP[@]:-}"; do [ -n "$r" ] && $r; done
 	tmux -L "wqr$$" kill-server 2>/dev/null
 	for r in "${WQR_ROOTS[@]:-}"; do
 		[ -n "$r" ] || continue
 		wqr_kill_in "$r"
+		wqr_keep_downloads "$r"
 		if wqr_umount "$r"; then
 			[ "${WQR_KEEP:-0}" = 1 ] && echo "kept $r" || rm -rf --one-file-system "$(dirname "$r")"
 		else
@@ -87,7 +110,7 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 # wqr_fresh: copies the cached root to a new scratch directory, mounts proc, sys, dev
-# (with dev/pts and dev/shm) and the shared apt download cache; sets WQR_ROOT to its
+# (with dev/pts and dev/shm), links in the shared apt downloads; sets WQR_ROOT to its
 # path (not a $(...): the root must be known to this shell's cleanup).  Everything it
 # mounts is undone by the cleanup.
 wqr_fresh() {
@@ -106,9 +129,11 @@ wqr_fresh() {
 	mount -t proc proc "$root/proc"
 	mount --rbind /sys "$root/sys" && mount --make-rslave "$root/sys"
 	mount --rbind /dev "$root/dev" && mount --make-rslave "$root/dev"
-	# downloads only: what apt installs is decided inside the root as on any machine
-	mkdir -p "$WQR_CACHE/apt-archives/partial"
-	mount --bind "$WQR_CACHE/apt-archives" "$root/var/cache/apt/archives"
+	# downloads only, as hard links (what apt installs is decided inside the root as on
+	# any machine); each copy has its own directory, so that two copies' apt never wait
+	# on one lock, and gives what it fetched back at cleanup (wqr_keep_downloads)
+	mkdir -p "$WQR_CACHE/apt-archives"
+	find "$WQR_CACHE/apt-archives" -maxdepth 1 -name '*.deb' -exec cp -l -t "$root/var/cache/apt/archives/" {} + 2>/dev/null || true
 	echo "fresh root at $root (a copy of $cached)"
 }
 
@@ -203,3 +228,48 @@ wqr_ssh_screen() {
 
 # A TCP port on 127.0.0.1 that something listens on?
 wqr_port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# wqr_two_debs [DEB [NEWER_DEB]]: the package to install and the one to upgrade to, in
+# deb1/v1 and deb2/v2; made when not given (make deb here; tests/root/newer_deb.sh).
+wqr_two_debs() {
+	if [ $# -ge 1 ]; then
+		deb1=$(realpath "$1")
+	else
+		make -C "$WQR_SRC" --no-print-directory deb >"$LOGS/make-deb.log" 2>&1 ||
+			{ tail -30 "$LOGS/make-deb.log" >&2; wqr_fail "make deb"; }
+		deb1=$(ls -t "$WQR_SRC"/watiqa_*.deb | head -1)
+	fi
+	[ -f "$deb1" ] || wqr_fail "no package at $deb1"
+	if [ $# -ge 2 ]; then
+		deb2=$(realpath "$2")
+	else
+		local up
+		up=$(mktemp -d /var/tmp/watiqa-upgrade.XXXXXX)
+		WQR_TMPS+=("$up")
+		deb2=$(bash "$WQR_SRC/tests/root/newer_deb.sh" "$up") || wqr_fail "building the newer package"
+	fi
+	[ -f "$deb2" ] || wqr_fail "no package at $deb2"
+	v1=$(dpkg-deb -f "$deb1" Version)
+	v2=$(dpkg-deb -f "$deb2" Version)
+	dpkg --compare-versions "$v2" gt "$v1" || wqr_fail "$v2 is not newer than $v1"
+	echo "package: $deb1 ($v1); upgrade to: $deb2 ($v2)"
+}
+
+# wqr_free_ports N: N TCP ports free on 127.0.0.1 (the kernel picks them).
+wqr_free_ports() {
+	python3 -c 'import socket, sys
+ss = [socket.socket() for _ in range(int(sys.argv[1]))]
+[s.bind(("127.0.0.1", 0)) for s in ss]
+print(*[s.getsockname()[1] for s in ss])' "$1"
+}
+
+# wqr_settings ROOT SSH_PORT HTTP_PORT: the operator's edit of the installed
+# /etc/watiqa/watiqa.conf that the README asks for: the gateway's own secret (serve
+# refuses the demo's) and, here, ports free on this machine.
+wqr_settings() {
+	local root=$1 secret
+	secret=$(head -c 24 /dev/urandom | base64 | tr -d '/+=')
+	sed -i "s/^ssh_port = .*/ssh_port = $2/; s/^http_port = .*/http_port = $3/;
+		s/^gateway_secret = .*/gateway_secret = $secret/" "$root/etc/watiqa/watiqa.conf"
+	grep -q "^ssh_port = $2$" "$root/etc/watiqa/watiqa.conf" || wqr_fail "editing watiqa.conf"
+}
