@@ -184,21 +184,36 @@ wqr_wait_log() {
 }
 
 # The host's ssh client and tmux reach a server in a root over 127.0.0.1 (a chroot
-# shares the network).
+# shares the network); oathtool is the staff's authenticator app.
 wqr_host_tools() {
 	local missing=
 	command -v ssh >/dev/null || missing="$missing openssh-client"
 	command -v tmux >/dev/null || missing="$missing tmux"
+	command -v oathtool >/dev/null || missing="$missing oathtool"
 	[ -z "$missing" ] && return 0
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing
 }
 
 # wqr_ssh_screen PORT USER PASSWORD PATTERN...: logs in with OpenSSH in a tmux pane,
 # typing the password at the prompt, and waits until the screen matches every PATTERN
-# (grep -E); prints its first lines and closes it.  WQR_SSH_OPTS replaces the host-key
-# options (default: accept any, remember none).
+# (grep -E); prints its first lines and closes it.  The second factor is met as a person
+# with an authenticator app meets it (oathtool): an account whose role needs one and has
+# none enrols (the secret read off the screen into WQR_TOTP_SECRET, its code typed, the
+# recovery codes passed); an enrolled one is asked a code after the password, which gets
+# the next step's (the one of the enrolment may not be taken twice).  WQR_SSH_OPTS
+# replaces the host-key options (default: accept any, remember none).
+# wqr_screen_until CMD: waits (up to 10 s) until CMD, given the screen on its input,
+# succeeds: what was typed is answered before anything is typed again.
+wqr_screen_until() {
+	local j
+	for ((j = 0; j < 100; j++)); do
+		tmux -L "wqr$$" capture-pane -p -t '=ssh:' | eval "$1" && return 0
+		sleep 0.1
+	done
+	return 1
+}
 wqr_ssh_screen() {
-	local port=$1 user=$2 pw=$3 i p all=0
+	local port=$1 user=$2 pw=$3 i p all=0 screen
 	shift 3
 	local tm="tmux -L wqr$$"
 	$tm new-session -d -s ssh -x 80 -y 24 \
@@ -213,9 +228,25 @@ wqr_ssh_screen() {
 		$tm capture-pane -p -t '=ssh:' >&2; wqr_fail "no password prompt from ssh $user@127.0.0.1:$port"; }
 	$tm send-keys -t '=ssh:' "$pw" Enter
 	for ((i = 0; i < 300; i++)); do
+		screen=$($tm capture-pane -p -t '=ssh:')
 		all=1
-		for p in "$@"; do $tm capture-pane -p -t '=ssh:' | grep -Eq -- "$p" || all=0; done
+		for p in "$@"; do grep -Eq -- "$p" <<<"$screen" || all=0; done
 		[ $all = 1 ] && break
+		if grep -q "Code (6 digits" <<<"$screen" && [ -n "${WQR_TOTP_SECRET:-}" ]; then
+			p=$(grep -c "Code (6 digits" <<<"$screen")
+			$tm send-keys -t '=ssh:' "$(oathtool --totp -b "$WQR_TOTP_SECRET" -N 'now + 30 seconds')" Enter
+			wqr_screen_until "[ \$(grep -c 'Code (6 digits') != $p ]" || true
+		elif grep -q "Second factor" <<<"$screen" && grep -q "Recovery codes" <<<"$screen"; then
+			$tm send-keys -t '=ssh:' Enter
+			wqr_screen_until "! grep -q 'Recovery codes'" || true
+		elif grep -q "Second factor" <<<"$screen" && grep -q "Code:" <<<"$screen"; then
+			WQR_TOTP_SECRET=$(grep -o '^    \([A-Z2-7]\{4\} \)\{7\}[A-Z2-7]\{4\}' <<<"$screen" | tr -d ' ')
+			[ ${#WQR_TOTP_SECRET} = 32 ] || { echo "$screen" >&2; wqr_fail "no second-factor secret on $user's screen"; }
+			echo "$user enrols a second factor (secret ${WQR_TOTP_SECRET:0:4}...)"
+			$tm send-keys -t '=ssh:' "$(oathtool --totp -b "$WQR_TOTP_SECRET")" Enter
+			wqr_screen_until "grep -q 'Recovery codes'" ||
+				{ $tm capture-pane -p -t '=ssh:' >&2; wqr_fail "$user's enrolment code was not taken"; }
+		fi
 		sleep 0.1
 	done
 	if [ $all = 0 ]; then
