@@ -1,7 +1,7 @@
 /* http_guard.c - what keeps one client from taking the web side for itself: the
  * per-source request rate (a fixed one-minute window; an IPv6 source is its /64, the
- * block one subscriber gets) and the watchdog that cuts requests trickling in
- * (slowloris).  Shared by the HTTP worker threads under its own mutexes; no SQL. */
+ * block one subscriber gets), connections per source, and the watchdog that cuts
+ * requests trickling in (slowloris).  Shared by the HTTP worker threads under its own mutexes; no SQL. */
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +32,7 @@ struct http_rate {
 struct slow_conn {
 	struct slow_conn *prev, *next;
 	int fd;
+	char src[64];  /* its source (http_source_of) */
 	int64_t since; /* monotonic seconds: the connection's start or its last answer */
 	int reading;   /* a request is still coming in (or none yet) */
 	int cut;       /* already shut down by the watchdog */
@@ -61,6 +62,21 @@ void http_source_of(const char *addr, char *out, size_t len)
 	char net[INET6_ADDRSTRLEN];
 	inet_ntop(AF_INET6, &a6, net, sizeof net);
 	snprintf(out, len, "%s/64", net);
+}
+
+void http_client_addr(struct MHD_Connection *conn, char *out, size_t len)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	snprintf(out, len, "?");
+	if (!ci || !ci->client_addr)
+		return;
+	const struct sockaddr *sa = ci->client_addr;
+	if (sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, out, (socklen_t)len);
+	else if (sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, out,
+			  (socklen_t)len);
 }
 
 /* ---- rate limit: a fixed one-minute window per source ---- */
@@ -143,7 +159,19 @@ void slow_notify(void *cls, struct MHD_Connection *conn, void **socket_context,
 		e->fd = ci->connect_fd;
 		e->since = mono_seconds();
 		e->reading = 1;
+		char addr[64];
+		http_client_addr(conn, addr, sizeof addr);
+		http_source_of(addr, e->src, sizeof e->src);
 		pthread_mutex_lock(&w->mu);
+		/* libmicrohttpd limits connections per address; an IPv6 subscriber has a
+		 * whole /64 of them: the same limit per source, over its connections */
+		int same = 0;
+		for (struct slow_conn *o = w->head; o; o = o->next)
+			same += !o->cut && !strcmp(o->src, e->src);
+		if (same >= HTTP_CONNECTIONS_PER_ADDRESS) {
+			shutdown(e->fd, SHUT_RDWR); /* MHD sees the close and frees it */
+			e->cut = 1;
+		}
 		e->next = w->head;
 		if (w->head)
 			w->head->prev = e;

@@ -122,6 +122,8 @@ enum MHD_Result http_fail_early(struct http_ctx *c, int status, enum txt t, int 
 /* The source a limit counts: the IPv4 address, or the /64 of an IPv6 one
  * ("2001:db8:1:2::/64"); an IPv4-mapped IPv6 address is its IPv4 address. */
 void http_source_of(const char *addr, char *out, size_t len);
+/* The client's address of conn, as text ("?" if unknown). */
+void http_client_addr(struct MHD_Connection *conn, char *out, size_t len);
 struct http_rate *http_rate_new(int per_minute); /* per_minute 0: no limit */
 void http_rate_free(struct http_rate *r);
 /* 1 if the source of addr may send one more request this minute (and counts it). */

@@ -146,21 +146,6 @@ int http_csrf_ok(struct http_ctx *c)
 	return ct_equal(want, tok);
 }
 
-static void client_addr(struct MHD_Connection *conn, char *out, size_t len)
-{
-	const union MHD_ConnectionInfo *ci =
-		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	snprintf(out, len, "?");
-	if (!ci || !ci->client_addr)
-		return;
-	const struct sockaddr *sa = ci->client_addr;
-	if (sa->sa_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, out, (socklen_t)len);
-	else if (sa->sa_family == AF_INET6)
-		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, out,
-			  (socklen_t)len);
-}
-
 static enum MHD_Result http_access(void *cls, struct MHD_Connection *conn, const char *url,
 				   const char *method, const char *version,
 				   const char *upload_data, size_t *upload_data_size,
@@ -177,7 +162,7 @@ static enum MHD_Result http_access(void *cls, struct MHD_Connection *conn, const
 		c->method = method;
 		c->url = url;
 		c->status = MHD_HTTP_OK;
-		client_addr(conn, c->addr, sizeof c->addr);
+		http_client_addr(conn, c->addr, sizeof c->addr);
 		*con_cls = c;
 		if (!http_rate_allow(c->app->rate, c->addr))
 			return http_fail_early(c, MHD_HTTP_TOO_MANY_REQUESTS, T_RATE,
