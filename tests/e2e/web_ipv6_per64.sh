@@ -36,20 +36,11 @@ ok "rate 40/min: 40 addresses of 2001:db8:1:2::/64 served, the 41st refused (429
 sleep $((61 - $(date +%s) % 60)) # a new minute
 
 # ---- wrong secret codes: a new number and a new address each time ----
-luhn() { python3 -c 'import sys
-d=sys.argv[1]; s=0
-for i,ch in enumerate(reversed(d)):
-    x=int(ch)
-    if i%2==0:
-        x*=2
-        if x>9: x-=9
-    s+=x
-print("W%s%d" % (d, (10-s%10)%10))' "$1"; }
 n=0 st=404
 while [ "$st" != 429 ] && [ "$n" -lt 36 ]; do
 	n=$((n + 1))
 	st=$(curl -s -o /dev/null -w '%{http_code}' --interface "$(from 2 "$n")" \
-		--data-urlencode "tracking=$(luhn "$(printf '3%08d' "$n")")" \
+		--data-urlencode "tracking=$(web_tracking_of "$(printf '3%08d' "$n")")" \
 		--data-urlencode "secret=K7M4-9QXT-2HPB" "$U6/track")
 done
 [ "$st" = 429 ] || fail "$n wrong codes from one /64 never held back"
@@ -57,7 +48,7 @@ done
 src=$(web_sql "select source || ' ' || sum(count) from anon_failures where action='secret.wrong' group by source")
 [ "$src" = "2001:db8:1:2::/64 30" ] || fail "counted as '$src', not 30 for the /64"
 ok "wrong codes for 30 numbers from 30 addresses of one /64: the 31st held back (429), counted as one source ($src)"
-[ "$(curl -s -o /dev/null -w '%{http_code}' --interface "$(from 3 1)" --data-urlencode "tracking=$(luhn 399999999)" \
+[ "$(curl -s -o /dev/null -w '%{http_code}' --interface "$(from 3 1)" --data-urlencode "tracking=$(web_tracking_of 399999999)" \
 	--data-urlencode "secret=K7M4-9QXT-2HPB" "$U6/track")" = 404 ] || fail "the other /64 held back too"
 ok "the other /64 still gets its answer (404)"
 

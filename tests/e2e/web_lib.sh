@@ -100,3 +100,14 @@ code = code.replace("O", "0").replace("I", "1").replace("L", "1")
 print("h1:" + hmac.new(key, code.encode(), hashlib.sha256).hexdigest())
 PY
 }
+
+# A tracking number of the right shape for DIGITS (9 digits): W, the digits, the Luhn
+# digit, as wq_tracking_new() makes them (whether such a request exists or not).
+web_tracking_of() {
+	python3 -c 'import sys
+d = sys.argv[1]; s = 0
+for i, ch in enumerate(reversed(d)):
+    x = int(ch) * (2 if i % 2 == 0 else 1)
+    s += x - 9 if x > 9 else x
+print("W%s%d" % (d, (10 - s % 10) % 10))' "$1"
+}

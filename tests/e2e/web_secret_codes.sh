@@ -73,16 +73,7 @@ ok "/paid: the ordering browser sees $t2 and its code; another gets one page for
 n=0 st=404
 while [ "$st" != 429 ] && [ "$n" -lt 60 ]; do
 	n=$((n + 1))
-	num=$(printf 'W2%08d' "$n")
-	num=$num$(python3 -c 'import sys
-d=sys.argv[1]; s=0
-for i,ch in enumerate(reversed(d)):
-    x=int(ch)
-    if i%2==0:
-        x*=2
-        if x>9: x-=9
-    s+=x
-print((10-s%10)%10)' "${num:1}")
+	num=$(web_tracking_of "$(printf '2%08d' "$n")")
 	st=$(web_track "$num" "$wrong")
 done
 [ "$st" = 429 ] || fail "60 numbers tried from one source, never held back"
