@@ -52,8 +52,14 @@ void config_print(FILE *out, const struct config *c)
 	fprintf(out, "# settings file: %s%s\n", path,
 		access(path, R_OK) == 0 ? "" : " (not there: built-in defaults)");
 	for (int i = 0; i < config_keys_count; i++) {
-		value_text(c, &config_keys[i], value, sizeof value);
-		fprintf(out, "%s = %s\n", config_keys[i].key, value);
+		const struct config_key *k = &config_keys[i];
+		value_text(c, k, value, sizeof value);
+		/* a secret is not shown on a screen someone may be looking at */
+		if (strstr(k->key, "secret") && value[0])
+			snprintf(value, sizeof value, "(hidden: %s, %zu characters)",
+				 strcmp((const char *)c + k->offset, k->def) ? "set" : "the default",
+				 strlen((const char *)c + k->offset));
+		fprintf(out, "%s = %s\n", k->key, value);
 	}
 }
 

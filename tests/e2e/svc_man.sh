@@ -24,6 +24,16 @@ sed 's/\\-/-/g' "$PAGE8" >"$T/watiqa.8.plain" # roff's \- is a plain hyphen here
 missing=$(while read -r c; do grep -q "^\.B watiqa $c\( \|$\)" "$T/watiqa.8.plain" || echo "$c"; done <"$T/commands")
 [ -z "$missing" ] || fail "commands missing from man/watiqa.8: $missing"
 ok "watiqa(8) has an entry for each of the $(wc -l <"$T/commands") commands"
+# watiqa config: every setting in effect, the flag winning, a secret not shown
+WATIQA_GATEWAY_SECRET=s3cret-value-here "$WATIQA_BIN" config --ssh-port 2999 >"$T/config.out"
+missing=$(while read -r k; do grep -q "^$k = " "$T/config.out" || echo "$k"; done <"$T/settings")
+[ -z "$missing" ] || fail "watiqa config does not print: $missing"
+grep -qx "ssh_port = 2999" "$T/config.out" || fail "watiqa config: the flag did not win"
+grep -q "s3cret" "$T/config.out" && fail "watiqa config shows the gateway secret"
+grep -qx "gateway_secret = (hidden: set, 17 characters)" "$T/config.out" ||
+	fail "watiqa config: $(grep gateway_secret "$T/config.out")"
+ok "watiqa config prints every setting in effect, secrets hidden"
+
 for s in "EXIT STATUS" FILES ENVIRONMENT EXAMPLES; do
 	grep -q "^\.SH $s" "$PAGE8" || fail "watiqa(8) has no $s section"
 done
