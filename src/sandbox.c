@@ -42,6 +42,7 @@
 #include "http_buf.h"
 #include "http_form.h"
 #include "limits.h"
+#include "log.h"
 #include "payment.h"
 #include "sandbox.h"
 #include "util.h"
@@ -219,8 +220,8 @@ static void send_callback(const char *url, const struct sbx_txn *t)
 		curl_easy_cleanup(h);
 		if (cc == CURLE_OK && code >= 200 && code < 300)
 			break;
-		fprintf(stderr, "sandbox: callback %s answered %ld (%s)\n", url, code,
-			curl_easy_strerror(cc));
+		log_event(LOG_LEVEL_WARNING, "error", "sandbox: callback %s answered %ld (%s)", url,
+			  code, curl_easy_strerror(cc));
 		if (cc == CURLE_OK && code >= 400 && code < 500)
 			break; /* refused: retrying will not change that */
 		sleep(1);
