@@ -115,7 +115,7 @@ $(BUILD)/tests/%: tests/%.c $(LIB_OBJS)
 # The sandbox stands in for the payment gateway, the SMS gateway and the post's tracking
 # service on loopback; it stops with the server.
 run: deps all
-	@mkdir -p -m 700 var
+	@mkdir -p var && chmod 700 var # the demo's state: its owner's alone
 	@./watiqa sandbox >var/sandbox.log 2>&1 & sandbox=$$!; \
 	trap 'kill $$sandbox 2>/dev/null' EXIT INT TERM; \
 	./watiqa serve --demo
