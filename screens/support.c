@@ -35,16 +35,16 @@ static struct sp_state *st(struct ui *ui)
 
 enum { SC_TRACKING, SC_STATE, SC_OFFICE, SC_CIN, SC_PHONE, SC_NAME, SC_NAME_AR, SC_COUNT };
 static const struct table_col sp_cols[SC_COUNT] = {
-	[SC_TRACKING] = {"Tracking", 11, 0}, [SC_STATE] = {"State", 13, 0},
-	[SC_OFFICE] = {"Office", 10, 0},     [SC_CIN] = {"CIN", 9, 0},
-	[SC_PHONE] = {"Phone", 10, 0},	     [SC_NAME] = {"Name", 12, 0},
+	[SC_TRACKING] = {TX("Tracking"), 11, 0}, [SC_STATE] = {TX("State"), 13, 0},
+	[SC_OFFICE] = {TX("Office"), 10, 0},     [SC_CIN] = {TX("CIN"), 9, 0},
+	[SC_PHONE] = {TX("Phone"), 10, 0},	     [SC_NAME] = {TX("Name"), 12, 0},
 	[SC_NAME_AR] = {"الاسم", 0, 0},
 };
 
 static void sp_cell(void *ctx, int row, int col, char *buf, size_t len)
 {
 	const struct search_hit *h = &((struct sp_state *)ctx)->res.hits[row];
-	const char *v[SC_COUNT] = {h->tracking, h->state, h->office_code, h->cin,
+	const char *v[SC_COUNT] = {h->tracking, tr_now(h->state), h->office_code, h->cin,
 				   h->phone, h->name_lat, h->name_ar};
 	snprintf(buf, len, "%s", v[col]);
 }
@@ -70,7 +70,7 @@ static int sp_open(struct ui *ui)
 	s->tab = (struct table){
 		.cols = sp_cols, .ncols = SC_COUNT, .ctx = s, .cell = sp_cell, .cmp = sp_cmp,
 		.row_id = sp_id, .sort_col = -1,
-		.empty = "  s: find a request by tracking number, CIN, phone, name or /pattern/",
+		.empty = TX("  s: find a request by tracking number, CIN, phone, name or /pattern/"),
 	};
 	ui->state = s;
 	return 0;
@@ -93,7 +93,7 @@ static int run_search(struct ui *ui)
 	struct search_result r;
 	struct wq_errbuf eb = {0};
 	if (search_requests(ui->db, &ui->actor, SEARCH_AUTO, s->query, &r, &eb)) {
-		status_wq(ui, "search", &eb);
+		status_wq(ui, tr(ui, "search"), &eb);
 		return -1;
 	}
 	int64_t keep = table_cur_id(&s->tab);
@@ -115,11 +115,11 @@ static void sp_paint(struct ui *ui)
 	struct sp_state *s = st(ui);
 	char line[300];
 	if (!s->searched)
-		snprintf(line, sizeof line, " Search: (none yet)");
+		snprintf(line, sizeof line, "%s", tr(ui, " Search: (none yet)"));
 	else
-		snprintf(line, sizeof line, " Search: %s  [%s] %d found%s", s->query,
-			 search_kind_name(s->res.kind), s->res.n,
-			 s->res.truncated ? " (more: narrow the search)" : "");
+		snprintf(line, sizeof line, tr(ui, " Search: %s  [%s] %d found%s"), s->query,
+			 tr(ui, search_kind_name(s->res.kind)), s->res.n,
+			 s->res.truncated ? tr(ui, " (more: narrow the search)") : "");
 	term_line(&ui->term, 1, A_BOLD, line, 0, 0, 0, 0);
 	table_paint(ui, &s->tab, 2, ui->term.rows - 4);
 }
@@ -131,7 +131,7 @@ static struct table *sp_table(struct ui *ui)
 
 static void sp_tabs(struct ui *ui, char *buf, size_t len)
 {
-	snprintf(buf, len, "%d found", st(ui)->res.n);
+	snprintf(buf, len, tr(ui, "%d found"), st(ui)->res.n);
 }
 
 static const struct search_hit *current(struct ui *ui)
@@ -139,7 +139,7 @@ static const struct search_hit *current(struct ui *ui)
 	struct sp_state *s = st(ui);
 	int r = table_cur(&s->tab);
 	if (r < 0) {
-		status_error(ui, "no request here: s searches");
+		status_error(ui, tr(ui, "no request here: s searches"));
 		return NULL;
 	}
 	return &s->res.hits[r];
@@ -151,14 +151,15 @@ static void key_find(struct ui *ui)
 	struct sp_state *s = st(ui);
 	char q[SEARCH_QUERY_BYTES];
 	snprintf(q, sizeof q, "%s", s->query);
-	if (!prompt_text(ui, "Find (tracking, CIN, phone, name, /pattern/): ", q, sizeof q) ||
+	if (!prompt_text(ui, tr(ui, "Find (tracking, CIN, phone, name, /pattern/): "), q, sizeof q) ||
 	    !q[0])
 		return;
 	snprintf(s->query, sizeof s->query, "%s", q);
 	s->tab.cur = s->tab.top = 0;
 	if (run_search(ui) == 0)
-		status_info(ui, "%d found by %s%s", s->res.n, search_kind_name(s->res.kind),
-			    s->res.scanned ? " (newest requests scanned)" : "");
+		status_info(ui, tr(ui, "%d found by %s%s"), s->res.n,
+			    tr(ui, search_kind_name(s->res.kind)),
+			    s->res.scanned ? tr(ui, " (newest requests scanned)") : "");
 }
 
 struct lines {
@@ -194,11 +195,12 @@ static void add_payments(struct ui *ui, struct lines *L, int64_t id)
 	int n = 0;
 	if (search_payments(ui->db, &ui->actor, id, &p, &n, &eb))
 		return;
-	add(L, "Payments (%d)", n);
+	add(L, tr(ui, "Payments (%d)"), n);
 	for (int i = 0; i < n; i++) {
 		wq_fmt_time(p[i].created_at, t, sizeof t);
-		wq_fmt_money(p[i].amount_centimes, m, sizeof m);
-		add(L, "  %s  %-10s %8s MAD  %s", t, p[i].status, m, p[i].gateway_ref);
+		msg_money(ui->lang, p[i].amount_centimes, m, sizeof m);
+		add(L, tr(ui, "  %s  %-10s %8s MAD  %s"), t, tr(ui, p[i].status), m,
+		    p[i].gateway_ref);
 	}
 	free(p);
 }
@@ -211,14 +213,14 @@ static void add_notices(struct ui *ui, struct lines *L, int64_t id)
 	int n = 0;
 	if (search_notices(ui->db, &ui->actor, id, &x, &n, &eb))
 		return;
-	add(L, "Notifications (%d)", n);
+	add(L, tr(ui, "Notifications (%d)"), n);
 	for (int i = 0; i < n; i++) {
 		wq_fmt_time(x[i].created_at, t, sizeof t);
 		add(L, "  #%lld %s  %-5s %-8s x%d  %s", (long long)x[i].id, t, x[i].channel,
 		    x[i].state, x[i].attempts, x[i].recipient);
 		add(L, "      %.200s", x[i].body);
 		if (x[i].last_error[0])
-			add(L, "      error: %s", x[i].last_error);
+			add(L, tr(ui, "      error: %s"), x[i].last_error);
 	}
 	free(x);
 }
@@ -231,15 +233,16 @@ static void add_complaints(struct ui *ui, struct lines *L, int64_t id)
 	int n = 0;
 	if (complaint_desk_for_request(ui->db, &ui->actor, id, &c, &n, &eb))
 		return;
-	add(L, "Complaints (%d)", n);
+	add(L, tr(ui, "Complaints (%d)"), n);
 	for (int i = 0; i < n; i++) {
 		wq_fmt_time(c[i].opened_at, t, sizeof t);
-		add(L, "  #%lld %s  %-9s by %s%s%s", (long long)c[i].id, t,
-		    cd_state_name(c[i].state), c[i].opened_by[0] ? c[i].opened_by : "citizen",
-		    c[i].inspector[0] ? ", inspector " : "", c[i].inspector);
+		add(L, tr(ui, "  #%lld %s  %-9s by %s%s%s"), (long long)c[i].id, t,
+		    tr_now(cd_state_name(c[i].state)),
+		    c[i].opened_by[0] ? c[i].opened_by : tr_now("citizen"),
+		    c[i].inspector[0] ? tr_now(", inspector ") : "", c[i].inspector);
 		add(L, "      %.300s", c[i].body);
 		if (c[i].answered_at)
-			add(L, "      answer: %.300s", c[i].answer);
+			add(L, tr(ui, "      answer: %.300s"), c[i].answer);
 	}
 	free(c);
 }
@@ -252,7 +255,7 @@ static void add_notes(struct ui *ui, struct lines *L, int64_t id)
 	int n = 0;
 	if (search_notes(ui->db, &ui->actor, id, &x, &n, &eb))
 		return;
-	add(L, "Internal notes (%d, never shown to the citizen)", n);
+	add(L, tr(ui, "Internal notes (%d, never shown to the citizen)"), n);
 	for (int i = 0; i < n; i++) {
 		wq_fmt_time(x[i].at, t, sizeof t);
 		add(L, "  %s  %s: %.300s", t, x[i].author, x[i].body);
@@ -271,7 +274,7 @@ static void key_view(struct ui *ui)
 		return;
 	int64_t id = h->id;
 	if (sheet_lines(ui->db, &ui->actor, id, &sheet, &nsheet, &eb)) {
-		status_wq(ui, "details", &eb);
+		status_wq(ui, tr(ui, "details"), &eb);
 		return;
 	}
 	for (int i = 0; i < nsheet; i++)
@@ -282,7 +285,7 @@ static void key_view(struct ui *ui)
 	add_notices(ui, &L, id);
 	add_complaints(ui, &L, id);
 	add_notes(ui, &L, id);
-	snprintf(title, sizeof title, "%s: everything (Esc closes)", h->tracking);
+	snprintf(title, sizeof title, tr(ui, "%s: everything (Esc closes)"), h->tracking);
 	prompt_pager(ui, title, L.l, L.n);
 	sheet_lines_free(L.l, L.n);
 }
@@ -296,15 +299,15 @@ static void key_note(struct ui *ui)
 		return;
 	int64_t id = h->id;
 	snprintf(tracking, sizeof tracking, "%s", h->tracking);
-	snprintf(title, sizeof title, "Internal note on %s (staff only)", tracking);
-	struct form_field f = {"Note", TEXT_PATTERN, "3 to 900 characters, not only spaces",
+	snprintf(title, sizeof title, tr(ui, "Internal note on %s (staff only)"), tracking);
+	struct form_field f = {TX("Note"), TEXT_PATTERN, TX("3 to 900 characters, not only spaces"),
 			       text, sizeof text};
 	if (!form_run(ui, title, &f, 1))
 		return;
 	if (search_note_add(ui->db, &ui->actor, id, text, &eb))
-		status_wq(ui, "note", &eb);
+		status_wq(ui, tr(ui, "note"), &eb);
 	else
-		status_info(ui, "note added to %s", tracking);
+		status_info(ui, tr(ui, "note added to %s"), tracking);
 }
 
 static void key_resend(struct ui *ui)
@@ -318,11 +321,11 @@ static void key_resend(struct ui *ui)
 		return;
 	snprintf(tracking, sizeof tracking, "%s", h->tracking);
 	if (search_notices(ui->db, &ui->actor, h->id, &x, &n, &eb)) {
-		status_wq(ui, "notifications", &eb);
+		status_wq(ui, tr(ui, "notifications"), &eb);
 		return;
 	}
 	if (n == 0) {
-		status_error(ui, "%s has no notification to send again", tracking);
+		status_error(ui, tr(ui, "%s has no notification to send again"), tracking);
 		free(x);
 		return;
 	}
@@ -335,14 +338,14 @@ static void key_resend(struct ui *ui)
 				 (long long)x[i].id, t, x[i].channel, x[i].state, x[i].body);
 			items[i] = labels[i];
 		}
-		int k = prompt_pick(ui, "Send which notification again?", items, n);
+		int k = prompt_pick(ui, tr(ui, "Send which notification again?"), items, n);
 		int64_t new_id = 0;
 		if (k < 0)
-			status_info(ui, "nothing sent");
+			status_info(ui, tr(ui, "nothing sent"));
 		else if (search_resend(ui->db, &ui->actor, x[k].id, &new_id, &eb))
-			status_wq(ui, "resend", &eb);
+			status_wq(ui, tr(ui, "resend"), &eb);
 		else
-			status_info(ui, "%s: %s to %s queued again (#%lld)", tracking,
+			status_info(ui, tr(ui, "%s: %s to %s queued again (#%lld)"), tracking,
 				    x[k].channel, x[k].recipient, (long long)new_id);
 	}
 	free(labels);
@@ -360,15 +363,16 @@ static void key_complain(struct ui *ui)
 		return;
 	int64_t id = h->id;
 	snprintf(tracking, sizeof tracking, "%s", h->tracking);
-	snprintf(title, sizeof title, "Complaint on %s, for the citizen", tracking);
-	struct form_field f = {"Complaint", TEXT_PATTERN, "3 to 900 characters, not only spaces",
+	snprintf(title, sizeof title, tr(ui, "Complaint on %s, for the citizen"), tracking);
+	struct form_field f = {TX("Complaint"), TEXT_PATTERN,
+			       TX("3 to 900 characters, not only spaces"),
 			       text, sizeof text};
 	if (!form_run(ui, title, &f, 1))
 		return;
 	if (complaint_desk_open(ui->db, &ui->actor, id, text, &cid, &eb))
-		status_wq(ui, "complaint", &eb);
+		status_wq(ui, tr(ui, "complaint"), &eb);
 	else
-		status_info(ui, "complaint #%lld opened on %s: the province's inspector has it",
+		status_info(ui, tr(ui, "complaint #%lld opened on %s: the province's inspector has it"),
 			    (long long)cid, tracking);
 }
 
@@ -396,7 +400,7 @@ static const struct keymap sp_keys[] = {
 
 const struct screen support_screen = {
 	.name = "support",
-	.title = "Support",
+	.title = TX("Support"),
 	.role = ROLE_SUPPORT,
 	.roles = SUPPORT,
 	.keys = sp_keys,
