@@ -438,7 +438,7 @@ const struct msg_row msg_table[] = {
 	{"show the late requests (LATE, LATE+, ESC)",
 	 "afficher les demandes en retard (LATE, LATE+, ESC)",
 	 "عرض الطلبات المتأخرة (LATE، LATE+، ESC)"},
-	{"back", "retour", "مرجعة"},
+	{"returns", "retours", "المرجعة"},
 	{"show the envelopes back from the post (to choose, to collect)",
 	 "afficher les plis revenus de la poste (choix attendu, à retirer)",
 	 "عرض الأظرفة المرجعة من البريد (في انتظار الاختيار، للسحب)"},

@@ -531,7 +531,7 @@ static const struct keymap sb_keys[] = {
 	{'4', "ready", "show the ready envelopes", 0, 0, key_v4},
 	{'5', "post", "show the requests with the post", 0, 0, key_v5},
 	{'6', "late", "show the late requests (LATE, LATE+, ESC)", 0, 0, key_v6},
-	{'7', "back", "show the envelopes back from the post (to choose, to collect)", 0, 0,
+	{'7', "returns", "show the envelopes back from the post (to choose, to collect)", 0, 0,
 	 key_v7},
 	{' ', "mark", "mark or unmark a request for a batch (assign, reassign)", 0, 0, key_mark},
 	{'A', "assign", "give the request (or the marked ones) to an agent", SUP,
