@@ -84,7 +84,10 @@ def cancel(tracking, secret):
 def citizen(n):
     rnd = random.Random(n)
     while not stop.is_set():
-        o = dict(ORDER, copies=rnd.randint(1, 3), record_number=str(rnd.randint(1, 99999)))
+        # a phone of its own: orders a kill left unpaid would soon fill the cap on one
+        # phone's open unpaid orders (unpaid_orders_per_phone)
+        o = dict(ORDER, copies=rnd.randint(1, 3), record_number=str(rnd.randint(1, 99999)),
+                 phone="06%08d" % rnd.randint(0, 99999999))
         st, body = http("POST", url + "/api/v1/requests", json.dumps(o).encode(),
                         "application/json")
         if st != 201:
