@@ -13,7 +13,7 @@ FUZZ_BINS = $(addprefix $(FUZZ_DIR)/fuzz_,$(FUZZ_NAMES))
 # what each harness compiles besides itself
 FUZZ_SRCS_config = src/config.c src/err.c src/util.c
 FUZZ_LIBS_config = -lcrypto
-FUZZ_SRCS_form = src/http_form.c src/validate.c src/unicode.c src/err.c src/util.c
+FUZZ_SRCS_form = src/http_form.c src/validate.c src/unicode.c src/secret.c src/err.c src/util.c
 FUZZ_LIBS_form = -lpcre2-8 -lcrypto
 FUZZ_SRCS_payment = src/payment.c src/http_buf.c src/config.c src/err.c src/util.c
 FUZZ_LIBS_payment = -lcurl -lcrypto

@@ -1,14 +1,16 @@
 /* fuzz_form.c - libFuzzer harness for what the web side does with a request body before
  * any handler sees it: form decoding (application/x-www-form-urlencoded and flat JSON,
  * src/http_form.c), then every decoded value normalised and matched against every
- * pattern of etc/patterns.conf (src/validate.c), and the date check.  The first input
- * byte picks the decoder; the rest is the body. */
+ * pattern of etc/patterns.conf (src/validate.c), the date check, and the secret code's
+ * reading (src/secret.c: what comes out is a code of the alphabet or nothing).  The first
+ * input byte picks the decoder; the rest is the body. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "http_form.h"
+#include "secret.h"
 #include "validate.h"
 
 static struct validator *val;
@@ -65,6 +67,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (int k = 0; k < nnames; k++)
 			validate_match(val, names[k], norm);
 		validate_date(norm, iso, &year);
+		char canon[SECRET_CHARS + 1];
+		enum secret_kind kind = secret_canonical(f.val[i], canon, sizeof canon);
+		if (kind == SECRET_NEW &&
+		    (strlen(canon) != SECRET_CHARS ||
+		     strspn(canon, "0123456789ABCDEFGHJKMNPQRSTVWXYZ") != SECRET_CHARS))
+			abort();
+		if (kind == SECRET_LEGACY && strlen(canon) != SECRET_LEGACY_CHARS)
+			abort();
 		form_get(&f, f.key[i]);
 	}
 	form_free(&f);
