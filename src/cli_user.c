@@ -150,7 +150,7 @@ static void print_totp(const char *username, const char *b32,
 static int cmd_user_totp_init(struct cli_ctx *c)
 {
 	char b32[TOTP_SECRET_B32_BYTES], codes[TOTP_RECOVERY_COUNT][TOTP_RECOVERY_BYTES];
-	if (totp_admin_init(c->db, &c->sys, c->argv[0], b32, sizeof b32, codes, &c->eb))
+	if (totp_admin_init(c->db, &c->cfg, &c->sys, c->argv[0], b32, sizeof b32, codes, &c->eb))
 		return cli_fail_eb(c);
 	print_totp(c->argv[0], b32, codes);
 	return 0;

@@ -1,5 +1,6 @@
 /* db_totp.c - the data layer behind totp.h's accounts part: each account's TOTP secret
- * (pending, then confirmed by a code from the app), the step last accepted (so a code is
+ * (sealed under the server key; pending, then confirmed by a code from the app), the
+ * step last accepted (so a code is
  * taken once), one-use recovery codes kept as yescrypt hashes, and the audit of every
  * step (totp.begin, totp.enrolled, totp.reset, totp.ok, totp.fail, totp.recovery).  The
  * login check takes the write lock before reading the last step, so two sessions racing
@@ -8,6 +9,7 @@
 #include <string.h>
 
 #include "db.h"
+#include "server_key.h"
 #include "totp.h"
 #include "user.h"
 #include "util.h"
@@ -80,17 +82,28 @@ static int audit(struct db *db, const struct actor *by, const char *action,
 			       target, detail, addr ? addr : "", eb);
 }
 
-/* A secret for user_id (confirmed or pending), replacing any, and no recovery codes. */
-static int put_secret(struct db *db, int64_t user_id, const char *b32, int confirmed,
-		      struct wq_errbuf *eb)
+/* The server key, for sealing and opening secrets. */
+static int totp_key(const struct config *cfg, unsigned char key[SERVER_KEY_BYTES],
+		    struct wq_errbuf *eb)
 {
+	return server_key_get(cfg, key, eb);
+}
+
+/* A secret for user_id (confirmed or pending), sealed, replacing any, and no recovery
+ * codes. */
+static int put_secret(struct db *db, const unsigned char *key, int64_t user_id,
+		      const char *b32, int confirmed, struct wq_errbuf *eb)
+{
+	char sealed[TOTP_SEALED_BYTES];
+	if (totp_seal(key, b32, sealed, sizeof sealed) != 0)
+		return wq_fail(eb, WQ_EIO, "totp", "cannot seal the secret");
 	static const char delq[] = "DELETE FROM user_recovery_codes WHERE user_id = ?1"
 				   " AND ?2 IS NOT NULL AND ?3 IS NOT NULL";
 	static const char putq[] =
 		"INSERT OR REPLACE INTO user_totp (user_id, secret, confirmed, last_step,"
 		" created_at) VALUES (?1, ?2, ?3, 0, strftime('%s','now'))";
 	int rc = step_sql(db, delq, user_id, "", 0, eb);
-	return rc ? rc : step_sql(db, putq, user_id, b32, confirmed, eb);
+	return rc ? rc : step_sql(db, putq, user_id, sealed, confirmed, eb);
 }
 
 /* Fresh recovery codes for user_id: shown once in codes, kept hashed. */
@@ -111,8 +124,8 @@ static int put_recovery(struct db *db, int64_t user_id,
 	return WQ_OK;
 }
 
-static int do_begin(struct db *db, const struct actor *a, const char *b32,
-		    struct wq_errbuf *eb)
+static int do_begin(struct db *db, const unsigned char *key, const struct actor *a,
+		    const char *b32, struct wq_errbuf *eb)
 {
 	struct totp_status ts;
 	int rc = totp_status(db, a->username, &ts, eb);
@@ -122,36 +135,43 @@ static int do_begin(struct db *db, const struct actor *a, const char *b32,
 		return wq_fail(eb, WQ_ECONFLICT, "totp",
 			       "%s already has a second factor: an administrator resets it",
 			       a->username);
-	if ((rc = put_secret(db, a->user_id, b32, 0, eb)))
+	if ((rc = put_secret(db, key, a->user_id, b32, 0, eb)))
 		return rc;
 	return audit(db, a, "totp.begin", a->username, "secret shown", "", eb);
 }
 
-int totp_begin(struct db *db, const struct actor *a, char *b32, size_t size,
-	       struct wq_errbuf *eb)
+int totp_begin(struct db *db, const struct config *cfg, const struct actor *a, char *b32,
+	       size_t size, struct wq_errbuf *eb)
 {
+	unsigned char key[SERVER_KEY_BYTES];
 	if (!a->user_id)
 		return wq_fail(eb, WQ_EDENIED, "totp", "only a staff account has a second factor");
+	int rc = totp_key(cfg, key, eb);
+	if (rc)
+		return rc;
 	if (totp_secret_new(b32, size) != 0)
 		return wq_fail(eb, WQ_EIO, "totp", "cannot make a secret");
-	DB_TX_AS(db, a, eb, do_begin(db, a, b32, eb));
+	DB_TX_AS(db, a, eb, do_begin(db, key, a, b32, eb));
 }
 
-static int do_confirm(struct db *db, const struct actor *a, const char *code,
-		      char codes[TOTP_RECOVERY_COUNT][TOTP_RECOVERY_BYTES], struct wq_errbuf *eb)
+static int do_confirm(struct db *db, const unsigned char *key, const struct actor *a,
+		      const char *code, char codes[TOTP_RECOVERY_COUNT][TOTP_RECOVERY_BYTES],
+		      struct wq_errbuf *eb)
 {
 	static const char getq[] = "SELECT secret FROM user_totp WHERE user_id = ?"
 				   " AND confirmed = 0";
 	static const char okq[] = "UPDATE user_totp SET confirmed = 1, last_step = ?1"
 				  " WHERE user_id = ?3 AND ?2 IS NOT NULL";
-	char b32[TOTP_SECRET_B32_BYTES + 8] = "";
+	char sealed[TOTP_SEALED_BYTES + 8] = "", b32[TOTP_SECRET_B32_BYTES] = "";
 	sqlite3_stmt *st = db_stmt(db, getq, eb);
 	if (!st)
 		return WQ_EIO;
 	sqlite3_bind_int64(st, 1, a->user_id);
 	if (sqlite3_step(st) == SQLITE_ROW)
-		db_col_text(st, 0, b32, sizeof b32);
+		db_col_text(st, 0, sealed, sizeof sealed);
 	sqlite3_reset(st);
+	if (sealed[0] && totp_unseal(key, sealed, b32, sizeof b32) != 0)
+		return wq_fail(eb, WQ_EIO, "totp", "the secret does not open with this server key");
 	if (!b32[0])
 		return wq_fail(eb, WQ_ENOTFOUND, "totp", "no second factor being enrolled");
 	int64_t step = totp_match(b32, code, wq_now(), 0);
@@ -164,10 +184,14 @@ static int do_confirm(struct db *db, const struct actor *a, const char *code,
 	return rc ? rc : audit(db, a, "totp.enrolled", a->username, "by the account", "", eb);
 }
 
-int totp_confirm(struct db *db, const struct actor *a, const char *code,
+int totp_confirm(struct db *db, const struct config *cfg, const struct actor *a, const char *code,
 		 char codes[TOTP_RECOVERY_COUNT][TOTP_RECOVERY_BYTES], struct wq_errbuf *eb)
 {
-	DB_TX_AS(db, a, eb, do_confirm(db, a, code ? code : "", codes, eb));
+	unsigned char key[SERVER_KEY_BYTES];
+	int rc = totp_key(cfg, key, eb);
+	if (rc)
+		return rc;
+	DB_TX_AS(db, a, eb, do_confirm(db, key, a, code ? code : "", codes, eb));
 }
 
 static int may_manage(const struct actor *by, struct wq_errbuf *eb)
@@ -177,29 +201,30 @@ static int may_manage(const struct actor *by, struct wq_errbuf *eb)
 	return wq_fail(eb, WQ_EDENIED, "role", "only an administrator manages accounts");
 }
 
-static int do_admin_init(struct db *db, const struct actor *by, const char *username,
-			 const char *b32, char codes[TOTP_RECOVERY_COUNT][TOTP_RECOVERY_BYTES],
-			 struct wq_errbuf *eb)
+static int do_admin_init(struct db *db, const unsigned char *key, const struct actor *by,
+			 const char *username, const char *b32,
+			 char codes[TOTP_RECOVERY_COUNT][TOTP_RECOVERY_BYTES], struct wq_errbuf *eb)
 {
 	int64_t id;
 	int rc = user_id_of(db, username, &id, eb);
 	if (!rc)
-		rc = put_secret(db, id, b32, 1, eb);
+		rc = put_secret(db, key, id, b32, 1, eb);
 	if (!rc)
 		rc = put_recovery(db, id, codes, eb);
 	return rc ? rc : audit(db, by, "totp.enrolled", username, "by an administrator", "", eb);
 }
 
-int totp_admin_init(struct db *db, const struct actor *by, const char *username, char *b32,
-		    size_t size, char codes[TOTP_RECOVERY_COUNT][TOTP_RECOVERY_BYTES],
-		    struct wq_errbuf *eb)
+int totp_admin_init(struct db *db, const struct config *cfg, const struct actor *by,
+		    const char *username, char *b32, size_t size,
+		    char codes[TOTP_RECOVERY_COUNT][TOTP_RECOVERY_BYTES], struct wq_errbuf *eb)
 {
+	unsigned char key[SERVER_KEY_BYTES];
 	int rc = may_manage(by, eb);
-	if (rc)
+	if (rc || (rc = totp_key(cfg, key, eb)))
 		return rc;
 	if (totp_secret_new(b32, size) != 0)
 		return wq_fail(eb, WQ_EIO, "totp", "cannot make a secret");
-	DB_TX_AS(db, by, eb, do_admin_init(db, by, username, b32, codes, eb));
+	DB_TX_AS(db, by, eb, do_admin_init(db, key, by, username, b32, codes, eb));
 }
 
 static int do_reset(struct db *db, const struct actor *by, const char *username,
@@ -254,15 +279,16 @@ static int use_recovery(struct db *db, int64_t user_id, const char *answer,
 	return found && step_sql(db, useq, found, "", wq_now(), eb) == WQ_OK;
 }
 
-static int do_login(struct db *db, const char *username, const char *answer, const char *addr,
-		    int *used_recovery, int *ok, struct wq_errbuf *eb)
+static int do_login(struct db *db, const unsigned char *key, const char *username,
+		    const char *answer, const char *addr, int *used_recovery, int *ok,
+		    struct wq_errbuf *eb)
 {
 	static const char getq[] = "SELECT t.user_id, t.secret, t.last_step FROM user_totp t"
 				   " JOIN users u ON u.id = t.user_id"
 				   " WHERE u.username = ? AND t.confirmed = 1 AND u.disabled = 0";
 	static const char stepq[] = "UPDATE user_totp SET last_step = ?3"
 				    " WHERE user_id = ?1 AND ?2 IS NOT NULL";
-	char b32[TOTP_SECRET_B32_BYTES + 8] = "";
+	char sealed[TOTP_SEALED_BYTES + 8] = "", b32[TOTP_SECRET_B32_BYTES] = "";
 	int64_t id = 0, last = 0;
 	sqlite3_stmt *st = db_stmt(db, getq, eb);
 	if (!st)
@@ -270,11 +296,13 @@ static int do_login(struct db *db, const char *username, const char *answer, con
 	db_bind_text(st, 1, username);
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		id = sqlite3_column_int64(st, 0);
-		db_col_text(st, 1, b32, sizeof b32);
+		db_col_text(st, 1, sealed, sizeof sealed);
 		last = sqlite3_column_int64(st, 2);
 	}
 	sqlite3_reset(st);
-	int64_t step = id ? totp_match(b32, answer, wq_now(), last) : -1;
+	if (id && totp_unseal(key, sealed, b32, sizeof b32) != 0)
+		b32[0] = '\0'; /* not ours (another server key) or altered: no code matches */
+	int64_t step = id && b32[0] ? totp_match(b32, answer, wq_now(), last) : -1;
 	const char *how = "wrong or used code";
 	if (step >= 0) {
 		int rc = step_sql(db, stepq, id, "", step, eb);
@@ -297,14 +325,15 @@ static int do_login(struct db *db, const char *username, const char *answer, con
 		     username, how, addr, eb);
 }
 
-int totp_login(struct db *db, const char *username, const char *answer, const char *addr,
-	       int *used_recovery, struct wq_errbuf *eb)
+int totp_login(struct db *db, const struct config *cfg, const char *username,
+	       const char *answer, const char *addr, int *used_recovery, struct wq_errbuf *eb)
 {
-	int ok = 0, rc = db_begin(db, eb);
+	unsigned char key[SERVER_KEY_BYTES];
+	int ok = 0, rc = totp_key(cfg, key, eb);
 	*used_recovery = 0;
-	if (rc)
+	if (rc || (rc = db_begin(db, eb)))
 		return rc;
-	rc = do_login(db, username, answer ? answer : "", addr, used_recovery, &ok, eb);
+	rc = do_login(db, key, username, answer ? answer : "", addr, used_recovery, &ok, eb);
 	if (rc) {
 		db_rollback(db);
 		return rc;

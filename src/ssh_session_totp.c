@@ -47,7 +47,7 @@ static int session_code_answer(struct session_ctx *ctx, ssh_message msg)
 				     : NULL;
 	struct db *db = session_db(ctx);
 	int rc = db && answer && strlen(answer) < 64
-			 ? totp_login(db, ctx->actor.username, answer, ctx->addr, &recovery, &eb)
+			 ? totp_login(db, ctx->cfg, ctx->actor.username, answer, ctx->addr, &recovery, &eb)
 			 : WQ_EDENIED;
 	if (rc == WQ_OK) {
 		char how[64];

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
@@ -195,4 +196,88 @@ void totp_qr_free(char **rows, int n)
 	for (int i = 0; rows && i < n; i++)
 		free(rows[i]);
 	free(rows);
+}
+
+/* The AES-256-GCM key of the stored secrets: derived from the server key, so that the
+ * key file serves one purpose per derivation. */
+static void seal_key(const unsigned char server_key[32], unsigned char out[32])
+{
+	unsigned len = 32;
+	static const char label[] = "watiqa totp secret v1";
+	HMAC(EVP_sha256(), server_key, 32, (const unsigned char *)label, sizeof label - 1, out,
+	     &len);
+}
+
+static void hex(const unsigned char *b, size_t n, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = digits[b[i] >> 4];
+		out[2 * i + 1] = digits[b[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+static int unhex(const char *s, unsigned char *out, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned v = 0;
+		for (int k = 0; k < 2; k++) {
+			char c = s[2 * i + (size_t)k];
+			int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+			if (d < 0)
+				return -1;
+			v = v * 16 + (unsigned)d;
+		}
+		out[i] = (unsigned char)v;
+	}
+	return s[2 * n] == '\0' ? 0 : -1;
+}
+
+#define SEAL_NONCE 12
+#define SEAL_TAG 16
+#define SEAL_TEXT (TOTP_SECRET_B32_BYTES - 1)
+
+int totp_seal(const unsigned char server_key[32], const char *b32, char *out, size_t size)
+{
+	unsigned char k[32], buf[SEAL_NONCE + SEAL_TEXT + SEAL_TAG];
+	int len = 0, ok;
+	if (strlen(b32) != SEAL_TEXT || size < TOTP_SEALED_BYTES ||
+	    RAND_bytes(buf, SEAL_NONCE) != 1)
+		return -1;
+	seal_key(server_key, k);
+	EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
+	ok = c && EVP_EncryptInit_ex(c, EVP_aes_256_gcm(), NULL, k, buf) == 1 &&
+	     EVP_EncryptUpdate(c, buf + SEAL_NONCE, &len, (const unsigned char *)b32, SEAL_TEXT) ==
+		     1 &&
+	     EVP_EncryptFinal_ex(c, buf + SEAL_NONCE + len, &len) == 1 &&
+	     EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_GET_TAG, SEAL_TAG, buf + SEAL_NONCE + SEAL_TEXT) ==
+		     1;
+	EVP_CIPHER_CTX_free(c);
+	OPENSSL_cleanse(k, sizeof k);
+	if (!ok)
+		return -1;
+	memcpy(out, "e1:", 3);
+	hex(buf, sizeof buf, out + 3);
+	return 0;
+}
+
+int totp_unseal(const unsigned char server_key[32], const char *sealed, char *b32, size_t size)
+{
+	unsigned char k[32], buf[SEAL_NONCE + SEAL_TEXT + SEAL_TAG];
+	int len = 0, ok;
+	if (strncmp(sealed, "e1:", 3) != 0 || size < TOTP_SECRET_B32_BYTES ||
+	    unhex(sealed + 3, buf, sizeof buf) != 0)
+		return -1;
+	seal_key(server_key, k);
+	EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
+	ok = c && EVP_DecryptInit_ex(c, EVP_aes_256_gcm(), NULL, k, buf) == 1 &&
+	     EVP_DecryptUpdate(c, (unsigned char *)b32, &len, buf + SEAL_NONCE, SEAL_TEXT) == 1 &&
+	     EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_TAG, SEAL_TAG,
+				 buf + SEAL_NONCE + SEAL_TEXT) == 1 &&
+	     EVP_DecryptFinal_ex(c, (unsigned char *)b32 + len, &len) == 1;
+	EVP_CIPHER_CTX_free(c);
+	OPENSSL_cleanse(k, sizeof k);
+	b32[ok ? SEAL_TEXT : 0] = '\0';
+	return ok ? 0 : -1;
 }

@@ -181,7 +181,7 @@ int ui_main(const struct config *cfg, const char *username, const char *screen)
 	leaveok(stdscr, TRUE); /* no cursor moves after an update: fewer bytes */
 	ui.term.last_input = mono_seconds();
 
-	int enrolled = enrol ? ui_totp_enrol(ui.db, &ui.actor, enrol_forced) : 0;
+	int enrolled = enrol ? ui_totp_enrol(ui.db, cfg, &ui.actor, enrol_forced) : 0;
 	if (enrolled == 0 && term_resize(&ui.term) == 0 && screen_open(&ui, s) == 0)
 		rc = ui_loop(&ui);
 	if (ui.scr && ui.scr->close)

@@ -119,12 +119,12 @@ static int say(const char *username, const char *msg)
 	return 0;
 }
 
-int ui_totp_enrol(struct db *db, const struct actor *a, int forced)
+int ui_totp_enrol(struct db *db, const struct config *cfg, const struct actor *a, int forced)
 {
 	char b32[TOTP_SECRET_B32_BYTES], code[TOTP_DIGITS + 1];
 	char codes[TOTP_RECOVERY_COUNT][TOTP_RECOVERY_BYTES];
 	struct wq_errbuf eb = {0};
-	int rc = totp_begin(db, a, b32, sizeof b32, &eb);
+	int rc = totp_begin(db, cfg, a, b32, sizeof b32, &eb);
 	if (rc == WQ_ECONFLICT)
 		return forced ? 0 : say(a->username, eb.msg);
 	if (rc)
@@ -141,7 +141,7 @@ int ui_totp_enrol(struct db *db, const struct actor *a, int forced)
 			return got < 0 ? -1 : forced ? 1 : 0;
 		}
 		memset(&eb, 0, sizeof eb);
-		if (totp_confirm(db, a, code, codes, &eb) == WQ_OK)
+		if (totp_confirm(db, cfg, a, code, codes, &eb) == WQ_OK)
 			break;
 		mvprintw(13, 1, "%-41.41s", eb.msg);
 		mvprintw(14, 1, "%-41s", "Try again with the code shown now.");

@@ -851,7 +851,7 @@ static int do_totp_init(const struct actor *a, int64_t t, const char *arg,
 {
 	char b32[TOTP_SECRET_B32_BYTES], codes[TOTP_RECOVERY_COUNT][TOTP_RECOVERY_BYTES];
 	(void)t;
-	return totp_admin_init(db, a, arg, b32, sizeof b32, codes, eb);
+	return totp_admin_init(db, &cfg, a, arg, b32, sizeof b32, codes, eb);
 }
 static int do_totp_reset(const struct actor *a, int64_t t, const char *arg,
 			 struct wq_errbuf *eb)

@@ -217,18 +217,18 @@ static void test_second_factor_counts_and_remembers(void **state)
 	(void)state;
 	actor_system(&sys);
 	at(500);
-	assert_int_equal(totp_admin_init(db, &sys, "finance1", b32, sizeof b32, codes, &eb), WQ_OK);
+	assert_int_equal(totp_admin_init(db, &cfg, &sys, "finance1", b32, sizeof b32, codes, &eb), WQ_OK);
 	assert_int_equal(try_pw("finance1", DEMO_PASSWORD, "192.0.2.50", NULL), WQ_OK);
 	/* not known yet: strangers' rules still apply to 192.0.2.0/24 */
 	for (int i = 0; i < LOGIN_FAILS_FREE; i++)
-		assert_int_equal(totp_login(db, "finance1", "000000", "192.0.2.50", &recovery, &eb),
+		assert_int_equal(totp_login(db, &cfg, "finance1", "000000", "192.0.2.50", &recovery, &eb),
 				 WQ_EDENIED);
 	assert_int_equal(try_pw("finance1", DEMO_PASSWORD, "192.0.2.51", &eb), WQ_EDENIED);
 	assert_non_null(strstr(eb.msg, "too many"));
 	at(500 + LOGIN_DELAY_BASE_SECONDS + 1);
 	assert_int_equal(try_pw("finance1", DEMO_PASSWORD, "192.0.2.50", NULL), WQ_OK);
 	totp_code(b32, totp_step(wq_now()), code);
-	assert_int_equal(totp_login(db, "finance1", code, "192.0.2.50", &recovery, &eb), WQ_OK);
+	assert_int_equal(totp_login(db, &cfg, "finance1", code, "192.0.2.50", &recovery, &eb), WQ_OK);
 	/* the whole login passed: its network is finance1's now, a typo there is checked */
 	assert_int_equal(try_pw("finance1", "typo-typo", "192.0.2.99", &eb), WQ_EDENIED);
 	assert_null(strstr(eb.msg, "too many"));

@@ -82,6 +82,26 @@ static void test_qr_fits_the_screen(void **state)
 	totp_qr_free(rows, n);
 }
 
+/* Sealed under the server key: opens with it, not with another, not once altered. */
+static void test_sealed_secret(void **state)
+{
+	unsigned char key[32], other[32];
+	char b32[TOTP_SECRET_B32_BYTES], sealed[TOTP_SEALED_BYTES], back[TOTP_SECRET_B32_BYTES];
+	(void)state;
+	memset(key, 7, sizeof key);
+	memset(other, 8, sizeof other);
+	totp_secret_new(b32, sizeof b32);
+	assert_int_equal(totp_seal(key, b32, sealed, sizeof sealed), 0);
+	assert_int_equal(strncmp(sealed, "e1:", 3), 0);
+	assert_null(strstr(sealed, b32));
+	assert_int_equal(totp_unseal(key, sealed, back, sizeof back), 0);
+	assert_string_equal(back, b32);
+	assert_int_equal(totp_unseal(other, sealed, back, sizeof back), -1);
+	sealed[10] = sealed[10] == 'a' ? 'b' : 'a';
+	assert_int_equal(totp_unseal(key, sealed, back, sizeof back), -1);
+	assert_int_equal(totp_unseal(key, b32, back, sizeof back), -1); /* plain text: refused */
+}
+
 /* The per-role setting: names matched whole, never with --demo. */
 static void test_roles_that_need_it(void **state)
 {
@@ -114,6 +134,7 @@ int main(void)
 		cmocka_unit_test(test_secret_and_recovery_codes),
 		cmocka_unit_test(test_qr_fits_the_screen),
 		cmocka_unit_test(test_roles_that_need_it),
+		cmocka_unit_test(test_sealed_secret),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -5,7 +5,8 @@
 # password is followed by a keyboard-interactive code prompt: the app's code lets him in
 # once (the same code again is refused: no replay), a recovery code works once; an admin
 # resets it from the CLI and the code is no longer asked.  admin1, given one by the CLI,
-# logs in with his key and then the code.  Demo mode asks nobody without a secret; a
+# logs in with his key and then the code.  The database keeps the secret sealed under the
+# server key, not readable.  Demo mode asks nobody without a secret; a
 # server without --demo makes supervisor1 (a role that needs one) enrol before his
 # screen.  Every step is in the audit log.
 source "$(dirname "$0")/lib.sh"
@@ -50,7 +51,11 @@ wq_screen_wait e "Office board" 5
 $WQ_TMUX kill-session -t e
 [ "$(n_audit totp.begin supervisor1)" = 1 ] && [ "$(n_audit totp.enrolled supervisor1)" = 1 ] ||
 	fail "enrolment not audited"
-ok "supervisor1 enrolled from his session: secret ${secret:0:4}..., QR code, a wrong code refused, 8 recovery codes"
+stored=$(wq_sql "SELECT secret FROM user_totp t JOIN users u ON u.id = t.user_id
+	WHERE u.username = 'supervisor1'")
+[ "${stored:0:3}" = e1: ] && [ "${stored/$secret/}" = "$stored" ] ||
+	fail "the secret is stored readable: $stored"
+ok "supervisor1 enrolled from his session: secret ${secret:0:4}..., QR code, a wrong code refused, 8 recovery codes; stored sealed (e1:...)"
 
 # ---- password, then the code ----
 login_code() { # NAME ANSWER [EXPECT]: password, then ANSWER at the code prompt
