@@ -90,7 +90,7 @@ static void row_cell(const struct dash_row *r, int col, char *buf, size_t len)
 		snprintf(buf, len, "%d", s[RS_WITH_POST] + s[RS_DELIVERED]);
 		break;
 	case DC_REJ:
-		snprintf(buf, len, "%d", s[RS_REJECTED] + s[RS_RETURNED]);
+		snprintf(buf, len, "%d", s[RS_REJECTED] + s[RS_RETURNED] + s[RS_TO_COLLECT] + s[RS_DESTROYED]);
 		break;
 	case DC_MED:
 		fmt_dur(r->median_seconds, buf, len);
@@ -122,7 +122,7 @@ static int64_t dc_num(const struct dash_row *r, int col)
 	case DC_WAIT: return s[RS_PAID] + s[RS_CLAIMED];
 	case DC_PROD: return s[RS_IN_PRODUCTION] + s[RS_READY];
 	case DC_POST: return s[RS_WITH_POST] + s[RS_DELIVERED];
-	case DC_REJ: return s[RS_REJECTED] + s[RS_RETURNED];
+	case DC_REJ: return s[RS_REJECTED] + s[RS_RETURNED] + s[RS_TO_COLLECT] + s[RS_DESTROYED];
 	case DC_MED: return r->median_seconds;
 	case DC_P90: return r->p90_seconds;
 	case DC_BACKLOG: return r->backlog;

@@ -336,9 +336,10 @@ const struct msg_row msg_table[] = {
 	/* ---- supervisor board, its table ---- */
 	{"loading the board", "chargement du tableau", "تحميل اللوحة"},
 	{"out of memory", "mémoire épuisée", "نفدت الذاكرة"},
+	/* one more count: single spaces, or it passes 80 columns */
 	{" Queue %d  Claimed %d  Prod %d  Ready %d  Post %d  Back %d | Late %d, raised %d",
-	 " File %d  Prises %d  Prod %d  Prêtes %d  Poste %d  Retour %d | Retard %d, remontées %d",
-	 " طابور %d  مستلمة %d  إعداد %d  جاهزة %d  بريد %d  مرجعة %d | متأخرة %d، مرفوعة %d"},
+	 " File %d Prises %d Prod %d Prêtes %d Poste %d Retour %d | Retard %d, remont. %d",
+	 " طابور %d مستلمة %d إعداد %d جاهزة %d بريد %d مرجعة %d | متأخرة %d، مرفوعة %d"},
 	{" Queue %d  Claimed %d  Prod %d  Ready %d  Post %d  | Late %d, raised %d",
 	 " File %d  Prises %d  Prod %d  Prêtes %d  Poste %d  | Retard %d, remontées %d",
 	 " طابور %d  مستلمة %d  إعداد %d  جاهزة %d  بريد %d  | متأخرة %d، مرفوعة %d"},

@@ -259,28 +259,23 @@ static int demo_reject(struct db *db, const struct actor *agent, int64_t id, int
 	return refund_mark_done(db, f.id, ref, "", eb);
 }
 
-/* An envelope back from the post more than ten days ago has had its outcome (it would
- * be destroyed at the first sweep otherwise): collected at the office, or destroyed and
- * refunded; the recent ones still wait on the office's board. */
-static int demo_returned_outcome(struct db *db, const struct actor *agent,
-				 const struct request *r, int64_t t, int64_t now,
-				 struct wq_errbuf *eb)
+/* An envelope back from the post more than returned_keep_days (15 by default) ago was
+ * left without a choice and destroyed then, its fee refunded (the first sweep would do
+ * it otherwise); the recent ones still wait on the office's board. */
+static int demo_returned_outcome(struct db *db, const struct request *r, int64_t t,
+				 int64_t now, struct wq_errbuf *eb)
 {
+	struct actor sys;
 	struct refund f;
 	char ref[32];
 	int rc;
 	/* no demo_rand() here: the draws of every later request stay as they were */
-	if (now - t < 10 * 86400)
+	if (now - t < 15 * 86400 + 3600)
 		return WQ_OK;
-	set_clock(t += 86400 * (1 + r->id % 3));
-	if (r->id % 2) {
-		if ((rc = request_returned_choice(db, r->id, "collect", eb)))
-			return rc;
-		set_clock(t += 86400 * (1 + r->id % 2));
-		return request_transition(db, agent, r->id, 0, RS_DELIVERED,
-					  "collected at the office, CIN checked", eb);
-	}
-	if ((rc = request_returned_choice(db, r->id, "refund", eb)) ||
+	actor_system(&sys);
+	set_clock(t += 15 * 86400 + 3600);
+	if ((rc = request_transition(db, &sys, r->id, 0, RS_DESTROYED,
+				     "no choice in time: envelope destroyed", eb)) ||
 	    (rc = refund_for_request(db, r->id, &f, eb)))
 		return rc;
 	set_clock(t + 7200);
@@ -390,7 +385,7 @@ static int demo_request(struct db *db, const struct actor *sys, const struct off
 	if (target == RS_RETURNED) {
 		rc = request_transition(db, &poster, r.id, 0, RS_RETURNED,
 					"addressee unknown at this address", eb);
-		return rc ? rc : demo_returned_outcome(db, &agent, &r, t, now, eb);
+		return rc ? rc : demo_returned_outcome(db, &r, t, now, eb);
 	}
 	return request_transition(db, &poster, r.id, 0, RS_DELIVERED, "", eb);
 }

@@ -71,9 +71,11 @@ grep -q 'id="to_collect"' "$T/choice.html" || fail "the page does not say where 
 [ "$(state "$F_T")" = to_collect ] && [ -z "$(refund_state "$F_T")" ] || fail "F changed"
 ok "F chose to collect at the office; a second choice is refused (409)"
 
-# 2. the office: supervisor1's board over SSH, Back view, hand-over against the CIN
+# 2. the office: supervisor1's board over SSH (its office and the one it relays), Back
+#    view, hand-over against the CIN
 back=$(web_sql "SELECT count(*) FROM requests r JOIN offices o ON o.id = r.office_id
-	WHERE o.code = 'RBT-HAS-1' AND r.state IN ('returned', 'to_collect')")
+	WHERE (o.code = 'RBT-HAS-1' OR o.relay_office_id = (SELECT id FROM offices
+	WHERE code = 'RBT-HAS-1')) AND r.state IN ('returned', 'to_collect')")
 wq_login s supervisor1 watiqa-demo
 wq_screen_wait s "Office board" 20
 wq_screen_wait s "Back $back |" 10
