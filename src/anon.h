@@ -21,6 +21,17 @@ int anon_fail(struct db *db, const char *action, const char *source, const char 
  * minute); source NULL: from everywhere. */
 int anon_fail_count(struct db *db, const char *action, const char *source, int64_t since,
 		    int *n, struct wq_errbuf *eb);
+/* Failures since `since`, summed per action and source, most first (the operator's
+ * `watiqa audit strangers`); at most max rows in out, *n filled. */
+struct anon_sum {
+	char action[32];
+	char source[64];
+	int count, minutes;	 /* failures, and over how many minutes */
+	int64_t first_at, last_at; /* the start of the first and of the last minute */
+	char sample[ANON_SAMPLE_BYTES + 1];
+};
+int anon_fail_sums(struct db *db, int64_t since, struct anon_sum *out, int max, int *n,
+		   struct wq_errbuf *eb);
 /* Forgets the minutes before `before`; *n gets the rows removed. */
 int anon_fail_prune(struct db *db, int64_t before, int *n, struct wq_errbuf *eb);
 

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "anon.h"
 #include "audit.h"
 #include "cli.h"
 #include "config.h"
@@ -200,6 +201,34 @@ static int cmd_check(struct cli_ctx *c)
 	return problems ? 1 : 0;
 }
 
+/* What strangers tried (anon.h): counted per source and minute, not in the audit log. */
+static int cmd_audit_strangers(struct cli_ctx *c)
+{
+	char *end = NULL;
+	long hours = c->argc ? strtol(c->argv[0], &end, 10) : 24;
+	if (c->argc && (*end || hours < 1 || hours > 24 * 90)) {
+		fprintf(stderr, "watiqa: HOURS: expected a whole number from 1 to %d, got '%s'\n",
+			24 * 90, c->argv[0]);
+		return 2;
+	}
+	struct anon_sum rows[50];
+	int n = 0;
+	if (anon_fail_sums(c->db, wq_now() - hours * 3600, rows, 50, &n, &c->eb))
+		return cli_fail_eb(c);
+	printf("%-16s %-28s %7s %7s  %-16s  first\n", "action", "source", "count", "minutes",
+	       "last");
+	for (int i = 0; i < n; i++) {
+		char last[32];
+		wq_fmt_time(rows[i].last_at, last, sizeof last);
+		printf("%-16s %-28s %7d %7d  %-16s  %s\n", rows[i].action, rows[i].source,
+		       rows[i].count, rows[i].minutes, last, rows[i].sample);
+	}
+	if (!n)
+		printf("no failures by strangers in the last %ld hour%s\n", hours,
+		       hours == 1 ? "" : "s");
+	return 0;
+}
+
 static int cmd_audit_verify(struct cli_ctx *c)
 {
 	int64_t bad_ev, bad_audit;
@@ -355,6 +384,9 @@ static const struct cli_cmd cli_cmds[] = {
 	{"check", "", 0, 0, 1, cmd_check, "integrity check, lifecycle invariants, hash chains"},
 	{"audit verify", "", 0, 0, 1, cmd_audit_verify,
 	 "verify the hash chains of the history and the audit log"},
+	{"audit strangers", "[HOURS]", 0, 1, 1, cmd_audit_strangers,
+	 "failures by strangers (forged callbacks, wrong codes, unknown accounts) per source, "
+	 "last 24 hours"},
 };
 static const int cli_cmds_count = sizeof cli_cmds / sizeof cli_cmds[0];
 

@@ -49,6 +49,37 @@ int anon_fail_count(struct db *db, const char *action, const char *source, int64
 	return rc == SQLITE_ROW ? WQ_OK : db_fail(db, rc, eb);
 }
 
+int anon_fail_sums(struct db *db, int64_t since, struct anon_sum *out, int max, int *n,
+		   struct wq_errbuf *eb)
+{
+	static const char sql[] =
+		"SELECT action, source, sum(count), count(*), min(minute) * 60, max(minute) * 60,"
+		" (SELECT sample FROM anon_failures s WHERE s.action = a.action"
+		"  AND s.source = a.source AND s.minute >= ?1 ORDER BY minute LIMIT 1)"
+		" FROM anon_failures a WHERE minute >= ?1 GROUP BY action, source"
+		" ORDER BY 3 DESC, 1, 2 LIMIT ?2";
+	*n = 0;
+	sqlite3_stmt *st = db_stmt(db, sql, eb);
+	if (!st)
+		return WQ_EIO;
+	sqlite3_bind_int64(st, 1, since / 60);
+	sqlite3_bind_int(st, 2, max);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < max) {
+		struct anon_sum *a = &out[(*n)++];
+		memset(a, 0, sizeof *a);
+		db_col_text(st, 0, a->action, sizeof a->action);
+		db_col_text(st, 1, a->source, sizeof a->source);
+		a->count = sqlite3_column_int(st, 2);
+		a->minutes = sqlite3_column_int(st, 3);
+		a->first_at = sqlite3_column_int64(st, 4);
+		a->last_at = sqlite3_column_int64(st, 5);
+		db_col_text(st, 6, a->sample, sizeof a->sample);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? WQ_OK : db_fail(db, rc, eb);
+}
+
 int anon_fail_prune(struct db *db, int64_t before, int *n, struct wq_errbuf *eb)
 {
 	static const char sql[] = "DELETE FROM anon_failures WHERE minute < ?";

@@ -40,6 +40,10 @@ sum=$(web_sql "select sum(count) from anon_failures where action='payment.forged
 [ "$(web_sql "select state from requests where tracking='$t'")" = pending_payment ] || fail "state moved"
 wq check --db "$WQ_DB" >"$T/check" 2>&1 || { cat "$T/check"; fail "watiqa check after the flood"; }
 ok "200 forged callbacks: 403 each, 0 audit rows, $rows counter row(s) saying 200, chains verify"
+wq audit strangers --db "$WQ_DB" >"$T/strangers"
+grep -Eq '^payment\.forged +127\.0\.0\.1 +200 ' "$T/strangers" ||
+	{ cat "$T/strangers"; fail "watiqa audit strangers does not show the 200 forged callbacks"; }
+ok "watiqa audit strangers: $(grep '^payment.forged' "$T/strangers" | tr -s ' ' | cut -c1-60)"
 
 # ---- an unknown txn on the return page never reaches the gateway ----
 start=$(date +%s%N)
