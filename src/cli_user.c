@@ -59,12 +59,21 @@ static int cmd_user_list(struct cli_ctx *c)
 	int n;
 	if (user_list(c->db, ROLE_NONE, 0, &u, &n, &c->eb))
 		return cli_fail_eb(c);
-	printf("%-14s %-11s %-15s %-8s %-4s %s\n", "USERNAME", "ROLE", "SCOPE", "STATUS", "KEYS",
-	       "NAME");
-	for (int i = 0; i < n; i++)
-		printf("%-14s %-11s %-15s %-8s %-4d %s\n", u[i].username, role_name(u[i].role),
-		       u[i].scope_label, u[i].disabled ? "disabled" : "active", u[i].key_count,
-		       u[i].full_name);
+	printf("%-14s %-11s %-15s %-8s %-4s %-7s %s\n", "USERNAME", "ROLE", "SCOPE", "STATUS",
+	       "KEYS", "TOTP", "NAME");
+	for (int i = 0; i < n; i++) {
+		/* the second factor: on, pending (shown, not confirmed), needed (the role
+		 * must have one and has none), or - */
+		struct totp_status ts = {0};
+		totp_status(c->db, u[i].username, &ts, NULL);
+		const char *totp = ts.enrolled ? "on"
+				   : ts.pending ? "pending"
+				   : totp_role_required(&c->cfg, u[i].role) ? "needed"
+									     : "-";
+		printf("%-14s %-11s %-15s %-8s %-4d %-7s %s\n", u[i].username,
+		       role_name(u[i].role), u[i].scope_label, u[i].disabled ? "disabled" : "active",
+		       u[i].key_count, totp, u[i].full_name);
+	}
 	free(u);
 	return 0;
 }
