@@ -20,7 +20,8 @@
 #include "widget.h"
 
 enum { V_DAYS, V_MONTHS, V_PAYMENTS, V_MONEY, V_REFUNDS, V_COUNT };
-static const char *const view_names[V_COUNT] = {"Day", "Month", "Pay", "Money", "Refund"};
+static const char *const view_names[V_COUNT] = {TX("Day"), TX("Month"), TX("Pay"), TX("Money"),
+						TX("Refund")};
 
 struct fin_state {
 	int view;
@@ -44,24 +45,25 @@ static struct fin_state *st(struct ui *ui)
 	return ui->state;
 }
 
+/* Money as the session's language writes it (6 380,00 in French and Arabic). */
 static void money(int64_t c, char *buf, size_t len)
 {
-	wq_fmt_money(c, buf, len);
+	msg_money(msg_session(), c, buf, len);
 }
 
 /* ---- revenue tables (days and months share columns) ---- */
 enum { RC_KEY, RC_NEXT, RC_EXT, RC_NFULL, RC_FULL, RC_TOTAL, RC_REFUND, RC_NET, RC_COUNT };
 static const struct table_col day_cols[RC_COUNT] = {
-	[RC_KEY] = {"Day", 10, 0},	 [RC_NEXT] = {"Ext#", 4, 1},
-	[RC_EXT] = {"Extract", 10, 1},	 [RC_NFULL] = {"Ful#", 4, 1},
-	[RC_FULL] = {"Full copy", 10, 1}, [RC_TOTAL] = {"Collected", 11, 1},
-	[RC_REFUND] = {"Refund", 10, 1}, [RC_NET] = {"Net", 0, 1},
+	[RC_KEY] = {TX("Day"), 10, 0},	 [RC_NEXT] = {TX("Ext#"), 4, 1},
+	[RC_EXT] = {TX("Extract"), 10, 1},	 [RC_NFULL] = {TX("Ful#"), 4, 1},
+	[RC_FULL] = {TX("Full copy"), 10, 1}, [RC_TOTAL] = {TX("Collected"), 11, 1},
+	[RC_REFUND] = {TX("Refund"), 10, 1}, [RC_NET] = {TX("Net"), 0, 1},
 };
 static const struct table_col month_cols[RC_COUNT] = {
-	[RC_KEY] = {"Month", 10, 0},	 [RC_NEXT] = {"Ext#", 4, 1},
-	[RC_EXT] = {"Extract", 10, 1},	 [RC_NFULL] = {"Ful#", 4, 1},
-	[RC_FULL] = {"Full copy", 10, 1}, [RC_TOTAL] = {"Collected", 11, 1},
-	[RC_REFUND] = {"Refund", 10, 1}, [RC_NET] = {"Net", 0, 1},
+	[RC_KEY] = {TX("Month"), 10, 0},	 [RC_NEXT] = {TX("Ext#"), 4, 1},
+	[RC_EXT] = {TX("Extract"), 10, 1},	 [RC_NFULL] = {TX("Ful#"), 4, 1},
+	[RC_FULL] = {TX("Full copy"), 10, 1}, [RC_TOTAL] = {TX("Collected"), 11, 1},
+	[RC_REFUND] = {TX("Refund"), 10, 1}, [RC_NET] = {TX("Net"), 0, 1},
 };
 
 static int64_t rev_value(const struct fin_revenue_row *r, int col)
@@ -87,7 +89,7 @@ static int64_t rev_value(const struct fin_revenue_row *r, int col)
 static void rev_cell(const struct fin_revenue_row *r, int col, char *buf, size_t len)
 {
 	if (col == RC_KEY)
-		snprintf(buf, len, "%s", r->key);
+		msg_date(msg_session(), r->key, buf, len);
 	else if (col == RC_NEXT || col == RC_NFULL)
 		snprintf(buf, len, "%lld", (long long)rev_value(r, col));
 	else
@@ -133,10 +135,10 @@ static int64_t rev_id(void *ctx, int row)
 /* ---- payments table ---- */
 enum { PC_AT, PC_TRACKING, PC_DOC, PC_OFFICE, PC_AMOUNT, PC_MONEY, PC_BATCH, PC_COUNT };
 static const struct table_col pay_cols[PC_COUNT] = {
-	[PC_AT] = {"Paid at", 16, 0},	  [PC_TRACKING] = {"Tracking", 11, 0},
-	[PC_DOC] = {"Doc", 7, 0},	  [PC_OFFICE] = {"Office", 9, 0},
-	[PC_AMOUNT] = {"Amount", 9, 1},	  [PC_MONEY] = {"Money", 14, 0},
-	[PC_BATCH] = {"Batch", 0, 1},
+	[PC_AT] = {TX("Paid at"), 16, 0},	  [PC_TRACKING] = {TX("Tracking"), 11, 0},
+	[PC_DOC] = {TX("Doc"), 7, 0},	  [PC_OFFICE] = {TX("Office"), 9, 0},
+	[PC_AMOUNT] = {TX("Amount"), 9, 1},	  [PC_MONEY] = {TX("Money"), 14, 0},
+	[PC_BATCH] = {TX("Batch"), 0, 1},
 };
 
 static void pay_cell(void *ctx, int row, int col, char *buf, size_t len)
@@ -150,7 +152,8 @@ static void pay_cell(void *ctx, int row, int col, char *buf, size_t len)
 		snprintf(buf, len, "%s", p->tracking);
 		break;
 	case PC_DOC:
-		snprintf(buf, len, "%s x%d", strcmp(p->doc_type, "full_copy") ? "extr" : "full",
+		snprintf(buf, len, "%s x%d",
+			 strcmp(p->doc_type, "full_copy") ? tr_now("extr") : tr_now("full"),
 			 p->copies);
 		break;
 	case PC_OFFICE:
@@ -160,7 +163,7 @@ static void pay_cell(void *ctx, int row, int col, char *buf, size_t len)
 		money(p->amount_centimes, buf, len);
 		break;
 	case PC_MONEY:
-		snprintf(buf, len, "%s", fin_bucket_name(p->bucket));
+		snprintf(buf, len, "%s", tr_now(fin_bucket_name(p->bucket)));
 		break;
 	default:
 		if (p->settlement_id)
@@ -211,10 +214,10 @@ static int pay_attr(void *ctx, int row)
 /* ---- refunds by day ---- */
 enum { FC_DAY, FC_NOWED, FC_OWED, FC_NDONE, FC_DONE, FC_NFAIL, FC_FAIL, FC_COUNT };
 static const struct table_col refund_cols[FC_COUNT] = {
-	[FC_DAY] = {"Day", 10, 0},	    [FC_NOWED] = {"Owed#", 5, 1},
-	[FC_OWED] = {"Owed", 10, 1},	    [FC_NDONE] = {"Paid#", 5, 1},
-	[FC_DONE] = {"Paid back", 10, 1},   [FC_NFAIL] = {"Ref#", 4, 1},
-	[FC_FAIL] = {"Refused", 0, 1},
+	[FC_DAY] = {TX("Day"), 10, 0},	    [FC_NOWED] = {TX("Owed#"), 5, 1},
+	[FC_OWED] = {TX("Owed"), 10, 1},	    [FC_NDONE] = {TX("Paid#"), 5, 1},
+	[FC_DONE] = {TX("Paid back"), 10, 1},   [FC_NFAIL] = {TX("Ref#"), 4, 1},
+	[FC_FAIL] = {TX("Refused"), 0, 1},
 };
 
 static int64_t refund_value(const struct fin_refund_day *d, int col)
@@ -239,7 +242,7 @@ static void refund_cell(void *ctx, int row, int col, char *buf, size_t len)
 {
 	const struct fin_refund_day *d = &((struct fin_state *)ctx)->ref[row];
 	if (col == FC_DAY)
-		snprintf(buf, len, "%s", d->day);
+		msg_date(msg_session(), d->day, buf, len);
 	else if (col == FC_NOWED || col == FC_NDONE || col == FC_NFAIL)
 		snprintf(buf, len, "%lld", (long long)refund_value(d, col));
 	else
@@ -271,22 +274,22 @@ static int finance_open(struct ui *ui)
 	s->tab[V_DAYS] = (struct table){
 		.cols = day_cols, .ncols = RC_COUNT, .ctx = s, .cell = day_cell,
 		.cmp = day_cmp, .row_id = rev_id, .sort_col = -1,
-		.empty = "  No payment in this period. [ and ] change the month, p any period.",
+		.empty = TX("  No payment in this period. [ and ] change the month, p any period."),
 	};
 	s->tab[V_MONTHS] = (struct table){
 		.cols = month_cols, .ncols = RC_COUNT, .ctx = s, .cell = month_cell,
 		.cmp = month_cmp, .row_id = rev_id, .sort_col = -1,
-		.empty = "  No payment in this period. p: a longer period (2025, 2025-01..2025-06).",
+		.empty = TX("  No payment in this period. p: a longer period (2025, 2025-01..2025-06)."),
 	};
 	s->tab[V_PAYMENTS] = (struct table){
 		.cols = pay_cols, .ncols = PC_COUNT, .ctx = s, .cell = pay_cell,
 		.cmp = pay_cmp, .row_id = pay_id, .row_attr = pay_attr, .sort_col = -1,
-		.empty = "  No payment in this period.",
+		.empty = TX("  No payment in this period."),
 	};
 	s->tab[V_REFUNDS] = (struct table){
 		.cols = refund_cols, .ncols = FC_COUNT, .ctx = s, .cell = refund_cell,
 		.cmp = refund_cmp, .row_id = rev_id, .row_attr = refund_attr, .sort_col = -1,
-		.empty = "  No refund owed, paid back or refused in this period.",
+		.empty = TX("  No refund owed, paid back or refused in this period."),
 	};
 	ui->state = s;
 	if (ui->actor.role != ROLE_FINANCE) {
@@ -345,7 +348,7 @@ static int finance_load(struct ui *ui)
 		free(rev[1]);
 		free(pay);
 		free(ref);
-		status_wq(ui, "loading the revenue", &eb);
+		status_wq(ui, tr(ui, "loading the revenue"), &eb);
 		return -1;
 	}
 	for (int g = 0; g < 2; g++) {
@@ -363,11 +366,11 @@ static void paint_money(struct ui *ui, struct fin_state *s, int y0, int height)
 	char line[256], m[32], period[40];
 	const struct fin_summary *u = &s->sum;
 	static const char *const what[FB_COUNT] = {
-		[FB_PROCESSING] = "paid, documents not produced yet",
-		[FB_REFUND] = "rejected after payment: refund owed",
-		[FB_AWAITING] = "earned, awaiting a treasury batch",
-		[FB_BATCHED] = "in a treasury batch, not transferred",
-		[FB_TRANSFERRED] = "transferred to the commune",
+		[FB_PROCESSING] = TX("paid, documents not produced yet"),
+		[FB_REFUND] = TX("rejected after payment: refund owed"),
+		[FB_AWAITING] = TX("earned, awaiting a treasury batch"),
+		[FB_BATCHED] = TX("in a treasury batch, not transferred"),
+		[FB_TRANSFERRED] = TX("transferred to the commune"),
 	};
 	int y = y0;
 	fin_period_label(&s->period, period, sizeof period);
@@ -378,35 +381,38 @@ static void paint_money(struct ui *ui, struct fin_state *s, int y0, int height)
 			term_line(&ui->term, y++, attr, line, 0, 0, 0, 0); \
 		}                                                    \
 	} while (0)
-	MLINE(A_BOLD, "  Requests of %s paid %s", s->commune, period);
+	MLINE(A_BOLD, tr(ui, "  Requests of %s paid %s"), s->commune, period);
 	money(u->collected_centimes, m, sizeof m);
-	MLINE(A_NORMAL, "  %-40s %6d %14s MAD", "collected by the post (card payments)",
-	      u->collected_count, m);
+	MLINE(A_NORMAL, tr(ui, "  %-40s %6d %14s MAD"),
+	      tr(ui, "collected by the post (card payments)"), u->collected_count, m);
 	for (int b = 0; b < FB_COUNT; b++) {
 		money(u->centimes[b], m, sizeof m);
-		MLINE(A_NORMAL, "    %-38s %6d %14s", what[b], u->count[b], m);
+		MLINE(A_NORMAL, "    %-38s %6d %14s", tr(ui, what[b]), u->count[b], m);
 	}
 	MLINE(A_NORMAL, "%s", "");
-	MLINE(A_BOLD, "  Treasury batches for %s (all periods)", s->commune);
+	MLINE(A_BOLD, tr(ui, "  Treasury batches for %s (all periods)"), s->commune);
 	money(u->built_centimes, m, sizeof m);
-	MLINE(A_NORMAL, "    %-38s %6d %14s", "built, awaiting transfer", u->batches_built, m);
+	MLINE(A_NORMAL, "    %-38s %6d %14s", tr(ui, "built, awaiting transfer"), u->batches_built,
+	      m);
 	money(u->transferred_centimes, m, sizeof m);
-	MLINE(A_NORMAL, "    %-38s %6d %14s", "transferred", u->batches_transferred, m);
+	MLINE(A_NORMAL, "    %-38s %6d %14s", tr(ui, "transferred"), u->batches_transferred, m);
 	static const char *const refund_what[REFUND_STATE_COUNT] = {
-		[REFUND_OWED] = "to send to the card",
-		[REFUND_SENT] = "sent, the gateway has not answered",
-		[REFUND_DONE] = "paid back to the card",
-		[REFUND_FAILED] = "REFUSED by the card: call the citizen",
+		[REFUND_OWED] = TX("to send to the card"),
+		[REFUND_SENT] = TX("sent, the gateway has not answered"),
+		[REFUND_DONE] = TX("paid back to the card"),
+		[REFUND_FAILED] = TX("REFUSED by the card: call the citizen"),
 	};
-	MLINE(A_BOLD, "  Refunds of %s (all periods)", s->commune);
+	MLINE(A_BOLD, tr(ui, "  Refunds of %s (all periods)"), s->commune);
 	for (int f = 0; f < REFUND_STATE_COUNT; f++) {
 		money(s->reftot.centimes[f], m, sizeof m);
 		MLINE(f == REFUND_FAILED && s->reftot.count[f] ? A_BOLD : A_NORMAL,
-		      "    %-38s %6d %14s", refund_what[f], s->reftot.count[f], m);
+		      "    %-38s %6d %14s", tr(ui, refund_what[f]), s->reftot.count[f], m);
 	}
 	MLINE(A_NORMAL, "%s", "");
-	MLINE(A_NORMAL, "%s", "  A fee is distributed once the documents exist (ready or later);");
-	MLINE(A_NORMAL, "%s", "  a request rejected after payment is refunded, never distributed.");
+	MLINE(A_NORMAL, "%s",
+	      tr(ui, "  A fee is distributed once the documents exist (ready or later);"));
+	MLINE(A_NORMAL, "%s",
+	      tr(ui, "  a request rejected after payment is refunded, never distributed."));
 #undef MLINE
 	while (y < y0 + height)
 		term_line(&ui->term, y++, A_NORMAL, "", 0, 0, 0, 0);
@@ -420,8 +426,8 @@ static void finance_paint(struct ui *ui)
 	money(s->sum.collected_centimes, c, sizeof c);
 	money(s->sum.centimes[FB_REFUND], r, sizeof r);
 	money(s->sum.collected_centimes - s->sum.centimes[FB_REFUND], net, sizeof net);
-	snprintf(line, sizeof line, " %s %s  collected %s (%d)  refund %s  net %s", s->commune,
-		 period, c, s->sum.collected_count, r, net);
+	snprintf(line, sizeof line, tr(ui, " %s %s  collected %s (%d)  refund %s  net %s"),
+		 s->commune, period, c, s->sum.collected_count, r, net);
 	term_line(&ui->term, 1, A_BOLD, line, 0, 0, 0, 0);
 	if (s->view == V_MONEY)
 		paint_money(ui, s, 2, ui->term.rows - 4);
@@ -444,7 +450,8 @@ static void finance_tabs(struct ui *ui, char *buf, size_t len)
 	buf[0] = '\0';
 	for (int v = 0; v < V_COUNT && o < len; v++) {
 		if (s->view == v)
-			o += (size_t)snprintf(buf + o, len - o, "%s[%s]", v ? " " : "", view_names[v]);
+			o += (size_t)snprintf(buf + o, len - o, "%s[%s]", v ? " " : "",
+					      tr(ui, view_names[v]));
 		else
 			o += (size_t)snprintf(buf + o, len - o, "%s%d", v ? " " : "", v + 1);
 	}
@@ -488,8 +495,9 @@ static void key_next(struct ui *ui)
 static void key_period(struct ui *ui)
 {
 	char buf[40];
-	if (period_ask(ui, "Show which period? (local days)", &st(ui)->period, buf, sizeof buf))
-		status_info(ui, "period %s", buf);
+	if (period_ask(ui, tr(ui, "Show which period? (local days)"), &st(ui)->period, buf,
+		       sizeof buf))
+		status_info(ui, tr(ui, "period %s"), buf);
 }
 
 static void key_commune(struct ui *ui)
@@ -499,11 +507,11 @@ static void key_commune(struct ui *ui)
 	struct wq_errbuf eb = {0};
 	int n = 0, k;
 	if (ui->actor.role == ROLE_FINANCE) {
-		status_error(ui, "you collect for %s only", s->commune);
+		status_error(ui, tr(ui, "you collect for %s only"), s->commune);
 		return;
 	}
 	if (commune_list(ui->db, &c, &n, &eb) != WQ_OK) {
-		status_wq(ui, "listing the communes", &eb);
+		status_wq(ui, tr(ui, "listing the communes"), &eb);
 		return;
 	}
 	char (*labels)[160] = calloc((size_t)n + 1, sizeof *labels);
@@ -514,7 +522,7 @@ static void key_commune(struct ui *ui)
 				 c[i].name_fr, c[i].province_code);
 			items[i] = labels[i];
 		}
-		k = prompt_pick(ui, "Which commune? (type to filter)", items, n);
+		k = prompt_pick(ui, tr(ui, "Which commune? (type to filter)"), items, n);
 		if (k >= 0) {
 			s->commune_id = c[k].id;
 			ui->reload = 1;
@@ -532,10 +540,10 @@ static void key_export(struct ui *ui)
 	char path[PATH_MAX_BYTES + 80];
 	if (finance_export_csv(ui->db, &ui->actor, s->commune_id, &s->period, ui->cfg,
 			       path, sizeof path, &eb) != WQ_OK) {
-		status_wq(ui, "export", &eb);
+		status_wq(ui, tr(ui, "export"), &eb);
 		return;
 	}
-	status_info(ui, "CSV (%d payments): %s", s->npay, path);
+	status_info(ui, tr(ui, "CSV (%d payments): %s"), s->npay, path);
 }
 
 static void key_history(struct ui *ui)
@@ -543,7 +551,7 @@ static void key_history(struct ui *ui)
 	struct fin_state *s = st(ui);
 	int r;
 	if (s->view != V_PAYMENTS || (r = table_cur(&s->tab[V_PAYMENTS])) < 0) {
-		status_error(ui, "history is for a payment: 3 shows the payments");
+		status_error(ui, tr(ui, "history is for a payment: 3 shows the payments"));
 		return;
 	}
 	sheet_show(ui, s->pay[r].request_id, s->pay[r].tracking);
@@ -572,7 +580,7 @@ static const struct keymap finance_keys[] = {
 
 const struct screen finance_screen = {
 	.name = "finance",
-	.title = "Revenue",
+	.title = TX("Revenue"),
 	.role = ROLE_FINANCE,
 	.roles = ROLE_BIT(ROLE_FINANCE) | ROLE_BIT(ROLE_TREASURY),
 	.keys = finance_keys,

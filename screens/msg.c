@@ -82,7 +82,7 @@ const char *msg_lang_code(enum lang l)
 
 void msg_money(enum lang l, int64_t centimes, char *buf, size_t len)
 {
-	char digits[32], grouped[48];
+	char digits[32], grouped[64];
 	int neg = centimes < 0;
 	uint64_t c = neg ? (uint64_t)0 - (uint64_t)centimes : (uint64_t)centimes;
 	size_t n, o = 0;
@@ -92,11 +92,15 @@ void msg_money(enum lang l, int64_t centimes, char *buf, size_t len)
 			 (unsigned long long)(c / 100), (unsigned long long)(c % 100));
 		return;
 	}
-	/* thousands by a space, centimes after a comma: 12 345,50 */
+	/* thousands by a no-break space, centimes after a comma: 12 345,50.  The no-break
+	 * space is a number separator to the bidi algorithm: 6 290,00 stays one number in
+	 * an Arabic line (a plain space would put 290,00 before the 6). */
 	n = (size_t)snprintf(digits, sizeof digits, "%llu", (unsigned long long)(c / 100));
 	for (size_t i = 0; i < n; i++) {
-		if (i > 0 && (n - i) % 3 == 0)
-			grouped[o++] = ' ';
+		if (i > 0 && (n - i) % 3 == 0) {
+			grouped[o++] = '\xc2';
+			grouped[o++] = '\xa0';
+		}
 		grouped[o++] = digits[i];
 	}
 	grouped[o] = '\0';

@@ -37,7 +37,8 @@ const struct msg_row *msg_find(const char *en);
 void msg_use(enum lang l);
 enum lang msg_session(void);
 const char *tr_now(const char *en) __attribute__((format_arg(1)));
-/* Centimes as the language writes money: "6380.00" (en), "6 380,00" (fr, ar). */
+/* Centimes as the language writes money: "6380.00" (en), "6 380,00" (fr, ar; a no-break
+ * space between the thousands). */
 void msg_money(enum lang l, int64_t centimes, char *buf, size_t len);
 /* A date "YYYY-MM-DD" (and what follows it, a time) as the language writes it:
  * unchanged in English, "DD/MM/YYYY" in French and Arabic. */

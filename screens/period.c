@@ -6,7 +6,7 @@
 #include "widget.h"
 
 #define PERIOD_PATTERN "\\d{4}(-\\d{2}(-\\d{2})?)?(\\.\\.\\d{4}(-\\d{2}(-\\d{2})?)?)?"
-#define PERIOD_HINT "Period: 2025-11, 2025-11-03, 2025 or 2025-01..2025-06"
+#define PERIOD_HINT TX("Period: 2025-11, 2025-11-03, 2025 or 2025-01..2025-06")
 
 void period_shift(struct ui *ui, struct fin_period *period, int dir)
 {
@@ -20,7 +20,7 @@ int period_ask(struct ui *ui, const char *title, struct fin_period *period, char
 	struct fin_period p;
 	struct wq_errbuf eb = {0};
 	fin_period_label(period, buf, len);
-	struct form_field f = {"Period", PERIOD_PATTERN, PERIOD_HINT, buf, len};
+	struct form_field f = {TX("Period"), PERIOD_PATTERN, PERIOD_HINT, buf, len};
 	if (!form_run(ui, title, &f, 1))
 		return 0;
 	if (fin_period_parse(buf, &p, &eb) != WQ_OK) {

@@ -37,10 +37,10 @@ static struct tr_state *st(struct ui *ui)
 /* ---- Due ---- */
 enum { DC_CODE, DC_ACCOUNT, DC_N, DC_DUE, DC_WN, DC_WAIT, DC_NAME, DC_COUNT };
 static const struct table_col due_cols[DC_COUNT] = {
-	[DC_CODE] = {"Commune", 14, 0}, [DC_ACCOUNT] = {"Post account", 14, 0},
-	[DC_N] = {"Req", 5, 1},		[DC_DUE] = {"Due MAD", 11, 1},
-	[DC_WN] = {"Wait", 5, 1},	[DC_WAIT] = {"Waiting", 10, 1},
-	[DC_NAME] = {"Name", 0, 0},
+	[DC_CODE] = {TX("Commune"), 14, 0}, [DC_ACCOUNT] = {TX("Post account"), 14, 0},
+	[DC_N] = {TX("Req"), 5, 1},		[DC_DUE] = {TX("Due MAD"), 11, 1},
+	[DC_WN] = {TX("Wait"), 5, 1},	[DC_WAIT] = {TX("Waiting"), 10, 1},
+	[DC_NAME] = {TX("Name"), 0, 0},
 };
 
 static void due_cell(void *ctx, int row, int col, char *buf, size_t len)
@@ -57,13 +57,13 @@ static void due_cell(void *ctx, int row, int col, char *buf, size_t len)
 		snprintf(buf, len, "%d", d->count);
 		break;
 	case DC_DUE:
-		wq_fmt_money(d->centimes, buf, len);
+		msg_money(msg_session(), d->centimes, buf, len);
 		break;
 	case DC_WN:
 		snprintf(buf, len, "%d", d->processing_count);
 		break;
 	case DC_WAIT:
-		wq_fmt_money(d->processing_centimes, buf, len);
+		msg_money(msg_session(), d->processing_centimes, buf, len);
 		break;
 	default:
 		snprintf(buf, len, "%s", d->commune_name);
@@ -104,10 +104,10 @@ static int64_t due_id(void *ctx, int row)
 /* ---- Batches ---- */
 enum { BC_ID, BC_CODE, BC_PERIOD, BC_N, BC_TOTAL, BC_STATE, BC_REF, BC_COUNT };
 static const struct table_col bat_cols[BC_COUNT] = {
-	[BC_ID] = {"#", 4, 1},	       [BC_CODE] = {"Commune", 14, 0},
-	[BC_PERIOD] = {"Period", 21, 0}, [BC_N] = {"Req", 4, 1},
-	[BC_TOTAL] = {"Total MAD", 10, 1}, [BC_STATE] = {"State", 11, 0},
-	[BC_REF] = {"Transfer ref", 0, 0},
+	[BC_ID] = {"#", 4, 1},	       [BC_CODE] = {TX("Commune"), 14, 0},
+	[BC_PERIOD] = {TX("Period"), 21, 0}, [BC_N] = {TX("Req"), 4, 1},
+	[BC_TOTAL] = {TX("Total MAD"), 10, 1}, [BC_STATE] = {TX("State"), 11, 0},
+	[BC_REF] = {TX("Transfer ref"), 0, 0},
 };
 
 static void bat_cell(void *ctx, int row, int col, char *buf, size_t len)
@@ -128,10 +128,10 @@ static void bat_cell(void *ctx, int row, int col, char *buf, size_t len)
 		snprintf(buf, len, "%d", b->count);
 		break;
 	case BC_TOTAL:
-		wq_fmt_money(b->total_centimes, buf, len);
+		msg_money(msg_session(), b->total_centimes, buf, len);
 		break;
 	case BC_STATE:
-		snprintf(buf, len, "%s", b->state);
+		snprintf(buf, len, "%s", tr_now(b->state));
 		break;
 	default:
 		snprintf(buf, len, "%s", b->transfer_ref);
@@ -187,12 +187,12 @@ static int treasury_open(struct ui *ui)
 	s->tab[V_DUE] = (struct table){
 		.cols = due_cols, .ncols = DC_COUNT, .ctx = s, .cell = due_cell, .cmp = due_cmp,
 		.row_id = due_id, .sort_col = -1,
-		.empty = "  Nothing due: every earned fee paid before the period's end is in a batch.",
+		.empty = TX("  Nothing due: every earned fee paid before the period's end is in a batch."),
 	};
 	s->tab[V_BATCHES] = (struct table){
 		.cols = bat_cols, .ncols = BC_COUNT, .ctx = s, .cell = bat_cell, .cmp = bat_cmp,
 		.row_id = bat_id, .row_attr = bat_attr, .sort_col = -1,
-		.empty = "  No batch built yet. Tab: Due, b: build the period's batches.",
+		.empty = TX("  No batch built yet. Tab: Due, b: build the period's batches."),
 	};
 	ui->state = s;
 	return 0;
@@ -221,7 +221,7 @@ static int treasury_load(struct ui *ui)
 	if (treasury_preview(ui->db, &ui->actor, &s->period, &due, &ndue, &eb) != WQ_OK ||
 	    treasury_batches(ui->db, &ui->actor, 0, &bat, &nbat, &eb) != WQ_OK) {
 		free(due);
-		status_wq(ui, "loading what is due", &eb);
+		status_wq(ui, tr(ui, "loading what is due"), &eb);
 		return -1;
 	}
 	TABLE_REPLACE(&s->tab[V_DUE], s->due, s->ndue, due, ndue);
@@ -242,11 +242,12 @@ static void treasury_paint(struct ui *ui)
 	struct tr_state *s = st(ui);
 	char line[256], period[40], due[32], wait[32];
 	fin_period_name(&s->period, period, sizeof period);
-	wq_fmt_money(s->due_total, due, sizeof due);
-	wq_fmt_money(s->wait_total, wait, sizeof wait);
+	msg_money(ui->lang, s->due_total, due, sizeof due);
+	msg_money(ui->lang, s->wait_total, wait, sizeof wait);
 	/* "up to": fees paid earlier and earned since are carried into this period */
-	snprintf(line, sizeof line, " Up to %s: due %d requests %s MAD; still in offices %d (%s)",
-		 period, s->due_count, due, s->wait_count, wait);
+	snprintf(line, sizeof line,
+		 tr(ui, " Up to %s: due %d requests %s MAD; still in offices %d (%s)"), period,
+		 s->due_count, due, s->wait_count, wait);
 	term_line(&ui->term, 1, A_BOLD, line, 0, 0, 0, 0);
 	table_paint(ui, &s->tab[s->view], 2, ui->term.rows - 4);
 }
@@ -260,9 +261,9 @@ static struct table *treasury_table(struct ui *ui)
 static void treasury_tabs(struct ui *ui, char *buf, size_t len)
 {
 	struct tr_state *s = st(ui);
-	snprintf(buf, len, "%sDue %d%s %sBatches %d%s", s->view == V_DUE ? "[" : " ", s->ndue,
-		 s->view == V_DUE ? "]" : " ", s->view == V_BATCHES ? "[" : " ", s->nbat,
-		 s->view == V_BATCHES ? "]" : " ");
+	snprintf(buf, len, "%s%s %d%s %s%s %d%s", s->view == V_DUE ? "[" : " ", tr(ui, "Due"),
+		 s->ndue, s->view == V_DUE ? "]" : " ", s->view == V_BATCHES ? "[" : " ",
+		 tr(ui, "Batches"), s->nbat, s->view == V_BATCHES ? "]" : " ");
 }
 
 /* ---- keys ---- */
@@ -290,12 +291,13 @@ static void key_next(struct ui *ui)
 
 /* what banks put in a transfer reference */
 #define REF_PATTERN "[A-Za-z0-9][A-Za-z0-9/._-]{3,38}"
-#define REF_HINT "Reference: 4 to 39 letters, digits, / . _ -"
+#define REF_HINT TX("Reference: 4 to 39 letters, digits, / . _ -")
 
 static void key_period(struct ui *ui)
 {
 	char buf[40];
-	period_ask(ui, "Distribute which period? (local days)", &st(ui)->period, buf, sizeof buf);
+	period_ask(ui, tr(ui, "Distribute which period? (local days)"), &st(ui)->period, buf,
+		   sizeof buf);
 }
 
 static void build(struct ui *ui, int64_t commune, const char *what, int count, int64_t total)
@@ -306,29 +308,30 @@ static void build(struct ui *ui, int64_t commune, const char *what, int count, i
 	int batches, items;
 	int64_t sum;
 	if (count == 0) {
-		status_error(ui, "nothing due for %s", what);
+		status_error(ui, tr(ui, "nothing due for %s"), what);
 		return;
 	}
 	fin_period_name(&s->period, period, sizeof period);
-	wq_fmt_money(total, m, sizeof m);
-	snprintf(q, sizeof q, "Build: %s up to %s, %d requests, %s MAD?", what, period,
+	msg_money(ui->lang, total, m, sizeof m);
+	snprintf(q, sizeof q, tr(ui, "Build: %s up to %s, %d requests, %s MAD?"), what, period,
 		 count, m);
 	if (!prompt_yesno(ui, q))
 		return;
 	if (treasury_build(ui->db, &ui->actor, &s->period, commune, &batches, &items, &sum,
 			   &eb) != WQ_OK) {
-		status_wq(ui, "build", &eb);
+		status_wq(ui, tr(ui, "build"), &eb);
 		return;
 	}
-	wq_fmt_money(sum, m, sizeof m);
-	status_info(ui, "built %d batches: %d requests, %s MAD (Tab: Batches)", batches, items, m);
+	msg_money(ui->lang, sum, m, sizeof m);
+	status_info(ui, tr(ui, "built %d batches: %d requests, %s MAD (Tab: Batches)"), batches,
+		    items, m);
 	ui->reload = 1;
 }
 
 static void key_build_all(struct ui *ui)
 {
 	struct tr_state *s = st(ui);
-	build(ui, 0, "all communes", s->due_count, s->due_total);
+	build(ui, 0, tr(ui, "all communes"), s->due_count, s->due_total);
 }
 
 static void key_build_one(struct ui *ui)
@@ -336,7 +339,7 @@ static void key_build_one(struct ui *ui)
 	struct tr_state *s = st(ui);
 	int r = table_cur(&s->tab[V_DUE]);
 	if (s->view != V_DUE || r < 0) {
-		status_error(ui, "B builds for the commune under the cursor in Due (1)");
+		status_error(ui, tr(ui, "B builds for the commune under the cursor in Due (1)"));
 		return;
 	}
 	char code[16];
@@ -349,7 +352,7 @@ static const struct settlement *cur_batch(struct ui *ui)
 	struct tr_state *s = st(ui);
 	int r = table_cur(&s->tab[V_BATCHES]);
 	if (s->view != V_BATCHES || r < 0) {
-		status_error(ui, "choose a batch in Batches (2)");
+		status_error(ui, tr(ui, "choose a batch in Batches (2)"));
 		return NULL;
 	}
 	return &s->bat[r];
@@ -363,22 +366,22 @@ static void key_transfer(struct ui *ui)
 	if (!b)
 		return;
 	if (strcmp(b->state, "built")) {
-		status_error(ui, "batch #%lld is already transferred (ref %s)", (long long)b->id,
-			     b->transfer_ref);
+		status_error(ui, tr(ui, "batch #%lld is already transferred (ref %s)"),
+			     (long long)b->id, b->transfer_ref);
 		return;
 	}
 	int64_t id = b->id; /* b points into rows a reload replaces */
-	wq_fmt_money(b->total_centimes, m, sizeof m);
-	snprintf(title, sizeof title, "Batch #%lld: %s MAD to %s (%s) transferred", (long long)id,
-		 m, b->commune_code, b->post_account);
-	struct form_field f = {"Reference", REF_PATTERN, REF_HINT, ref, sizeof ref};
+	msg_money(ui->lang, b->total_centimes, m, sizeof m);
+	snprintf(title, sizeof title, tr(ui, "Batch #%lld: %s MAD to %s (%s) transferred"),
+		 (long long)id, m, b->commune_code, b->post_account);
+	struct form_field f = {TX("Reference"), REF_PATTERN, REF_HINT, ref, sizeof ref};
 	if (!form_run(ui, title, &f, 1))
 		return;
 	if (treasury_mark_transferred(ui->db, &ui->actor, id, ref, &eb) != WQ_OK) {
-		status_wq(ui, "transfer", &eb);
+		status_wq(ui, tr(ui, "transfer"), &eb);
 		return;
 	}
-	status_info(ui, "batch #%lld marked transferred (ref %s)", (long long)id, ref);
+	status_info(ui, tr(ui, "batch #%lld marked transferred (ref %s)"), (long long)id, ref);
 	ui->reload = 1;
 }
 
@@ -392,25 +395,25 @@ static void key_items(struct ui *ui)
 	if (!b)
 		return;
 	if (treasury_batch_items(ui->db, &ui->actor, b->id, &it, &n, &eb) != WQ_OK) {
-		status_wq(ui, "batch", &eb);
+		status_wq(ui, tr(ui, "batch"), &eb);
 		return;
 	}
 	char **lines = calloc((size_t)n + 4, sizeof *lines);
 	int k = 0;
 	if (lines) {
-		wq_fmt_money(b->total_centimes, m, sizeof m);
-		if (asprintf(&lines[k], "%s  %s  %d requests  %s MAD  built by %s", b->commune_code,
-			     b->post_account, b->count, m, b->built_by) >= 0)
+		msg_money(ui->lang, b->total_centimes, m, sizeof m);
+		if (asprintf(&lines[k], tr(ui, "%s  %s  %d requests  %s MAD  built by %s"),
+			     b->commune_code, b->post_account, b->count, m, b->built_by) >= 0)
 			k++;
 		for (int i = 0; i < n; i++) {
 			wq_fmt_time(it[i].confirmed_at, when, sizeof when);
-			wq_fmt_money(it[i].amount_centimes, m, sizeof m);
+			msg_money(ui->lang, it[i].amount_centimes, m, sizeof m);
 			if (asprintf(&lines[k], "%s  %s  %-9s %-10s %9s  %s", when, it[i].tracking,
-				     it[i].doc_type, it[i].office_code, m,
-				     req_state_name(it[i].state)) >= 0)
+				     tr(ui, it[i].doc_type), it[i].office_code, m,
+				     tr(ui, req_state_name(it[i].state))) >= 0)
 				k++;
 		}
-		snprintf(title, sizeof title, "Batch #%lld (Esc closes)", (long long)b->id);
+		snprintf(title, sizeof title, tr(ui, "Batch #%lld (Esc closes)"), (long long)b->id);
 		prompt_pager(ui, title, lines, k);
 		for (int i = 0; i < k; i++)
 			free(lines[i]);
@@ -451,7 +454,7 @@ static const struct keymap treasury_keys[] = {
 
 const struct screen treasury_screen = {
 	.name = "treasury",
-	.title = "Treasury",
+	.title = TX("Treasury"),
 	.role = ROLE_TREASURY,
 	.roles = ROLE_BIT(ROLE_TREASURY),
 	.keys = treasury_keys,
