@@ -360,6 +360,10 @@ static int login_end(struct db *db, struct login_try *t, int matched, const char
 	snprintf(how, sizeof how, "%s%s%s", t->method, ok ? "" : ", ",
 		 ok ? "" : !t->found ? "unknown account" : t->disabled ? "account disabled" : wrong);
 	int rc = db_begin(db, eb);
+	/* login.ok is the first factor's: say so when a code must follow (totp.ok, or
+	 * totp.fail, is the login's end) */
+	if (!rc && ok && login_has_second_factor(db, t->u.id))
+		snprintf(how, sizeof how, "%s, code asked", t->method);
 	if (!rc)
 		rc = login_end_tx(db, t, ok, how, eb);
 	if (rc) {

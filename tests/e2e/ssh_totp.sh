@@ -69,6 +69,8 @@ login_code b "$next"
 wq_screen_wait b "Office board" 10
 wq_wait_for "$T/serve.log" "supervisor1@127.0.0.1: login ok (password + TOTP code)" 5
 [ "$(n_audit totp.ok supervisor1)" = 1 ] || fail "totp.ok not audited"
+[ "$(wq_sql "SELECT detail FROM audit_log WHERE action = 'login.ok' AND target = 'supervisor1'
+	ORDER BY id DESC LIMIT 1")" = "password, code asked" ] || fail "login.ok does not say a code followed"
 ok "password then the app's code (asked by keyboard-interactive): in, audited"
 
 # the same code again, within its window: refused
