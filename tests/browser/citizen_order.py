@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """citizen_order.py - a real headless Chromium fills the Watiqa order form, in French
 and in Arabic, pays at the sandbox gateway with the test card that succeeds, and reaches
-the confirmation page with a tracking number and a secret code.  Screenshots of each
+the confirmation page with a tracking number and a secret code; the French citizen then
+changes his mind and cancels from the tracking page (the box ticked, the button
+pressed), which shows the request cancelled and its refund.  Screenshots of each
 step go to tests/out/.  Driven over the Chrome DevTools Protocol with the Python
 standard library only (a minimal WebSocket client below): no npm, no pip.
 
@@ -174,6 +176,17 @@ def order(page, base, lang, out):
     return tracking, secret, state
 
 
+def cancel(page, lang, out):
+    """Cancels from the tracking page the browser is on; the state and refund it shows."""
+    page.js("document.getElementById('confirm').click()")
+    page.navigate_by("document.getElementById('cancelbtn').click()")
+    state = page.js("document.getElementById('state').dataset.state")
+    refund = page.js("(document.getElementById('refund')||{dataset:{}}).dataset.state")
+    page.shot(f"{out}/{lang}-6-cancelled.png")
+    print(f"ok - {lang}: cancelled from the tracking page: {state}, refund {refund}")
+    return state, refund
+
+
 def main():
     base, out = sys.argv[1].rstrip("/"), sys.argv[2]
     os.makedirs(out, exist_ok=True)
@@ -196,7 +209,13 @@ def main():
         page = Page(target["webSocketDebuggerUrl"])
         page.call("Page.enable")
         page.call("Runtime.enable")
-        results = [order(page, base, lang, out) for lang in ("fr", "ar")]
+        results = []
+        for lang in ("fr", "ar"):
+            results.append(order(page, base, lang, out))
+            if lang == "fr":
+                state, refund = cancel(page, lang, out)
+                assert state == "cancelled", state
+                assert refund in ("refund_owed", "refund_sent", "refunded"), refund
         for tracking, secret, state in results:
             assert state == "paid", state
         return 0
