@@ -218,21 +218,38 @@ static void key_enter(struct ui *ui)
 }
 
 /* Runs one transition on the current request and says how it went. */
-static void transition(struct ui *ui, const struct request *r, enum req_state to,
-		       const char *note, const char *done)
+static int transition(struct ui *ui, const struct request *r, enum req_state to,
+		      const char *note, const char *done)
 {
 	struct wq_errbuf eb = {0};
 	char doing[64];
 	char tracking[TRACKING_BYTES];
 	/* r points into rows that the reload below replaces */
 	memcpy(tracking, r->tracking, sizeof tracking);
-	if (request_transition(ui->db, &ui->actor, r->id, r->version, to, note, &eb) != WQ_OK) {
+	int rc = request_transition(ui->db, &ui->actor, r->id, r->version, to, note, &eb);
+	if (rc != WQ_OK) {
 		snprintf(doing, sizeof doing, "%s", tracking);
 		status_wq(ui, doing, &eb);
 	} else {
 		status_info(ui, "%s %s", tracking, tr(ui, done));
 	}
 	ui->reload = 1;
+	return rc;
+}
+
+/* Production declared: the production printout at once, the sheet that goes with the
+ * documents and carries their verification code (document.h). */
+static void print_production(struct ui *ui, int64_t id, const char *tracking)
+{
+	struct wq_errbuf eb = {0};
+	char path[600];
+	if (printout_sheet(ui->db, &ui->actor, ui->cfg, id, path, sizeof path, &eb) != WQ_OK) {
+		status_wq(ui, tr(ui, "print"), &eb);
+		return;
+	}
+	status_info(ui,
+		    tr(ui, "%s is in production; sheet with its verification code written to %s"),
+		    tracking, path);
 }
 
 static void key_stage(struct ui *ui)
@@ -263,8 +280,14 @@ static void key_stage(struct ui *ui)
 		 req_state_label(to, msg_lang_code(ui->lang)));
 	if (!prompt_yesno(ui, q))
 		return;
-	transition(ui, r, to, "",
-		   to == RS_READY ? TX("is ready (sealed envelope)") : TX("is in production"));
+	int64_t id = r->id;
+	char tracking[TRACKING_BYTES];
+	memcpy(tracking, r->tracking, sizeof tracking);
+	if (transition(ui, r, to, "",
+		       to == RS_READY ? TX("is ready (sealed envelope)") : TX("is in production")) ==
+		    WQ_OK &&
+	    to == RS_IN_PRODUCTION)
+		print_production(ui, id, tracking);
 }
 
 static const char *const reject_reasons[] = {

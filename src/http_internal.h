@@ -102,6 +102,9 @@ enum txt {
 	T_RETURN_REASON, T_RETURNED_TITLE, T_RETURNED_TEXT, T_CHOICE_COLLECT, T_CHOICE_REFUND,
 	T_CHOOSE_BTN, T_CHOSEN_COLLECT, T_CHOSEN_REFUND, T_CHOICE_TOO_LATE, T_E_CHOICE,
 	T_TO_COLLECT_TEXT, T_DEADLINE,
+	T_VERIFY_TITLE, T_VERIFY_INTRO, T_VERIFY_CODE, T_VERIFY_BTN, T_E_VERIFY_CODE,
+	T_VERIFY_UNKNOWN, T_VERIFY_VALID, T_VERIFY_NOT_VALID, T_VERIFY_OFFICE, T_VERIFY_ISSUED,
+	T_VERIFY_INITIALS, T_VERIFY_WHY, T_VERIFY_REFUNDED, T_VERIFY_TOO_MANY, T_VERIFY_ONLY,
 	T_COUNT
 };
 const char *tr(const struct http_ctx *c, enum txt t);
@@ -180,6 +183,9 @@ int api_track(struct http_ctx *c);
 int api_complaint(struct http_ctx *c);
 int api_cancel(struct http_ctx *c);	/* POST /api/v1/cancel */
 int api_returned(struct http_ctx *c);	/* POST /api/v1/returned */
+int verify_form(struct http_ctx *c);	/* GET /verify */
+int verify_show(struct http_ctx *c);	/* POST /verify */
+int api_verify(struct http_ctx *c);	/* POST /api/v1/verify */
 
 /* ---- the birth place: province, then commune (http_place.c) ---- */
 enum place_step { PLACE_FORM = 0, PLACE_PROVINCE_FIRST = 1 };
@@ -225,6 +231,11 @@ int track_status(const struct http_ctx *c, int rc);
  * written and its error, and a notice on top (T_COUNT: none). */
 void track_page(struct http_ctx *c, const struct request *r, const char *secret,
 		const char *complaint, enum txt complaint_err, enum txt notice);
+/* Wrong codes from one source (an IPv4 address, an IPv6 /64), counted per action in
+ * anon_failures: 1 when the source has had SECRET_FAILS_PER_SOURCE of `action` within
+ * SECRET_SOURCE_WINDOW_SECONDS (held back, whatever it asks next); one more failure. */
+int source_held_back(struct http_ctx *c, const char *action);
+void source_failed(struct http_ctx *c, const char *action, const char *sample);
 /* The secret code as the forms carry it on: normalised, upper case. */
 void track_secret_form(const char *k, char *out, size_t len);
 /* <p class="err" id="e-FIELD">msg</p> next to a field. */

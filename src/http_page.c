@@ -71,7 +71,8 @@ static void layout_emit(struct http_ctx *c, const char *from, const char *to,
 			const char *path = http_route_known(c->url) ? c->url : "/";
 			if (!strcmp(c->method, "POST"))
 				path = !strcmp(c->url, "/track") || !strcmp(c->url, "/complaint")
-					       ? "/track" : "/";
+					       ? "/track"
+				       : !strcmp(c->url, "/verify") ? "/verify" : "/";
 			buf_puts(&h, path);
 			buf_printf(&h, "?lang=%s", other);
 			if (!strcmp(c->method, "GET") && http_route_known(c->url) &&

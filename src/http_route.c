@@ -34,6 +34,8 @@ static const struct route routes[] = {
 	{"POST", "/complaint", complaint_submit, R_FORM},
 	{"POST", "/cancel", cancel_submit, R_FORM},
 	{"POST", "/returned", returned_submit, R_FORM},
+	{"GET", "/verify", verify_form, 0},
+	{"POST", "/verify", verify_show, R_FORM},
 	{"POST", "/api/v1/payments/callback", pay_callback, R_FORM | R_API},
 	{"GET", "/api/v1/provinces", api_provinces, R_API},
 	{"GET", "/api/v1/communes", api_communes, R_API},
@@ -43,6 +45,7 @@ static const struct route routes[] = {
 	{"POST", "/api/v1/complaints", api_complaint, R_JSON | R_API},
 	{"POST", "/api/v1/cancel", api_cancel, R_JSON | R_API},
 	{"POST", "/api/v1/returned", api_returned, R_JSON | R_API},
+	{"POST", "/api/v1/verify", api_verify, R_JSON | R_API},
 };
 #define ROUTE_COUNT (int)(sizeof routes / sizeof routes[0])
 

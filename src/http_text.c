@@ -211,6 +211,33 @@ static const char *const texts[T_COUNT][2] = {
 	[T_TO_COLLECT_TEXT] = {"Vos documents vous attendent au bureau, à retirer avec votre CIN.",
 			       "وثائقكم في انتظاركم بالمكتب، تسحب ببطاقتكم الوطنية."},
 	[T_DEADLINE] = {"Date limite", "آخر أجل"},
+	[T_VERIFY_TITLE] = {"Vérifier un document", "التحقق من وثيقة"},
+	[T_VERIFY_INTRO] = {"Administrations : saisissez le code de vérification imprimé sur le "
+			    "document pour savoir s'il a été délivré par un bureau d'état civil "
+			    "et s'il est toujours valable.",
+			    "للإدارات: أدخلوا رمز التحقق المطبوع على الوثيقة لمعرفة ما إذا كانت "
+			    "صادرة عن مكتب للحالة المدنية وما إذا كانت لا تزال صالحة."},
+	[T_VERIFY_CODE] = {"Code de vérification (XXXX-XXXX-XXXX)", "رمز التحقق (XXXX-XXXX-XXXX)"},
+	[T_VERIFY_BTN] = {"Vérifier", "تحقق"},
+	[T_E_VERIFY_CODE] = {"Code de vérification : 12 lettres et chiffres, sous la forme "
+			     "XXXX-XXXX-XXXX.",
+			     "رمز التحقق: 12 حرفا ورقما، على شكل XXXX-XXXX-XXXX."},
+	[T_VERIFY_UNKNOWN] = {"Code inconnu : aucun document délivré ne porte ce code. Vérifiez "
+			      "la saisie.",
+			      "رمز غير معروف: لا توجد وثيقة صادرة تحمل هذا الرمز. تحققوا من "
+			      "الإدخال."},
+	[T_VERIFY_VALID] = {"Document authentique et valable.", "وثيقة أصلية وصالحة."},
+	[T_VERIFY_NOT_VALID] = {"Document délivré, mais il n'est plus valable.",
+				"وثيقة صادرة، لكنها لم تعد صالحة."},
+	[T_VERIFY_OFFICE] = {"Bureau émetteur", "المكتب المصدر"},
+	[T_VERIFY_ISSUED] = {"Date de délivrance", "تاريخ الإصدار"},
+	[T_VERIFY_INITIALS] = {"Initiales de la personne", "الحروف الأولى لاسم المعني بالأمر"},
+	[T_VERIFY_WHY] = {"Motif", "السبب"},
+	[T_VERIFY_REFUNDED] = {"demande remboursée", "طلب مسترجع المبلغ"},
+	[T_VERIFY_TOO_MANY] = {"Trop de codes inconnus : réessayez dans quelques minutes.",
+			       "رموز غير معروفة كثيرة: أعيدوا المحاولة بعد بضع دقائق."},
+	[T_VERIFY_ONLY] = {"Cette page ne montre rien de plus sur la personne.",
+			   "لا تعرض هذه الصفحة أي معلومات أخرى عن الشخص."},
 };
 
 const char *tr_lang(const char *lang, enum txt t)

@@ -15,10 +15,34 @@
 #include "request.h"
 #include "util.h"
 
+int source_held_back(struct http_ctx *c, const char *action)
+{
+	struct db *db = http_db(c);
+	struct wq_errbuf eb;
+	char src[64];
+	int fails = 0;
+	http_source_of(c->addr, src, sizeof src);
+	return db &&
+	       !anon_fail_count(db, action, src, wq_now() - SECRET_SOURCE_WINDOW_SECONDS, &fails,
+				&eb) &&
+	       fails >= SECRET_FAILS_PER_SOURCE;
+}
+
+void source_failed(struct http_ctx *c, const char *action, const char *sample)
+{
+	struct db *db = http_db(c);
+	struct wq_errbuf eb;
+	char src[64];
+	http_source_of(c->addr, src, sizeof src);
+	if (db && anon_fail(db, action, src, sample, &eb))
+		log_event(LOG_LEVEL_ERROR, "error", "http: counting a wrong code from %s: %s", src,
+			  eb.msg);
+}
+
 int track_lookup(struct http_ctx *c, const char *tracking, const char *secret,
 		 struct request *r, struct wq_errbuf *eb)
 {
-	char t[TRACKING_BYTES + 4], k[SECRET_CODE_BYTES + 4], src[64];
+	char t[TRACKING_BYTES + 4], k[SECRET_CODE_BYTES + 4];
 	validate_normalize(t, sizeof t, tracking ? tracking : "", 1);
 	validate_normalize(k, sizeof k, secret ? secret : "", 1); /* drops the dashes too */
 	for (char *p = t; *p; p++)
@@ -32,20 +56,14 @@ int track_lookup(struct http_ctx *c, const char *tracking, const char *secret,
 	if (!db)
 		return wq_fail(eb, WQ_EIO, NULL, "%s", tr(c, T_ERROR));
 	/* one source guessing across many numbers: held back whatever the number */
-	int fails = 0, wait = 0;
-	http_source_of(c->addr, src, sizeof src);
-	if (!anon_fail_count(db, "secret.wrong", src, wq_now() - SECRET_SOURCE_WINDOW_SECONDS,
-			     &fails, eb) &&
-	    fails >= SECRET_FAILS_PER_SOURCE) {
+	int wait = 0;
+	if (source_held_back(c, "secret.wrong")) {
 		c->retry_after = 60;
 		return wq_fail(eb, WQ_EBUSY, "secret", "%s", tr(c, T_TOO_MANY_TRIES));
 	}
 	int rc = request_get_citizen(db, c->app->server_key, t, k, r, &wait, eb);
 	if (rc == WQ_ENOTFOUND) {
-		struct wq_errbuf aeb;
-		if (anon_fail(db, "secret.wrong", src, t, &aeb))
-			log_event(LOG_LEVEL_ERROR, "error", "http: counting a wrong code from %s: %s",
-				  src, aeb.msg);
+		source_failed(c, "secret.wrong", t);
 		wq_fail(eb, WQ_ENOTFOUND, "secret", "%s", tr(c, T_NOT_FOUND));
 	} else if (rc == WQ_EBUSY && wait > 0) {
 		c->retry_after = wait;

@@ -10,10 +10,12 @@
 #include <time.h>
 
 #include "board.h"
+#include "document.h"
 #include "mail.h"
 #include "office.h"
 #include "printout.h"
 #include "request.h"
+#include "server_key.h"
 #include "util.h"
 
 static int open_out(const struct config *cfg, const char *name, char *path, size_t len,
@@ -48,11 +50,20 @@ int printout_sheet(struct db *db, const struct actor *a, const struct config *cf
 	struct board_event *ev = NULL;
 	int nev = 0, rc;
 	char name[64], t1[32], t2[32], money[24], line[NOTE_MAX_BYTES + 200];
+	char code[SECRET_CODE_BYTES];
+	unsigned char key[SERVER_KEY_BYTES];
 	FILE *f;
 
 	/* a file is a write: the account must still be what it was (db_actor_current) */
 	if ((rc = db_actor_current(db, a, eb)) || (rc = request_get(db, a, request_id, &r, eb)) ||
-	    (rc = office_get(db, r.office_id, &o, eb)) ||
+	    (rc = office_get(db, r.office_id, &o, eb)))
+		return rc;
+	/* the production printout: office staff printing a produced request's sheet issue
+	 * its document (a reprint gives the same code); anyone else sees the code if any */
+	int staff = a->role == ROLE_AGENT || a->role == ROLE_SUPERVISOR;
+	int produced = r.state >= RS_IN_PRODUCTION && r.state <= RS_DELIVERED;
+	if ((rc = server_key_get(cfg, key, eb)) ||
+	    (rc = document_code(db, a, key, request_id, staff && produced, code, eb)) ||
 	    (rc = board_history(db, a, request_id, &ev, &nev, eb)))
 		return rc;
 	snprintf(name, sizeof name, "sheet-%s.txt", r.tracking);
@@ -84,6 +95,10 @@ int printout_sheet(struct db *db, const struct actor *a, const struct config *cf
 	fprintf(f, "Ordered:   %s   paid: %s  (" WQ_TIME_LABEL ")\n", t1, t2);
 	if (r.mail_code[0])
 		fprintf(f, "Registered mail: %s\n", r.mail_code);
+	if (code[0])
+		fprintf(f, "\nCode de verification / verification code:  %s\n"
+			   "  Any administration checks this document at %s/verify\n",
+			code, cfg->public_url);
 	fprintf(f, "\nHistory\n");
 	for (int i = 0; i < nev; i++) {
 		board_event_text(&ev[i], line, sizeof line);

@@ -10,8 +10,13 @@ static const char alphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"; /* Crockford 
 void secret_new(char out[SECRET_CODE_BYTES])
 {
 	unsigned char r[8];
-	unsigned long long bits = 0;
 	wq_random_bytes(r, sizeof r);
+	secret_from_bytes(r, out);
+}
+
+void secret_from_bytes(const unsigned char r[8], char out[SECRET_CODE_BYTES])
+{
+	unsigned long long bits = 0;
 	for (int i = 0; i < 8; i++)
 		bits = bits << 8 | r[i];
 	int o = 0;

@@ -17,6 +17,9 @@ enum secret_kind { SECRET_BAD = 0, SECRET_NEW, SECRET_LEGACY };
 
 /* A new code, grouped for reading: "K7M4-9QXT-2HPB". */
 void secret_new(char out[SECRET_CODE_BYTES]);
+/* The same shape from 8 given bytes (60 of their bits): a code derived rather than
+ * drawn, as a document's verification code is (document.h). */
+void secret_from_bytes(const unsigned char r[8], char out[SECRET_CODE_BYTES]);
 /* What a citizen typed, in the one form that is hashed: 12 characters of the alphabet
  * (SECRET_NEW), or 6 upper-case letters and digits (SECRET_LEGACY); SECRET_BAD for
  * anything else.  out holds at least SECRET_CHARS + 1 bytes. */

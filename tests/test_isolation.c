@@ -39,6 +39,7 @@
 #include "escalate.h"
 #include "db_finance.h"
 #include "demo.h"
+#include "document.h"
 #include "finance.h"
 #include "lifecycle.h"
 #include "mail.h"
@@ -562,6 +563,14 @@ static int do_print_sheet(const struct actor *a, int64_t t, const char *arg,
 	char path[PATH_MAX_BYTES];
 	return printout_sheet(db, a, &cfg, t, path, sizeof path, eb);
 }
+/* arg: "issue" (the production printout's document) or "read" (its code, if any). */
+static int do_document(const struct actor *a, int64_t t, const char *arg,
+		       struct wq_errbuf *eb)
+{
+	static const unsigned char key[32] = {7};
+	char code[SECRET_CODE_BYTES];
+	return document_code(db, a, key, t, !strcmp(arg, "issue"), code, eb);
+}
 static int do_print_label(const struct actor *a, int64_t t, const char *arg,
 			  struct wq_errbuf *eb)
 {
@@ -998,6 +1007,12 @@ static const struct row rows[] = {
 	  "agent3"),
 	R(mail_hand, "agent1", "hand it at the post desk", do_mail_hand, &tg.ready, NULL,
 	  "post1"),
+	R(document_code, "agent1", "issue the document of a request in production", do_document,
+	  &tg.inprod, "issue", "agent3"),
+	R(document_code, "agent1", "read its verification code", do_document, &tg.inprod,
+	  "read", "agent3"),
+	R(printout_sheet, "agent1", "print its production sheet", do_print_sheet, &tg.inprod,
+	  NULL, "agent3"),
 	R(printout_sheet, "agent1", "print the request sheet", do_print_sheet, &tg.paid, NULL,
 	  "agent3"),
 	R(printout_label, "agent1", "print the envelope label", do_print_label, &tg.ready, NULL,
@@ -1113,6 +1128,8 @@ static const struct row rows[] = {
 	R(dashboard_load, "inspector1", "see another province's office", do_dashboard,
 	  &tg.ken_withpost, NULL, "inspector2"),
 	R(request_claim, "inspector1", "claim", do_claim, &tg.paid, NULL, "agent3"),
+	R(document_code, "inspector1", "issue a document", do_document, &tg.inprod, "issue",
+	  "agent3"),
 	R(request_transition, "inspector1", "reject", do_stage, &tg.paid, "rejected",
 	  "supervisor2"),
 	/* the inspector of KENITRA on RABAT */
@@ -1145,6 +1162,8 @@ static const struct row rows[] = {
 	R(request_transition, "post1", "deliver through the lifecycle", do_stage,
 	  &tg.ken_withpost, "delivered", "post2"),
 	R(request_claim, "post1", "claim", do_claim, &tg.paid, NULL, "agent3"),
+	R(document_code, "post1", "issue a document", do_document, &tg.inprod, "issue",
+	  "agent3"),
 	R(mail_get, "post3", "read the envelope", do_mail_get, &tg.ready, NULL, "post1"),
 	R(mail_list, "post3", "see it in a list", do_mail_list, &tg.ready, NULL, "post1"),
 	R(mail_hand, "post3", "record the pickup", do_mail_hand, &tg.ready, NULL, "post1"),
@@ -1197,6 +1216,8 @@ static const struct row rows[] = {
 
 	/* national roles beyond their role */
 	R(request_claim, "support1", "claim", do_claim, &tg.paid, NULL, "agent3"),
+	R(document_code, "support1", "issue a document", do_document, &tg.inprod, "issue",
+	  "agent3"),
 	R(request_transition, "support1", "reject", do_stage, &tg.paid, "rejected",
 	  "supervisor2"),
 	R(request_transition, "support1", "declare a stage", do_stage, &tg.claimed,
@@ -1215,6 +1236,8 @@ static const struct row rows[] = {
 	R(complaint_desk_answer, "support1", "answer a complaint", do_cd_answer,
 	  &tg.ken_c_taken, NULL, "inspector2"),
 	R(request_claim, "treasury1", "claim", do_claim, &tg.paid, NULL, "agent3"),
+	R(document_code, "treasury1", "issue a document", do_document, &tg.inprod, "issue",
+	  "agent3"),
 	R(request_transition, "treasury1", "reject", do_stage, &tg.paid, "rejected",
 	  "supervisor2"),
 	R(mail_close, "treasury1", "record a delivery", do_mail_close, &tg.ken_withpost,
@@ -1228,6 +1251,8 @@ static const struct row rows[] = {
 	R(search_resend, "treasury1", "send a notification again", do_resend, &tg.ken_notice,
 	  NULL, "support1"),
 	R(request_claim, "admin1", "claim", do_claim, &tg.paid, NULL, "agent3"),
+	R(document_code, "admin1", "issue a document", do_document, &tg.inprod, "issue",
+	  "agent3"),
 	R(request_transition, "admin1", "reject", do_stage, &tg.paid, "rejected",
 	  "supervisor2"),
 	R(mail_hand, "admin1", "record a pickup", do_mail_hand, &tg.ready, NULL, "post1"),
@@ -1244,6 +1269,8 @@ static const struct row rows[] = {
 	R(search_requests, "citizen", "search requests", do_search, &tg.paid, NULL, "support1"),
 	R(mail_get, "citizen", "read an envelope", do_mail_get, &tg.ready, NULL, "agent3"),
 	R(request_claim, "citizen", "claim", do_claim, &tg.paid, NULL, "agent3"),
+	R(document_code, "citizen", "issue a document", do_document, &tg.inprod, "issue",
+	  "agent3"),
 	R(complaint_desk_open, "citizen", "open a staff complaint", do_cd_open, &tg.paid, NULL,
 	  "support1"),
 	R(complaint_desk_get, "citizen", "read a complaint", do_cd_get, &tg.ken_c_open, NULL,

@@ -111,3 +111,14 @@ for i, ch in enumerate(reversed(d)):
     s += x - 9 if x > 9 else x
 print("W%s%d" % (d, (10 - s % 10) % 10))' "$1"
 }
+
+# The JSON answer to one extract for Leila Idrissi (commune 1, CIN AB123456) ordered
+# through the API (French).
+web_order_leila() {
+	curl -s -H 'Content-Type: application/json' -d '{"lang":"fr",
+		"doc_type":"extract","copies":1,"commune":1,"record_number":"987",
+		"record_year":"1979","last_name_ar":"الإدريسي","first_name_ar":"ليلى",
+		"last_name_lat":"Idrissi","first_name_lat":"Leila","birth_date":"1979-08-02",
+		"cin":"AB123456","address":"9 rue Moulay Youssef","postal_code":"10000",
+		"city":"Rabat","phone":"0662123456","email":"leila@example.ma"}' "$WQ_URL/api/v1/requests"
+}

@@ -14,12 +14,7 @@ source "$(dirname "$0")/web_lib.sh"
 # agent1 to the post and returned by post1 (refused); sets ${NAME}_T, ${NAME}_S.
 order() {
 	local name=$1 body t s pay code
-	body=$(curl -s -H 'Content-Type: application/json' -d '{"lang":"fr",
-		"doc_type":"extract","copies":1,"commune":1,"record_number":"987",
-		"record_year":"1979","last_name_ar":"الإدريسي","first_name_ar":"ليلى",
-		"last_name_lat":"Idrissi","first_name_lat":"Leila","birth_date":"1979-08-02",
-		"cin":"AB123456","address":"9 rue Moulay Youssef","postal_code":"10000",
-		"city":"Rabat","phone":"0662123456","email":"leila@example.ma"}' "$WQ_URL/api/v1/requests")
+	body=$(web_order_leila)
 	t=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["tracking"])' "$body")
 	s=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["secret"])' "$body")
 	pay=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["payment_url"])' "$body")
