@@ -187,28 +187,49 @@ def cancel(page, lang, out):
     return state, refund
 
 
+class Browser:
+    """A headless Chromium on a fresh profile and one page of it, driven over CDP;
+    `with Browser() as page:` stops it and removes the profile at the end."""
+
+    def __enter__(self):
+        self.profile = tempfile.mkdtemp(prefix="watiqa-chromium-")
+        self.proc = subprocess.Popen(
+            [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+             "--no-first-run", "--disable-background-networking", "--disable-component-update",
+             "--disable-sync", "--remote-debugging-port=0", "--remote-allow-origins=*",
+             f"--user-data-dir={self.profile}", "about:blank"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            portfile = os.path.join(self.profile, "DevToolsActivePort")
+            for _ in range(200):
+                if os.path.exists(portfile) and open(portfile).read().strip():
+                    break
+                time.sleep(0.1)
+            port = open(portfile).read().split()[0]
+            req = urllib.request.Request(f"http://127.0.0.1:{port}/json/new?about:blank",
+                                         method="PUT")
+            target = json.load(urllib.request.urlopen(req, timeout=10))
+            page = Page(target["webSocketDebuggerUrl"])
+            page.call("Page.enable")
+            page.call("Runtime.enable")
+            return page
+        except BaseException:
+            self.__exit__()
+            raise
+
+    def __exit__(self, *exc):
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        shutil.rmtree(self.profile, ignore_errors=True)
+
+
 def main():
     base, out = sys.argv[1].rstrip("/"), sys.argv[2]
     os.makedirs(out, exist_ok=True)
-    profile = tempfile.mkdtemp(prefix="watiqa-chromium-")
-    proc = subprocess.Popen(
-        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-         "--no-first-run", "--disable-background-networking", "--disable-component-update",
-         "--disable-sync", "--remote-debugging-port=0", "--remote-allow-origins=*",
-         f"--user-data-dir={profile}", "about:blank"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        portfile = os.path.join(profile, "DevToolsActivePort")
-        for _ in range(200):
-            if os.path.exists(portfile) and open(portfile).read().strip():
-                break
-            time.sleep(0.1)
-        port = open(portfile).read().split()[0]
-        req = urllib.request.Request(f"http://127.0.0.1:{port}/json/new?about:blank", method="PUT")
-        target = json.load(urllib.request.urlopen(req, timeout=10))
-        page = Page(target["webSocketDebuggerUrl"])
-        page.call("Page.enable")
-        page.call("Runtime.enable")
+    with Browser() as page:
         results = []
         for lang in ("fr", "ar"):
             results.append(order(page, base, lang, out))
@@ -219,13 +240,6 @@ def main():
         for tracking, secret, state in results:
             assert state == "paid", state
         return 0
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        shutil.rmtree(profile, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@
 # personal; the database holds no code.  Once the request is rejected the same code
 # answers "not valid".  A wrong code answers "unknown" and is counted; one source's
 # many wrong codes are held back (429) while another source is still answered; every
-# lookup is counted per day.
+# lookup is counted per day.  Chromium, its scripts switched off, checks the code too.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/ui_lib.sh"
 ui_serve_as agent1 "Agent queue"
@@ -71,6 +71,15 @@ ok "/verify (typed in lower case, no dashes): valid, extract, $office, today, L.
 grep -q 'dir="rtl"' "$T/verify_ar.html" && grep -q 'وثيقة أصلية وصالحة' "$T/verify_ar.html" ||
 	fail "the Arabic answer"
 ok "the Arabic page answers the same"
+browsed=0 # lookups made by the browser
+if command -v chromium >/dev/null; then
+	browsed=2
+	python3 "$WQ_ROOT/tests/browser/verify_document.py" "$WQ_URL" "$WQ_ROOT/tests/out/browser" \
+		"$code" "L. I." || fail "Chromium on /verify"
+	ok "Chromium, scripts off, phone-sized: the form and the answer work in French and Arabic"
+else
+	echo "note: chromium is not installed: the browser check skipped (make test-deps)"
+fi
 
 # 3. the JSON twin
 st=$(curl -s -o "$T/api.json" -w '%{http_code}' -H 'Content-Type: application/json' \
@@ -131,7 +140,7 @@ day=$(( ($(date +%s) + 3600) / 86400 ))
 counts=$(web_sql "SELECT group_concat(outcome || '=' || count, ' ') FROM
 	(SELECT * FROM verify_daily WHERE day = $day ORDER BY outcome)")
 echo "  counts today: $counts"
-[ "$(web_sql "SELECT count FROM verify_daily WHERE day = $day AND outcome = 'valid'")" = 3 ] ||
+[ "$(web_sql "SELECT count FROM verify_daily WHERE day = $day AND outcome = 'valid'")" = $((3 + browsed)) ] ||
 	fail "valid lookups: $counts"
 [ "$(web_sql "SELECT count FROM verify_daily WHERE day = $day AND outcome = 'malformed'")" = 1 ] ||
 	fail "malformed lookups: $counts"
