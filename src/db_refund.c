@@ -79,6 +79,41 @@ int refund_owe(struct db *db, int64_t request_id, const char *reason, struct wq_
 	return rc == SQLITE_DONE ? WQ_OK : db_fail(db, rc, eb);
 }
 
+int refund_owe_duplicate(struct db *db, int64_t request_id, const char *ref, int64_t amount,
+			 struct wq_errbuf *eb)
+{
+	static const char pay[] =
+		"INSERT INTO payments (request_id, gateway_ref, amount_centimes, status, created_at,"
+		" confirmed_at) VALUES (?1, ?2, ?3, 'refund_owed', ?4, ?4)"
+		" ON CONFLICT (gateway_ref) DO NOTHING";
+	static const char ins[] =
+		"INSERT OR IGNORE INTO refunds (request_id, payment_id, amount_centimes, idem_key,"
+		" reason, state, next_attempt_at, created_at)"
+		" SELECT p.request_id, p.id, p.amount_centimes, 'RF-' || r.tracking || '-' || p.id,"
+		" 'other', 'refund_owed', ?3, ?3 FROM payments p JOIN requests r ON r.id = p.request_id"
+		" WHERE p.gateway_ref = ?2 AND p.request_id = ?1 AND p.status = 'refund_owed'";
+	sqlite3_stmt *st = db_stmt(db, pay, eb);
+	if (!st)
+		return WQ_EIO;
+	int64_t now = wq_now();
+	sqlite3_bind_int64(st, 1, request_id);
+	db_bind_text(st, 2, ref);
+	sqlite3_bind_int64(st, 3, amount);
+	sqlite3_bind_int64(st, 4, now);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return db_fail(db, rc, eb);
+	if (!(st = db_stmt(db, ins, eb)))
+		return WQ_EIO;
+	sqlite3_bind_int64(st, 1, request_id);
+	db_bind_text(st, 2, ref);
+	sqlite3_bind_int64(st, 3, now);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? WQ_OK : db_fail(db, rc, eb);
+}
+
 #define REFUND_COLS                                                                   \
 	"f.id, f.request_id, f.payment_id, f.amount_centimes, f.idem_key, f.reason,"   \
 	" f.state, f.attempts, f.next_attempt_at, f.created_at, coalesce(f.sent_at, 0)," \

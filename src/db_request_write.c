@@ -462,7 +462,8 @@ static int do_mark_paid(struct db *db, int64_t id, const char *ref, int64_t amou
 	if (rc == WQ_OK && paid_for != id)
 		return wq_fail(eb, WQ_EINVAL, "payment",
 			       "payment %s belongs to another request", ref);
-	if (rc == WQ_OK && !strcmp(status, "confirmed")) {
+	/* this very payment is known and took the money (refunded since, maybe) */
+	if (rc == WQ_OK && (!strcmp(status, "confirmed") || !strncmp(status, "refund", 6))) {
 		*already = 1;
 		return WQ_OK;
 	}
@@ -478,10 +479,10 @@ static int do_mark_paid(struct db *db, int64_t id, const char *ref, int64_t amou
 			       "amount %lld differs from the fee %lld of %s", (long long)amount,
 			       (long long)r.fee_centimes, r.tracking);
 	if (c.state != RS_PENDING_PAYMENT && c.state != RS_EXPIRED) {
-		/* paid through another payment already: the money is owed back */
-		*already = 1;
-		return wq_fail(eb, WQ_ECONFLICT, "payment", "%s is already %s", c.tracking,
-			       req_state_name(c.state));
+		/* paid through another payment already (two tabs, two cards): the card was
+		 * charged, so the payment is kept and owed back at once */
+		*already = 2;
+		return refund_owe_duplicate(db, id, ref, amount, eb);
 	}
 	sqlite3_stmt *st = db_stmt(db, ins, eb);
 	if (!st)

@@ -85,10 +85,10 @@ static enum settle settle(struct http_ctx *c, const struct request *r, const cha
 	struct db *db = http_db(c);
 	int already = 0;
 	rc = db ? request_mark_paid(db, r->id, txn, st.amount_centimes, &already, &eb) : WQ_EIO;
-	if (rc == WQ_ECONFLICT && already) {
-		/* paid twice through two transactions: the second is owed back */
+	if (rc == WQ_OK && already == 2) {
+		/* paid twice through two transactions: the second is recorded and owed back */
 		char d[256];
-		snprintf(d, sizeof d, "second payment %.64s: %.80s", txn, eb.msg);
+		snprintf(d, sizeof d, "second payment %.64s: refund owed", txn);
 		audit(c, "payment.duplicate", r->tracking, d);
 		return SETTLE_ALREADY;
 	}

@@ -47,6 +47,12 @@ enum refund_state refund_state_from_name(const char *s); /* REFUND_OWED if unkno
  * when the request has no confirmed payment (already owed, or never paid). */
 int refund_owe(struct db *db, int64_t request_id, const char *reason, struct wq_errbuf *eb);
 
+/* Inside the caller's transaction: a payment `ref` of `amount` for a request already
+ * paid through another is recorded as refund_owed, with its refund row (reason other).
+ * A second call for the same ref writes nothing more. */
+int refund_owe_duplicate(struct db *db, int64_t request_id, const char *ref, int64_t amount,
+			 struct wq_errbuf *eb);
+
 /* The request's refund for the citizen's tracking page and the API (the caller has
  * checked the secret code).  WQ_ENOTFOUND when nothing is owed. */
 int refund_for_request(struct db *db, int64_t request_id, struct refund *out,

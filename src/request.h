@@ -130,7 +130,8 @@ int request_create(struct db *db, struct request *in, const unsigned char *key,
 		   struct wq_errbuf *eb);
 /* Payment confirmed: the payment row and the move to `paid` commit together.
  * Idempotent on gateway_ref: a second call with the same ref changes nothing and
- * returns WQ_OK with *already = 1. */
+ * returns WQ_OK with *already = 1.  A second payment of a request already paid through
+ * another is recorded and owed back (refund.h) at once: WQ_OK with *already = 2. */
 int request_mark_paid(struct db *db, int64_t id, const char *gateway_ref,
 		      int64_t amount_centimes, int *already, struct wq_errbuf *eb);
 /* A signed callback announced txn for this request but the gateway could not confirm

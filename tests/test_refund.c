@@ -9,7 +9,8 @@
  * An envelope back from the post: the citizen's choice (collect -> handed over against
  * the CIN; refund -> destroyed and refunded), the sweep that destroys and refunds the
  * ones left without a choice, and a fee distributed before the return: refunded all the
- * same, to recover from the commune, the book still balanced. */
+ * same, to recover from the commune, the book still balanced.  A second payment of a
+ * paid request is owed back at once. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -459,6 +460,33 @@ static void test_refund_after_distribution(void **state)
 	assert_balanced();
 }
 
+/* Paid twice through two transactions (two tabs): the second is kept and owed back at
+ * once; the same callback again changes nothing. */
+static void test_second_payment_owed_back(void **state)
+{
+	(void)state;
+	struct wq_errbuf eb;
+	struct refund f;
+	char ref[40], s[24];
+	int already = -1;
+	int64_t id = paid_request(2000);
+	snprintf(ref, sizeof ref, "RT-%d-dup", getpid());
+	assert_int_equal(request_mark_paid(db, id, ref, 2000, &already, &eb), WQ_OK);
+	assert_int_equal(already, 2);
+	sql_text("SELECT state FROM requests WHERE id = ?", id, s, sizeof s);
+	assert_string_equal(s, "paid");
+	assert_int_equal(sql_int("SELECT count(*) FROM payments WHERE request_id = ?"
+				 " AND status = 'confirmed'", id), 1);
+	assert_int_equal(refund_for_request(db, id, &f, &eb), WQ_OK);
+	assert_int_equal(f.amount_centimes, 2000);
+	assert_string_equal(f.txn, ref);
+	assert_string_equal(f.reason, "other");
+	assert_int_equal(request_mark_paid(db, id, ref, 2000, &already, &eb), WQ_OK);
+	assert_int_equal(already, 1);
+	assert_int_equal(sql_int("SELECT count(*) FROM refunds WHERE request_id = ?", id), 1);
+	assert_balanced();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -469,6 +497,7 @@ int main(void)
 		cmocka_unit_test(test_returned_envelope_choices),
 		cmocka_unit_test(test_unclaimed_envelopes_destroyed),
 		cmocka_unit_test(test_refund_after_distribution),
+		cmocka_unit_test(test_second_payment_owed_back),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -6,7 +6,8 @@
 # (409, the sentence in Arabic, nothing changes).  A card that refuses refunds ends in
 # refund_failed, told to the citizen; a refund whose first call times out is sent again
 # with the same idempotency key and refunded once.  An agent rejects a paid request at
-# the SSH screen: refunded too.  `watiqa check` balances the money to the centime.
+# the SSH screen: refunded too.  A citizen who pays twice gets the second payment back.
+# `watiqa check` balances the money to the centime.
 source "$(dirname "$0")/lib.sh"
 wq_start_server
 source "$(dirname "$0")/web_lib.sh"
@@ -30,6 +31,7 @@ order() {
 		fail "$name ($t) not paid with $card"
 	printf -v "${name}_T" %s "$t"
 	printf -v "${name}_S" %s "$s"
+	printf -v "${name}_P" %s "$pay"
 }
 txn_of() { web_sql "SELECT p.gateway_ref FROM payments p JOIN requests r ON r.id = p.request_id
 	WHERE r.tracking = '$1'"; }
@@ -156,13 +158,30 @@ wq_screen_wait a "$E_T rejected" 10
 wait_refund "$E_T" refunded
 ok "E ($E_T) rejected by agent1 over SSH: refunded"
 
-# 6. the books
+# 6. Z pays twice (the gateway's page again, in another tab): the second payment is
+#    owed back at once, the request stays paid once
+order Z fr 4000000000000002
+web_pay "$Z_P" 4000000000000002 >/dev/null
+wait_refund "$Z_T" refunded
+[ "$(web_sql "SELECT count(*) FROM payments p JOIN requests r ON r.id = p.request_id
+	WHERE r.tracking = '$Z_T' AND p.status = 'confirmed'")" = 1 ] &&
+	[ "$(web_sql "SELECT state FROM requests WHERE tracking = '$Z_T'")" = paid ] ||
+	fail "Z's first payment or state changed"
+second=$(web_sql "SELECT p.gateway_ref FROM payments p JOIN requests r ON r.id = p.request_id
+	WHERE r.tracking = '$Z_T' AND p.status = 'refunded'")
+[ -n "$second" ] && [ "$(curl -s "$SANDBOX/sandbox/refunds" | awk -F'\t' -v t="$second" '$2 == t' | wc -l)" = 1 ] ||
+	fail "Z's second payment not refunded once"
+[ "$(web_sql "SELECT count(*) FROM audit_log WHERE action = 'payment.duplicate' AND target = '$Z_T'")" -ge 1 ] ||
+	fail "the second payment is not audited"
+ok "Z ($Z_T) paid twice: the second payment refunded at once, the request paid once"
+
+# 7. the books
 wq check --db "$WQ_DB" >"$T/check.out" 2>&1 || { cat "$T/check.out"; fail "watiqa check"; }
 grep -q '^money: collected .* - refunds .* = distributed .* + due .* MAD$' "$T/check.out" ||
 	fail "check prints no money line: $(cat "$T/check.out")"
 ok "watiqa check: $(grep '^money' "$T/check.out")"
 
-# 7. finance1 (RBT-HASSAN, where these orders went) sees the refunds of the day at the
+# 8. finance1 (RBT-HASSAN, where these orders went) sees the refunds of the day at the
 #    SSH screen, the refused one marked, and where the commune's refunds stand
 commune=$(web_sql "SELECT c.code FROM requests r JOIN offices o ON o.id = r.office_id
 	JOIN communes c ON c.id = o.commune_id WHERE r.tracking = '$A_T'")
@@ -175,7 +194,7 @@ wq_screen_wait f "Paid back" 10
 row=$(wq_screen f | grep "^. $today " || true)
 [ -n "$row" ] || { wq_screen f; fail "no refund row for $today"; }
 # what happened today in the commune, counted the other way (the demo's own refunds too):
-# owed: A C D E and the demo's; paid back: A D E and the demo's; refused: C alone
+# owed: A C D E Z and the demo's; paid back: A D E Z and the demo's; refused: C alone
 day_sum() { TZ=Africa/Casablanca sqlite3 "$WQ_DB" "SELECT count(*) || ' ' ||
 	printf('%.2f', coalesce(sum(f.amount_centimes), 0) / 100.0) FROM refunds f
 	JOIN requests r ON r.id = f.request_id JOIN offices o ON o.id = r.office_id
