@@ -225,6 +225,22 @@ int request_secrets_rewrap(struct db *db, const unsigned char key[32], int *n,
 	}
 }
 
+int request_secret_tries_prune(struct db *db, int64_t before, int *n, struct wq_errbuf *eb)
+{
+	static const char sql[] = "DELETE FROM secret_tries WHERE last_at < ?";
+	*n = 0;
+	sqlite3_stmt *st = db_stmt(db, sql, eb);
+	if (!st)
+		return WQ_EIO;
+	sqlite3_bind_int64(st, 1, before);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return db_fail(db, rc, eb);
+	*n = sqlite3_changes(db_handle(db));
+	return WQ_OK;
+}
+
 int request_unpaid_for_phone(struct db *db, const char *phone, int *n, struct wq_errbuf *eb)
 {
 	static const char sql[] = "SELECT count(*) FROM requests"

@@ -195,7 +195,8 @@ static int send_due(struct notifier *n)
 }
 
 /* What strangers leave behind, once a minute: the personal data of orders that expired
- * unpaid past unpaid_retention_days, the failure counters past ANON_KEEP_SECONDS. */
+ * unpaid past unpaid_retention_days, the wrong-code counts of numbers left alone for
+ * SECRET_TRIES_KEEP_SECONDS, the failure counters past ANON_KEEP_SECONDS. */
 static void forget_unpaid(struct notifier *n)
 {
 	struct wq_errbuf eb;
@@ -208,6 +209,9 @@ static void forget_unpaid(struct notifier *n)
 	else if (k)
 		log_event(LOG_LEVEL_INFO, "purge", "notify: personal data of %d unpaid order%s erased",
 			  k, k == 1 ? "" : "s");
+	if (request_secret_tries_prune(n->db, wq_now() - SECRET_TRIES_KEEP_SECONDS, &k, &eb))
+		log_event(LOG_LEVEL_ERROR, "error", "notify: prune of wrong-code counts: %s",
+			  eb.msg);
 	if (anon_fail_prune(n->db, wq_now() - ANON_KEEP_SECONDS, &k, &eb))
 		log_event(LOG_LEVEL_ERROR, "error", "notify: prune of failure counters: %s", eb.msg);
 }

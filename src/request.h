@@ -91,6 +91,9 @@ void request_secret_hash(const unsigned char *key, const char *code, char out[72
  * 6-character codes keep working); *n gets how many.  Run by the web side at start. */
 int request_secrets_rewrap(struct db *db, const unsigned char key[32], int *n,
 			   struct wq_errbuf *eb);
+/* Forgets the wrong-code counts of tracking numbers left alone since `before` (a day on,
+ * a number starts again with its free tries); *n gets how many. */
+int request_secret_tries_prune(struct db *db, int64_t before, int *n, struct wq_errbuf *eb);
 /* Open unpaid orders (pending_payment) with this phone number. */
 int request_unpaid_for_phone(struct db *db, const char *phone, int *n, struct wq_errbuf *eb);
 /* Erases the personal data of requests expired unpaid before `before` (names, birth

@@ -155,6 +155,14 @@ static void test_backoff(void **state)
 	}
 	assert_int_equal(lookup(nobody, "K7M4-9QXT-2HPB", &wait), WQ_EBUSY);
 	assert_true(wait <= SECRET_DELAY_MAX_SECONDS && wait > SECRET_DELAY_MAX_SECONDS / 2);
+	/* a day left alone, the count is forgotten: the free tries again */
+	int pruned = 0;
+	setenv("WATIQA_FAKE_NOW", "2000200000", 1);
+	assert_int_equal(request_secret_tries_prune(db, wq_now() - SECRET_TRIES_KEEP_SECONDS,
+						    &pruned, &eb),
+			 WQ_OK);
+	assert_true(pruned >= 1);
+	assert_int_equal(lookup(nobody, "K7M4-9QXT-2HPB", &wait), WQ_ENOTFOUND);
 	unsetenv("WATIQA_FAKE_NOW");
 }
 
