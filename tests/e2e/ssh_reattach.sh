@@ -128,7 +128,11 @@ wq_screen_wait e "onnection to 127.0.0.1 closed" 10
 [ -e "$sock" ] && fail "$sock left behind"
 ok "'q' ends the kept screen (UI gone, socket removed); the next login is fresh"
 
-# the server stops: agent2's kept screen ends with it
+# the server stops: agent2's kept screen ends with it.  The client says "closed" before
+# the listener has reaped the session that ended: wait until agent2's keeper is its only
+# child, or the stop line counts a session on its way out (seen under load)
+l=$(wq_ssh_listener)
+for ((i = 0; i < 100; i++)); do [ "$(pgrep -P "$l" | wc -l)" -le 1 ] && break; sleep 0.1; done
 kill "$WQ_SERVE_PID"
 for ((i = 0; i < 50; i++)); do kill -0 "$WQ_SERVE_PID" 2>/dev/null || break; sleep 0.1; done
 [ "$(wq_ssh_procs)" = 0 ] || fail "processes left after SIGTERM"
