@@ -9,7 +9,7 @@ DEBS = build-essential pkg-config libssh-dev libncurses-dev libsqlite3-dev \
        libcurl4-openssl-dev libpcre2-dev libmicrohttpd-dev libcrypt-dev libssl-dev \
        libcmocka-dev tzdata libfribidi-dev libqrencode-dev
 # what the end-to-end tests drive: a real ssh client in tmux, curl, a headless browser
-TEST_DEBS = openssh-client tmux curl sqlite3 chromium python3 procps clang libclang-rt-14-dev wrk ssh-audit sshpass oathtool
+TEST_DEBS = openssh-client tmux curl sqlite3 chromium python3 procps clang libclang-rt-14-dev wrk ssh-audit sshpass oathtool groff-base
 
 # Where the binary looks for its files (compiled in, absolute, so it runs from any
 # directory; --share/--db/WATIQA_CONFIG still override).  A dev build (plain `make`)

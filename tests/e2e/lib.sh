@@ -1,6 +1,9 @@
 # lib.sh - shared by the end-to-end tests: a private temp dir, free loopback ports,
 # a demo server started on them, and checks that print what failed.  Source it.
 set -euo pipefail
+# the stories type Arabic and accented French: their shell ($'\u061c'), tmux and grep
+# need a UTF-8 locale whatever the caller's (a fresh Debian's login has none)
+export LC_ALL=C.UTF-8
 WATIQA_BIN=${WATIQA_BIN:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/watiqa}
 WQ_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 export WATIQA_SHARE=$WQ_ROOT
