@@ -18,8 +18,9 @@ FUZZ_LIBS_form = -lpcre2-8 -lcrypto
 FUZZ_SRCS_payment = src/payment.c src/http_buf.c src/config.c src/err.c src/util.c
 FUZZ_LIBS_payment = -lcurl -lcrypto
 FUZZ_SRCS_table = screens/table.c screens/form.c screens/term.c screens/prompt.c \
-		   screens/status.c screens/msg.c screens/msg_table.c src/unicode.c src/err.c
-FUZZ_LIBS_table = -lpcre2-8 -lncursesw -ltinfo -lfribidi
+		   screens/status.c screens/msg.c screens/msg_table.c src/unicode.c src/err.c \
+		   src/util.c
+FUZZ_LIBS_table = -lpcre2-8 -lncursesw -ltinfo -lfribidi -lcrypto
 
 .SECONDEXPANSION:
 $(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c $$(FUZZ_SRCS_$$*) | $(DEPS_STAMP)

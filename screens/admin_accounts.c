@@ -19,15 +19,15 @@
 
 /* Same rules as the data layer (db_user.c), said before the round trip. */
 #define USERNAME_PATTERN "[a-z][a-z0-9._-]{1,30}"
-#define USERNAME_HINT "Username: a-z first, then a-z 0-9 . _ - (2 to 31)"
+#define USERNAME_HINT TX("Username: a-z first, then a-z 0-9 . _ - (2 to 31)")
 #define NAME_PATTERN "\\S.{0,99}"
-#define NAME_HINT "Full name: 1 to 100 characters"
+#define NAME_HINT TX("Full name: 1 to 100 characters")
 #define SCOPE_PATTERN "([A-Z0-9][A-Z0-9-]{1,14})?"
-#define SCOPE_HINT "Scope: office, commune or province code (RBT-HAS-1); empty if national"
+#define SCOPE_HINT TX("Scope: office, commune or province code (RBT-HAS-1); empty if national")
 #define PASSWORD_PATTERN ".{8,128}"
-#define PASSWORD_HINT "Password: 8 to 128 characters"
+#define PASSWORD_HINT TX("Password: 8 to 128 characters")
 #define KEY_PATTERN "(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/]+=*( .{0,60})?"
-#define KEY_HINT "Public key: one OpenSSH line, 'ssh-ed25519 AAAA... comment'"
+#define KEY_HINT TX("Public key: one OpenSSH line, 'ssh-ed25519 AAAA... comment'")
 
 struct acc_state {
 	struct user *users;
@@ -42,10 +42,10 @@ static struct acc_state *st(struct ui *ui)
 
 enum { AC_USER, AC_ROLE, AC_SCOPE, AC_OFF, AC_KEYS, AC_LAST, AC_NAME, AC_COUNT };
 static const struct table_col acc_cols[AC_COUNT] = {
-	[AC_USER] = {"Username", 13, 0}, [AC_ROLE] = {"Role", 10, 0},
-	[AC_SCOPE] = {"Scope", 14, 0},	 [AC_OFF] = {"Off", 3, 0},
-	[AC_KEYS] = {"Keys", 4, 1},	 [AC_LAST] = {"Last login", 16, 0},
-	[AC_NAME] = {"Name", 0, 0},
+	[AC_USER] = {TX("Username"), 13, 0}, [AC_ROLE] = {TX("Role"), 10, 0},
+	[AC_SCOPE] = {TX("Scope"), 14, 0},	 [AC_OFF] = {TX("Off"), 3, 0},
+	[AC_KEYS] = {TX("Keys"), 4, 1},	 [AC_LAST] = {TX("Last login"), 16, 0},
+	[AC_NAME] = {TX("Name"), 0, 0},
 };
 
 static void acc_cell(void *ctx, int row, int col, char *buf, size_t len)
@@ -56,19 +56,19 @@ static void acc_cell(void *ctx, int row, int col, char *buf, size_t len)
 		snprintf(buf, len, "%s", u->username);
 		break;
 	case AC_ROLE:
-		snprintf(buf, len, "%s", role_name(u->role));
+		snprintf(buf, len, "%s", tr_now(role_name(u->role)));
 		break;
 	case AC_SCOPE:
 		snprintf(buf, len, "%s", u->scope_label);
 		break;
 	case AC_OFF:
-		snprintf(buf, len, "%s", u->disabled ? "OFF" : "");
+		snprintf(buf, len, "%s", u->disabled ? tr_now("OFF") : "");
 		break;
 	case AC_KEYS:
 		snprintf(buf, len, "%d", u->key_count);
 		break;
 	case AC_LAST:
-		wq_fmt_time(u->last_login_at, buf, len);
+		table_time(u->last_login_at, buf, len);
 		break;
 	default:
 		snprintf(buf, len, "%s", u->full_name);
@@ -116,7 +116,7 @@ static int accounts_open(struct ui *ui)
 	s->tab = (struct table){
 		.cols = acc_cols, .ncols = AC_COUNT, .ctx = s, .cell = acc_cell,
 		.cmp = acc_cmp, .row_id = acc_id, .row_attr = acc_attr, .sort_col = -1,
-		.empty = "  No account yet. a: create one.",
+		.empty = TX("  No account yet. a: create one."),
 	};
 	ui->state = s;
 	return 0;
@@ -140,7 +140,7 @@ static int accounts_load(struct ui *ui)
 	struct user *u = NULL;
 	int n = 0;
 	if (user_list(ui->db, ROLE_NONE, 0, &u, &n, &eb) != WQ_OK) {
-		status_wq(ui, "loading the accounts", &eb);
+		status_wq(ui, tr(ui, "loading the accounts"), &eb);
 		return -1;
 	}
 	TABLE_REPLACE(&s->tab, s->users, s->n, u, n);
@@ -159,7 +159,7 @@ static struct table *accounts_table(struct ui *ui)
 
 static void accounts_tabs(struct ui *ui, char *buf, size_t len)
 {
-	snprintf(buf, len, "[1 Accounts %d] 2 Network  3 Audit", st(ui)->n);
+	snprintf(buf, len, tr(ui, "[1 Accounts %d] 2 Network  3 Audit"), st(ui)->n);
 }
 
 /* The account under the cursor (copied: a reload replaces the rows). */
@@ -168,7 +168,7 @@ static int current(struct ui *ui, struct user *out)
 	struct acc_state *s = st(ui);
 	int r = table_cur(&s->tab);
 	if (r < 0) {
-		status_error(ui, "no account here");
+		status_error(ui, tr(ui, "no account here"));
 		return 0;
 	}
 	*out = s->users[r];
@@ -185,8 +185,8 @@ static enum role pick_role(struct ui *ui, const char *title)
 	char labels[NROLES][64];
 	const char *items[NROLES];
 	for (int i = 0; i < NROLES; i++) {
-		snprintf(labels[i], sizeof labels[i], "%-11s scope: %s", role_name(roles[i]),
-			 scope_name(role_scope(roles[i])));
+		snprintf(labels[i], sizeof labels[i], tr(ui, "%-11s scope: %s"),
+			 tr(ui, role_name(roles[i])), tr(ui, scope_name(role_scope(roles[i]))));
 		items[i] = labels[i];
 	}
 	int k = prompt_pick(ui, title, items, NROLES);
@@ -197,7 +197,7 @@ static void done(struct ui *ui, int rc, const char *doing, const struct wq_errbu
 		 const char *ok)
 {
 	if (rc != WQ_OK)
-		status_wq(ui, doing, eb);
+		status_wq(ui, tr(ui, doing), eb);
 	else
 		status_info(ui, "%s", ok);
 	ui->reload = 1;
@@ -208,23 +208,23 @@ static void key_add(struct ui *ui)
 	char user[USERNAME_MAX_BYTES] = "", name[NAME_MAX_BYTES] = "", scope[16] = "",
 	     pw[PASSWORD_MAX_BYTES + 1] = "", msg[160], title[80];
 	struct wq_errbuf eb = {0};
-	enum role r = pick_role(ui, "New account: which role?");
+	enum role r = pick_role(ui, tr(ui, "New account: which role?"));
 	if (r == ROLE_NONE)
 		return;
 	struct form_field f[] = {
-		{"Username", USERNAME_PATTERN, USERNAME_HINT, user, sizeof user},
-		{"Full name", NAME_PATTERN, NAME_HINT, name, sizeof name},
-		{"Scope code", SCOPE_PATTERN, SCOPE_HINT, scope, sizeof scope},
-		{"Password", PASSWORD_PATTERN, PASSWORD_HINT, pw, sizeof pw},
+		{TX("Username"), USERNAME_PATTERN, USERNAME_HINT, user, sizeof user},
+		{TX("Full name"), NAME_PATTERN, NAME_HINT, name, sizeof name},
+		{TX("Scope code"), SCOPE_PATTERN, SCOPE_HINT, scope, sizeof scope},
+		{TX("Password"), PASSWORD_PATTERN, PASSWORD_HINT, pw, sizeof pw},
 	};
-	snprintf(title, sizeof title, "New %s account (scope: %s code)", role_name(r),
+	snprintf(title, sizeof title, tr(ui, "New %s account (scope: %s code)"), tr(ui, role_name(r)),
 		 scope_name(role_scope(r)));
 	if (!form_run(ui, title, f, 4))
 		return;
 	int rc = user_add(ui->db, &ui->actor, user, name, r, scope, pw, NULL, &eb);
-	snprintf(msg, sizeof msg, "account %s created (%s %s)", user, role_name(r),
-		 scope[0] ? scope : "national");
-	done(ui, rc, "create account", &eb, msg);
+	snprintf(msg, sizeof msg, tr(ui, "account %s created (%s %s)"), user, tr(ui, role_name(r)),
+		 scope[0] ? scope : tr(ui, "national"));
+	done(ui, rc, TX("create account"), &eb, msg);
 }
 
 static void key_role(struct ui *ui)
@@ -234,22 +234,23 @@ static void key_role(struct ui *ui)
 	struct wq_errbuf eb = {0};
 	if (!current(ui, &u))
 		return;
-	snprintf(title, sizeof title, "%s is %s (%.40s): new role?", u.username, role_name(u.role),
-		 u.scope_label);
+	snprintf(title, sizeof title, tr(ui, "%s is %s (%.40s): new role?"), u.username,
+		 tr(ui, role_name(u.role)), u.scope_label);
 	enum role r = pick_role(ui, title);
 	if (r == ROLE_NONE)
 		return;
 	if (role_scope(r) != SCOPE_NATIONAL) {
-		struct form_field f = {"Scope code", SCOPE_PATTERN, SCOPE_HINT, scope, sizeof scope};
-		snprintf(title, sizeof title, "%s as %s: which %s?", u.username, role_name(r),
-			 scope_name(role_scope(r)));
+		struct form_field f = {TX("Scope code"), SCOPE_PATTERN, SCOPE_HINT, scope,
+				       sizeof scope};
+		snprintf(title, sizeof title, tr(ui, "%s as %s: which %s?"), u.username,
+			 tr(ui, role_name(r)), tr(ui, scope_name(role_scope(r))));
 		if (!form_run(ui, title, &f, 1))
 			return;
 	}
 	int rc = user_set_role(ui->db, &ui->actor, u.username, r, scope, &eb);
-	snprintf(msg, sizeof msg, "%s is now %s %s", u.username, role_name(r),
-		 scope[0] ? scope : "national");
-	done(ui, rc, "set role", &eb, msg);
+	snprintf(msg, sizeof msg, tr(ui, "%s is now %s %s"), u.username, tr(ui, role_name(r)),
+		 scope[0] ? scope : tr(ui, "national"));
+	done(ui, rc, TX("set role"), &eb, msg);
 }
 
 /* The account's screen language, picked from the three; the account finds it at its
@@ -271,7 +272,7 @@ static void key_lang(struct ui *ui)
 	int rc = user_set_lang(ui->db, &ui->actor, u.username, codes[k], &eb);
 	snprintf(msg, sizeof msg, tr(ui, "%s: screens in %s from the next login"), u.username,
 		 items[k]);
-	done(ui, rc, tr(ui, "set language"), &eb, msg);
+	done(ui, rc, TX("set language"), &eb, msg);
 }
 
 static void key_disable(struct ui *ui)
@@ -282,15 +283,17 @@ static void key_disable(struct ui *ui)
 	if (!current(ui, &u))
 		return;
 	if (u.id == ui->actor.user_id && !u.disabled) {
-		status_error(ui, "you cannot disable your own account");
+		status_error(ui, tr(ui, "you cannot disable your own account"));
 		return;
 	}
-	snprintf(q, sizeof q, "%s account %s?", u.disabled ? "Enable" : "Disable", u.username);
+	snprintf(q, sizeof q, u.disabled ? tr(ui, "Enable account %s?") : tr(ui, "Disable account %s?"),
+		 u.username);
 	if (!prompt_yesno(ui, q))
 		return;
 	int rc = user_set_disabled(ui->db, &ui->actor, u.username, !u.disabled, &eb);
-	snprintf(msg, sizeof msg, "%s %s", u.username, u.disabled ? "enabled" : "disabled");
-	done(ui, rc, "disable", &eb, msg);
+	snprintf(msg, sizeof msg, "%s %s", u.username,
+		 u.disabled ? tr(ui, "enabled") : tr(ui, "disabled"));
+	done(ui, rc, TX("disable"), &eb, msg);
 }
 
 static void key_password(struct ui *ui)
@@ -302,19 +305,19 @@ static void key_password(struct ui *ui)
 	if (!current(ui, &u))
 		return;
 	struct form_field f[] = {
-		{"New password", PASSWORD_PATTERN, PASSWORD_HINT, pw, sizeof pw},
-		{"Again", PASSWORD_PATTERN, PASSWORD_HINT, again, sizeof again},
+		{TX("New password"), PASSWORD_PATTERN, PASSWORD_HINT, pw, sizeof pw},
+		{TX("Again"), PASSWORD_PATTERN, PASSWORD_HINT, again, sizeof again},
 	};
-	snprintf(title, sizeof title, "Reset the password of %s", u.username);
+	snprintf(title, sizeof title, tr(ui, "Reset the password of %s"), u.username);
 	if (!form_run(ui, title, f, 2))
 		return;
 	if (strcmp(pw, again)) {
-		status_error(ui, "Again: the two passwords differ; nothing changed");
+		status_error(ui, tr(ui, "Again: the two passwords differ; nothing changed"));
 		return;
 	}
 	int rc = user_set_password(ui->db, &ui->actor, u.username, pw, &eb);
-	snprintf(msg, sizeof msg, "password of %s reset", u.username);
-	done(ui, rc, "reset password", &eb, msg);
+	snprintf(msg, sizeof msg, tr(ui, "password of %s reset"), u.username);
+	done(ui, rc, TX("reset password"), &eb, msg);
 }
 
 static void key_key_add(struct ui *ui)
@@ -324,13 +327,13 @@ static void key_key_add(struct ui *ui)
 	struct wq_errbuf eb = {0};
 	if (!current(ui, &u))
 		return;
-	struct form_field f = {"Public key", KEY_PATTERN, KEY_HINT, line, sizeof line};
-	snprintf(title, sizeof title, "Add an SSH key for %s (paste one line)", u.username);
+	struct form_field f = {TX("Public key"), KEY_PATTERN, KEY_HINT, line, sizeof line};
+	snprintf(title, sizeof title, tr(ui, "Add an SSH key for %s (paste one line)"), u.username);
 	if (!form_run(ui, title, &f, 1))
 		return;
 	int rc = user_key_add(ui->db, &ui->actor, u.username, line, &eb);
-	snprintf(msg, sizeof msg, "key added to %s", u.username);
-	done(ui, rc, "add key", &eb, msg);
+	snprintf(msg, sizeof msg, tr(ui, "key added to %s"), u.username);
+	done(ui, rc, TX("add key"), &eb, msg);
 }
 
 static void key_key_remove(struct ui *ui)
@@ -343,11 +346,11 @@ static void key_key_remove(struct ui *ui)
 	if (!current(ui, &u))
 		return;
 	if (user_keys(ui->db, u.username, &keys, &n, &eb) != WQ_OK) {
-		status_wq(ui, "keys", &eb);
+		status_wq(ui, tr(ui, "keys"), &eb);
 		return;
 	}
 	if (n == 0) {
-		status_error(ui, "%s has no SSH key", u.username);
+		status_error(ui, tr(ui, "%s has no SSH key"), u.username);
 		free(keys);
 		return;
 	}
@@ -362,13 +365,13 @@ static void key_key_remove(struct ui *ui)
 				 keys[i].b64 + (bl > 12 ? bl - 12 : 0), keys[i].comment);
 			items[i] = labels[i];
 		}
-		int k = prompt_pick(ui, "Remove which key?", items, n);
-		snprintf(q, sizeof q, "Remove key %.100s?", k >= 0 ? items[k] : "");
+		int k = prompt_pick(ui, tr(ui, "Remove which key?"), items, n);
+		snprintf(q, sizeof q, tr(ui, "Remove key %.100s?"), k >= 0 ? items[k] : "");
 		if (k >= 0 && prompt_yesno(ui, q)) {
 			int rc = user_key_remove(ui->db, &ui->actor, u.username, keys[k].id, &eb);
-			snprintf(msg, sizeof msg, "key #%lld of %s removed", (long long)keys[k].id,
-				 u.username);
-			done(ui, rc, "remove key", &eb, msg);
+			snprintf(msg, sizeof msg, tr(ui, "key #%lld of %s removed"),
+				 (long long)keys[k].id, u.username);
+			done(ui, rc, TX("remove key"), &eb, msg);
 		}
 	}
 	free(labels);
@@ -408,7 +411,7 @@ static const struct keymap accounts_keys[] = {
 
 const struct screen admin_accounts_screen = {
 	.name = "admin",
-	.title = "Accounts",
+	.title = TX("Accounts"),
 	.role = ROLE_ADMIN,
 	.roles = ADMIN,
 	.keys = accounts_keys,

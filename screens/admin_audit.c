@@ -31,9 +31,9 @@ static struct aud_state *st(struct ui *ui)
 
 enum { UC_AT, UC_ACTOR, UC_ACTION, UC_TARGET, UC_DETAIL, UC_COUNT };
 static const struct table_col aud_cols[UC_COUNT] = {
-	[UC_AT] = {"When", 16, 0},	  [UC_ACTOR] = {"Actor", 12, 0},
-	[UC_ACTION] = {"Action", 19, 0}, [UC_TARGET] = {"Target", 13, 0},
-	[UC_DETAIL] = {"Detail", 0, 0},
+	[UC_AT] = {TX("When"), 16, 0},	  [UC_ACTOR] = {TX("Actor"), 12, 0},
+	[UC_ACTION] = {TX("Action"), 19, 0}, [UC_TARGET] = {TX("Target"), 13, 0},
+	[UC_DETAIL] = {TX("Detail"), 0, 0},
 };
 
 static void aud_cell(void *ctx, int row, int col, char *buf, size_t len)
@@ -41,7 +41,7 @@ static void aud_cell(void *ctx, int row, int col, char *buf, size_t len)
 	const struct audit_row *r = &((struct aud_state *)ctx)->rows[row];
 	switch (col) {
 	case UC_AT:
-		wq_fmt_time(r->at, buf, len);
+		table_time(r->at, buf, len);
 		break;
 	case UC_ACTOR:
 		snprintf(buf, len, "%s", r->actor);
@@ -53,7 +53,7 @@ static void aud_cell(void *ctx, int row, int col, char *buf, size_t len)
 		snprintf(buf, len, "%s", r->target);
 		break;
 	default:
-		snprintf(buf, len, "%s%s%s", r->detail, r->addr[0] ? " from " : "", r->addr);
+		snprintf(buf, len, "%s%s%s", r->detail, r->addr[0] ? tr_now(" from ") : "", r->addr);
 	}
 }
 
@@ -88,7 +88,7 @@ static int audit_open(struct ui *ui)
 	s->tab = (struct table){
 		.cols = aud_cols, .ncols = UC_COUNT, .ctx = s, .cell = aud_cell,
 		.cmp = aud_cmp, .row_id = aud_id, .row_attr = aud_attr, .sort_col = -1,
-		.empty = "  No audit row matches. F clears the filter.",
+		.empty = TX("  No audit row matches. F clears the filter."),
 	};
 	ui->state = s;
 	return 0;
@@ -112,7 +112,7 @@ static int audit_load(struct ui *ui)
 	struct audit_row *rows = NULL;
 	int n = 0;
 	if (audit_list(ui->db, s->action, s->actor, AUDIT_ROWS, &rows, &n, &eb) != WQ_OK) {
-		status_wq(ui, "loading the audit log", &eb);
+		status_wq(ui, tr(ui, "loading the audit log"), &eb);
 		return -1;
 	}
 	TABLE_REPLACE(&s->tab, s->rows, s->n, rows, n);
@@ -133,11 +133,11 @@ static void audit_tabs(struct ui *ui, char *buf, size_t len)
 {
 	struct aud_state *s = st(ui);
 	if (s->action[0] || s->actor[0])
-		snprintf(buf, len, "filter %s%s%s%s  %d rows", s->action[0] ? s->action : "",
-			 s->action[0] && s->actor[0] ? " " : "", s->actor[0] ? "by " : "",
+		snprintf(buf, len, tr(ui, "filter %s%s%s%s  %d rows"), s->action[0] ? s->action : "",
+			 s->action[0] && s->actor[0] ? " " : "", s->actor[0] ? tr(ui, "by ") : "",
 			 s->actor, s->n);
 	else
-		snprintf(buf, len, "all actions  %d rows", s->n);
+		snprintf(buf, len, tr(ui, "all actions  %d rows"), s->n);
 }
 
 static void key_filter(struct ui *ui)
@@ -147,13 +147,13 @@ static void key_filter(struct ui *ui)
 	memcpy(action, s->action, sizeof action);
 	memcpy(actor, s->actor, sizeof actor);
 	struct form_field f[] = {
-		{"Action starts with", ACTION_PATTERN,
-		 "Action: a-z . _ (user. login.fail office. settlement.), or empty", action,
+		{TX("Action starts with"), ACTION_PATTERN,
+		 TX("Action: a-z . _ (user. login.fail office. settlement.), or empty"), action,
 		 sizeof action},
-		{"Account", ACTOR_PATTERN, "Account: a username (admin1), or empty for all", actor,
-		 sizeof actor},
+		{TX("Account"), ACTOR_PATTERN, TX("Account: a username (admin1), or empty for all"),
+		 actor, sizeof actor},
 	};
-	if (!form_run(ui, "Filter the audit log", f, 2))
+	if (!form_run(ui, tr(ui, "Filter the audit log"), f, 2))
 		return;
 	memcpy(s->action, action, sizeof action);
 	memcpy(s->actor, actor, sizeof actor);
@@ -165,7 +165,7 @@ static void key_clear(struct ui *ui)
 	struct aud_state *s = st(ui);
 	s->action[0] = s->actor[0] = '\0';
 	ui->reload = 1;
-	status_info(ui, "filter cleared");
+	status_info(ui, tr(ui, "filter cleared"));
 }
 
 static void key_open(struct ui *ui)
@@ -176,24 +176,24 @@ static void key_open(struct ui *ui)
 	char *lines[6];
 	int n = 0;
 	if (r < 0) {
-		status_error(ui, "no audit row here");
+		status_error(ui, tr(ui, "no audit row here"));
 		return;
 	}
 	const struct audit_row *a = &s->rows[r];
-	wq_fmt_time(a->at, when, sizeof when);
-	if (asprintf(&lines[n], "When:    %s", when) >= 0)
+	table_time(a->at, when, sizeof when);
+	if (asprintf(&lines[n], tr(ui, "When:    %s"), when) >= 0)
 		n++;
-	if (asprintf(&lines[n], "Account: %s", a->actor) >= 0)
+	if (asprintf(&lines[n], tr(ui, "Account: %s"), a->actor) >= 0)
 		n++;
-	if (asprintf(&lines[n], "Action:  %s", a->action) >= 0)
+	if (asprintf(&lines[n], tr(ui, "Action:  %s"), a->action) >= 0)
 		n++;
-	if (asprintf(&lines[n], "Target:  %s", a->target) >= 0)
+	if (asprintf(&lines[n], tr(ui, "Target:  %s"), a->target) >= 0)
 		n++;
-	if (asprintf(&lines[n], "Detail:  %s", a->detail) >= 0)
+	if (asprintf(&lines[n], tr(ui, "Detail:  %s"), a->detail) >= 0)
 		n++;
-	if (asprintf(&lines[n], "From:    %s", a->addr[0] ? a->addr : "-") >= 0)
+	if (asprintf(&lines[n], tr(ui, "From:    %s"), a->addr[0] ? a->addr : "-") >= 0)
 		n++;
-	snprintf(title, sizeof title, "Audit row #%lld (Esc closes)", (long long)a->id);
+	snprintf(title, sizeof title, tr(ui, "Audit row #%lld (Esc closes)"), (long long)a->id);
 	prompt_pager(ui, title, lines, n);
 	for (int i = 0; i < n; i++)
 		free(lines[i]);
@@ -204,14 +204,14 @@ static void key_verify(struct ui *ui)
 	struct wq_errbuf eb = {0};
 	int64_t bad_ev = 0, bad_au = 0;
 	if (audit_verify(ui->db, &bad_ev, &bad_au, &eb) != WQ_OK) {
-		status_wq(ui, "verify", &eb);
+		status_wq(ui, tr(ui, "verify"), &eb);
 		return;
 	}
 	if (bad_ev || bad_au)
-		status_error(ui, "chain BROKEN: first bad request event #%lld, audit row #%lld",
+		status_error(ui, tr(ui, "chain BROKEN: first bad request event #%lld, audit row #%lld"),
 			     (long long)bad_ev, (long long)bad_au);
 	else
-		status_info(ui, "hash chains intact: request history and audit log");
+		status_info(ui, tr(ui, "hash chains intact: request history and audit log"));
 }
 
 static void key_accounts(struct ui *ui)
@@ -237,7 +237,7 @@ static const struct keymap audit_keys[] = {
 
 const struct screen admin_audit_screen = {
 	.name = "admin_audit",
-	.title = "Audit log",
+	.title = TX("Audit log"),
 	.role = ROLE_NONE, /* reached from the admin's accounts screen (3) */
 	.roles = ROLE_BIT(ROLE_ADMIN),
 	.keys = audit_keys,

@@ -19,7 +19,7 @@
 #define ACCOUNT_PATTERN "[A-Z0-9][A-Z0-9 -]{3,38}"
 
 enum { V_OFFICES, V_COMMUNES, V_PROVINCES, V_COUNT };
-static const char *const view_names[V_COUNT] = {"Offices", "Communes", "Provinces"};
+static const char *const view_names[V_COUNT] = {TX("Offices"), TX("Communes"), TX("Provinces")};
 
 struct net_state {
 	int view;
@@ -37,37 +37,38 @@ static struct net_state *st(struct ui *ui)
 
 enum { OC_CODE, OC_ACT, OC_RELAY, OC_OPEN, OC_COMMUNE, OC_NAME, OC_COUNT };
 static const struct table_col off_cols[OC_COUNT] = {
-	[OC_CODE] = {"Office", 11, 0},	    [OC_ACT] = {"Activity", 9, 0},
-	[OC_RELAY] = {"Relayed by", 10, 0}, [OC_OPEN] = {"Open", 4, 0},
-	[OC_COMMUNE] = {"Commune", 14, 0},  [OC_NAME] = {"Name", 0, 0},
+	[OC_CODE] = {TX("Office"), 11, 0},	    [OC_ACT] = {TX("Activity"), 9, 0},
+	[OC_RELAY] = {TX("Relayed by"), 10, 0}, [OC_OPEN] = {TX("Open"), 4, 0},
+	[OC_COMMUNE] = {TX("Commune"), 14, 0},  [OC_NAME] = {TX("Name"), 0, 0},
 };
 enum { CC_CODE, CC_KIND, CC_PROV, CC_ACCOUNT, CC_NAME, CC_COUNT };
 static const struct table_col com_cols[CC_COUNT] = {
-	[CC_CODE] = {"Commune", 15, 0}, [CC_KIND] = {"Kind", 6, 0},
-	[CC_PROV] = {"Province", 9, 0}, [CC_ACCOUNT] = {"Post account", 15, 0},
-	[CC_NAME] = {"Name", 0, 0},
+	[CC_CODE] = {TX("Commune"), 15, 0}, [CC_KIND] = {TX("Kind"), 6, 0},
+	[CC_PROV] = {TX("Province"), 9, 0}, [CC_ACCOUNT] = {TX("Post account"), 15, 0},
+	[CC_NAME] = {TX("Name"), 0, 0},
 };
 enum { PC_CODE, PC_KIND, PC_FR, PC_AR, PC_COUNT };
 static const struct table_col pro_cols[PC_COUNT] = {
-	[PC_CODE] = {"Province", 10, 0}, [PC_KIND] = {"Kind", 10, 0},
-	[PC_FR] = {"Name", 30, 0},	 [PC_AR] = {"الاسم", 0, 0},
+	[PC_CODE] = {TX("Province"), 10, 0}, [PC_KIND] = {TX("Kind"), 10, 0},
+	[PC_FR] = {TX("Name"), 30, 0},	 [PC_AR] = {"الاسم", 0, 0},
 };
 
 static void off_text(const struct office *o, int col, char *buf, size_t len)
 {
-	const char *const v[OC_COUNT] = {o->code, o->activity, o->relay_code,
-					  o->active ? "yes" : "NO", o->commune_code, o->name_fr};
+	const char *const v[OC_COUNT] = {o->code, tr_now(o->activity), o->relay_code,
+					  o->active ? tr_now("yes") : tr_now("NO"), o->commune_code,
+					  o->name_fr};
 	snprintf(buf, len, "%s", v[col]);
 }
 static void com_text(const struct commune *c, int col, char *buf, size_t len)
 {
-	const char *const v[CC_COUNT] = {c->code, c->kind, c->province_code, c->post_account,
-					  c->name_fr};
+	const char *const v[CC_COUNT] = {c->code, tr_now(c->kind), c->province_code,
+					  c->post_account, c->name_fr};
 	snprintf(buf, len, "%s", v[col]);
 }
 static void pro_text(const struct province *p, int col, char *buf, size_t len)
 {
-	const char *const v[PC_COUNT] = {p->code, p->kind, p->name_fr, p->name_ar};
+	const char *const v[PC_COUNT] = {p->code, tr_now(p->kind), p->name_fr, p->name_ar};
 	snprintf(buf, len, "%s", v[col]);
 }
 
@@ -123,15 +124,15 @@ static int network_open(struct ui *ui)
 	s->tab[V_OFFICES] = (struct table){
 		.cols = off_cols, .ncols = OC_COUNT, .ctx = s, .cell = off_cell, .cmp = off_cmp,
 		.row_id = off_id, .row_attr = off_attr, .sort_col = -1,
-		.empty = "  No office yet. a: add one (after its commune).",
+		.empty = TX("  No office yet. a: add one (after its commune)."),
 	};
 	s->tab[V_COMMUNES] = (struct table){
 		.cols = com_cols, .ncols = CC_COUNT, .ctx = s, .cell = com_cell, .cmp = com_cmp,
-		.row_id = com_id, .sort_col = -1, .empty = "  No commune yet. a: add one.",
+		.row_id = com_id, .sort_col = -1, .empty = TX("  No commune yet. a: add one."),
 	};
 	s->tab[V_PROVINCES] = (struct table){
 		.cols = pro_cols, .ncols = PC_COUNT, .ctx = s, .cell = pro_cell, .cmp = pro_cmp,
-		.row_id = pro_id, .sort_col = -1, .empty = "  No province yet. a: add one.",
+		.row_id = pro_id, .sort_col = -1, .empty = TX("  No province yet. a: add one."),
 	};
 	ui->state = s;
 	return 0;
@@ -165,7 +166,7 @@ static int network_load(struct ui *ui)
 		free(o);
 		free(c);
 		free(p);
-		status_wq(ui, "loading the network", &eb);
+		status_wq(ui, tr(ui, "loading the network"), &eb);
 		return -1;
 	}
 	/* the cursor's ids are read from the old rows, before they go */
@@ -203,96 +204,103 @@ static void network_tabs(struct ui *ui, char *buf, size_t len)
 	size_t o = 0;
 	for (int v = 0; v < V_COUNT && o < len; v++)
 		if (s->view == v) /* the count of the view shown only: 80 columns */
-			o += (size_t)snprintf(buf + o, len - o, "[%s %d] ", view_names[v], s->n[v]);
+			o += (size_t)snprintf(buf + o, len - o, "[%s %d] ", tr(ui, view_names[v]),
+					      s->n[v]);
 		else
-			o += (size_t)snprintf(buf + o, len - o, "%s ", view_names[v]);
+			o += (size_t)snprintf(buf + o, len - o, "%s ", tr(ui, view_names[v]));
 }
 
 static void done(struct ui *ui, int rc, const char *doing, const struct wq_errbuf *eb,
 		 const char *ok)
 {
 	if (rc != WQ_OK)
-		status_wq(ui, doing, eb);
+		status_wq(ui, tr(ui, doing), eb);
 	else
 		status_info(ui, "%s", ok);
 	ui->reload = 1;
 }
 
+/* Picks one of the items, shown in the session's language; the index is returned. */
 static int pick_from(struct ui *ui, const char *title, const char *const *items, int n)
 {
-	return prompt_pick(ui, title, items, n);
+	const char *shown[8];
+	for (int i = 0; i < n && i < 8; i++)
+		shown[i] = tr(ui, items[i]);
+	return prompt_pick(ui, title, n <= 8 ? shown : items, n);
 }
 
 static void add_office(struct ui *ui)
 {
-	static const char *const levels[] = {"low", "moderate", "intensive"};
+	static const char *const levels[] = {TX("low"), TX("moderate"), TX("intensive")};
 	char code[16] = "", commune[16] = "", fr[NAME_MAX_BYTES] = "", ar[NAME_MAX_BYTES] = "",
 	     relay[16] = "", msg[120];
 	struct wq_errbuf eb = {0};
-	int k = pick_from(ui, "New office: activity level?", levels, 3);
+	int k = pick_from(ui, tr(ui, "New office: activity level?"), levels, 3);
 	if (k < 0)
 		return;
 	struct form_field f[] = {
-		{"Code", CODE_PATTERN, "Code: 2-15 of A-Z 0-9 - (RBT-HAS-4)", code, sizeof code},
-		{"Commune code", CODE_PATTERN, "Commune code: an existing commune (RBT-HASSAN)",
+		{TX("Code"), CODE_PATTERN, TX("Code: 2-15 of A-Z 0-9 - (RBT-HAS-4)"), code,
+		 sizeof code},
+		{TX("Commune code"), CODE_PATTERN, TX("Commune code: an existing commune (RBT-HASSAN)"),
 		 commune, sizeof commune},
-		{"Name (fr)", NAME_PATTERN, "Name (fr): 1 to 100 characters", fr, sizeof fr},
-		{"Name (ar)", NAME_PATTERN, "Name (ar): 1 to 100 characters", ar, sizeof ar},
-		{"Relayed by", "(" CODE_PATTERN ")?",
-		 "Relayed by: the central office's code, or empty", relay, sizeof relay},
+		{TX("Name (fr)"), NAME_PATTERN, TX("Name (fr): 1 to 100 characters"), fr, sizeof fr},
+		{TX("Name (ar)"), NAME_PATTERN, TX("Name (ar): 1 to 100 characters"), ar, sizeof ar},
+		{TX("Relayed by"), "(" CODE_PATTERN ")?",
+		 TX("Relayed by: the central office's code, or empty"), relay, sizeof relay},
 	};
-	if (!form_run(ui, "New office", f, k == 0 ? 5 : 4))
+	if (!form_run(ui, tr(ui, "New office"), f, k == 0 ? 5 : 4))
 		return;
 	int rc = office_add(ui->db, &ui->actor, code, commune, fr, ar, levels[k], relay, NULL,
 			    &eb);
-	snprintf(msg, sizeof msg, "office %s added (%s)", code, levels[k]);
-	done(ui, rc, "add office", &eb, msg);
+	snprintf(msg, sizeof msg, tr(ui, "office %s added (%s)"), code, tr(ui, levels[k]));
+	done(ui, rc, TX("add office"), &eb, msg);
 }
 
 static void add_commune(struct ui *ui)
 {
-	static const char *const kinds[] = {"urban", "rural"};
+	static const char *const kinds[] = {TX("urban"), TX("rural")};
 	char code[16] = "", prov[16] = "", fr[NAME_MAX_BYTES] = "", ar[NAME_MAX_BYTES] = "",
 	     account[40] = "", msg[120];
 	struct wq_errbuf eb = {0};
-	int k = pick_from(ui, "New commune: urban or rural?", kinds, 2);
+	int k = pick_from(ui, tr(ui, "New commune: urban or rural?"), kinds, 2);
 	if (k < 0)
 		return;
 	struct form_field f[] = {
-		{"Code", CODE_PATTERN, "Code: 2-15 of A-Z 0-9 - (RBT-TOUARGA)", code, sizeof code},
-		{"Province code", CODE_PATTERN, "Province code: an existing one (RABAT)", prov,
+		{TX("Code"), CODE_PATTERN, TX("Code: 2-15 of A-Z 0-9 - (RBT-TOUARGA)"), code,
+		 sizeof code},
+		{TX("Province code"), CODE_PATTERN, TX("Province code: an existing one (RABAT)"), prov,
 		 sizeof prov},
-		{"Name (fr)", NAME_PATTERN, "Name (fr): 1 to 100 characters", fr, sizeof fr},
-		{"Name (ar)", NAME_PATTERN, "Name (ar): 1 to 100 characters", ar, sizeof ar},
-		{"Post account", ACCOUNT_PATTERN,
-		 "Post account: the commune's account at Barid Al-Maghrib (BAM-0101-2213)",
+		{TX("Name (fr)"), NAME_PATTERN, TX("Name (fr): 1 to 100 characters"), fr, sizeof fr},
+		{TX("Name (ar)"), NAME_PATTERN, TX("Name (ar): 1 to 100 characters"), ar, sizeof ar},
+		{TX("Post account"), ACCOUNT_PATTERN,
+		 TX("Post account: the commune's account at Barid Al-Maghrib (BAM-0101-2213)"),
 		 account, sizeof account},
 	};
-	if (!form_run(ui, "New commune", f, 5))
+	if (!form_run(ui, tr(ui, "New commune"), f, 5))
 		return;
 	int rc = commune_add(ui->db, &ui->actor, code, prov, kinds[k], fr, ar, account, &eb);
-	snprintf(msg, sizeof msg, "commune %s added", code);
-	done(ui, rc, "add commune", &eb, msg);
+	snprintf(msg, sizeof msg, tr(ui, "commune %s added"), code);
+	done(ui, rc, TX("add commune"), &eb, msg);
 }
 
 static void add_province(struct ui *ui)
 {
-	static const char *const kinds[] = {"province", "prefecture"};
+	static const char *const kinds[] = {TX("province"), TX("prefecture")};
 	char code[16] = "", fr[NAME_MAX_BYTES] = "", ar[NAME_MAX_BYTES] = "", msg[120];
 	struct wq_errbuf eb = {0};
-	int k = pick_from(ui, "New: province or prefecture?", kinds, 2);
+	int k = pick_from(ui, tr(ui, "New: province or prefecture?"), kinds, 2);
 	if (k < 0)
 		return;
 	struct form_field f[] = {
-		{"Code", CODE_PATTERN, "Code: 2-15 of A-Z 0-9 - (SALE)", code, sizeof code},
-		{"Name (fr)", NAME_PATTERN, "Name (fr): 1 to 100 characters", fr, sizeof fr},
-		{"Name (ar)", NAME_PATTERN, "Name (ar): 1 to 100 characters", ar, sizeof ar},
+		{TX("Code"), CODE_PATTERN, TX("Code: 2-15 of A-Z 0-9 - (SALE)"), code, sizeof code},
+		{TX("Name (fr)"), NAME_PATTERN, TX("Name (fr): 1 to 100 characters"), fr, sizeof fr},
+		{TX("Name (ar)"), NAME_PATTERN, TX("Name (ar): 1 to 100 characters"), ar, sizeof ar},
 	};
-	if (!form_run(ui, "New province or prefecture", f, 3))
+	if (!form_run(ui, tr(ui, "New province or prefecture"), f, 3))
 		return;
 	int rc = province_add(ui->db, &ui->actor, code, kinds[k], fr, ar, &eb);
-	snprintf(msg, sizeof msg, "%s %s added", kinds[k], code);
-	done(ui, rc, "add province", &eb, msg);
+	snprintf(msg, sizeof msg, tr(ui, "%s %s added"), tr(ui, kinds[k]), code);
+	done(ui, rc, TX("add province"), &eb, msg);
 }
 
 static void key_add(struct ui *ui)
@@ -315,7 +323,7 @@ static int cur_office(struct ui *ui, struct office *out)
 	struct net_state *s = st(ui);
 	int r = table_cur(&s->tab[V_OFFICES]);
 	if (s->view != V_OFFICES || r < 0) {
-		status_error(ui, "choose an office in the Offices view (Tab)");
+		status_error(ui, tr(ui, "choose an office in the Offices view (Tab)"));
 		return 0;
 	}
 	*out = s->off[r];
@@ -324,22 +332,23 @@ static int cur_office(struct ui *ui, struct office *out)
 
 static void key_activity(struct ui *ui)
 {
-	static const char *const levels[] = {"low", "moderate", "intensive"};
+	static const char *const levels[] = {TX("low"), TX("moderate"), TX("intensive")};
 	struct office o;
 	struct wq_errbuf eb = {0};
 	char title[80], msg[120];
 	if (!cur_office(ui, &o))
 		return;
-	snprintf(title, sizeof title, "%s is %s: new activity level?", o.code, o.activity);
+	snprintf(title, sizeof title, tr(ui, "%s is %s: new activity level?"), o.code,
+		 tr(ui, o.activity));
 	int k = pick_from(ui, title, levels, 3);
 	if (k < 0)
 		return;
 	/* only a low-activity office is relayed: a busier one keeps no relay */
 	int rc = office_set(ui->db, &ui->actor, o.code, levels[k], k == 0 ? o.relay_code : "",
 			    o.active, &eb);
-	snprintf(msg, sizeof msg, "%s is now %s%s", o.code, levels[k],
-		 k != 0 && o.relay_code[0] ? " (no longer relayed)" : "");
-	done(ui, rc, "activity", &eb, msg);
+	snprintf(msg, sizeof msg, tr(ui, "%s is now %s%s"), o.code, tr(ui, levels[k]),
+		 k != 0 && o.relay_code[0] ? tr(ui, " (no longer relayed)") : "");
+	done(ui, rc, TX("activity"), &eb, msg);
 }
 
 static void key_relay(struct ui *ui)
@@ -351,8 +360,8 @@ static void key_relay(struct ui *ui)
 	if (!cur_office(ui, &o))
 		return;
 	if (strcmp(o.activity, "low")) {
-		status_error(ui, "%s is %s: only a low-activity office is relayed (l: level)",
-			     o.code, o.activity);
+		status_error(ui, tr(ui, "%s is %s: only a low-activity office is relayed (l: level)"),
+			     o.code, tr(ui, o.activity));
 		return;
 	}
 	/* candidates: the open, busier offices of the same commune, and "none" */
@@ -361,7 +370,7 @@ static void key_relay(struct ui *ui)
 	int m = 0;
 	if (!items || !codes)
 		goto out;
-	items[m] = "(none: the office receives its own requests)";
+	items[m] = tr(ui, "(none: the office receives its own requests)");
 	codes[m++] = "";
 	for (int i = 0; i < s->n[V_OFFICES]; i++) {
 		const struct office *c = &s->off[i];
@@ -370,15 +379,15 @@ static void key_relay(struct ui *ui)
 			codes[m++] = c->code;
 		}
 	}
-	snprintf(title, sizeof title, "%s: relayed by which office?", o.code);
+	snprintf(title, sizeof title, tr(ui, "%s: relayed by which office?"), o.code);
 	int k = pick_from(ui, title, items, m);
 	if (k >= 0) {
 		char relay[16];
 		snprintf(relay, sizeof relay, "%s", codes[k]);
 		int rc = office_set(ui->db, &ui->actor, o.code, o.activity, relay, o.active, &eb);
-		snprintf(msg, sizeof msg, "%s %s%s", o.code, relay[0] ? "relayed by " : "not relayed",
-			 relay);
-		done(ui, rc, "relay", &eb, msg);
+		snprintf(msg, sizeof msg, "%s %s%s", o.code,
+			 relay[0] ? tr(ui, "relayed by ") : tr(ui, "not relayed"), relay);
+		done(ui, rc, TX("relay"), &eb, msg);
 	}
 out:
 	free(items);
@@ -392,13 +401,15 @@ static void key_open_close(struct ui *ui)
 	char q[120], msg[120];
 	if (!cur_office(ui, &o))
 		return;
-	snprintf(q, sizeof q, "%s office %s?%s", o.active ? "Close" : "Reopen", o.code,
-		 o.active ? " Its queue stays; reassign it." : "");
+	snprintf(q, sizeof q,
+		 o.active ? tr(ui, "Close office %s? Its queue stays; reassign it.")
+			  : tr(ui, "Reopen office %s?"),
+		 o.code);
 	if (!prompt_yesno(ui, q))
 		return;
 	int rc = office_set(ui->db, &ui->actor, o.code, o.activity, o.relay_code, !o.active, &eb);
-	snprintf(msg, sizeof msg, "%s %s", o.code, o.active ? "closed" : "reopened");
-	done(ui, rc, "open/close", &eb, msg);
+	snprintf(msg, sizeof msg, "%s %s", o.code, o.active ? tr(ui, "closed") : tr(ui, "reopened"));
+	done(ui, rc, TX("open/close"), &eb, msg);
 }
 
 static void key_view(struct ui *ui)
@@ -433,7 +444,7 @@ static const struct keymap network_keys[] = {
 
 const struct screen admin_network_screen = {
 	.name = "admin_network",
-	.title = "Network",
+	.title = TX("Network"),
 	.role = ROLE_NONE, /* reached from the admin's accounts screen (2) */
 	.roles = ADMIN,
 	.keys = network_keys,

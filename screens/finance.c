@@ -146,7 +146,7 @@ static void pay_cell(void *ctx, int row, int col, char *buf, size_t len)
 	const struct fin_payment *p = &((struct fin_state *)ctx)->pay[row];
 	switch (col) {
 	case PC_AT:
-		wq_fmt_time(p->confirmed_at, buf, len);
+		table_time(p->confirmed_at, buf, len);
 		break;
 	case PC_TRACKING:
 		snprintf(buf, len, "%s", p->tracking);

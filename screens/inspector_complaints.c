@@ -239,7 +239,7 @@ static void key_view(struct ui *ui)
 	snprintf(line, sizeof line, tr(ui, "Complaint #%lld on %s   state: %s%s"), (long long)c->id,
 		 c->tracking, state_text(c->state), c->late ? "   LATE" : "");
 	add_line(&l, &n, &cap, line);
-	wq_fmt_time(c->opened_at, t, sizeof t);
+	table_time(c->opened_at, t, sizeof t);
 	snprintf(line, sizeof line, tr(ui, "Opened:    %s by %s"), t,
 		 c->opened_by[0] ? c->opened_by : tr(ui, "the citizen"));
 	add_line(&l, &n, &cap, line);
@@ -249,7 +249,7 @@ static void key_view(struct ui *ui)
 	}
 	add_wrapped(&l, &n, &cap, tr(ui, "Complaint: "), c->body, w);
 	if (c->answered_at) {
-		wq_fmt_time(c->answered_at, t, sizeof t);
+		table_time(c->answered_at, t, sizeof t);
 		snprintf(line, sizeof line, tr(ui, "Answered:  %s"), t);
 		add_line(&l, &n, &cap, line);
 		add_wrapped(&l, &n, &cap, tr(ui, "Answer:    "), c->answer, w);

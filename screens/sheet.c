@@ -68,9 +68,9 @@ int sheet_lines(struct db *db, const struct actor *a, int64_t id, char ***out, i
 	    r.email);
 	if (r.cin[0])
 		add(&l, &n, &cap, tr_now("CIN:       %s"), r.cin);
-	wq_fmt_time(r.created_at, t1, sizeof t1);
+	table_time(r.created_at, t1, sizeof t1);
 	if (r.paid_at)
-		wq_fmt_time(r.paid_at, t2, sizeof t2);
+		table_time(r.paid_at, t2, sizeof t2);
 	else
 		snprintf(t2, sizeof t2, "%s", tr_now("not paid"));
 	add(&l, &n, &cap, tr_now("Ordered:   %s   paid: %s  (Morocco time)"), t1, t2);
@@ -81,7 +81,7 @@ int sheet_lines(struct db *db, const struct actor *a, int64_t id, char ***out, i
 	add(&l, &n, &cap, "%s", "");
 	add(&l, &n, &cap, tr_now("History (%d events)"), nev);
 	for (int i = 0; i < nev; i++) {
-		wq_fmt_time(ev[i].at, t1, sizeof t1);
+		table_time(ev[i].at, t1, sizeof t1);
 		add(&l, &n, &cap, "%s  %-12s %s -> %s%s%s", t1, ev[i].actor,
 		    tr_now(req_state_name(ev[i].from)), tr_now(req_state_name(ev[i].to)),
 		    ev[i].office_code[0] ? "  @" : "", ev[i].office_code);

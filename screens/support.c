@@ -197,7 +197,7 @@ static void add_payments(struct ui *ui, struct lines *L, int64_t id)
 		return;
 	add(L, tr(ui, "Payments (%d)"), n);
 	for (int i = 0; i < n; i++) {
-		wq_fmt_time(p[i].created_at, t, sizeof t);
+		table_time(p[i].created_at, t, sizeof t);
 		msg_money(ui->lang, p[i].amount_centimes, m, sizeof m);
 		add(L, tr(ui, "  %s  %-10s %8s MAD  %s"), t, tr(ui, p[i].status), m,
 		    p[i].gateway_ref);
@@ -215,7 +215,7 @@ static void add_notices(struct ui *ui, struct lines *L, int64_t id)
 		return;
 	add(L, tr(ui, "Notifications (%d)"), n);
 	for (int i = 0; i < n; i++) {
-		wq_fmt_time(x[i].created_at, t, sizeof t);
+		table_time(x[i].created_at, t, sizeof t);
 		add(L, "  #%lld %s  %-5s %-8s x%d  %s", (long long)x[i].id, t, x[i].channel,
 		    x[i].state, x[i].attempts, x[i].recipient);
 		add(L, "      %.200s", x[i].body);
@@ -235,7 +235,7 @@ static void add_complaints(struct ui *ui, struct lines *L, int64_t id)
 		return;
 	add(L, tr(ui, "Complaints (%d)"), n);
 	for (int i = 0; i < n; i++) {
-		wq_fmt_time(c[i].opened_at, t, sizeof t);
+		table_time(c[i].opened_at, t, sizeof t);
 		add(L, tr(ui, "  #%lld %s  %-9s by %s%s%s"), (long long)c[i].id, t,
 		    tr_now(cd_state_name(c[i].state)),
 		    c[i].opened_by[0] ? c[i].opened_by : tr_now("citizen"),
@@ -257,7 +257,7 @@ static void add_notes(struct ui *ui, struct lines *L, int64_t id)
 		return;
 	add(L, tr(ui, "Internal notes (%d, never shown to the citizen)"), n);
 	for (int i = 0; i < n; i++) {
-		wq_fmt_time(x[i].at, t, sizeof t);
+		table_time(x[i].at, t, sizeof t);
 		add(L, "  %s  %s: %.300s", t, x[i].author, x[i].body);
 	}
 	free(x);
@@ -333,7 +333,7 @@ static void key_resend(struct ui *ui)
 	const char **items = calloc((size_t)n, sizeof *items);
 	if (labels && items) {
 		for (int i = 0; i < n; i++) {
-			wq_fmt_time(x[i].created_at, t, sizeof t);
+			table_time(x[i].created_at, t, sizeof t);
 			snprintf(labels[i], sizeof labels[i], "#%lld %s %-5s %-7s %.100s",
 				 (long long)x[i].id, t, x[i].channel, x[i].state, x[i].body);
 			items[i] = labels[i];

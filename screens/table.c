@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util.h"
 #include "widget.h"
 
 #define CELL_BYTES 512
@@ -269,4 +270,11 @@ void table_age(int64_t secs, int minutes, char *buf, size_t len)
 		snprintf(buf, len, "%dh%02dm", (int)(secs / 3600), (int)(secs % 3600 / 60));
 	else
 		snprintf(buf, len, "%dm", (int)(secs / 60));
+}
+
+void table_time(int64_t t, char *buf, size_t len)
+{
+	char iso[32];
+	wq_fmt_time(t, iso, sizeof iso);
+	msg_date(msg_session(), iso, buf, len);
 }

@@ -406,7 +406,7 @@ static void key_items(struct ui *ui)
 			     b->commune_code, b->post_account, b->count, m, b->built_by) >= 0)
 			k++;
 		for (int i = 0; i < n; i++) {
-			wq_fmt_time(it[i].confirmed_at, when, sizeof when);
+			table_time(it[i].confirmed_at, when, sizeof when);
 			msg_money(ui->lang, it[i].amount_centimes, m, sizeof m);
 			if (asprintf(&lines[k], "%s  %s  %-9s %-10s %9s  %s", when, it[i].tracking,
 				     tr(ui, it[i].doc_type), it[i].office_code, m,

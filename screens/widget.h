@@ -143,6 +143,9 @@ int table_search(struct table *t, const char *needle);
 void table_paint(struct ui *ui, struct table *t, int y, int height);
 /* An age cell: "2d03h", "5h07m"; under an hour "12m" when minutes is set, else "0h12m". */
 void table_age(int64_t secs, int minutes, char *buf, size_t len);
+/* A time in Morocco as the session's language writes it: "2026-11-03 14:05" in English,
+ * "03/11/2026 14:05" in French and Arabic; "-" for none. */
+void table_time(int64_t t, char *buf, size_t len);
 
 /* ---- marks (marks.c): request ids marked for a batch action ---- */
 struct request;
