@@ -257,8 +257,9 @@ static void *notify_main(void *arg)
 		if (stop)
 			break;
 		int more = queue_events(n, &watermark), refunds = 0;
-		more |= send_due(n);
+		/* money before messages: a burst of texts must not hold a refund back */
 		more |= refund_send_due(n->db, &n->cfg, &refunds);
+		more |= send_due(n);
 		if (wq_now() - last_sweep >= EXPIRY_SWEEP_SECONDS) {
 			int expired = 0;
 			last_sweep = wq_now();
