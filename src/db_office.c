@@ -11,7 +11,7 @@
 #define OFFICE_COLS                                                                 \
 	"o.id, o.code, o.name_fr, o.name_ar, o.activity, o.commune_id, c.code,"     \
 	" c.name_fr, c.province_id, p.code, coalesce(o.relay_office_id, 0),"        \
-	" coalesce(r.code, ''), o.active"
+	" coalesce(r.code, ''), o.active, c.name_ar"
 #define OFFICE_FROM                                                                 \
 	" FROM offices o JOIN communes c ON c.id = o.commune_id"                    \
 	" JOIN provinces p ON p.id = c.province_id"                                 \
@@ -34,6 +34,7 @@ static void fill_office(sqlite3_stmt *st, void *row)
 	o->relay_office_id = sqlite3_column_int64(st, 10);
 	db_col_text(st, 11, o->relay_code, sizeof o->relay_code);
 	o->active = sqlite3_column_int(st, 12);
+	db_col_text(st, 13, o->commune_name_ar, sizeof o->commune_name_ar);
 }
 
 int office_list(struct db *db, struct office **out, int *n, struct wq_errbuf *eb)
@@ -42,6 +43,25 @@ int office_list(struct db *db, struct office **out, int *n, struct wq_errbuf *eb
 	sqlite3_stmt *st = db_stmt(db, sql, eb);
 	if (!st)
 		return WQ_EIO;
+	return db_collect(db, st, sizeof **out, fill_office, (void **)out, n, eb);
+}
+
+int office_list_shared(struct db *db, int64_t province_id, int64_t commune_id,
+			struct office **out, int *n, struct wq_errbuf *eb)
+{
+	static const char sql[] =
+		"SELECT " OFFICE_COLS OFFICE_FROM
+		" WHERE o.active = 1 AND (?1 = 0 OR c.province_id = ?1)"
+		" AND (?2 = 0 OR o.commune_id = ?2)"
+		" AND (SELECT count(*) FROM offices x WHERE x.commune_id = o.commune_id"
+		" AND x.active = 1) > 1"
+		" ORDER BY c.name_fr, c.id, CASE o.activity WHEN 'intensive' THEN 0"
+		" WHEN 'moderate' THEN 1 ELSE 2 END, o.id";
+	sqlite3_stmt *st = db_stmt(db, sql, eb);
+	if (!st)
+		return WQ_EIO;
+	sqlite3_bind_int64(st, 1, province_id);
+	sqlite3_bind_int64(st, 2, commune_id);
 	return db_collect(db, st, sizeof **out, fill_office, (void **)out, n, eb);
 }
 

@@ -363,6 +363,16 @@ static int do_create(struct db *db, struct request *in, const char *secret_hash,
 	if (!in->office_id && (rc = office_for_commune(db, in->birth_commune_id,
 						       &in->office_id, eb)))
 		return rc;
+	if (in->office_id) { /* the citizen's choice: checked again under the write lock */
+		struct office o;
+		if ((rc = office_get(db, in->office_id, &o, eb)))
+			return rc == WQ_ENOTFOUND ? wq_fail(eb, WQ_EINVAL, "office",
+							    "no such office") : rc;
+		if (!o.active || o.commune_id != in->birth_commune_id)
+			return wq_fail(eb, WQ_EINVAL, "office",
+				       "office %s is not an open office of the birth commune",
+				       o.code);
+	}
 	for (int attempt = 0;; attempt++) {
 		wq_tracking_new(in->tracking);
 		sqlite3_stmt *st = db_stmt(db, ins, eb);

@@ -105,6 +105,7 @@ enum txt {
 	T_VERIFY_TITLE, T_VERIFY_INTRO, T_VERIFY_CODE, T_VERIFY_BTN, T_E_VERIFY_CODE,
 	T_VERIFY_UNKNOWN, T_VERIFY_VALID, T_VERIFY_NOT_VALID, T_VERIFY_OFFICE, T_VERIFY_ISSUED,
 	T_VERIFY_INITIALS, T_VERIFY_WHY, T_VERIFY_REFUNDED, T_VERIFY_TOO_MANY, T_VERIFY_ONLY,
+	T_OFFICE, T_OFFICE_UNKNOWN, T_E_OFFICE,
 	T_COUNT
 };
 const char *tr(const struct http_ctx *c, enum txt t);
@@ -202,6 +203,12 @@ int place_navigating(struct http_ctx *c);
 /* The commune field of the order form: the lists, the province shown, the error
  * next to them.  WQ_OK, or a WQ_* code when the network cannot be read. */
 int place_field(struct http_ctx *c, const char *name, const char *commune, enum txt err);
+/* The record's office, where the birth commune has several: a list of those offices
+ * (of the chosen commune, else of every commune the form lists) with "I don't know"
+ * first (the commune's central office decides); nothing where no commune has several.
+ * WQ_OK, or a WQ_* code when the network cannot be read. */
+int place_office_field(struct http_ctx *c, const char *name, const char *commune,
+		       const char *office, enum txt err);
 
 /* ---- shared between the HTML and JSON handlers (http_order.c, http_payment.c) ---- */
 #define ORDER_FIELD_MAX 20

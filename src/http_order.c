@@ -15,7 +15,9 @@
 #include "request.h"
 #include "util.h"
 
-enum fkind { FK_TEXT, FK_TEL, FK_EMAIL, FK_DATE, FK_NUM, FK_DOC, FK_COPIES, FK_COMMUNE };
+enum fkind {
+	FK_TEXT, FK_TEL, FK_EMAIL, FK_DATE, FK_NUM, FK_DOC, FK_COPIES, FK_COMMUNE, FK_OFFICE
+};
 enum fnorm { FN_SQUEEZE, FN_PHONE, FN_UPPER };
 
 struct order_field {
@@ -37,6 +39,8 @@ static const struct order_field fields[] = {
 	{"doc_type", NULL, 1, FK_DOC, FN_SQUEEZE, T_SEC_DOC, T_DOC_TYPE, T_E_DOC_TYPE, RF(doc_type), ""},
 	{"copies", NULL, 1, FK_COPIES, FN_SQUEEZE, T_COUNT, T_COPIES, T_E_COPIES, NOF, ""},
 	{"commune", NULL, 1, FK_COMMUNE, FN_SQUEEZE, T_SEC_RECORD, T_COMMUNE, T_E_COMMUNE, NOF, ""},
+	/* "": I don't know (the commune's central office decides and forwards) */
+	{"office", NULL, 0, FK_OFFICE, FN_SQUEEZE, T_COUNT, T_OFFICE, T_E_OFFICE, NOF, ""},
 	{"record_number", "record_number", 1, FK_NUM, FN_PHONE, T_COUNT, T_RECORD_NUMBER,
 	 T_E_RECORD_NUMBER, RF(record_number), " inputmode=\"numeric\" maxlength=\"6\""},
 	{"record_year", "record_year", 1, FK_NUM, FN_PHONE, T_COUNT, T_RECORD_YEAR, T_E_RECORD_YEAR,
@@ -67,7 +71,7 @@ static const struct order_field fields[] = {
 #define FIELD_COUNT (int)(sizeof fields / sizeof fields[0])
 _Static_assert(FIELD_COUNT <= ORDER_FIELD_MAX, "raise ORDER_FIELD_MAX");
 
-enum { F_DOC, F_COPIES, F_COMMUNE, F_RECNUM, F_RECYEAR, F_BIRTH = 9, F_PHONE = 14 };
+enum { F_DOC, F_COPIES, F_COMMUNE, F_OFFICE, F_RECNUM, F_RECYEAR, F_BIRTH = 10, F_PHONE = 15 };
 
 int order_field_count(void)
 {
@@ -191,6 +195,22 @@ int order_validate(struct http_ctx *c, struct order_input *in, struct request *r
 			r->birth_commune_id = id;
 		}
 	}
+	if (in->err[F_OFFICE] == T_COUNT && in->val[F_OFFICE][0] && r->birth_commune_id) {
+		/* one of the birth commune's open offices, else the field says so */
+		char *end;
+		long long id = strtoll(in->val[F_OFFICE], &end, 10);
+		struct office of;
+		struct db *db = http_db(c);
+		struct wq_errbuf eb;
+		if (id > 0 && !*end && db && office_get(db, id, &of, &eb) == WQ_OK && of.active &&
+		    of.commune_id == r->birth_commune_id) {
+			r->office_id = id;
+			snprintf(r->office_code, sizeof r->office_code, "%s", of.code);
+		} else {
+			in->err[F_OFFICE] = T_E_OFFICE;
+			in->nerr++;
+		}
+	}
 	snprintf(r->lang, sizeof r->lang, "%s", c->lang);
 	if (!in->nerr) {
 		struct wq_errbuf eb;
@@ -225,6 +245,8 @@ static int draw_field(struct http_ctx *c, int i, const struct order_input *in)
 	}
 	if (f->kind == FK_COMMUNE) /* its label and lists depend on the network's size */
 		return place_field(c, f->name, val, err);
+	if (f->kind == FK_OFFICE) /* only where a commune has several */
+		return place_office_field(c, f->name, in ? in->val[F_COMMUNE] : "", val, err);
 	buf_printf(o, "<label for=\"%s\">", f->name);
 	buf_html(o, tr(c, f->label));
 	buf_puts(o, "</label>");
@@ -377,6 +399,11 @@ int order_review(struct http_ctx *c)
 									: T_EXTRACT));
 		summary_row(c, T_COPIES, in->val[F_COPIES]);
 		summary_row(c, T_COMMUNE, r.commune_name);
+		struct office of;
+		struct wq_errbuf eb;
+		struct db *db = http_db(c);
+		if (r.office_id && db && office_get(db, r.office_id, &of, &eb) == WQ_OK)
+			summary_row(c, T_OFFICE, !strcmp(c->lang, "ar") ? of.name_ar : of.name_fr);
 		char rec[48];
 		snprintf(rec, sizeof rec, "%s / %d", r.record_number, r.record_year);
 		summary_row(c, T_RECORD_NUMBER, rec);

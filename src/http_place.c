@@ -367,3 +367,80 @@ out:
 	choices_free(&ch);
 	return rc;
 }
+
+/* The offices, grouped under their commune's name when several communes are listed. */
+static void office_options(struct http_ctx *c, const struct office *list, int n,
+			   const char *selected)
+{
+	struct buf *o = &c->out;
+	int groups = n > 0 && list[0].commune_id != list[n - 1].commune_id;
+	for (int i = 0; i < n; i++) {
+		if (groups && (i == 0 || list[i].commune_id != list[i - 1].commune_id)) {
+			buf_puts(o, i ? "</optgroup><optgroup label=\"" : "<optgroup label=\"");
+			buf_html(o, is_ar(c) ? list[i].commune_name_ar : list[i].commune_name);
+			buf_puts(o, "\">");
+		}
+		char id[24];
+		snprintf(id, sizeof id, "%lld", (long long)list[i].id);
+		buf_printf(o, "<option value=\"%s\"%s>", id,
+			   selected && !strcmp(id, selected) ? " selected" : "");
+		buf_html(o, is_ar(c) ? list[i].name_ar : list[i].name_fr);
+		buf_puts(o, "</option>");
+	}
+	if (groups)
+		buf_puts(o, "</optgroup>");
+}
+
+int place_office_field(struct http_ctx *c, const char *name, const char *commune,
+		       const char *office, enum txt err)
+{
+	struct db *db = http_db(c);
+	struct wq_errbuf eb;
+	struct office *list = NULL;
+	struct province p;
+	enum txt perr;
+	int n = 0, rc, flat = 0;
+	if (!db)
+		return WQ_EIO;
+	long long cid = commune ? strtoll(commune, NULL, 10) : 0;
+	if (cid > 0 && (rc = office_list_shared(db, 0, cid, &list, &n, &eb)))
+		return rc;
+	if (!n) { /* no commune chosen, or one with a single office: the lists shown */
+		free(list);
+		list = NULL;
+		if ((rc = chosen_province(c, commune, &p, &perr)))
+			return rc;
+		if (!p.id) {
+			struct choices ch;
+			choices_init(&ch);
+			rc = flat_list(c, commune, &ch, &flat);
+			choices_free(&ch);
+			if (rc)
+				return rc;
+		}
+		if ((p.id || flat) && (rc = office_list_shared(db, p.id, 0, &list, &n, &eb)))
+			return rc;
+	}
+	if (!n && err == T_COUNT) {
+		free(list);
+		return WQ_OK;
+	}
+	struct buf *o = &c->out;
+	buf_printf(o, "<label for=\"%s\">", name);
+	buf_html(o, tr(c, T_OFFICE));
+	buf_printf(o, "</label><select id=\"%s\" name=\"%s\"", name, name);
+	if (err != T_COUNT)
+		buf_printf(o, " aria-invalid=\"true\" aria-describedby=\"e-%s\"", name);
+	buf_puts(o, "><option value=\"\">");
+	buf_html(o, tr(c, T_OFFICE_UNKNOWN));
+	buf_puts(o, "</option>");
+	office_options(c, list, n, office);
+	buf_puts(o, "</select>\n");
+	if (err != T_COUNT) {
+		buf_printf(o, "<p class=\"err\" id=\"e-%s\">", name);
+		buf_html(o, tr(c, err));
+		buf_puts(o, "</p>\n");
+	}
+	free(list);
+	return WQ_OK;
+}

@@ -238,6 +238,12 @@ static const char *const texts[T_COUNT][2] = {
 			       "رموز غير معروفة كثيرة: أعيدوا المحاولة بعد بضع دقائق."},
 	[T_VERIFY_ONLY] = {"Cette page ne montre rien de plus sur la personne.",
 			   "لا تعرض هذه الصفحة أي معلومات أخرى عن الشخص."},
+	[T_OFFICE] = {"Bureau d'état civil où l'acte est inscrit",
+		      "مكتب الحالة المدنية المسجل به العقد"},
+	[T_OFFICE_UNKNOWN] = {"Je ne sais pas (le bureau central de la commune le transmettra)",
+			      "لا أعرف (يحيله المكتب المركزي للجماعة)"},
+	[T_E_OFFICE] = {"Choisissez un bureau de la commune de naissance, ou « Je ne sais pas ».",
+			"اختر مكتبا تابعا لجماعة الازدياد، أو «لا أعرف»."},
 };
 
 const char *tr_lang(const char *lang, enum txt t)

@@ -14,7 +14,7 @@ struct office {
 	char name_fr[NAME_MAX_BYTES], name_ar[NAME_MAX_BYTES];
 	char activity[12]; /* low | moderate | intensive */
 	int64_t commune_id;
-	char commune_code[16], commune_name[NAME_MAX_BYTES];
+	char commune_code[16], commune_name[NAME_MAX_BYTES], commune_name_ar[NAME_MAX_BYTES];
 	int64_t province_id;
 	char province_code[16];
 	int64_t relay_office_id; /* 0: none */
@@ -40,6 +40,10 @@ struct province {
 };
 
 int office_list(struct db *db, struct office **out, int *n, struct wq_errbuf *eb);
+/* The open offices of the communes that have several (the order form offers them),
+ * by commune then central office first; province_id / commune_id 0: any. */
+int office_list_shared(struct db *db, int64_t province_id, int64_t commune_id,
+		       struct office **out, int *n, struct wq_errbuf *eb);
 int office_get(struct db *db, int64_t id, struct office *out, struct wq_errbuf *eb);
 int office_get_by_code(struct db *db, const char *code, struct office *out,
 		       struct wq_errbuf *eb);

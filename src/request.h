@@ -124,7 +124,8 @@ int request_hand_to_post(struct db *db, const struct actor *a, int64_t id,
 
 /* ---- writing (citizen and system) ---- */
 /* Validated input in `in` (state, ids and times ignored): creates the request in
- * pending_payment at the office of the commune of birth; fills in->id, in->tracking,
+ * pending_payment at in->office_id (an open office of the birth commune, WQ_EINVAL
+ * field office otherwise), or when 0 at the commune's central office; fills in->id, in->tracking,
  * and secret_out (the code the citizen keeps, stored as an HMAC under key: see
  * request_secret_hash).  WQ_ECONFLICT (field phone) when the phone number already has
  * max_unpaid_per_phone unpaid orders open (0: no limit). */

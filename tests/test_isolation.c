@@ -12,7 +12,8 @@
  * table.  The targets are built by in-scope actors before the table runs:
  *   RBT-AGD-1 (agent3, supervisor2; commune RBT-AGDAL, province RABAT): paid, claimed,
  *     in production, ready, rejected (a refund owed), and a settlement of the commune;
- *   RBT-HAS-3 (relayed by RBT-HAS-1): a paid request, agent1's, not agent3's;
+ *   RBT-HAS-3 (relayed by RBT-HAS-1, its own agent agenthas3): a paid request, agent1's
+ *     and agenthas3's, not agent3's;
  *   RBT-HAS-1: a paid request and one claimed by agent2;
  *   KEN-KEN-1 (province KENITRA): ready, with the post, three complaints (open, taken,
  *     answered), a staff note and a notification. */
@@ -215,6 +216,10 @@ static int setup(void **state)
 	if (user_add(db, &sys, "supken", "Superviseur Kenitra", ROLE_SUPERVISOR, "KEN-KEN-1",
 		     "watiqa-demo", NULL, &eb))
 		fail_msg("supken: %s", eb.msg);
+	/* a relayed office with an account of its own: it sees its requests, not its relay's */
+	if (user_add(db, &sys, "agenthas3", "Agent Diour Jamaa", ROLE_AGENT, "RBT-HAS-3",
+		     "watiqa-demo", NULL, &eb))
+		fail_msg("agenthas3: %s", eb.msg);
 	tg.agd_office = office_id("RBT-AGD-1");
 	tg.has_office = office_id("RBT-HAS-1");
 	tg.ken_office = office_id("KEN-KEN-1");
@@ -1038,6 +1043,15 @@ static const struct row rows[] = {
 	R(request_claim, "agent3", "claim it", do_claim, &tg.has3_paid, NULL, "agent1"),
 	R(printout_sheet, "agent3", "print its sheet", do_print_sheet, &tg.has3_paid, NULL,
 	  "agent1"),
+	R(request_claim, "agent3", "claim it (its own office's agent may)", do_claim,
+	  &tg.has3_paid, NULL, "agenthas3"),
+	/* agenthas3 (RBT-HAS-3, relayed) on its relay office RBT-HAS-1's own requests */
+	R(request_get, "agenthas3", "read its relay office's request", do_get, &tg.home_paid,
+	  NULL, "agent1"),
+	R(request_list, "agenthas3", "see it in a list", do_list, &tg.home_paid, NULL, "agent1"),
+	R(request_claim, "agenthas3", "claim it", do_claim, &tg.home_paid, NULL, "agent1"),
+	R(request_reassign, "agenthas3", "pull it to its office", do_reassign, &tg.home_paid,
+	  "RBT-HAS-3", "agent1"),
 
 	/* the supervisor of RBT-HAS-1 on RBT-AGD-1's */
 	R(request_get, "supervisor1", "read a request", do_get, &tg.claimed, NULL,

@@ -143,7 +143,15 @@ def order(page, base, lang, out):
               deviceScaleFactor=2, mobile=True)
     page.js("document.getElementById('doc_type').value='full_copy'")
     page.js("document.getElementById('copies').value='1'")
-    page.js("var s=document.getElementById('commune'); s.value=s.options[1].value")
+    if lang == "fr":
+        # Hassan has several offices: the citizen knows hers, the annex of Diour Jamaa
+        page.js("var s=document.getElementById('commune');"
+                "s.value=Array.from(s.options).find(o=>o.text=='Hassan').value")
+        page.js("var s=document.getElementById('office');"
+                "s.value=Array.from(s.options).find(o=>o.text=='Bureau annexe Diour Jamaa').value")
+    else:  # the first commune, and the office left at "I don't know"
+        page.js("var s=document.getElementById('commune'); s.value=s.options[1].value")
+        assert page.js("(document.getElementById('office')||{value:''}).value") == ""
     for field, value in VALUES[lang].items():
         page.js(f"document.getElementById('{field}').focus()")
         if value:
@@ -156,6 +164,9 @@ def order(page, base, lang, out):
         errs = page.js("Array.from(document.querySelectorAll('.err')).map(e=>e.id+': '+e.textContent).join('; ')")
         raise RuntimeError(f"{lang}: no review page; errors: {errs}")
     page.shot(f"{out}/{lang}-2-review.png")
+    if lang == "fr":
+        assert "Bureau annexe Diour Jamaa" in page.js("document.body.innerText"), \
+            "the review page does not name the chosen office"
     page.navigate_by("document.getElementById('pay').click()")
     assert "Sandbox Bank" in page.js("document.title"), page.js("document.title")
     page.js("document.getElementById('card').focus()")
