@@ -1372,6 +1372,10 @@ const struct msg_row msg_table[] = {
 	{"you cannot disable your own account",
 	 "vous ne pouvez pas désactiver votre propre compte",
 	 "لا يمكنك تعطيل حسابك"},
+	/* ---- ages in the tables ---- */
+	{"%dd%02dh", "%dj%02dh", "%dd%02dh"},
+	{"%dh%02dm", "%dh%02d", "%dh%02dm"},
+	{"%dm", "%dmin", "%dm"},
 };
 
 const size_t msg_table_rows = sizeof msg_table / sizeof msg_table[0];

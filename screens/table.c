@@ -263,13 +263,15 @@ void table_age(int64_t secs, int minutes, char *buf, size_t len)
 {
 	if (secs < 0)
 		secs = 0;
+	/* French writes a day "j"; Arabic keeps the Latin units, like the codes: an Arabic
+	 * letter per cell would cost two bytes on every row of the queue */
 	if (secs >= SECONDS_PER_DAY)
-		snprintf(buf, len, "%dd%02dh", (int)(secs / SECONDS_PER_DAY),
+		snprintf(buf, len, tr_now("%dd%02dh"), (int)(secs / SECONDS_PER_DAY),
 			 (int)(secs % SECONDS_PER_DAY / 3600));
 	else if (secs >= 3600 || !minutes)
-		snprintf(buf, len, "%dh%02dm", (int)(secs / 3600), (int)(secs % 3600 / 60));
+		snprintf(buf, len, tr_now("%dh%02dm"), (int)(secs / 3600), (int)(secs % 3600 / 60));
 	else
-		snprintf(buf, len, "%dm", (int)(secs / 60));
+		snprintf(buf, len, tr_now("%dm"), (int)(secs / 60));
 }
 
 void table_time(int64_t t, char *buf, size_t len)
