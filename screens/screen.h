@@ -64,6 +64,10 @@ void screen_dispatch(struct ui *ui, int key);
 void screen_paint(struct ui *ui);
 /* Switches to another screen (werase: the only place besides Ctrl-L). */
 int screen_open(struct ui *ui, const struct screen *s);
+/* The account enrols its own second factor (totp_enrol.c), before its screen.  forced:
+ * the role needs it, so leaving is not continuing.  0 done (or nothing to do), 1 left
+ * without it, -1 the terminal is gone. */
+int totp_enrol_screen(struct ui *ui, int forced);
 /* Shows every text in language l from now on, lines reordered for the terminal or not. */
 void screen_set_lang(struct ui *ui, enum lang l, int reorder);
 /* Re-queries when another connection committed (or ui->reload). */

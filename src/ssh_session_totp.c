@@ -4,7 +4,7 @@
  * recovery code) is asked in one prompt, for the same account only, and checked by
  * totp_login() (once per 30 s step, audited).  An account whose role needs a second
  * factor and that has none gets in to enrol first (the UI child starts with the
- * enrolment, src/ui_totp.c).  No PAM.  Runs in the session process before
+ * enrolment, screens/totp_enrol.c).  No PAM.  Runs in the session process before
  * authentication. */
 #include <stdio.h>
 #include <string.h>

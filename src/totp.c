@@ -2,7 +2,7 @@
  * through libcrypto, 30 s steps, 6 digits) over a 160-bit secret kept as RFC 4648 base32
  * text, one-use recovery codes, the otpauth:// URI an authenticator app reads and that
  * URI drawn as a QR code in text (libqrencode, two modules per character cell).  No
- * database, no terminal: src/db_totp.c stores and checks, src/ui_totp.c shows. */
+ * database, no terminal: src/db_totp.c stores and checks, screens/totp_enrol.c shows. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

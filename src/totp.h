@@ -2,7 +2,7 @@
  * codes (src/totp.c, no database), and the accounts' enrolment, reset and login check
  * (src/db_totp.c, every step audited; the secrets sealed under the server key).  Asked by the SSH login through
  * keyboard-interactive after the password or key (src/ssh_session_auth.c); enrolled from
- * the account's own session (src/ui_totp.c) or by an admin (`watiqa user totp-init`). */
+ * the account's own session (screens/totp_enrol.c) or by an admin (`watiqa user totp-init`). */
 #ifndef WQ_TOTP_H
 #define WQ_TOTP_H
 

@@ -16,7 +16,6 @@
 #include "office.h"
 #include "screen.h"
 #include "ui.h"
-#include "ui_totp.h"
 #include "user.h"
 
 #define ESC_DELAY_MS 250 /* slow links split escape sequences; wait a bit for the rest */
@@ -181,8 +180,8 @@ int ui_main(const struct config *cfg, const char *username, const char *screen)
 	leaveok(stdscr, TRUE); /* no cursor moves after an update: fewer bytes */
 	ui.term.last_input = mono_seconds();
 
-	int enrolled = enrol ? ui_totp_enrol(ui.db, cfg, &ui.actor, enrol_forced) : 0;
-	if (enrolled == 0 && term_resize(&ui.term) == 0 && screen_open(&ui, s) == 0)
+	if (term_resize(&ui.term) == 0 &&
+	    (!enrol || totp_enrol_screen(&ui, enrol_forced) == 0) && screen_open(&ui, s) == 0)
 		rc = ui_loop(&ui);
 	if (ui.scr && ui.scr->close)
 		ui.scr->close(&ui);

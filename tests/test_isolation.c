@@ -1320,8 +1320,6 @@ static const struct {
 		      "events); reads nothing, changes nothing of another"},
 	{"totp_begin", "enrols the acting account's own second factor, no other's"},
 	{"totp_confirm", "confirms the acting account's own second factor, no other's"},
-	{"ui_totp_enrol", "the terminal dialog over totp_begin and totp_confirm: the acting "
-			  "account's own second factor"},
 	{"db_actor_current", "the check every write makes first (test_a_stale_actor_writes_"
 			     "nothing); reads the acting account, changes nothing"},
 };

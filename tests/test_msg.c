@@ -34,7 +34,7 @@ static const char *const translated[] = {
 	"screens/inspector_complaints.c", "screens/inspector_escalations.c",
 	"screens/inspector_dashboard.c", "screens/support.c", "screens/finance.c",
 	"screens/period.c", "screens/treasury.c", "screens/admin_accounts.c",
-	"screens/admin_network.c", "screens/admin_audit.c",
+	"screens/admin_network.c", "screens/admin_audit.c", "screens/totp_enrol.c",
 };
 /* Screens whose key maps are not translated yet (printed, not failed). */
 static const char *const pending[] = {
