@@ -7,7 +7,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_DIR = build/fuzz
 FUZZ_CFLAGS = -g -O1 -std=c11 -D_GNU_SOURCE -Isrc -Iscreens $(PKG_CFLAGS) \
 	      -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
-FUZZ_NAMES = config form payment table
+FUZZ_NAMES = config form payment table countries
 FUZZ_BINS = $(addprefix $(FUZZ_DIR)/fuzz_,$(FUZZ_NAMES))
 
 # what each harness compiles besides itself
@@ -21,6 +21,8 @@ FUZZ_SRCS_table = screens/table.c screens/form.c screens/term.c screens/prompt.c
 		   screens/status.c screens/msg.c screens/msg_table.c src/unicode.c src/err.c \
 		   src/util.c
 FUZZ_LIBS_table = -lpcre2-8 -lncursesw -ltinfo -lfribidi -lcrypto
+FUZZ_SRCS_countries = src/country.c src/err.c
+FUZZ_LIBS_countries =
 
 .SECONDEXPANSION:
 $(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c $$(FUZZ_SRCS_$$*) | $(DEPS_STAMP)

@@ -63,7 +63,11 @@ static const struct table_col cols[C_COUNT] = {
 			table_age(s->now - (e->handed_at ? e->handed_at : e->sealed_at), \
 				  0, buf, len);                                          \
 			break;                                                         \
-		default: snprintf(buf, len, "%s, %s", e->name_lat, e->city);           \
+		default: /* abroad: the country, for the international channel */     \
+			snprintf(buf, len, "%s, %s%s%s%s", e->name_lat, e->city,       \
+				 strcmp(e->country, "MA") ? " (" : "",                   \
+				 strcmp(e->country, "MA") ? e->country : "",             \
+				 strcmp(e->country, "MA") ? ")" : "");                   \
 		}                                                                      \
 	}
 CELL_FN(cell_waiting, V_WAITING)

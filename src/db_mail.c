@@ -21,7 +21,8 @@
 	" r.first_name_ar || ' ' || r.last_name_ar, r.address, r.postal_code, r.city,"  \
 	" r.phone, r.doc_type, r.copies, m.status, coalesce(m.code, ''), m.sealed_at,"  \
 	" coalesce(su.username, ''), coalesce(m.handed_at, 0),"                         \
-	" coalesce(m.handed_how, ''), coalesce(m.closed_at, 0), r.reject_reason"
+	" coalesce(m.handed_how, ''), coalesce(m.closed_at, 0), r.reject_reason,"      \
+	" r.country"
 #define ENV_FROM                                                                        \
 	" FROM mail_items m JOIN requests r ON r.id = m.request_id"                     \
 	" JOIN offices o ON o.id = r.office_id"                                         \
@@ -96,6 +97,7 @@ static void fill_envelope(sqlite3_stmt *st, void *row)
 	db_col_text(st, c++, e->handed_how, sizeof e->handed_how);
 	e->closed_at = sqlite3_column_int64(st, c++);
 	db_col_text(st, c++, e->reason, sizeof e->reason);
+	db_col_text(st, c++, e->country, sizeof e->country);
 }
 
 int mail_list(struct db *db, const struct actor *a, const struct mail_filter *f,

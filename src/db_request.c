@@ -18,7 +18,7 @@
 	" r.address, r.postal_code, r.city, r.lang, r.fee_centimes, r.state, r.office_id," \
 	" o.code, coalesce(r.agent_id, 0), coalesce(u.username, ''), r.reject_reason,"     \
 	" r.version, r.created_at, coalesce(r.paid_at, 0), r.updated_at,"                  \
-	" coalesce(m.code, ''), coalesce(r.stage_at, r.updated_at)"
+	" coalesce(m.code, ''), coalesce(r.stage_at, r.updated_at), r.country"
 #define REQ_FROM                                                                 \
 	" FROM requests r JOIN offices o ON o.id = r.office_id"                   \
 	" JOIN communes bc ON bc.id = r.birth_commune_id"                         \
@@ -90,6 +90,7 @@ static void fill_request(sqlite3_stmt *st, void *row)
 	r->updated_at = sqlite3_column_int64(st, c++);
 	db_col_text(st, c++, r->mail_code, sizeof r->mail_code);
 	r->stage_at = sqlite3_column_int64(st, c++);
+	db_col_text(st, c++, r->country, sizeof r->country);
 }
 
 /* Reads one request by id or tracking number within the actor's scope. */

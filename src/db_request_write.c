@@ -349,8 +349,8 @@ static int do_create(struct db *db, struct request *in, const char *secret_hash,
 		" birth_commune_id, record_number, record_year, first_name_ar, last_name_ar,"
 		" first_name_lat, last_name_lat, birth_date, cin, phone, email, address,"
 		" postal_code, city, lang, fee_centimes, state, office_id, created_at,"
-		" updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
-		" 'pending_payment',?,?,?)";
+		" updated_at, country) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
+		" 'pending_payment',?,?,?,?)";
 	int rc, unpaid = 0;
 	/* counted under the write lock: two orders at once cannot both be the last one */
 	if (max_unpaid_per_phone > 0 &&
@@ -403,6 +403,7 @@ static int do_create(struct db *db, struct request *in, const char *secret_hash,
 		sqlite3_bind_int64(st, c++, in->office_id);
 		sqlite3_bind_int64(st, c++, now);
 		sqlite3_bind_int64(st, c++, now);
+		db_bind_text(st, c++, in->country[0] ? in->country : "MA");
 		rc = sqlite3_step(st);
 		sqlite3_reset(st);
 		if (rc == SQLITE_DONE) {

@@ -46,6 +46,8 @@ int fee_load(struct fee_table *t, const char *path, struct wq_errbuf *eb)
 	t->rows[1].doc_type = "full_copy";
 	for (int i = 0; i < 2; i++)
 		t->rows[i].first_centimes = t->rows[i].extra_centimes = -1;
+	for (int z = 1; z < COUNTRY_ZONES; z++)
+		t->postage_centimes[z] = -1;
 	FILE *f = fopen(path, "r");
 	if (!f)
 		return wq_fail(eb, WQ_EIO, "fees", "%s: cannot open", path);
@@ -59,13 +61,19 @@ int fee_load(struct fee_table *t, const char *path, struct wq_errbuf *eb)
 			s++;
 		if (!*s || *s == '#')
 			continue;
-		if (sscanf(s, "%63[a-z_.] = %63s", key, val) != 2) {
+		if (sscanf(s, "%63[a-z0-9_.] = %63s", key, val) != 2) {
 			rc = wq_fail(eb, WQ_EINVAL, "fees", "%s:%d: expected 'type.first = MAD'",
 				     path, lineno);
 			break;
 		}
 		char *dot = strchr(key, '.');
 		struct fee_row *r = NULL;
+		int zone = 0;
+		if (sscanf(key, "post.zone%d", &zone) == 1 && zone >= 1 && zone < COUNTRY_ZONES &&
+		    fee_parse_mad(val) >= 0) { /* registered mail abroad, by zone */
+			t->postage_centimes[zone] = fee_parse_mad(val);
+			continue;
+		}
 		if (dot) {
 			*dot = 0;
 			snprintf(part, sizeof part, "%s", dot + 1);
@@ -87,6 +95,10 @@ int fee_load(struct fee_table *t, const char *path, struct wq_errbuf *eb)
 		if (t->rows[i].first_centimes <= 0 || t->rows[i].extra_centimes < 0)
 			rc = wq_fail(eb, WQ_EINVAL, "fees", "%s: %s.first and %s.extra are required",
 				     path, t->rows[i].doc_type, t->rows[i].doc_type);
+	for (int z = 1; rc == WQ_OK && z < COUNTRY_ZONES; z++)
+		if (t->postage_centimes[z] < 0)
+			rc = wq_fail(eb, WQ_EINVAL, "fees", "%s: post.zone%d (registered mail abroad) "
+				     "is required", path, z);
 	return rc;
 }
 
@@ -103,4 +115,9 @@ int fee_compute(const struct fee_table *t, const char *doc_type, int copies,
 		return wq_fail(eb, WQ_EINVAL, "copies", "copies must be 1 to %d", MAX_COPIES);
 	*centimes = r->first_centimes + (int64_t)(copies - 1) * r->extra_centimes;
 	return WQ_OK;
+}
+
+int64_t fee_postage(const struct fee_table *t, int zone)
+{
+	return zone >= 1 && zone < COUNTRY_ZONES ? t->postage_centimes[zone] : 0;
 }

@@ -5,6 +5,7 @@
 
 #include <stdint.h>
 
+#include "country.h"
 #include "err.h"
 
 struct fee_row {
@@ -14,6 +15,9 @@ struct fee_row {
 
 struct fee_table {
 	struct fee_row rows[2];
+	/* registered mail abroad, by zone (country.h), "post.zoneN = MAD"; [0] is 0:
+	 * postage within Morocco is in the document fee */
+	int64_t postage_centimes[COUNTRY_ZONES];
 };
 
 int fee_load(struct fee_table *t, const char *path, struct wq_errbuf *eb);
@@ -21,6 +25,8 @@ int fee_load(struct fee_table *t, const char *path, struct wq_errbuf *eb);
  * 1..MAX_COPIES. */
 int fee_compute(const struct fee_table *t, const char *doc_type, int copies,
 		int64_t *centimes, struct wq_errbuf *eb);
+/* The postage added for a delivery in zone (0 in Morocco). */
+int64_t fee_postage(const struct fee_table *t, int zone);
 /* "20.00" -> 2000; -1 if not an amount with at most two decimals. */
 int64_t fee_parse_mad(const char *s);
 

@@ -98,10 +98,21 @@ int api_fee(struct http_ctx *c)
 		buf_puts(&c->out, "}}\n");
 		return api_reply(c, 422);
 	}
+	/* delivered abroad: the registered mail of the country's zone */
+	const char *cc = http_arg(c, "country");
+	const struct country *k = country_find(&c->app->countries, cc && cc[0] ? cc : "MA");
+	if (!k) {
+		buf_puts(&c->out, "{\"error\":\"invalid\",\"errors\":{\"country\":");
+		buf_json_str(&c->out, tr(c, T_E_COUNTRY));
+		buf_puts(&c->out, "}}\n");
+		return api_reply(c, 422);
+	}
+	int64_t postage = fee_postage(&c->app->fees, k->zone);
 	char mad[24];
-	wq_fmt_money(fee, mad, sizeof mad);
-	buf_printf(&c->out, "{\"fee_centimes\":%lld,\"fee\":\"%s\",\"currency\":\"MAD\"}\n",
-		   (long long)fee, mad);
+	wq_fmt_money(fee + postage, mad, sizeof mad);
+	buf_printf(&c->out, "{\"fee_centimes\":%lld,\"fee\":\"%s\",\"currency\":\"MAD\","
+			    "\"country\":\"%s\",\"zone\":%d,\"postage_centimes\":%lld}\n",
+		   (long long)(fee + postage), mad, k->code, k->zone, (long long)postage);
 	return api_reply(c, 200);
 }
 
@@ -123,7 +134,8 @@ int api_order(struct http_ctx *c)
 			first = 0;
 			buf_json_str(&c->out, order_field_name(i));
 			buf_puts(&c->out, ":");
-			buf_json_str(&c->out, tr(c, in->err[i]));
+			char etext[300];
+			buf_json_str(&c->out, order_error_text(c, in, i, etext, sizeof etext));
 		}
 		buf_puts(&c->out, "}}\n");
 		free(in);

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "country.h"
 #include "db.h"
 #include "fee.h"
 #include "http_buf.h"
@@ -25,10 +26,13 @@
 #define HTTP_CONNECTIONS_PER_ADDRESS 64
 #define HTTP_CONN_MEMORY_BYTES	(64 * 1024)
 #define PAGE_MAX_BYTES		(20 * 1024)
-/* a list of places (provinces, communes) is drawn in parts of at most this many bytes
- * of <option>s, so that the order form stays under PAGE_MAX_BYTES however large the
- * network; up to PLACE_FLAT_MAX_COMMUNES communes in one part: one list, no province */
+/* a list of places is drawn in parts of at most this many bytes of <option>s, so that
+ * the order form stays under PAGE_MAX_BYTES however large the network: communes in
+ * parts of PLACE_LIST_MAX_BYTES (the form also carries a part of the delivery
+ * countries' list, http_country.c), provinces of PLACE_PROVINCE_MAX_BYTES; up to PLACE_FLAT_MAX_COMMUNES communes
+ * in one part: one list, no province */
 #define PLACE_LIST_MAX_BYTES	(8 * 1024)
+#define PLACE_PROVINCE_MAX_BYTES (8 * 1024)
 #define PLACE_FLAT_MAX_COMMUNES	60
 
 struct http_rate;
@@ -40,6 +44,7 @@ struct http_app {
 	struct config cfg;
 	struct validator *val;
 	struct fee_table fees;
+	struct country_table countries; /* etc/countries.conf: where documents may go */
 	char *layout;		/* etc/web/layout.html */
 	char csrf_key[65];	/* random per process: forms outlive nothing but a restart */
 	char base_url[320];	/* how the citizen's browser and the gateway reach us */
@@ -106,6 +111,8 @@ enum txt {
 	T_VERIFY_UNKNOWN, T_VERIFY_VALID, T_VERIFY_NOT_VALID, T_VERIFY_OFFICE, T_VERIFY_ISSUED,
 	T_VERIFY_INITIALS, T_VERIFY_WHY, T_VERIFY_REFUNDED, T_VERIFY_TOO_MANY, T_VERIFY_ONLY,
 	T_OFFICE, T_OFFICE_UNKNOWN, T_E_OFFICE,
+	T_COUNTRY, T_E_COUNTRY, T_E_POSTAL_ABROAD, T_E_POSTAL_INTL, T_E_PHONE_ABROAD,
+	T_E_PHONE_INTL, T_POSTAGE, T_COUNTRY_MORE,
 	T_COUNT
 };
 const char *tr(const struct http_ctx *c, enum txt t);
@@ -209,6 +216,9 @@ int place_field(struct http_ctx *c, const char *name, const char *commune, enum 
  * WQ_OK, or a WQ_* code when the network cannot be read. */
 int place_office_field(struct http_ctx *c, const char *name, const char *commune,
 		       const char *office, enum txt err);
+/* "part 2 of 5" and the submit buttons (named pager, value the part) to the part before
+ * and after (labelled `next`, id "more-PAGER") of a list drawn in parts. */
+void list_pager(struct http_ctx *c, const char *pager, int part, int parts, enum txt next);
 
 /* ---- shared between the HTML and JSON handlers (http_order.c, http_payment.c) ---- */
 #define ORDER_FIELD_MAX 20
@@ -216,8 +226,20 @@ struct request;
 struct order_input {
 	char val[ORDER_FIELD_MAX][ADDRESS_MAX_BYTES];
 	enum txt err[ORDER_FIELD_MAX]; /* T_COUNT: no error */
+	char hint[ORDER_FIELD_MAX][40]; /* what the error's %s shows: "75011" */
 	int nerr;
 };
+/* The sentence of field i's error, its example filled in. */
+const char *order_error_text(struct http_ctx *c, const struct order_input *in, int i,
+			     char *buf, size_t len);
+/* http_country.c: the delivery country's list, and the checks that depend on the
+ * country (postal code, phone number in E.164) of fields f_country, f_postal, f_phone,
+ * setting r->country, r->postal_code and r->phone. */
+void country_field(struct http_ctx *c, const char *name, const char *cur, const char *attrs);
+/* 1 when a posted order form only asks for another part of the countries' list. */
+int country_navigating(struct http_ctx *c);
+void order_check_delivery(struct http_ctx *c, struct order_input *in, int f_country,
+			  int f_postal, int f_phone, struct request *r);
 int order_field_count(void);
 const char *order_field_name(int i);
 /* Reads, normalises and checks every field; fills r when there is no error. */

@@ -16,7 +16,8 @@
 #include "util.h"
 
 enum fkind {
-	FK_TEXT, FK_TEL, FK_EMAIL, FK_DATE, FK_NUM, FK_DOC, FK_COPIES, FK_COMMUNE, FK_OFFICE
+	FK_TEXT, FK_TEL, FK_EMAIL, FK_DATE, FK_NUM, FK_DOC, FK_COPIES, FK_COMMUNE, FK_OFFICE,
+	FK_COUNTRY
 };
 enum fnorm { FN_SQUEEZE, FN_PHONE, FN_UPPER };
 
@@ -57,13 +58,17 @@ static const struct order_field fields[] = {
 	 RF(birth_date), " dir=\"ltr\" placeholder=\"1990-05-17\" maxlength=\"10\""},
 	{"cin", "cin", 0, FK_TEXT, FN_UPPER, T_COUNT, T_CIN, T_E_CIN, RF(cin),
 	 " dir=\"ltr\" maxlength=\"10\""},
-	{"address", "address", 1, FK_TEXT, FN_SQUEEZE, T_SEC_DELIVERY, T_ADDRESS, T_E_ADDRESS,
+	/* not required: an order without it (the API's older clients) goes to Morocco; the
+	 * postal code and phone number are checked against it (http_country.c) */
+	{"country", NULL, 0, FK_COUNTRY, FN_UPPER, T_SEC_DELIVERY, T_COUNTRY, T_E_COUNTRY,
+	 RF(country), ""},
+	{"address", "address", 1, FK_TEXT, FN_SQUEEZE, T_COUNT, T_ADDRESS, T_E_ADDRESS,
 	 RF(address), " maxlength=\"200\" autocomplete=\"street-address\""},
-	{"postal_code", "postal_code", 1, FK_TEXT, FN_UPPER, T_COUNT, T_POSTAL_CODE, T_E_POSTAL_CODE,
+	{"postal_code", NULL, 0, FK_TEXT, FN_UPPER, T_COUNT, T_POSTAL_CODE, T_E_POSTAL_CODE,
 	 RF(postal_code), " dir=\"ltr\" maxlength=\"10\" autocomplete=\"postal-code\""},
 	{"city", "city", 1, FK_TEXT, FN_SQUEEZE, T_COUNT, T_CITY, T_E_CITY, RF(city),
 	 " maxlength=\"60\""},
-	{"phone", "phone", 1, FK_TEL, FN_PHONE, T_COUNT, T_PHONE, T_E_PHONE, RF(phone),
+	{"phone", NULL, 1, FK_TEL, FN_PHONE, T_COUNT, T_PHONE, T_E_PHONE, RF(phone),
 	 " dir=\"ltr\" maxlength=\"20\" autocomplete=\"tel\""},
 	{"email", "email", 0, FK_EMAIL, FN_SQUEEZE, T_COUNT, T_EMAIL, T_E_EMAIL, RF(email),
 	 " dir=\"ltr\" maxlength=\"120\" autocomplete=\"email\""},
@@ -71,7 +76,10 @@ static const struct order_field fields[] = {
 #define FIELD_COUNT (int)(sizeof fields / sizeof fields[0])
 _Static_assert(FIELD_COUNT <= ORDER_FIELD_MAX, "raise ORDER_FIELD_MAX");
 
-enum { F_DOC, F_COPIES, F_COMMUNE, F_OFFICE, F_RECNUM, F_RECYEAR, F_BIRTH = 10, F_PHONE = 15 };
+enum {
+	F_DOC, F_COPIES, F_COMMUNE, F_OFFICE, F_RECNUM, F_RECYEAR, F_BIRTH = 10, F_COUNTRY = 12,
+	F_POSTAL = 14, F_PHONE = 16
+};
 
 int order_field_count(void)
 {
@@ -211,6 +219,7 @@ int order_validate(struct http_ctx *c, struct order_input *in, struct request *r
 			in->nerr++;
 		}
 	}
+	order_check_delivery(c, in, F_COUNTRY, F_POSTAL, F_PHONE, r);
 	snprintf(r->lang, sizeof r->lang, "%s", c->lang);
 	if (!in->nerr) {
 		struct wq_errbuf eb;
@@ -218,8 +227,20 @@ int order_validate(struct http_ctx *c, struct order_input *in, struct request *r
 			in->err[F_COPIES] = T_E_COPIES;
 			in->nerr++;
 		}
+		const struct country *k = country_find(&c->app->countries, r->country);
+		r->fee_centimes += fee_postage(&c->app->fees, k ? k->zone : 0);
 	}
 	return in->nerr;
+}
+
+const char *order_error_text(struct http_ctx *c, const struct order_input *in, int i,
+			     char *buf, size_t len)
+{
+	const char *t = tr(c, in->err[i]);
+	if (!strstr(t, "%s"))
+		return t;
+	snprintf(buf, len, t, in->hint[i]); /* the texts with a %s take the example */
+	return buf;
 }
 
 /* ---- drawing ---- */
@@ -247,6 +268,7 @@ static int draw_field(struct http_ctx *c, int i, const struct order_input *in)
 		return place_field(c, f->name, val, err);
 	if (f->kind == FK_OFFICE) /* only where a commune has several */
 		return place_office_field(c, f->name, in ? in->val[F_COMMUNE] : "", val, err);
+	char etext[300];
 	buf_printf(o, "<label for=\"%s\">", f->name);
 	buf_html(o, tr(c, f->label));
 	buf_puts(o, "</label>");
@@ -261,6 +283,12 @@ static int draw_field(struct http_ctx *c, int i, const struct order_input *in)
 		option(c, "full_copy", tr(c, T_FULL_COPY), val);
 		buf_puts(o, "</select>\n");
 		break;
+	case FK_COUNTRY: {
+		char attrs[96];
+		snprintf(attrs, sizeof attrs, "%s%s", inv, desc);
+		country_field(c, f->name, val, attrs);
+		break;
+	}
 	case FK_COPIES:
 		buf_printf(o, "<select id=\"%s\" name=\"%s\"%s%s>", f->name, f->name, inv, desc);
 		for (int k = 1; k <= MAX_COPIES; k++) {
@@ -280,7 +308,7 @@ static int draw_field(struct http_ctx *c, int i, const struct order_input *in)
 	}
 	if (err != T_COUNT) {
 		buf_printf(o, "<p class=\"err\" id=\"e-%s\">", f->name);
-		buf_html(o, tr(c, err));
+		buf_html(o, in ? order_error_text(c, in, i, etext, sizeof etext) : tr(c, err));
 		buf_puts(o, "</p>\n");
 	}
 	return WQ_OK;
@@ -375,7 +403,7 @@ int order_review(struct http_ctx *c)
 		return page_message(c, 500, tr(c, T_ERROR), tr(c, T_ERROR));
 	int csrf = http_csrf_ok(c);
 	int nerr = order_validate(c, in, &r);
-	if (http_arg(c, "edit") || place_navigating(c)) {
+	if (http_arg(c, "edit") || place_navigating(c) || country_navigating(c)) {
 		/* back from the review page, or another province or part of a place list:
 		 * the form, filled, no errors */
 		for (int i = 0; i < FIELD_COUNT; i++)
@@ -413,8 +441,11 @@ int order_review(struct http_ctx *c)
 		snprintf(name, sizeof name, "%s %s", r.first_name_lat, r.last_name_lat);
 		summary_row(c, T_LAST_NAME_LAT, name);
 		summary_row(c, T_BIRTH_DATE, r.birth_date);
-		char addr[ADDRESS_MAX_BYTES + 100];
-		snprintf(addr, sizeof addr, "%s, %s %s", r.address, r.postal_code, r.city);
+		char addr[ADDRESS_MAX_BYTES + 240];
+		const struct country *k = country_find(&c->app->countries, r.country);
+		snprintf(addr, sizeof addr, "%s, %s %s%s%s", r.address, r.postal_code, r.city,
+			 k && k->zone ? ", " : "",
+			 !k || !k->zone ? "" : strcmp(c->lang, "ar") ? k->name_fr : k->name_ar);
 		summary_row(c, T_ADDRESS, addr);
 		summary_row(c, T_PHONE, r.phone);
 		if (r.email[0])
@@ -425,6 +456,16 @@ int order_review(struct http_ctx *c)
 		buf_html(o, fee);
 		buf_puts(o, "</b> ");
 		buf_html(o, tr(c, T_MAD));
+		int64_t postage = fee_postage(&c->app->fees, k ? k->zone : 0);
+		if (postage) {
+			char p[24];
+			wq_fmt_money(postage, p, sizeof p);
+			buf_puts(o, " (");
+			buf_html(o, tr(c, T_POSTAGE));
+			buf_printf(o, " : <span class=\"ltr\" id=\"postage\">%s</span> ", p);
+			buf_html(o, tr(c, T_MAD));
+			buf_puts(o, ")");
+		}
 		buf_puts(o, "</p>\n<p>");
 		buf_html(o, tr(c, T_PAY_NOTE));
 		buf_puts(o, "</p>\n<form method=\"post\" action=\"/order/confirm\">\n");

@@ -18,6 +18,7 @@ struct choices {
 	size_t *at; /* at[i]: where option i starts in html; at[n]: the end */
 	int n, cap;
 	int selected; /* index of the selected option, -1 */
+	size_t limit; /* bytes of options a part holds at most */
 };
 
 static void choices_init(struct choices *ch)
@@ -25,6 +26,7 @@ static void choices_init(struct choices *ch)
 	memset(ch, 0, sizeof *ch);
 	buf_init(&ch->html);
 	ch->selected = -1;
+	ch->limit = PLACE_LIST_MAX_BYTES;
 }
 
 static void choices_free(struct choices *ch)
@@ -56,7 +58,7 @@ static int choices_add(struct choices *ch, const char *value, const char *label,
 }
 
 /* Part *part (clamped) of the list: options [*from, *to).  Returns the number of parts.
- * A part holds as many options as fit in PLACE_LIST_MAX_BYTES, at least one. */
+ * A part holds as many options as fit in ch->limit bytes, at least one. */
 static int choices_part(const struct choices *ch, int *part, int *from, int *to)
 {
 	int parts = 0, start = 0, want = *part < 0 ? 0 : *part;
@@ -64,7 +66,7 @@ static int choices_part(const struct choices *ch, int *part, int *from, int *to)
 	do {
 		int end = start;
 		while (end < ch->n &&
-		       (end == start || ch->at[end + 1] - ch->at[start] <= PLACE_LIST_MAX_BYTES))
+		       (end == start || ch->at[end + 1] - ch->at[start] <= ch->limit))
 			end++;
 		if (parts <= want) { /* the wanted part, or the last one if it is past the end */
 			*from = start;
@@ -106,6 +108,12 @@ static void choices_select(struct http_ctx *c, const struct choices *ch, const c
 		buf_add(o, ch->html.data + ch->at[from], ch->at[to] - ch->at[from]);
 	buf_puts(o, "</select>\n");
 	error_line(c, err_id, err);
+	list_pager(c, pager, part, parts, T_LIST_NEXT);
+}
+
+void list_pager(struct http_ctx *c, const char *pager, int part, int parts, enum txt next)
+{
+	struct buf *o = &c->out;
 	if (parts < 2)
 		return;
 	char line[64];
@@ -120,8 +128,9 @@ static void choices_select(struct http_ctx *c, const struct choices *ch, const c
 	}
 	if (part + 1 < parts) {
 		buf_printf(o, "%s<button type=\"submit\" class=\"alt\" name=\"%s\" value=\"%d\" "
-			      "formnovalidate>", part > 0 ? "" : "<br>", pager, part + 1);
-		buf_html(o, tr(c, T_LIST_NEXT));
+			      "id=\"more-%s\" formnovalidate>", part > 0 ? "" : "<br>", pager,
+			   part + 1, pager);
+		buf_html(o, tr(c, next));
 		buf_puts(o, "</button>");
 	}
 	buf_puts(o, "</p>\n");
@@ -176,6 +185,7 @@ static int province_choices(struct http_ctx *c, const char *selected, struct cho
 	int n = 0, rc = province_list(http_db(c), &list, &n, &eb);
 	if (rc)
 		return rc;
+	ch->limit = PLACE_PROVINCE_MAX_BYTES;
 	qsort(list, (size_t)n, sizeof *list, is_ar(c) ? province_by_name_ar : province_by_name_fr);
 	for (int i = 0; i < n && !rc; i++)
 		if (choices_add(ch, list[i].code, is_ar(c) ? list[i].name_ar : list[i].name_fr,

@@ -241,6 +241,9 @@ static int app_init(struct http_app *app, const struct config *cfg, struct wq_er
 	config_path(cfg, "etc/fees.conf", path, sizeof path);
 	if ((rc = fee_load(&app->fees, path, eb)))
 		return rc;
+	config_path(cfg, "etc/countries.conf", path, sizeof path);
+	if ((rc = country_load(path, &app->countries, eb)))
+		return rc;
 	config_path(cfg, "etc/web/layout.html", path, sizeof path);
 	if (!(app->layout = read_text(path)) || !strstr(app->layout, "{{body}}"))
 		return wq_fail(eb, WQ_EIO, "web", "%s: missing or without {{body}}", path);
@@ -361,6 +364,7 @@ void http_server_stop(struct http_server *s)
 	MHD_stop_daemon(s->mhd);
 	slow_watch_free(s->app.watch);
 	validate_free(s->app.val);
+	country_free(&s->app.countries);
 	free(s->app.layout);
 	http_rate_free(s->app.rate);
 	free(s);

@@ -236,6 +236,22 @@ static const char *const texts[T_COUNT][2] = {
 	[T_VERIFY_REFUNDED] = {"demande remboursée", "طلب مسترجع المبلغ"},
 	[T_VERIFY_TOO_MANY] = {"Trop de codes inconnus : réessayez dans quelques minutes.",
 			       "رموز غير معروفة كثيرة: أعيدوا المحاولة بعد بضع دقائق."},
+	[T_COUNTRY] = {"Pays de livraison", "بلد التوصيل"},
+	[T_E_COUNTRY] = {"Choisissez un pays de la liste.", "اختر بلدا من القائمة."},
+	/* %s: an example for the chosen country */
+	[T_E_POSTAL_ABROAD] = {"Code postal invalide pour ce pays (ex. %s).",
+			       "رمز بريدي غير صحيح لهذا البلد (مثال %s)."},
+	[T_E_POSTAL_INTL] = {"Code postal invalide : 3 à 10 lettres et chiffres.",
+			     "رمز بريدي غير صحيح: من 3 إلى 10 حروف وأرقام."},
+	[T_E_PHONE_ABROAD] = {"Numéro invalide : un numéro de ce pays (ex. %s) ou +indicatif du "
+			      "pays et le numéro.",
+			      "رقم غير صحيح: رقم من هذا البلد (مثال %s) أو +رمز البلد والرقم."},
+	[T_E_PHONE_INTL] = {"Numéro invalide : +indicatif du pays puis le numéro, 8 à 15 chiffres "
+			    "(ex. +44 7400 123456).",
+			    "رقم غير صحيح: +رمز البلد ثم الرقم، من 8 إلى 15 رقما (مثال +44 7400 "
+			    "123456)."},
+	[T_COUNTRY_MORE] = {"Autres pays", "بلدان أخرى"},
+	[T_POSTAGE] = {"dont envoi recommandé international", "منها الإرسال المضمون الدولي"},
 	[T_VERIFY_ONLY] = {"Cette page ne montre rien de plus sur la personne.",
 			   "لا تعرض هذه الصفحة أي معلومات أخرى عن الشخص."},
 	[T_OFFICE] = {"Bureau d'état civil où l'acte est inscrit",

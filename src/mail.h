@@ -27,7 +27,8 @@ struct envelope {
 	char office_code[16], office_name[NAME_MAX_BYTES];
 	char relay_code[16]; /* the central office that relays it, "" if none */
 	char name_lat[2 * NAME_MAX_BYTES], name_ar[2 * NAME_MAX_BYTES];
-	char address[ADDRESS_MAX_BYTES], postal_code[8], city[64], phone[24];
+	char address[ADDRESS_MAX_BYTES], postal_code[12], city[64], phone[24];
+	char country[3]; /* ISO 3166-1 of the address: "MA" in Morocco */
 	char doc_type[12];
 	int copies;
 	enum mail_status status;

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "board.h"
+#include "country.h"
 #include "document.h"
 #include "mail.h"
 #include "office.h"
@@ -114,6 +115,18 @@ int printout_sheet(struct db *db, const struct actor *a, const struct config *cf
 	return close_out(f, path_out, eb);
 }
 
+/* "Émirats arabes unis" -> "ÉMIRATS ARABES UNIS": ASCII and Latin-1's accented
+ * letters (UTF-8 C3 A0..BE, bar the division sign), the letters of French names. */
+static void upper_latin(char *s)
+{
+	for (unsigned char *p = (unsigned char *)s; *p; p++) {
+		if (*p >= 'a' && *p <= 'z')
+			*p = (unsigned char)(*p - 'a' + 'A');
+		else if (*p == 0xc3 && p[1] >= 0xa0 && p[1] <= 0xbe && p[1] != 0xb7)
+			*++p -= 0x20;
+	}
+}
+
 int printout_label(struct db *db, const struct actor *a, const struct config *cfg,
 		   int64_t request_id, char *path_out, size_t path_len, struct wq_errbuf *eb)
 {
@@ -134,6 +147,21 @@ int printout_label(struct db *db, const struct actor *a, const struct config *cf
 	fprintf(f, "\n  To:   %s\n        %s\n", e.name_lat, e.name_ar);
 	fprintf(f, "        %s\n", e.address);
 	fprintf(f, "        %s %s\n", e.postal_code, e.city);
+	if (strcmp(e.country, "MA")) {
+		/* abroad: the country of destination on a line of its own, in capitals and in
+		 * French (the Universal Postal Union's rule), then its code */
+		struct country_table t;
+		struct wq_errbuf ceb;
+		char path[PATH_MAX_BYTES + 64], up[sizeof t.c->name_fr];
+		const struct country *k = NULL;
+		config_path(cfg, "etc/countries.conf", path, sizeof path);
+		if (country_load(path, &t, &ceb) == WQ_OK)
+			k = country_find(&t, e.country);
+		snprintf(up, sizeof up, "%s", k ? k->name_fr : e.country);
+		upper_latin(up);
+		fprintf(f, "        %s  (%s)\n", up, e.country);
+		country_free(&t);
+	}
 	fprintf(f, "        tel. %s\n", e.phone);
 	fprintf(f, "\n  Watiqa %s  (%s x%d)\n", e.tracking,
 		strcmp(e.doc_type, "full_copy") ? "extract" : "full copy", e.copies);

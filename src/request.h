@@ -28,8 +28,9 @@ struct request {
 	char phone[24];
 	char email[128];
 	char address[ADDRESS_MAX_BYTES];
-	char postal_code[8];
+	char postal_code[12]; /* "10000", "SW1A 1AA" */
 	char city[64];
+	char country[3]; /* ISO 3166-1 of the delivery address (country.h); "MA" */
 	char lang[3]; /* "ar" | "fr" */
 	int64_t fee_centimes;
 	enum req_state state;

@@ -19,8 +19,15 @@ static const char *const validate_names[] = {
 };
 #define VALIDATE_COUNT (int)(sizeof validate_names / sizeof validate_names[0])
 
+/* Beside those, a listed name may have variants per country, "postal_code.FR",
+ * "phone.GB" (the order form's delivery country, country.h): compiled the same way. */
+#define VALIDATE_VARIANTS_MAX 256
+
 struct validator {
 	pcre2_code *code[VALIDATE_COUNT];
+	int nvariants;
+	char variant_name[VALIDATE_VARIANTS_MAX][24];
+	pcre2_code *variant[VALIDATE_VARIANTS_MAX];
 };
 
 static int validate_index(const char *name)
@@ -29,6 +36,33 @@ static int validate_index(const char *name)
 		if (!strcmp(validate_names[i], name))
 			return i;
 	return -1;
+}
+
+/* "postal_code.FR": a listed name, a dot, two capital letters. */
+static int variant_name_ok(const char *name)
+{
+	const char *dot = strchr(name, '.');
+	if (!dot || strlen(dot) != 3 || !isupper((unsigned char)dot[1]) ||
+	    !isupper((unsigned char)dot[2]))
+		return 0;
+	char base[24];
+	size_t n = (size_t)(dot - name);
+	if (n >= sizeof base)
+		return 0;
+	memcpy(base, name, n);
+	base[n] = 0;
+	return validate_index(base) >= 0;
+}
+
+static pcre2_code **slot(const struct validator *v, const char *name)
+{
+	int i = validate_index(name);
+	if (i >= 0)
+		return (pcre2_code **)&v->code[i];
+	for (int k = 0; k < v->nvariants; k++)
+		if (!strcmp(v->variant_name[k], name))
+			return (pcre2_code **)&v->variant[k];
+	return NULL;
 }
 
 static char *trim(char *s)
@@ -67,8 +101,19 @@ int validate_load(const char *path, struct validator **out, struct wq_errbuf *eb
 		}
 		*eq = 0;
 		char *name = trim(s), *pat = trim(eq + 1);
-		int i = validate_index(name);
-		if (i < 0) /* unknown names are allowed: a later version may use them */
+		pcre2_code **dst = slot(v, name);
+		if (!dst && variant_name_ok(name)) {
+			if (v->nvariants == VALIDATE_VARIANTS_MAX) {
+				rc = wq_fail(eb, WQ_EINVAL, "patterns", "%s:%d: more than %d "
+					     "per-country patterns", path, lineno,
+					     VALIDATE_VARIANTS_MAX);
+				break;
+			}
+			snprintf(v->variant_name[v->nvariants], sizeof v->variant_name[0], "%s",
+				 name);
+			dst = &v->variant[v->nvariants++];
+		}
+		if (!dst) /* unknown names are allowed: a later version may use them */
 			continue;
 		int err;
 		PCRE2_SIZE off;
@@ -84,9 +129,9 @@ int validate_load(const char *path, struct validator **out, struct wq_errbuf *eb
 			break;
 		}
 		pcre2_jit_compile(c, PCRE2_JIT_COMPLETE); /* falls back to the interpreter */
-		if (v->code[i])
-			pcre2_code_free(v->code[i]);
-		v->code[i] = c;
+		if (*dst)
+			pcre2_code_free(*dst);
+		*dst = c;
 	}
 	fclose(f);
 	for (int i = 0; rc == WQ_OK && i < VALIDATE_COUNT; i++)
@@ -107,23 +152,31 @@ void validate_free(struct validator *v)
 		return;
 	for (int i = 0; i < VALIDATE_COUNT; i++)
 		pcre2_code_free(v->code[i]);
+	for (int k = 0; k < v->nvariants; k++)
+		pcre2_code_free(v->variant[k]);
 	free(v);
+}
+
+int validate_has(const struct validator *v, const char *name)
+{
+	pcre2_code **c = v && name ? slot(v, name) : NULL;
+	return c && *c;
 }
 
 int validate_match(const struct validator *v, const char *name, const char *s)
 {
-	int i = validate_index(name);
-	if (!v || i < 0 || !v->code[i] || !s)
+	pcre2_code **c = v && name ? slot(v, name) : NULL;
+	if (!c || !*c || !s)
 		return 0;
 	/* whatever a pattern says: an invisible format character (a bidi mark in a name)
 	 * would show the value otherwise than it is stored */
 	if (utf8_has_format(s))
 		return 0;
-	pcre2_match_data *md = pcre2_match_data_create_from_pattern(v->code[i], NULL);
+	pcre2_match_data *md = pcre2_match_data_create_from_pattern(*c, NULL);
 	if (!md)
 		return 0;
 	/* invalid UTF-8 makes pcre2_match fail with a negative code: never a match */
-	int rc = pcre2_match(v->code[i], (PCRE2_SPTR)s, strlen(s), 0, 0, md, NULL);
+	int rc = pcre2_match(*c, (PCRE2_SPTR)s, strlen(s), 0, 0, md, NULL);
 	pcre2_match_data_free(md);
 	return rc >= 0;
 }

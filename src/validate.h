@@ -13,8 +13,11 @@ struct validator;
 /* Loads and compiles every pattern; fails naming the first missing or bad one. */
 int validate_load(const char *path, struct validator **out, struct wq_errbuf *eb);
 void validate_free(struct validator *v);
+/* 1 if the file defines the pattern `name` (a country's variant, say). */
+int validate_has(const struct validator *v, const char *name);
 /* 1 if the whole of s matches the named pattern, 0 if not (or no such pattern, or s
- * holds a Unicode format character, whatever the pattern). */
+ * holds a Unicode format character, whatever the pattern).  A name may be a listed
+ * one's variant for a country, "postal_code.FR", when the file defines it. */
 int validate_match(const struct validator *v, const char *name, const char *s);
 /* Trims, squeezes inner runs of blanks to one space, drops separators people type in
  * phone numbers when phone != 0; writes at most dstlen-1 bytes. */

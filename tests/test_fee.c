@@ -68,9 +68,20 @@ static void test_bad_files(void **state)
 	int64_t c;
 	struct wq_errbuf eb;
 	assert_int_equal(load_text("extract.first = 25\nextract.extra = 10\n"
-				   "full_copy.first = 40.00\nfull_copy.extra = 0\n", &t), WQ_OK);
+				   "full_copy.first = 40.00\nfull_copy.extra = 0\n"
+				   "post.zone1 = 45\npost.zone2 = 60.5\npost.zone3 = 80\n", &t), WQ_OK);
 	assert_int_equal(fee_compute(&t, "extract", 3, &c, &eb), WQ_OK);
 	assert_int_equal(c, 4500);
+	assert_int_equal(fee_postage(&t, 0), 0);
+	assert_int_equal(fee_postage(&t, 2), 6050);
+	/* registered mail abroad is required, zone by zone */
+	assert_int_not_equal(load_text("extract.first = 25\nextract.extra = 10\n"
+				       "full_copy.first = 40.00\nfull_copy.extra = 0\n"
+				       "post.zone1 = 45\npost.zone3 = 80\n", &t), WQ_OK);
+	assert_int_not_equal(load_text("extract.first = 25\nextract.extra = 10\n"
+				       "full_copy.first = 40.00\nfull_copy.extra = 0\n"
+				       "post.zone1 = 45\npost.zone2 = 6,0\npost.zone3 = 80\n", &t),
+			     WQ_OK);
 	assert_int_not_equal(load_text("extract.first = 20\n", &t), WQ_OK); /* missing rows */
 	assert_int_not_equal(load_text("extract.first = 20,00\n", &t), WQ_OK);
 	assert_int_not_equal(load_text("passport.first = 20\n", &t), WQ_OK);

@@ -133,7 +133,10 @@ VALUES = {
 }
 
 
-def order(page, base, lang, out):
+def order(page, base, lang, out, values=None, country=None, tag=None):
+    """Orders with VALUES[lang] (or `values`), delivered in `country` (ISO code, chosen
+    in its list; Morocco when None); screenshots named by `tag` (else lang)."""
+    tag = tag or lang
     page.events.clear()
     page.call("Page.navigate", url=f"{base}/?lang={lang}")
     page.wait_event("Page.loadEventFired")
@@ -152,37 +155,40 @@ def order(page, base, lang, out):
     else:  # the first commune, and the office left at "I don't know"
         page.js("var s=document.getElementById('commune'); s.value=s.options[1].value")
         assert page.js("(document.getElementById('office')||{value:''}).value") == ""
-    for field, value in VALUES[lang].items():
+    if country:
+        page.js(f"document.getElementById('country').value='{country}'")
+        assert page.js("document.getElementById('country').value") == country, country
+    for field, value in (values or VALUES[lang]).items():
         page.js(f"document.getElementById('{field}').focus()")
         if value:
             page.call("Input.insertText", text=value)  # typed, as a person would
-    page.shot(f"{out}/{lang}-1-form.png")
+    page.shot(f"{out}/{tag}-1-form.png")
     page.navigate_by("document.querySelector('form button[type=submit]').click()")
     fee = page.js("(document.getElementById('fee')||{}).textContent")
     if not fee:
-        page.shot(f"{out}/{lang}-error.png")
+        page.shot(f"{out}/{tag}-error.png")
         errs = page.js("Array.from(document.querySelectorAll('.err')).map(e=>e.id+': '+e.textContent).join('; ')")
         raise RuntimeError(f"{lang}: no review page; errors: {errs}")
-    page.shot(f"{out}/{lang}-2-review.png")
-    if lang == "fr":
+    page.shot(f"{out}/{tag}-2-review.png")
+    if lang == "fr" and not values:
         assert "Bureau annexe Diour Jamaa" in page.js("document.body.innerText"), \
             "the review page does not name the chosen office"
     page.navigate_by("document.getElementById('pay').click()")
     assert "Sandbox Bank" in page.js("document.title"), page.js("document.title")
     page.js("document.getElementById('card').focus()")
     page.call("Input.insertText", text="4000000000000002")
-    page.shot(f"{out}/{lang}-3-gateway.png")
+    page.shot(f"{out}/{tag}-3-gateway.png")
     page.navigate_by("document.getElementById('paybtn').click()")
     tracking = page.js("(document.getElementById('tracking')||{}).textContent")
     secret = page.js("(document.getElementById('secret')||{}).textContent")
-    page.shot(f"{out}/{lang}-4-confirmation.png")
+    page.shot(f"{out}/{tag}-4-confirmation.png")
     if not tracking or not secret:
         raise RuntimeError(f"{lang}: confirmation lacks codes: {page.js('document.body.innerText')}")
     assert page.js("document.documentElement.lang") == lang
     # and the tracking page from the confirmation's button
     page.navigate_by("document.querySelector('form[action=\"/track\"] button').click()")
     state = page.js("document.getElementById('state').dataset.state")
-    page.shot(f"{out}/{lang}-5-tracking.png")
+    page.shot(f"{out}/{tag}-5-tracking.png")
     print(f"ok - {lang}: fee {fee}, confirmation {tracking} / {secret}, tracking says {state}")
     return tracking, secret, state
 
