@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "config.h"
 #include "db.h"
+#include "document.h"
 #include "demo.h"
 #include "log.h"
 #include "office.h"
@@ -229,6 +230,36 @@ static int cmd_audit_strangers(struct cli_ctx *c)
 	return 0;
 }
 
+/* The verification codes checked on /verify, per local day and outcome (document.h). */
+static int cmd_audit_lookups(struct cli_ctx *c)
+{
+	char *end = NULL;
+	long days = c->argc ? strtol(c->argv[0], &end, 10) : 7;
+	if (c->argc && (*end || days < 1 || days > 366)) {
+		fprintf(stderr, "watiqa: DAYS: expected a whole number from 1 to 366, got '%s'\n",
+			c->argv[0]);
+		return 2;
+	}
+	int64_t today = (wq_now() + 3600) / 86400;
+	printf("%-10s", "day");
+	for (int o = 0; o < VO_COUNT; o++)
+		printf(" %9s", verify_outcome_name(o));
+	printf("\n");
+	for (int64_t d = today - days + 1; d <= today; d++) {
+		int n[VO_COUNT];
+		char date[32];
+		if (verify_counts(c->db, d, n, &c->eb))
+			return cli_fail_eb(c);
+		wq_fmt_time(d * 86400 + 43200, date, sizeof date); /* noon: the day's date */
+		date[10] = 0;
+		printf("%-10s", date);
+		for (int o = 0; o < VO_COUNT; o++)
+			printf(" %9d", n[o]);
+		printf("\n");
+	}
+	return 0;
+}
+
 static int cmd_audit_verify(struct cli_ctx *c)
 {
 	int64_t bad_ev, bad_audit;
@@ -387,6 +418,8 @@ static const struct cli_cmd cli_cmds[] = {
 	{"audit strangers", "[HOURS]", 0, 1, 1, cmd_audit_strangers,
 	 "failures by strangers (forged callbacks, wrong codes, unknown accounts) per source, "
 	 "last 24 hours"},
+	{"audit lookups", "[DAYS]", 0, 1, 1, cmd_audit_lookups,
+	 "documents' verification codes checked on /verify, per day and outcome, last 7 days"},
 };
 static const int cli_cmds_count = sizeof cli_cmds / sizeof cli_cmds[0];
 

@@ -149,3 +149,7 @@ echo "  counts today: $counts"
 [ "$(web_sql "SELECT count(*) FROM audit_log WHERE action LIKE '%verify%'")" = 0 ] ||
 	fail "lookups written to the audit log"
 ok "lookups counted per day by outcome ($counts), no audit row each"
+line=$(wq audit lookups 1 --db "$WQ_DB" | tail -1)
+read -r _ v nv u m h <<<"$line"
+[ "$v $nv $u $m $h" = "$((3 + browsed)) 2 $held 1 2" ] || fail "watiqa audit lookups: $line"
+ok "watiqa audit lookups: $line"
