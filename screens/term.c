@@ -42,13 +42,14 @@ int term_fit(const char *src, int width, int pad, int right, char *dst, size_t d
 		wchar_t wc;
 		size_t k = mbrtowc(&wc, p, left, &st);
 		int w;
-		if (k == (size_t)-1 || k == (size_t)-2 || k == 0) {
+		int bad = k == (size_t)-1 || k == (size_t)-2 || k == 0;
+		if (bad) { /* a byte that is no UTF-8 is shown as '?', never sent as it is */
 			memset(&st, 0, sizeof st);
 			wc = L'?';
 			k = 1;
 		}
 		w = wcwidth(wc);
-		if (wc < 0x20 || wc == 0x7f || (wc >= 0x80 && wc < 0xa0) || w < 0) {
+		if (bad || wc < 0x20 || wc == 0x7f || (wc >= 0x80 && wc < 0xa0) || w < 0) {
 			if (used + 1 > width)
 				break;
 			w = 1;
@@ -111,11 +112,8 @@ static int char_cols(FriBidiChar c)
 	return w < 0 ? 1 : w;
 }
 
-/* Reorders in (fitted, logical order) into out in visual order; the highlighted
- * columns *hl_x, *hl_w are moved to where their characters went.  A line with nothing
- * right to left on a left-to-right screen is copied as it is. */
-static void term_visual(const struct term *t, const char *in, char *out, size_t cap,
-			int *hl_x, int *hl_w)
+void term_visual(const struct term *t, const char *in, char *out, size_t cap, int *hl_x,
+		 int *hl_w)
 {
 	static FriBidiChar log[LINE_CHARS], vis[LINE_CHARS];
 	static FriBidiCharType types[LINE_CHARS];

@@ -44,6 +44,12 @@ void term_line(struct term *t, int y, int attr, const char *text, int pad, int h
  * question.  Returns the columns used. */
 int term_put(const struct term *t, WINDOW *w, int y, int x, int width, int attr,
 	     const char *text, int pad);
+/* The line in (fitted, logical order) as it is drawn: in visual order when t->reorder
+ * (right to left when t->rtl), zero-width bidi marks dropped; the highlighted columns
+ * *hl_x, *hl_w moved to where their characters went.  A line with nothing right to left
+ * on a left-to-right screen is copied, marks dropped. */
+void term_visual(const struct term *t, const char *in, char *out, size_t cap, int *hl_x,
+		 int *hl_w);
 /* Forgets what rows show (after resize, Ctrl-L, screen switch). */
 void term_invalidate(struct term *t);
 /* Reallocates the cache for the terminal's current size. */

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <locale.h>
 
 #include "complaint_desk.h"
 #include "escalate.h"
@@ -233,12 +234,55 @@ static void test_lookup_and_formats(void **state)
 	assert_string_equal(b, "2026-11-03");
 }
 
+/* Arabic letters alef (U+0627) and beh (U+0628), as UTF-8 */
+#define ALEF "\xd8\xa7"
+#define BEH "\xd8\xa8"
+#define RLM "\xe2\x80\x8f"
+
+static void test_reordering(void **state)
+{
+	struct term t = {.rows = 24, .cols = 80, .rtl = 1, .reorder = 1};
+	char out[256];
+	int x = 0, w = 0;
+	(void)state;
+	setlocale(LC_ALL, "C.UTF-8"); /* as the UI child runs */
+	/* right to left: the letters reversed, the tracking number left to right */
+	term_visual(&t, ALEF BEH " W1234567890", out, sizeof out, &x, &w);
+	assert_string_equal(out, "W1234567890 " BEH ALEF);
+	/* two Latin cells separated by an RLM stay two cells, in right-to-left order, and
+	 * the mark is not drawn; the highlight follows the first cell to the right */
+	x = 0, w = 5;
+	term_visual(&t, "LATE+\xe2\x80\x8e" RLM " 3d22h", out, sizeof out, &x, &w);
+	assert_string_equal(out, "3d22h LATE+");
+	assert_int_equal(x, 6);
+	assert_int_equal(w, 5);
+	/* a number with a no-break space stays one number */
+	term_visual(&t, ALEF " 6\xc2\xa0" "290,00", out, sizeof out, &x, &w);
+	assert_string_equal(out, "6\xc2\xa0" "290,00 " ALEF);
+	/* a left-to-right screen: a line with Arabic in it has its Arabic run reversed in
+	 * place, a line without is untouched but for the marks */
+	t.rtl = 0;
+	term_visual(&t, "Name " ALEF BEH, out, sizeof out, &x, &w);
+	assert_string_equal(out, "Name " BEH ALEF);
+	term_visual(&t, "agent1 10/9/8!\xe2\x80\x8e", out, sizeof out, &x, &w);
+	assert_string_equal(out, "agent1 10/9/8!");
+	/* a byte that is no UTF-8 reaches neither FriBidi nor the terminal (found by
+	 * fuzz_table: term_fit used to copy it as it was) */
+	assert_int_equal(term_fit("a\xb5z", 10, 0, 0, out, sizeof out), 3);
+	assert_string_equal(out, "a?z");
+	/* a terminal with its own bidi gets the logical order, marks included */
+	t.rtl = 1, t.reorder = 0;
+	term_visual(&t, ALEF BEH RLM " W1", out, sizeof out, &x, &w);
+	assert_string_equal(out, ALEF BEH RLM " W1");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rows_complete),
 		cmocka_unit_test(test_translated_sources),
 		cmocka_unit_test(test_lookup_and_formats),
+		cmocka_unit_test(test_reordering),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -6,7 +6,11 @@
  * a stream of table actions (move, page, home/end, sort, reverse, search, reload with
  * more or fewer rows) on screens/table.c, checking the cursor and top row stay inside
  * the rows and the display order is a permutation; form_match() (screens/form.c) checks
- * the typed search text.  Painting is not exercised (ncurses is never started). */
+ * the typed search text.  One in four even inputs is a line of text fitted and reordered
+ * for the terminal as screens/term.c draws it (term_fit, then term_visual: FriBidi, left
+ * to right or right to left, a highlight), checking the result is valid UTF-8 of the
+ * same width, the highlight inside it.  Painting is not exercised (ncurses is never
+ * started). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -105,10 +109,38 @@ static void check(const struct table *t)
 		abort();
 }
 
+/* A line as term_line() draws it: fitted, then reordered. */
+static void bidi_line(const uint8_t *data, size_t size)
+{
+	char in[512], fit[2048], out[2048];
+	struct term t = {.rows = 24, .cols = 80, .rtl = size > 1 && (data[1] & 1), .reorder = 1};
+	int width = size > 2 ? 1 + data[2] % 80 : 80, hl_x = size > 3 ? data[3] % 90 : 0,
+	    hl_w = size > 4 ? data[4] % 20 : 0;
+	size_t n = size > 5 ? size - 5 : 0;
+	if (n >= sizeof in)
+		n = sizeof in - 1;
+	memcpy(in, data + 5 > data + size ? data + size : data + 5, n);
+	in[n] = '\0';
+	int used = term_fit(in, width, 1, 0, fit, sizeof fit);
+	if (hl_w <= 0 || hl_x >= width) /* as term_line() clamps it */
+		hl_w = 0, hl_x = 0;
+	else if (hl_x + hl_w > width)
+		hl_w = width - hl_x;
+	term_visual(&t, fit, out, sizeof out, &hl_x, &hl_w);
+	if (!utf8_ok((const unsigned char *)out) || term_width(out) != used)
+		abort();
+	if (hl_w > 0 && (hl_x < 0 || hl_x + hl_w > used))
+		abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size && (data[0] & 1)) {
 		line_edit(data, size);
+		return 0;
+	}
+	if (size && data[0] % 8 == 2) {
+		bidi_line(data, size);
 		return 0;
 	}
 	struct table t;
