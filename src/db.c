@@ -24,6 +24,9 @@ struct db {
 		sqlite3_stmt *st;
 	} cache[STMT_CACHE_SLOTS];
 	int ncache;
+	/* inside a group commit (db_group.c): transactions are savepoints of the group's,
+	 * and log_mark the log lines pending before the current one */
+	int grouped, log_mark;
 };
 
 int db_fail(struct db *db, int rc, struct wq_errbuf *eb)
@@ -197,11 +200,21 @@ int db_one_id(struct db *db, sqlite3_stmt *st, int64_t *id, struct wq_errbuf *eb
 
 int db_begin(struct db *db, struct wq_errbuf *eb)
 {
+	if (db->grouped) {
+		db->log_mark = log_pending();
+		return exec(db, "SAVEPOINT wq_job", eb);
+	}
 	return exec(db, "BEGIN IMMEDIATE", eb);
 }
 
 int db_commit(struct db *db, struct wq_errbuf *eb)
 {
+	if (db->grouped) { /* on disk with the group's COMMIT; its log lines then too */
+		int rc = exec(db, "RELEASE wq_job", eb);
+		if (rc)
+			db_rollback(db);
+		return rc;
+	}
 	int rc = exec(db, "COMMIT", eb);
 	if (rc)
 		db_rollback(db);
@@ -212,9 +225,19 @@ int db_commit(struct db *db, struct wq_errbuf *eb)
 
 void db_rollback(struct db *db)
 {
+	if (db->grouped) { /* this job only: the group's earlier jobs stay */
+		sqlite3_exec(db->conn, "ROLLBACK TO wq_job; RELEASE wq_job", NULL, NULL, NULL);
+		log_discard_from(db->log_mark);
+		return;
+	}
 	if (!sqlite3_get_autocommit(db->conn))
 		sqlite3_exec(db->conn, "ROLLBACK", NULL, NULL, NULL);
 	log_discard();
+}
+
+void db_set_grouped(struct db *db, int on)
+{
+	db->grouped = on;
 }
 
 void db_bulk_mode(struct db *db, int on)

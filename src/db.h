@@ -75,6 +75,10 @@ int db_audit_append(struct db *db, int64_t actor_id, const char *actor_label,
  * takes an actor runs it first, through DB_TX_AS (src/db_user.c). */
 int db_actor_current(struct db *db, const struct actor *a, struct wq_errbuf *eb);
 
+/* db_group.c's writer: while on, db_begin/db_commit/db_rollback are a savepoint of
+ * the transaction the writer opened (one job of the group), not a transaction. */
+void db_set_grouped(struct db *db, int on);
+
 /* Runs `body` (an int-valued expression) between BEGIN IMMEDIATE and COMMIT, rolling
  * back on any error; returns from the calling function with the result. */
 #define DB_TX(db, eb, body) DB_TX_AS(db, NULL, eb, body)

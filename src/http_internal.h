@@ -54,6 +54,7 @@ struct http_app {
 	struct http_rate *rate;
 	struct slow_watch *watch; /* cuts requests that trickle in (http_guard.c) */
 	pthread_key_t db_key;	/* each worker thread's own connection */
+	struct db_group *group;	/* orders and payments: one fsync per group (db_group.h) */
 };
 
 /* One HTTP request, from its first byte to its response. */

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "db_group.h"
 #include "http_internal.h"
 #include "log.h"
 #include "office.h"
@@ -483,14 +484,26 @@ int order_review(struct http_ctx *c)
 	return c->status;
 }
 
+struct create_job {
+	struct request *r;
+	const unsigned char *key;
+	int max_unpaid;
+	char *secret;
+};
+
+static int create_in_group(struct db *db, void *arg, struct wq_errbuf *eb)
+{
+	struct create_job *j = arg;
+	return request_create(db, j->r, j->key, j->max_unpaid, j->secret, eb);
+}
+
 int order_create(struct http_ctx *c, struct request *r, char secret[SECRET_CODE_BYTES],
 		 struct buf *pay_url, struct wq_errbuf *eb)
 {
-	struct db *db = http_db(c);
-	if (!db)
-		return wq_fail(eb, WQ_EIO, NULL, "database unavailable");
-	int rc = request_create(db, r, c->app->server_key, c->app->cfg.unpaid_orders_per_phone,
-				secret, eb);
+	/* committed with the other writes of the moment, answered once on disk */
+	struct create_job j = {r, c->app->server_key, c->app->cfg.unpaid_orders_per_phone,
+			       secret};
+	int rc = db_group_run(c->app->group, create_in_group, &j, eb);
 	if (rc)
 		return rc;
 	pay_checkout_url(c, r, pay_url);

@@ -13,6 +13,7 @@
 
 #include "anon.h"
 #include "audit.h"
+#include "db_group.h"
 #include "http_internal.h"
 #include "log.h"
 #include "payment.h"
@@ -58,6 +59,19 @@ static void stranger(struct http_ctx *c, const char *action, const char *detail)
 enum settle { SETTLE_PAID, SETTLE_ALREADY, SETTLE_NOT_PAID, SETTLE_MISMATCH,
 	      SETTLE_GATEWAY, SETTLE_ERROR };
 
+struct paid_job {
+	int64_t id;
+	const char *txn;
+	int64_t amount_centimes;
+	int *already;
+};
+
+static int paid_in_group(struct db *db, void *arg, struct wq_errbuf *eb)
+{
+	struct paid_job *j = arg;
+	return request_mark_paid(db, j->id, j->txn, j->amount_centimes, j->already, eb);
+}
+
 /* Confirms txn with the gateway and marks the request paid if it holds. */
 static enum settle settle(struct http_ctx *c, const struct request *r, const char *txn)
 {
@@ -82,9 +96,9 @@ static enum settle settle(struct http_ctx *c, const struct request *r, const cha
 		audit(c, "payment.mismatch", r->tracking, d);
 		return SETTLE_MISMATCH;
 	}
-	struct db *db = http_db(c);
 	int already = 0;
-	rc = db ? request_mark_paid(db, r->id, txn, st.amount_centimes, &already, &eb) : WQ_EIO;
+	struct paid_job j = {r->id, txn, st.amount_centimes, &already};
+	rc = db_group_run(c->app->group, paid_in_group, &j, &eb);
 	if (rc == WQ_OK && already == 2) {
 		/* paid twice through two transactions: the second is recorded and owed back */
 		char d[256];

@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include "db_group.h"
 #include "http_internal.h"
 #include "http_server.h"
 #include "log.h"
@@ -278,7 +279,7 @@ static int app_init(struct http_app *app, const struct config *cfg, struct wq_er
 		return wq_fail(eb, WQ_EIO, NULL, "out of memory");
 	if (pthread_key_create(&app->db_key, db_key_close))
 		return wq_fail(eb, WQ_EIO, NULL, "pthread_key_create failed");
-	return WQ_OK;
+	return db_group_start(cfg->db_path, &app->group, eb);
 }
 
 int http_server_start(const struct config *cfg, struct http_server **out,
@@ -291,6 +292,7 @@ int http_server_start(const struct config *cfg, struct http_server **out,
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	int rc = app_init(&s->app, cfg, eb);
 	if (rc) {
+		db_group_stop(s->app.group);
 		free(s);
 		return rc;
 	}
@@ -310,6 +312,7 @@ int http_server_start(const struct config *cfg, struct http_server **out,
 		sa = (struct sockaddr *)&sin6;
 		flags |= MHD_USE_IPv6;
 	} else {
+		db_group_stop(s->app.group);
 		free(s);
 		return wq_fail(eb, WQ_EINVAL, "bind", "bind address '%s' is not an IP address",
 			       cfg->bind);
@@ -325,6 +328,7 @@ int http_server_start(const struct config *cfg, struct http_server **out,
 		MHD_OPTION_NOTIFY_CONNECTION, slow_notify, s->app.watch,
 		MHD_OPTION_NOTIFY_COMPLETED, http_completed, &s->app, MHD_OPTION_END);
 	if (!s->mhd) {
+		db_group_stop(s->app.group);
 		free(s);
 		return wq_fail(eb, WQ_EIO, "http_port", "cannot listen on %s:%d", cfg->bind,
 			       cfg->http_port);
@@ -344,6 +348,7 @@ int http_server_start(const struct config *cfg, struct http_server **out,
 			 sa->sa_family == AF_INET6 ? "]" : "", port);
 	if ((rc = notify_start(cfg, &s->notifier, eb))) {
 		MHD_stop_daemon(s->mhd);
+		db_group_stop(s->app.group);
 		free(s);
 		return rc;
 	}
@@ -362,6 +367,7 @@ void http_server_stop(struct http_server *s)
 		return;
 	notify_stop(s->notifier);
 	MHD_stop_daemon(s->mhd);
+	db_group_stop(s->app.group); /* after the workers: none is left waiting */
 	slow_watch_free(s->app.watch);
 	validate_free(s->app.val);
 	country_free(&s->app.countries);

@@ -187,6 +187,17 @@ void log_commit(void)
 	log_discard();
 }
 
+int log_pending(void)
+{
+	return ctx.npending;
+}
+
+void log_discard_from(int mark)
+{
+	if (mark >= 0 && mark < ctx.npending)
+		ctx.npending = mark;
+}
+
 void log_discard(void)
 {
 	ctx.npending = 0;

@@ -45,6 +45,10 @@ void log_defer(int in_tx, enum log_level level, const char *event, const char *a
 	       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 void log_commit(void);
 void log_discard(void);
+/* How many lines are pending; log_discard_from(n) drops those after the first n (a
+ * savepoint rolled back inside a group commit). */
+int log_pending(void);
+void log_discard_from(int mark);
 
 /* Closes every descriptor from `from` up but the nkeep in keep[] and the log's own (a
  * session or UI child sheds what it inherited yet keeps writing its lines where serve

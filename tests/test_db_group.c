@@ -1,0 +1,116 @@
+/* test_db_group.c - group commit (src/db_group.c) on a real SQLite file: jobs from many
+ * threads at once share transactions (fewer groups than jobs), every acknowledged job's
+ * row is there, and a job that fails leaves nothing while the jobs committed in the
+ * same group with it stay; a caller's later job never lands before its earlier one. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "db.h"
+#include "db_group.h"
+
+#define THREADS 8
+#define PER_THREAD 40
+
+static char db_path[64];
+static struct db_group *group;
+
+struct put {
+	int who, n; /* n % 7 == 3: the job fails after writing */
+};
+
+static int do_put(struct db *db, const struct put *p, struct wq_errbuf *eb)
+{
+	char sql[96];
+	snprintf(sql, sizeof sql, "INSERT INTO t (who, n) VALUES (%d, %d)", p->who, p->n);
+	if (sqlite3_exec(db_handle(db), sql, NULL, NULL, NULL) != SQLITE_OK)
+		return wq_fail(eb, WQ_EIO, NULL, "insert");
+	if (p->n % 7 == 3)
+		return wq_fail(eb, WQ_EINVAL, "n", "refused after writing");
+	return WQ_OK;
+}
+
+static int put(struct db *db, void *arg, struct wq_errbuf *eb)
+{
+	DB_TX(db, eb, do_put(db, arg, eb));
+}
+
+static void *client(void *arg)
+{
+	int who = (int)(intptr_t)arg;
+	for (int n = 0; n < PER_THREAD; n++) {
+		struct put p = {who, n};
+		struct wq_errbuf eb;
+		int rc = db_group_run(group, put, &p, &eb);
+		if (rc != (n % 7 == 3 ? WQ_EINVAL : WQ_OK))
+			return (void *)1;
+	}
+	return NULL;
+}
+
+static long long count(sqlite3 *c, const char *sql)
+{
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(c, sql, -1, &st, NULL), SQLITE_OK);
+	long long v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+	sqlite3_finalize(st);
+	return v;
+}
+
+static void test_groups_share_commits(void **state)
+{
+	(void)state;
+	struct wq_errbuf eb;
+	struct db *db;
+	snprintf(db_path, sizeof db_path, "/tmp/wq_group_%d.db", (int)getpid());
+	unlink(db_path);
+	assert_int_equal(db_open(db_path, &db, &eb), WQ_OK);
+	assert_int_equal(sqlite3_exec(db_handle(db),
+				      "CREATE TABLE t (id INTEGER PRIMARY KEY, who INT, n INT)",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	assert_int_equal(db_group_start(db_path, &group, &eb), WQ_OK);
+	pthread_t th[THREADS];
+	for (int i = 0; i < THREADS; i++)
+		assert_int_equal(pthread_create(&th[i], NULL, client, (void *)(intptr_t)i), 0);
+	for (int i = 0; i < THREADS; i++) {
+		void *r;
+		pthread_join(th[i], &r);
+		assert_null(r);
+	}
+	long long groups, jobs;
+	db_group_counts(group, &groups, &jobs);
+	db_group_stop(group);
+	assert_int_equal(jobs, THREADS * PER_THREAD);
+	assert_true(groups < jobs); /* some jobs shared a commit */
+	printf("group commit: %lld jobs in %lld groups\n", jobs, groups);
+	sqlite3 *c = db_handle(db);
+	int failing = 0;
+	for (int n = 0; n < PER_THREAD; n++)
+		failing += n % 7 == 3;
+	assert_int_equal(count(c, "SELECT count(*) FROM t"), THREADS * (PER_THREAD - failing));
+	assert_int_equal(count(c, "SELECT count(*) FROM t WHERE n % 7 = 3"), 0);
+	/* each caller's rows in the order it asked */
+	assert_int_equal(count(c, "SELECT count(*) FROM t a JOIN t b ON a.who = b.who"
+				  " AND a.n < b.n AND a.id > b.id"),
+			 0);
+	db_close(db);
+	unlink(db_path);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_groups_share_commits),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
