@@ -50,6 +50,25 @@ int prompt_is_text_key(int key)
 	return key >= 0x20 && key != 0x7f && !(key & KM_FN(0)) && !uc_is_format((unsigned)key);
 }
 
+/* Where the cursor goes after what was typed: the end of the line, or on a line term.c
+ * reorders right to left, beside the last character typed where it was drawn (to its
+ * right when it is Latin, to its left when it is Arabic). */
+static int cursor_col(struct ui *ui, const char *line)
+{
+	char fit[UI_STATUS_BYTES * 8], vis[UI_STATUS_BYTES * 8];
+	int w = term_width(line), x, hw = 1;
+	size_t n = strlen(line);
+	if (!ui->term.rtl || !ui->term.reorder || w == 0)
+		return w;
+	term_fit(line, ui->term.cols, 1, 0, fit, sizeof fit);
+	x = w - 1;
+	term_visual(&ui->term, fit, vis, sizeof vis, &x, &hw);
+	unsigned char last = (unsigned char)line[n - 1];
+	if (last == ' ')
+		return x;
+	return last < 0x80 ? x + 1 : (x > 0 ? x - 1 : 0);
+}
+
 int prompt_text(struct ui *ui, const char *question, char *buf, size_t len)
 {
 	char line[UI_STATUS_BYTES * 2];
@@ -65,7 +84,7 @@ int prompt_text(struct ui *ui, const char *question, char *buf, size_t len)
 			shown++;
 		snprintf(line, sizeof line, "%s%s", question, shown);
 		term_line(&ui->term, y, A_BOLD, line, 0, 0, 0, 0);
-		x = term_width(line);
+		x = cursor_col(ui, line);
 		move(y, x < ui->term.cols ? x : ui->term.cols - 1);
 		wnoutrefresh(stdscr);
 		doupdate();
