@@ -237,19 +237,15 @@ static int transition(struct ui *ui, const struct request *r, enum req_state to,
 	return rc;
 }
 
-/* Production declared: the production printout at once, the sheet that goes with the
- * documents and carries their verification code (document.h). */
+/* Production declared: the sheet with the documents' verification code, at once. */
 static void print_production(struct ui *ui, int64_t id, const char *tracking)
 {
-	struct wq_errbuf eb = {0};
 	char path[600];
-	if (printout_sheet(ui->db, &ui->actor, ui->cfg, id, path, sizeof path, &eb) != WQ_OK) {
-		status_wq(ui, tr(ui, "print"), &eb);
-		return;
-	}
-	status_info(ui,
-		    tr(ui, "%s is in production; sheet with its verification code written to %s"),
-		    tracking, path);
+	if (!desk_production_sheet(ui, id, path, sizeof path))
+		status_info(ui,
+			    tr(ui, "%s is in production; sheet with its verification code "
+				   "written to %s"),
+			    tracking, path);
 }
 
 static void key_stage(struct ui *ui)

@@ -83,6 +83,16 @@ int desk_reason(struct ui *ui, const char *title, const char *const *reasons, in
 	return form_run(ui, title, &f, 1);
 }
 
+int desk_production_sheet(struct ui *ui, int64_t request_id, char *path, size_t len)
+{
+	struct wq_errbuf eb = {0};
+	if (printout_sheet(ui->db, &ui->actor, ui->cfg, request_id, path, len, &eb) != WQ_OK) {
+		status_wq(ui, tr(ui, "print"), &eb);
+		return -1;
+	}
+	return 0;
+}
+
 void desk_label(struct ui *ui, int64_t request_id)
 {
 	struct wq_errbuf eb = {0};

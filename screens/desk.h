@@ -23,6 +23,10 @@ int desk_reason(struct ui *ui, const char *title, const char *const *reasons, in
 int64_t desk_pick_office(struct ui *ui, const char *title, int64_t except, char *code,
 			 size_t len);
 void desk_label(struct ui *ui, int64_t request_id);
+/* Production declared: the production printout at once, the sheet that goes with the
+ * documents and carries their verification code (document.h), its path in path.
+ * 0, or -1 with the reason on the status line. */
+int desk_production_sheet(struct ui *ui, int64_t request_id, char *path, size_t len);
 void desk_dispatch(struct ui *ui, int64_t office_id, const char *office_code);
 
 #endif

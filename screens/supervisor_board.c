@@ -418,11 +418,17 @@ static void key_stage(struct ui *ui)
 		return;
 	char tracking[TRACKING_BYTES];
 	memcpy(tracking, r->tracking, sizeof tracking);
+	int64_t id = r->id;
+	char path[PATH_MAX_BYTES + 64];
 	if (request_transition(ui->db, &ui->actor, r->id, r->version, to[k], reason, &eb) !=
 	    WQ_OK)
 		status_wq(ui, tracking, &eb);
-	else
+	else if (to[k] != RS_IN_PRODUCTION)
 		status_info(ui, tr(ui, "%s is now %s"), tracking, tr(ui, req_state_name(to[k])));
+	else if (!desk_production_sheet(ui, id, path, sizeof path)) /* its documents' code */
+		status_info(ui,
+			    tr(ui, "%s is now %s; sheet with its verification code written to %s"),
+			    tracking, tr(ui, req_state_name(to[k])), path);
 	ui->reload = 1;
 }
 

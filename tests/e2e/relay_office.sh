@@ -47,6 +47,11 @@ wq_type a y
 wq_screen_wait a "$t is in production" 5
 wq_screen_wait s "^>.$t in prod   agent1" 5
 ok "agent1 (at RBT-HAS-1) declared $t in production; the board followed live"
+grep -q "verification code: *[0-9A-Z]\{4\}-" "$sheet" || { cat "$sheet" >&2; fail "no verification code"; }
+[ "$(wq_sql "SELECT o.code FROM documents d JOIN offices o ON o.id = d.office_id
+	JOIN requests r ON r.id = d.request_id WHERE r.tracking = '$t'")" = RBT-HAS-3 ] ||
+	fail "the document is not issued as RBT-HAS-3's"
+ok "the production sheet carries the verification code of a document issued as RBT-HAS-3's"
 
 wq_type s d
 wq_screen_wait s "declare which stage" 5
