@@ -180,7 +180,7 @@ static enum role pick_role(struct ui *ui, const char *title)
 {
 	static const enum role roles[] = {ROLE_AGENT,	ROLE_SUPERVISOR, ROLE_INSPECTOR,
 					  ROLE_SUPPORT, ROLE_FINANCE,	 ROLE_TREASURY,
-					  ROLE_ADMIN,	ROLE_POST};
+					  ROLE_ADMIN,	ROLE_POST,	 ROLE_OFFICER};
 	enum { NROLES = sizeof roles / sizeof roles[0] };
 	char labels[NROLES][64];
 	const char *items[NROLES];

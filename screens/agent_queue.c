@@ -3,7 +3,7 @@
  * deadline marked LATE, LATE+ or ESC by how far: escalate.h), and
  * "Mine", the requests this agent claimed, grouped by stage.  From here the agent
  * claims one request or a marked batch, declares the stages (claimed -> in production
- * -> ready), rejects with a reason from a list, releases, reassigns to another office,
+ * -> awaiting the officer's signature; once the officer signed, -> ready), rejects with a reason from a list, releases, reassigns to another office,
  * reads a request's history and prints its sheet.  Which requests he sees is decided
  * by the data layer from his actor (his office only); this file only shows them.
  * UI child only; no SQL. */
@@ -65,7 +65,8 @@ static int agent_queue_load(struct ui *ui)
 		[VIEW_QUEUE] = {.states = STATE_BIT(RS_PAID), .agent_id = -1,
 				.oldest_first = 1, .limit = AQ_LIST_LIMIT},
 		[VIEW_MINE] = {.states = STATE_BIT(RS_CLAIMED) | STATE_BIT(RS_IN_PRODUCTION) |
-					 STATE_BIT(RS_READY),
+					 STATE_BIT(RS_AWAITING_SIGNATURE) |
+					 STATE_BIT(RS_SIGNED) | STATE_BIT(RS_READY),
 			       .agent_id = ui->actor.user_id, .oldest_first = 1,
 			       .limit = AQ_LIST_LIMIT},
 	};
@@ -154,27 +155,18 @@ static void key_mark(struct ui *ui)
 	table_move(&s->tab[VIEW_QUEUE], 1);
 }
 
+static int claim_one(struct ui *ui, int64_t id, int64_t version, struct wq_errbuf *eb)
+{
+	return request_claim(ui->db, &ui->actor, id, version, eb);
+}
+
 static void claim_batch(struct ui *ui)
 {
 	struct aq_state *s = st(ui);
-	struct wq_errbuf eb = {0}, first = {0};
-	int ok = 0, failed = 0;
-
-	for (int i = 0; i < s->marks.n; i++) {
-		int64_t version = 0;
-		for (int r = 0; r < s->n[VIEW_QUEUE]; r++)
-			if (s->rows[VIEW_QUEUE][r].id == s->marks.ids[i])
-				version = s->rows[VIEW_QUEUE][r].version;
-		if (request_claim(ui->db, &ui->actor, s->marks.ids[i], version, &eb) == WQ_OK) {
-			ok++;
-		} else {
-			if (!failed)
-				first = eb;
-			failed++;
-		}
-	}
-	s->marks.n = 0;
-	ui->reload = 1;
+	struct wq_errbuf first = {0};
+	int failed;
+	int ok = marks_run(ui, &s->marks, s->rows[VIEW_QUEUE], s->n[VIEW_QUEUE], claim_one,
+			   &failed, &first);
 	if (failed)
 		status_error(ui, tr(ui, "claimed %d, %d failed: %s"), ok, failed, first.msg);
 	else
@@ -261,8 +253,14 @@ static void key_stage(struct ui *ui)
 		to = RS_IN_PRODUCTION;
 		break;
 	case RS_IN_PRODUCTION:
+		to = RS_AWAITING_SIGNATURE;
+		break;
+	case RS_SIGNED:
 		to = RS_READY;
 		break;
+	case RS_AWAITING_SIGNATURE:
+		status_error(ui, tr(ui, "%s waits for the officer's signature"), r->tracking);
+		return;
 	case RS_PAID:
 		status_error(ui, tr(ui, "%s is not claimed yet: c claims it"), r->tracking);
 		return;
@@ -279,10 +277,10 @@ static void key_stage(struct ui *ui)
 	int64_t id = r->id;
 	char tracking[TRACKING_BYTES];
 	memcpy(tracking, r->tracking, sizeof tracking);
-	if (transition(ui, r, to, "",
-		       to == RS_READY ? TX("is ready (sealed envelope)") : TX("is in production")) ==
-		    WQ_OK &&
-	    to == RS_IN_PRODUCTION)
+	const char *done = to == RS_READY		? TX("is ready (sealed envelope)")
+			   : to == RS_AWAITING_SIGNATURE ? TX("is with the officer for signature")
+							 : TX("is in production");
+	if (transition(ui, r, to, "", done) == WQ_OK && to == RS_IN_PRODUCTION)
 		print_production(ui, id, tracking);
 }
 
@@ -434,7 +432,9 @@ static const struct keymap agent_queue_keys[] = {
 	{' ', "mark", "mark or unmark a queued request for a batch claim", 0, 0, key_mark},
 	{'c', "claim", "claim the request (or every marked one)", OFFICE_STAFF,
 	 KM_WRITE | KM_BAR, key_claim},
-	{'d', "stage", "declare the next stage: in production, then ready", OFFICE_STAFF,
+	{'d', "stage",
+	 "declare the next stage: in production, to the officer to sign, ready once signed",
+	 OFFICE_STAFF,
 	 KM_WRITE | KM_BAR, key_stage},
 	{'x', "reject", "reject the request with a reason (refund owed)", OFFICE_STAFF,
 	 KM_WRITE | KM_BAR, key_reject},

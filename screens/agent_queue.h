@@ -24,7 +24,7 @@ struct aq_state {
 
 /* Sets up the Queue and Mine tables over s's rows. */
 void agent_queue_tables(struct aq_state *s);
-/* "Mine" reads by stage: claimed first, then in production, then ready. */
+/* "Mine" reads by stage: claimed first, then in production, to sign, signed, ready. */
 void agent_queue_sort_mine(struct request *rows, int n);
 
 #endif

@@ -82,8 +82,10 @@ static void mine_cell(void *ctx, int row, int col, char *buf, size_t len)
 	case MC_TRACKING:
 		snprintf(buf, len, "%s", r->tracking);
 		break;
-	case MC_STATE:
-		snprintf(buf, len, "%s", tr_now(req_state_name(r->state)));
+	case MC_STATE: /* "awaiting_signature" is wider than the column */
+		snprintf(buf, len, "%s",
+			 tr_now(r->state == RS_AWAITING_SIGNATURE ? "to sign"
+								  : req_state_name(r->state)));
 		break;
 	case MC_AGE:
 		table_age(s->now - r->paid_at, 1, buf, len);

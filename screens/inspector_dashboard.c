@@ -84,7 +84,8 @@ static void row_cell(const struct dash_row *r, int col, char *buf, size_t len)
 		snprintf(buf, len, "%d", s[RS_PAID] + s[RS_CLAIMED]);
 		break;
 	case DC_PROD:
-		snprintf(buf, len, "%d", s[RS_IN_PRODUCTION] + s[RS_READY]);
+		snprintf(buf, len, "%d", s[RS_IN_PRODUCTION] + s[RS_AWAITING_SIGNATURE] + s[RS_SIGNED] +
+						 s[RS_READY]);
 		break;
 	case DC_POST:
 		snprintf(buf, len, "%d", s[RS_WITH_POST] + s[RS_DELIVERED]);
@@ -120,7 +121,8 @@ static int64_t dc_num(const struct dash_row *r, int col)
 	switch (col) {
 	case DC_PAID: return r->paid;
 	case DC_WAIT: return s[RS_PAID] + s[RS_CLAIMED];
-	case DC_PROD: return s[RS_IN_PRODUCTION] + s[RS_READY];
+	case DC_PROD:
+		return s[RS_IN_PRODUCTION] + s[RS_AWAITING_SIGNATURE] + s[RS_SIGNED] + s[RS_READY];
 	case DC_POST: return s[RS_WITH_POST] + s[RS_DELIVERED];
 	case DC_REJ: return s[RS_REJECTED] + s[RS_RETURNED] + s[RS_TO_COLLECT] + s[RS_DESTROYED];
 	case DC_MED: return r->median_seconds;

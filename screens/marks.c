@@ -1,5 +1,6 @@
 /* marks.c - the set of request ids a screen has marked for a batch action (the agent's
- * batch claim, the supervisor's batch assign and reassign).  Owns only the id array;
+ * batch claim, the supervisor's batch assign and reassign, the officer's batch
+ * signature).  Owns only the id array;
  * the screen shows the marks through its table's row_mark and clears them once the
  * batch is done.  UI child only; no data access. */
 #include <stdlib.h>
@@ -52,4 +53,28 @@ void marks_free(struct marks *m)
 {
 	free(m->ids);
 	*m = (struct marks){0};
+}
+
+int marks_run(struct ui *ui, struct marks *m, const struct request *rows, int n,
+	      marks_fn *fn, int *failed, struct wq_errbuf *first)
+{
+	struct wq_errbuf eb = {0};
+	int ok = 0;
+	*failed = 0;
+	for (int i = 0; i < m->n; i++) {
+		int64_t version = 0;
+		for (int r = 0; r < n; r++)
+			if (rows[r].id == m->ids[i])
+				version = rows[r].version;
+		if (fn(ui, m->ids[i], version, &eb) == WQ_OK) {
+			ok++;
+		} else {
+			if (!*failed)
+				*first = eb;
+			(*failed)++;
+		}
+	}
+	m->n = 0;
+	ui->reload = 1;
+	return ok;
 }

@@ -27,6 +27,7 @@ static const struct screen *const screens[] = {
 	&inspector_dashboard_screen,
 	&inspector_escalations_screen,
 	&support_screen,
+	&officer_sign_screen,
 	&placeholder_screen,
 };
 #define SCREENS_COUNT ((int)(sizeof screens / sizeof screens[0]))
@@ -152,6 +153,34 @@ static void key_lang(struct ui *ui)
 	status_info(ui, "%s", tr(ui, "Screens in English (L: next language)"));
 }
 
+/* An account that holds more than one role (a small office's supervisor who is also
+ * its officer: user.h) acts as the next one, on that role's screen; every write checks
+ * the account still holds the role it acts as. */
+static void key_role(struct ui *ui)
+{
+	struct user_role roles[USER_ROLES_MAX];
+	struct wq_errbuf eb = {0};
+	int n = 0, i = 0;
+	if (user_roles(ui->db, ui->actor.username, roles, &n, &eb)) {
+		status_wq(ui, tr(ui, "role not changed"), &eb);
+		return;
+	}
+	while (i < n && roles[i].role != ui->actor.role)
+		i++;
+	if (n < 2) {
+		status_info(ui, "%s", tr(ui, "this account holds one role"));
+		return;
+	}
+	const struct user_role *r = &roles[(i + 1) % n];
+	ui->actor.role = r->role;
+	ui->actor.scope = r->scope;
+	ui->actor.scope_id = r->scope_id;
+	snprintf(ui->scope_code, sizeof ui->scope_code, "%s",
+		 r->scope == SCOPE_NATIONAL ? "" : r->scope_label);
+	screen_open(ui, screen_for_role(r->role));
+	status_info(ui, tr(ui, "acting as %s (@: next role)"), tr(ui, role_name(r->role)));
+}
+
 static void key_reorder(struct ui *ui)
 {
 	struct wq_errbuf eb = {0};
@@ -188,6 +217,8 @@ const struct keymap screen_common_keys[] = {
 	 key_redraw},
 	{'L', "language", "screens in the next language: French, Arabic, English (kept)", 0,
 	 0, key_lang},
+	{'@', "role", "act as the account's next role (a supervisor who is also the officer)", 0,
+	 0, key_role},
 	{KM_CTRL('r'), "reorder", "Arabic lines: reordered here, or by the terminal's own bidi",
 	 0, 0, key_reorder},
 	{0, NULL, NULL, 0, 0, NULL},

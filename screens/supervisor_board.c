@@ -30,6 +30,7 @@
 #define SECONDS_PER_DAY 86400
 #define OPEN_STATES                                                                     \
 	(STATE_BIT(RS_PAID) | STATE_BIT(RS_CLAIMED) | STATE_BIT(RS_IN_PRODUCTION) |     \
+	 STATE_BIT(RS_AWAITING_SIGNATURE) | STATE_BIT(RS_SIGNED) |                       \
 	 STATE_BIT(RS_READY) | STATE_BIT(RS_WITH_POST) | STATE_BIT(RS_RETURNED) |        \
 	 STATE_BIT(RS_TO_COLLECT))
 
@@ -63,8 +64,12 @@ static void view_apply(struct sb_state *s, int64_t keep)
 		/* Back: envelopes the post brought back, waiting for the citizen's choice
 		 * or for the citizen at the counter */
 		int back = r->state == RS_RETURNED || r->state == RS_TO_COLLECT;
+		/* Prod: being produced, waiting for the officer's signature, or signed */
+		int prod = r->state == RS_IN_PRODUCTION || r->state == RS_AWAITING_SIGNATURE ||
+			   r->state == RS_SIGNED;
 		int in = s->view == V_ALL || (s->view == V_LATE   ? lv >= ESC_LATE
 					      : s->view == V_BACK ? back
+					      : s->view == V_PROD ? prod
 								  : r->state == views[s->view].state);
 		if (in)
 			s->idx[s->nidx++] = i;
@@ -150,18 +155,20 @@ static void sb_paint(struct ui *ui)
 	size_t o = 0;
 
 	int back = c->stage[RS_RETURNED] + c->stage[RS_TO_COLLECT];
+	int prod = c->stage[RS_IN_PRODUCTION] + c->stage[RS_AWAITING_SIGNATURE] +
+		   c->stage[RS_SIGNED];
 	/* envelopes back from the post are counted only when there are some: the line is
 	 * full at 80 columns in Arabic */
 	if (back)
 		snprintf(line, sizeof line,
 			 tr(ui, " Queue %d  Claimed %d  Prod %d  Ready %d  Post %d  Back %d | Late %d,"
 				" raised %d"),
-			 c->stage[RS_PAID], c->stage[RS_CLAIMED], c->stage[RS_IN_PRODUCTION],
+			 c->stage[RS_PAID], c->stage[RS_CLAIMED], prod,
 			 c->stage[RS_READY], c->stage[RS_WITH_POST], back, s->late, s->raised);
 	else
 		snprintf(line, sizeof line,
 			 tr(ui, " Queue %d  Claimed %d  Prod %d  Ready %d  Post %d  | Late %d, raised %d"),
-			 c->stage[RS_PAID], c->stage[RS_CLAIMED], c->stage[RS_IN_PRODUCTION],
+			 c->stage[RS_PAID], c->stage[RS_CLAIMED], prod,
 			 c->stage[RS_READY], c->stage[RS_WITH_POST], s->late, s->raised);
 	term_line(&ui->term, 1, A_BOLD, line, 0, 0, 0, 0);
 	/* agent load: claimed/in production/ready, and how many of those are late */

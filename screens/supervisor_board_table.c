@@ -27,6 +27,7 @@ static const char *stage_short(enum req_state s)
 	switch (s) {
 	case RS_PAID: return tr_now("queue");
 	case RS_IN_PRODUCTION: return tr_now("in prod");
+	case RS_AWAITING_SIGNATURE: return tr_now("to sign");
 	case RS_WITH_POST: return tr_now("with post");
 	case RS_TO_COLLECT: return tr_now("collect");
 	default: return tr_now(req_state_name(s));

@@ -159,6 +159,12 @@ void marks_toggle(struct marks *m, int64_t id);
 /* Forgets the marks on requests no longer among the n rows (they left the list). */
 void marks_keep(struct marks *m, const struct request *rows, int n);
 void marks_free(struct marks *m);
+/* The batch itself: fn on each marked request, with the version it was loaded with
+ * among the n rows; then no marks and a reload.  Returns how many went through; *failed
+ * how many did not, *first the first failure's error (for the status line). */
+typedef int marks_fn(struct ui *ui, int64_t id, int64_t version, struct wq_errbuf *eb);
+int marks_run(struct ui *ui, struct marks *m, const struct request *rows, int n,
+	      marks_fn *fn, int *failed, struct wq_errbuf *first);
 
 /* ---- prompts (prompt.c): modal, on the status line or a small window ---- */
 /* Text on the status line; 1 entered, 0 cancelled (Esc). */

@@ -17,6 +17,7 @@ static const struct {
 	[ROLE_TREASURY] = {"treasury", SCOPE_NATIONAL},
 	[ROLE_ADMIN] = {"admin", SCOPE_NATIONAL},
 	[ROLE_POST] = {"post", SCOPE_PROVINCE},
+	[ROLE_OFFICER] = {"officer", SCOPE_OFFICE},
 	[ROLE_SYSTEM] = {"system", SCOPE_NATIONAL},
 	[ROLE_CITIZEN] = {"citizen", SCOPE_NONE},
 };

@@ -18,6 +18,7 @@ enum role {
 	ROLE_TREASURY,	 /* national: distribution to communes */
 	ROLE_ADMIN,	 /* national: accounts and office network */
 	ROLE_POST,	 /* province: envelopes, registered mail */
+	ROLE_OFFICER,	 /* office: the civil-status officer, signs the produced documents */
 	ROLE_SYSTEM,	 /* the server itself: payments, expiry */
 	ROLE_CITIZEN,	 /* the web side, known by tracking number + secret code */
 	ROLE_COUNT

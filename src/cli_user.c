@@ -16,7 +16,7 @@ static enum role role_arg(const char *name)
 	enum role role = role_from_name(name);
 	if (role == ROLE_NONE || role >= ROLE_SYSTEM) {
 		fprintf(stderr, "watiqa: role: expected agent, supervisor, inspector, support, "
-				"finance, treasury, admin or post, got '%s'\n", name);
+				"finance, treasury, admin, post or officer, got '%s'\n", name);
 		return ROLE_NONE;
 	}
 	return role;
@@ -50,6 +50,32 @@ static int cmd_user_role(struct cli_ctx *c)
 		return cli_fail_eb(c);
 	printf("account %s is now %s%s%s\n", c->argv[0], role_name(role), c->argc > 2 ? " of " : "",
 	       c->argc > 2 ? c->argv[2] : "");
+	return 0;
+}
+
+/* A further role (a supervisor who is also the office's officer): the account's
+ * sessions switch to it with @. */
+static int cmd_user_role_add(struct cli_ctx *c)
+{
+	enum role role = role_arg(c->argv[1]);
+	if (role == ROLE_NONE)
+		return 2;
+	if (user_role_add(c->db, &c->sys, c->argv[0], role, c->argc > 2 ? c->argv[2] : "",
+			  &c->eb))
+		return cli_fail_eb(c);
+	printf("account %s also holds %s%s%s\n", c->argv[0], role_name(role),
+	       c->argc > 2 ? " of " : "", c->argc > 2 ? c->argv[2] : "");
+	return 0;
+}
+
+static int cmd_user_role_remove(struct cli_ctx *c)
+{
+	enum role role = role_arg(c->argv[1]);
+	if (role == ROLE_NONE)
+		return 2;
+	if (user_role_remove(c->db, &c->sys, c->argv[0], role, &c->eb))
+		return cli_fail_eb(c);
+	printf("account %s no longer holds %s\n", c->argv[0], role_name(role));
 	return 0;
 }
 
@@ -187,6 +213,11 @@ const struct cli_cmd cli_user_cmds[] = {
 	 "totp"},
 	{"user role", "USER ROLE [SCOPE-CODE]", 2, 3, 1, cmd_user_role,
 	 "give an account another role or scope (its open screens follow)"},
+	{"user role-add", "USER ROLE [SCOPE-CODE]", 2, 3, 1, cmd_user_role_add,
+	 "let an account hold a further role too (supervisor and officer of a small office); "
+	 "@ switches its screens"},
+	{"user role-remove", "USER ROLE", 2, 2, 1, cmd_user_role_remove,
+	 "take a further role back from an account"},
 	{"user passwd", "USER [--password PW]", 1, 1, 1, cmd_user_passwd,
 	 "set a password (from --password or standard input)"},
 	{"user key-add", "USER 'ssh-ed25519 AAAA... comment'", 2, 2, 1, cmd_user_key_add,

@@ -527,7 +527,8 @@ static const struct {
 	const char *sql;
 } invariants[] = {
 	{"claimed/in-production request without an agent",
-	 "SELECT tracking FROM requests WHERE state IN ('claimed','in_production')"
+	 "SELECT tracking FROM requests WHERE state IN ('claimed','in_production',"
+	 "'awaiting_signature','signed')"
 	 " AND agent_id IS NULL"},
 	{"queued request still holding an agent",
 	 "SELECT tracking FROM requests WHERE state = 'paid' AND agent_id IS NOT NULL"},

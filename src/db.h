@@ -9,10 +9,10 @@
 #include <sqlite3.h>
 #include <stdint.h>
 
+#include "actor.h"
 #include "err.h"
 
 struct db;
-struct actor;
 
 int db_open(const char *path, struct db **out, struct wq_errbuf *eb);
 void db_close(struct db *db);
@@ -74,6 +74,16 @@ int db_audit_append(struct db *db, int64_t actor_id, const char *actor_label,
  * when not; the server's own actors (system, citizen: no account) pass.  Every write that
  * takes an actor runs it first, through DB_TX_AS (src/db_user.c). */
 int db_actor_current(struct db *db, const struct actor *a, struct wq_errbuf *eb);
+/* Does the account hold a's role and scope as one of its further roles (user_roles,
+ * src/db_user_roles.c)?  1 yes, 0 no (or unreadable). */
+int db_user_holds_role(struct db *db, const struct actor *a);
+/* Accounts are managed by an administrator or the system (the CLI, the demo); self_ok:
+ * also by the account itself (its password).  WQ_EDENIED otherwise (src/db_user.c). */
+int db_may_manage_accounts(const struct actor *by, const char *username, int self_ok,
+			   struct wq_errbuf *eb);
+/* A scope code resolved to its id for the role's scope kind (0 for national roles). */
+int db_scope_lookup(struct db *db, enum role role, const char *code, int64_t *id,
+		    struct wq_errbuf *eb);
 
 /* db_group.c's writer: while on, db_begin/db_commit/db_rollback are a savepoint of
  * the transaction the writer opened (one job of the group), not a transaction. */

@@ -14,11 +14,11 @@
 /* envelopes back from the post wait at the office: for the citizen's choice
  * (returned) or for the citizen himself (to_collect) */
 #define OPEN_STATES                                                                  \
-	" r.state IN ('paid', 'claimed', 'in_production', 'ready', 'with_post', 'returned'," \
-	" 'to_collect')"
+	" r.state IN ('paid', 'claimed', 'in_production', 'awaiting_signature', 'signed',"  \
+	" 'ready', 'with_post', 'returned', 'to_collect')"
 #define COUNTS(sc)                                                               \
 	"SELECT r.state, count(*), sum(r.state IN ('paid', 'claimed', 'in_production'," \
-	" 'ready') AND r.paid_at < ?2)"                                           \
+	" 'awaiting_signature', 'signed', 'ready') AND r.paid_at < ?2)"                                           \
 	" FROM requests r WHERE" OPEN_STATES " AND" sc " GROUP BY r.state"
 
 static const char *const counts_sql[] = {NULL, COUNTS(SC_OFFICE), COUNTS(SC_COMMUNE),
@@ -68,11 +68,13 @@ int board_agent_loads(struct db *db, const struct actor *a, int64_t overdue_befo
 	static const char sql[] =
 		"SELECT u.id, u.username, u.full_name,"
 		" count(CASE WHEN r.state = 'claimed' THEN 1 END),"
-		" count(CASE WHEN r.state = 'in_production' THEN 1 END),"
+		" count(CASE WHEN r.state IN ('in_production', 'awaiting_signature', 'signed')"
+		" THEN 1 END),"
 		" count(CASE WHEN r.state = 'ready' THEN 1 END),"
 		" count(CASE WHEN r.state <> 'ready' AND r.paid_at < ?2 THEN 1 END)"
 		" FROM users u LEFT JOIN requests r ON r.agent_id = u.id"
-		" AND r.state IN ('claimed', 'in_production', 'ready')"
+		" AND r.state IN ('claimed', 'in_production', 'awaiting_signature', 'signed',"
+		" 'ready')"
 		" WHERE u.role = 'agent' AND u.scope_kind = 'office' AND u.scope_id = ?1"
 		" AND u.disabled = 0 GROUP BY u.id ORDER BY u.username";
 	*out = NULL;

@@ -35,7 +35,8 @@
 #define BACKLOG(sc)                                                                 \
 	"SELECT r.office_id, count(*), sum(r.paid_at < ?2) FROM requests r WHERE"    \
 	IN_SCOPE("r.office_id", sc)                                                  \
-	" AND r.state IN ('paid', 'claimed', 'in_production', 'ready') GROUP BY 1"
+	" AND r.state IN ('paid', 'claimed', 'in_production', 'awaiting_signature', 'signed',"\
+	" 'ready') GROUP BY 1"
 /* the paid event that counts is the one out of pending_payment (or expired, for a
  * late payment): a reassignment also writes a paid event, but the clock does not
  * restart for the citizen */

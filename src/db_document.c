@@ -51,6 +51,8 @@ static int produced(enum req_state s)
 {
 	switch (s) {
 	case RS_IN_PRODUCTION:
+	case RS_AWAITING_SIGNATURE:
+	case RS_SIGNED:
 	case RS_READY:
 	case RS_WITH_POST:
 	case RS_DELIVERED:

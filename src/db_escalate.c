@@ -16,7 +16,9 @@
 
 #define SECONDS_PER_DAY 86400
 
-#define OPEN_STATES " r.state IN ('paid', 'claimed', 'in_production', 'ready', 'with_post')"
+#define OPEN_STATES                                                                 \
+	" r.state IN ('paid', 'claimed', 'in_production', 'awaiting_signature', 'signed',"  \
+	" 'ready', 'with_post')"
 #define ESC_COLS                                                                        \
 	"r.id, r.tracking, r.state, o.code, coalesce(u.username, ''),"                  \
 	" r.last_name_lat || ' ' || r.first_name_lat, r.lang, r.paid_at,"              \

@@ -15,7 +15,8 @@
  * or destroyed and refunded. */
 #define FIN_EARNED " r.state IN ('ready', 'with_post', 'delivered')"
 /* Paid, still in the office: earned later, or rejected (refund). */
-#define FIN_PROCESSING " r.state IN ('paid', 'claimed', 'in_production')"
+#define FIN_PROCESSING                                                              \
+	" r.state IN ('paid', 'claimed', 'in_production', 'awaiting_signature', 'signed')"
 
 /* Columns read by fin_row_to_payment(), in its order. */
 #define FIN_PAY_COLS                                                                  \

@@ -128,6 +128,14 @@ static int do_transition_checked(struct db *db, const struct actor *a, int64_t i
 	if (t->flags & TR_CLEARS_AGENT)
 		agent = 0;
 	const char *reason = (to == RS_REJECTED || to == RS_RETURNED) ? note : NULL;
+	/* a relayed office has no officer of its own: its relay office's signs for it,
+	 * and the history says so */
+	char behalf[NOTE_MAX_BYTES];
+	if (to == RS_SIGNED && a->scope == SCOPE_OFFICE && a->scope_id != c.office_id) {
+		snprintf(behalf, sizeof behalf, "signed on behalf of %s (relayed)%s%.200s",
+			 c.office_code, note && note[0] ? ": " : "", note ? note : "");
+		note = behalf;
+	}
 	rc = update_request(db, id, c.version, to, agent, c.office_id, reason, 0, eb);
 	/* paid for and nothing will be delivered: the fee is owed back, in the same
 	 * transaction as the move so the books never disagree */

@@ -84,6 +84,9 @@ static const struct {
 	{"finance2", "Samira Lahlou", "finance", "RBT-AGDAL", "en"},
 	{"post2", "Aziz Rahmani", "post", "KENITRA", "en"},
 	{"post3", "Leila Mansouri", "post", "SETTAT", "en"},
+	/* the civil-status officer who signs what the first office (and the office it
+	 * relays) produced */
+	{"officer1", "Abdellah Ouazzani", "officer", "RBT-HAS-1", "fr"},
 };
 
 /* The demo draws from the first names of names.c only: the same draws, the same demo
@@ -173,10 +176,11 @@ static enum req_state pick_target(void)
 	return RS_PAID;
 }
 
-/* An agent who can act on an office's requests: one of the demo agents where the
- * office (or its relay) has some, else a stand-in agent of that office, made once. */
-static int office_agent(struct db *db, const struct actor *sys, int64_t office_id,
-			struct actor *agent, struct wq_errbuf *eb)
+/* Staff of `role` who can act on an office's requests: one of the demo accounts where
+ * the office (or its relay) has some (an agent drawn at random), else a stand-in of that
+ * office, made once ("ag.rbt-agd-2", "of.rbt-agd-2"). */
+static int office_staff(struct db *db, const struct actor *sys, int64_t office_id,
+			enum role role, struct actor *agent, struct wq_errbuf *eb)
 {
 	struct office o;
 	int rc = office_get(db, office_id, &o, eb);
@@ -189,19 +193,21 @@ static int office_agent(struct db *db, const struct actor *sys, int64_t office_i
 	struct office at;
 	if ((rc = office_get_by_code(db, code, &at, eb)))
 		return rc;
-	if ((rc = user_list(db, ROLE_AGENT, at.id, &users, &n, eb)))
+	if ((rc = user_list(db, role, at.id, &users, &n, eb)))
 		return rc;
 	if (n > 0) {
-		rc = user_actor(db, users[demo_rand((unsigned)n)].username, agent, eb);
+		unsigned k = role == ROLE_AGENT ? demo_rand((unsigned)n) : 0;
+		rc = user_actor(db, users[k].username, agent, eb);
 		free(users);
 		return rc;
 	}
 	free(users);
 	char name[USERNAME_MAX_BYTES];
-	snprintf(name, sizeof name, "ag.%s", code);
+	snprintf(name, sizeof name, "%s.%s", role == ROLE_AGENT ? "ag" : "of", code);
 	for (char *p = name; *p; p++)
 		*p = (*p >= 'A' && *p <= 'Z') ? (char)(*p - 'A' + 'a') : *p;
-	if ((rc = user_add(db, sys, name, "Agent", ROLE_AGENT, code, DEMO_PASSWORD, NULL, eb)))
+	if ((rc = user_add(db, sys, name, role == ROLE_AGENT ? "Agent" : "Officier", role, code,
+			   DEMO_PASSWORD, NULL, eb)))
 		return rc;
 	return user_actor(db, name, agent, eb);
 }
@@ -352,7 +358,7 @@ static int demo_request(struct db *db, const struct actor *sys, const struct off
 	if (target == RS_PAID)
 		return WQ_OK;
 	struct actor agent;
-	if ((rc = office_agent(db, sys, r.office_id, &agent, eb)))
+	if ((rc = office_staff(db, sys, r.office_id, ROLE_AGENT, &agent, eb)))
 		return rc;
 	if (target == RS_REJECTED && demo_rand(2)) {
 		set_clock(t += 3600 * (1 + demo_rand(20)));
@@ -364,10 +370,30 @@ static int demo_request(struct db *db, const struct actor *sys, const struct off
 	set_clock(t += 600 + demo_rand(7200));
 	if (target == RS_REJECTED)
 		return demo_reject(db, &agent, r.id, &t, eb);
-	if ((rc = request_transition(db, &agent, r.id, 0, RS_IN_PRODUCTION, "", eb)) ||
-	    target == RS_IN_PRODUCTION)
+	if ((rc = request_transition(db, &agent, r.id, 0, RS_IN_PRODUCTION, "", eb)))
 		return rc;
-	set_clock(t += 3600 * (1 + demo_rand(30)));
+	/* produced, then signed by the office's officer (its relay office's for a relayed
+	 * office), then sealed: within the same time the demo gave production before there
+	 * was a signature, so that the draws and the times after it stay as they were; the
+	 * requests left in production are a third each in production, to sign and signed */
+	/* no draw for a request left in production (there was none before the signature):
+	 * the demo's other requests stay as they were */
+	int64_t produced = 3600 * (1 + (target == RS_IN_PRODUCTION ? (unsigned)i % 30 : demo_rand(30)));
+	int stays = target == RS_IN_PRODUCTION ? (i / 2) % 3 : 3; /* 0 in production, 1 to sign */
+	struct actor officer;
+	if (stays == 0)
+		return WQ_OK;
+	set_clock(t + produced / 2);
+	if ((rc = request_transition(db, &agent, r.id, 0, RS_AWAITING_SIGNATURE, "", eb)) ||
+	    stays == 1)
+		return rc;
+	set_clock(t + produced * 3 / 4);
+	if ((rc = office_staff(db, sys, r.office_id, ROLE_OFFICER, &officer, eb)) ||
+	    (rc = request_transition(db, &officer, r.id, 0, RS_SIGNED, "", eb)))
+		return rc;
+	if (target == RS_IN_PRODUCTION)
+		return WQ_OK;
+	set_clock(t += produced);
 	if ((rc = request_transition(db, &agent, r.id, 0, RS_READY, "", eb)) ||
 	    target == RS_READY)
 		return rc;

@@ -18,6 +18,9 @@ void escalate_rules_from_config(struct escalate_rules *r, const struct config *c
 	r->stage_days[RS_PAID] = cfg->deadline_queue_days;
 	r->stage_days[RS_CLAIMED] = cfg->deadline_production_days;
 	r->stage_days[RS_IN_PRODUCTION] = cfg->deadline_production_days;
+	/* the officer's signature is part of production: the same allowance */
+	r->stage_days[RS_AWAITING_SIGNATURE] = cfg->deadline_production_days;
+	r->stage_days[RS_SIGNED] = cfg->deadline_production_days;
 	r->stage_days[RS_READY] = cfg->deadline_post_days;
 	r->window_days = cfg->delivery_window_days;
 	r->supervisor_days = cfg->escalate_supervisor_days;
@@ -124,8 +127,8 @@ int64_t escalate_deadline(const struct escalate_rules *r, int64_t t, int days)
 
 static int is_open(enum req_state s)
 {
-	return s == RS_PAID || s == RS_CLAIMED || s == RS_IN_PRODUCTION || s == RS_READY ||
-	       s == RS_WITH_POST;
+	return s == RS_PAID || s == RS_CLAIMED || s == RS_IN_PRODUCTION ||
+	       s == RS_AWAITING_SIGNATURE || s == RS_SIGNED || s == RS_READY || s == RS_WITH_POST;
 }
 
 int escalate_window_missed(const struct escalate_rules *r, enum req_state state,

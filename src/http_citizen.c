@@ -131,6 +131,7 @@ int track_cancel(struct http_ctx *c, const struct request *r, enum txt *why,
 		/* what stands in the way, read again: an agent may have claimed it meanwhile */
 		int claimed = !request_get(db, &sys, r->id, &now, eb) &&
 			      (now.state == RS_CLAIMED || now.state == RS_IN_PRODUCTION ||
+			       now.state == RS_AWAITING_SIGNATURE || now.state == RS_SIGNED ||
 			       now.state == RS_READY || now.state == RS_WITH_POST ||
 			       now.state == RS_DELIVERED);
 		*why = claimed ? T_CANCEL_TOO_LATE : T_CANCEL_NOT_PAID;

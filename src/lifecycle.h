@@ -11,7 +11,9 @@ enum req_state {
 	RS_PENDING_PAYMENT = 0,
 	RS_PAID,	  /* in the office queue */
 	RS_CLAIMED,	  /* an agent took it */
-	RS_IN_PRODUCTION, /* record found, documents being produced and signed */
+	RS_IN_PRODUCTION, /* record found, documents being produced */
+	RS_AWAITING_SIGNATURE, /* produced: waits for an officer of the office to sign */
+	RS_SIGNED,	  /* signed by the officer: the agent seals the envelope */
 	RS_READY,	  /* documents in a sealed envelope */
 	RS_WITH_POST,	  /* registered-mail code attached */
 	RS_DELIVERED,

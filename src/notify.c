@@ -51,6 +51,11 @@ int notify_message(const struct outbox_event *e, char *out, size_t len)
 	if (e->to == RS_NONE || e->to == RS_PENDING_PAYMENT || e->to == RS_EXPIRED ||
 	    e->from == e->to)
 		return 0;
+	/* the signature is the office's own step: the tracking page shows it, but the
+	 * citizen's phone hears of production once, then of the sealed envelope */
+	if (e->to == RS_AWAITING_SIGNATURE || e->to == RS_SIGNED ||
+	    (e->to == RS_IN_PRODUCTION && e->from == RS_AWAITING_SIGNATURE))
+		return 0;
 	int ar = !strcmp(e->lang, "ar");
 	const char *label = req_state_label(e->to, ar ? "ar" : "fr");
 	char extra[240] = "";

@@ -50,6 +50,29 @@ int user_set_lang(struct db *db, const struct actor *by, const char *username,
 		  const char *lang, struct wq_errbuf *eb);
 int user_set_bidi(struct db *db, const struct actor *by, const char *username,
 		  int reorder, struct wq_errbuf *eb);
+/* Further roles (src/db_user_roles.c): where a small office needs it an account holds
+ * more than its main role, each with its scope (a supervisor who is also the office's
+ * officer).  Its sessions open as the main role and switch with a key; every write checks
+ * the role acted as is still held.  Admin or system only; audited user.role_add and
+ * user.role_remove. */
+struct user_role {
+	enum role role;
+	enum scope_kind scope;
+	int64_t scope_id;
+	char scope_label[NAME_MAX_BYTES]; /* office/commune/province code, or "national" */
+};
+#define USER_ROLES_MAX 8
+int user_role_add(struct db *db, const struct actor *by, const char *username,
+		  enum role role, const char *scope_code, struct wq_errbuf *eb);
+int user_role_remove(struct db *db, const struct actor *by, const char *username,
+		     enum role role, struct wq_errbuf *eb);
+/* Every role the account holds, its main role first: out[USER_ROLES_MAX]. */
+int user_roles(struct db *db, const char *username, struct user_role *out, int *n,
+	       struct wq_errbuf *eb);
+/* The actor for one of the account's roles (the main one if role is ROLE_NONE);
+ * WQ_ENOTFOUND if the account does not hold it. */
+int user_actor_as(struct db *db, const char *username, enum role role, struct actor *a,
+		  struct wq_errbuf *eb);
 /* line: an OpenSSH public key line "ssh-ed25519 AAAA... comment". */
 int user_key_add(struct db *db, const struct actor *by, const char *username,
 		 const char *line, struct wq_errbuf *eb);

@@ -86,10 +86,12 @@ static void test_dashboard_matches_sql(void **state)
 			    PROVINCE_OFFICES, pid, from));
 	assert_int_equal(d.total.backlog,
 			 q1("SELECT count(*) FROM requests WHERE state IN ('paid', 'claimed',"
-			    " 'in_production', 'ready') AND office_id" PROVINCE_OFFICES, pid, 0));
+			    " 'in_production', 'awaiting_signature', 'signed', 'ready') AND office_id"
+			    PROVINCE_OFFICES, pid, 0));
 	assert_int_equal(d.total.overdue,
 			 q1("SELECT count(*) FROM requests WHERE state IN ('paid', 'claimed',"
-			    " 'in_production', 'ready') AND paid_at < ?2 AND office_id"
+			    " 'in_production', 'awaiting_signature', 'signed', 'ready') AND paid_at < ?2"
+			    " AND office_id"
 			    PROVINCE_OFFICES, pid, wq_now() - 3 * 86400));
 	int sum = 0, trend = 0;
 	for (int s = 0; s < RS_COUNT; s++)

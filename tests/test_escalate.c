@@ -262,7 +262,7 @@ static void test_sweep_opens_one_per_missed_window(void **state)
 	for (int i = 0; i < nall; i++)
 		missed += escalate_window_missed(&r, all[i].state, all[i].paid_at, now);
 	int64_t open = q1("SELECT count(*) FROM requests WHERE state IN ('paid', 'claimed',"
-			  " 'in_production', 'ready', 'with_post')", 0);
+			  " 'in_production', 'awaiting_signature', 'signed', 'ready', 'with_post')", 0);
 	assert_int_equal(nall, open);
 	assert_int_equal(missed, open);
 	assert_true(missed > 20);
@@ -283,7 +283,7 @@ static void test_sweep_opens_one_per_missed_window(void **state)
 	/* one per open request, none on a closed one, each opened by nobody */
 	assert_int_equal(q1("SELECT count(*) FROM escalation_complaints x JOIN requests r"
 			    " ON r.id = x.request_id WHERE r.state IN ('paid', 'claimed',"
-			    " 'in_production', 'ready', 'with_post')", 0), missed);
+			    " 'in_production', 'awaiting_signature', 'signed', 'ready', 'with_post')", 0), missed);
 	assert_int_equal(q1("SELECT count(*) FROM escalation_complaints", 0), missed);
 	assert_int_equal(q1("SELECT count(*) FROM complaints c JOIN escalation_complaints x"
 			    " ON x.complaint_id = c.id WHERE c.opened_by IS NULL AND c.opened_at = ?"

@@ -269,7 +269,8 @@ static void check_preview_against_payments(const struct settle_preview *pre, int
 				c += pay[k].amount_centimes;
 			} else if (pay[k].bucket == FB_PROCESSING &&
 				   (pay[k].state == RS_PAID || pay[k].state == RS_CLAIMED ||
-				    pay[k].state == RS_IN_PRODUCTION)) {
+				    pay[k].state == RS_IN_PRODUCTION ||
+				    pay[k].state == RS_AWAITING_SIGNATURE || pay[k].state == RS_SIGNED)) {
 				proc++;
 				pc += pay[k].amount_centimes;
 			}
@@ -425,6 +426,7 @@ static void test_carry_over_and_refund(void **state)
 	free(q);
 	assert_int_equal(request_claim(db, &ag, done, 0, &eb), WQ_OK);
 	assert_int_equal(request_transition(db, &ag, done, 0, RS_IN_PRODUCTION, "", &eb), WQ_OK);
+	assert_int_equal(testlib_sign(db, &ag, done, &eb), WQ_OK);
 	assert_int_equal(request_transition(db, &ag, done, 0, RS_READY, "", &eb), WQ_OK);
 	assert_int_equal(request_transition(db, &ag, rejected, 0, RS_REJECTED,
 					    "record not found", &eb), WQ_OK);

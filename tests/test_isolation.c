@@ -10,8 +10,9 @@
  * (SQLite's backup API).  A last test parses the headers src/ for every function taking a
  * `const struct actor *` and fails when one has no row: a new action must join the
  * table.  The targets are built by in-scope actors before the table runs:
- *   RBT-AGD-1 (agent3, supervisor2; commune RBT-AGDAL, province RABAT): paid, claimed,
- *     in production, ready, rejected (a refund owed), and a settlement of the commune;
+ *   RBT-AGD-1 (agent3, supervisor2, officer2; commune RBT-AGDAL, province RABAT): paid,
+ *     claimed, in production, awaiting signature, signed, ready, rejected (a refund owed),
+ *     and a settlement of the commune;
  *   RBT-HAS-3 (relayed by RBT-HAS-1, its own agent agenthas3): a paid request, agent1's
  *     and agenthas3's, not agent3's;
  *   RBT-HAS-1: a paid request and one claimed by agent2;
@@ -69,6 +70,7 @@ static int pay_seq;
 
 static struct {
 	int64_t paid, claimed, inprod, ready;	/* at RBT-AGD-1 (agent3) */
+	int64_t tosign, signed_;		/* at RBT-AGD-1: for officer2's signature, signed */
 	int64_t rejected;			/* at RBT-AGD-1: its fee is a refund owed */
 	int64_t has3_paid;			/* at RBT-HAS-3, relayed by RBT-HAS-1 */
 	int64_t home_paid, home_claimed2;	/* at RBT-HAS-1; the second is agent2's */
@@ -169,9 +171,16 @@ static int64_t request_at(const char *office_code, const char *by, enum req_stat
 	if (request_mark_paid(db, r.id, ref, r.fee_centimes, &already, &eb))
 		fail_msg("pay: %s", eb.msg);
 	struct actor a = who(by);
-	static const enum req_state path[] = {RS_CLAIMED, RS_IN_PRODUCTION, RS_READY};
+	/* the office's officer signs: officer2 at RBT-AGD-1, officer1 at RBT-HAS-1 (and the
+	 * office it relays), offken at KEN-KEN-1 */
+	struct actor officer = who(!strcmp(office_code, "RBT-AGD-1")   ? "officer2"
+				   : !strcmp(office_code, "KEN-KEN-1") ? "offken"
+								       : "officer1");
+	static const enum req_state path[] = {RS_CLAIMED, RS_IN_PRODUCTION,
+					      RS_AWAITING_SIGNATURE, RS_SIGNED, RS_READY};
 	for (size_t i = 0; i < sizeof path / sizeof path[0] && path[i] <= to; i++)
-		if (request_transition(db, &a, r.id, 0, path[i], "", &eb))
+		if (request_transition(db, path[i] == RS_SIGNED ? &officer : &a, r.id, 0, path[i],
+				       "", &eb))
 			fail_msg("%s -> %s: %s", by, req_state_name(path[i]), eb.msg);
 	if (to >= RS_WITH_POST) {
 		char code[14];
@@ -220,6 +229,14 @@ static int setup(void **state)
 	if (user_add(db, &sys, "agenthas3", "Agent Diour Jamaa", ROLE_AGENT, "RBT-HAS-3",
 		     "watiqa-demo", NULL, &eb))
 		fail_msg("agenthas3: %s", eb.msg);
+	if (user_add(db, &sys, "officer2", "Officier Agdal", ROLE_OFFICER, "RBT-AGD-1",
+		     "watiqa-demo", NULL, &eb) ||
+	    user_add(db, &sys, "offken", "Officier Kenitra", ROLE_OFFICER, "KEN-KEN-1",
+		     "watiqa-demo", NULL, &eb))
+		fail_msg("officers: %s", eb.msg);
+	/* a small office: its supervisor is its officer too */
+	if (user_role_add(db, &sys, "supken", ROLE_OFFICER, "KEN-KEN-1", &eb))
+		fail_msg("supken officer: %s", eb.msg);
 	tg.agd_office = office_id("RBT-AGD-1");
 	tg.has_office = office_id("RBT-HAS-1");
 	tg.ken_office = office_id("KEN-KEN-1");
@@ -234,6 +251,8 @@ static int setup(void **state)
 	tg.claimed = request_at("RBT-AGD-1", "agent3", RS_CLAIMED);
 	tg.inprod = request_at("RBT-AGD-1", "agent3", RS_IN_PRODUCTION);
 	tg.ready = request_at("RBT-AGD-1", "agent3", RS_READY);
+	tg.tosign = request_at("RBT-AGD-1", "agent3", RS_AWAITING_SIGNATURE);
+	tg.signed_ = request_at("RBT-AGD-1", "agent3", RS_SIGNED);
 	tg.rejected = request_at("RBT-AGD-1", "agent3", RS_PAID);
 	struct actor agent3 = who("agent3");
 	if (request_transition(db, &agent3, tg.rejected, 0, RS_REJECTED, "acte introuvable", &eb))
@@ -444,7 +463,8 @@ static int do_board_counts(const struct actor *a, int64_t t, const char *arg,
 	int64_t total = 0, own = sql_int(
 		"SELECT count(*) FROM requests r JOIN offices o ON o.id = r.office_id WHERE"
 		" (o.id = ?1 OR o.relay_office_id = ?1) AND r.state IN ('paid', 'claimed',"
-		" 'in_production', 'ready', 'with_post')", a->scope_id);
+		" 'in_production', 'awaiting_signature', 'signed', 'ready', 'with_post')",
+		a->scope_id);
 	for (int s = 0; s < RS_COUNT; s++)
 		total += c.stage[s];
 	return seen(rc, total > own);
@@ -897,6 +917,20 @@ static int do_user_role(const struct actor *a, int64_t t, const char *arg, struc
 	(void)t;
 	return user_set_role(db, a, arg, ROLE_ADMIN, "", eb);
 }
+/* arg: the account; it becomes RBT-AGD-1's officer too */
+static int do_user_role_add(const struct actor *a, int64_t t, const char *arg,
+			    struct wq_errbuf *eb)
+{
+	(void)t;
+	return user_role_add(db, a, arg, !strcmp(arg, "officer1") ? ROLE_SUPERVISOR : ROLE_OFFICER,
+			     "RBT-AGD-1", eb);
+}
+static int do_user_role_remove(const struct actor *a, int64_t t, const char *arg,
+			       struct wq_errbuf *eb)
+{
+	(void)t;
+	return user_role_remove(db, a, arg, ROLE_OFFICER, eb);
+}
 static int do_key_add(const struct actor *a, int64_t t, const char *arg, struct wq_errbuf *eb)
 {
 	(void)t;
@@ -998,8 +1032,31 @@ static const struct row rows[] = {
 	R(request_claim, "agent1", "claim", do_claim, &tg.paid, NULL, "agent3"),
 	R(request_transition, "agent1", "start production", do_stage, &tg.claimed,
 	  "in_production", "agent3"),
-	R(request_transition, "agent1", "seal the envelope", do_stage, &tg.inprod, "ready",
+	R(request_transition, "agent1", "seal the envelope", do_stage, &tg.signed_, "ready",
 	  "agent3"),
+	R(request_transition, "agent1", "submit the documents for signature", do_stage,
+	  &tg.inprod, "awaiting_signature", "agent3"),
+	/* the officer signs for his office (and the offices it relays) only; no other role
+	 * signs, and he does nothing else to a request */
+	R(request_transition, "officer1", "sign another office's documents", do_stage,
+	  &tg.tosign, "signed", "officer2"),
+	R(request_transition, "officer1", "send another office's documents back", do_stage,
+	  &tg.tosign, "in_production", "officer2"),
+	R(request_transition, "offken", "sign another province's documents", do_stage,
+	  &tg.tosign, "signed", "officer2"),
+	R(request_transition, "supken", "sign another office's documents", do_stage,
+	  &tg.tosign, "signed", "officer2"),
+	R(request_transition, "agent3", "sign the documents (an agent)", do_stage, &tg.tosign,
+	  "signed", "officer2"),
+	R(request_transition, "supervisor2", "sign the documents (a supervisor)", do_stage,
+	  &tg.tosign, "signed", "officer2"),
+	R(request_transition, "inspector1", "sign the documents (an inspector)", do_stage,
+	  &tg.tosign, "signed", "officer2"),
+	R(request_transition, "officer2", "seal the envelope (an officer)", do_stage,
+	  &tg.signed_, "ready", "agent3"),
+	R(request_claim, "officer2", "claim (an officer)", do_claim, &tg.paid, NULL, "agent3"),
+	R(request_list, "officer1", "see another office's documents to sign", do_list,
+	  &tg.tosign, NULL, "officer2"),
 	R(request_transition, "agent1", "release to the queue", do_stage, &tg.claimed, "paid",
 	  "agent3"),
 	R(request_transition, "agent1", "reject", do_stage, &tg.claimed, "rejected", "agent3"),
@@ -1297,6 +1354,12 @@ static const struct row rows[] = {
 	NON_ADMIN(user_set_password, "reset another's password", do_user_passwd, NULL,
 		  "agent3"),
 	NON_ADMIN(user_set_role, "make an account admin", do_user_role, NULL, "agent3"),
+	NON_ADMIN(user_role_add, "give an account a further role", do_user_role_add, NULL,
+		  "agent3"),
+	NON_ADMIN(user_role_remove, "take a further role back", do_user_role_remove, NULL,
+		  "supken"),
+	R(user_role_add, "officer1", "make itself an office's officer elsewhere",
+	  do_user_role_add, NULL, "officer1", "admin1"),
 	NON_ADMIN(user_set_lang, "set another's screen language", do_user_lang, NULL, "agent3"),
 	NON_ADMIN(user_set_bidi, "set another's bidi choice", do_user_bidi, NULL, "agent3"),
 	NON_ADMIN(user_key_add, "add an SSH key to an account", do_key_add, NULL, "agent3"),
@@ -1322,6 +1385,10 @@ static const struct {
 	{"totp_confirm", "confirms the acting account's own second factor, no other's"},
 	{"db_actor_current", "the check every write makes first (test_a_stale_actor_writes_"
 			     "nothing); reads the acting account, changes nothing"},
+	{"db_may_manage_accounts", "the role check of every account change (user_add, "
+				   "user_set_role, user_role_add...: their rows); changes nothing"},
+	{"db_user_holds_role", "part of db_actor_current (test_a_further_role_is_checked): "
+			       "reads the acting account's own roles, changes nothing"},
 };
 
 /* A refusal: denied, not found (in scope), a read with nothing of the target, or a
@@ -1459,6 +1526,34 @@ static void test_a_stale_actor_writes_nothing(void **state)
 		fail_msg("%d writes by stale actors went through", failures);
 }
 
+/* A session acts as one of its account's roles at a time (user.h): supken, KEN-KEN-1's
+ * supervisor, is its officer too and signs as such; an actor made up with a role the
+ * account does not hold, or no longer holds, writes nothing. */
+static void test_a_further_role_is_checked(void **state)
+{
+	(void)state;
+	struct wq_errbuf eb = {0};
+	struct actor sup, forged = who("agent3");
+	int64_t id = request_at("KEN-KEN-1", "agentken", RS_AWAITING_SIGNATURE);
+	struct actor sys = who("system");
+	assert_int_equal(user_actor_as(db, "agent3", ROLE_OFFICER, &sup, &eb), WQ_ENOTFOUND);
+	forged.role = ROLE_OFFICER; /* agent3 never held it */
+	assert_int_equal(request_transition(db, &forged, id, 0, RS_SIGNED, "", &eb),
+			 WQ_EDENIED);
+	assert_int_equal(user_actor_as(db, "supken", ROLE_OFFICER, &sup, &eb), WQ_OK);
+	assert_int_equal(sup.role, ROLE_OFFICER);
+	/* acting as supervisor, he may not sign */
+	struct actor as_sup = who("supken");
+	assert_int_equal(request_transition(db, &as_sup, id, 0, RS_SIGNED, "", &eb), WQ_EDENIED);
+	uint64_t base = fingerprint();
+	assert_int_equal(user_role_remove(db, &sys, "supken", ROLE_OFFICER, &eb), WQ_OK);
+	assert_int_equal(request_transition(db, &sup, id, 0, RS_SIGNED, "", &eb), WQ_EDENIED);
+	assert_int_equal(user_role_add(db, &sys, "supken", ROLE_OFFICER, "KEN-KEN-1", &eb), WQ_OK);
+	assert_int_equal(request_transition(db, &sup, id, 0, RS_SIGNED, "", &eb), WQ_OK);
+	assert_int_not_equal(fingerprint(), base);
+	db_copy(db_handle(db), baseline);
+}
+
 /* Every function of a header in src/ that takes a `const struct actor *` has a row (or says why
  * it is not an action); every row names such a function. */
 static void test_table_covers_every_actor_function(void **state)
@@ -1534,6 +1629,7 @@ int main(void)
 		cmocka_unit_test(test_table_covers_every_actor_function),
 		cmocka_unit_test(test_every_row_is_refused),
 		cmocka_unit_test(test_a_stale_actor_writes_nothing),
+		cmocka_unit_test(test_a_further_role_is_checked),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -86,7 +86,7 @@ static void test_role_table(void **state)
 	assert_ptr_equal(screen_by_name("agent_queue"), &agent_queue_screen);
 	assert_null(screen_by_name("no_such_screen"));
 	/* every staff role gets a screen, at worst the one that says there is none yet */
-	for (int r = ROLE_AGENT; r <= ROLE_POST; r++) {
+	for (int r = ROLE_AGENT; r <= ROLE_OFFICER; r++) {
 		const struct screen *s = screen_for_role((enum role)r);
 		assert_non_null(s);
 		assert_true(s->roles & ROLE_BIT(r));

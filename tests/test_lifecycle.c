@@ -101,7 +101,7 @@ static struct request get(int64_t id)
 static int64_t request_in(enum req_state s)
 {
 	struct wq_errbuf eb;
-	struct actor agent = who("agent1"), post = who("post1");
+	struct actor agent = who("agent1"), post = who("post1"), officer = who("officer1");
 	int64_t id = new_request();
 	int already, rc = WQ_OK;
 	char ref[32], code[14];
@@ -134,6 +134,11 @@ static int64_t request_in(enum req_state s)
 	if ((rc = request_transition(db, &agent, id, 0, RS_IN_PRODUCTION, "", &eb)) ||
 	    s == RS_IN_PRODUCTION)
 		goto out;
+	if ((rc = request_transition(db, &agent, id, 0, RS_AWAITING_SIGNATURE, "", &eb)) ||
+	    s == RS_AWAITING_SIGNATURE)
+		goto out;
+	if ((rc = request_transition(db, &officer, id, 0, RS_SIGNED, "", &eb)) || s == RS_SIGNED)
+		goto out;
 	if ((rc = request_transition(db, &agent, id, 0, RS_READY, "", &eb)) || s == RS_READY)
 		goto out;
 	wq_s10_make("RR", (unsigned)(id * 31 + pay_seq), "MA", code);
@@ -160,6 +165,8 @@ static const char *actor_for(unsigned roles)
 		return "agent1";
 	if (roles & ROLE_BIT(ROLE_POST))
 		return "post1";
+	if (roles & ROLE_BIT(ROLE_OFFICER))
+		return "officer1";
 	if (roles & ROLE_BIT(ROLE_CITIZEN))
 		return "citizen";
 	return "system";
@@ -220,7 +227,7 @@ static void test_every_wrong_role_is_denied(void **state)
 	(void)state;
 	static const char *const everyone[] = {"agent1", "supervisor1", "inspector1", "support1",
 					       "finance1", "treasury1", "admin1", "post1",
-					       "system", "citizen"};
+					       "officer1", "system", "citizen"};
 	for (int i = 0; i < transitions_count; i++) {
 		const struct transition *t = &transitions[i];
 		int64_t id = request_in(t->from);

@@ -114,6 +114,8 @@ static int64_t request_at(const char *code, const char *agent, enum req_state s)
 	if (!rc && s >= RS_IN_PRODUCTION)
 		rc = request_transition(db, &a, r.id, 0, RS_IN_PRODUCTION, "", &eb);
 	if (!rc && s >= RS_READY)
+		rc = testlib_sign(db, &a, r.id, &eb);
+	if (!rc && s >= RS_READY)
 		rc = request_transition(db, &a, r.id, 0, RS_READY, "", &eb);
 	if (rc)
 		fail_msg("bringing a request to %s: %s", req_state_name(s), eb.msg);
@@ -333,6 +335,7 @@ static void test_relayed_office_history(void **state)
 	char line[1200], path[600];
 	/* a request of RBT-HAS-3 (low activity, relayed by RBT-HAS-1) worked at RBT-HAS-1 */
 	int64_t id = request_at("RBT-HAS-3", "agent1", RS_IN_PRODUCTION);
+	assert_int_equal(testlib_sign(db, &sup1, id, &eb), WQ_OK);
 	assert_int_equal(request_transition(db, &sup1, id, 0, RS_READY, "", &eb), WQ_OK);
 	assert_int_equal(board_history(db, &sup1, id, &ev, &n, &eb), WQ_OK);
 	for (int i = 0; i < n; i++) {

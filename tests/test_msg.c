@@ -194,7 +194,7 @@ static void test_translated_sources(void **state)
 		for (const struct keymap *k = s->keys; k->key; k++)
 			need(k->name, s->name), need(k->help, s->name);
 	}
-	for (int r = ROLE_AGENT; r <= ROLE_POST; r++)
+	for (int r = ROLE_AGENT; r <= ROLE_OFFICER; r++)
 		need(role_name((enum role)r), "roles");
 	for (int sc = SCOPE_OFFICE; sc <= SCOPE_NATIONAL; sc++)
 		need(scope_name((enum scope_kind)sc), "scopes");

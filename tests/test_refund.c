@@ -343,6 +343,7 @@ static int64_t posted_request(void)
 	int64_t id = paid_request(2000);
 	assert_int_equal(request_claim(db, &agent, id, 0, &eb), WQ_OK);
 	assert_int_equal(request_transition(db, &agent, id, 0, RS_IN_PRODUCTION, "", &eb), WQ_OK);
+	assert_int_equal(testlib_sign(db, &agent, id, &eb), WQ_OK);
 	assert_int_equal(request_transition(db, &agent, id, 0, RS_READY, "", &eb), WQ_OK);
 	wq_s10_make("RR", (unsigned)(50000000 + id), "MA", code);
 	assert_int_equal(request_hand_to_post(db, &agent, id, 0, code, "pickup", &eb), WQ_OK);

@@ -12,6 +12,8 @@
 
 #include "config.h"
 #include "demo.h"
+#include "office.h"
+#include "request.h"
 #include "serve.h"
 #include "user.h"
 #include "util.h"
@@ -64,6 +66,52 @@ static inline struct actor testlib_who(struct db *db, const char *name)
 	if (user_actor(db, name, &a, &eb))
 		fail_msg("no actor %s: %s", name, eb.msg);
 	return a;
+}
+
+/* The civil-status officer who signs for an office: officer1 at RBT-HAS-1 (and for the
+ * office it relays), else one made for the test ("of.rbt-agd-1"). */
+static inline struct actor testlib_officer(struct db *db, int64_t office_id)
+{
+	struct office o, at;
+	struct user *users = NULL;
+	struct wq_errbuf eb;
+	struct actor a, sys;
+	char name[USERNAME_MAX_BYTES];
+	int n = 0;
+	actor_system(&sys);
+	if (office_get(db, office_id, &o, &eb) ||
+	    office_get_by_code(db, o.relay_code[0] ? o.relay_code : o.code, &at, &eb) ||
+	    user_list(db, ROLE_OFFICER, at.id, &users, &n, &eb))
+		fail_msg("officer of office #%lld: %s", (long long)office_id, eb.msg);
+	if (n > 0)
+		wq_strlcpy(name, users[0].username, sizeof name);
+	free(users);
+	if (n == 0) {
+		snprintf(name, sizeof name, "of.%s", at.code);
+		for (char *p = name; *p; p++)
+			*p = (*p >= 'A' && *p <= 'Z') ? (char)(*p - 'A' + 'a') : *p;
+		if (user_add(db, &sys, name, "Officer", ROLE_OFFICER, at.code, "test-password-1",
+			     NULL, &eb))
+			fail_msg("officer %s: %s", name, eb.msg);
+	}
+	if (user_actor(db, name, &a, &eb))
+		fail_msg("officer %s: %s", name, eb.msg);
+	return a;
+}
+
+/* A request in production, submitted by `agent` and signed by its office's officer:
+ * ready to be sealed. */
+static inline int testlib_sign(struct db *db, const struct actor *agent, int64_t id,
+			       struct wq_errbuf *eb)
+{
+	struct request r;
+	struct actor sys, officer;
+	actor_system(&sys);
+	int rc = request_transition(db, agent, id, 0, RS_AWAITING_SIGNATURE, "", eb);
+	if (rc || (rc = request_get(db, &sys, id, &r, eb)))
+		return rc;
+	officer = testlib_officer(db, r.office_id);
+	return request_transition(db, &officer, id, 0, RS_SIGNED, "", eb);
 }
 
 #endif

@@ -122,7 +122,9 @@ def citizen(n):
                 paid_queue.append(tracking)
 
 def agent():
-    steps = ["claimed", "in_production", "ready"]
+    # the officer signs between production and the sealed envelope
+    steps = ["claimed", "in_production", "awaiting_signature", "signed", "ready"]
+    by = {"signed": "officer1"}
     work = []  # [tracking, next step index]
     while not stop.is_set():
         with lock:
@@ -132,7 +134,8 @@ def agent():
             time.sleep(0.1)
             continue
         w = work[0]
-        r = subprocess.run([bin_, "request", "move", w[0], steps[w[1]], "--as", "agent1",
+        r = subprocess.run([bin_, "request", "move", w[0], steps[w[1]], "--as",
+                            by.get(steps[w[1]], "agent1"),
                             "--db", db], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         if r.returncode == 0:
             record(moves_path, steps[w[1]] + " " + w[0])

@@ -89,6 +89,7 @@ crash_check() {
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
 rank = {"pending_payment": 0, "expired": 0, "paid": 1, "claimed": 2, "in_production": 3,
+        "awaiting_signature": 3, "signed": 3,
         "ready": 4, "with_post": 5, "delivered": 6, "rejected": 9, "returned": 9,
         "cancelled": 9}
 bad = 0

@@ -111,7 +111,8 @@ opened=$(wq_sql "SELECT count(*) FROM escalation_complaints")
 [ "$(wq_sql "SELECT count(*) FROM complaints") " = "$((before + opened)) " ] ||
 	fail "complaints: $(wq_sql "SELECT count(*) FROM complaints"), expected $before + $opened"
 [ "$(wq_sql "SELECT count(*) FROM escalation_complaints x JOIN requests r ON r.id = x.request_id
-	WHERE r.state NOT IN ('paid', 'claimed', 'in_production', 'ready', 'with_post')")" = 0 ] ||
+	WHERE r.state NOT IN ('paid', 'claimed', 'in_production', 'awaiting_signature', 'signed',
+	'ready', 'with_post')")" = 0 ] ||
 	fail "a complaint was opened for a delivered, rejected or returned request"
 [ "$(wq_sql "SELECT count(*) FROM (SELECT c.request_id FROM complaints c JOIN
 	escalation_complaints x ON x.complaint_id = c.id GROUP BY c.request_id HAVING count(*) > 1)")" = 0 ] ||

@@ -74,13 +74,13 @@ wq_start_server() {
 	wq_demo_english
 }
 
-# wq_demo_english: the demo's French and Arabic accounts (agent1, supervisor1 in
-# French, agent2, agent3, supervisor2 in Arabic) set to English, through the CLI, on
+# wq_demo_english: the demo's French and Arabic accounts (agent1, supervisor1, officer1
+# in French, agent2, agent3, supervisor2 in Arabic) set to English, through the CLI, on
 # $WATIQA_DB: the stories read the screens' English.  The languages have their own
 # tests (ui_languages.sh, tests/screens/*_fr_*, *_ar_*).
 wq_demo_english() {
 	local u
-	for u in agent1 agent2 supervisor1 agent3 supervisor2; do
+	for u in agent1 agent2 supervisor1 agent3 supervisor2 officer1; do
 		"$WATIQA_BIN" user lang "$u" en >/dev/null || fail "watiqa user lang $u en"
 	done
 }

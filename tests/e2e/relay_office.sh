@@ -2,8 +2,9 @@
 # relay_office.sh - a request of RBT-HAS-3, a low-activity office with no computer that
 # RBT-HAS-1 relays, is processed at its central office: supervisor1 sees it on his
 # board, prints its sheet for the fax, assigns it to agent1, who declares it in
-# production; supervisor1 declares it ready; the history says "recorded by agent1 at
-# RBT-HAS-1 for RBT-HAS-3"; the events carry RBT-HAS-3 as the request's office; the
+# production and submits it for signature; officer1, RBT-HAS-1's officer, signs it on
+# RBT-HAS-3's behalf (the history says so); supervisor1 declares it ready; the history
+# says "recorded by agent1 at RBT-HAS-1 for RBT-HAS-3"; the events carry RBT-HAS-3 as the request's office; the
 # post sees the envelope waiting at RBT-HAS-3; another office's agent cannot reach it.
 # ssh in tmux, or `watiqa ui` panes if ssh login does not reach a screen yet.
 source "$(dirname "$0")/lib.sh"
@@ -53,6 +54,27 @@ grep -q "verification code: *[0-9A-Z]\{4\}-" "$sheet" || { cat "$sheet" >&2; fai
 	fail "the document is not issued as RBT-HAS-3's"
 ok "the production sheet carries the verification code of a document issued as RBT-HAS-3's"
 
+wq_type a d
+wq_screen_wait a "in_production -> awaiting_signature" 5
+wq_type a y
+wq_screen_wait a "$t is with the officer for signature" 5
+wq_screen_wait s "^>.$t to sign   agent1" 5
+ui_open_as o officer1
+wq_screen_wait o "Signature" 15
+ui_search o "$t"
+wq_screen_wait o "^>.$t .*RBT-HAS-3 *agent1" 5
+wq_type o s
+wq_screen_wait o "Sign the documents of $t" 5
+wq_type o y
+wq_screen_wait o "$t signed: its agent seals the envelope" 5
+[ "$(ui_state "$t")" = signed ] || fail "$t is $(ui_state "$t")"
+[ "$(wq_sql "SELECT e.note FROM request_events e JOIN requests r ON r.id = e.request_id
+	WHERE r.tracking = '$t' AND e.to_state = 'signed' AND e.actor_label = 'officer1'
+	AND e.office_id = $HAS3")" = "signed on behalf of RBT-HAS-3 (relayed)" ] ||
+	fail "the signature of $t is not recorded on RBT-HAS-3's behalf"
+wq_screen_wait s "^>.$t signed    agent1" 5
+ok "officer1, RBT-HAS-1's officer, signed $t on RBT-HAS-3's behalf; the board followed"
+
 wq_type s d
 wq_screen_wait s "declare which stage" 5
 wq_type s -l ready
@@ -62,9 +84,10 @@ wq_screen_wait s "$t is now ready" 5
 wq_type s h
 wq_screen_wait s "recorded by agent1 at RBT-HAS-1 for RBT-HAS-3" 5
 wq_screen_wait s "recorded by supervisor1 at RBT-HAS-1 for RBT-HAS-3" 5
+wq_screen_wait s "signed on behalf of RBT-HAS-3 (relayed)" 5
 wq_type s Escape
 [ "$(wq_sql "SELECT count(*) FROM request_events e JOIN requests r ON r.id = e.request_id
-	WHERE r.tracking = '$t' AND e.actor_label IN ('agent1', 'supervisor1')
+	WHERE r.tracking = '$t' AND e.actor_label IN ('agent1', 'supervisor1', 'officer1')
 	AND e.office_id <> $HAS3")" = 0 ] || fail "an event of $t is not recorded for RBT-HAS-3"
 ok "history: recorded by agent1 / supervisor1 at RBT-HAS-1 for RBT-HAS-3"
 

@@ -57,11 +57,22 @@ wq_type a1 y
 wq_screen_wait a1 "$first is in production" 5
 [ "$(ui_state "$first")" = in_production ] || fail "$first not in production"
 wq_type a1 d
-wq_screen_wait a1 "in_production -> ready" 5
+wq_screen_wait a1 "in_production -> awaiting_signature" 5
+wq_type a1 y
+wq_screen_wait a1 "$first is with the officer for signature" 5
+[ "$(ui_state "$first")" = awaiting_signature ] || fail "$first not awaiting the signature"
+# not sealed before the officer signs
+wq_type a1 d
+wq_screen_wait a1 "$first waits for the officer's signature" 5
+[ "$(ui_state "$first")" = awaiting_signature ] || fail "$first moved unsigned"
+wq request move "$first" signed --as officer1 >/dev/null || fail "officer1 could not sign $first"
+wq_screen_wait a1 "^>.$first signed" 5
+wq_type a1 d
+wq_screen_wait a1 "signed -> ready" 5
 wq_type a1 y
 wq_screen_wait a1 "$first is ready" 5
 [ "$(ui_state "$first")" = ready ] || fail "$first not ready"
-ok "stages claimed -> in_production -> ready"
+ok "stages claimed -> in_production -> awaiting_signature -> (officer) signed -> ready"
 
 # history of that request
 wq_type a1 h

@@ -19,8 +19,10 @@ order() {
 	s=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["secret"])' "$body")
 	pay=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["payment_url"])' "$body")
 	web_pay "$pay" 4000000000000002 >/dev/null
-	for st in claimed in_production ready; do
-		wq request move "$t" $st --as agent1 --db "$WQ_DB" >/dev/null || fail "$t -> $st"
+	for st in claimed:agent1 in_production:agent1 awaiting_signature:agent1 signed:officer1 \
+		ready:agent1; do
+		wq request move "$t" "${st%%:*}" --as "${st#*:}" --db "$WQ_DB" >/dev/null ||
+			fail "$t -> $st"
 	done
 	code=$(python3 -c 'import sys
 n = "%08d" % (int(sys.argv[1][1:9]) % 10**8)

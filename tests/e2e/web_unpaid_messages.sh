@@ -43,6 +43,8 @@ web_pay "$pay" 4000000000000002 >/dev/null
 [ "$(web_sql "select state from requests where tracking='$tp'")" = paid ] || fail "not paid"
 wq request move "$tp" claimed --as agent1 --db "$WQ_DB" >/dev/null
 wq request move "$tp" in_production --as agent1 --db "$WQ_DB" >/dev/null
+wq request move "$tp" awaiting_signature --as agent1 --db "$WQ_DB" >/dev/null
+wq request move "$tp" signed --as officer1 --db "$WQ_DB" >/dev/null
 wq request move "$tp" ready --as agent1 --db "$WQ_DB" >/dev/null
 
 # ---- the unpaid ones grow 40 days old: the server's sweep expires and purges them ----
