@@ -22,6 +22,7 @@
 /* Made once before any session forks (user_login_prepare), so that every session has it. */
 static char login_dummy_hash[256];
 static int64_t login_hash_us; /* the last check's cost, for the listener's log */
+static long login_hash_checks; /* every check made, so tests see which paths pay for one */
 
 static int64_t mono_us(void)
 {
@@ -34,6 +35,7 @@ static int64_t mono_us(void)
 static int login_check_timed(const char *password, const char *hash)
 {
 	int64_t t0 = mono_us();
+	login_hash_checks++;
 	int ok = user_check_password(password, hash);
 	login_hash_us = mono_us() - t0;
 	return ok;
@@ -55,6 +57,11 @@ int user_login_prepare(void)
 	login_hash_us = t[0] > t[1] ? (t[1] > t[2] ? t[1] : t[0] > t[2] ? t[2] : t[0])
 				    : (t[0] > t[2] ? t[0] : t[1] > t[2] ? t[2] : t[1]);
 	return (int)(login_hash_us / 1000);
+}
+
+long user_login_hash_checks(void)
+{
+	return login_hash_checks;
 }
 
 /* The networks of an address: `src` the source that is throttled (an IPv4 address, an

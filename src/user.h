@@ -104,6 +104,10 @@ int user_login_second_factor(struct db *db, int64_t user_id, const char *addr, i
 /* Makes the dummy hash that unknown names are checked against and times one check;
  * the SSH listener calls it before forking any session.  Returns the check's ms. */
 int user_login_prepare(void);
+/* How many password hashes the login paths have checked in this process (the dummy one
+ * included): lets tests see that a throttled or unknown name pays for one as a real try
+ * does, without timing anything. */
+long user_login_hash_checks(void);
 /* Fills the actor for an account (no password check): for the CLI's `ui` command. */
 int user_actor(struct db *db, const char *username, struct actor *a, struct wq_errbuf *eb);
 
