@@ -89,7 +89,8 @@ int printout_sheet(struct db *db, const struct actor *a, const struct config *cf
 		r.first_name_ar, r.last_name_ar);
 	fprintf(f, "Born:      %s, commune %s\n", r.birth_date, r.commune_name);
 	fprintf(f, "Record:    no. %s, year %d\n", r.record_number, r.record_year);
-	fprintf(f, "Address:   %s, %s %s\n", r.address, r.postal_code, r.city);
+	fprintf(f, "Address:   %s, %s %s%s%s\n", r.address, r.postal_code, r.city,
+		strcmp(r.country, "MA") ? ", " : "", strcmp(r.country, "MA") ? r.country : "");
 	fprintf(f, "Phone:     %s\n", r.phone);
 	wq_fmt_time(r.created_at, t1, sizeof t1);
 	wq_fmt_time(r.paid_at, t2, sizeof t2);
@@ -237,8 +238,11 @@ int printout_dispatch(struct db *db, const struct actor *a, const struct config 
 	fprintf(f, "Office %s  %s\n\n", o.code, o.name_fr);
 	fprintf(f, " No  Registered     Tracking     Addressee                 City         How\n");
 	for (int i = 0; i < n; i++) {
+		char city[80]; /* abroad, the country first: the post sorts those apart */
+		snprintf(city, sizeof city, "%s%s%s", strcmp(e[i].country, "MA") ? e[i].country : "",
+			 strcmp(e[i].country, "MA") ? " " : "", e[i].city);
 		fprintf(f, "%3d  %-13s  %-11s  %-24.24s  %-11.11s  %s\n", i + 1, e[i].code,
-			e[i].tracking, e[i].name_lat, e[i].city, e[i].handed_how);
+			e[i].tracking, e[i].name_lat, city, e[i].handed_how);
 		wq_fmt_time(e[i].handed_at, when, sizeof when);
 		fprintf(f, "     handed %s%s%s\n", when, e[i].status != MS_WITH_POST ? ", now " : "",
 			e[i].status != MS_WITH_POST ? mail_status_name(e[i].status) : "");

@@ -162,6 +162,22 @@ label=$T/print/label-$tFR.txt
 grep -q "^ *75011 Paris$" "$label" && grep -q "^ *FRANCE  (FR)$" "$label" &&
 	grep -q "tel. +33612345678" "$label" || { cat "$label"; fail "the label lacks the country"; }
 ok "post1 sees 'Paris (FR)' on the desk; the label ends with FRANCE (FR) and the E.164 phone"
+code=$(python3 -c '
+w=[8,6,4,2,3,5,9,7]; s="27182818"; c=11-sum(int(a)*b for a,b in zip(s,w))%11
+c={10:0,11:5}.get(c,c); print("RR%s%dMA"%(s,c))')
+wq_type p p
+wq_screen_wait p "Pickup of $tFR" 5
+wq_type p -l "$code"
+wq_type p Enter
+wq_screen_wait p "$tFR picked up" 5
+wq_type p 2
+wq_screen_wait p "\[With post" 5
+ui_search p "$tFR"
+wq_type p D
+wq_screen_wait p "envelopes today, list written to" 5
+grep -h "$tFR" "$T"/print/dispatch-*.txt | grep -q "Benali Samira *FR Paris" ||
+	{ cat "$T"/print/dispatch-*.txt; fail "the dispatch list does not say FR"; }
+ok "handed to the post as $code; the day's dispatch list says 'FR Paris'"
 
 # 6. Chromium orders from Madrid through the form (when it is installed)
 if command -v chromium >/dev/null; then
