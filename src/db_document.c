@@ -122,9 +122,10 @@ int document_code(struct db *db, const struct actor *a, const unsigned char key[
 	char nonce[40] = "";
 	int rc;
 	code_out[0] = 0;
-	if (want_issue && a->role != ROLE_AGENT && a->role != ROLE_SUPERVISOR)
-		return wq_fail(eb, WQ_EDENIED, NULL,
-			       "only the office's agents and supervisors issue documents");
+	if (want_issue && a->role != ROLE_AGENT && a->role != ROLE_SUPERVISOR &&
+	    a->role != ROLE_OFFICER)
+		return wq_fail(eb, WQ_EDENIED, NULL, "only the office's agents, supervisors and "
+			       "officers issue documents");
 	/* issuing is a write: the account must still be what it was */
 	if (want_issue && (rc = db_actor_current(db, a, eb)))
 		return rc;

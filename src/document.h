@@ -36,9 +36,9 @@ enum verify_outcome { VO_VALID, VO_NOT_VALID, VO_UNKNOWN, VO_MALFORMED, VO_HELD_
 const char *verify_outcome_name(enum verify_outcome o);
 
 /* The verification code of request_id's document, "XXXX-XXXX-XXXX", in code_out.  With
- * issue set and no document yet, one is issued (an agent or supervisor of the office, a
- * request whose production has been declared: in production or past it, not rejected
- * or cancelled); without it, "" when there is none.  The request is read through the
+ * issue set and no document yet, one is issued (an agent, supervisor or officer of the
+ * office, a request whose production has been declared: in production or past it, not
+ * rejected or cancelled); without it, "" when there is none.  The request is read through the
  * actor's scope (WQ_ENOTFOUND outside it); WQ_EDENIED for another role, WQ_ECONFLICT
  * for a request not produced. */
 int document_code(struct db *db, const struct actor *a, const unsigned char key[32],

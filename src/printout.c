@@ -61,7 +61,7 @@ int printout_sheet(struct db *db, const struct actor *a, const struct config *cf
 		return rc;
 	/* the production printout: office staff printing a produced request's sheet issue
 	 * its document (a reprint gives the same code); anyone else sees the code if any */
-	int staff = a->role == ROLE_AGENT || a->role == ROLE_SUPERVISOR;
+	int staff = a->role == ROLE_AGENT || a->role == ROLE_SUPERVISOR || a->role == ROLE_OFFICER;
 	int produced = r.state >= RS_IN_PRODUCTION && r.state <= RS_DELIVERED;
 	if ((rc = server_key_get(cfg, key, eb)) ||
 	    (rc = document_code(db, a, key, request_id, staff && produced, code, eb)) ||

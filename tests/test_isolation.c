@@ -1073,6 +1073,8 @@ static const struct row rows[] = {
 	  &tg.inprod, "issue", "agent3"),
 	R(document_code, "agent1", "read its verification code", do_document, &tg.inprod,
 	  "read", "agent3"),
+	R(document_code, "officer1", "issue the document of another office's request",
+	  do_document, &tg.inprod, "issue", "agent3"),
 	R(printout_sheet, "agent1", "print its production sheet", do_print_sheet, &tg.inprod,
 	  NULL, "agent3"),
 	R(printout_sheet, "agent1", "print the request sheet", do_print_sheet, &tg.paid, NULL,

@@ -149,8 +149,10 @@ done
 ok "/api/v1/fee prices by the country's zone (US zone 3, SN zone 2, Morocco none); XX refused"
 
 # 5. the post: the country on the desk and on the label
-for s in claimed in_production ready; do
-	wq request move "$tFR" $s --as agent1 --db "$WQ_DB" >/dev/null || fail "$tFR -> $s"
+for st in claimed:agent1 in_production:agent1 awaiting_signature:agent1 signed:officer1 \
+	ready:agent1; do
+	wq request move "$tFR" "${st%%:*}" --as "${st#*:}" --db "$WQ_DB" >/dev/null ||
+		fail "$tFR -> $st"
 done
 ui_open_as p post1
 wq_screen_wait p "Post desk" 15
