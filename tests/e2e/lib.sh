@@ -17,9 +17,36 @@ wq_cleanup() {
 }
 trap wq_cleanup EXIT
 
-# A free TCP port on 127.0.0.1 (the kernel picks it).
+# A free TCP port on 127.0.0.1, never one this test already took.  Drawn below the
+# kernel's ephemeral range (32768-60999), where the kernel's own port 0 would give two
+# calls in a row the same port under load (ssh and http both on 47613: seen) and where
+# outgoing connections take theirs; $T/ports remembers what this test was given.
 wq_free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+	python3 - "$T/ports" <<'PY'
+import random, socket, sys
+path = sys.argv[1]
+try:
+    taken = set(open(path).read().split())
+except FileNotFoundError:
+    taken = set()
+for _ in range(1000):
+    port = random.randrange(20000, 32768)
+    if str(port) in taken:
+        continue
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", port))
+    except OSError:
+        continue
+    finally:
+        s.close()
+    with open(path, "a") as f:
+        f.write("%d\n" % port)
+    print(port)
+    break
+else:
+    sys.exit("no free port in 20000-32767")
+PY
 }
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
