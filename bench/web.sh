@@ -103,9 +103,27 @@ run_wrk() {
 
 echo "web bench: $(nproc) cores, wrk -t2 -c$CONN -d${SECS}s, http_threads $(grep -E '^http_threads' "$ROOT/etc/watiqa.conf" | awk '{print $3}'), pages ${track_bytes} B"
 read -r n_rps n_p99 _ < <(run_wrk "http://127.0.0.1:$NPORT/page.html")
+# BENCH_PERF=track|order: that run under `perf record` of the server (the top symbols
+# printed at the end, the report in $BENCH_PERF_OUT, default /tmp/watiqa-perf-NAME.txt)
+perf_start() {
+	[ "${BENCH_PERF:-}" = "$1" ] || return 0
+	perf record -F 999 -g -o "$T/perf.data" -p "$WQ_SERVE_PID" 2>"$T/perf.log" &
+	PERF_PID=$!
+	sleep 0.5
+}
+perf_stop() {
+	[ "${BENCH_PERF:-}" = "$1" ] || return 0
+	kill -INT "$PERF_PID"; wait "$PERF_PID" || true
+	perf report -i "$T/perf.data" --no-children --sort symbol --percent-limit 1 --stdio \
+		2>/dev/null | grep -v '^$' >"${BENCH_PERF_OUT:-/tmp/watiqa-perf-$1.txt}"
+}
+perf_start track
 read -r t_rps t_p99 t_err < <(run_wrk -s "$T/track.lua" "$WQ_URL/track")
+perf_stop track
 before=$(sqlite3 "$WQ_DB" "select count(*) from requests")
+perf_start order
 read -r o_rps o_p99 o_err < <(run_wrk -s "$T/order.lua" "$WQ_URL/order/confirm")
+perf_stop order
 after=$(sqlite3 "$WQ_DB" "select count(*) from requests")
 printf '%-34s %10s %10s %8s\n' "" "req/s" "p99 ms" "errors"
 printf '%-34s %10.0f %10s %8s\n' "nginx static page (${track_bytes} B)" "$n_rps" "$n_p99" "-"

@@ -207,6 +207,15 @@ int db_begin(struct db *db, struct wq_errbuf *eb)
 	return exec(db, "BEGIN IMMEDIATE", eb);
 }
 
+int db_begin_read(struct db *db, struct wq_errbuf *eb)
+{
+	if (db->grouped) {
+		db->log_mark = log_pending();
+		return exec(db, "SAVEPOINT wq_job", eb);
+	}
+	return exec(db, "BEGIN DEFERRED", eb);
+}
+
 int db_commit(struct db *db, struct wq_errbuf *eb)
 {
 	if (db->grouped) { /* on disk with the group's COMMIT; its log lines then too */

@@ -23,6 +23,9 @@ int db_schema_version(struct db *db);
 
 /* BEGIN IMMEDIATE: every write transaction takes the write lock first. */
 int db_begin(struct db *db, struct wq_errbuf *eb);
+/* A read transaction (one snapshot for several reads; no write lock): end it with
+ * db_commit or db_rollback. */
+int db_begin_read(struct db *db, struct wq_errbuf *eb);
 int db_commit(struct db *db, struct wq_errbuf *eb);
 void db_rollback(struct db *db);
 

@@ -91,10 +91,15 @@ static int64_t tries_wait(int fails, int64_t last_at)
 	return left > 0 ? left : 0;
 }
 
-/* The check, in the caller's transaction; WQ_OK, WQ_ENOTFOUND (counted) or WQ_EBUSY. */
+/* do_citizen in a read transaction: the check would write (a wrong code to count, a
+ * count to clear) and must be done again in a write transaction. */
+#define NEED_WRITE (-1)
+
+/* The check, in the caller's transaction; WQ_OK, WQ_ENOTFOUND (counted) or WQ_EBUSY;
+ * NEED_WRITE when !may_write and the check has something to write. */
 static int do_citizen(struct db *db, const unsigned char key[32], const char *tracking,
-		      enum secret_kind kind, const char *canon, int *wait_seconds,
-		      struct wq_errbuf *eb)
+		      enum secret_kind kind, const char *canon, int may_write,
+		      int *wait_seconds, struct wq_errbuf *eb)
 {
 	static const char sql[] = "SELECT secret_hash FROM requests WHERE tracking = ?";
 	int fails;
@@ -125,6 +130,8 @@ static int do_citizen(struct db *db, const unsigned char key[32], const char *tr
 	unsigned diff = rc != SQLITE_ROW || strlen(stored) != strlen(given);
 	for (size_t i = 0; i < sizeof given && given[i]; i++)
 		diff |= (unsigned)(stored[i] ^ given[i]);
+	if ((diff || fails) && !may_write)
+		return NEED_WRITE;
 	if (diff) {
 		if ((rc = tries_write(db, tracking, 1, eb)))
 			return rc;
@@ -148,10 +155,25 @@ int request_get_citizen(struct db *db, const unsigned char key[32], const char *
 	if (kind == SECRET_BAD)
 		return wq_fail(eb, WQ_EINVAL, "secret",
 			       "a secret code is 12 letters and digits, as K7M4-9QXT-2HPB");
-	int rc = db_begin(db, eb);
+	/* the right code with no wrong ones before it, most lookups, only reads: a read
+	 * transaction, which does not queue for the write lock behind orders and payments */
+	int rc = db_begin_read(db, eb);
 	if (rc)
 		return rc;
-	rc = do_citizen(db, key, tracking, kind, canon, wait_seconds, eb);
+	rc = do_citizen(db, key, tracking, kind, canon, 0, wait_seconds, eb);
+	if (rc == WQ_OK)
+		rc = request_get_by_tracking(db, &sys, tracking, out, eb);
+	if (rc != NEED_WRITE) {
+		if (rc) {
+			db_rollback(db);
+			return rc;
+		}
+		return db_commit(db, eb);
+	}
+	db_rollback(db);
+	if ((rc = db_begin(db, eb)))
+		return rc;
+	rc = do_citizen(db, key, tracking, kind, canon, 1, wait_seconds, eb);
 	if (rc == WQ_EBUSY && *wait_seconds) {
 		db_rollback(db); /* nothing written */
 		return rc;
