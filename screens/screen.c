@@ -28,6 +28,7 @@ static const struct screen *const screens[] = {
 	&inspector_escalations_screen,
 	&support_screen,
 	&officer_sign_screen,
+	&support_complaints_screen,
 	&placeholder_screen,
 };
 #define SCREENS_COUNT ((int)(sizeof screens / sizeof screens[0]))

@@ -46,6 +46,7 @@ extern const struct screen inspector_dashboard_screen;
 extern const struct screen inspector_escalations_screen;
 extern const struct screen support_screen;
 extern const struct screen officer_sign_screen;
+extern const struct screen support_complaints_screen;
 extern const struct screen placeholder_screen;
 
 /* The screen for a role (placeholder_screen when none exists yet). */

@@ -2,7 +2,8 @@
  * tracking number, national ID (CIN), phone, a partial name in Arabic or Latin, or a
  * PCRE2 pattern; read its details, full history, payments, notifications, complaints
  * and internal notes on one page; add a note; send a notification again; open a
- * complaint on the citizen's behalf (a citizen on the phone).  Searching is
+ * complaint on the citizen's behalf (a citizen on the phone); c lists every complaint
+ * (support_complaints.c), whose requests open on the same page.  Searching is
  * search_requests() (scope in the data layer); this file shows and asks.  The hits
  * stay as found until the next search: a reload refreshes the search, not a timer.
  * UI child only; no SQL. */
@@ -16,6 +17,7 @@
 #include "screen.h"
 #include "search.h"
 #include "sheet.h"
+#include "support.h"
 #include "util.h"
 #include "widget.h"
 
@@ -263,16 +265,12 @@ static void add_notes(struct ui *ui, struct lines *L, int64_t id)
 	free(x);
 }
 
-static void key_view(struct ui *ui)
+void support_request_page(struct ui *ui, int64_t id, const char *tracking)
 {
-	const struct search_hit *h = current(ui);
 	struct wq_errbuf eb = {0};
 	struct lines L = {0};
 	char **sheet = NULL, title[80];
 	int nsheet = 0;
-	if (!h)
-		return;
-	int64_t id = h->id;
 	if (sheet_lines(ui->db, &ui->actor, id, &sheet, &nsheet, &eb)) {
 		status_wq(ui, tr(ui, "details"), &eb);
 		return;
@@ -285,9 +283,16 @@ static void key_view(struct ui *ui)
 	add_notices(ui, &L, id);
 	add_complaints(ui, &L, id);
 	add_notes(ui, &L, id);
-	snprintf(title, sizeof title, tr(ui, "%s: everything (Esc closes)"), h->tracking);
+	snprintf(title, sizeof title, tr(ui, "%s: everything (Esc closes)"), tracking);
 	prompt_pager(ui, title, L.l, L.n);
 	sheet_lines_free(L.l, L.n);
+}
+
+static void key_view(struct ui *ui)
+{
+	const struct search_hit *h = current(ui);
+	if (h)
+		support_request_page(ui, h->id, h->tracking);
 }
 
 static void key_note(struct ui *ui)
@@ -381,6 +386,11 @@ static void key_dashboard(struct ui *ui)
 	screen_open(ui, &inspector_dashboard_screen);
 }
 
+static void key_complaints(struct ui *ui)
+{
+	screen_open(ui, &support_complaints_screen);
+}
+
 #define SUPPORT ROLE_BIT(ROLE_SUPPORT)
 
 static const struct keymap sp_keys[] = {
@@ -395,6 +405,8 @@ static const struct keymap sp_keys[] = {
 	{'C', "complain", "open a complaint on the citizen's behalf", SUPPORT,
 	 KM_WRITE | KM_BAR, key_complain},
 	{'\t', "dashboard", "the national dashboards", 0, 0, key_dashboard},
+	{'c', "complaints", "every complaint: open first, filter by state, province, office", 0,
+	 KM_BAR, key_complaints},
 	{0, NULL, NULL, 0, 0, NULL},
 };
 
