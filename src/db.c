@@ -585,6 +585,15 @@ static const struct {
 	 "SELECT r.tracking FROM settlement_items x JOIN requests r ON r.id = x.request_id"
 	 " WHERE EXISTS (SELECT 1 FROM refunds f WHERE f.request_id = x.request_id"
 	 " AND f.reason <> 'returned')"},
+	/* a re-dispatch's postage is the post's money (db/210): never a fee, paid once
+	 * for what was sent, and any other charge is owed back to the card */
+	{"re-dispatch sent without its postage",
+	 "SELECT d.order_ref FROM redispatches d WHERE d.state = 'paid' AND (SELECT count(*)"
+	 " FROM postage_payments p WHERE p.redispatch_id = d.id AND p.status = 'confirmed'"
+	 " AND p.amount_centimes = d.fee_centimes) <> 1"},
+	{"postage charged with nothing to send, owed back to the card",
+	 "SELECT d.order_ref || ' txn ' || p.gateway_ref FROM postage_payments p"
+	 " JOIN redispatches d ON d.id = p.redispatch_id WHERE p.status = 'owed_back'"},
 	{"money does not balance (collected - refunds <> distributed + due - to recover)",
 	 "SELECT printf('%d - %d <> %d + %d - %d', c, f, d, u, k) FROM (SELECT"
 	 " (SELECT coalesce(sum(amount_centimes), 0) FROM payments"

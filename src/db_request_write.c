@@ -156,6 +156,14 @@ int request_transition(struct db *db, const struct actor *a, int64_t id,
 	DB_TX_AS(db, a, eb, do_transition(db, a, id, expected_version, to, note, eb));
 }
 
+int request_system_move_in_tx(struct db *db, int64_t id, enum req_state to, const char *note,
+			      struct wq_errbuf *eb)
+{
+	struct actor sys;
+	actor_system(&sys);
+	return do_transition(db, &sys, id, 0, to, note, eb);
+}
+
 int request_claim(struct db *db, const struct actor *a, int64_t id, int64_t expected_version,
 		  struct wq_errbuf *eb)
 {
@@ -264,6 +272,7 @@ static int do_hand_to_post(struct db *db, const struct actor *a, int64_t id,
 			   int64_t expected, const char *code, const char *how,
 			   struct wq_errbuf *eb)
 {
+	static const char past[] = "SELECT 1 FROM mail_past WHERE code = ?";
 	static const char sql[] =
 		"INSERT INTO mail_items (request_id, code, sealed_at, sealed_by, handed_at,"
 		" handed_how, status) VALUES (?1, ?2, ?3, nullif(?4, 0), ?3, ?5, 'with_post')"
@@ -272,7 +281,19 @@ static int do_hand_to_post(struct db *db, const struct actor *a, int64_t id,
 	int rc = do_transition_checked(db, a, id, expected, RS_WITH_POST, code, eb);
 	if (rc)
 		return rc;
-	sqlite3_stmt *st = db_stmt(db, sql, eb);
+	/* an envelope sent again keeps its first items there (db/210): none is reused */
+	sqlite3_stmt *st = db_stmt(db, past, eb);
+	if (!st)
+		return WQ_EIO;
+	db_bind_text(st, 1, code);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return wq_fail(eb, WQ_ECONFLICT, "code",
+			       "code %s was used for an earlier dispatch", code);
+	if (rc != SQLITE_DONE)
+		return db_fail(db, rc, eb);
+	st = db_stmt(db, sql, eb);
 	if (!st)
 		return WQ_EIO;
 	sqlite3_bind_int64(st, 1, id);

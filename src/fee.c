@@ -80,6 +80,10 @@ int fee_load(struct fee_table *t, const char *path, struct wq_errbuf *eb)
 			r = fee_row(t, key);
 		}
 		int64_t c = fee_parse_mad(val);
+		if (dot && !strcmp(key, "resend") && !strcmp(part, "postage") && c > 0) {
+			t->resend_centimes = c;
+			continue;
+		}
 		if (!r || c < 0 || (strcmp(part, "first") && strcmp(part, "extra"))) {
 			rc = wq_fail(eb, WQ_EINVAL, "fees", "%s:%d: unknown key or bad amount", path,
 				     lineno);
@@ -91,6 +95,8 @@ int fee_load(struct fee_table *t, const char *path, struct wq_errbuf *eb)
 			r->extra_centimes = c;
 	}
 	fclose(f);
+	if (rc == WQ_OK && t->resend_centimes <= 0)
+		rc = wq_fail(eb, WQ_EINVAL, "fees", "%s: resend.postage is required", path);
 	for (int i = 0; rc == WQ_OK && i < 2; i++)
 		if (t->rows[i].first_centimes <= 0 || t->rows[i].extra_centimes < 0)
 			rc = wq_fail(eb, WQ_EINVAL, "fees", "%s: %s.first and %s.extra are required",

@@ -18,6 +18,9 @@ struct fee_table {
 	/* registered mail abroad, by zone (country.h), "post.zoneN = MAD"; [0] is 0:
 	 * postage within Morocco is in the document fee */
 	int64_t postage_centimes[COUNTRY_ZONES];
+	/* a returned envelope sent again to a corrected address, "resend.postage = MAD":
+	 * the post's money, paid apart from the documents' fee (redispatch.h) */
+	int64_t resend_centimes;
 };
 
 int fee_load(struct fee_table *t, const char *path, struct wq_errbuf *eb);

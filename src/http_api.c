@@ -10,6 +10,7 @@
 #include "complaint.h"
 #include "http_internal.h"
 #include "office.h"
+#include "redispatch.h"
 #include "refund.h"
 #include "request.h"
 #include "util.h"
@@ -239,7 +240,59 @@ int api_cancel(struct http_ctx *c)
 	return api_reply(c, 200);
 }
 
-/* {"choice":"collect"|"refund"} for an envelope the post brought back. */
+/* A returned envelope's choice that did not go through (not WQ_EINVAL). */
+static int returned_failed(struct http_ctx *c, int rc, enum txt why)
+{
+	if (rc == WQ_ECONFLICT)
+		return api_error(c, 409, "not_returned", tr(c, why));
+	return api_error(c, rc == WQ_EBUSY ? 503 : 500, "internal",
+			 tr(c, rc == WQ_EBUSY ? T_BUSY : T_ERROR));
+}
+
+/* {"choice":"resend","address","postal_code","city"}: the corrected address checked
+ * as the order's, then the postage's own gateway order and where to pay it. */
+static int api_resend(struct http_ctx *c, const struct request *r)
+{
+	struct address_input in;
+	struct redispatch d;
+	struct wq_errbuf eb;
+	enum txt why;
+	wq_errbuf_clear(&eb);
+	int rc = track_resend(c, r, &in, &d, &why, &eb);
+	if (rc == WQ_EINVAL) {
+		buf_puts(&c->out, "{\"error\":\"invalid\",\"errors\":{");
+		char msg[300];
+		for (int k = 0, n = 0; k < ADDRESS_FIELDS; k++) {
+			const char *e = order_address_error(c, &in, k, msg, sizeof msg);
+			if (!e)
+				continue;
+			buf_printf(&c->out, "%s\"%s\":", n++ ? "," : "", in.name[k]);
+			buf_json_str(&c->out, e);
+		}
+		buf_puts(&c->out, "}}\n");
+		return api_reply(c, 422);
+	}
+	if (rc)
+		return returned_failed(c, rc, why);
+	char amount[24];
+	struct buf url;
+	buf_init(&url);
+	pay_postage_url(c, &d, &url);
+	wq_fmt_money(d.fee_centimes, amount, sizeof amount);
+	buf_puts(&c->out, "{\"tracking\":");
+	buf_json_str(&c->out, r->tracking);
+	buf_puts(&c->out, ",\"state\":\"returned\",\"postage\":{\"order\":");
+	buf_json_str(&c->out, d.order_ref);
+	buf_printf(&c->out, ",\"amount_centimes\":%lld,\"amount\":", (long long)d.fee_centimes);
+	buf_json_str(&c->out, amount);
+	buf_puts(&c->out, ",\"state\":\"pending_payment\"},\"payment_url\":");
+	buf_json_str(&c->out, buf_str(&url));
+	buf_puts(&c->out, "}\n");
+	buf_free(&url);
+	return api_reply(c, 200);
+}
+
+/* {"choice":"collect"|"refund"} for an envelope the post brought back, or "resend". */
 int api_returned(struct http_ctx *c)
 {
 	struct request r;
@@ -249,6 +302,8 @@ int api_returned(struct http_ctx *c)
 	if (api_lookup(c, &r))
 		return c->status;
 	wq_errbuf_clear(&eb);
+	if (choice && !strcmp(choice, "resend"))
+		return api_resend(c, &r);
 	int rc = track_returned(c, &r, choice, &why, &eb);
 	if (rc == WQ_EINVAL) {
 		buf_puts(&c->out, "{\"error\":\"invalid\",\"errors\":{\"choice\":");
@@ -256,11 +311,8 @@ int api_returned(struct http_ctx *c)
 		buf_puts(&c->out, "}}\n");
 		return api_reply(c, 422);
 	}
-	if (rc == WQ_ECONFLICT)
-		return api_error(c, 409, "not_returned", tr(c, why));
 	if (rc)
-		return api_error(c, rc == WQ_EBUSY ? 503 : 500, "internal",
-				 tr(c, rc == WQ_EBUSY ? T_BUSY : T_ERROR));
+		return returned_failed(c, rc, why);
 	int collect = !strcmp(choice, "collect");
 	buf_puts(&c->out, "{\"tracking\":");
 	buf_json_str(&c->out, r.tracking);

@@ -1,7 +1,8 @@
 /* http_citizen.c - what the citizen does with his own request on the tracking page,
  * and the money coming back: the refund box (state, amount, date), cancelling a paid
  * request the office has not claimed yet, and choosing for an envelope the post
- * brought back (collect it at the office with the CIN, or be refunded).  The HTML
+ * brought back (sent again to a corrected address for the postage, collected at the
+ * office with the CIN, or refunded).  The HTML
  * forms (POST /cancel, /returned, CSRF-checked) and the checks the JSON API shares
  * (track_cancel, track_returned).  The data layer decides; this file only asks and
  * says why not.  HTTP worker threads; no SQL (request_*, refund_*). */
@@ -9,6 +10,7 @@
 
 #include "http_internal.h"
 #include "log.h"
+#include "redispatch.h"
 #include "refund.h"
 #include "request.h"
 #include "util.h"
@@ -40,6 +42,14 @@ void citizen_refund_box(struct http_ctx *c, const struct request *r)
 	buf_puts(o, "</span></p>\n");
 }
 
+/* The postage of sending a returned envelope again: resend.postage within Morocco,
+ * the registered mail abroad of the order's zone elsewhere (etc/fees.conf). */
+static int64_t resend_postage(struct http_ctx *c, const struct request *r)
+{
+	const struct country *k = country_find(&c->app->countries, r->country);
+	return k && k->zone ? fee_postage(&c->app->fees, k->zone) : c->app->fees.resend_centimes;
+}
+
 /* The opening of a form posting back to `action` with who the citizen is. */
 static void form_begin(struct http_ctx *c, const struct request *r, const char *secret,
 		       enum txt title, const char *action)
@@ -69,8 +79,9 @@ static void deadline(struct http_ctx *c, const struct request *r)
 
 static void radio(struct http_ctx *c, const char *value, enum txt label)
 {
+	int checked = c->resend && !strcmp(value, "resend"); /* its address was refused */
 	buf_printf(&c->out, "<label><input type=\"radio\" name=\"choice\" id=\"choice-%s\" "
-			    "value=\"%s\" required> ", value, value);
+			    "value=\"%s\" required%s> ", value, value, checked ? " checked" : "");
 	buf_html(&c->out, tr(c, label));
 	buf_puts(&c->out, "</label><br>\n");
 }
@@ -100,6 +111,14 @@ void citizen_forms(struct http_ctx *c, const struct request *r, const char *secr
 		buf_html(o, tr(c, T_RETURNED_TEXT));
 		buf_puts(o, "</p>\n");
 		deadline(c, r);
+		char postage[24];
+		wq_fmt_money(resend_postage(c, r), postage, sizeof postage);
+		radio(c, "resend", T_CHOICE_RESEND);
+		order_address_fields(c, c->resend);
+		buf_puts(o, "<p>");
+		buf_html(o, tr(c, T_RESEND_POSTAGE));
+		buf_printf(o, " : <b class=\"ltr\" id=\"postage\">%s %s</b></p>\n", postage,
+			   tr(c, T_MAD));
 		radio(c, "collect", T_CHOICE_COLLECT);
 		radio(c, "refund", T_CHOICE_REFUND);
 		if (notice == T_E_CHOICE)
@@ -158,6 +177,65 @@ int track_returned(struct http_ctx *c, const struct request *r, const char *choi
 	return rc;
 }
 
+int track_resend(struct http_ctx *c, const struct request *r, struct address_input *in,
+		 struct redispatch *d, enum txt *why, struct wq_errbuf *eb)
+{
+	struct db *db = http_db(c);
+	struct request addr;
+	*why = T_COUNT;
+	if (order_address_validate(c, r->country, in, &addr))
+		return wq_fail(eb, WQ_EINVAL, "address", "%s", tr(c, T_FORM_ERRORS));
+	if (!db)
+		return wq_fail(eb, WQ_EIO, NULL, "%s", tr(c, T_ERROR));
+	int rc = redispatch_open(db, r->id, addr.address, addr.postal_code, addr.city,
+				 resend_postage(c, r), d, eb);
+	if (rc == WQ_ECONFLICT) {
+		*why = T_CHOICE_TOO_LATE;
+		wq_fail(eb, WQ_ECONFLICT, "state", "%s", tr(c, *why));
+	}
+	return rc;
+}
+
+/* The citizen chose to have the envelope sent again: the address checked, then to the
+ * gateway for the postage (the return page finds the request by the order cookie). */
+static int resend_submit(struct http_ctx *c, const struct request *r, const char *k,
+			 const char *k2)
+{
+	struct address_input in;
+	struct redispatch d;
+	struct wq_errbuf eb;
+	enum txt why;
+	wq_errbuf_clear(&eb);
+	int rc = track_resend(c, r, &in, &d, &why, &eb);
+	if (rc == WQ_EINVAL) {
+		c->status = MHD_HTTP_UNPROCESSABLE_CONTENT;
+		c->resend = &in;
+		track_page(c, r, k2, "", T_COUNT, T_FORM_ERRORS);
+		c->resend = NULL;
+		return c->status;
+	}
+	if (rc == WQ_ECONFLICT) {
+		c->status = MHD_HTTP_CONFLICT;
+		track_page(c, r, k2, "", T_COUNT, why);
+		return c->status;
+	}
+	if (rc) {
+		log_event(LOG_LEVEL_ERROR, "error", "http: re-dispatch of %s: %s", r->tracking,
+			  eb.msg);
+		return page_message(c, rc == WQ_EBUSY ? 503 : 500, tr(c, T_ERROR),
+				    tr(c, rc == WQ_EBUSY ? T_BUSY : T_ERROR));
+	}
+	struct buf url;
+	buf_init(&url);
+	pay_postage_url(c, &d, &url);
+	char cookie[64];
+	snprintf(cookie, sizeof cookie, "%s.%s", r->tracking, k);
+	http_set_cookie(c, "wq_order", cookie, 24 * 3600);
+	http_redirect(c, buf_str(&url));
+	buf_free(&url);
+	return c->status;
+}
+
 /* POST /cancel and /returned: the request found by its code, the CSRF token, the
  * form's own field, then the move; the page shows the request as it is afterwards. */
 static int act_submit(struct http_ctx *c, int cancel)
@@ -178,6 +256,8 @@ static int act_submit(struct http_ctx *c, int cancel)
 		track_page(c, &r, k2, "", T_COUNT, T_CSRF);
 		return c->status;
 	}
+	if (!cancel && choice && !strcmp(choice, "resend"))
+		return resend_submit(c, &r, k, k2);
 	if (cancel && (!confirm || strcmp(confirm, "1"))) {
 		rc = WQ_EINVAL;
 		why = T_E_CONFIRM;

@@ -80,6 +80,8 @@ struct http_ctx {
 	int retry_after; /* seconds, for a 429 held back by wrong secret codes */
 	int plain_switch; /* the language switch drops the query (a page that must not
 			   * depend on what was asked: /paid for a stranger) */
+	/* a corrected address refused, drawn again with its errors (http_citizen.c) */
+	const struct address_input *resend;
 };
 
 /* ---- texts (http_text.c) ---- */
@@ -107,7 +109,7 @@ enum txt {
 	T_TOO_MANY_TRIES, T_E_PHONE_UNPAID, T_PAID_ELSEWHERE,
 	T_RETURN_REASON, T_RETURNED_TITLE, T_RETURNED_TEXT, T_CHOICE_COLLECT, T_CHOICE_REFUND,
 	T_CHOOSE_BTN, T_CHOSEN_COLLECT, T_CHOSEN_REFUND, T_CHOICE_TOO_LATE, T_E_CHOICE,
-	T_TO_COLLECT_TEXT, T_DEADLINE,
+	T_TO_COLLECT_TEXT, T_DEADLINE, T_CHOICE_RESEND, T_RESEND_POSTAGE, T_RESEND_PAID,
 	T_VERIFY_TITLE, T_VERIFY_INTRO, T_VERIFY_CODE, T_VERIFY_BTN, T_E_VERIFY_CODE,
 	T_VERIFY_UNKNOWN, T_VERIFY_VALID, T_VERIFY_NOT_VALID, T_VERIFY_OFFICE, T_VERIFY_ISSUED,
 	T_VERIFY_INITIALS, T_VERIFY_WHY, T_VERIFY_REFUNDED, T_VERIFY_TOO_MANY, T_VERIFY_ONLY,
@@ -245,6 +247,23 @@ int order_field_count(void);
 const char *order_field_name(int i);
 /* Reads, normalises and checks every field; fills r when there is no error. */
 int order_validate(struct http_ctx *c, struct order_input *in, struct request *r);
+/* The delivery address alone (a returned envelope sent again): address, postal_code,
+ * city read, normalised and checked as the order form does (the postal code by the
+ * pattern of the order's delivery country), each with its error. */
+#define ADDRESS_FIELDS 3
+struct address_input {
+	struct order_input in;		/* the order form's fields, these three filled */
+	int idx[ADDRESS_FIELDS];	/* where each is in it */
+	const char *name[ADDRESS_FIELDS];
+};
+/* The number of bad fields; r's address, postal_code, city and country filled. */
+int order_address_validate(struct http_ctx *c, const char *country, struct address_input *in,
+			   struct request *r);
+/* The sentence of field k's error (buf holds it), NULL when the field is good. */
+const char *order_address_error(struct http_ctx *c, const struct address_input *in, int k,
+				char *buf, size_t len);
+/* The three inputs with their labels, the values typed and the errors (in NULL: empty). */
+void order_address_fields(struct http_ctx *c, const struct address_input *in);
 /* Creates the request and builds the gateway URL; WQ_* code, eb filled. */
 int order_create(struct http_ctx *c, struct request *r, char secret[SECRET_CODE_BYTES],
 		 struct buf *pay_url, struct wq_errbuf *eb);
@@ -285,5 +304,13 @@ int track_cancel(struct http_ctx *c, const struct request *r, enum txt *why,
  * no longer waiting for a choice. */
 int track_returned(struct http_ctx *c, const struct request *r, const char *choice,
 		   enum txt *why, struct wq_errbuf *eb);
+/* Or "resend": the corrected address read from the submission into in, and the
+ * re-dispatch waiting for its postage in d: WQ_OK, WQ_EINVAL (in names the bad fields),
+ * or WQ_ECONFLICT with *why. */
+struct redispatch;
+int track_resend(struct http_ctx *c, const struct request *r, struct address_input *in,
+		 struct redispatch *d, enum txt *why, struct wq_errbuf *eb);
+/* The gateway checkout URL for a re-dispatch's postage (its own order). */
+void pay_postage_url(struct http_ctx *c, const struct redispatch *d, struct buf *url);
 
 #endif

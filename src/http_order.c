@@ -110,44 +110,98 @@ static int parse_int(const char *s, int lo, int hi, int *out)
 	return 1;
 }
 
-int order_validate(struct http_ctx *c, struct order_input *in, struct request *r)
+/* One field of a submission: raw normalised into val (vlen bytes) and, when it holds,
+ * copied into its place in r; the error to show, T_COUNT if none. */
+static enum txt field_check(const struct validator *v, const struct order_field *f,
+			    const char *raw, char *val, size_t vlen, struct request *r)
 {
-	const struct validator *v = c->app->val;
+	if (raw && strlen(raw) >= vlen) {
+		val[0] = 0;
+		return T_E_TOO_LONG;
+	}
+	validate_normalize(val, vlen, raw, f->norm == FN_PHONE);
+	if (f->norm == FN_UPPER)
+		for (char *p = val; *p; p++)
+			if (*p >= 'a' && *p <= 'z')
+				*p = (char)(*p - 'a' + 'A');
+	if (!val[0])
+		return f->required ? T_E_REQUIRED : T_COUNT;
+	int ok = f->pattern ? validate_match(v, f->pattern, val) : 1;
+	if (ok && f->size && strlen(val) >= f->size)
+		ok = 0;
+	if (ok && f->size)
+		memcpy((char *)r + f->off, val, strlen(val) + 1);
+	return ok ? T_COUNT : f->error;
+}
+
+int order_address_validate(struct http_ctx *c, const char *country, struct address_input *in,
+			   struct request *r)
+{
+	static const char *const names[ADDRESS_FIELDS] = {"address", "postal_code", "city"};
+	struct order_input *oi = &in->in;
 	memset(r, 0, sizeof *r);
-	in->nerr = 0;
 	for (int i = 0; i < FIELD_COUNT; i++) {
-		const struct order_field *f = &fields[i];
-		const char *raw = http_arg(c, f->name);
-		in->err[i] = T_COUNT;
-		if (raw && strlen(raw) >= sizeof in->val[i]) {
-			in->val[i][0] = 0;
-			in->err[i] = T_E_TOO_LONG;
-			in->nerr++;
-			continue;
-		}
-		validate_normalize(in->val[i], sizeof in->val[i], raw, f->norm == FN_PHONE);
-		if (f->norm == FN_UPPER)
-			for (char *p = in->val[i]; *p; p++)
-				if (*p >= 'a' && *p <= 'z')
-					*p = (char)(*p - 'a' + 'A');
-		const char *val = in->val[i];
-		if (!val[0]) {
-			if (f->required) {
-				in->err[i] = T_E_REQUIRED;
-				in->nerr++;
-			}
-			continue;
-		}
-		int ok = f->pattern ? validate_match(v, f->pattern, val) : 1;
-		if (ok && f->size && strlen(val) >= f->size)
-			ok = 0;
-		if (ok && f->size)
-			memcpy((char *)r + f->off, val, strlen(val) + 1);
-		if (!ok) {
-			in->err[i] = f->error;
-			in->nerr++;
+		oi->val[i][0] = oi->hint[i][0] = 0;
+		oi->err[i] = T_COUNT;
+	}
+	oi->nerr = 0;
+	for (int k = 0; k < ADDRESS_FIELDS; k++) {
+		in->name[k] = names[k];
+		for (int i = 0; i < FIELD_COUNT; i++) {
+			if (strcmp(fields[i].name, names[k]))
+				continue;
+			in->idx[k] = i;
+			oi->err[i] = field_check(c->app->val, &fields[i], http_arg(c, names[k]),
+						 oi->val[i], sizeof oi->val[i], r);
+			oi->nerr += oi->err[i] != T_COUNT;
 		}
 	}
+	/* the postal code by the delivery country's pattern, as on the order: the envelope
+	 * goes again within the country it was ordered to (no phone asked here) */
+	snprintf(oi->val[F_COUNTRY], sizeof oi->val[F_COUNTRY], "%s", country[0] ? country : "MA");
+	order_check_delivery(c, oi, F_COUNTRY, F_POSTAL, F_PHONE, r);
+	return oi->nerr;
+}
+
+const char *order_address_error(struct http_ctx *c, const struct address_input *in, int k,
+				char *buf, size_t len)
+{
+	int i = in->idx[k];
+	return in->in.err[i] == T_COUNT ? NULL : order_error_text(c, &in->in, i, buf, len);
+}
+
+void order_address_fields(struct http_ctx *c, const struct address_input *in)
+{
+	static const char *const names[ADDRESS_FIELDS] = {"address", "postal_code", "city"};
+	static const enum txt labels[ADDRESS_FIELDS] = {T_ADDRESS, T_POSTAL_CODE, T_CITY};
+	struct buf *o = &c->out;
+	char msg[300];
+	for (int k = 0; k < ADDRESS_FIELDS; k++) {
+		for (int i = 0; i < FIELD_COUNT; i++) {
+			const struct order_field *f = &fields[i];
+			if (strcmp(f->name, names[k]))
+				continue;
+			const char *err = in ? order_address_error(c, in, k, msg, sizeof msg) : NULL;
+			buf_printf(o, "<label for=\"%s\">", names[k]);
+			buf_html(o, tr(c, labels[k]));
+			buf_printf(o, "</label><input id=\"%s\" name=\"%s\"%s%s value=\"", names[k],
+				   names[k], f->attrs, err ? " aria-invalid=\"true\"" : "");
+			buf_html(o, in ? in->in.val[i] : "");
+			buf_puts(o, "\">\n");
+			if (err)
+				track_field_error(c, names[k], err);
+		}
+	}
+}
+
+int order_validate(struct http_ctx *c, struct order_input *in, struct request *r)
+{
+	memset(r, 0, sizeof *r);
+	in->nerr = 0;
+	for (int i = 0; i < FIELD_COUNT; i++)
+		if ((in->err[i] = field_check(c->app->val, &fields[i], http_arg(c, fields[i].name),
+					      in->val[i], sizeof in->val[i], r)) != T_COUNT)
+			in->nerr++;
 	/* what a pattern cannot say */
 	int year = 0, byear = 0;
 	if (in->err[F_DOC] == T_COUNT && strcmp(r->doc_type, "extract") &&

@@ -17,15 +17,27 @@
 #include "http_internal.h"
 #include "log.h"
 #include "payment.h"
+#include "redispatch.h"
 #include "request.h"
 #include "util.h"
 
-void pay_checkout_url(struct http_ctx *c, const struct request *r, struct buf *url)
+static void checkout(struct http_ctx *c, const char *order, int64_t amount, const char *lang,
+		     struct buf *url)
 {
 	char ret[400], cb[400];
-	snprintf(ret, sizeof ret, "%s/paid?lang=%s", c->app->base_url, r->lang[0] ? r->lang : "fr");
+	snprintf(ret, sizeof ret, "%s/paid?lang=%s", c->app->base_url, lang[0] ? lang : "fr");
 	snprintf(cb, sizeof cb, "%s/api/v1/payments/callback", c->app->base_url);
-	payment_checkout_url(&c->app->cfg, r->tracking, r->fee_centimes, ret, cb, wq_now(), url);
+	payment_checkout_url(&c->app->cfg, order, amount, ret, cb, wq_now(), url);
+}
+
+void pay_checkout_url(struct http_ctx *c, const struct request *r, struct buf *url)
+{
+	checkout(c, r->tracking, r->fee_centimes, r->lang, url);
+}
+
+void pay_postage_url(struct http_ctx *c, const struct redispatch *d, struct buf *url)
+{
+	checkout(c, d->order_ref, d->fee_centimes, c->lang, url);
 }
 
 static void audit(struct http_ctx *c, const char *action, const char *target,
@@ -72,30 +84,57 @@ static int paid_in_group(struct db *db, void *arg, struct wq_errbuf *eb)
 	return request_mark_paid(db, j->id, j->txn, j->amount_centimes, j->already, eb);
 }
 
+/* A re-dispatch's postage, recorded in the web side's group commit as a fee is. */
+struct postage_job {
+	const char *order, *txn;
+	int64_t amount_centimes;
+	enum redispatch_paid *how;
+};
+
+static int postage_in_group(struct db *db, void *arg, struct wq_errbuf *eb)
+{
+	struct postage_job *j = arg;
+	return redispatch_mark_paid(db, j->order, j->txn, j->amount_centimes, j->how, eb);
+}
+
+/* Asks the gateway about txn: SETTLE_PAID when it confirms a payment of amount for
+ * order (what the callback said is never trusted alone), st filled. */
+static enum settle confirm(struct http_ctx *c, const char *order, int64_t amount,
+			   const char *txn, struct payment_status *st)
+{
+	struct wq_errbuf eb;
+	wq_errbuf_clear(&eb);
+	int rc = payment_confirm(&c->app->cfg, txn, st, &eb);
+	if (rc == WQ_ENOTFOUND) {
+		char d[120];
+		snprintf(d, sizeof d, "%s txn %.64s", order, txn);
+		stranger(c, "payment.unknown", d);
+		return SETTLE_MISMATCH;
+	}
+	if (rc)
+		return SETTLE_GATEWAY;
+	if (strcmp(st->status, "paid"))
+		return SETTLE_NOT_PAID;
+	if (strcmp(st->order, order) || st->amount_centimes != amount) {
+		char d[160];
+		snprintf(d, sizeof d, "txn %.64s confirms order %s amount %lld, fee %lld", txn,
+			 st->order, (long long)st->amount_centimes, (long long)amount);
+		audit(c, "payment.mismatch", order, d);
+		return SETTLE_MISMATCH;
+	}
+	return SETTLE_PAID;
+}
+
 /* Confirms txn with the gateway and marks the request paid if it holds. */
 static enum settle settle(struct http_ctx *c, const struct request *r, const char *txn)
 {
 	struct payment_status st;
 	struct wq_errbuf eb;
 	wq_errbuf_clear(&eb);
-	int rc = payment_confirm(&c->app->cfg, txn, &st, &eb);
-	if (rc == WQ_ENOTFOUND) {
-		char d[120];
-		snprintf(d, sizeof d, "%s txn %.64s", r->tracking, txn);
-		stranger(c, "payment.unknown", d);
-		return SETTLE_MISMATCH;
-	}
-	if (rc)
-		return SETTLE_GATEWAY;
-	if (strcmp(st.status, "paid"))
-		return SETTLE_NOT_PAID;
-	if (strcmp(st.order, r->tracking) || st.amount_centimes != r->fee_centimes) {
-		char d[160];
-		snprintf(d, sizeof d, "txn %.64s confirms order %s amount %lld, fee %lld", txn,
-			 st.order, (long long)st.amount_centimes, (long long)r->fee_centimes);
-		audit(c, "payment.mismatch", r->tracking, d);
-		return SETTLE_MISMATCH;
-	}
+	enum settle how = confirm(c, r->tracking, r->fee_centimes, txn, &st);
+	if (how != SETTLE_PAID)
+		return how;
+	int rc;
 	int already = 0;
 	struct paid_job j = {r->id, txn, st.amount_centimes, &already};
 	rc = db_group_run(c->app->group, paid_in_group, &j, &eb);
@@ -117,6 +156,39 @@ static enum settle settle(struct http_ctx *c, const struct request *r, const cha
 	return already ? SETTLE_ALREADY : SETTLE_PAID;
 }
 
+/* The postage of a re-dispatch (its own order, "<tracking>-P<n>"): confirmed with the
+ * gateway like a fee, then recorded apart from the fees; the request goes back to the
+ * post desk.  Idempotent on txn; a payment that can send nothing is kept owed back. */
+static enum settle settle_postage(struct http_ctx *c, const struct redispatch *d,
+				  const char *txn)
+{
+	struct payment_status st;
+	struct wq_errbuf eb;
+	enum redispatch_paid how;
+	wq_errbuf_clear(&eb);
+	enum settle s = confirm(c, d->order_ref, d->fee_centimes, txn, &st);
+	if (s != SETTLE_PAID)
+		return s;
+	struct postage_job j = {d->order_ref, txn, st.amount_centimes, &how};
+	int rc = db_group_run(c->app->group, postage_in_group, &j, &eb);
+	if (rc) {
+		log_event(LOG_LEVEL_ERROR, "error", "http: postage %s of %s: %s", txn, d->order_ref,
+			  eb.msg);
+		return SETTLE_ERROR;
+	}
+	if (how == REDISPATCH_OWED_BACK) {
+		char m[160];
+		snprintf(m, sizeof m, "postage %.64s for %s: nothing to send, owed back", txn,
+			 d->order_ref);
+		audit(c, "postage.owed_back", d->tracking, m);
+	} else if (how == REDISPATCH_SENT) {
+		log_event(LOG_LEVEL_INFO, "payment", "postage %s confirmed: %s, %lld centimes; "
+			  "%s back to the post desk", txn, d->order_ref,
+			  (long long)st.amount_centimes, d->tracking);
+	}
+	return how == REDISPATCH_SENT ? SETTLE_PAID : SETTLE_ALREADY;
+}
+
 static int system_request(struct http_ctx *c, const char *tracking, struct request *r)
 {
 	struct actor sys;
@@ -128,6 +200,8 @@ static int system_request(struct http_ctx *c, const char *tracking, struct reque
 		return WQ_ENOTFOUND;
 	return db ? request_get_by_tracking(db, &sys, tracking, r, &eb) : WQ_EIO;
 }
+
+static int settle_error(struct http_ctx *c, enum settle how);
 
 int pay_callback(struct http_ctx *c)
 {
@@ -147,13 +221,31 @@ int pay_callback(struct http_ctx *c)
 	if (strlen(txn) > 64)
 		return api_error(c, MHD_HTTP_BAD_REQUEST, "bad_txn", "txn too long");
 	struct request r;
-	int rc = system_request(c, order, &r);
+	struct redispatch d;
+	struct wq_errbuf deb;
+	int postage = redispatch_order_shape(order);
+	int rc = postage ? (http_db(c) ? redispatch_by_order(http_db(c), order, &d, &deb) : WQ_EIO)
+			 : WQ_OK;
+	if (!rc)
+		rc = system_request(c, postage ? d.tracking : order, &r);
 	if (rc)
 		return api_error(c, rc == WQ_ENOTFOUND ? 404 : 500, "unknown_order", order);
 	if (strcmp(status, "paid")) {
-		audit(c, "payment.declined", r.tracking, txn);
+		audit(c, postage ? "postage.declined" : "payment.declined", r.tracking, txn);
 		buf_printf(&c->out, "{\"ok\":true,\"state\":\"%s\"}\n", req_state_name(r.state));
 		return api_reply(c, 200);
+	}
+	if (postage) {
+		enum settle how = settle_postage(c, &d, txn);
+		if (how == SETTLE_PAID) {
+			buf_puts(&c->out, "{\"ok\":true,\"state\":\"ready\"}\n");
+			return api_reply(c, 200);
+		}
+		if (how == SETTLE_ALREADY) {
+			buf_puts(&c->out, "{\"ok\":true,\"already\":true}\n");
+			return api_reply(c, 200);
+		}
+		return settle_error(c, how);
 	}
 	enum settle how = settle(c, &r, txn);
 	if (how == SETTLE_GATEWAY && strtoll(amount, NULL, 10) == r.fee_centimes) {
@@ -172,6 +264,15 @@ int pay_callback(struct http_ctx *c)
 	case SETTLE_ALREADY:
 		buf_puts(&c->out, "{\"ok\":true,\"already\":true}\n");
 		return api_reply(c, 200);
+	default:
+		return settle_error(c, how);
+	}
+}
+
+/* The callback's answer when the payment could not be settled now. */
+static int settle_error(struct http_ctx *c, enum settle how)
+{
+	switch (how) {
 	case SETTLE_NOT_PAID:
 		return api_error(c, MHD_HTTP_CONFLICT, "not_paid",
 				 "the gateway does not confirm this payment");
@@ -251,10 +352,13 @@ int pay_return(struct http_ctx *c)
 	const char *order = http_arg(c, "order"), *txn = http_arg(c, "txn"),
 		   *status = http_arg(c, "status");
 	struct request r;
-	char secret[SECRET_CODE_BYTES + 4];
+	char secret[SECRET_CODE_BYTES + 4], tracking[TRACKING_BYTES];
+	/* a re-dispatch's postage comes back with its own order: its request's number */
+	int postage = redispatch_order_shape(order);
+	snprintf(tracking, sizeof tracking, "%.11s", order ? order : "");
 	/* only the browser that ordered learns anything here: anyone else, whether the
 	 * number exists, is paid or not, gets the same page */
-	if (!cookie_request(c, order, &r, secret, sizeof secret)) {
+	if (!cookie_request(c, postage ? tracking : order, &r, secret, sizeof secret)) {
 		c->plain_switch = 1;
 		page_begin(c, tr(c, T_TRACK_TITLE));
 		buf_puts(&c->out, "<h1 id=\"result\">");
@@ -279,7 +383,11 @@ int pay_return(struct http_ctx *c)
 			system_request(c, r.tracking, &r);
 	}
 	enum txt title, text = T_COUNT;
-	if (r.state == RS_PENDING_PAYMENT && status && !strcmp(status, "declined"))
+	if (postage && r.state == RS_RETURNED) /* declined, or its callback still to come */
+		title = status && !strcmp(status, "declined") ? T_DECLINED_TITLE : T_PENDING_TITLE;
+	else if (postage)
+		title = T_RESEND_PAID;
+	else if (r.state == RS_PENDING_PAYMENT && status && !strcmp(status, "declined"))
 		title = T_DECLINED_TITLE, text = T_DECLINED_TEXT;
 	else if (r.state == RS_PENDING_PAYMENT)
 		title = T_PENDING_TITLE, text = T_PENDING_TEXT;

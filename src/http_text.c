@@ -186,12 +186,13 @@ static const char *const texts[T_COUNT][2] = {
 	[T_RETURN_REASON] = {"Motif du retour", "سبب الإرجاع"},
 	[T_RETURNED_TITLE] = {"Votre pli nous est revenu", "عاد إلينا ظرفكم"},
 	[T_RETURNED_TEXT] = {"La poste n'a pas pu vous remettre vos documents. Choisissez : les "
-			     "retirer au bureau avec votre CIN, ou être remboursé (le pli sera "
-			     "détruit). Sans choix avant la date limite, le pli est détruit et les "
-			     "frais remboursés.",
-			     "لم يتمكن البريد من تسليمكم وثائقكم. اختاروا: سحبها من المكتب "
-			     "ببطاقتكم الوطنية، أو استرجاع المبلغ (سيتلف الظرف). بدون اختيار قبل "
-			     "الأجل، يتلف الظرف ويرجع المبلغ."},
+			     "recevoir à une adresse corrigée (frais d'envoi à payer), les retirer au "
+			     "bureau avec votre CIN, ou être remboursé (le pli sera détruit). Sans "
+			     "choix avant la date limite, le pli est détruit et les frais remboursés.",
+			     "لم يتمكن البريد من تسليمكم وثائقكم. اختاروا: توصلها في عنوان مصحح "
+			     "(مع أداء رسوم الإرسال)، أو سحبها من المكتب ببطاقتكم الوطنية، أو "
+			     "استرجاع المبلغ (سيتلف الظرف). بدون اختيار قبل الأجل، يتلف الظرف ويرجع "
+			     "المبلغ."},
 	[T_CHOICE_COLLECT] = {"Je retire mes documents au bureau avec ma CIN",
 			      "أسحب وثائقي من المكتب ببطاقتي الوطنية"},
 	[T_CHOICE_REFUND] = {"Je préfère être remboursé (le pli sera détruit)",
@@ -206,11 +207,20 @@ static const char *const texts[T_COUNT][2] = {
 	[T_CHOICE_TOO_LATE] = {"Ce choix n'est plus possible : votre pli n'attend plus votre "
 			       "choix.",
 			       "لم يعد هذا الاختيار ممكنا: ظرفكم لم يعد في انتظار اختياركم."},
-	[T_E_CHOICE] = {"Choisissez le retrait au bureau ou le remboursement.",
-			"اختاروا السحب من المكتب أو استرجاع المبلغ."},
+	[T_E_CHOICE] = {"Choisissez le renvoi à une adresse corrigée, le retrait au bureau ou le "
+			"remboursement.",
+			"اختاروا إعادة الإرسال إلى عنوان مصحح أو السحب من المكتب أو استرجاع المبلغ."},
 	[T_TO_COLLECT_TEXT] = {"Vos documents vous attendent au bureau, à retirer avec votre CIN.",
 			       "وثائقكم في انتظاركم بالمكتب، تسحب ببطاقتكم الوطنية."},
 	[T_DEADLINE] = {"Date limite", "آخر أجل"},
+	[T_CHOICE_RESEND] = {"Renvoyez-moi mes documents à cette adresse corrigée :",
+			     "أعيدوا إرسال وثائقي إلى هذا العنوان المصحح:"},
+	[T_RESEND_POSTAGE] = {"Frais d'envoi, payés en ligne à part", "رسوم الإرسال، تؤدى عبر "
+			      "الإنترنت على حدة"},
+	[T_RESEND_PAID] = {"Frais d'envoi reçus : vos documents repartent à l'adresse corrigée "
+			   "avec un nouveau numéro de recommandé.",
+			   "توصلنا برسوم الإرسال: تعاد وثائقكم إلى العنوان المصحح برقم بريد "
+			   "مضمون جديد."},
 	[T_VERIFY_TITLE] = {"Vérifier un document", "التحقق من وثيقة"},
 	[T_VERIFY_INTRO] = {"Administrations : saisissez le code de vérification imprimé sur le "
 			    "document pour savoir s'il a été délivré par un bureau d'état civil "

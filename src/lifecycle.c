@@ -37,6 +37,9 @@ const struct transition transitions[] = {
 	 * a destroyed envelope's fee is refunded */
 	{RS_RETURNED, RS_TO_COLLECT, ROLE_BIT(ROLE_CITIZEN), 0, "collect"},
 	{RS_RETURNED, RS_DESTROYED, ROLE_BIT(ROLE_CITIZEN) | ROLE_BIT(ROLE_SYSTEM), 0, "destroy"},
+	/* or it is sent again to a corrected address once the citizen has paid the postage
+	 * (redispatch_mark_paid): back to the post desk, for a new registered-mail code */
+	{RS_RETURNED, RS_READY, ROLE_BIT(ROLE_SYSTEM), 0, "resend"},
 	{RS_TO_COLLECT, RS_DELIVERED, STAFF_OFFICE, TR_NEEDS_REASON, "hand over"},
 	{RS_TO_COLLECT, RS_DESTROYED, ROLE_BIT(ROLE_SYSTEM), 0, "destroy"},
 };

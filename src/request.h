@@ -106,6 +106,10 @@ int request_purge_unpaid(struct db *db, int64_t before, int *n, struct wq_errbuf
 int request_transition(struct db *db, const struct actor *a, int64_t id,
 		       int64_t expected_version, enum req_state to, const char *note,
 		       struct wq_errbuf *eb);
+/* A move by the system inside a transaction the caller opened (another data-layer file
+ * that writes more in the same commit: db_redispatch.c), checked as request_transition. */
+int request_system_move_in_tx(struct db *db, int64_t id, enum req_state to, const char *note,
+			      struct wq_errbuf *eb);
 int request_claim(struct db *db, const struct actor *a, int64_t id, int64_t expected_version,
 		  struct wq_errbuf *eb);
 /* Supervisor: give a queued or claimed request to an agent of the office. */

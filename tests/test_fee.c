@@ -22,6 +22,7 @@ static void test_shipped_table(void **state)
 	assert_int_equal(fee_load(&t, "etc/fees.conf", &eb), WQ_OK);
 	assert_int_equal(fee_compute(&t, "extract", 1, &c, &eb), WQ_OK);
 	assert_int_equal(c, 2000); /* "from 20 dirhams" */
+	assert_int_equal(t.resend_centimes, 1500);
 	assert_int_equal(fee_compute(&t, "extract", 2, &c, &eb), WQ_OK);
 	assert_int_equal(c, 4000);
 	assert_int_equal(fee_compute(&t, "full_copy", 1, &c, &eb), WQ_OK);
@@ -69,7 +70,9 @@ static void test_bad_files(void **state)
 	struct wq_errbuf eb;
 	assert_int_equal(load_text("extract.first = 25\nextract.extra = 10\n"
 				   "full_copy.first = 40.00\nfull_copy.extra = 0\n"
-				   "post.zone1 = 45\npost.zone2 = 60.5\npost.zone3 = 80\n", &t), WQ_OK);
+				   "post.zone1 = 45\npost.zone2 = 60.5\npost.zone3 = 80\n"
+				   "resend.postage = 12.50\n", &t), WQ_OK);
+	assert_int_equal(t.resend_centimes, 1250);
 	assert_int_equal(fee_compute(&t, "extract", 3, &c, &eb), WQ_OK);
 	assert_int_equal(c, 4500);
 	assert_int_equal(fee_postage(&t, 0), 0);
@@ -77,11 +80,20 @@ static void test_bad_files(void **state)
 	/* registered mail abroad is required, zone by zone */
 	assert_int_not_equal(load_text("extract.first = 25\nextract.extra = 10\n"
 				       "full_copy.first = 40.00\nfull_copy.extra = 0\n"
-				       "post.zone1 = 45\npost.zone3 = 80\n", &t), WQ_OK);
+				       "post.zone1 = 45\npost.zone3 = 80\nresend.postage = 15\n", &t), WQ_OK);
 	assert_int_not_equal(load_text("extract.first = 25\nextract.extra = 10\n"
 				       "full_copy.first = 40.00\nfull_copy.extra = 0\n"
-				       "post.zone1 = 45\npost.zone2 = 6,0\npost.zone3 = 80\n", &t),
+				       "post.zone1 = 45\npost.zone2 = 6,0\npost.zone3 = 80\n"
+				       "resend.postage = 15\n", &t),
 			     WQ_OK);
+	/* the re-dispatch postage is required, and a real amount */
+	assert_int_not_equal(load_text("extract.first = 25\nextract.extra = 10\n"
+				       "full_copy.first = 40.00\nfull_copy.extra = 0\n"
+				       "post.zone1 = 45\npost.zone2 = 60\npost.zone3 = 80\n", &t), WQ_OK);
+	assert_int_not_equal(load_text("extract.first = 25\nextract.extra = 10\n"
+				       "full_copy.first = 40.00\nfull_copy.extra = 0\n"
+				       "post.zone1 = 45\npost.zone2 = 60\npost.zone3 = 80\n"
+				       "resend.postage = 0\n", &t), WQ_OK);
 	assert_int_not_equal(load_text("extract.first = 20\n", &t), WQ_OK); /* missing rows */
 	assert_int_not_equal(load_text("extract.first = 20,00\n", &t), WQ_OK);
 	assert_int_not_equal(load_text("passport.first = 20\n", &t), WQ_OK);

@@ -10,7 +10,9 @@
  * the CIN; refund -> destroyed and refunded), the sweep that destroys and refunds the
  * ones left without a choice, and a fee distributed before the return: refunded all the
  * same, to recover from the commune, the book still balanced.  A second payment of a
- * paid request is owed back at once. */
+ * paid request is owed back at once.  A returned envelope sent again: its postage kept
+ * apart from the fees, the request ready with the new address, the first registered
+ * code never used again, a payment with nothing to send owed back and named. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -26,6 +28,7 @@
 #include "finance.h"
 #include "office.h"
 #include "outbox.h"
+#include "redispatch.h"
 #include "refund.h"
 #include "request.h"
 
@@ -488,6 +491,66 @@ static void test_second_payment_owed_back(void **state)
 	assert_balanced();
 }
 
+/* Sent again to a corrected address once the postage is paid (redispatch.h). */
+static void test_redispatch(void **state)
+{
+	(void)state;
+	struct wq_errbuf eb;
+	struct redispatch d, d2;
+	struct actor agent = who("agent1");
+	enum redispatch_paid how;
+	char s[80], first[14], code[14];
+	int64_t id = returned_request(), paid = paid_request(2000);
+	int64_t fees = sql_int("SELECT sum(amount_centimes) FROM payments WHERE ?", 1);
+	sql_text("SELECT code FROM mail_items WHERE request_id = ?", id, first, sizeof first);
+
+	/* only a returned envelope is sent again */
+	assert_int_equal(redispatch_open(db, paid, "1 rue A", "10000", "Rabat", 1500, &d, &eb),
+			 WQ_ECONFLICT);
+	assert_int_equal(redispatch_open(db, id, "1 rue A", "10000", "Rabat", 1500, &d, &eb), WQ_OK);
+	/* the address corrected again before paying: the same order takes it */
+	assert_int_equal(redispatch_open(db, id, "12 avenue Hassan II", "20000", "Casablanca", 1500,
+					 &d2, &eb), WQ_OK);
+	assert_string_equal(d.order_ref, d2.order_ref);
+	assert_true(redispatch_order_shape(d.order_ref));
+	assert_false(redispatch_order_shape(d.tracking));
+	assert_false(redispatch_order_shape("W123456789X-P1"));
+	assert_false(redispatch_order_shape("W1234567890-P0"));
+
+	assert_int_equal(redispatch_mark_paid(db, d.order_ref, "PT-1", 1500, &how, &eb), WQ_OK);
+	assert_int_equal(how, REDISPATCH_SENT);
+	sql_text("SELECT state || '|' || address || '|' || city FROM requests WHERE id = ?", id, s,
+		 sizeof s);
+	assert_string_equal(s, "ready|12 avenue Hassan II|Casablanca");
+	sql_text("SELECT status || coalesce(code, '-') FROM mail_items WHERE request_id = ?", id, s,
+		 sizeof s);
+	assert_string_equal(s, "sealed-");
+	/* the same callback again: nothing */
+	assert_int_equal(redispatch_mark_paid(db, d.order_ref, "PT-1", 1500, &how, &eb), WQ_OK);
+	assert_int_equal(how, REDISPATCH_ALREADY);
+	assert_int_equal(sql_int("SELECT count(*) FROM postage_payments WHERE ?", 1), 1);
+	/* postage is not a fee: the commune's book unchanged, balanced */
+	assert_int_equal(sql_int("SELECT sum(amount_centimes) FROM payments WHERE ?", 1), fees);
+	assert_balanced();
+
+	/* the post desk: the first code refused, a new one recorded */
+	assert_int_equal(request_hand_to_post(db, &agent, id, 0, first, "pickup", &eb),
+			 WQ_ECONFLICT);
+	assert_string_equal(eb.field, "code");
+	wq_s10_make("RR", (unsigned)(60000000 + id), "MA", code);
+	assert_int_equal(request_hand_to_post(db, &agent, id, 0, code, "pickup", &eb), WQ_OK);
+	assert_int_equal(sql_int("SELECT count(*) FROM mail_past WHERE request_id = ?", id), 1);
+
+	/* the order paid a second time: charged, nothing to send: owed back, named by check */
+	assert_int_equal(redispatch_mark_paid(db, d.order_ref, "PT-2", 1500, &how, &eb), WQ_OK);
+	assert_int_equal(how, REDISPATCH_OWED_BACK);
+	sql_text("SELECT state FROM requests WHERE id = ?", id, s, sizeof s);
+	assert_string_equal(s, "with_post");
+	assert_int_equal(problems(), 1);
+	assert_int_equal(redispatch_mark_paid(db, "W0000000000-P1", "PT-3", 1500, &how, &eb),
+			 WQ_ENOTFOUND);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -499,6 +562,7 @@ int main(void)
 		cmocka_unit_test(test_unclaimed_envelopes_destroyed),
 		cmocka_unit_test(test_refund_after_distribution),
 		cmocka_unit_test(test_second_payment_owed_back),
+		cmocka_unit_test(test_redispatch),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

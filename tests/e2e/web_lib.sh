@@ -122,3 +122,32 @@ web_order_leila() {
 		"cin":"AB123456","address":"9 rue Moulay Youssef","postal_code":"10000",
 		"city":"Rabat","phone":"0662123456","email":"leila@example.ma"}' "$WQ_URL/api/v1/requests"
 }
+
+# web_returned_order NAME: one extract ordered through the API, paid with the good card,
+# brought by agent1 to the post (its registered-mail code in ${NAME}_C) and returned by
+# post1 (refused); sets ${NAME}_T, ${NAME}_S.
+web_returned_order() {
+	local name=$1 body t s pay code
+	body=$(web_order_leila)
+	t=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["tracking"])' "$body")
+	s=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["secret"])' "$body")
+	pay=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["payment_url"])' "$body")
+	web_pay "$pay" 4000000000000002 >/dev/null
+	for st in claimed:agent1 in_production:agent1 awaiting_signature:agent1 signed:officer1 \
+		ready:agent1; do
+		wq request move "$t" "${st%%:*}" --as "${st#*:}" --db "$WQ_DB" >/dev/null ||
+			fail "$t -> $st"
+	done
+	code=$(python3 -c 'import sys
+n = "%08d" % (int(sys.argv[1][1:9]) % 10**8)
+w = [8, 6, 4, 2, 3, 5, 9, 7]
+c = 11 - sum(int(d) * k for d, k in zip(n, w)) % 11
+print("RR%s%dMA" % (n, 0 if c == 10 else 5 if c == 11 else c))' "$t")
+	wq request move "$t" with_post --note "$code" --as agent1 --db "$WQ_DB" >/dev/null ||
+		fail "$t to the post with $code"
+	wq request move "$t" returned --note "refused by the addressee" --as post1 --db "$WQ_DB" \
+		>/dev/null || fail "$t returned"
+	printf -v "${name}_T" %s "$t"
+	printf -v "${name}_S" %s "$s"
+	printf -v "${name}_C" %s "$code"
+}

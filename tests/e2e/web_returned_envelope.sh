@@ -10,32 +10,6 @@ source "$(dirname "$0")/lib.sh"
 wq_start_server
 source "$(dirname "$0")/web_lib.sh"
 
-# order NAME: one extract ordered through the API, paid with the good card, brought by
-# agent1 to the post and returned by post1 (refused); sets ${NAME}_T, ${NAME}_S.
-order() {
-	local name=$1 body t s pay code
-	body=$(web_order_leila)
-	t=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["tracking"])' "$body")
-	s=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["secret"])' "$body")
-	pay=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["payment_url"])' "$body")
-	web_pay "$pay" 4000000000000002 >/dev/null
-	for st in claimed:agent1 in_production:agent1 awaiting_signature:agent1 signed:officer1 \
-		ready:agent1; do
-		wq request move "$t" "${st%%:*}" --as "${st#*:}" --db "$WQ_DB" >/dev/null ||
-			fail "$t -> $st"
-	done
-	code=$(python3 -c 'import sys
-n = "%08d" % (int(sys.argv[1][1:9]) % 10**8)
-w = [8, 6, 4, 2, 3, 5, 9, 7]
-c = 11 - sum(int(d) * k for d, k in zip(n, w)) % 11
-print("RR%s%dMA" % (n, 0 if c == 10 else 5 if c == 11 else c))' "$t")
-	wq request move "$t" with_post --note "$code" --as agent1 --db "$WQ_DB" >/dev/null ||
-		fail "$t to the post with $code"
-	wq request move "$t" returned --note "refused by the addressee" --as post1 --db "$WQ_DB" \
-		>/dev/null || fail "$t returned"
-	printf -v "${name}_T" %s "$t"
-	printf -v "${name}_S" %s "$s"
-}
 state() { web_sql "SELECT state FROM requests WHERE tracking = '$1'"; }
 choose() { # TRACKING SECRET [CHOICE]: POST /returned from the tracking page
 	local args=(--data-urlencode lang=fr --data-urlencode "tracking=$1"
@@ -46,7 +20,7 @@ choose() { # TRACKING SECRET [CHOICE]: POST /returned from the tracking page
 }
 
 # 1. F: why, by when, and the choice to collect
-order F
+web_returned_order F
 [ "$(web_track "$F_T" "$F_S")" = 200 ] || fail "tracking page of F"
 grep -q 'id="state" data-state="returned"' "$T/track.html" || fail "F not shown returned"
 grep -q 'Motif du retour : refused by the addressee' "$T/track.html" || fail "no reason shown"
@@ -54,13 +28,14 @@ want=$(TZ=Africa/Casablanca date -d "@$(( $(web_sql "SELECT stage_at FROM reques
 	WHERE tracking = '$F_T'") + 15 * 86400 ))" '+%Y-%m-%d')
 web_id "$T/track.html" deadline | grep -q "^$want" ||
 	fail "deadline $(web_id "$T/track.html" deadline), want $want"
-grep -q 'id="choice-collect"' "$T/track.html" && grep -q 'id="choice-refund"' "$T/track.html" ||
-	fail "the two choices are not offered"
+for ch in resend collect refund; do
+	grep -q "id=\"choice-$ch\"" "$T/track.html" || fail "choice $ch is not offered"
+done
 size=$(wc -c <"$T/track.html"); [ "$size" -lt 20480 ] || fail "tracking page is $size bytes"
 [ "$(choose "$F_T" "$F_S")" = 422 ] && grep -q 'id="e-choice"' "$T/choice.html" ||
 	fail "no choice: no error next to the field"
 [ "$(state "$F_T")" = returned ] || fail "an empty choice changed F"
-ok "F ($F_T): reason, deadline $want and the choices shown ($size bytes); an empty choice refused"
+ok "F ($F_T): reason, deadline $want and the three choices shown ($size bytes); an empty choice refused"
 [ "$(choose "$F_T" "$F_S" collect)" = 200 ] || { cat "$T/choice.html"; fail "collect"; }
 [ "$(state "$F_T")" = to_collect ] || fail "F is $(state "$F_T")"
 grep -q 'id="to_collect"' "$T/choice.html" || fail "the page does not say where to collect"
@@ -107,10 +82,10 @@ web_sql "SELECT note FROM request_events e JOIN requests r ON r.id = e.request_i
 ok "F handed over at the counter against its CIN (a wrong one refused), recorded"
 
 # 3. G: a refund through the API
-order G
+web_returned_order G
 st=$(curl -s -o "$T/api.json" -w '%{http_code}' -H 'Content-Type: application/json' \
-	-d "{\"tracking\":\"$G_T\",\"secret\":\"$G_S\",\"choice\":\"resend\"}" "$WQ_URL/api/v1/returned")
-[ "$st" = 422 ] && grep -q '"choice"' "$T/api.json" || fail "API accepted choice resend ($st)"
+	-d "{\"tracking\":\"$G_T\",\"secret\":\"$G_S\",\"choice\":\"keep\"}" "$WQ_URL/api/v1/returned")
+[ "$st" = 422 ] && grep -q '"choice"' "$T/api.json" || fail "API accepted choice keep ($st)"
 st=$(curl -s -o "$T/api.json" -w '%{http_code}' -H 'Content-Type: application/json' \
 	-d "{\"tracking\":\"$G_T\",\"secret\":\"$G_S\",\"choice\":\"refund\"}" "$WQ_URL/api/v1/returned")
 [ "$st" = 200 ] && grep -q '"state":"destroyed"' "$T/api.json" || fail "API refund: $st $(cat "$T/api.json")"
@@ -121,7 +96,7 @@ ok "G ($G_T) chose the refund through the API: destroyed, refunded to the card"
 
 # 4. H: no choice in time.  Its return is moved 16 days back; the server's sweep runs at
 #    start, so it is restarted
-order H
+web_returned_order H
 web_sql "UPDATE requests SET stage_at = stage_at - 16 * 86400 WHERE tracking = '$H_T'"
 kill -TERM "$WQ_SERVE_PID"
 wait "$WQ_SERVE_PID" 2>/dev/null || true
