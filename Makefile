@@ -124,12 +124,10 @@ unit: $(UNIT_BINS)
 	@fail=0; for t in $(UNIT_BINS); do echo "== $$t"; $$t || fail=1; done; exit $$fail
 
 # End-to-end tests: each tests/e2e/*.sh gets the binary in WATIQA_BIN.
+# E2E_JOBS stories at a time, each printed whole when it ends (tests/e2e_run.sh)
+E2E_JOBS ?= 1
 e2e: $(BIN) test-deps
-	@fail=0; pass=0; for t in $(E2E_TESTS); do \
-		echo "== $$t"; \
-		if WATIQA_BIN=$(CURDIR)/$(BIN) timeout 300 bash $$t; then pass=$$((pass+1)); \
-		else echo "FAILED: $$t"; fail=$$((fail+1)); fi; done; \
-		echo "e2e: $$pass passed, $$fail failed"; [ $$fail = 0 ]
+	@WATIQA_BIN=$(CURDIR)/$(BIN) bash tests/e2e_run.sh $(E2E_JOBS) $(E2E_TESTS)
 
 check-layers:
 	@bad=$$(grep -ln 'sqlite3_\|\bSELECT \|\bINSERT INTO\|\bUPDATE [a-z_]* SET' \

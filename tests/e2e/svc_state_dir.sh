@@ -95,7 +95,7 @@ wq_wait_for "$T/serve2.log" "ssh listening on" 60
 wq_wait_for "$T/serve2.log" "http listening on" 10
 cd "$T/cwd"
 [ "$(od -An -tx1 "$ST/server.key" | tr -d ' \n')" = "$WQ_KEY_BEFORE" ] || fail "server key changed"
-curl -fsS "http://127.0.0.1:$WQ_HTTP_PORT/" | grep -qi "<html" || fail "no home page when served from /"
+grep -qi "<html" <(curl -fsS "http://127.0.0.1:$WQ_HTTP_PORT/") || fail "no home page when served from /"
 ok "served from /: pages and migrations found; the server key survives the restart"
 
 [ -z "$(ls -A "$T/cwd")" ] || fail "written into the working directory: $(ls -A "$T/cwd")"

@@ -19,10 +19,10 @@ for by in port base; do
 	[ "$(web_sql "select state from requests where tracking='$tracking'")" = paid ] ||
 		fail "$by: not paid (the confirmation did not reach the sandbox)"
 	for i in $(seq 100); do
-		curl -s "$SANDBOX/sms/log" | grep -q "^sms	0611223344	.*$tracking" && break
+		grep -q "^sms	0611223344	.*$tracking" <(curl -s "$SANDBOX/sms/log") && break
 		sleep 0.2
 	done
-	curl -s "$SANDBOX/sms/log" | grep -q "^sms	0611223344	.*$tracking" || fail "$by: no SMS at the sandbox"
+	grep -q "^sms	0611223344	.*$tracking" <(curl -s "$SANDBOX/sms/log") || fail "$by: no SMS at the sandbox"
 	ok "serve told only by $by: payment at the sandbox, confirmed there, SMS there"
 	kill "$WQ_SERVE_PID"; wait "$WQ_SERVE_PID" 2>/dev/null || true
 	kill "${WQ_PIDS[-2]}" 2>/dev/null || true

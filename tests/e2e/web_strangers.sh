@@ -61,5 +61,5 @@ ok "/paid?txn= with a made-up txn: $st in $ms ms, no confirmation call at the sa
 final=$(web_pay "$pay" 4000000000000002)
 [ "$(web_sql "select state from requests where tracking='$t'")" = paid ] || fail "real payment: not paid"
 txn=$(web_sql "select gateway_ref from payments p join requests r on r.id=p.request_id where r.tracking='$t' and p.status='confirmed'")
-curl -s "$SANDBOX/sandbox/confirms" | grep -q "^$txn	paid" || fail "the real txn $txn was not confirmed at the sandbox"
+grep -q "^$txn	paid" <(curl -s "$SANDBOX/sandbox/confirms") || fail "the real txn $txn was not confirmed at the sandbox"
 ok "control: the real payment $txn was confirmed at the sandbox, the request is paid"
