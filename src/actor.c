@@ -55,6 +55,13 @@ enum scope_kind role_scope(enum role r)
 	return (r >= 0 && r < ROLE_COUNT) ? roles[r].scope : SCOPE_NONE;
 }
 
+enum scope_kind role_scope_for(enum role r, const char *code)
+{
+	if (r == ROLE_INSPECTOR && (!code || !code[0] || !strcmp(code, "national")))
+		return SCOPE_NATIONAL;
+	return role_scope(r);
+}
+
 void actor_system(struct actor *a)
 {
 	memset(a, 0, sizeof *a);

@@ -48,6 +48,10 @@ const char *scope_name(enum scope_kind s);
 enum scope_kind scope_from_name(const char *s); /* SCOPE_NONE if unknown */
 /* The scope kind a role must have (agent -> office, inspector -> province...). */
 enum scope_kind role_scope(enum role r);
+/* The scope an account of role r gets for a scope code: role_scope(r), but an inspector
+ * named with no code (or "national") is the national inspector, who receives what the
+ * provinces raise above them. */
+enum scope_kind role_scope_for(enum role r, const char *code);
 
 /* Actors the server itself uses. */
 void actor_system(struct actor *a);

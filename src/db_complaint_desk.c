@@ -78,6 +78,15 @@ static const struct cd_move {
 /* Indexed by enum scope_kind; SCOPE_NONE has no SQL and sees nothing. */
 static const char *const list_sql[] = {NULL, LIST(SC_OFFICE), LIST(SC_COMMUNE),
 				       LIST(CS_PROVINCE), LIST(SC_NATIONAL)};
+/* the national inspector's queue: what was raised above a province */
+#define CS_RAISED " ?1 = ?1 AND c.escalated_at IS NOT NULL"
+static const char list_raised_sql[] = LIST(CS_RAISED);
+
+/* An inspector with national scope: he works on what the provinces raised only. */
+static int national_inspector(const struct actor *a)
+{
+	return a->role == ROLE_INSPECTOR && a->scope == SCOPE_NATIONAL;
+}
 static const char *const get_sql[] = {NULL, GET(SC_OFFICE), GET(SC_COMMUNE), GET(CS_PROVINCE),
 				      GET(SC_NATIONAL)};
 static const char *const for_req_sql[] = {NULL, FOR_REQ(SC_OFFICE), FOR_REQ(SC_COMMUNE),
@@ -141,7 +150,8 @@ int complaint_desk_list(struct db *db, const struct actor *a, int all, int64_t l
 	*n = 0;
 	if (rc)
 		return rc;
-	sqlite3_stmt *st = db_stmt(db, list_sql[a->scope], eb);
+	sqlite3_stmt *st = db_stmt(db, national_inspector(a) ? list_raised_sql : list_sql[a->scope],
+				   eb);
 	if (!st)
 		return WQ_EIO;
 	sqlite3_bind_int64(st, 1, a->scope_id);
@@ -200,6 +210,10 @@ static int move_check(const struct actor *a, const struct cd_move *m,
 	if (!(m->roles & ROLE_BIT(a->role)))
 		return wq_fail(eb, WQ_EDENIED, "role", "a %s may not %s a complaint",
 			       role_name(a->role), m->verb);
+	if (national_inspector(a) && !c->escalated_at)
+		return wq_fail(eb, WQ_EDENIED, "complaint",
+			       "complaint #%lld is its province's: it was not raised above it",
+			       (long long)c->id);
 	if (expected && c->version != expected)
 		return wq_fail(eb, WQ_ECONFLICT, "complaint",
 			       "complaint #%lld changed since you loaded it: it is now %s%s%s",

@@ -142,7 +142,7 @@ int db_scope_lookup(struct db *db, enum role role, const char *code, int64_t *id
 		[SCOPE_COMMUNE] = "SELECT id FROM communes WHERE code = ?",
 		[SCOPE_PROVINCE] = "SELECT id FROM provinces WHERE code = ?",
 	};
-	enum scope_kind kind = role_scope(role);
+	enum scope_kind kind = role_scope_for(role, code);
 	*id = 0;
 	if (kind == SCOPE_NATIONAL)
 		return WQ_OK;
@@ -214,7 +214,7 @@ static int do_add(struct db *db, const struct actor *by, const char *username,
 	db_bind_text(st, 1, username);
 	db_bind_text(st, 2, full_name ? full_name : "");
 	db_bind_text(st, 3, role_name(role));
-	db_bind_text(st, 4, scope_name(role_scope(role)));
+	db_bind_text(st, 4, scope_name(role_scope_for(role, scope_code)));
 	sqlite3_bind_int64(st, 5, scope_id);
 	db_bind_text(st, 6, hash);
 	sqlite3_bind_int64(st, 7, wq_now());
@@ -332,7 +332,7 @@ static int do_role(struct db *db, const struct actor *by, const char *username,
 	if (!st)
 		return WQ_EIO;
 	db_bind_text(st, 1, role_name(role));
-	db_bind_text(st, 2, scope_name(role_scope(role)));
+	db_bind_text(st, 2, scope_name(role_scope_for(role, scope_code)));
 	sqlite3_bind_int64(st, 3, scope_id);
 	db_bind_text(st, 4, username);
 	if ((rc = finish_update(db, st, username, eb)))

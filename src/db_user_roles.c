@@ -55,7 +55,7 @@ static int do_role_add(struct db *db, const struct actor *by, const char *userna
 		return WQ_EIO;
 	sqlite3_bind_int64(st, 1, u.id);
 	db_bind_text(st, 2, role_name(role));
-	db_bind_text(st, 3, scope_name(role_scope(role)));
+	db_bind_text(st, 3, scope_name(role_scope_for(role, scope_code)));
 	sqlite3_bind_int64(st, 4, scope_id);
 	sqlite3_bind_int64(st, 5, wq_now());
 	rc = sqlite3_step(st);

@@ -87,6 +87,8 @@ static const struct {
 	/* the civil-status officer who signs what the first office (and the office it
 	 * relays) produced */
 	{"officer1", "Abdellah Ouazzani", "officer", "RBT-HAS-1", "fr"},
+	/* the national inspector: what the provinces raise above them */
+	{"inspector0", "Karima Benkirane", "inspector", "", "en"},
 };
 
 /* The demo draws from the first names of names.c only: the same draws, the same demo

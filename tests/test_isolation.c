@@ -1180,6 +1180,13 @@ static const struct row rows[] = {
 	  NULL, "inspector2"),
 	R(search_resend, "inspector1", "send a notification again", do_resend, &tg.ken_notice,
 	  NULL, "inspector2"),
+	/* the national inspector works on what a province raised, nothing else of it */
+	R(complaint_desk_take, "inspector0", "take a complaint its province holds", do_cd_take,
+	  &tg.ken_c_open, NULL, "inspector2"),
+	R(complaint_desk_answer, "inspector0", "answer a complaint its province holds",
+	  do_cd_answer, &tg.ken_c_taken, NULL, "inspector2"),
+	R(complaint_desk_list, "inspector0", "see a province's own complaint in its queue",
+	  do_cd_list, &tg.ken_c_open, NULL, "inspector2"),
 	R(complaint_desk_list, "inspector1", "see a complaint in its queue", do_cd_list,
 	  &tg.ken_c_open, NULL, "inspector2"),
 	R(complaint_desk_get, "inspector1", "read a complaint", do_cd_get, &tg.ken_c_open, NULL,
@@ -1556,6 +1563,35 @@ static void test_a_further_role_is_checked(void **state)
 	db_copy(db_handle(db), baseline);
 }
 
+/* What a province raises reaches the national inspector (inspector0), who answers it;
+ * the province then reads the answer on its own complaint. */
+static void test_national_inspector_gets_what_is_raised(void **state)
+{
+	(void)state;
+	struct wq_errbuf eb = {0};
+	struct actor prov = who("inspector2"), nat = who("inspector0");
+	struct cd_complaint *c = NULL, got;
+	int n = 0, seen_it = 0;
+	assert_int_equal(nat.scope, SCOPE_NATIONAL);
+	assert_int_equal(complaint_desk_escalate(db, &prov, tg.ken_c_open, 0,
+						 "the office does not answer", &eb), WQ_OK);
+	assert_int_equal(complaint_desk_list(db, &nat, 0, 0, &c, &n, &eb), WQ_OK);
+	for (int i = 0; i < n; i++) {
+		seen_it |= c[i].id == tg.ken_c_open;
+		assert_true(c[i].escalated_at != 0);
+	}
+	free(c);
+	assert_true(seen_it);
+	assert_int_equal(complaint_desk_take(db, &nat, tg.ken_c_open, 0, &eb), WQ_OK);
+	assert_int_equal(complaint_desk_answer(db, &nat, tg.ken_c_open, 0, "the national answer",
+					       &eb), WQ_OK);
+	assert_int_equal(complaint_desk_get(db, &prov, tg.ken_c_open, &got, &eb), WQ_OK);
+	assert_int_equal(got.state, CD_ANSWERED);
+	assert_string_equal(got.answer, "the national answer");
+	assert_string_equal(got.inspector, "inspector0");
+	db_copy(db_handle(db), baseline);
+}
+
 /* Every function of a header in src/ that takes a `const struct actor *` has a row (or says why
  * it is not an action); every row names such a function. */
 static void test_table_covers_every_actor_function(void **state)
@@ -1632,6 +1668,7 @@ int main(void)
 		cmocka_unit_test(test_every_row_is_refused),
 		cmocka_unit_test(test_a_stale_actor_writes_nothing),
 		cmocka_unit_test(test_a_further_role_is_checked),
+		cmocka_unit_test(test_national_inspector_gets_what_is_raised),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

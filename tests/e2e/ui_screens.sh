@@ -53,7 +53,7 @@ for f in "$WQ_ROOT"/tests/screens/*_*; do
 done
 [ "$n" -gt 0 ] || fail "no saved screens in tests/screens"
 
-for u in agent1 supervisor1 inspector1 support1 finance1 treasury1 admin1 post1 officer1; do
+for u in agent1 supervisor1 inspector1 support1 finance1 treasury1 admin1 post1 officer1 inspector0; do
 	"$WATIQA_BIN" user lang "$u" en >/dev/null # the saved screens above may have changed it
 	ui_open "r-$u" "$u"
 	wq_screen_wait "r-$u" "Watiqa |" 10
