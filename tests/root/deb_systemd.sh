@@ -86,7 +86,7 @@ journal() { in_box "journalctl -b --no-pager -o cat -u $1"; }
 wqr_step "apt install ./$(basename "$deb1") (the unit refuses the demo's secret)"
 in_box "DEBIAN_FRONTEND=noninteractive apt-get install -y -q /root/$(basename "$deb1")" \
 	>"$LOGS/apt-install.log" 2>&1 </dev/null || { tail -30 "$LOGS/apt-install.log" >&2; wqr_fail "apt install"; }
-in_box "systemctl is-enabled watiqa.service watiqa-backup.timer" | tr '\n' ' ' | grep -q '^enabled enabled ' ||
+in_box "systemctl is-enabled watiqa.service watiqa-backup.timer" | tr '\n' ' ' | grep >/dev/null -- '^enabled enabled ' ||
 	wqr_fail "watiqa.service and watiqa-backup.timer not both enabled"
 wait_unit watiqa.service failed 30
 journal watiqa.service >"$LOGS/journal-1.txt"
@@ -102,10 +102,10 @@ wqr_settings "$R" "$ssh_port" "$http_port"
 in_box "systemctl restart watiqa" || wqr_fail "systemctl restart watiqa"
 wait_unit watiqa.service active 30
 for ((i = 0; i < 300; i++)); do
-	journal watiqa.service | grep -q "ssh listening on 127.0.0.1:$ssh_port" && break
+	journal watiqa.service | grep >/dev/null -- "ssh listening on 127.0.0.1:$ssh_port" && break
 	sleep 0.1
 done
-journal watiqa.service | grep -q "ssh listening on 127.0.0.1:$ssh_port" ||
+journal watiqa.service | grep >/dev/null -- "ssh listening on 127.0.0.1:$ssh_port" ||
 	{ journal watiqa.service | tail -20 >&2; wqr_fail "no 'ssh listening' in the journal"; }
 # every process of the program (the listener and sessions rename themselves) is watiqa's
 users=$(in_box 'for p in /proc/[0-9]*; do [ "$(readlink $p/exe)" = /usr/bin/watiqa ] && stat -c %U $p; done | sort | uniq -c')
@@ -122,7 +122,7 @@ echo "$WQR_ADMIN_PW" | in_box "sudo -u watiqa watiqa user add nadia admin --name
 known=$LOGS/known_hosts
 WQR_SSH_OPTS="-o StrictHostKeyChecking=accept-new -o UserKnownHostsFile=$known" \
 	wqr_ssh_screen "$ssh_port" nadia "$WQR_ADMIN_PW" '^ Watiqa \| .* \| nadia, admin \| '
-for ((i = 0; i < 50; i++)); do journal watiqa.service | grep -q "nadia.*login ok" && break; sleep 0.1; done
+for ((i = 0; i < 50; i++)); do journal watiqa.service | grep >/dev/null -- "nadia.*login ok" && break; sleep 0.1; done
 journal watiqa.service | grep "nadia.*login ok" | tail -1 | grep . ||
 	{ journal watiqa.service | tail -20 >&2; wqr_fail "nadia's login is not in the journal"; }
 wqr_ok "nadia logs in over OpenSSH; journalctl -u watiqa has the login"
@@ -131,7 +131,7 @@ wqr_step "systemctl start watiqa-backup; the timer"
 in_box "systemctl start watiqa-backup" || { journal watiqa-backup.service >&2; wqr_fail "the backup unit failed"; }
 journal watiqa-backup.service | grep "backup written to" || wqr_fail "no backup in the journal"
 in_box "ls /var/lib/watiqa/backups/watiqa-*.db" >/dev/null || wqr_fail "no backup file"
-in_box "systemctl list-timers --no-pager watiqa-backup.timer" | grep -q 'watiqa-backup.timer' ||
+in_box "systemctl list-timers --no-pager watiqa-backup.timer" | grep >/dev/null -- 'watiqa-backup.timer' ||
 	wqr_fail "watiqa-backup.timer is not waiting"
 wqr_ok "backup written by the unit; the timer waits: $(in_box "systemctl show -P NextElapseUSecRealtime watiqa-backup.timer")"
 
@@ -142,7 +142,7 @@ in_box "DEBIAN_FRONTEND=noninteractive apt-get install -y -q /root/$(basename "$
 wait_unit watiqa.service active 30
 after=$(in_box "systemctl show -P MainPID watiqa")
 [ "$after" != "$before" ] || wqr_fail "the unit was not restarted by the upgrade (main pid $before)"
-for ((i = 0; i < 100; i++)); do journal watiqa.service | grep -q "1 migration applied" && break; sleep 0.1; done
+for ((i = 0; i < 100; i++)); do journal watiqa.service | grep >/dev/null -- "1 migration applied" && break; sleep 0.1; done
 journal watiqa.service | grep "1 migration applied" ||
 	{ journal watiqa.service | tail -20 >&2; wqr_fail "the restarted unit did not apply the new migration"; }
 WQR_SSH_OPTS="-o StrictHostKeyChecking=yes -o UserKnownHostsFile=$known" \

@@ -194,16 +194,9 @@ wqr_host_tools() {
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing
 }
 
-# wqr_ssh_screen PORT USER PASSWORD PATTERN...: logs in with OpenSSH in a tmux pane,
-# typing the password at the prompt, and waits until the screen matches every PATTERN
-# (grep -E); prints its first lines and closes it.  The second factor is met as a person
-# with an authenticator app meets it (oathtool): an account whose role needs one and has
-# none enrols (the secret read off the screen into WQR_TOTP_SECRET, its code typed, the
-# recovery codes passed); an enrolled one is asked a code after the password, which gets
-# the next step's (the one of the enrolment may not be taken twice).  WQR_SSH_OPTS
-# replaces the host-key options (default: accept any, remember none).
 # wqr_screen_until CMD: waits (up to 10 s) until CMD, given the screen on its input,
-# succeeds: what was typed is answered before anything is typed again.
+# succeeds: what was typed is answered before anything is typed again.  CMD reads all
+# of its input (no grep -q: under pipefail the writer's SIGPIPE would fail the pipe).
 wqr_screen_until() {
 	local j
 	for ((j = 0; j < 100; j++)); do
@@ -212,6 +205,15 @@ wqr_screen_until() {
 	done
 	return 1
 }
+
+# wqr_ssh_screen PORT USER PASSWORD PATTERN...: logs in with OpenSSH in a tmux pane,
+# typing the password at the prompt, and waits until the screen matches every PATTERN
+# (grep -E); prints its first lines and closes it.  The second factor is met as a person
+# with an authenticator app meets it (oathtool): an account whose role needs one and has
+# none enrols (the secret read off the screen into WQR_TOTP_SECRET, its code typed, the
+# recovery codes passed); an enrolled one is asked a code after the password, which gets
+# the next step's (the one of the enrolment may not be taken twice).  WQR_SSH_OPTS
+# replaces the host-key options (default: accept any, remember none).
 wqr_ssh_screen() {
 	local port=$1 user=$2 pw=$3 i p all=0 screen
 	shift 3
@@ -221,10 +223,10 @@ wqr_ssh_screen() {
 		 -o PubkeyAuthentication=no -o PreferredAuthentications=password,keyboard-interactive \
 		 $user@127.0.0.1; echo ssh exited \$?; sleep 30"
 	for ((i = 0; i < 300; i++)); do
-		$tm capture-pane -p -t '=ssh:' | grep -q assword && break
+		$tm capture-pane -p -t '=ssh:' | grep >/dev/null -- assword && break
 		sleep 0.1
 	done
-	$tm capture-pane -p -t '=ssh:' | grep -q assword || {
+	$tm capture-pane -p -t '=ssh:' | grep >/dev/null -- assword || {
 		$tm capture-pane -p -t '=ssh:' >&2; wqr_fail "no password prompt from ssh $user@127.0.0.1:$port"; }
 	$tm send-keys -t '=ssh:' "$pw" Enter
 	for ((i = 0; i < 300; i++)); do
@@ -238,13 +240,13 @@ wqr_ssh_screen() {
 			wqr_screen_until "[ \$(grep -c 'Code (6 digits') != $p ]" || true
 		elif grep -q "Second factor" <<<"$screen" && grep -q "Recovery codes" <<<"$screen"; then
 			$tm send-keys -t '=ssh:' Enter
-			wqr_screen_until "! grep -q 'Recovery codes'" || true
+			wqr_screen_until "! grep >/dev/null 'Recovery codes'" || true
 		elif grep -q "Second factor" <<<"$screen" && grep -q "Code:" <<<"$screen"; then
 			WQR_TOTP_SECRET=$(grep -o '^    \([A-Z2-7]\{4\} \)\{7\}[A-Z2-7]\{4\}' <<<"$screen" | tr -d ' ')
 			[ ${#WQR_TOTP_SECRET} = 32 ] || { echo "$screen" >&2; wqr_fail "no second-factor secret on $user's screen"; }
 			echo "$user enrols a second factor (secret ${WQR_TOTP_SECRET:0:4}...)"
 			$tm send-keys -t '=ssh:' "$(oathtool --totp -b "$WQR_TOTP_SECRET")" Enter
-			wqr_screen_until "grep -q 'Recovery codes'" ||
+			wqr_screen_until "grep >/dev/null 'Recovery codes'" ||
 				{ $tm capture-pane -p -t '=ssh:' >&2; wqr_fail "$user's enrolment code was not taken"; }
 		fi
 		sleep 0.1
