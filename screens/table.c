@@ -2,8 +2,9 @@
  * screen's rows (sorted by a column on demand), a cursor kept on the same row id when
  * the data is reloaded, paging, and text search.  Painting goes through term_line(),
  * so a cursor move rewrites two rows and a reload only the rows whose text changed.
- * The cursor is a '>' and the first column in reverse video (not the whole row: fewer
- * bytes per move, still visible in monochrome).  UI child only; no data access. */
+ * The cursor is a '>' in a column of its own, always in plain video (no reverse, no
+ * bold even on a bold row): a move sends two cells, about a dozen bytes; mirrored to
+ * '<' at the right edge of a right-to-left screen.  UI child only; no data access. */
 #include <ctype.h>
 #include <curses.h>
 #include <stdio.h>
@@ -197,25 +198,21 @@ static void ltr_cell(const struct ui *ui, char *cell, size_t len)
 		memcpy(cell + n, "\xe2\x80\x8e", 4);
 }
 
-static void row_text(struct ui *ui, struct table *t, int pos, char *line, size_t len,
-		     int *first_w)
+static void row_text(struct ui *ui, struct table *t, int pos, char *line, size_t len)
 {
 	char cell[CELL_BYTES], fit[CELL_BYTES];
 	size_t o = 0;
 	int r = t->order[pos];
 	int mark = t->row_mark ? t->row_mark(t->ctx, r) : ' ';
 
-	/* right to left the first cell ends the row, in reverse video: the cursor needs
-	 * no '>' there (one attribute run less, and no blank to clear, per move) */
-	o += (size_t)snprintf(line, len, "%c%c%s", pos == t->cur && !ui->term.rtl ? '>' : ' ',
+	/* right to left this column ends the row, and FriBidi mirrors the '>' to '<' */
+	o += (size_t)snprintf(line, len, "%c%c%s", pos == t->cur ? '>' : ' ',
 			      mark ? mark : ' ', col_sep(ui, 0));
 	for (int c = 0; c < t->ncols && o < len; c++) {
 		int w = col_width(t, c, ui->term.cols);
 		t->cell(t->ctx, r, c, cell, sizeof cell);
 		ltr_cell(ui, cell, sizeof cell);
 		term_fit(cell, w, 1, t->cols[c].right, fit, sizeof fit);
-		if (c == 0)
-			*first_w = w;
 		o += (size_t)snprintf(line + o, len - o, "%s%s", fit, col_sep(ui, c + 1 < t->ncols));
 	}
 }
@@ -243,19 +240,18 @@ void table_paint(struct ui *ui, struct table *t, int y, int height)
 	term_line(&ui->term, y, A_UNDERLINE, line, 0, 0, 0, 0);
 
 	for (int i = 0; i < t->height; i++) {
-		int pos = t->top + i, first_w = 0;
+		int pos = t->top + i;
 		if (pos >= t->n) {
 			term_line(&ui->term, y + 1 + i, A_NORMAL,
 				  (t->n == 0 && i == 0 && t->empty) ? tr(ui, t->empty) : "", 0, 0,
 				  0, 0);
 			continue;
 		}
-		row_text(ui, t, pos, line, sizeof line, &first_w);
+		row_text(ui, t, pos, line, sizeof line);
 		int attr = t->row_attr ? t->row_attr(t->ctx, t->order[pos]) : (int)A_NORMAL;
-		if (pos == t->cur)
-			term_line(&ui->term, y + 1 + i, attr, line, 0, 2, first_w, A_REVERSE);
-		else
-			term_line(&ui->term, y + 1 + i, attr, line, 0, 0, 0, 0);
+		/* the cursor column plain on a bold row too: else a move also pays for
+		 * entering and leaving bold around each '>' or blank */
+		term_line(&ui->term, y + 1 + i, attr, line, 0, 0, 1, TERM_PLAIN);
 	}
 }
 

@@ -266,7 +266,8 @@ void term_line(struct term *t, int y, int attr, const char *text, int pad, int h
 	if (!lead && term_width(fit) < width)
 		clrtoeol();
 	if (hl_w > 0)
-		mvchgat(y, hl_x, hl_w, (attr_t)(attr | hl_attr), 0, NULL);
+		mvchgat(y, hl_x, hl_w, hl_attr == TERM_PLAIN ? A_NORMAL : (attr_t)(attr | hl_attr),
+			0, NULL);
 	memcpy(l->text, fit, strlen(fit) + 1);
 	l->attr = attr;
 	l->hl_x = hl_x;

@@ -36,7 +36,9 @@ struct term {
  * unless the row already shows exactly that.  pad: fill to the last column (for rows
  * in reverse video).  Control characters and bad UTF-8 are shown as '?'.  text is in
  * logical order; with t->reorder it is drawn in visual order (right-aligned when
- * t->rtl), hl_x and hl_w still counted in the logical text's columns. */
+ * t->rtl), hl_x and hl_w still counted in the logical text's columns; hl_attr TERM_PLAIN
+ * draws those columns in plain video whatever attr is. */
+#define TERM_PLAIN (-1)
 void term_line(struct term *t, int y, int attr, const char *text, int pad, int hl_x,
 	       int hl_w, int hl_attr);
 /* Draws text fitted to width columns (padded if pad) at row y, column x of window w

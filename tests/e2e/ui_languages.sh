@@ -37,7 +37,11 @@ wq_type a L
 wq_screen_wait a "نوعلا روباط | Watiqa" 10
 [ "$(lang agent1)" = "ar 1" ] || fail "L did not keep Arabic: $(lang agent1)"
 row=$(ui_row a 2)
-[[ $row =~ \ W[0-9]{10}$ ]] || fail "Arabic row: the tracking number not on the right: '$row'"
+# the cursor's row: its '>' column is the rightmost, mirrored to '<'; the next row's is blank
+cursor_end=' W[0-9]{10} <$'
+[[ $row =~ $cursor_end ]] || fail "Arabic row: the tracking number and cursor not on the right: '$row'"
+next=$(ui_row a 3)
+[[ $next =~ \ W[0-9]{10}$ ]] || fail "Arabic row: the tracking number not on the right: '$next'"
 [[ $row =~ LATE\+|ESC|LATE ]] || fail "Arabic row: the deadline code not readable: '$row'"
 hdr=$(ui_row a 1)
 [[ $hdr =~ عبتتلا$ ]] || fail "Arabic header: the tracking column not on the right: '$hdr'"
