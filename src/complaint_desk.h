@@ -72,6 +72,13 @@ int complaint_desk_escalate(struct db *db, const struct actor *a, int64_t id,
  * late_before; *n gets how many were newly marked.  Audited as complaint.late. */
 int complaint_desk_mark_late(struct db *db, const struct actor *a, int64_t late_before,
 			     int *n, struct wq_errbuf *eb);
+/* The server's sweep: every complaint still open or taken at its province (never raised)
+ * past r->complaint_days working days goes up to the national inspection by itself,
+ * with a note saying so; each in its transaction, audited complaint.escalate by system.
+ * *n gets how many. */
+struct escalate_rules;
+int complaint_desk_raise_overdue(struct db *db, const struct escalate_rules *r, int64_t now,
+				 int *n, struct wq_errbuf *eb);
 /* Support (or an inspector) opens a complaint for the citizen, e.g. on the phone. */
 int complaint_desk_open(struct db *db, const struct actor *a, int64_t request_id,
 			const char *body, int64_t *id_out, struct wq_errbuf *eb);

@@ -74,6 +74,10 @@ const struct config_key config_keys[] = {
 	 S(holidays_file), "national holidays (YYYY-MM-DD name), not working days"},
 	{"complaint_answer_days", "WATIQA_COMPLAINT_ANSWER_DAYS", NULL, CFG_INT, "2",
 	 I(complaint_answer_days), "days before an unanswered complaint is marked late"},
+	{"complaint_escalate_days", "WATIQA_COMPLAINT_ESCALATE_DAYS", NULL, CFG_INT, "0",
+	 I(complaint_escalate_days),
+	 "working days an unanswered complaint stays with its province's inspector before it "
+	 "goes up to the national inspection by itself (0: never)"},
 	{"returned_keep_days", "WATIQA_RETURNED_KEEP_DAYS", NULL, CFG_INT, "15",
 	 I(returned_keep_days),
 	 "days a returned envelope waits for the citizen's choice (or collection) before it is "

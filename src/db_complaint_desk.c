@@ -13,6 +13,7 @@
 
 #include "complaint_desk.h"
 #include "db_scope.h"
+#include "escalate.h"
 #include "outbox.h"
 #include "request.h"
 #include "util.h"
@@ -450,4 +451,77 @@ int complaint_desk_open(struct db *db, const struct actor *a, int64_t request_id
 		return wq_fail(eb, WQ_EINVAL, "body", "the complaint is empty or longer than %d bytes",
 			       COMPLAINT_MAX_BYTES - 1);
 	DB_TX_AS(db, a, eb, do_open(db, a, request_id, body, id_out, eb));
+}
+
+struct overdue {
+	int64_t id, opened_at;
+};
+
+static void fill_overdue(sqlite3_stmt *st, void *row)
+{
+	struct overdue *o = row;
+	o->id = sqlite3_column_int64(st, 0);
+	o->opened_at = sqlite3_column_int64(st, 1);
+}
+
+static int raise_one(struct db *db, int64_t id, int days, int64_t now, int *done,
+		     struct wq_errbuf *eb)
+{
+	static const char sql[] =
+		"UPDATE complaints SET state = 'escalated', escalated_at = ?1,"
+		" escalation_note = ?2, version = version + 1"
+		" WHERE id = ?3 AND state IN ('open', 'taken') AND escalated_at IS NULL";
+	char note[120], target[32];
+	snprintf(note, sizeof note, "unanswered %d working days at the province: raised by itself",
+		 days);
+	sqlite3_stmt *st = db_stmt(db, sql, eb);
+	if (!st)
+		return WQ_EIO;
+	sqlite3_bind_int64(st, 1, now);
+	db_bind_text(st, 2, note);
+	sqlite3_bind_int64(st, 3, id);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return db_fail(db, rc, eb);
+	*done = sqlite3_changes(db_handle(db)) == 1;
+	if (!*done)
+		return WQ_OK; /* answered or raised meanwhile */
+	snprintf(target, sizeof target, "#%lld", (long long)id);
+	return db_audit_append(db, 0, "system", "complaint.escalate", target, note, "", eb);
+}
+
+int complaint_desk_raise_overdue(struct db *db, const struct escalate_rules *r, int64_t now,
+				 int *n, struct wq_errbuf *eb)
+{
+	/* the calendar bound first (working days are never fewer), then each one's own
+	 * deadline in working days */
+	static const char sql[] =
+		"SELECT id, opened_at FROM complaints WHERE state IN ('open', 'taken')"
+		" AND escalated_at IS NULL AND opened_at < ?1 ORDER BY opened_at LIMIT 500";
+	struct overdue *rows = NULL;
+	int got = 0, rc;
+	*n = 0;
+	if (r->complaint_days <= 0)
+		return WQ_OK;
+	sqlite3_stmt *st = db_stmt(db, sql, eb);
+	if (!st)
+		return WQ_EIO;
+	sqlite3_bind_int64(st, 1, now - (int64_t)r->complaint_days * 86400);
+	if ((rc = db_collect(db, st, sizeof *rows, fill_overdue, (void **)&rows, &got, eb)))
+		return rc;
+	for (int i = 0; i < got && !rc; i++) {
+		int done = 0;
+		if (escalate_deadline(r, rows[i].opened_at, r->complaint_days) >= now)
+			continue;
+		if ((rc = db_begin(db, eb)))
+			break;
+		rc = raise_one(db, rows[i].id, r->complaint_days, now, &done, eb);
+		if (rc)
+			db_rollback(db);
+		else if (!(rc = db_commit(db, eb)))
+			*n += done;
+	}
+	free(rows);
+	return rc;
 }

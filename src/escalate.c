@@ -25,6 +25,7 @@ void escalate_rules_from_config(struct escalate_rules *r, const struct config *c
 	r->window_days = cfg->delivery_window_days;
 	r->supervisor_days = cfg->escalate_supervisor_days;
 	r->inspector_days = cfg->escalate_inspector_days;
+	r->complaint_days = cfg->complaint_escalate_days;
 }
 
 /* Days from 1970-01-01 to y-m-d (proleptic Gregorian; H. Hinnant's days_from_civil). */

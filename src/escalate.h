@@ -39,6 +39,7 @@ struct escalate_rules {
 	int window_days;	  /* paid -> delivered, announced to the citizen; 0: none */
 	int supervisor_days;	  /* past a stage deadline: level 2 */
 	int inspector_days;	  /* past a stage deadline: level 3 */
+	int complaint_days;	  /* an unanswered complaint goes national after these */
 	int32_t holidays[ESCALATE_MAX_HOLIDAYS]; /* local day numbers, sorted */
 	int nholidays;
 };

@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "anon.h"
+#include "complaint_desk.h"
 #include "escalate.h"
 #include "http_buf.h"
 #include "log.h"
@@ -243,6 +244,15 @@ static int escalate_due(struct notifier *n)
 		log_event(LOG_LEVEL_INFO, "complaint",
 			  "notify: %d complaint%s opened for a missed delivery window",
 			opened, opened == 1 ? "" : "s");
+	/* and the complaints a province left unanswered go up to the national inspection */
+	int raised = 0;
+	if (complaint_desk_raise_overdue(n->db, &n->rules, wq_now(), &raised, &eb))
+		log_event(LOG_LEVEL_ERROR, "error", "notify: complaints past the province: %s",
+			  eb.msg);
+	else if (raised)
+		log_event(LOG_LEVEL_INFO, "complaint",
+			  "notify: %d complaint%s raised to the national inspection", raised,
+			  raised == 1 ? "" : "s");
 	return more;
 }
 

@@ -1590,6 +1590,24 @@ static void test_national_inspector_gets_what_is_raised(void **state)
 	assert_string_equal(got.answer, "the national answer");
 	assert_string_equal(got.inspector, "inspector0");
 	db_copy(db_handle(db), baseline);
+
+	/* left unanswered past the province's deadline, a complaint goes up by itself */
+	struct escalate_rules r;
+	int raised = 0;
+	escalate_rules_from_config(&r, &cfg);
+	r.complaint_days = 3;
+	assert_int_equal(complaint_desk_raise_overdue(db, &r, T0 + 86400, &raised, &eb), WQ_OK);
+	assert_int_equal(raised, 0); /* within its days */
+	assert_int_equal(complaint_desk_raise_overdue(db, &r, T0 + 30 * 86400, &raised, &eb),
+			 WQ_OK);
+	assert_true(raised >= 2); /* KENITRA's open and taken ones */
+	assert_int_equal(complaint_desk_get(db, &nat, tg.ken_c_taken, &got, &eb), WQ_OK);
+	assert_int_equal(got.state, CD_ESCALATED);
+	assert_non_null(strstr(got.escalation_note, "raised by itself"));
+	assert_int_equal(complaint_desk_get(db, &nat, tg.ken_c_answered, &got, &eb), WQ_OK);
+	assert_int_equal(got.state, CD_ANSWERED); /* answered in time: stays */
+	assert_int_equal(complaint_desk_take(db, &nat, tg.ken_c_taken, 0, &eb), WQ_OK);
+	db_copy(db_handle(db), baseline);
 }
 
 /* Every function of a header in src/ that takes a `const struct actor *` has a row (or says why
