@@ -76,6 +76,14 @@ static void key_quit(struct ui *ui)
 	ui->quit = 1;
 }
 
+/* The account's own second factor from whatever screen it is on (issue 12 item 13), not
+ * only through `ssh -t USER@HOST totp`: the enrolment, then this screen again, whole. */
+static void key_totp(struct ui *ui)
+{
+	if (totp_enrol_screen(ui, 0) < 0)
+		ui->quit = 1; /* the terminal is gone */
+}
+
 static void key_redraw(struct ui *ui)
 {
 	clearok(curscr, TRUE);
@@ -220,6 +228,8 @@ const struct keymap screen_common_keys[] = {
 	 0, key_lang},
 	{'@', "role", "act as the account's next role (a supervisor who is also the officer)", 0,
 	 0, key_role},
+	{'T', "second factor", "enrol a second factor: an authenticator app's codes at login", 0,
+	 0, key_totp},
 	{KM_CTRL('r'), "reorder", "Arabic lines: reordered here, or by the terminal's own bidi",
 	 0, 0, key_reorder},
 	{0, NULL, NULL, 0, 0, NULL},

@@ -112,6 +112,24 @@ wq_type k "$(code "$asecret")" Enter
 wq_wait_for "$T/serve.log" "admin1@127.0.0.1: login ok (ssh-ed25519 + TOTP code)" 10
 ok "admin1: key, then the code (secret from watiqa user totp-init)"
 
+# ---- agent2 enrols from the queue screen itself: T, the secret, a code, back ----
+wq_login t agent2 watiqa-demo
+wq_screen_wait t "Agent queue" 15
+wq_type t T
+wq_screen_wait t "Second factor" 10
+tsecret=$(wq_screen t | grep -o '^    \([A-Z2-7]\{4\} \)\{7\}[A-Z2-7]\{4\}' | tr -d ' ')
+[ "${#tsecret}" = 32 ] || { wq_screen t >&2; fail "T: no base32 secret on the screen"; }
+wq_type t "$(code "$tsecret")" Enter
+wq_screen_wait t "Recovery codes" 5
+wq_type t Enter
+wq_screen_wait t "Agent queue" 5
+$WQ_TMUX kill-session -t t
+[ "$(n_audit totp.enrolled agent2)" = 1 ] || fail "agent2's enrolment from the screen not audited"
+wq_login u agent2 watiqa-demo
+wq_screen_wait u "Code (6 digits, or a recovery code)" 10
+$WQ_TMUX kill-session -t u
+ok "agent2 pressed T on the queue, enrolled (audited), and the next login asks the code"
+
 # ---- a real server (no --demo): a supervisor without a second factor enrols first ----
 kill "$WQ_SERVE_PID"
 wait "$WQ_SERVE_PID" 2>/dev/null || true
