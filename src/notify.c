@@ -59,7 +59,7 @@ int notify_message(const struct outbox_event *e, char *out, size_t len)
 		return 0;
 	int ar = !strcmp(e->lang, "ar");
 	const char *label = req_state_label(e->to, ar ? "ar" : "fr");
-	char extra[240] = "";
+	char extra[360] = "";
 	if (e->to == RS_PAID) {
 		char fee[24];
 		wq_fmt_money(e->fee_centimes, fee, sizeof fee);
@@ -72,9 +72,10 @@ int notify_message(const struct outbox_event *e, char *out, size_t len)
 	} else if (e->to == RS_RETURNED) {
 		/* the citizen has a choice to make: say where */
 		snprintf(extra, sizeof extra,
-			 ar ? " السبب: %.80s اختاروا في صفحة التتبع: السحب من المكتب أو استرجاع المبلغ."
-			    : " Motif : %.80s. Choisissez sur la page de suivi : retrait au bureau ou "
-			      "remboursement.",
+			 ar ? " السبب: %.80s اختاروا في صفحة التتبع: إعادة الإرسال إلى عنوان مصحح أو "
+			      "السحب من المكتب أو استرجاع المبلغ."
+			    : " Motif : %.80s. Choisissez sur la page de suivi : renvoi à une adresse "
+			      "corrigée, retrait au bureau ou remboursement.",
 			 e->note);
 	} else if (e->to == RS_REJECTED || e->to == RS_CANCELLED || e->to == RS_DESTROYED) {
 		/* the fee goes back to the card: say so, the refund's own message follows */

@@ -27,6 +27,7 @@
 #include "db.h"
 #include "finance.h"
 #include "office.h"
+#include "notify.h"
 #include "outbox.h"
 #include "redispatch.h"
 #include "refund.h"
@@ -549,6 +550,19 @@ static void test_redispatch(void **state)
 	assert_int_equal(problems(), 1);
 	assert_int_equal(redispatch_mark_paid(db, "W0000000000-P1", "PT-3", 1500, &how, &eb),
 			 WQ_ENOTFOUND);
+	/* the citizen's message on a return names the three choices, whole, in both languages */
+	struct outbox_event ev = {.to = RS_RETURNED, .from = RS_WITH_POST, .fee_centimes = 2000};
+	char body[OUTBOX_BODY_BYTES];
+	strcpy(ev.tracking, "W1234567897");
+	memset(ev.note, 'x', 150);
+	strcpy(ev.lang, "fr");
+	assert_int_equal(notify_message(&ev, body, sizeof body), 1);
+	assert_non_null(strstr(body, "renvoi à une adresse corrigée, retrait au bureau ou "
+				     "remboursement."));
+	strcpy(ev.lang, "ar");
+	assert_int_equal(notify_message(&ev, body, sizeof body), 1);
+	assert_non_null(strstr(body, "إعادة الإرسال إلى عنوان مصحح أو السحب من المكتب أو "
+				     "استرجاع المبلغ."));
 }
 
 int main(void)
