@@ -73,7 +73,7 @@ web_track() {
 		--data-urlencode "secret=$2" "$WQ_URL/track"
 }
 
-web_sql() { sqlite3 "$WQ_DB" "$@"; }
+web_sql() { sqlite3 -cmd ".timeout 5000" "$WQ_DB" "$@"; }
 # The money state of a request's refund ("" when it owes none).
 refund_state() { web_sql "SELECT f.state FROM refunds f JOIN requests r ON r.id = f.request_id
 	WHERE r.tracking = '$1'"; }
