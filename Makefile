@@ -124,8 +124,10 @@ unit: $(UNIT_BINS)
 	@fail=0; for t in $(UNIT_BINS); do echo "== $$t"; $$t || fail=1; done; exit $$fail
 
 # End-to-end tests: each tests/e2e/*.sh gets the binary in WATIQA_BIN.
-# E2E_JOBS stories at a time, each printed whole when it ends (tests/e2e_run.sh)
-E2E_JOBS ?= 1
+# E2E_JOBS stories at a time, each printed whole when it ends (tests/e2e_run.sh); they are
+# independent (own temp dir, free ports, own tmux server), but a story marked
+# '# e2e: alone' (something of the whole machine's) runs by itself after the others
+E2E_JOBS ?= 2
 e2e: $(BIN) test-deps
 	@WATIQA_BIN=$(CURDIR)/$(BIN) bash tests/e2e_run.sh $(E2E_JOBS) $(E2E_TESTS)
 

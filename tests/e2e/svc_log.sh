@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# e2e: alone (binds a stand-in /dev/log, the machine's syslog socket, when there is none)
 # The operator's log, as serve writes it in the foreground: one line per event with its
 # priority, account, address and session id, for a refused login, a login, a stage
 # change made on the staff screen (same session id as its login), a payment and a
