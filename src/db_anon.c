@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "anon.h"
+#include "unicode.h"
 #include "util.h"
 
 int anon_fail(struct db *db, const char *action, const char *source, const char *sample,
@@ -19,7 +20,11 @@ int anon_fail(struct db *db, const char *action, const char *source, const char 
 	db_bind_text(st, 1, action);
 	db_bind_text(st, 2, source ? source : "");
 	sqlite3_bind_int64(st, 3, wq_now() / 60);
-	db_bind_text(st, 4, sample ? sample : "");
+	/* a stranger's text, printed by `watiqa audit strangers` on an operator's terminal:
+	 * no escape sequence, bidi override or cut character reaches it */
+	char shown[ANON_SAMPLE_BYTES + 1];
+	utf8_shown(sample, shown, sizeof shown, ANON_SAMPLE_BYTES);
+	db_bind_text(st, 4, shown);
 	sqlite3_bind_int(st, 5, ANON_SAMPLE_BYTES);
 	int rc = sqlite3_step(st);
 	sqlite3_reset(st);

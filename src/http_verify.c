@@ -11,6 +11,7 @@
 #include "http_internal.h"
 #include "log.h"
 #include "secret.h"
+#include "unicode.h"
 #include "util.h"
 
 #define VERIFY_FAILS "verify.wrong"
@@ -54,14 +55,15 @@ static int status_of(const struct http_ctx *c, int rc)
 						 : MHD_HTTP_INTERNAL_SERVER_ERROR;
 }
 
-/* The code as typed, shown back: its canonical form when it has a code's shape. */
+/* The code as typed, shown back: its canonical form when it has a code's shape, else
+ * its first 20 bytes without control or format characters, cut between characters. */
 static void shown_code(const char *typed, char *out, size_t len)
 {
 	char canon[SECRET_CHARS + 1];
 	if (secret_canonical(typed, canon, sizeof canon) == SECRET_NEW)
 		snprintf(out, len, "%.4s-%.4s-%.4s", canon, canon + 4, canon + 8);
 	else
-		snprintf(out, len, "%.20s", typed ? typed : "");
+		utf8_shown(typed, out, len, 20);
 }
 
 /* Why a document is no longer valid, in the page's language. */

@@ -1,7 +1,9 @@
 /* unicode.c - the table of Unicode format characters (category Cf, Unicode 15.1,
- * from DerivedGeneralCategory.txt) and the scan of a UTF-8 string for them.  Pure; any
+ * from DerivedGeneralCategory.txt), the scan of a UTF-8 string for them, and a
+ * stranger's text made safe to show (utf8_shown).  Pure; any
  * process may call it. */
 #include <stddef.h>
+#include <string.h>
 
 #include "unicode.h"
 
@@ -24,28 +26,62 @@ int uc_is_format(unsigned long cp)
 	return 0;
 }
 
+/* The character at p: its code point in *cp and its length, or 0 when p holds no
+ * well-formed character (a stray, overlong or cut sequence). */
+static int utf8_char(const unsigned char *p, unsigned long *cp)
+{
+	unsigned long c = *p;
+	int n = c < 0x80 ? 0 : (c & 0xe0) == 0xc0 ? 1 : (c & 0xf0) == 0xe0 ? 2
+			: (c & 0xf8) == 0xf0 ? 3 : -1;
+	if (n < 0)
+		return 0;
+	c = n ? c & (0x3f >> n) : c;
+	for (int k = 1; k <= n; k++) {
+		if ((p[k] & 0xc0) != 0x80)
+			return 0;
+		c = (c << 6) | (p[k] & 0x3f);
+	}
+	static const unsigned long least[] = {0, 0x80, 0x800, 0x10000};
+	if (c < least[n] || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return n + 1;
+}
+
+void utf8_shown(const char *s, char *out, size_t len, size_t max)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	size_t o = 0;
+	if (!len)
+		return;
+	if (max > len - 1)
+		max = len - 1;
+	while (*p) {
+		unsigned long cp = 0;
+		int n = utf8_char(p, &cp);
+		int bad = !n || cp < 0x20 || (cp >= 0x7f && cp < 0xa0) || uc_is_format(cp);
+		size_t w = bad ? 1 : (size_t)n;
+		if (o + w > max)
+			break;
+		if (bad)
+			out[o] = '?';
+		else
+			memcpy(out + o, p, w);
+		o += w;
+		p += n ? n : 1;
+	}
+	out[o] = 0;
+}
+
 int utf8_has_format(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	while (p && *p) {
-		unsigned long cp = *p;
-		int n = cp < 0x80 ? 0 : (cp & 0xe0) == 0xc0 ? 1 : (cp & 0xf0) == 0xe0 ? 2
-					: (cp & 0xf8) == 0xf0 ? 3 : -1;
-		if (n < 0) {
-			p++;
-			continue;
-		}
-		cp = n ? cp & (0x3f >> n) : cp;
-		int k = 1;
-		for (; k <= n && (p[k] & 0xc0) == 0x80; k++)
-			cp = (cp << 6) | (p[k] & 0x3f);
-		if (k <= n) { /* cut short: not a character */
-			p += k;
-			continue;
-		}
-		if (uc_is_format(cp))
+		unsigned long cp = 0;
+		int n = utf8_char(p, &cp);
+		if (n && uc_is_format(cp))
 			return 1;
-		p += n + 1;
+		p += n ? n : 1; /* not a character: skipped */
 	}
 	return 0;
 }

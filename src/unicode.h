@@ -6,10 +6,16 @@
 #ifndef WQ_UNICODE_H
 #define WQ_UNICODE_H
 
+#include <stddef.h>
+
 /* 1 if the code point is of category Cf (Unicode 15.1). */
 int uc_is_format(unsigned long cp);
 /* 1 if the UTF-8 string holds a format character (invalid sequences are skipped:
  * utf8_valid is the check for those). */
 int utf8_has_format(const char *s);
+/* A stranger's text as it may be shown back or printed on a terminal: at most max
+ * bytes (and len - 1) of s, cut between characters, each control character (C0, DEL,
+ * C1), format character or invalid byte written '?'. */
+void utf8_shown(const char *s, char *out, size_t len, size_t max);
 
 #endif

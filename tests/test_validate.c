@@ -176,6 +176,26 @@ static void test_format_chars(void **state)
 	assert_false(utf8_has_format("\xe2\x80")); /* cut short: not a character */
 }
 
+/* A stranger's text shown back or printed for an operator: controls, format characters
+ * and bad bytes become '?', and the cut falls between characters. */
+static void test_shown(void **state)
+{
+	(void)state;
+	char out[32];
+	utf8_shown("\x1b]0;X\x07\xe2\x80\xae" "AB\xc2\x85\x7f", out, sizeof out, 20);
+	assert_string_equal(out, "?]0;X??AB??");
+	utf8_shown("\xff\xc0\xaf" "a\xe2\x80", out, sizeof out, 20); /* stray, overlong, cut */
+	assert_string_equal(out, "???a??");
+	utf8_shown("abcdefghijklmnopqr\xd9\x84\xd9\x84", out, sizeof out, 19);
+	assert_string_equal(out, "abcdefghijklmnopqr"); /* not half of U+0644 */
+	utf8_shown("محمد", out, 5, 20); /* len bounds it too */
+	assert_string_equal(out, "مح");
+	utf8_shown(NULL, out, sizeof out, 20);
+	assert_string_equal(out, "");
+	utf8_shown("K7M4-9QXT-2HPB", out, sizeof out, 20);
+	assert_string_equal(out, "K7M4-9QXT-2HPB");
+}
+
 static void test_missing_pattern_refused(void **state)
 {
 	(void)state;
@@ -279,6 +299,7 @@ int main(void)
 		cmocka_unit_test(test_dates),	 cmocka_unit_test(test_normalize),
 		cmocka_unit_test(test_utf8),	 cmocka_unit_test(test_form),
 		cmocka_unit_test(test_json),	 cmocka_unit_test(test_format_chars),
+		cmocka_unit_test(test_shown),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
