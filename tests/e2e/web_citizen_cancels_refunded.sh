@@ -57,6 +57,12 @@ print("null" if v is None else v)' "$T/api.json" "$1"; }
 order A fr 4000000000000002
 [ "$(web_track "$A_T" "$A_S")" = 200 ] || fail "tracking page of A"
 grep -q 'id="cancelbtn"' "$T/track.html" || fail "no cancel form on a paid request"
+# a cross-site form: code and confirmation right, no CSRF token nor cookie
+st=$(curl -s -o "$T/cancel.html" -w '%{http_code}' --data-urlencode "tracking=$A_T" \
+	--data-urlencode "secret=$A_S" --data-urlencode confirm=1 "$WQ_URL/cancel")
+[ "$st" = 403 ] || fail "a cancel without the CSRF token answered $st"
+[ "$(web_sql "SELECT state FROM requests WHERE tracking = '$A_T'")" = paid ] ||
+	fail "a cancel without the CSRF token moved $A_T"
 [ "$(cancel_form "$A_T" "$A_S" fr)" = 422 ] || fail "cancel without the confirmation box"
 grep -q 'id="e-confirm"' "$T/cancel.html" || fail "no error next to the confirmation box"
 [ "$(web_sql "SELECT state FROM requests WHERE tracking = '$A_T'")" = paid ] ||
