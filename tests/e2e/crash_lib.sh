@@ -62,14 +62,23 @@ crash_run() {
 
 # After the last kill: the server once more, without load, until no refund is left to
 # send (a refund whose first call times out costs PAYMENT_REFUND_TIMEOUT_MS), then
-# stopped as a crash would.
+# stopped as a crash would.  How many refunds the run left depends on how fast the
+# machine took the load (an idle machine acknowledged 633 cancellations, 120 s did not
+# drain them): it waits while the count goes down, until none is left, or 60 s without
+# progress (retries back off 2, 4, 8... s), or CRASH_DRAIN_SECONDS (600) in all.
 crash_drain_refunds() {
-	local i left
+	local i left last=-1 still=0
 	crash_restart drain
-	for ((i = 0; i < ${CRASH_DRAIN_SECONDS:-120}; i++)); do
+	for ((i = 0; i < ${CRASH_DRAIN_SECONDS:-600}; i++)); do
 		left=$(sqlite3 -cmd ".timeout 5000" "$WQ_DB" \
 			"SELECT count(*) FROM refunds WHERE state IN ('refund_owed', 'refund_sent')")
 		[ "$left" = 0 ] && break
+		if [ "$left" = "$last" ]; then
+			still=$((still + 1))
+			[ $still -ge 60 ] && break
+		else
+			still=0 last=$left
+		fi
 		sleep 1
 	done
 	kill -9 "$WQ_SERVE_PID"
