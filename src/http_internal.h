@@ -289,6 +289,10 @@ void source_failed(struct http_ctx *c, const char *action, const char *sample);
 void track_secret_form(const char *k, char *out, size_t len);
 /* <p class="err" id="e-FIELD">msg</p> next to a field. */
 void track_field_error(struct http_ctx *c, const char *field, const char *msg);
+/* A labelled one-line code field (tracking number, secret or verification code: left to
+ * right, its value kept) with its error under it when eb names it; attrs ends in a space. */
+void page_code_input(struct http_ctx *c, const char *name, const char *label, int maxlength,
+		     const char *attrs, const char *value, const struct wq_errbuf *eb);
 /* http_citizen.c: the refund box, the forms of the citizen's own actions for r's
  * state (with the error the notice names), and whether a notice is good news. */
 void citizen_refund_box(struct http_ctx *c, const struct request *r);

@@ -100,31 +100,30 @@ void track_field_error(struct http_ctx *c, const char *field, const char *msg)
 	buf_puts(&c->out, "</p>\n");
 }
 
+void page_code_input(struct http_ctx *c, const char *name, const char *label, int maxlength,
+		     const char *attrs, const char *value, const struct wq_errbuf *eb)
+{
+	struct buf *o = &c->out;
+	int bad = eb && !strcmp(eb->field, name);
+	buf_printf(o, "<label for=\"%s\">", name);
+	buf_html(o, label);
+	buf_printf(o, "</label><input id=\"%s\" name=\"%s\" dir=\"ltr\" maxlength=\"%d\" "
+		      "%srequired%s value=\"",
+		   name, name, maxlength, attrs, bad ? " aria-invalid=\"true\"" : "");
+	buf_html(o, value ? value : "");
+	buf_puts(o, "\">\n");
+	if (bad)
+		track_field_error(c, name, eb->msg);
+}
+
 static void lookup_form(struct http_ctx *c, const char *t, const char *k,
 			const struct wq_errbuf *eb)
 {
 	struct buf *o = &c->out;
-	int et = eb && !strcmp(eb->field, "tracking"), ek = eb && !strcmp(eb->field, "secret");
 	buf_puts(o, "<form method=\"post\" action=\"/track\">\n");
 	page_hidden(c, "lang", c->lang);
-	buf_puts(o, "<label for=\"tracking\">");
-	buf_html(o, tr(c, T_TRACKING));
-	buf_printf(o, "</label><input id=\"tracking\" name=\"tracking\" dir=\"ltr\" "
-		      "maxlength=\"16\" required%s value=\"",
-		   et ? " aria-invalid=\"true\"" : "");
-	buf_html(o, t ? t : "");
-	buf_puts(o, "\">\n");
-	if (et)
-		track_field_error(c, "tracking", eb->msg);
-	buf_puts(o, "<label for=\"secret\">");
-	buf_html(o, tr(c, T_SECRET));
-	buf_printf(o, "</label><input id=\"secret\" name=\"secret\" dir=\"ltr\" maxlength=\"20\" "
-		      "autocomplete=\"off\" required%s value=\"",
-		   ek ? " aria-invalid=\"true\"" : "");
-	buf_html(o, k ? k : "");
-	buf_puts(o, "\">\n");
-	if (ek)
-		track_field_error(c, "secret", eb->msg);
+	page_code_input(c, "tracking", tr(c, T_TRACKING), 16, "", t, eb);
+	page_code_input(c, "secret", tr(c, T_SECRET), 20, "autocomplete=\"off\" ", k, eb);
 	buf_puts(o, "<button type=\"submit\">");
 	buf_html(o, tr(c, T_TRACK_BTN));
 	buf_puts(o, "</button>\n</form>\n");

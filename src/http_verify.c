@@ -77,18 +77,10 @@ static const char *why_text(struct http_ctx *c, const char *revoked)
 static void form(struct http_ctx *c, const char *code, const struct wq_errbuf *eb)
 {
 	struct buf *o = &c->out;
-	int bad = eb && !strcmp(eb->field, "code");
 	buf_puts(o, "<form method=\"post\" action=\"/verify\">\n");
 	page_hidden(c, "lang", c->lang);
-	buf_puts(o, "<label for=\"code\">");
-	buf_html(o, tr(c, T_VERIFY_CODE));
-	buf_printf(o, "</label><input id=\"code\" name=\"code\" dir=\"ltr\" maxlength=\"20\" "
-		      "autocomplete=\"off\" autocapitalize=\"characters\" required%s value=\"",
-		   bad ? " aria-invalid=\"true\"" : "");
-	buf_html(o, code ? code : "");
-	buf_puts(o, "\">\n");
-	if (bad)
-		track_field_error(c, "code", eb->msg);
+	page_code_input(c, "code", tr(c, T_VERIFY_CODE), 20,
+			"autocomplete=\"off\" autocapitalize=\"characters\" ", code, eb);
 	buf_puts(o, "<button type=\"submit\">");
 	buf_html(o, tr(c, T_VERIFY_BTN));
 	buf_puts(o, "</button>\n</form>\n");
