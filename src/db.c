@@ -193,6 +193,20 @@ static void fill_id(sqlite3_stmt *st, void *id)
 	*(int64_t *)id = sqlite3_column_int64(st, 0);
 }
 
+int db_write_its(struct db *db, const char *sql, int64_t a, const char *text, int64_t b,
+		 struct wq_errbuf *eb)
+{
+	sqlite3_stmt *st = db_stmt(db, sql, eb);
+	if (!st)
+		return WQ_EIO;
+	sqlite3_bind_int64(st, 1, a);
+	db_bind_text(st, 2, text);
+	sqlite3_bind_int64(st, 3, b);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? WQ_OK : db_fail(db, rc, eb);
+}
+
 int db_one_id(struct db *db, sqlite3_stmt *st, int64_t *id, struct wq_errbuf *eb)
 {
 	return db_one(db, st, fill_id, id, eb);

@@ -62,6 +62,9 @@ int db_collect(struct db *db, sqlite3_stmt *st, size_t size, db_fill_fn *fill, v
 int db_one(struct db *db, sqlite3_stmt *st, db_fill_fn *fill, void *row,
 	   struct wq_errbuf *eb);
 /* db_one() for an integer in column 0 (an id looked up by code). */
+/* One write with parameters (?1 integer, ?2 text, ?3 integer), run to its end. */
+int db_write_its(struct db *db, const char *sql, int64_t a, const char *text, int64_t b,
+		 struct wq_errbuf *eb);
 int db_one_id(struct db *db, sqlite3_stmt *st, int64_t *id, struct wq_errbuf *eb);
 /* Appends a hash-chained row to request_events / audit_log (inside a transaction). */
 int db_event_append(struct db *db, int64_t request_id, int64_t at, int64_t actor_id,

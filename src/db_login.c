@@ -190,15 +190,7 @@ static int login_remember(struct db *db, int64_t user_id, const char *net, int64
 	static const char sql[] =
 		"INSERT INTO login_known (user_id, net, last_ok_at) VALUES (?1, ?2, ?3)"
 		" ON CONFLICT (user_id, net) DO UPDATE SET last_ok_at = ?3";
-	sqlite3_stmt *st = db_stmt(db, sql, eb);
-	if (!st)
-		return WQ_EIO;
-	sqlite3_bind_int64(st, 1, user_id);
-	db_bind_text(st, 2, net);
-	sqlite3_bind_int64(st, 3, now);
-	int rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? WQ_OK : db_fail(db, rc, eb);
+	return db_write_its(db, sql, user_id, net, now, eb);
 }
 
 /* Does a code follow the password or key?  Then the login is not whole yet. */

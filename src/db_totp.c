@@ -61,20 +61,6 @@ int totp_status(struct db *db, const char *username, struct totp_status *out,
 	return rc == SQLITE_ROW ? WQ_OK : db_fail(db, rc, eb);
 }
 
-static int step_sql(struct db *db, const char *sql, int64_t a, const char *text, int64_t b,
-		    struct wq_errbuf *eb)
-{
-	sqlite3_stmt *st = db_stmt(db, sql, eb);
-	if (!st)
-		return WQ_EIO;
-	sqlite3_bind_int64(st, 1, a);
-	db_bind_text(st, 2, text);
-	sqlite3_bind_int64(st, 3, b);
-	int rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? WQ_OK : db_fail(db, rc, eb);
-}
-
 static int audit(struct db *db, const struct actor *by, const char *action,
 		 const char *target, const char *detail, const char *addr, struct wq_errbuf *eb)
 {
@@ -102,8 +88,8 @@ static int put_secret(struct db *db, const unsigned char *key, int64_t user_id,
 	static const char putq[] =
 		"INSERT OR REPLACE INTO user_totp (user_id, secret, confirmed, last_step,"
 		" created_at) VALUES (?1, ?2, ?3, 0, strftime('%s','now'))";
-	int rc = step_sql(db, delq, user_id, "", 0, eb);
-	return rc ? rc : step_sql(db, putq, user_id, sealed, confirmed, eb);
+	int rc = db_write_its(db, delq, user_id, "", 0, eb);
+	return rc ? rc : db_write_its(db, putq, user_id, sealed, confirmed, eb);
 }
 
 /* Fresh recovery codes for user_id: shown once in codes, kept hashed. */
@@ -118,7 +104,7 @@ static int put_recovery(struct db *db, int64_t user_id,
 		if (totp_recovery_new(codes[i], TOTP_RECOVERY_BYTES) != 0 ||
 		    user_hash_password(codes[i], hash, sizeof hash, eb) != WQ_OK)
 			return wq_fail(eb, WQ_EIO, "totp", "cannot make recovery codes");
-		if ((rc = step_sql(db, sql, user_id, hash, 0, eb)))
+		if ((rc = db_write_its(db, sql, user_id, hash, 0, eb)))
 			return rc;
 	}
 	return WQ_OK;
@@ -178,7 +164,7 @@ static int do_confirm(struct db *db, const unsigned char *key, const struct acto
 	if (step < 0)
 		return wq_fail(eb, WQ_EINVAL, "code",
 			       "the code is not the app's current one: 6 digits, within 30 s");
-	int rc = step_sql(db, okq, step, "", a->user_id, eb);
+	int rc = db_write_its(db, okq, step, "", a->user_id, eb);
 	if (!rc)
 		rc = put_recovery(db, a->user_id, codes, eb);
 	return rc ? rc : audit(db, a, "totp.enrolled", a->username, "by the account", "", eb);
@@ -237,9 +223,9 @@ static int do_reset(struct db *db, const struct actor *by, const char *username,
 	int64_t id;
 	int rc = user_id_of(db, username, &id, eb);
 	if (!rc)
-		rc = step_sql(db, totpq, id, "", 0, eb);
+		rc = db_write_its(db, totpq, id, "", 0, eb);
 	if (!rc)
-		rc = step_sql(db, codesq, id, "", 0, eb);
+		rc = db_write_its(db, codesq, id, "", 0, eb);
 	return rc ? rc : audit(db, by, "totp.reset", username, "second factor removed", "", eb);
 }
 
@@ -276,7 +262,7 @@ static int use_recovery(struct db *db, int64_t user_id, const char *answer,
 			found = sqlite3_column_int64(st, 0);
 	}
 	sqlite3_reset(st);
-	return found && step_sql(db, useq, found, "", wq_now(), eb) == WQ_OK;
+	return found && db_write_its(db, useq, found, "", wq_now(), eb) == WQ_OK;
 }
 
 static int do_login(struct db *db, const unsigned char *key, const char *username,
@@ -305,7 +291,7 @@ static int do_login(struct db *db, const unsigned char *key, const char *usernam
 	int64_t step = id && b32[0] ? totp_match(b32, answer, wq_now(), last) : -1;
 	const char *how = "wrong or used code";
 	if (step >= 0) {
-		int rc = step_sql(db, stepq, id, "", step, eb);
+		int rc = db_write_its(db, stepq, id, "", step, eb);
 		if (rc)
 			return rc;
 		*ok = 1;
