@@ -360,6 +360,7 @@ const struct msg_row msg_table[] = {
 	 "%s : %d plis aujourd'hui, bordereau écrit dans %s",
 	 "%s: %d أظرفة اليوم، كُتبت القائمة في %s"},
 	{"times: Morocco time", "heures : heure du Maroc", "بتوقيت المغرب"},
+	/* ---- several documents per order (agent queue, sheet) ---- */
 	/* ---- supervisor board, its table ---- */
 	{"loading the board", "chargement du tableau", "تحميل اللوحة"},
 	{"out of memory", "mémoire épuisée", "نفدت الذاكرة"},
@@ -499,6 +500,7 @@ const struct msg_row msg_table[] = {
 	{"write today's dispatch list of the request's office",
 	 "écrire le bordereau d'envoi du jour du bureau de la demande",
 	 "كتابة قائمة إرسال اليوم لمكتب الطلب"},
+	/* ---- notices to offices (any screen) ---- */
 	/* ---- post desk ---- */
 	{"  No registered item on its way.",
 	 "  Aucun recommandé en route.",
@@ -772,6 +774,7 @@ const struct msg_row msg_table[] = {
 	 "saisir le premier et le dernier jour de la période",
 	 "اكتب اليوم الأول والأخير من الفترة"},
 	{"complaint\004open", "ouverte", "مفتوحة"},
+	/* ---- national inspection, escalated requests, printouts ---- */
 	/* ---- support ---- */
 	{"      answer: %.300s", "      réponse : %.300s", "      الجواب: %.300s"},
 	{"      error: %s", "      erreur : %s", "      خطأ: %s"},
@@ -1107,6 +1110,7 @@ const struct msg_row msg_table[] = {
 	 "أنت تحصل لـ%s فقط"},
 	{"extract_copy", "extrait", "مستخرج"},
 	{"full_copy", "intégrale", "نسخة كاملة"},
+	/* ---- refunds that failed, communes to recover from (finance) ---- */
 	/* ---- admin: accounts, network, audit log ---- */
 	{"  No account yet. a: create one.",
 	 "  Aucun compte. a : en créer un.",
@@ -1396,6 +1400,7 @@ const struct msg_row msg_table[] = {
 	{"you cannot disable your own account",
 	 "vous ne pouvez pas désactiver votre propre compte",
 	 "لا يمكنك تعطيل حسابك"},
+	/* ---- the data layer's error details ---- */
 	/* ---- ages in the tables ---- */
 	{"%dd%02dh", "%dj%02dh", "%dd%02dh"},
 	{"%dh%02dm", "%dh%02d", "%dh%02dm"},
