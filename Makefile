@@ -61,8 +61,9 @@ LIB_OBJS = $(filter-out $(BUILD)/src/main.o,$(OBJS))
 UNIT_SRCS = $(wildcard tests/test_*.c)
 UNIT_BINS = $(patsubst tests/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 BIN = $(BUILD)/watiqa
-# every story in tests/e2e except the shared helpers (*lib.sh); E2E=pattern picks some
-E2E_TESTS = $(filter-out %lib.sh,$(wildcard tests/e2e/$(or $(E2E),*).sh))
+# every story in tests/e2e except the shared helpers (*lib.sh); E2E='glob glob' or
+# E2E='a|b' picks some (each a shell glob on the story's name, e.g. E2E='ssh_* web_abroad')
+E2E_TESTS = $(filter-out %lib.sh,$(sort $(foreach p,$(or $(subst |, ,$(E2E)),*),$(wildcard tests/e2e/$(p).sh))))
 DEPS_STAMP = var/.deps-ok
 
 .PHONY: all deps test-deps run test unit e2e bench fuzz install clean check-layers man FORCE
@@ -129,6 +130,7 @@ unit: $(UNIT_BINS)
 # '# e2e: alone' (something of the whole machine's) runs by itself after the others
 E2E_JOBS ?= 2
 e2e: $(BIN) test-deps
+	@$(if $(E2E_TESTS),:,echo "E2E='$(E2E)': no story in tests/e2e matches (globs on names, e.g. E2E='ssh_*|web_abroad')" >&2; exit 2)
 	@WATIQA_BIN=$(CURDIR)/$(BIN) bash tests/e2e_run.sh $(E2E_JOBS) $(E2E_TESTS)
 
 check-layers:
