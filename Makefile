@@ -121,8 +121,9 @@ run: deps all
 	trap 'kill $$sandbox 2>/dev/null' EXIT INT TERM; \
 	./watiqa serve --demo
 
+# the unit binaries E2E_JOBS at a time too (each uses its own temp files)
 unit: $(UNIT_BINS)
-	@fail=0; for t in $(UNIT_BINS); do echo "== $$t"; $$t || fail=1; done; exit $$fail
+	@RUN_LABEL=unit bash tests/e2e_run.sh $(E2E_JOBS) $(UNIT_BINS)
 
 # End-to-end tests: each tests/e2e/*.sh gets the binary in WATIQA_BIN.
 # E2E_JOBS stories at a time, each printed whole when it ends (tests/e2e_run.sh); they are

@@ -3,6 +3,8 @@
 # each story's output captured to a file and printed whole when it ends, so two stories'
 # lines never interleave; its wall time on its "== story (N s)" line, the ten slowest at
 # the end, then the pass/fail count.  Exit status 0 only if every story passed.
+# `make unit` runs the unit-test binaries through it too (a STORY not ending in .sh is
+# executed itself; RUN_LABEL names the count's line).
 # A story with a line "# e2e: alone" among its first lines touches something shared by
 # the whole machine (a file outside its temp dir, a CPU-hungry load) and runs after the
 # others, by itself.  Usage: e2e_run.sh JOBS STORY...
@@ -23,7 +25,9 @@ now() { date +%s%N; }
 launch() {
 	n=$((n + 1))
 	set -m
-	( exec timeout 300 bash "$1" ) </dev/null >"$out/$n" 2>&1 &
+	local run=("$1")
+	if [[ $1 == *.sh ]]; then run=(bash "$1"); fi
+	( exec timeout 300 "${run[@]}" ) </dev/null >"$out/$n" 2>&1 &
 	set +m
 	story[$!]=$1:$n
 	start[$!]=$(now)
@@ -59,5 +63,5 @@ if [ -s "$out/times" ]; then
 	echo "slowest:"
 	sort -rn "$out/times" | head -n 10 | sed 's/^/  /'
 fi
-echo "e2e: $pass passed, $fail failed"
+echo "${RUN_LABEL:-e2e}: $pass passed, $fail failed"
 [ "$fail" = 0 ]
