@@ -226,6 +226,11 @@ void list_pager(struct http_ctx *c, const char *pager, int part, int parts, enum
 /* ---- shared between the HTML and JSON handlers (http_order.c, http_payment.c) ---- */
 #define ORDER_FIELD_MAX 20
 struct request;
+/* Where some of the order form's fields are in its table (http_order.c). */
+enum {
+	F_DOC, F_COPIES, F_COMMUNE, F_OFFICE, F_RECNUM, F_RECYEAR, F_BIRTH = 10, F_COUNTRY = 12,
+	F_POSTAL = 14, F_PHONE = 16
+};
 struct order_input {
 	char val[ORDER_FIELD_MAX][ADDRESS_MAX_BYTES];
 	enum txt err[ORDER_FIELD_MAX]; /* T_COUNT: no error */
@@ -245,6 +250,10 @@ void order_check_delivery(struct http_ctx *c, struct order_input *in, int f_coun
 			  int f_postal, int f_phone, struct request *r);
 int order_field_count(void);
 const char *order_field_name(int i);
+/* Field i with its label, the value typed and its error (in NULL: empty). */
+int order_field_draw(struct http_ctx *c, int i, const struct order_input *in);
+/* Every field as a hidden input (the review page carries the order to confirm). */
+void order_hidden_fields(struct http_ctx *c, const struct order_input *in);
 /* Reads, normalises and checks every field; fills r when there is no error. */
 int order_validate(struct http_ctx *c, struct order_input *in, struct request *r);
 /* The delivery address alone (a returned envelope sent again): address, postal_code,
