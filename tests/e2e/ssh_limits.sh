@@ -65,6 +65,12 @@ before=$(wq_sql "SELECT count(*) FROM audit_log WHERE action = 'login.fail' AND 
 wq_ssh_open t agent1 -o NumberOfPasswordPrompts=8
 wq_screen_wait t "assword" 15
 for n in 1 2 3 4; do
+	# type only at the n-th prompt: ssh's prompt flushes what was typed ahead (TCSAFLUSH),
+	# so on a loaded machine a password sent early was lost and the wait below timed out
+	for ((i = 0; i < 300; i++)); do
+		[ "$(wq_screen t | grep -c assword)" -ge $n ] && break
+		sleep 0.1
+	done
 	wq_type t "wrong-$n" Enter
 	[ $n -lt 4 ] && wq_wait_for "$T/serve.log" "attempt $n of 4" 10
 done
