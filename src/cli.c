@@ -19,6 +19,7 @@
 #include "demo.h"
 #include "log.h"
 #include "office.h"
+#include "postage_refund.h"
 #include "refund.h"
 #include "request.h"
 #include "endpoints.h"
@@ -197,6 +198,15 @@ static int cmd_check(struct cli_ctx *c)
 	if (b.recover) /* destroyed envelopes refunded after their fee went to the commune */
 		printf(" - to recover from communes %s", m[4]);
 	printf("\n");
+	struct postage_book pb; /* the post's money, apart from the commune's fees */
+	if (postage_book(c->db, &pb, &c->eb))
+		return cli_fail_eb(c);
+	wq_fmt_money(pb.collected, m[0], sizeof m[0]);
+	wq_fmt_money(pb.refunds, m[1], sizeof m[1]);
+	wq_fmt_money(pb.kept, m[2], sizeof m[2]);
+	wq_fmt_money(pb.refunded, m[3], sizeof m[3]);
+	printf("postage: collected %s - owed back %s (refunded %s) = kept %s MAD\n", m[0], m[1],
+	       m[3], m[2]);
 	printf("%s: %d problem%s\n", problems ? "check failed" : "check ok", problems,
 	       problems == 1 ? "" : "s");
 	return problems ? 1 : 0;

@@ -600,14 +600,21 @@ static const struct {
 	 " WHERE EXISTS (SELECT 1 FROM refunds f WHERE f.request_id = x.request_id"
 	 " AND f.reason <> 'returned')"},
 	/* a re-dispatch's postage is the post's money (db/210): never a fee, paid once
-	 * for what was sent, and any other charge is owed back to the card */
+	 * for what was sent, and any other charge is owed back to the card by its own
+	 * refund row (db/220) */
 	{"re-dispatch sent without its postage",
 	 "SELECT d.order_ref FROM redispatches d WHERE d.state = 'paid' AND (SELECT count(*)"
 	 " FROM postage_payments p WHERE p.redispatch_id = d.id AND p.status = 'confirmed'"
 	 " AND p.amount_centimes = d.fee_centimes) <> 1"},
-	{"postage charged with nothing to send, owed back to the card",
+	{"postage owed back to the card without its refund row",
 	 "SELECT d.order_ref || ' txn ' || p.gateway_ref FROM postage_payments p"
-	 " JOIN redispatches d ON d.id = p.redispatch_id WHERE p.status = 'owed_back'"},
+	 " JOIN redispatches d ON d.id = p.redispatch_id WHERE p.status = 'owed_back'"
+	 " AND NOT EXISTS (SELECT 1 FROM postage_refunds f WHERE f.postage_payment_id = p.id)"},
+	{"postage refund disagreeing with its payment",
+	 "SELECT f.idem_key FROM postage_refunds f JOIN postage_payments p"
+	 " ON p.id = f.postage_payment_id JOIN redispatches d ON d.id = p.redispatch_id"
+	 " WHERE p.status <> 'owed_back' OR f.amount_centimes <> p.amount_centimes"
+	 " OR f.request_id <> d.request_id"},
 	{"money does not balance (collected - refunds <> distributed + due - to recover)",
 	 "SELECT printf('%d - %d <> %d + %d - %d', c, f, d, u, k) FROM (SELECT"
 	 " (SELECT coalesce(sum(amount_centimes), 0) FROM payments"

@@ -1,12 +1,14 @@
 /* db_finance.h - shared by db_finance.c and db_treasury.c only: the SQL pieces that
  * say what a paid request is and when its fee is earned, so both files agree on the
- * money rule of finance.h, and the scope decision for a commune. */
+ * money rule of finance.h, and the scope decision for a commune; and the row of a
+ * refund, which db_refund.c and db_postage_refund.c read alike. */
 #ifndef WQ_DB_FINANCE_H
 #define WQ_DB_FINANCE_H
 
 #include <sqlite3.h>
 
 #include "finance.h"
+#include "refund.h"
 
 /* A payment that took the citizen's money (refunds included: they were collected). */
 #define FIN_PAID " p.status IN ('confirmed', 'refund_owed', 'refunded')"
@@ -45,5 +47,14 @@ enum fin_bucket fin_bucket_of(enum req_state s, const char *pay_status,
 void fin_row_to_payment(sqlite3_stmt *st, void *row);
 int fin_collect_payments(struct db *db, sqlite3_stmt *st, struct fin_payment **out, int *n,
 			 struct wq_errbuf *eb);
+
+/* A struct refund (refund.h) from a row whose columns are, in order: id, request_id,
+ * payment id, amount, idem_key, reason, state, attempts, next_attempt_at, created_at,
+ * sent_at, done_at (0 when NULL), last_error, gateway_ref, the payment's txn, then the
+ * request's tracking, phone, email, lang (db_refund.c). */
+void refund_fill(sqlite3_stmt *st, void *row);
+/* The refund's outcome told to the citizen on both channels, inside the caller's
+ * transaction (nothing when sms is empty). */
+int refund_tell(struct db *db, const struct refund *f, const char *sms, struct wq_errbuf *eb);
 
 #endif

@@ -4,12 +4,13 @@
  * item (mail_past), writes the new address and moves the request back to ready (the
  * lifecycle's "resend", as the system).  A payment that can send nothing (a second one,
  * or one after the envelope was collected or destroyed) is recorded owed back, never
- * lost.  Any process with a `struct db`. */
+ * lost, and its refund row written with it (postage_refund.h).  Any process with a `struct db`. */
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "db.h"
+#include "postage_refund.h"
 #include "redispatch.h"
 #include "request.h"
 #include "util.h"
@@ -209,8 +210,10 @@ static int do_mark_paid(struct db *db, const char *order_ref, const char *txn, i
 	sqlite3_bind_int64(st, 3, amount);
 	db_bind_text(st, 4, *how == REDISPATCH_SENT ? "confirmed" : "owed_back");
 	sqlite3_bind_int64(st, 5, now);
-	if ((rc = exec_stmt(db, st, eb)) || *how != REDISPATCH_SENT)
+	if ((rc = exec_stmt(db, st, eb)))
 		return rc;
+	if (*how == REDISPATCH_OWED_BACK) /* back to the card by the refund sender */
+		return postage_refund_owe(db, sqlite3_last_insert_rowid(db_handle(db)), eb);
 	if (!(st = db_stmt(db, paid, eb)))
 		return WQ_EIO;
 	sqlite3_bind_int64(st, 1, d.id);

@@ -123,7 +123,7 @@ int refund_owe_duplicate(struct db *db, int64_t request_id, const char *ref, int
 	" FROM refunds f JOIN payments p ON p.id = f.payment_id"                       \
 	" JOIN requests r ON r.id = f.request_id"
 
-static void fill_refund(sqlite3_stmt *st, void *row)
+void refund_fill(sqlite3_stmt *st, void *row)
 {
 	struct refund *f = row;
 	char state[20];
@@ -159,7 +159,7 @@ int refund_for_request(struct db *db, int64_t request_id, struct refund *out,
 	if (!st)
 		return WQ_EIO;
 	sqlite3_bind_int64(st, 1, request_id);
-	int rc = db_one(db, st, fill_refund, out, eb);
+	int rc = db_one(db, st, refund_fill, out, eb);
 	if (rc == WQ_ENOTFOUND)
 		return wq_fail(eb, WQ_ENOTFOUND, "refund", "no refund for request #%lld",
 			       (long long)request_id);
@@ -181,7 +181,7 @@ int refund_due(struct db *db, int64_t now, struct refund *out, int max, int *n,
 	sqlite3_bind_int(st, 2, max);
 	int rc;
 	while (*n < max && (rc = sqlite3_step(st)) == SQLITE_ROW)
-		fill_refund(st, &out[(*n)++]);
+		refund_fill(st, &out[(*n)++]);
 	if (*n == max)
 		rc = SQLITE_DONE;
 	sqlite3_reset(st);
@@ -244,13 +244,19 @@ static int tell_citizen(struct db *db, int64_t id, const char *sms, struct wq_er
 	if (!st)
 		return WQ_EIO;
 	sqlite3_bind_int64(st, 1, id);
-	int rc = db_one(db, st, fill_refund, &f, eb);
-	if (rc || !sms || !sms[0])
+	int rc = db_one(db, st, refund_fill, &f, eb);
+	return rc ? rc : refund_tell(db, &f, sms, eb);
+}
+
+int refund_tell(struct db *db, const struct refund *f, const char *sms, struct wq_errbuf *eb)
+{
+	int rc = WQ_OK;
+	if (!sms || !sms[0])
 		return rc;
-	if (f.phone[0] && (rc = outbox_enqueue(db, f.request_id, 0, "sms", f.phone, sms, eb)))
+	if (f->phone[0] && (rc = outbox_enqueue(db, f->request_id, 0, "sms", f->phone, sms, eb)))
 		return rc;
-	if (f.email[0])
-		rc = outbox_enqueue(db, f.request_id, 0, "email", f.email, sms, eb);
+	if (f->email[0])
+		rc = outbox_enqueue(db, f->request_id, 0, "email", f->email, sms, eb);
 	return rc;
 }
 

@@ -4,14 +4,16 @@
  * is recorded in another after it: no transaction is held across the network, and a
  * kill -9 at any point leaves either an owed row (never called) or a sent row (maybe
  * called), which is sent again with the same idempotency key, so the gateway refunds
- * it once.  No SQL here (db_refund.c). */
+ * it once.  The fees' refunds and the postage owed back (postage_refund.h) are two
+ * books of the same outbox: one row of `books` each, sent by the same loop.  No SQL
+ * here (db_refund.c, db_postage_refund.c). */
 #include <stdio.h>
 #include <string.h>
 
 #include "log.h"
-#include "log.h"
 #include "notify.h"
 #include "payment.h"
+#include "postage_refund.h"
 #include "refund.h"
 #include "util.h"
 
@@ -19,21 +21,40 @@
 
 void refund_message(const struct refund *r, int refunded, char *out, size_t len)
 {
+	/* [postage][refunded][ar]: tracking, then amount */
+	static const char *const text[2][2][2] = {
+		{{"Watiqa : votre demande %s : le remboursement de %s DH sur votre carte "
+		  "a été refusé. Le service financier vous contactera.",
+		  "وثيقة: طلبك %s: تعذر إرجاع %s درهم إلى بطاقتك. ستتصل بك المصلحة المالية."},
+		 {"Watiqa : votre demande %s : %s DH ont été remboursés sur votre carte.",
+		  "وثيقة: طلبك %s: تم إرجاع %s درهم إلى بطاقتك البنكية."}},
+		{{"Watiqa : votre demande %s : le remboursement des frais d'envoi payés en trop "
+		  "(%s DH) a été refusé par votre carte. Le service financier vous contactera.",
+		  "وثيقة: طلبك %s: رفضت بطاقتك إرجاع رسوم الإرسال المدفوعة زيادة (%s درهم). "
+		  "ستتصل بك المصلحة المالية."},
+		 {"Watiqa : votre demande %s : les frais d'envoi payés en trop (%s DH) ont été "
+		  "remboursés sur votre carte.",
+		  "وثيقة: طلبك %s: تم إرجاع رسوم الإرسال المدفوعة زيادة (%s درهم) إلى بطاقتك."}},
+	};
 	char amount[24];
-	int ar = !strcmp(r->lang, "ar");
 	wq_fmt_money(r->amount_centimes, amount, sizeof amount);
-	if (refunded)
-		snprintf(out, len,
-			 ar ? "وثيقة: طلبك %s: تم إرجاع %s درهم إلى بطاقتك البنكية."
-			    : "Watiqa : votre demande %s : %s DH ont été remboursés sur votre carte.",
-			 r->tracking, amount);
-	else
-		snprintf(out, len,
-			 ar ? "وثيقة: طلبك %s: تعذر إرجاع %s درهم إلى بطاقتك. ستتصل بك المصلحة المالية."
-			    : "Watiqa : votre demande %s : le remboursement de %s DH sur votre carte "
-			      "a été refusé. Le service financier vous contactera.",
-			 r->tracking, amount);
+	snprintf(out, len, text[r->postage != 0][refunded != 0][!strcmp(r->lang, "ar")],
+		 r->tracking, amount);
 }
+
+/* The two books of refunds the sender serves, each through its own data layer. */
+static const struct refund_book {
+	int (*due)(struct db *, int64_t, struct refund *, int, int *, struct wq_errbuf *);
+	int (*sending)(struct db *, int64_t, int64_t, struct wq_errbuf *);
+	int (*done)(struct db *, int64_t, const char *, const char *, struct wq_errbuf *);
+	int (*failed)(struct db *, int64_t, const char *, const char *, struct wq_errbuf *);
+	int (*retry)(struct db *, int64_t, const char *, struct wq_errbuf *);
+} books[2] = {
+	{refund_due, refund_mark_sending, refund_mark_done, refund_mark_failed,
+	 refund_mark_retry},
+	{postage_refund_due, postage_refund_mark_sending, postage_refund_mark_done,
+	 postage_refund_mark_failed, postage_refund_mark_retry},
+};
 
 /* One refund: sent, then what the gateway said recorded.  Returns 0 if the row could
  * not even be marked (the database is busy: the next round tries again). */
@@ -44,7 +65,8 @@ static int send_one(struct db *db, const struct config *cfg, const struct refund
 	wq_errbuf_clear(&eb);
 	wq_errbuf_clear(&geb);
 	int64_t next = wq_now() + notify_backoff(r->attempts);
-	if (refund_mark_sending(db, r->id, next, &eb)) {
+	const struct refund_book *b = &books[r->postage != 0];
+	if (b->sending(db, r->id, next, &eb)) {
 		log_event(LOG_LEVEL_ERROR, "error", "refund: %s: %s", r->idem_key, eb.msg);
 		return 0;
 	}
@@ -52,15 +74,15 @@ static int send_one(struct db *db, const struct config *cfg, const struct refund
 				&geb);
 	if (rc == WQ_OK) {
 		refund_message(r, 1, sms, sizeof sms);
-		rc = refund_mark_done(db, r->id, ref, sms, &eb);
+		rc = b->done(db, r->id, ref, sms, &eb);
 	} else if (rc == WQ_EDENIED) {
 		refund_message(r, 0, sms, sizeof sms);
 		log_event(LOG_LEVEL_WARNING, "payment", "refund: %s refused: %s", r->idem_key,
 			  geb.msg);
-		rc = refund_mark_failed(db, r->id, geb.msg, sms, &eb);
+		rc = b->failed(db, r->id, geb.msg, sms, &eb);
 	} else {
 		/* no answer: stays sent, tried again at `next` with the same key */
-		rc = refund_mark_retry(db, r->id, geb.msg, &eb);
+		rc = b->retry(db, r->id, geb.msg, &eb);
 	}
 	if (rc)
 		log_event(LOG_LEVEL_ERROR, "error",
@@ -72,14 +94,18 @@ int refund_send_due(struct db *db, const struct config *cfg, int *sent)
 {
 	struct refund due[REFUND_BATCH];
 	struct wq_errbuf eb;
-	int n = 0;
+	int more = 0;
 	*sent = 0;
-	wq_errbuf_clear(&eb);
-	if (refund_due(db, wq_now(), due, REFUND_BATCH, &n, &eb)) {
-		log_event(LOG_LEVEL_ERROR, "error", "refund: %s", eb.msg);
-		return 0;
+	for (int k = 0; k < 2; k++) {
+		int n = 0;
+		wq_errbuf_clear(&eb);
+		if (books[k].due(db, wq_now(), due, REFUND_BATCH, &n, &eb)) {
+			log_event(LOG_LEVEL_ERROR, "error", "refund: %s", eb.msg);
+			continue;
+		}
+		for (int i = 0; i < n; i++)
+			*sent += send_one(db, cfg, &due[i]);
+		more |= n == REFUND_BATCH;
 	}
-	for (int i = 0; i < n; i++)
-		*sent += send_one(db, cfg, &due[i]);
-	return n == REFUND_BATCH;
+	return more;
 }

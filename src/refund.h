@@ -35,6 +35,7 @@ struct refund {
 	char txn[72];
 	char tracking[TRACKING_BYTES];
 	char phone[24], email[128], lang[3];
+	int postage; /* 0: a fee (refunds); 1: a re-dispatch's postage (postage_refund.h) */
 };
 
 const char *refund_state_name(enum refund_state s); /* "refund_owed" ... */

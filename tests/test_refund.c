@@ -12,7 +12,7 @@
  * same, to recover from the commune, the book still balanced.  A second payment of a
  * paid request is owed back at once.  A returned envelope sent again: its postage kept
  * apart from the fees, the request ready with the new address, the first registered
- * code never used again, a payment with nothing to send owed back and named. */
+ * code never used again, a payment with nothing to send owed back and refunded. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -29,6 +29,7 @@
 #include "office.h"
 #include "notify.h"
 #include "outbox.h"
+#include "postage_refund.h"
 #include "redispatch.h"
 #include "refund.h"
 #include "request.h"
@@ -547,7 +548,26 @@ static void test_redispatch(void **state)
 	assert_int_equal(how, REDISPATCH_OWED_BACK);
 	sql_text("SELECT state FROM requests WHERE id = ?", id, s, sizeof s);
 	assert_string_equal(s, "with_post");
-	assert_int_equal(problems(), 1);
+	/* ... and goes back to the card: its refund row, apart from the fees' */
+	struct refund f, due[8];
+	struct postage_book pb;
+	int n = 0;
+	assert_int_equal(postage_refund_for_request(db, id, &f, &eb), WQ_OK);
+	assert_true(f.postage && f.state == REFUND_OWED && f.amount_centimes == 1500);
+	assert_string_equal(f.txn, "PT-2");
+	assert_int_equal(postage_refund_due(db, wq_now(), due, 8, &n, &eb), WQ_OK);
+	assert_true(n == 1 && due[0].id == f.id && !strncmp(due[0].idem_key, "RP-", 3));
+	int64_t told = sql_int("SELECT count(*) FROM outbox WHERE request_id = ?", id);
+	assert_int_equal(postage_refund_mark_sending(db, f.id, wq_now() + 60, &eb), WQ_OK);
+	refund_message(&f, 1, s, sizeof s);
+	for (int i = 0; i < 2; i++) /* a second answer changes nothing */
+		assert_int_equal(postage_refund_mark_done(db, f.id, i ? "RFD-X" : "RFD-P", s, &eb), 0);
+	assert_int_equal(postage_refund_for_request(db, id, &f, &eb), WQ_OK);
+	assert_true(f.state == REFUND_DONE && !strcmp(f.gateway_ref, "RFD-P") && f.attempts == 1);
+	assert_int_equal(sql_int("SELECT count(*) FROM outbox WHERE request_id = ?", id), told + 2);
+	assert_int_equal(postage_book(db, &pb, &eb), WQ_OK);
+	assert_true(pb.collected - pb.refunds == pb.kept && pb.refunded == 1500);
+	assert_int_equal(problems(), 0);
 	assert_int_equal(redispatch_mark_paid(db, "W0000000000-P1", "PT-3", 1500, &how, &eb),
 			 WQ_ENOTFOUND);
 	/* the citizen's message on a return names the three choices, whole, in both languages */
