@@ -7,6 +7,7 @@
 #define USERNAME_MAX_BYTES	32
 #define NAME_MAX_BYTES		128	/* a person's name, Arabic or Latin, UTF-8 */
 #define NOTE_MAX_BYTES		1000
+#define NOTICE_MAX_BYTES	500	/* a notice to an office: short, read on an 80-column screen */
 #define ADDRESS_MAX_BYTES	300
 #define TRACKING_BYTES		12	/* "W" + 9 digits + Luhn digit, plus NUL and spare */
 #define SECRET_CODE_BYTES	16	/* "K7M4-9QXT-2HPB" (60 bits, secret.h) plus NUL and spare */

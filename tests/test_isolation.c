@@ -45,6 +45,7 @@
 #include "finance.h"
 #include "lifecycle.h"
 #include "mail.h"
+#include "notice.h"
 #include "office.h"
 #include "outbox.h"
 #include "post_track.h"
@@ -80,6 +81,7 @@ static struct {
 	int64_t agdal_commune, hassan_commune, ken_commune, agd_office, has_office, ken_office;
 	int64_t agdal_batch;			/* settlement of RBT-AGDAL, built */
 	int64_t agent3_key;			/* an SSH key of agent3 */
+	int64_t agd_notice;			/* inspector1's notice to RBT-AGD-1 (unread) */
 } tg;
 
 static void set_now(int64_t t)
@@ -280,6 +282,10 @@ static int setup(void **state)
 		fail_msg("outbox: %s", eb.msg);
 	tg.ken_notice = sql_int("SELECT max(id) FROM outbox WHERE request_id = ?", tg.ken_withpost);
 	(void)sup;
+	struct actor insp1 = who("inspector1");
+	if (notice_send(db, &insp1, NOTICE_TO_OFFICE, "RBT-AGD-1", "inventaire vendredi",
+			&tg.agd_notice, &eb))
+		fail_msg("notice: %s", eb.msg);
 
 	struct actor admin = who("admin1");
 	struct user_key *keys = NULL;
@@ -686,6 +692,69 @@ static int do_cd_for_request(const struct actor *a, int64_t t, const char *arg,
 	struct cd_complaint *c = NULL;
 	int n = 0, rc = complaint_desk_for_request(db, a, t, &c, &n, eb);
 	free(c);
+	return seen(rc, n);
+}
+/* notices (notice.h): arg "office:CODE", "province:CODE" or "account:NAME" */
+static int do_notice_send(const struct actor *a, int64_t t, const char *arg,
+			  struct wq_errbuf *eb)
+{
+	(void)t;
+	int64_t id;
+	const char *colon = strchr(arg, ':');
+	enum notice_to to = !strncmp(arg, "office", 6)	   ? NOTICE_TO_OFFICE
+			    : !strncmp(arg, "province", 8) ? NOTICE_TO_PROVINCE
+							   : NOTICE_TO_ACCOUNT;
+	return notice_send(db, a, to, colon + 1, "avis de test", &id, eb);
+}
+static int do_notice_reply(const struct actor *a, int64_t t, const char *arg,
+			   struct wq_errbuf *eb)
+{
+	(void)arg;
+	int64_t id;
+	return notice_reply(db, a, t, "bien reçu", &id, eb);
+}
+static int do_notice_threads(const struct actor *a, int64_t t, const char *arg,
+			     struct wq_errbuf *eb)
+{
+	(void)arg;
+	struct notice_thread *ts = NULL;
+	int n = 0, found = 0, rc = notice_threads(db, a, &ts, &n, eb);
+	for (int i = 0; i < n; i++)
+		found |= ts[i].thread_id == t;
+	free(ts);
+	return seen(rc, found);
+}
+static int do_notice_get(const struct actor *a, int64_t t, const char *arg,
+			 struct wq_errbuf *eb)
+{
+	(void)arg;
+	struct notice *ns = NULL;
+	int n = 0, rc = notice_thread_get(db, a, t, &ns, &n, eb);
+	free(ns);
+	return seen(rc, n);
+}
+static int do_notice_read(const struct actor *a, int64_t t, const char *arg,
+			  struct wq_errbuf *eb)
+{
+	(void)arg;
+	int n = 0, rc = notice_mark_read(db, a, t, &n, eb);
+	return seen(rc, n);
+}
+static int do_notice_receipts(const struct actor *a, int64_t t, const char *arg,
+			      struct wq_errbuf *eb)
+{
+	(void)arg;
+	struct notice_receipt *r = NULL;
+	int n = 0, rc = notice_receipts(db, a, t, &r, &n, eb);
+	free(r);
+	return seen(rc, n);
+}
+static int do_notice_unread(const struct actor *a, int64_t t, const char *arg,
+			    struct wq_errbuf *eb)
+{
+	(void)arg;
+	(void)t;
+	int n = 0, rc = notice_unread(db, a, &n, eb);
 	return seen(rc, n);
 }
 static int do_cd_take(const struct actor *a, int64_t t, const char *arg, struct wq_errbuf *eb)
@@ -1377,6 +1446,59 @@ static const struct row rows[] = {
 	NON_ADMIN(totp_reset, "remove an account's second factor", do_totp_reset, NULL, "agent3"),
 	NON_ADMIN(user_key_remove, "remove an account's SSH key", do_key_remove,
 		  &tg.agent3_key, "agent3"),
+	/* notices to offices: who may write to whom, who reads a thread */
+	R(notice_send, "supervisor1", "write to another office", do_notice_send, NULL,
+	  "office:RBT-AGD-1", "supervisor2"),
+	R(notice_send, "supervisor1", "write to another office's agent", do_notice_send, NULL,
+	  "account:agent3", "supervisor2"),
+	R(notice_send, "supervisor1", "write to its province", do_notice_send, NULL,
+	  "province:RABAT", "inspector1"),
+	R(notice_send, "inspector2", "write to an office of another province", do_notice_send,
+	  NULL, "office:RBT-AGD-1", "inspector1"),
+	R(notice_send, "inspector1", "write to an account of another province", do_notice_send,
+	  NULL, "account:agentken", "inspector2"),
+	R(notice_send, "inspector1", "write to another province", do_notice_send, NULL,
+	  "province:KENITRA", "inspector0"),
+	R(notice_send, "inspector1", "write to a national account", do_notice_send, NULL,
+	  "account:support1", "admin1"),
+	R(notice_send, "agent1", "write to its own office", do_notice_send, NULL,
+	  "office:RBT-HAS-1", "supervisor1"),
+	R(notice_send, "agent3", "write to its supervisor", do_notice_send, NULL,
+	  "account:supervisor2", "inspector1"),
+	R(notice_send, "officer1", "write to its office", do_notice_send, NULL,
+	  "office:RBT-HAS-1", "supervisor1"),
+	R(notice_send, "support1", "write to an office", do_notice_send, NULL,
+	  "office:RBT-HAS-1", "inspector0"),
+	R(notice_send, "treasury1", "write to an office", do_notice_send, NULL,
+	  "office:RBT-HAS-1", "admin1"),
+	R(notice_send, "post1", "write to an office", do_notice_send, NULL, "office:RBT-HAS-1",
+	  "inspector1"),
+	R(notice_send, "citizen", "write to an office", do_notice_send, NULL, "office:RBT-HAS-1",
+	  "inspector1"),
+	R(notice_reply, "agent1", "reply in another office's thread", do_notice_reply,
+	  &tg.agd_notice, NULL, "agent3"),
+	R(notice_reply, "supervisor1", "reply in another office's thread", do_notice_reply,
+	  &tg.agd_notice, NULL, "supervisor2"),
+	R(notice_reply, "inspector2", "reply in another inspector's thread", do_notice_reply,
+	  &tg.agd_notice, NULL, "inspector1"),
+	R(notice_reply, "admin1", "reply in a thread not sent to it", do_notice_reply,
+	  &tg.agd_notice, NULL, "agent3"),
+	R(notice_threads, "agent1", "see another office's thread", do_notice_threads,
+	  &tg.agd_notice, NULL, "agent3"),
+	R(notice_threads, "inspector0", "see a thread it was not sent", do_notice_threads,
+	  &tg.agd_notice, NULL, "inspector1"),
+	R(notice_thread_get, "agent1", "read another office's notice", do_notice_get,
+	  &tg.agd_notice, NULL, "agent3"),
+	R(notice_thread_get, "admin1", "read a notice it was not sent", do_notice_get,
+	  &tg.agd_notice, NULL, "supervisor2"),
+	R(notice_mark_read, "agent1", "mark another office's notice read", do_notice_read,
+	  &tg.agd_notice, NULL, "agent3"),
+	R(notice_receipts, "agent3", "read the receipts of a notice it was sent",
+	  do_notice_receipts, &tg.agd_notice, NULL, "inspector1"),
+	R(notice_receipts, "inspector2", "read another inspector's receipts",
+	  do_notice_receipts, &tg.agd_notice, NULL, "inspector1"),
+	R(notice_unread, "agent1", "count another office's notices", do_notice_unread, NULL,
+	  NULL, "agent3"),
 	NON_ADMIN(office_add, "add an office", do_office_add, NULL, NULL),
 	NON_ADMIN(office_set, "close an office", do_office_set, NULL, "RBT-AGD-1"),
 	NON_ADMIN(commune_add, "add a commune", do_commune_add, NULL, NULL),
