@@ -1,13 +1,15 @@
-/* serve.c - `watiqa serve`, the long-running server: database ready first, then the
- * web side in its own threads, then the SSH listener in the main thread, which forks
- * a process per connection.  Runs in the listener process only. */
+/* serve.c - `watiqa serve`, the long-running server: the SSH listener forked first (it
+ * waits), the database made ready, then the listener told to accept and the web side
+ * started in this process's threads.  The listener forks a process per connection. */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "demo.h"
 #include "http_server.h"
@@ -85,11 +87,17 @@ static void serve_forward_signal(int sig)
 		kill((pid_t)listener_pid, sig);
 }
 
-/* The SSH listener gets its own process, forked here while this process has no thread
- * and no open SQLite connection.  A process forked later (from one whose web threads
- * hold connections) would inherit SQLite's per-process lock bookkeeping without the
- * locks, and its own connections to the file would fail with SQLITE_PROTOCOL. */
-static pid_t serve_fork_listener(const struct config *cfg)
+/* The SSH listener gets its own process, forked here first of all: before any thread
+ * and any SQLite connection, and before the migrations and the demo's load.  A process
+ * forked later (from one whose web threads hold connections) would inherit SQLite's
+ * per-process lock bookkeeping without the locks, and its own connections to the file
+ * would fail with SQLITE_PROTOCOL.  And every session is a fork of the listener, so
+ * the listener's heap is every session's: forked after the demo's load, it held ~2 MB
+ * of freed chunks strewn over 3 MB, into which each session and its UI child
+ * allocated, each copying the pages it touched -- ~600 kB more per session
+ * (bench/README.md section 17).  It waits on GO until the database is ready: a byte
+ * there, it listens; the pipe closed without one (serve failed), it leaves. */
+static pid_t serve_fork_listener(const struct config *cfg, int go[2])
 {
 	fflush(stdout);
 	fflush(stderr);
@@ -99,6 +107,14 @@ static pid_t serve_fork_listener(const struct config *cfg)
 	/* serve gone, even by SIGKILL: the listener and its sessions stop too */
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
 	prctl(PR_SET_NAME, "wq-ssh-listen");
+	close(go[1]);
+	char c;
+	ssize_t n;
+	while ((n = read(go[0], &c, 1)) < 0 && errno == EINTR)
+		;
+	close(go[0]);
+	if (n != 1)
+		_exit(1); /* serve said why */
 	struct wq_errbuf eb;
 	wq_errbuf_clear(&eb);
 	int rc = ssh_listen_run(cfg, &eb);
@@ -115,22 +131,33 @@ int serve_main(const struct config *cfg)
 	struct db *db;
 	struct http_server *http = NULL;
 	wq_errbuf_clear(&eb);
-	if (serve_open_db(cfg, &db, stdout, &eb)) {
-		log_event(LOG_LEVEL_ERROR, "error", "watiqa serve: %s", eb.msg);
+	int go[2];
+	if (pipe2(go, O_CLOEXEC) < 0) {
+		log_event(LOG_LEVEL_ERROR, "error", "watiqa serve: pipe: %s", strerror(errno));
 		return 1;
 	}
-	db_close(db);
-	unsigned char key[SERVER_KEY_BYTES];
-	if (server_key_get(cfg, key, &eb)) {
-		log_event(LOG_LEVEL_ERROR, "error", "watiqa serve: %s", eb.msg);
-		return 1;
-	}
-	pid_t pid = serve_fork_listener(cfg);
+	pid_t pid = serve_fork_listener(cfg, go);
+	close(go[0]);
 	if (pid < 0) {
 		log_event(LOG_LEVEL_ERROR, "error",
 			  "watiqa serve: cannot fork the SSH listener: %s", strerror(errno));
+		close(go[1]);
 		return 1;
 	}
+	unsigned char key[SERVER_KEY_BYTES];
+	int ready = serve_open_db(cfg, &db, stdout, &eb) == WQ_OK;
+	if (ready) {
+		db_close(db);
+		ready = server_key_get(cfg, key, &eb) == WQ_OK;
+	}
+	if (!ready || write(go[1], "g", 1) != 1) {
+		log_event(LOG_LEVEL_ERROR, "error", "watiqa serve: %s",
+			  ready ? strerror(errno) : eb.msg);
+		close(go[1]); /* the listener leaves */
+		waitpid(pid, NULL, 0);
+		return 1;
+	}
+	close(go[1]);
 	struct sigaction sa = {.sa_handler = serve_forward_signal};
 	sigemptyset(&sa.sa_mask);
 	listener_pid = pid;
