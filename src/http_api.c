@@ -194,26 +194,30 @@ static int api_lookup(struct http_ctx *c, struct request *r)
 }
 
 /* ,"refund":{...} or null: the fee going back to the card, as the tracking page says. */
+void api_refund_obj(struct http_ctx *c, const char *key, const struct refund *f)
+{
+	struct buf *o = &c->out;
+	char amount[24], when[32];
+	int64_t at = f->done_at ? f->done_at : f->created_at;
+	wq_fmt_money(f->amount_centimes, amount, sizeof amount);
+	wq_fmt_time(at, when, sizeof when);
+	buf_printf(o, ",\"%s\":{\"state\":\"%s\",\"label\":", key, refund_state_name(f->state));
+	buf_json_str(o, refund_state_label(f->state, c->lang));
+	buf_printf(o, ",\"amount_centimes\":%lld,\"amount\":\"%s\",\"currency\":\"MAD\","
+		      "\"at\":%lld,\"local_time\":",
+		   (long long)f->amount_centimes, amount, (long long)at);
+	buf_json_str(o, when);
+	buf_puts(o, "}");
+}
+
 static void refund_json(struct http_ctx *c, const struct request *r)
 {
 	struct refund f;
 	struct wq_errbuf eb;
-	struct buf *o = &c->out;
-	char amount[24], when[32];
-	if (refund_for_request(http_db(c), r->id, &f, &eb)) {
-		buf_puts(o, ",\"refund\":null");
-		return;
-	}
-	int64_t at = f.done_at ? f.done_at : f.created_at;
-	wq_fmt_money(f.amount_centimes, amount, sizeof amount);
-	wq_fmt_time(at, when, sizeof when);
-	buf_printf(o, ",\"refund\":{\"state\":\"%s\",\"label\":", refund_state_name(f.state));
-	buf_json_str(o, refund_state_label(f.state, c->lang));
-	buf_printf(o, ",\"amount_centimes\":%lld,\"amount\":\"%s\",\"currency\":\"MAD\","
-		      "\"at\":%lld,\"local_time\":",
-		   (long long)f.amount_centimes, amount, (long long)at);
-	buf_json_str(o, when);
-	buf_puts(o, "}");
+	if (refund_for_request(http_db(c), r->id, &f, &eb))
+		buf_puts(&c->out, ",\"refund\":null");
+	else
+		api_refund_obj(c, "refund", &f);
 }
 
 int api_cancel(struct http_ctx *c)
@@ -348,6 +352,7 @@ int api_track(struct http_ctx *c)
 	buf_puts(o, ",\"return_reason\":");
 	buf_json_str(o, r.state == RS_RETURNED ? r.reject_reason : "");
 	refund_json(c, &r);
+	redispatch_json(c, &r);
 	buf_puts(o, ",\"time_zone\":\"" WQ_TIME_ZONE "\",\"stages\":[");
 	int first = 1;
 	for (int i = 0; i < n; i++) {

@@ -20,26 +20,31 @@ int citizen_notice_good(enum txt notice)
 	return notice == T_CANCELLED || notice == T_CHOSEN_COLLECT || notice == T_CHOSEN_REFUND;
 }
 
+void citizen_refund_line(struct http_ctx *c, const struct refund *f, enum txt what,
+			 const char *id)
+{
+	char amount[24], when[32];
+	wq_fmt_money(f->amount_centimes, amount, sizeof amount);
+	wq_fmt_time(f->done_at ? f->done_at : f->created_at, when, sizeof when);
+	struct buf *o = &c->out;
+	buf_printf(o, "<p class=\"box%s\" id=\"%s\" data-state=\"%s\">",
+		   f->state == REFUND_FAILED ? " bad" : "", id, refund_state_name(f->state));
+	buf_html(o, tr(c, what));
+	buf_printf(o, " : <b class=\"ltr\" id=\"%s_amount\">%s %s</b> — <span "
+		      "id=\"%s_state\">", id, amount, tr(c, T_MAD), id);
+	buf_html(o, refund_state_label(f->state, c->lang));
+	buf_printf(o, "</span> <span class=\"ltr\" id=\"%s_date\">", id);
+	buf_html(o, when);
+	buf_puts(o, "</span></p>\n");
+}
+
 void citizen_refund_box(struct http_ctx *c, const struct request *r)
 {
 	struct refund f;
 	struct wq_errbuf eb;
 	struct db *db = http_db(c);
-	char amount[24], when[32];
-	if (!db || refund_for_request(db, r->id, &f, &eb))
-		return;
-	wq_fmt_money(f.amount_centimes, amount, sizeof amount);
-	wq_fmt_time(f.done_at ? f.done_at : f.created_at, when, sizeof when);
-	struct buf *o = &c->out;
-	buf_printf(o, "<p class=\"box%s\" id=\"refund\" data-state=\"%s\">",
-		   f.state == REFUND_FAILED ? " bad" : "", refund_state_name(f.state));
-	buf_html(o, tr(c, T_REFUND));
-	buf_printf(o, " : <b class=\"ltr\" id=\"refund_amount\">%s %s</b> — <span "
-		      "id=\"refund_state\">", amount, tr(c, T_MAD));
-	buf_html(o, refund_state_label(f.state, c->lang));
-	buf_puts(o, "</span> <span class=\"ltr\" id=\"refund_date\">");
-	buf_html(o, when);
-	buf_puts(o, "</span></p>\n");
+	if (db && !refund_for_request(db, r->id, &f, &eb))
+		citizen_refund_line(c, &f, T_REFUND, "refund");
 }
 
 /* The postage of sending a returned envelope again: resend.postage within Morocco,

@@ -110,6 +110,8 @@ enum txt {
 	T_RETURN_REASON, T_RETURNED_TITLE, T_RETURNED_TEXT, T_CHOICE_COLLECT, T_CHOICE_REFUND,
 	T_CHOOSE_BTN, T_CHOSEN_COLLECT, T_CHOSEN_REFUND, T_CHOICE_TOO_LATE, T_E_CHOICE,
 	T_TO_COLLECT_TEXT, T_DEADLINE, T_CHOICE_RESEND, T_RESEND_POSTAGE, T_RESEND_PAID,
+	T_RD_TITLE, T_RD_ADDRESS, T_RD_POSTAGE, T_RD_UNPAID, T_RD_PAID_ON, T_RD_READY, T_RD_CODE,
+	T_POSTAGE_REFUND,
 	T_VERIFY_TITLE, T_VERIFY_INTRO, T_VERIFY_CODE, T_VERIFY_BTN, T_E_VERIFY_CODE,
 	T_VERIFY_UNKNOWN, T_VERIFY_VALID, T_VERIFY_NOT_VALID, T_VERIFY_OFFICE, T_VERIFY_ISSUED,
 	T_VERIFY_INITIALS, T_VERIFY_WHY, T_VERIFY_REFUNDED, T_VERIFY_TOO_MANY, T_VERIFY_ONLY,
@@ -305,6 +307,17 @@ void page_code_input(struct http_ctx *c, const char *name, const char *label, in
 /* http_citizen.c: the refund box, the forms of the citizen's own actions for r's
  * state (with the error the notice names), and whether a notice is good news. */
 void citizen_refund_box(struct http_ctx *c, const struct request *r);
+/* One refund's line (amount, state, date) under the label `what`, its ids prefixed
+ * with id ("refund": #refund, #refund_amount, #refund_state, #refund_date). */
+struct refund;
+void citizen_refund_line(struct http_ctx *c, const struct refund *f, enum txt what,
+			 const char *id);
+/* http_redispatch.c: a returned envelope sent again to a corrected address, on the
+ * tracking page and in the API's track answer (",\"redispatch\":{...}" or null). */
+void redispatch_box(struct http_ctx *c, const struct request *r);
+void redispatch_json(struct http_ctx *c, const struct request *r);
+/* A refund as the API writes it: ",\"KEY\":{state, label, amount, date}" (http_api.c). */
+void api_refund_obj(struct http_ctx *c, const char *key, const struct refund *f);
 void citizen_forms(struct http_ctx *c, const struct request *r, const char *secret,
 		   enum txt notice);
 int citizen_notice_good(enum txt notice);

@@ -221,6 +221,16 @@ static const char *const texts[T_COUNT][2] = {
 			   "avec un nouveau numéro de recommandé.",
 			   "توصلنا برسوم الإرسال: تعاد وثائقكم إلى العنوان المصحح برقم بريد "
 			   "مضمون جديد."},
+	[T_RD_TITLE] = {"Renvoi à l'adresse corrigée", "إعادة الإرسال إلى العنوان المصحح"},
+	[T_RD_ADDRESS] = {"Adresse corrigée", "العنوان المصحح"},
+	[T_RD_POSTAGE] = {"Frais d'envoi", "رسوم الإرسال"},
+	[T_RD_UNPAID] = {"en attente de votre paiement", "في انتظار أدائكم"},
+	[T_RD_PAID_ON] = {"payés le", "أديت بتاريخ"},
+	[T_RD_READY] = {"frais reçus : le pli sera remis à la poste avec un nouveau numéro de "
+			"recommandé",
+			"توصلنا بالرسوم: سيسلم الظرف إلى البريد برقم بريد مضمون جديد"},
+	[T_RD_CODE] = {"Nouveau numéro de recommandé", "رقم البريد المضمون الجديد"},
+	[T_POSTAGE_REFUND] = {"Frais d'envoi payés en trop", "رسوم الإرسال المدفوعة زيادة"},
 	[T_VERIFY_TITLE] = {"Vérifier un document", "التحقق من وثيقة"},
 	[T_VERIFY_INTRO] = {"Administrations : saisissez le code de vérification imprimé sur le "
 			    "document pour savoir s'il a été délivré par un bureau d'état civil "

@@ -189,6 +189,7 @@ void track_page(struct http_ctx *c, const struct request *r, const char *secret,
 	}
 	buf_puts(o, "</p>\n");
 	citizen_refund_box(c, r);
+	redispatch_box(c, r);
 	buf_puts(o, "<h2>");
 	buf_html(o, tr(c, T_HISTORY));
 	buf_puts(o, "</h2>\n<table id=\"history\">\n<tr><th>");

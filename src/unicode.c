@@ -1,6 +1,7 @@
 /* unicode.c - the table of Unicode format characters (category Cf, Unicode 15.1,
  * from DerivedGeneralCategory.txt), the scan of a UTF-8 string for them, and a
- * stranger's text made safe to show (utf8_shown).  Pure; any
+ * stranger's text made safe to show (utf8_shown), and an address shown to whoever
+ * holds a request's codes with its words masked (utf8_masked).  Pure; any
  * process may call it. */
 #include <stddef.h>
 #include <string.h>
@@ -84,4 +85,34 @@ int utf8_has_format(const char *s)
 		p += n ? n : 1; /* not a character: skipped */
 	}
 	return 0;
+}
+
+void utf8_masked(const char *s, char *out, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	size_t o = 0;
+	int in_word = 0;
+	if (!len)
+		return;
+	while (*p) {
+		unsigned long cp = 0;
+		int n = utf8_char(p, &cp);
+		/* digits and separators stay (a house number, a comma); a word keeps its
+		 * first letter, enough for its owner to know it and no one else to read it */
+		int keep = n == 1 && (cp < 'A' || (cp > 'Z' && cp < 'a') || cp > 'z');
+		int bad = !n || cp < 0x20 || (cp >= 0x7f && cp < 0xa0) || uc_is_format(cp);
+		size_t w = bad || (!keep && in_word) ? 1 : (size_t)n;
+		if (o + w > len - 1)
+			break;
+		if (bad)
+			out[o] = '?';
+		else if (!keep && in_word)
+			out[o] = '*';
+		else
+			memcpy(out + o, p, w);
+		in_word = !keep && !bad;
+		o += w;
+		p += n ? n : 1;
+	}
+	out[o] = 0;
 }

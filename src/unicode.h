@@ -17,5 +17,9 @@ int utf8_has_format(const char *s);
  * bytes (and len - 1) of s, cut between characters, each control character (C0, DEL,
  * C1), format character or invalid byte written '?'. */
 void utf8_shown(const char *s, char *out, size_t len, size_t max);
+/* An address as the tracking page shows it: each word's first letter, the others '*';
+ * digits, spaces and punctuation kept ("12 avenue Hassan II" -> "12 a***** H***** I*");
+ * controls and format characters '?'; cut between characters to len - 1 bytes. */
+void utf8_masked(const char *s, char *out, size_t len);
 
 #endif

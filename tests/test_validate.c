@@ -196,6 +196,22 @@ static void test_shown(void **state)
 	assert_string_equal(out, "K7M4-9QXT-2HPB");
 }
 
+static void test_masked(void **state)
+{
+	(void)state;
+	char out[64];
+	utf8_masked("12 avenue Hassan II, Bloc-C", out, sizeof out);
+	assert_string_equal(out, "12 a***** H***** I*, B***-C");
+	utf8_masked("شارع الحسن 5", out, sizeof out); /* a letter of two bytes, one '*' */
+	assert_string_equal(out, "ش*** ا**** 5");
+	utf8_masked("ab\x1b\xe2\x80\xae", out, sizeof out);
+	assert_string_equal(out, "a*??");
+	utf8_masked("abcdef", out, 4);
+	assert_string_equal(out, "a**");
+	utf8_masked(NULL, out, sizeof out);
+	assert_string_equal(out, "");
+}
+
 static void test_missing_pattern_refused(void **state)
 {
 	(void)state;
@@ -300,6 +316,7 @@ int main(void)
 		cmocka_unit_test(test_utf8),	 cmocka_unit_test(test_form),
 		cmocka_unit_test(test_json),	 cmocka_unit_test(test_format_chars),
 		cmocka_unit_test(test_shown),
+		cmocka_unit_test(test_masked),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

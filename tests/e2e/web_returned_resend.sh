@@ -52,7 +52,12 @@ cp "$T/choice.html" "$T/track.html" # its CSRF token
 pay=$(web_location)
 case $pay in *order=$R_T-P1\&amount=1500\&*) ;; *) fail "checkout $pay" ;; esac
 [ "$(state "$R_T")" = returned ] || fail "R moved before the postage was paid"
-ok "a good address sends the citizen to the gateway: order $R_T-P1, 15.00 MAD"
+# the tracking page shows the re-dispatch started, its address masked, postage unpaid
+[ "$(web_track "$R_T" "$R_S")" = 200 ] || fail "tracking page of R"
+grep -q 'id="redispatch" data-state="pending_payment"' "$T/track.html" &&
+	grep -q 'id="redispatch_postage" data-paid="0">15.00 DH</b> en attente de votre paiement' "$T/track.html" ||
+	fail "the re-dispatch waiting for its postage is not shown"
+ok "a good address sends the citizen to the gateway: order $R_T-P1, 15.00 MAD; the tracking page shows it waiting for the postage"
 web_pay "$pay" 4000000000000002 >/dev/null
 grep -q 'id="result">Frais d[^ ]*envoi reçus' "$T/paid.html" || { cat "$T/paid.html"; fail "return page"; }
 [ "$(state "$R_T")" = ready ] || fail "R is $(state "$R_T") after the postage"
@@ -67,6 +72,17 @@ grep -q 'id="result">Frais d[^ ]*envoi reçus' "$T/paid.html" || { cat "$T/paid.
 [ "$(web_sql "SELECT m.code || ' ' || m.address FROM mail_past m JOIN requests r ON r.id = m.request_id
 	WHERE r.tracking = '$R_T'")" = "$R_C 9 rue Moulay Youssef" ] || fail "first dispatch not kept"
 ok "postage paid at the sandbox: R ready again for 12 avenue Hassan II, 20000 Casablanca; the fee untouched, the first item ($R_C) kept"
+
+# the tracking page (fr): the corrected address masked, the postage paid, no code yet
+[ "$(web_track "$R_T" "$R_S")" = 200 ] || fail "tracking page of R"
+grep -q 'id="redispatch" data-state="paid"' "$T/track.html" || fail "re-dispatch state"
+grep -q 'id="redispatch_address">12 a\*\*\*\*\* H\*\*\*\*\* I\*, <span class="ltr">20000</span> Casablanca</b>' \
+	"$T/track.html" || fail "masked address: $(grep -o 'id="redispatch_address">[^/]*' "$T/track.html")"
+! grep -q 'avenue\|Hassan II' "$T/track.html" || fail "the corrected address is shown whole"
+grep -q 'data-paid="1">15.00 DH</b> payés le' "$T/track.html" && ! grep -q 'id="redispatch_code"' "$T/track.html" ||
+	fail "postage paid / no code yet"
+web_id "$T/track.html" redispatch_state | grep -q "le pli sera remis à la poste" || fail "state label"
+ok "tracking page (fr): re-dispatch paid, to 12 a***** H***** I*, 20000 Casablanca (masked), no new code yet"
 
 # 3. the gateway's callbacks replayed: nothing changes
 n_ev=$(web_sql "SELECT count(*) FROM request_events")
@@ -104,6 +120,25 @@ wq_screen_wait p "$R_T picked up: .* registered as $new" 5
 	WHERE r.tracking = '$R_T'")" = "$new" ] || fail "new code not on the envelope"
 wq_type p q
 ok "post1 over SSH: $R_T waiting again, its first code $R_C refused, handed over as $new"
+
+# the tracking page in Arabic and the API: with the post again, the new code shown
+[ "$(web_track "$R_T" "$R_S" ar)" = 200 ] || fail "tracking page of R (ar)"
+grep -q 'id="redispatch" data-state="with_post"' "$T/track.html" &&
+	[ "$(web_id "$T/track.html" redispatch_code)" = "$new" ] &&
+	grep -q 'رقم البريد المضمون الجديد' "$T/track.html" && grep -q 'إعادة الإرسال إلى العنوان المصحح' "$T/track.html" ||
+	fail "the Arabic tracking page does not show the new code $new"
+size=$(wc -c <"$T/track.html"); [ "$size" -lt 20480 ] || fail "tracking page is $size bytes"
+curl -s -o "$T/track.json" -H 'Content-Type: application/json' \
+	-d "{\"tracking\":\"$R_T\",\"secret\":\"$R_S\",\"lang\":\"ar\"}" "$WQ_URL/api/v1/track"
+python3 - "$T/track.json" "$new" "$R_T" <<'PY' || fail "API track: $(cat "$T/track.json")"
+import json, sys
+d = json.load(open(sys.argv[1]))["redispatch"]
+assert d["order"] == sys.argv[3] + "-P1" and d["state"] == "with_post", d
+assert d["address"] == "12 a***** H***** I*" and d["postal_code"] == "20000", d
+assert d["postage_centimes"] == 1500 and d["postage_paid"] is True and d["paid_at"] > 0, d
+assert d["mail_code"] == sys.argv[2] and d["postage_refund"] is None, d
+PY
+ok "tracking page (ar, $size bytes) and API: with the post again under $new, the address masked"
 
 # 5. Q through the API; a second payment of the same postage is owed back
 web_returned_order Q
@@ -146,6 +181,11 @@ case $key in RP-$Q_T-P1-*) ;; *) fail "idempotency key $key" ;; esac
 	JOIN requests r ON r.id = o.request_id WHERE r.tracking = '$Q_T' ORDER BY o.id DESC LIMIT 1")"
 [ "$(web_sql "SELECT count(*) FROM refunds f JOIN requests r ON r.id = f.request_id
 	WHERE r.tracking = '$Q_T'")" = 0 ] || fail "the postage went into the fees' refunds"
+[ "$(web_track "$Q_T" "$Q_S")" = 200 ] &&
+	grep -q 'id="postage_refund" data-state="refunded">Frais d&#39;envoi payés en trop' "$T/track.html" ||
+	grep -q 'id="postage_refund" data-state="refunded">Frais d.envoi payés en trop' "$T/track.html" ||
+	fail "Q's tracking page does not show the postage refunded: $(grep -o 'id="postage_refund"[^<]*' "$T/track.html")"
+[ "$(web_id "$T/track.html" postage_refund_amount)" = "15.00 DH" ] || fail "postage refund amount"
 ok "the second postage ($second) refunded by the gateway once, key $key; Q told by SMS and e-mail; no fee refund"
 
 # 7. the books: the fees balance without the postage; the post's money apart
