@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "notice.h"
 #include "screen.h"
 #include "user.h"
 #include "widget.h"
@@ -29,6 +30,7 @@ static const struct screen *const screens[] = {
 	&support_screen,
 	&officer_sign_screen,
 	&support_complaints_screen,
+	&notices_screen,
 	&placeholder_screen,
 };
 #define SCREENS_COUNT ((int)(sizeof screens / sizeof screens[0]))
@@ -230,6 +232,8 @@ const struct keymap screen_common_keys[] = {
 	 0, key_role},
 	{'T', "second factor", "enrol a second factor: an authenticator app's codes at login", 0,
 	 0, key_totp},
+	{'M', "notices", "notices to you and your office: read, reply, write (M again: back)", 0,
+	 0, notices_key},
 	{KM_CTRL('r'), "reorder", "Arabic lines: reordered here, or by the terminal's own bidi",
 	 0, 0, key_reorder},
 	{0, NULL, NULL, 0, 0, NULL},
@@ -267,6 +271,40 @@ void screen_dispatch(struct ui *ui, int key)
 }
 
 /* ---- the frame ---- */
+/* The unread notices, asked where every screen learns that someone committed (one
+ * indexed count); on an error the mark stays as it was until the next commit. */
+static void notices_count(struct ui *ui)
+{
+	struct wq_errbuf eb = {0};
+	int n = 0;
+	if (notice_unread(ui->db, &ui->actor, &n, &eb) == WQ_OK)
+		ui->notices_unread = n;
+}
+
+/* The title line's mark of unread notices goes at the start of its right side, the
+ * screen's own counts staying at the right edge; when the line is too narrow for both
+ * the left side (title, account, scope) gives way, never the mark.  A notice arriving
+ * changes those few columns of the title line and nothing else.  The brand " Watiqa |"
+ * goes first, then the end of the scope. */
+static void title_mark(struct ui *ui, char *right, size_t len, char *left, size_t llen)
+{
+	char mark[64], both[192];
+	if (ui->notices_unread <= 0)
+		return;
+	snprintf(mark, sizeof mark, tr(ui, "M: %d new"), ui->notices_unread);
+	snprintf(both, sizeof both, "%s%s%s", mark, right[0] ? "  " : "", right);
+	snprintf(right, len, "%s", both);
+	int room = ui->term.cols - term_width(right) - 2;
+	static const char brand[] = " Watiqa |";
+	if (room > 0 && term_width(left) > room && !strncmp(left, brand, sizeof brand - 1))
+		memmove(left, left + sizeof brand - 1, strlen(left) - (sizeof brand - 1) + 1);
+	if (room > 0 && term_width(left) > room) {
+		char cut[256];
+		term_fit(left, room, 0, 0, cut, sizeof cut);
+		snprintf(left, llen, "%s", cut);
+	}
+}
+
 int screen_open(struct ui *ui, const struct screen *s)
 {
 	if (ui->scr && ui->scr->close)
@@ -280,6 +318,7 @@ int screen_open(struct ui *ui, const struct screen *s)
 		return -1;
 	ui->data_version = db_data_version(ui->db);
 	ui->reload = 0;
+	notices_count(ui);
 	if (s->load)
 		s->load(ui);
 	return 0;
@@ -291,6 +330,7 @@ void screen_poll(struct ui *ui)
 	if (v != ui->data_version || ui->reload) {
 		ui->data_version = v;
 		ui->reload = 0;
+		notices_count(ui);
 		if (ui->scr->load)
 			ui->scr->load(ui);
 	}
@@ -298,7 +338,7 @@ void screen_poll(struct ui *ui)
 
 void screen_paint(struct ui *ui)
 {
-	char left[256], right[96], line[512], scope[96];
+	char left[256], right[192], line[512], scope[96];
 	int lw, rw, gap;
 
 	if (ui->actor.scope == SCOPE_NATIONAL)
@@ -311,6 +351,7 @@ void screen_paint(struct ui *ui)
 	right[0] = '\0';
 	if (ui->scr->tabs)
 		ui->scr->tabs(ui, right, sizeof right);
+	title_mark(ui, right, sizeof right, left, sizeof left);
 	lw = term_width(left);
 	rw = term_width(right);
 	gap = ui->term.cols - lw - rw - 1;

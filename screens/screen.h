@@ -47,6 +47,7 @@ extern const struct screen inspector_escalations_screen;
 extern const struct screen support_screen;
 extern const struct screen officer_sign_screen;
 extern const struct screen support_complaints_screen;
+extern const struct screen notices_screen;
 extern const struct screen placeholder_screen;
 
 /* The screen for a role (placeholder_screen when none exists yet). */
@@ -72,7 +73,11 @@ int screen_open(struct ui *ui, const struct screen *s);
 int totp_enrol_screen(struct ui *ui, int forced);
 /* Shows every text in language l from now on, lines reordered for the terminal or not. */
 void screen_set_lang(struct ui *ui, enum lang l, int reorder);
-/* Re-queries when another connection committed (or ui->reload). */
+/* M on any screen (notices.c): the notices screen, or back from it to where M was
+ * pressed. */
+void notices_key(struct ui *ui);
+/* Re-queries when another connection committed (or ui->reload), the title line's count
+ * of unread notices with it. */
 void screen_poll(struct ui *ui);
 
 #endif

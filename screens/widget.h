@@ -56,6 +56,7 @@ struct ui {
 	int reload; /* the screen must query again before painting */
 	int quit;
 	int64_t data_version;
+	int notices_unread; /* notices sent to the account not opened yet: the title's mark */
 };
 
 /* The session's language's text for English en (msg.h). */

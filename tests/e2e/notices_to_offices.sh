@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# notices_to_offices.sh - messages to offices over OpenSSH (issue 14 item 4): inspector1
+# (RABAT) writes a notice to office RBT-HAS-1 from its notices screen (M); agent1, of
+# that office and reading its screens in French, sees the title line's mark appear
+# without pressing a key, opens the list, reads the notice and replies; inspector1 sees
+# the reply arrive the same way and, opening the thread, who read the notice and when;
+# agent3, of another office, sees no mark and an empty list.  Each step audited.
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/ui_lib.sh"
+
+ui_serve_as inspector1 "Complaints"
+wq user lang agent1 fr >/dev/null || fail "watiqa user lang agent1 fr"
+BODY="Inventaire des registres vendredi à 10 h, merci de préparer les actes de 1990."
+REPLY="Bien reçu, les registres seront prêts."
+
+ui_open_as a agent1
+wq_screen_wait a "File agent" 15
+wq_screen_wait a "RBT-HAS-1" 5
+ui_open_as o agent3
+wq_screen_wait o "RBT-AGD-1" 15
+ui_open_as i inspector1
+wq_screen_wait i "Complaints" 15
+
+# inspector1 writes to the office from its notices screen
+wq_type i M
+wq_screen_wait i "Notices" 5
+wq_screen_wait i "No notice yet" 5
+wq_type i w
+wq_screen_wait i "Write a notice to" 5
+wq_type i Enter # an office
+wq_screen_wait i "Office code:" 5
+wq_type i -l "RBT-HAS-1"
+wq_type i Enter
+wq_screen_wait i "Notice:" 5
+wq_type i -l "$BODY"
+wq_type i Enter
+wq_screen_wait i "notice #[1-9][0-9]* sent to RBT-HAS-1" 5
+N=$(wq_sql "SELECT max(id) FROM notices")
+[ "$(wq_sql "SELECT count(*) FROM audit_log WHERE action = 'notice.send'
+	AND actor_label = 'inspector1' AND target = 'notice $N'")" = 1 ] || fail "send not audited"
+ok "inspector1 wrote notice #$N to RBT-HAS-1 ($(wq_sql "SELECT count(*) FROM notice_recipients WHERE notice_id = $N") accounts; audited) ($VIA)"
+
+# agent1 (French) sees the mark live, without a key; agent3 sees nothing
+wq_screen_wait a "M : 1 nouv\." 10
+wq_screen "a" | head -1 | grep -q "File agent" || fail "agent1's title line lost its title"
+sleep 1.5 # a poll or two more: agent3's screen had the same chance to change
+! wq_screen o | grep -q "M: \|nouv\.\|جديد" || { wq_screen o >&2; fail "agent3 (RBT-AGD-1) got a mark"; }
+ok "agent1 (RBT-HAS-1, in French) sees 'M : 1 nouv.' on its title line without a key; agent3 (RBT-AGD-1) nothing"
+
+# agent1 opens the list, reads, replies
+wq_type a M
+wq_screen_wait a "Avis" 5
+wq_screen_wait a "^>.*inspector1 *RBT-HAS-1 *Inventaire des registres" 5
+wq_type a Enter
+wq_screen_wait a "Avis n° $N" 5
+wq_screen_wait a "inspector1 à RBT-HAS-1" 5
+wq_screen_wait a "Inventaire des registres vendredi à 10 h, merci de préparer les actes" 5
+wq_type a Escape
+ui_wait_gone a "M : 1 nouv" 5
+[ "$(wq_sql "SELECT read_at IS NOT NULL FROM notice_recipients r JOIN users u ON u.id = r.user_id
+	WHERE r.notice_id = $N AND u.username = 'agent1'")" = 1 ] || fail "agent1's read not recorded"
+[ "$(wq_sql "SELECT count(*) FROM notice_recipients r JOIN users u ON u.id = r.user_id
+	WHERE r.notice_id = $N AND u.username = 'agent2' AND r.read_at IS NULL")" = 1 ] ||
+	fail "agent2's copy was marked read by agent1's"
+wq_type a r
+wq_screen_wait a "Réponse :" 5
+wq_type a -l "$REPLY"
+wq_type a Enter
+wq_screen_wait a "avis n° [1-9][0-9]* envoyé à inspector1" 5
+ok "agent1 read notice #$N (its receipt, agent2's still unread) and replied in French"
+
+# inspector1 sees the reply arrive, then the receipt and the reply in the thread
+wq_screen_wait i "M: 1 new" 10
+wq_screen_wait i "^>  *1 .*inspector1 *RBT-HAS-1 *+ Inventaire" 5
+wq_type i Enter
+wq_screen_wait i "Notice #$N" 5
+wq_screen_wait i "read by 1 of [0-9]*:" 5
+wq_screen_wait i "agent1  *[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9] [0-9][0-9]:[0-9][0-9]" 5
+wq_screen_wait i "agent2  *not read yet" 5
+wq_screen_wait i "agent1 to inspector1" 5
+wq_screen_wait i "Bien reçu, les registres seront prêts." 5
+wq_type i Escape
+ui_wait_gone i "M: 1 new" 5
+for act in notice.send notice.read notice.reply; do
+	[ "$(wq_sql "SELECT count(*) FROM audit_log WHERE action = '$act'")" -ge 1 ] ||
+		fail "no $act in the audit log"
+done
+ok "inspector1 sees the reply live, who read notice #$N and when (agent1) and who did not (agent2); send, read, reply audited"
+
+# agent3, of another office: nothing in its list either
+wq_type o M
+wq_screen_wait o "No notice yet" 5
+wq_type o M
+wq_screen_wait o "Agent queue" 5
+ok "agent3 (RBT-AGD-1) has no notice; M brings it back to its queue"
