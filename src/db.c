@@ -584,12 +584,33 @@ static const struct {
 	 "SELECT r.tracking FROM payments p JOIN requests r ON r.id = p.request_id"
 	 " WHERE p.status IN ('refund_owed','refunded')"
 	 " AND NOT EXISTS (SELECT 1 FROM refunds f WHERE f.payment_id = p.id)"},
+	/* an order's lines are refunded one by one (db/211): a payment's refunds never
+	 * exceed it, it is refund_owed once they cover it, refunded once all are */
 	{"refund disagreeing with its payment",
-	 "SELECT r.tracking || ' (' || f.state || ', payment ' || p.status || ')' FROM refunds f"
-	 " JOIN payments p ON p.id = f.payment_id JOIN requests r ON r.id = f.request_id"
-	 " WHERE f.amount_centimes <> p.amount_centimes OR p.request_id <> f.request_id"
-	 " OR p.status NOT IN ('refund_owed','refunded')"
-	 " OR (f.state = 'refunded') <> (p.status = 'refunded')"},
+	 "SELECT r.tracking || ' (' || f.s || ' of ' || p.amount_centimes || ', payment '"
+	 " || p.status || ')' FROM payments p JOIN requests r ON r.id = p.request_id"
+	 " JOIN (SELECT payment_id, sum(amount_centimes) AS s, sum(state <> 'refunded') AS open,"
+	 " max(request_id) AS rq, min(request_id) AS rq0 FROM refunds GROUP BY payment_id) f"
+	 " ON f.payment_id = p.id"
+	 " WHERE f.s > p.amount_centimes OR f.rq <> p.request_id OR f.rq0 <> p.request_id"
+	 " OR (p.status IN ('refund_owed','refunded')) <> (f.s = p.amount_centimes)"
+	 " OR (p.status = 'refunded') <> (f.s = p.amount_centimes AND f.open = 0)"},
+	{"line refund disagreeing with its line",
+	 "SELECT r.tracking || ' line ' || f.line_no FROM refunds f"
+	 " JOIN requests r ON r.id = f.request_id WHERE f.line_no > 0 AND NOT EXISTS"
+	 " (SELECT 1 FROM request_lines l WHERE l.request_id = f.request_id"
+	 " AND l.line_no = f.line_no AND l.fee_centimes = f.amount_centimes)"},
+	{"rejected line whose fee is kept",
+	 "SELECT r.tracking || ' line ' || l.line_no FROM request_lines l"
+	 " JOIN requests r ON r.id = l.request_id JOIN payments p ON p.request_id = r.id"
+	 " AND p.status IN ('confirmed','refund_owed','refunded')"
+	 " WHERE l.state = 'rejected' AND NOT EXISTS (SELECT 1 FROM refunds f"
+	 " WHERE f.payment_id = p.id AND f.line_no = l.line_no)"
+	 " AND NOT EXISTS (SELECT 1 FROM refunds f WHERE f.payment_id = p.id AND f.line_no = 0"
+	 " AND f.amount_centimes = p.amount_centimes)"},
+	{"order whose lines do not add up to its fee",
+	 "SELECT r.tracking FROM requests r WHERE (SELECT coalesce(sum(fee_centimes), 0)"
+	 " FROM request_lines l WHERE l.request_id = r.id) NOT BETWEEN 1 AND r.fee_centimes"},
 	{"rejected or cancelled request whose fee is kept",
 	 "SELECT r.tracking FROM requests r JOIN payments p ON p.request_id = r.id"
 	 " WHERE r.state IN ('rejected','cancelled') AND p.status = 'confirmed'"},
@@ -597,7 +618,11 @@ static const struct {
 	 * that fee is to recover from the commune (refund_book's `recover`) */
 	{"refunded fee in a distribution batch",
 	 "SELECT r.tracking FROM settlement_items x JOIN requests r ON r.id = x.request_id"
-	 " WHERE EXISTS (SELECT 1 FROM refunds f WHERE f.request_id = x.request_id"
+	 " JOIN payments p ON p.request_id = r.id AND p.status IN ('confirmed','refund_owed',"
+	 "'refunded') AND NOT EXISTS (SELECT 1 FROM refunds d WHERE d.payment_id = p.id"
+	 " AND d.line_no = 0 AND d.amount_centimes = p.amount_centimes)"
+	 " WHERE x.amount_centimes <> p.amount_centimes - (SELECT"
+	 " coalesce(sum(f.amount_centimes), 0) FROM refunds f WHERE f.payment_id = p.id"
 	 " AND f.reason <> 'returned')"},
 	/* a re-dispatch's postage is the post's money (db/210): never a fee, paid once
 	 * for what was sent, and any other charge is owed back to the card by its own
@@ -621,7 +646,8 @@ static const struct {
 	 "  WHERE status IN ('confirmed','refund_owed','refunded')) AS c,"
 	 " (SELECT coalesce(sum(amount_centimes), 0) FROM refunds) AS f,"
 	 " (SELECT coalesce(sum(amount_centimes), 0) FROM settlement_items) AS d,"
-	 " (SELECT coalesce(sum(p.amount_centimes), 0) FROM payments p"
+	 " (SELECT coalesce(sum(p.amount_centimes - (SELECT coalesce(sum(g.amount_centimes),"
+	 "  0) FROM refunds g WHERE g.payment_id = p.id)), 0) FROM payments p"
 	 "  WHERE p.status = 'confirmed' AND NOT EXISTS (SELECT 1 FROM settlement_items x"
 	 "  WHERE x.request_id = p.request_id)) AS u,"
 	 " (SELECT coalesce(sum(f.amount_centimes), 0) FROM refunds f WHERE f.reason = 'returned' AND EXISTS"

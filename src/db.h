@@ -70,6 +70,13 @@ int db_one_id(struct db *db, sqlite3_stmt *st, int64_t *id, struct wq_errbuf *eb
 int db_event_append(struct db *db, int64_t request_id, int64_t at, int64_t actor_id,
 		    const char *actor_label, int64_t office_id, const char *from,
 		    const char *to, const char *note, struct wq_errbuf *eb);
+/* An order's lines (db/211, src/db_lines.c), inside the caller's transaction: written
+ * with the new request r (its id set); every open line rejected with the request
+ * (by: the account, 0 the system), each keeping the request's reason. */
+struct request;
+int db_lines_insert(struct db *db, const struct request *r, struct wq_errbuf *eb);
+int db_lines_reject_open(struct db *db, int64_t request_id, int64_t by, const char *reason,
+			 struct wq_errbuf *eb);
 int db_audit_append(struct db *db, int64_t actor_id, const char *actor_label,
 		    const char *action, const char *target, const char *detail,
 		    const char *addr, struct wq_errbuf *eb);

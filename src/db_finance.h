@@ -12,6 +12,11 @@
 
 /* A payment that took the citizen's money (refunds included: they were collected). */
 #define FIN_PAID " p.status IN ('confirmed', 'refund_owed', 'refunded')"
+/* What a confirmed payment p still holds for the commune: its amount less the
+ * refunds of its lines already owed back (an order's line rejected, db/211). */
+#define FIN_KEPT                                                                      \
+	" (p.amount_centimes - (SELECT coalesce(sum(fk.amount_centimes), 0) FROM refunds fk" \
+	" WHERE fk.payment_id = p.id))"
 /* The documents exist and are on their way or delivered: the commune has earned the fee.
  * An envelope back from the post (returned, to_collect) is held until it is collected,
  * or destroyed and refunded. */

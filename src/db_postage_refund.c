@@ -25,12 +25,13 @@ int postage_refund_owe(struct db *db, int64_t postage_payment_id, struct wq_errb
 	return db_write_its(db, sql, postage_payment_id, NULL, wq_now(), eb);
 }
 
-/* refund_fill()'s columns, from the postage's tables */
+/* refund_fill()'s columns, from the postage's tables (line 0: the postage is no line
+ * of the order) */
 #define COLS                                                                           \
 	"f.id, f.request_id, f.postage_payment_id, f.amount_centimes, f.idem_key,"      \
 	" 'postage', f.state, f.attempts, f.next_attempt_at, f.created_at,"              \
 	" coalesce(f.sent_at, 0), coalesce(f.done_at, 0), f.last_error, f.gateway_ref,"  \
-	" p.gateway_ref, r.tracking, r.phone, r.email, r.lang"                           \
+	" p.gateway_ref, r.tracking, r.phone, r.email, r.lang, 0"                        \
 	" FROM postage_refunds f JOIN postage_payments p ON p.id = f.postage_payment_id" \
 	" JOIN requests r ON r.id = f.request_id"
 

@@ -49,34 +49,72 @@ const char *refund_state_label(enum refund_state s, const char *lang)
 	return label[s][l];
 }
 
+/* Inside the caller's transaction: the refund rows of request_id's confirmed payment
+ * for line line_no, or (0) for every line not refunded yet and then the rest of the
+ * payment (the postage abroad); the payment becomes refund_owed once its refunds
+ * cover it.  UNIQUE (payment_id, line_no) keeps a line from being refunded twice: a
+ * line already refunded is skipped (INSERT OR IGNORE).  The keys name the request,
+ * the payment and the line: stable across retries and restarts, never reused.  This
+ * is the one place where a fee starts going back (the treasury's running totals hook
+ * here). */
+static int owe(struct db *db, int64_t request_id, int line_no, const char *reason,
+	       struct wq_errbuf *eb)
+{
+	static const char lines[] =
+		"INSERT OR IGNORE INTO refunds (request_id, payment_id, line_no, amount_centimes,"
+		" idem_key, reason, state, next_attempt_at, created_at)"
+		" SELECT p.request_id, p.id, l.line_no, l.fee_centimes,"
+		" 'RF-' || r.tracking || '-' || p.id || '-' || l.line_no,"
+		" ?2, 'refund_owed', ?3, ?3 FROM payments p JOIN requests r ON r.id = p.request_id"
+		" JOIN request_lines l ON l.request_id = r.id"
+		" WHERE p.request_id = ?1 AND p.status = 'confirmed' AND (?4 = 0 OR l.line_no = ?4)"
+		" ORDER BY l.line_no";
+	static const char rest[] =
+		"INSERT OR IGNORE INTO refunds (request_id, payment_id, line_no, amount_centimes,"
+		" idem_key, reason, state, next_attempt_at, created_at)"
+		" SELECT p.request_id, p.id, 0, p.amount_centimes - coalesce(f.s, 0),"
+		" 'RF-' || r.tracking || '-' || p.id || '-0', ?2, 'refund_owed', ?3, ?3"
+		" FROM payments p JOIN requests r ON r.id = p.request_id"
+		" LEFT JOIN (SELECT payment_id, sum(amount_centimes) AS s FROM refunds"
+		"  WHERE request_id = ?1 GROUP BY payment_id) f ON f.payment_id = p.id"
+		" WHERE p.request_id = ?1 AND p.status = 'confirmed'"
+		" AND p.amount_centimes > coalesce(f.s, 0)"
+		" AND ?4 = 0";
+	static const char upd[] =
+		"UPDATE payments SET status = 'refund_owed' WHERE request_id = ?1"
+		" AND status = 'confirmed' AND amount_centimes <= (SELECT"
+		" coalesce(sum(f.amount_centimes), 0) FROM refunds f WHERE f.payment_id = payments.id)";
+	const char *const sqls[] = {lines, rest, upd};
+	int64_t now = wq_now();
+	for (int i = 0; i < 3; i++) {
+		sqlite3_stmt *st = db_stmt(db, sqls[i], eb);
+		if (!st)
+			return WQ_EIO;
+		sqlite3_bind_int64(st, 1, request_id);
+		if (i < 2) {
+			db_bind_text(st, 2, reason);
+			sqlite3_bind_int64(st, 3, now);
+			sqlite3_bind_int(st, 4, line_no);
+		}
+		int rc = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE)
+			return db_fail(db, rc, eb);
+	}
+	return WQ_OK;
+}
+
 int refund_owe(struct db *db, int64_t request_id, const char *reason, struct wq_errbuf *eb)
 {
-	/* the key names the request and the payment: stable across retries and restarts,
-	 * never reused for another refund */
-	static const char ins[] =
-		"INSERT OR IGNORE INTO refunds (request_id, payment_id, amount_centimes, idem_key,"
-		" reason, state, next_attempt_at, created_at)"
-		" SELECT p.request_id, p.id, p.amount_centimes, 'RF-' || r.tracking || '-' || p.id,"
-		" ?2, 'refund_owed', ?3, ?3 FROM payments p JOIN requests r ON r.id = p.request_id"
-		" WHERE p.request_id = ?1 AND p.status = 'confirmed'";
-	static const char upd[] = "UPDATE payments SET status = 'refund_owed'"
-				  " WHERE request_id = ? AND status = 'confirmed'";
-	sqlite3_stmt *st = db_stmt(db, ins, eb);
-	if (!st)
-		return WQ_EIO;
-	sqlite3_bind_int64(st, 1, request_id);
-	db_bind_text(st, 2, reason);
-	sqlite3_bind_int64(st, 3, wq_now());
-	int rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return db_fail(db, rc, eb);
-	if (!(st = db_stmt(db, upd, eb)))
-		return WQ_EIO;
-	sqlite3_bind_int64(st, 1, request_id);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? WQ_OK : db_fail(db, rc, eb);
+	return owe(db, request_id, 0, reason, eb);
+}
+
+int refund_owe_line(struct db *db, int64_t request_id, int line_no, const char *reason,
+		    struct wq_errbuf *eb)
+{
+	if (line_no < 1)
+		return wq_fail(eb, WQ_EINVAL, "line", "no line %d", line_no);
+	return owe(db, request_id, line_no, reason, eb);
 }
 
 int refund_owe_duplicate(struct db *db, int64_t request_id, const char *ref, int64_t amount,
@@ -118,7 +156,7 @@ int refund_owe_duplicate(struct db *db, int64_t request_id, const char *ref, int
 	"f.id, f.request_id, f.payment_id, f.amount_centimes, f.idem_key, f.reason,"   \
 	" f.state, f.attempts, f.next_attempt_at, f.created_at, coalesce(f.sent_at, 0)," \
 	" coalesce(f.done_at, 0), f.last_error, f.gateway_ref, p.gateway_ref,"          \
-	" r.tracking, r.phone, r.email, r.lang"
+	" r.tracking, r.phone, r.email, r.lang, f.line_no"
 #define REFUND_FROM                                                                   \
 	" FROM refunds f JOIN payments p ON p.id = f.payment_id"                       \
 	" JOIN requests r ON r.id = f.request_id"
@@ -148,6 +186,7 @@ void refund_fill(sqlite3_stmt *st, void *row)
 	db_col_text(st, 16, f->phone, sizeof f->phone);
 	db_col_text(st, 17, f->email, sizeof f->email);
 	db_col_text(st, 18, f->lang, sizeof f->lang);
+	f->line_no = sqlite3_column_int(st, 19);
 }
 
 int refund_for_request(struct db *db, int64_t request_id, struct refund *out,
@@ -164,6 +203,20 @@ int refund_for_request(struct db *db, int64_t request_id, struct refund *out,
 		return wq_fail(eb, WQ_ENOTFOUND, "refund", "no refund for request #%lld",
 			       (long long)request_id);
 	return rc;
+}
+
+int refund_list(struct db *db, int64_t request_id, struct refund **out, int *n,
+		struct wq_errbuf *eb)
+{
+	static const char sql[] = "SELECT " REFUND_COLS REFUND_FROM
+				  " WHERE f.request_id = ? ORDER BY f.id";
+	*out = NULL;
+	*n = 0;
+	sqlite3_stmt *st = db_stmt(db, sql, eb);
+	if (!st)
+		return WQ_EIO;
+	sqlite3_bind_int64(st, 1, request_id);
+	return db_collect(db, st, sizeof **out, refund_fill, (void **)out, n, eb);
 }
 
 int refund_due(struct db *db, int64_t now, struct refund *out, int max, int *n,
@@ -269,9 +322,12 @@ static int do_settle(struct db *db, int64_t id, int refunded, const char *text,
 	static const char failed[] =
 		"UPDATE refunds SET state = 'refund_failed', done_at = ?2, last_error = ?3"
 		" WHERE id = ?1 AND state IN ('refund_owed', 'refund_sent')";
+	/* refunded once every refund of the payment (its lines, the rest) is */
 	static const char pay[] = "UPDATE payments SET status = 'refunded' WHERE id ="
 				  " (SELECT payment_id FROM refunds WHERE id = ?1)"
-				  " AND status = 'refund_owed'";
+				  " AND status = 'refund_owed' AND NOT EXISTS (SELECT 1 FROM"
+				  " refunds f WHERE f.payment_id = payments.id"
+				  " AND f.state <> 'refunded')";
 	int changed = 0;
 	int rc = refund_update(db, refunded ? done : failed, id, wq_now(), text, &changed, eb);
 	if (rc || !changed)
@@ -410,7 +466,7 @@ int refund_book(struct db *db, struct money_book *out, struct wq_errbuf *eb)
 		"SELECT (SELECT coalesce(sum(amount_centimes), 0) FROM payments p WHERE" FIN_PAID "),"
 		" (SELECT coalesce(sum(amount_centimes), 0) FROM refunds),"
 		" (SELECT coalesce(sum(amount_centimes), 0) FROM settlement_items),"
-		" (SELECT coalesce(sum(p.amount_centimes), 0) FROM payments p"
+		" (SELECT coalesce(sum(" FIN_KEPT "), 0) FROM payments p"
 		"  WHERE p.status = 'confirmed' AND NOT EXISTS (SELECT 1 FROM settlement_items x"
 		"  WHERE x.request_id = p.request_id)),"
 		" (SELECT coalesce(sum(amount_centimes), 0) FROM refunds WHERE state = 'refunded'),"

@@ -18,12 +18,20 @@
 	" r.address, r.postal_code, r.city, r.lang, r.fee_centimes, r.state, r.office_id," \
 	" o.code, coalesce(r.agent_id, 0), coalesce(u.username, ''), r.reject_reason,"     \
 	" r.version, r.created_at, coalesce(r.paid_at, 0), r.updated_at,"                  \
-	" coalesce(m.code, ''), coalesce(r.stage_at, r.updated_at), r.country"
+	" coalesce(m.code, ''), coalesce(r.stage_at, r.updated_at), r.country,"         \
+	LINE_COLS("l1") "," LINE_COLS("l2")
+/* the order's lines (at most ORDER_LINES_MAX: one join each) */
+#define LINE_COLS(l)                                                                     \
+	" coalesce(" l ".doc_type, ''), coalesce(" l ".copies, 0),"                     \
+	" coalesce(" l ".fee_centimes, 0), " l ".state = 'rejected',"                   \
+	" coalesce(" l ".reject_reason, '')"
 #define REQ_FROM                                                                 \
 	" FROM requests r JOIN offices o ON o.id = r.office_id"                   \
 	" JOIN communes bc ON bc.id = r.birth_commune_id"                         \
 	" LEFT JOIN users u ON u.id = r.agent_id"                                 \
-	" LEFT JOIN mail_items m ON m.request_id = r.id"
+	" LEFT JOIN mail_items m ON m.request_id = r.id"                          \
+	" LEFT JOIN request_lines l1 ON l1.request_id = r.id AND l1.line_no = 1"  \
+	" LEFT JOIN request_lines l2 ON l2.request_id = r.id AND l2.line_no = 2"
 #define LIST_WHERE                                                               \
 	" AND r.state IN (SELECT value FROM json_each(?2))"                      \
 	" AND (?3 = 0 OR r.office_id = ?3)"                                      \
@@ -91,6 +99,18 @@ static void fill_request(sqlite3_stmt *st, void *row)
 	db_col_text(st, c++, r->mail_code, sizeof r->mail_code);
 	r->stage_at = sqlite3_column_int64(st, c++);
 	db_col_text(st, c++, r->country, sizeof r->country);
+	for (int i = 0; i < ORDER_LINES_MAX; i++) {
+		struct req_line *l = &r->lines[r->nlines];
+		db_col_text(st, c++, l->doc_type, sizeof l->doc_type);
+		l->copies = sqlite3_column_int(st, c++);
+		l->fee_centimes = sqlite3_column_int64(st, c++);
+		l->rejected = sqlite3_column_int(st, c++);
+		db_col_text(st, c++, l->reject_reason, sizeof l->reject_reason);
+		if (l->doc_type[0]) { /* numbered from 1 without gaps (db/211) */
+			l->no = i + 1;
+			r->nlines++;
+		}
+	}
 }
 
 /* Reads one request by id or tracking number within the actor's scope. */

@@ -139,11 +139,17 @@ static int do_transition_checked(struct db *db, const struct actor *a, int64_t i
 	rc = update_request(db, id, c.version, to, agent, c.office_id, reason, 0, eb);
 	/* paid for and nothing will be delivered: the fee is owed back, in the same
 	 * transaction as the move so the books never disagree */
-	if (!rc && to == RS_REJECTED)
+	if (!rc && to == RS_REJECTED && !(rc = db_lines_reject_open(db, id, a->user_id, note, eb)))
 		rc = refund_owe(db, id, "rejected", eb);
 	else if (!rc && to == RS_DESTROYED)
 		rc = refund_owe(db, id, "returned", eb);
 	return rc ? rc : record(db, a, id, &c, to, t->verb, note, eb);
+}
+
+int request_move_in_tx(struct db *db, const struct actor *a, int64_t id, int64_t expected,
+		       enum req_state to, const char *note, struct wq_errbuf *eb)
+{
+	return do_transition(db, a, id, expected, to, note, eb);
 }
 
 int request_transition(struct db *db, const struct actor *a, int64_t id,
@@ -369,102 +375,6 @@ int request_returned_choice(struct db *db, int64_t id, const char *choice,
 	return wq_fail(eb, WQ_EINVAL, "choice", "choice must be collect or refund");
 }
 
-
-static int do_create(struct db *db, struct request *in, const char *secret_hash,
-		     int max_unpaid_per_phone, struct wq_errbuf *eb)
-{
-	static const char ins[] =
-		"INSERT INTO requests (tracking, secret_hash, doc_type, copies,"
-		" birth_commune_id, record_number, record_year, first_name_ar, last_name_ar,"
-		" first_name_lat, last_name_lat, birth_date, cin, phone, email, address,"
-		" postal_code, city, lang, fee_centimes, state, office_id, created_at,"
-		" updated_at, country) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
-		" 'pending_payment',?,?,?,?)";
-	int rc, unpaid = 0;
-	/* counted under the write lock: two orders at once cannot both be the last one */
-	if (max_unpaid_per_phone > 0 &&
-	    (rc = request_unpaid_for_phone(db, in->phone, &unpaid, eb)))
-		return rc;
-	if (max_unpaid_per_phone > 0 && unpaid >= max_unpaid_per_phone)
-		return wq_fail(eb, WQ_ECONFLICT, "phone",
-			       "%d unpaid orders are already open for this phone number: pay one "
-			       "or let it expire first", unpaid);
-	if (!in->office_id && (rc = office_for_commune(db, in->birth_commune_id,
-						       &in->office_id, eb)))
-		return rc;
-	if (in->office_id) { /* the citizen's choice: checked again under the write lock */
-		struct office o;
-		if ((rc = office_get(db, in->office_id, &o, eb)))
-			return rc == WQ_ENOTFOUND ? wq_fail(eb, WQ_EINVAL, "office",
-							    "no such office") : rc;
-		if (!o.active || o.commune_id != in->birth_commune_id)
-			return wq_fail(eb, WQ_EINVAL, "office",
-				       "office %s is not an open office of the birth commune",
-				       o.code);
-	}
-	for (int attempt = 0;; attempt++) {
-		wq_tracking_new(in->tracking);
-		sqlite3_stmt *st = db_stmt(db, ins, eb);
-		if (!st)
-			return WQ_EIO;
-		int64_t now = wq_now();
-		int c = 1;
-		db_bind_text(st, c++, in->tracking);
-		db_bind_text(st, c++, secret_hash);
-		db_bind_text(st, c++, in->doc_type);
-		sqlite3_bind_int(st, c++, in->copies);
-		sqlite3_bind_int64(st, c++, in->birth_commune_id);
-		db_bind_text(st, c++, in->record_number);
-		sqlite3_bind_int(st, c++, in->record_year);
-		db_bind_text(st, c++, in->first_name_ar);
-		db_bind_text(st, c++, in->last_name_ar);
-		db_bind_text(st, c++, in->first_name_lat);
-		db_bind_text(st, c++, in->last_name_lat);
-		db_bind_text(st, c++, in->birth_date);
-		db_bind_text(st, c++, in->cin);
-		db_bind_text(st, c++, in->phone);
-		db_bind_text(st, c++, in->email);
-		db_bind_text(st, c++, in->address);
-		db_bind_text(st, c++, in->postal_code);
-		db_bind_text(st, c++, in->city);
-		db_bind_text(st, c++, in->lang[0] ? in->lang : "fr");
-		sqlite3_bind_int64(st, c++, in->fee_centimes);
-		sqlite3_bind_int64(st, c++, in->office_id);
-		sqlite3_bind_int64(st, c++, now);
-		sqlite3_bind_int64(st, c++, now);
-		db_bind_text(st, c++, in->country[0] ? in->country : "MA");
-		rc = sqlite3_step(st);
-		sqlite3_reset(st);
-		if (rc == SQLITE_DONE) {
-			in->id = sqlite3_last_insert_rowid(db_handle(db));
-			in->state = RS_PENDING_PAYMENT;
-			in->created_at = in->updated_at = now;
-			in->version = 1;
-			return db_event_append(db, in->id, now, 0, "citizen", in->office_id, "new",
-					       "pending_payment", "", eb);
-		}
-		/* a tracking number already taken (one in a billion): draw another */
-		if (rc != SQLITE_CONSTRAINT_UNIQUE || attempt > 5)
-			return db_fail(db, rc, eb);
-	}
-}
-
-int request_create(struct db *db, struct request *in, const unsigned char *key,
-		   int max_unpaid_per_phone, char secret_out[SECRET_CODE_BYTES],
-		   struct wq_errbuf *eb)
-{
-	char hash[72];
-	if (strcmp(in->doc_type, "extract") && strcmp(in->doc_type, "full_copy"))
-		return wq_fail(eb, WQ_EINVAL, "doc_type", "document type must be extract or full_copy");
-	if (in->copies < 1 || in->copies > MAX_COPIES)
-		return wq_fail(eb, WQ_EINVAL, "copies", "copies must be between 1 and %d",
-			       MAX_COPIES);
-	if (in->fee_centimes <= 0)
-		return wq_fail(eb, WQ_EINVAL, "fee", "the fee must be positive");
-	secret_new(secret_out);
-	request_secret_hash(key, secret_out, hash);
-	DB_TX(db, eb, do_create(db, in, hash, max_unpaid_per_phone, eb));
-}
 
 static int payment_find(struct db *db, const char *ref, int64_t *request_id, char *status,
 			struct wq_errbuf *eb)

@@ -112,7 +112,7 @@ static int due_read(struct db *db, int64_t commune, int64_t to, int want_ids,
 		" ORDER BY id";
 	/* in fees_unsettled order (confirmed_at): each commune's ids come oldest first */
 	static const char fees_sql[] =
-		"SELECT r.office_id," FIN_EARNED ", p.amount_centimes, p.id"
+		"SELECT r.office_id," FIN_EARNED "," FIN_KEPT ", p.id"
 		" FROM fees_unsettled d CROSS JOIN payments p ON p.id = d.payment_id"
 		" JOIN requests r ON r.id = p.request_id"
 		" WHERE d.confirmed_at < ?2 AND p.status = 'confirmed' AND p.confirmed_at < ?2"
@@ -255,7 +255,7 @@ static int build_one(struct db *db, const struct actor *a, const struct fin_peri
 		" ?4, nullif(?5, 0))";
 	static const char items_sql[] =
 		"INSERT INTO settlement_items (settlement_id, request_id, amount_centimes)"
-		" SELECT ?3, r.id, p.amount_centimes FROM json_each(?4) j"
+		" SELECT ?3, r.id," FIN_KEPT " FROM json_each(?4) j"
 		" CROSS JOIN payments p ON p.id = j.value"
 		" JOIN requests r ON r.id = p.request_id JOIN offices o ON o.id = r.office_id"
 		" WHERE o.commune_id = ?1 AND p.status = 'confirmed' AND p.confirmed_at < ?2"

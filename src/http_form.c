@@ -2,6 +2,7 @@
  * worker threads and the sandbox; pure (no I/O, no SQL).  A body that is not well
  * formed, holds a NUL or is not UTF-8 is refused whole: nothing half-decoded reaches a
  * handler. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -131,8 +132,10 @@ int form_parse_urlencoded(struct form *f, const char *body, size_t len)
 /* ---- flat JSON ---- */
 struct jp {
 	const char *s, *end;
-	char *o;
+	char *o, *cap; /* the store's end */
 };
+
+#define ARRAY_ROOM 1024
 
 static void jp_ws(struct jp *p)
 {
@@ -228,6 +231,89 @@ static char *jp_string(struct jp *p)
 	return start;
 }
 
+/* A scalar value (after the spaces): a string, or a number, true, false, null copied
+ * as text ("null" becomes "").  Returns its start in p->o, NULL if it is neither. */
+static char *jp_scalar(struct jp *p)
+{
+	if (p->s < p->end && *p->s == '"') {
+		p->s++;
+		return jp_string(p);
+	}
+	const char *st = p->s;
+	while (p->s < p->end && (strchr("+-.0123456789eE", *p->s) || (*p->s >= 'a' && *p->s <= 'z')))
+		p->s++;
+	size_t n = (size_t)(p->s - st);
+	if (n == 0)
+		return NULL;
+	char *v = p->o;
+	if (!(n == 4 && !memcmp(st, "null", 4))) {
+		memcpy(p->o, st, n);
+		p->o += n;
+	}
+	*p->o++ = 0;
+	return v;
+}
+
+/* After '[': a list of flat objects, each pair stored as KEY[i].k (lines.h: the
+ * order's "lines").  Every key gets that prefix, which the input did not spell: it
+ * is written only while the rest of the body still fits in the store's room behind
+ * it, else the body is refused (ARRAY_ROOM bytes of prefixes: ~60 pairs). */
+static int jp_list(struct jp *p, struct form *f, const char *key)
+{
+	jp_ws(p);
+	if (p->s < p->end && *p->s == ']') {
+		p->s++;
+		return 0;
+	}
+	for (int i = 0;; i++) {
+		jp_ws(p);
+		if (p->s >= p->end || *p->s++ != '{' || i > 99)
+			return -1;
+		jp_ws(p);
+		if (p->s < p->end && *p->s == '}') {
+			p->s++;
+		} else {
+			for (;;) {
+				jp_ws(p);
+				size_t plen = strlen(key) + 6; /* "[99]." and the NUL to spare */
+				if (p->s >= p->end || *p->s++ != '"' ||
+				    p->o + plen + 2 * (size_t)(p->end - p->s) + 2 > p->cap)
+					return -1;
+				char *k = p->o;
+				p->o += snprintf(p->o, plen, "%s[%d].", key, i);
+				if (!jp_string(p)) /* the inner key, after the prefix: one string */
+					return -1;
+				jp_ws(p);
+				if (p->s >= p->end || *p->s++ != ':')
+					return -1;
+				jp_ws(p);
+				char *v = jp_scalar(p);
+				if (!v)
+					return -1;
+				form_add(f, k, v);
+				jp_ws(p);
+				if (p->s >= p->end)
+					return -1;
+				if (*p->s == ',') {
+					p->s++;
+					continue;
+				}
+				if (*p->s++ != '}')
+					return -1;
+				break;
+			}
+		}
+		jp_ws(p);
+		if (p->s >= p->end)
+			return -1;
+		if (*p->s == ',') {
+			p->s++;
+			continue;
+		}
+		return *p->s++ == ']' ? 0 : -1;
+	}
+}
+
 int form_parse_json(struct form *f, const char *body, size_t len)
 {
 	memset(f, 0, sizeof *f);
@@ -236,13 +322,13 @@ int form_parse_json(struct form *f, const char *body, size_t len)
 	if (memchr(body, 0, len))
 		return FORM_EBAD;
 	/* decoded output is never longer than the input (a \u escape of 6 bytes gives <= 3,
-	 * a surrogate pair of 12 gives 4; literals copied as is) */
-	/* each pair stores its key and value NUL-terminated: a pair without '=' ("b&")
-	 * takes 3 bytes for 2 of input, so twice the input is the bound */
-	f->store = malloc(2 * len + 2);
+	 * a surrogate pair of 12 gives 4; literals copied as is), but for the keys of a
+	 * list's objects (jp_list), which get their prefix within ARRAY_ROOM */
+	size_t cap = 2 * len + 2 + ARRAY_ROOM;
+	f->store = malloc(cap);
 	if (!f->store)
 		return FORM_EBAD;
-	struct jp p = {body, body + len, f->store};
+	struct jp p = {body, body + len, f->store, f->store + cap};
 	jp_ws(&p);
 	if (p.s >= p.end || *p.s++ != '{')
 		return FORM_EBAD;
@@ -262,29 +348,16 @@ int form_parse_json(struct form *f, const char *body, size_t len)
 		if (p.s >= p.end || *p.s++ != ':')
 			return FORM_EBAD;
 		jp_ws(&p);
-		char *v;
-		if (p.s < p.end && *p.s == '"') {
+		if (p.s < p.end && *p.s == '[') {
 			p.s++;
-			v = jp_string(&p);
-			if (!v)
+			if (jp_list(&p, f, k))
 				return FORM_EBAD;
 		} else {
-			/* number, true, false, null: copied as text ("null" becomes "") */
-			const char *st = p.s;
-			while (p.s < p.end && (strchr("+-.0123456789eE", *p.s) ||
-					       (*p.s >= 'a' && *p.s <= 'z')))
-				p.s++;
-			size_t n = (size_t)(p.s - st);
-			if (n == 0)
+			char *v = jp_scalar(&p);
+			if (!v)
 				return FORM_EBAD;
-			v = p.o;
-			if (!(n == 4 && !memcmp(st, "null", 4))) {
-				memcpy(p.o, st, n);
-				p.o += n;
-			}
-			*p.o++ = 0;
+			form_add(f, k, v);
 		}
-		form_add(f, k, v);
 		jp_ws(&p);
 		if (p.s >= p.end)
 			return FORM_EBAD;

@@ -1,5 +1,6 @@
 /* http_form.h - request bodies into key/value pairs: application/x-www-form-urlencoded
- * (the HTML forms, the gateway's callback) and flat JSON objects (the /api/v1 calls).
+ * (the HTML forms, the gateway's callback) and flat JSON objects (the /api/v1 calls),
+ * with lists of flat objects flattened (an order's "lines").
  * Values are decoded, NUL-free and valid UTF-8, or the whole body is refused.
  * Duplicate keys: the first wins; fields past FORM_MAX_FIELDS are ignored. */
 #ifndef WQ_HTTP_FORM_H
@@ -19,7 +20,9 @@ struct form {
 };
 
 int form_parse_urlencoded(struct form *f, const char *body, size_t len);
-/* A flat object: {"k": "string" | number | true | false | null, ...}. */
+/* A flat object: {"k": "string" | number | true | false | null, ...}, where a value
+ * may also be a list of flat objects, "k":[{"a":1},{"a":2}], stored as k[0].a, k[1].a
+ * (at most 100 elements). */
 int form_parse_json(struct form *f, const char *body, size_t len);
 const char *form_get(const struct form *f, const char *key);
 void form_free(struct form *f);

@@ -59,6 +59,9 @@
 
 #define MAX_BODY_BYTES		16384
 #define MAX_COPIES		10
+/* Lines of one order: an extract and/or a full copy, one line per document type
+ * (db/211_request_lines.sql). */
+#define ORDER_LINES_MAX		2
 #define PAYMENT_EXPIRY_SECONDS	(24 * 3600)
 /* A treasury build pauses this long between two communes' transactions, so that the
  * payments waiting in SQLite's busy handler (which polls, it does not queue) get the

@@ -23,6 +23,7 @@ enum refund_state { REFUND_OWED, REFUND_SENT, REFUND_DONE, REFUND_FAILED, REFUND
 
 struct refund {
 	int64_t id, request_id, payment_id;
+	int line_no; /* the order's line refunded (db/211); 0: the rest of the payment */
 	int64_t amount_centimes;
 	char idem_key[48];
 	char reason[12]; /* rejected | cancelled | returned | other */
@@ -43,10 +44,16 @@ const char *refund_state_name(enum refund_state s); /* "refund_owed" ... */
 const char *refund_state_label(enum refund_state s, const char *lang);
 enum refund_state refund_state_from_name(const char *s); /* REFUND_OWED if unknown */
 
-/* Inside the caller's transaction: the confirmed payment of request_id becomes
- * refund_owed and its refund row is written (reason: rejected, cancelled...).  Nothing
+/* Inside the caller's transaction: what request_id's confirmed payment still holds is
+ * owed back (reason: rejected, cancelled...): one refund row per line not refunded yet,
+ * and one for the rest (the postage abroad); the payment becomes refund_owed.  Nothing
  * when the request has no confirmed payment (already owed, or never paid). */
 int refund_owe(struct db *db, int64_t request_id, const char *reason, struct wq_errbuf *eb);
+/* Inside the caller's transaction: line line_no's fee alone is owed back (one line of
+ * an order rejected); the payment stays confirmed for the rest.  A line already
+ * refunded writes nothing more. */
+int refund_owe_line(struct db *db, int64_t request_id, int line_no, const char *reason,
+		    struct wq_errbuf *eb);
 
 /* Inside the caller's transaction: a payment `ref` of `amount` for a request already
  * paid through another is recorded as refund_owed, with its refund row (reason other).
@@ -58,6 +65,11 @@ int refund_owe_duplicate(struct db *db, int64_t request_id, const char *ref, int
  * checked the secret code).  WQ_ENOTFOUND when nothing is owed. */
 int refund_for_request(struct db *db, int64_t request_id, struct refund *out,
 		       struct wq_errbuf *eb);
+
+/* Every refund of the request, oldest first (a line's, the rest's, a second
+ * payment's): *out malloc'd. */
+int refund_list(struct db *db, int64_t request_id, struct refund **out, int *n,
+		struct wq_errbuf *eb);
 
 /* ---- the sender (notifier thread) ---- */
 /* Refunds due at `now` (owed, or sent without an answer), oldest first, at most max. */

@@ -12,11 +12,26 @@
 #include "lifecycle.h"
 #include "limits.h"
 
+/* One document of an order (db/211): its type, copies and fee; open (it follows the
+ * request's stage) or rejected alone by the agent, its fee refunded (lines.h). */
+struct req_line {
+	int no; /* 1, 2 */
+	char doc_type[12];
+	int copies;
+	int64_t fee_centimes;
+	int rejected;
+	char reject_reason[200];
+};
+
 struct request {
 	int64_t id;
 	char tracking[TRACKING_BYTES];
-	char doc_type[12]; /* "extract" | "full_copy" */
+	char doc_type[12]; /* "extract" | "full_copy": the first line's */
 	int copies;
+	/* the documents ordered, by line number; request_create: none means one line of
+	 * doc_type and copies at the whole fee */
+	int nlines;
+	struct req_line lines[ORDER_LINES_MAX];
 	int64_t birth_commune_id;
 	char commune_name[NAME_MAX_BYTES]; /* French name of the commune of birth */
 	char record_number[16];
@@ -112,6 +127,19 @@ int request_system_move_in_tx(struct db *db, int64_t id, enum req_state to, cons
 			      struct wq_errbuf *eb);
 int request_claim(struct db *db, const struct actor *a, int64_t id, int64_t expected_version,
 		  struct wq_errbuf *eb);
+/* One line of an order rejected with a reason (db_lines.c): whoever may reject the
+ * request (lifecycle.c) may reject one of its lines.  The line's fee is owed back
+ * (refund.h) in the same transaction, the history notes it and the request's version
+ * moves; the other lines go on.  The last open line rejected rejects the request (and
+ * what was not yet refunded goes back).  WQ_ENOTFOUND (field line) for no such line,
+ * WQ_ECONFLICT when it is already rejected or the version moved. */
+int request_line_reject(struct db *db, const struct actor *a, int64_t id,
+			int64_t expected_version, int line_no, const char *reason,
+			struct wq_errbuf *eb);
+/* A move inside a transaction the caller opened, checked as request_transition
+ * (db_lines.c rejecting the last line rejects the request). */
+int request_move_in_tx(struct db *db, const struct actor *a, int64_t id, int64_t expected,
+		       enum req_state to, const char *note, struct wq_errbuf *eb);
 /* Supervisor: give a queued or claimed request to an agent of the office. */
 int request_assign(struct db *db, const struct actor *a, int64_t id, int64_t expected_version,
 		   int64_t agent_id, struct wq_errbuf *eb);

@@ -517,6 +517,28 @@ static int do_stage(const struct actor *a, int64_t t, const char *arg, struct wq
 {
 	return request_transition(db, a, t, 0, req_state_from_name(arg), "reason given", eb);
 }
+/* arg: the line to reject (an order's lines, db_lines.c). */
+static int do_line_reject(const struct actor *a, int64_t t, const char *arg,
+			  struct wq_errbuf *eb)
+{
+	return request_line_reject(db, a, t, 0, atoi(arg), "acte introuvable", eb);
+}
+/* A move inside a transaction, as db_lines.c makes it: the transaction and its check
+ * of the acting account are the caller's (DB_TX_AS). */
+static int do_move_in_tx(const struct actor *a, int64_t t, const char *arg,
+			 struct wq_errbuf *eb)
+{
+	int rc = db_begin(db, eb);
+	if (rc)
+		return rc;
+	if (!(rc = db_actor_current(db, a, eb)))
+		rc = request_move_in_tx(db, a, t, 0, req_state_from_name(arg), "reason given", eb);
+	if (rc) {
+		db_rollback(db);
+		return rc;
+	}
+	return db_commit(db, eb);
+}
 static int do_claim(const struct actor *a, int64_t t, const char *arg, struct wq_errbuf *eb)
 {
 	(void)arg;
@@ -1129,6 +1151,14 @@ static const struct row rows[] = {
 	R(request_transition, "agent1", "release to the queue", do_stage, &tg.claimed, "paid",
 	  "agent3"),
 	R(request_transition, "agent1", "reject", do_stage, &tg.claimed, "rejected", "agent3"),
+	R(request_line_reject, "agent1", "reject one line of an order", do_line_reject,
+	  &tg.claimed, "1", "agent3"),
+	R(request_line_reject, "finance2", "reject one line of an order", do_line_reject,
+	  &tg.claimed, "1", "agent3"),
+	R(request_line_reject, "officer1", "reject one line of an order", do_line_reject,
+	  &tg.inprod, "1", "agent3"),
+	R(request_move_in_tx, "agent1", "reject inside another write", do_move_in_tx,
+	  &tg.claimed, "rejected", "agent3"),
 	R(request_reassign, "agent1", "pull it to its own office", do_reassign, &tg.paid,
 	  "RBT-HAS-1", "agent3"),
 	R(request_hand_to_post, "agent1", "hand it to the post", do_hand, &tg.ready, NULL,
