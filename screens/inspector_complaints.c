@@ -5,7 +5,8 @@
  * SMS/e-mail), resolves or escalates with a note.  Which complaints he sees is decided
  * by the data layer from his actor (his province only); this file only shows them.
  * Tab goes to the dashboards, E to the requests escalated to him by their deadlines
- * (inspector_escalations.c).  UI child only; no SQL. */
+ * (inspector_escalations.c), N to what was raised to the national inspection
+ * (inspector_raised.c).  UI child only; no SQL. */
 #include <curses.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,8 +19,6 @@
 #include "widget.h"
 
 #define SECONDS_PER_DAY 86400
-/* An answer or a note: readable text, no control characters. */
-#define TEXT_PATTERN "(?=.*\\S)[^\\x00-\\x1f\\x7f]{3,900}"
 
 struct ic_state {
 	struct cd_complaint *rows;
@@ -119,7 +118,9 @@ static int ic_open(struct ui *ui)
 	s->tab = (struct table){
 		.cols = ic_cols, .ncols = IC_COUNT, .ctx = s, .cell = ic_cell, .cmp = ic_cmp,
 		.row_id = ic_id, .row_attr = ic_attr, .sort_col = -1,
-		.empty = TX("  No complaint waits in your province."),
+		.empty = ui->actor.scope == SCOPE_NATIONAL
+				 ? TX("  No complaint was raised to the national inspection.")
+				 : TX("  No complaint waits in your province."),
 	};
 	ui->state = s;
 	return 0;
@@ -193,41 +194,6 @@ static const struct cd_complaint *current(struct ui *ui)
 }
 
 /* ---- keys ---- */
-static void add_line(char ***l, int *n, int *cap, const char *text)
-{
-	if (*n >= *cap) {
-		int c = *cap * 2 + 32;
-		char **p = realloc(*l, (size_t)c * sizeof *p);
-		if (!p)
-			return;
-		*l = p;
-		*cap = c;
-	}
-	(*l)[*n] = strdup(text);
-	if ((*l)[*n])
-		(*n)++;
-}
-
-/* Long text cut into lines of the pager's width. */
-static void add_wrapped(char ***l, int *n, int *cap, const char *prefix, const char *text,
-			int width)
-{
-	char line[1200], chunk[1100];
-	const char *p = text;
-	int first = 1;
-	if (width < 20)
-		width = 20;
-	do {
-		int used = term_fit(p, width, 0, 0, chunk, sizeof chunk);
-		(void)used;
-		size_t k = strlen(chunk);
-		snprintf(line, sizeof line, "%s%s", first ? prefix : "           ", chunk);
-		add_line(l, n, cap, line);
-		p += k;
-		first = 0;
-	} while (*p && strlen(p) > 0);
-}
-
 static void key_view(struct ui *ui)
 {
 	const struct cd_complaint *c = current(ui);
@@ -238,32 +204,44 @@ static void key_view(struct ui *ui)
 		return;
 	snprintf(line, sizeof line, tr(ui, "Complaint #%lld on %s   state: %s%s"), (long long)c->id,
 		 c->tracking, state_text(c->state), c->late ? "   LATE" : "");
-	add_line(&l, &n, &cap, line);
+	sheet_add(&l, &n, &cap, line);
 	table_time(c->opened_at, t, sizeof t);
 	snprintf(line, sizeof line, tr(ui, "Opened:    %s by %s"), t,
 		 c->opened_by[0] ? c->opened_by : tr(ui, "the citizen"));
-	add_line(&l, &n, &cap, line);
+	sheet_add(&l, &n, &cap, line);
 	if (c->inspector[0]) {
 		snprintf(line, sizeof line, tr(ui, "Inspector: %s"), c->inspector);
-		add_line(&l, &n, &cap, line);
+		sheet_add(&l, &n, &cap, line);
 	}
-	add_wrapped(&l, &n, &cap, tr(ui, "Complaint: "), c->body, w);
+	sheet_add_wrapped(&l, &n, &cap, tr(ui, "Complaint: "), c->body, w);
 	if (c->answered_at) {
 		table_time(c->answered_at, t, sizeof t);
 		snprintf(line, sizeof line, tr(ui, "Answered:  %s"), t);
-		add_line(&l, &n, &cap, line);
-		add_wrapped(&l, &n, &cap, tr(ui, "Answer:    "), c->answer, w);
+		sheet_add(&l, &n, &cap, line);
+		sheet_add_wrapped(&l, &n, &cap, tr(ui, "Answer:    "), c->answer, w);
 	}
-	if (c->escalated_at)
-		add_wrapped(&l, &n, &cap, tr(ui, "Escalated: "), c->escalation_note, w);
-	add_line(&l, &n, &cap, "");
+	if (c->escalated_at) {
+		table_time(c->escalated_at, t, sizeof t);
+		if (c->escalated_by[0])
+			snprintf(line, sizeof line, tr(ui, "Raised:    %s by %s"), t, c->escalated_by);
+		else
+			snprintf(line, sizeof line, tr(ui, "Raised:    %s by itself"), t);
+		sheet_add(&l, &n, &cap, line);
+		/* the sweep stores no note: its reason is said here, in the reader's language */
+		sheet_add_wrapped(&l, &n, &cap, tr(ui, "Escalated: "),
+				  c->escalation_note[0]
+					  ? c->escalation_note
+					  : tr(ui, "unanswered at the province past its deadline"),
+				  w);
+	}
+	sheet_add(&l, &n, &cap, "");
 	if (sheet_lines(ui->db, &ui->actor, c->request_id, &sheet, &nsheet, &eb) == WQ_OK) {
 		for (int i = 0; i < nsheet; i++)
-			add_line(&l, &n, &cap, sheet[i]);
+			sheet_add(&l, &n, &cap, sheet[i]);
 		sheet_lines_free(sheet, nsheet);
 	} else {
 		snprintf(line, sizeof line, tr(ui, "(request: %s)"), eb.msg);
-		add_line(&l, &n, &cap, line);
+		sheet_add(&l, &n, &cap, line);
 	}
 	snprintf(title, sizeof title, tr(ui, "Complaint #%lld: request and history (Esc closes)"),
 		 (long long)c->id);
@@ -305,7 +283,7 @@ static void key_answer(struct ui *ui)
 	int64_t id = c->id, version = c->version;
 	snprintf(title, sizeof title,
 		 tr(ui, "Answer to the citizen on %s (shown on the tracking page)"), c->tracking);
-	struct form_field f = {TX("Answer"), TEXT_PATTERN,
+	struct form_field f = {TX("Answer"), FORM_TEXT_PATTERN,
 			       TX("3 to 900 characters, not only spaces"), text, sizeof text};
 	if (!form_run(ui, title, &f, 1)) {
 		status_info(ui, tr(ui, "not answered"));
@@ -340,7 +318,7 @@ static void key_escalate(struct ui *ui)
 		return;
 	int64_t id = c->id, version = c->version;
 	snprintf(title, sizeof title, tr(ui, "Escalate complaint #%lld: why?"), (long long)id);
-	struct form_field f = {TX("Note"), TEXT_PATTERN,
+	struct form_field f = {TX("Note"), FORM_TEXT_PATTERN,
 			       TX("3 to 900 characters, not only spaces"), text, sizeof text};
 	if (!form_run(ui, title, &f, 1)) {
 		status_info(ui, tr(ui, "not escalated"));
@@ -364,6 +342,11 @@ static void key_escalations(struct ui *ui)
 	screen_open(ui, &inspector_escalations_screen);
 }
 
+static void key_national(struct ui *ui)
+{
+	screen_open(ui, &inspector_raised_screen);
+}
+
 static void key_dashboard(struct ui *ui)
 {
 	screen_open(ui, &inspector_dashboard_screen);
@@ -385,6 +368,8 @@ static const struct keymap ic_keys[] = {
 	{'A', "all", "show resolved complaints too, or hide them", 0, 0, key_all},
 	{'E', "escalations", "requests of the province escalated to you by their deadlines",
 	 0, 0, key_escalations},
+	{'N', "national", "what was raised to the national inspection, and its answers", 0,
+	 KM_BAR, key_national},
 	{'\t', "dashboard", "go to the dashboards (processing times, backlog)", 0, KM_BAR,
 	 key_dashboard},
 	{0, NULL, NULL, 0, 0, NULL},

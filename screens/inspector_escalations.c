@@ -3,7 +3,7 @@
  * escalate_inspector_days working days past a stage deadline, or past the delivery
  * window announced to the citizen), most late first, with the stage, office, agent and
  * the complaint the system opened for the citizen; one key shows every late request
- * instead.  Which requests he sees is decided by the data layer from his actor (his
+ * instead, another raises one to the national inspection with a note (national.h).  Which requests he sees is decided by the data layer from his actor (his
  * province only); this file only shows them.  Reached from the complaints screen (E).
  * UI child only; no SQL. */
 #include <curses.h>
@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "escalate.h"
+#include "national.h"
 #include "screen.h"
 #include "sheet.h"
 #include "util.h"
@@ -183,6 +184,39 @@ static void key_late(struct ui *ui)
 				      : tr(ui, "showing every late request of the province"));
 }
 
+static void key_raise(struct ui *ui)
+{
+	struct ie_state *s = st(ui);
+	struct wq_errbuf eb = {0};
+	char text[NOTE_MAX_BYTES] = "", title[120], tracking[TRACKING_BYTES];
+	int r = table_cur(&s->tab);
+	if (r < 0) {
+		status_error(ui, tr(ui, "no request here"));
+		return;
+	}
+	int64_t id = s->rows[r].id;
+	snprintf(tracking, sizeof tracking, "%s", s->rows[r].tracking);
+	snprintf(title, sizeof title, tr(ui, "Raise %s to the national inspection: why?"),
+		 tracking);
+	struct form_field f = {TX("Note"), FORM_TEXT_PATTERN,
+			       TX("3 to 900 characters, not only spaces"), text, sizeof text};
+	if (!form_run(ui, title, &f, 1)) {
+		status_info(ui, tr(ui, "not raised"));
+		return;
+	}
+	if (national_raise_request(ui->db, &ui->actor, id, text, &eb))
+		status_wq(ui, tr(ui, "raising the request"), &eb);
+	else
+		status_info(ui, tr(ui, "%s raised to the national inspection (N shows its answer)"),
+			    tracking);
+	ui->reload = 1;
+}
+
+static void key_national(struct ui *ui)
+{
+	screen_open(ui, &inspector_raised_screen);
+}
+
 static void key_complaints(struct ui *ui)
 {
 	screen_open(ui, &inspector_complaints_screen);
@@ -193,6 +227,10 @@ static const struct keymap ie_keys[] = {
 	{'v', "view", "the request's details and full history", 0, KM_BAR, key_view},
 	{'l', "all late", "every late request of the province, or the escalated only", 0,
 	 KM_BAR, key_late},
+	{'e', "raise", "raise the request to the national inspection, with a note",
+	 ROLE_BIT(ROLE_INSPECTOR), KM_WRITE | KM_BAR, key_raise},
+	{'N', "national", "what was raised to the national inspection, and its answers", 0, 0,
+	 key_national},
 	{'\t', "complaints", "back to the complaints", 0, KM_BAR, key_complaints},
 	{0, NULL, NULL, 0, 0, NULL},
 };

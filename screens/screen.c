@@ -27,6 +27,7 @@ static const struct screen *const screens[] = {
 	&inspector_complaints_screen,
 	&inspector_dashboard_screen,
 	&inspector_escalations_screen,
+	&inspector_raised_screen,
 	&support_screen,
 	&officer_sign_screen,
 	&support_complaints_screen,

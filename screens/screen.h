@@ -44,6 +44,7 @@ extern const struct screen admin_audit_screen;
 extern const struct screen inspector_complaints_screen;
 extern const struct screen inspector_dashboard_screen;
 extern const struct screen inspector_escalations_screen;
+extern const struct screen inspector_raised_screen;
 extern const struct screen support_screen;
 extern const struct screen officer_sign_screen;
 extern const struct screen support_complaints_screen;

@@ -94,6 +94,29 @@ int sheet_lines(struct db *db, const struct actor *a, int64_t id, char ***out, i
 	return WQ_OK;
 }
 
+void sheet_add(char ***l, int *n, int *cap, const char *text)
+{
+	add(l, n, cap, "%s", text);
+}
+
+void sheet_add_wrapped(char ***l, int *n, int *cap, const char *prefix, const char *text,
+		       int width)
+{
+	char chunk[1100];
+	const char *p = text;
+	int first = 1;
+	size_t k;
+	if (width < 20)
+		width = 20;
+	do {
+		term_fit(p, width, 0, 0, chunk, sizeof chunk);
+		k = strlen(chunk);
+		add(l, n, cap, "%s%s", first ? prefix : "           ", chunk);
+		p += k;
+		first = 0;
+	} while (*p && k > 0);
+}
+
 void sheet_lines_free(char **lines, int n)
 {
 	for (int i = 0; i < n; i++)

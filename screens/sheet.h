@@ -13,6 +13,11 @@
 int sheet_lines(struct db *db, const struct actor *a, int64_t id, char ***out, int *n,
 		struct wq_errbuf *eb);
 void sheet_lines_free(char **lines, int n);
+/* Adds a line (a copy of text) to such lines; text cut into lines of `width` columns,
+ * the first after prefix, the next ones indented. */
+void sheet_add(char ***l, int *n, int *cap, const char *text);
+void sheet_add_wrapped(char ***l, int *n, int *cap, const char *prefix, const char *text,
+		       int width);
 struct ui;
 /* Those lines in a pager titled with the tracking number; a refusal goes to the status
  * line. */

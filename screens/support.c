@@ -21,8 +21,6 @@
 #include "util.h"
 #include "widget.h"
 
-#define TEXT_PATTERN "(?=.*\\S)[^\\x00-\\x1f\\x7f]{3,900}"
-
 struct sp_state {
 	char query[SEARCH_QUERY_BYTES];
 	struct search_result res;
@@ -305,7 +303,7 @@ static void key_note(struct ui *ui)
 	int64_t id = h->id;
 	snprintf(tracking, sizeof tracking, "%s", h->tracking);
 	snprintf(title, sizeof title, tr(ui, "Internal note on %s (staff only)"), tracking);
-	struct form_field f = {TX("Note"), TEXT_PATTERN, TX("3 to 900 characters, not only spaces"),
+	struct form_field f = {TX("Note"), FORM_TEXT_PATTERN, TX("3 to 900 characters, not only spaces"),
 			       text, sizeof text};
 	if (!form_run(ui, title, &f, 1))
 		return;
@@ -369,7 +367,7 @@ static void key_complain(struct ui *ui)
 	int64_t id = h->id;
 	snprintf(tracking, sizeof tracking, "%s", h->tracking);
 	snprintf(title, sizeof title, tr(ui, "Complaint on %s, for the citizen"), tracking);
-	struct form_field f = {TX("Complaint"), TEXT_PATTERN,
+	struct form_field f = {TX("Complaint"), FORM_TEXT_PATTERN,
 			       TX("3 to 900 characters, not only spaces"),
 			       text, sizeof text};
 	if (!form_run(ui, title, &f, 1))

@@ -193,6 +193,9 @@ int period_ask(struct ui *ui, const char *title, struct fin_period *period, char
 	       size_t len);
 
 /* ---- form (form.c) ---- */
+/* A note, an answer, a complaint: 3 to 900 readable characters, not only spaces, no
+ * control characters. */
+#define FORM_TEXT_PATTERN "(?=.*\\S)[^\\x00-\\x1f\\x7f]{3,900}"
 struct form_field {
 	const char *label;
 	const char *pattern; /* PCRE2, UTF mode, matched against the whole value */

@@ -42,7 +42,8 @@ struct cd_complaint {
 	int late; /* unanswered past the limit (as of the read), or marked late */
 	char body[COMPLAINT_MAX_BYTES];
 	char answer[NOTE_MAX_BYTES];
-	char escalation_note[NOTE_MAX_BYTES];
+	char escalation_note[NOTE_MAX_BYTES]; /* "" when raised by itself */
+	char escalated_by[USERNAME_MAX_BYTES]; /* "" when raised by itself (or before 240) */
 	int64_t version;
 };
 

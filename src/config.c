@@ -74,9 +74,13 @@ const struct config_key config_keys[] = {
 	 S(holidays_file), "national holidays (YYYY-MM-DD name), not working days"},
 	{"complaint_answer_days", "WATIQA_COMPLAINT_ANSWER_DAYS", NULL, CFG_INT, "2",
 	 I(complaint_answer_days), "days before an unanswered complaint is marked late"},
-	{"complaint_escalate_days", "WATIQA_COMPLAINT_ESCALATE_DAYS", NULL, CFG_INT, "0",
+	{"complaint_escalate_days", "WATIQA_COMPLAINT_ESCALATE_DAYS", NULL, CFG_INT, "5",
 	 I(complaint_escalate_days),
 	 "working days an unanswered complaint stays with its province's inspector before it "
+	 "goes up to the national inspection by itself (0: never)"},
+	{"escalate_national_days", "WATIQA_ESCALATE_NATIONAL_DAYS", NULL, CFG_INT, "3",
+	 I(escalate_national_days),
+	 "working days a request stays escalated at its province's inspector (ESC) before it "
 	 "goes up to the national inspection by itself (0: never)"},
 	{"returned_keep_days", "WATIQA_RETURNED_KEEP_DAYS", NULL, CFG_INT, "15",
 	 I(returned_keep_days),

@@ -31,6 +31,7 @@ struct config {
 	char holidays_file[PATH_MAX_BYTES]; /* under share_dir unless absolute */
 	int complaint_answer_days;	/* complaint unanswered this long: marked */
 	int complaint_escalate_days;	/* working days with its province, then national */
+	int escalate_national_days;	/* an ESC request: working days, then national */
 	int returned_keep_days;		/* returned envelope without a choice: destroyed */
 	int idle_timeout_seconds;	/* SSH session without input */
 	int detach_seconds;		/* screen kept after a dropped link (src/ssh_detach.c) */

@@ -61,12 +61,13 @@ static const struct cd_move {
 	" ELSE '' END), coalesce(iu.username, ''), coalesce(c.inspector_id, 0),"         \
 	" c.opened_at, coalesce(c.taken_at, 0), coalesce(c.answered_at, 0),"           \
 	" coalesce(c.resolved_at, 0), coalesce(c.escalated_at, 0), coalesce(c.late_at, 0)," \
-	" c.body, c.answer, c.escalation_note, c.version"
+	" c.body, c.answer, c.escalation_note, coalesce(eu.username, ''), c.version"
 #define CD_FROM                                                                     \
 	" FROM complaints c JOIN requests r ON r.id = c.request_id"                  \
 	" JOIN offices o ON o.id = r.office_id"                                       \
 	" LEFT JOIN users ob ON ob.id = c.opened_by"                                 \
-	" LEFT JOIN users iu ON iu.id = c.inspector_id"
+	" LEFT JOIN users iu ON iu.id = c.inspector_id"                              \
+	" LEFT JOIN users eu ON eu.id = c.escalated_by"
 /* ?1 is the actor's scope id */
 #define CS_PROVINCE " c.province_id = ?1"
 /* ?2: all (1) or unresolved only (0) */
@@ -129,6 +130,7 @@ static void fill_complaint(sqlite3_stmt *st, void *row)
 	db_col_text(st, k++, c->body, sizeof c->body);
 	db_col_text(st, k++, c->answer, sizeof c->answer);
 	db_col_text(st, k++, c->escalation_note, sizeof c->escalation_note);
+	db_col_text(st, k++, c->escalated_by, sizeof c->escalated_by);
 	c->version = sqlite3_column_int64(st, k++);
 	mark_late(c, 0);
 }
@@ -248,6 +250,7 @@ static int update_complaint(struct db *db, const struct actor *a, const struct c
 		" resolved_at = CASE WHEN ?1 = 'resolved' THEN ?3 ELSE resolved_at END,"
 		" escalated_at = CASE WHEN ?1 = 'escalated' THEN ?3 ELSE escalated_at END,"
 		" escalation_note = CASE WHEN ?1 = 'escalated' THEN ?4 ELSE escalation_note END,"
+		" escalated_by = CASE WHEN ?1 = 'escalated' THEN ?2 ELSE escalated_by END,"
 		" version = version + 1 WHERE id = ?5 AND version = ?6";
 	sqlite3_stmt *st = db_stmt(db, sql, eb);
 	if (!st)
@@ -467,10 +470,11 @@ static void fill_overdue(sqlite3_stmt *st, void *row)
 static int raise_one(struct db *db, int64_t id, int days, int64_t now, int *done,
 		     struct wq_errbuf *eb)
 {
+	/* no note and no one: the screens say "raised by itself" in the reader's language */
 	static const char sql[] =
 		"UPDATE complaints SET state = 'escalated', escalated_at = ?1,"
-		" escalation_note = ?2, version = version + 1"
-		" WHERE id = ?3 AND state IN ('open', 'taken') AND escalated_at IS NULL";
+		" escalation_note = '', escalated_by = NULL, version = version + 1"
+		" WHERE id = ?2 AND state IN ('open', 'taken') AND escalated_at IS NULL";
 	char note[120], target[32];
 	snprintf(note, sizeof note, "unanswered %d working days at the province: raised by itself",
 		 days);
@@ -478,8 +482,7 @@ static int raise_one(struct db *db, int64_t id, int days, int64_t now, int *done
 	if (!st)
 		return WQ_EIO;
 	sqlite3_bind_int64(st, 1, now);
-	db_bind_text(st, 2, note);
-	sqlite3_bind_int64(st, 3, id);
+	sqlite3_bind_int64(st, 2, id);
 	int rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)

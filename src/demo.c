@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "complaint.h"
+#include "escalate.h"
+#include "national.h"
 #include "demo.h"
 #include "names.h"
 #include "office.h"
@@ -237,7 +239,10 @@ static int demo_complaint(struct db *db, int i, int64_t now, struct wq_errbuf *e
 	int rc = request_get(db, &sys, last_id, &r, eb);
 	if (rc || r.state == RS_PENDING_PAYMENT || r.state == RS_EXPIRED)
 		return rc;
-	set_clock(last_created + 86400 + (int64_t)demo_rand(86400));
+	/* filed in the last four days (after the order): within complaint_escalate_days,
+	 * so a fresh demo's complaints are still their province's, some of them late */
+	int64_t at = now - (int64_t)demo_rand(4 * 86400);
+	set_clock(at > last_created + 3600 ? at : last_created + 3600);
 	return complaint_open_citizen(db, r.id, last_tracking,
 				      complaint_texts[demo_rand(4)], "127.0.0.1", &id, eb);
 }
@@ -418,6 +423,45 @@ static int demo_request(struct db *db, const struct actor *sys, const struct off
 	return request_transition(db, &poster, r.id, 0, RS_DELIVERED, "", eb);
 }
 
+/* RABAT's inspector raised its two latest requests to the national inspection this
+ * morning; inspector0 answered the first. */
+static int demo_national(struct db *db, int64_t now, struct wq_errbuf *eb)
+{
+	static const char *const notes[] = {
+		"Le bureau ne répond plus au téléphone depuis trois jours.",
+		"Registre introuvable au bureau : merci de voir avec les archives provinciales.",
+	};
+	struct actor prov, nat;
+	struct config c;
+	struct escalate_rules r;
+	struct escalation *late = NULL;
+	int n = 0, rc;
+	config_defaults(&c);
+	escalate_rules_from_config(&r, &c);
+	if ((rc = user_actor(db, "inspector1", &prov, eb)) ||
+	    (rc = user_actor(db, "inspector0", &nat, eb)) ||
+	    (rc = escalate_list(db, &prov, &r, now, ESC_LATE, &late, &n, eb)))
+		return rc;
+	for (int i = 0; i < n && i < 2 && !rc; i++) {
+		set_clock(now - 3 * 3600 + i * 600);
+		rc = national_raise_request(db, &prov, late[i].id, notes[i], eb);
+	}
+	int64_t raise = 0;
+	struct raised *x = NULL;
+	int nx = 0;
+	if (!rc && n > 0 && !(rc = national_list(db, &nat, 0, &x, &nx, eb)) && nx > 0)
+		raise = x[0].id;
+	free(x);
+	free(late);
+	set_clock(now - 3600);
+	if (!rc && raise)
+		rc = national_answer_request(db, &nat, raise, 0,
+					     "Vu avec le bureau : envoi sous 48 h, suivi par la "
+					     "province.",
+					     eb);
+	return rc;
+}
+
 int demo_load(struct db *db, int requests, int *loaded, struct wq_errbuf *eb)
 {
 	struct office *offs = NULL;
@@ -448,6 +492,8 @@ int demo_load(struct db *db, int requests, int *loaded, struct wq_errbuf *eb)
 		if (!rc)
 			rc = demo_complaint(db, i, now, eb);
 	}
+	if (!rc)
+		rc = demo_national(db, now, eb);
 	unsetenv("WATIQA_FAKE_NOW");
 	db_bulk_mode(db, 0);
 	free(offs);

@@ -26,6 +26,7 @@ void escalate_rules_from_config(struct escalate_rules *r, const struct config *c
 	r->supervisor_days = cfg->escalate_supervisor_days;
 	r->inspector_days = cfg->escalate_inspector_days;
 	r->complaint_days = cfg->complaint_escalate_days;
+	r->national_days = cfg->escalate_national_days;
 }
 
 /* Days from 1970-01-01 to y-m-d (proleptic Gregorian; H. Hinnant's days_from_civil). */
@@ -155,6 +156,21 @@ enum escalate_level escalate_level(const struct escalate_rules *r, enum req_stat
 	if (now > escalate_deadline(r, since, days + r->supervisor_days))
 		return ESC_SUPERVISOR;
 	return now > escalate_deadline(r, since, days) ? ESC_LATE : ESC_ON_TIME;
+}
+
+int escalate_national_due(const struct escalate_rules *r, enum req_state state,
+			  int64_t paid_at, int64_t stage_at, int64_t now)
+{
+	if (!is_open(state) || r->national_days <= 0)
+		return 0;
+	/* the day it reached the province inspector (ESC), then national_days more */
+	if (r->window_days > 0 && paid_at > 0 &&
+	    now > escalate_deadline(r, paid_at, r->window_days + r->national_days))
+		return 1;
+	int days = r->stage_days[state];
+	int64_t since = stage_at > 0 ? stage_at : paid_at;
+	return days > 0 && since > 0 &&
+	       now > escalate_deadline(r, since, days + r->inspector_days + r->national_days);
 }
 
 const char *escalate_label(enum escalate_level level)

@@ -40,6 +40,7 @@ struct escalate_rules {
 	int supervisor_days;	  /* past a stage deadline: level 2 */
 	int inspector_days;	  /* past a stage deadline: level 3 */
 	int complaint_days;	  /* an unanswered complaint goes national after these */
+	int national_days;	  /* an ESC request goes national after these more */
 	int32_t holidays[ESCALATE_MAX_HOLIDAYS]; /* local day numbers, sorted */
 	int nholidays;
 };
@@ -65,6 +66,10 @@ enum escalate_level escalate_level(const struct escalate_rules *r, enum req_stat
 /* 1 when a paid request not yet delivered (nor closed) is past the announced window. */
 int escalate_window_missed(const struct escalate_rules *r, enum req_state state,
 			   int64_t paid_at, int64_t now);
+/* 1 when an open request has been at the province inspector's level (ESC) for
+ * national_days more working days: the national inspection's by itself. */
+int escalate_national_due(const struct escalate_rules *r, enum req_state state,
+			  int64_t paid_at, int64_t stage_at, int64_t now);
 /* "", "LATE", "LATE+", "ESC": what a screen's Late column shows. */
 const char *escalate_label(enum escalate_level level);
 /* The complaint opened on the citizen's behalf, in the citizen's language ("ar"/"fr"). */

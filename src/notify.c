@@ -17,6 +17,7 @@
 #include "anon.h"
 #include "complaint_desk.h"
 #include "escalate.h"
+#include "national.h"
 #include "http_buf.h"
 #include "log.h"
 #include "notify.h"
@@ -253,6 +254,15 @@ static int escalate_due(struct notifier *n)
 	else if (raised)
 		log_event(LOG_LEVEL_INFO, "complaint",
 			  "notify: %d complaint%s raised to the national inspection", raised,
+			  raised == 1 ? "" : "s");
+	/* and the requests left late at the province inspector's level, the same way */
+	raised = 0;
+	if (national_raise_overdue(n->db, &n->rules, wq_now(), &raised, &eb))
+		log_event(LOG_LEVEL_ERROR, "error", "notify: requests past the province: %s",
+			  eb.msg);
+	else if (raised)
+		log_event(LOG_LEVEL_INFO, "escalation",
+			  "notify: %d request%s raised to the national inspection", raised,
 			  raised == 1 ? "" : "s");
 	return more;
 }

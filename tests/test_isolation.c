@@ -45,6 +45,7 @@
 #include "finance.h"
 #include "lifecycle.h"
 #include "mail.h"
+#include "national.h"
 #include "notice.h"
 #include "office.h"
 #include "outbox.h"
@@ -78,6 +79,7 @@ static struct {
 	int64_t ken_ready, ken_withpost, ken_other; /* at KEN-KEN-1 */
 	int64_t ken_c_open, ken_c_taken, ken_c_answered; /* complaints in KENITRA */
 	int64_t ken_notice;			/* an outbox row of ken_withpost */
+	int64_t ken_raise;			/* ken_ready raised by KENITRA to national */
 	int64_t agdal_commune, hassan_commune, ken_commune, agd_office, has_office, ken_office;
 	int64_t agdal_batch;			/* settlement of RBT-AGDAL, built */
 	int64_t agent3_key;			/* an SSH key of agent3 */
@@ -276,6 +278,10 @@ static int setup(void **state)
 	    complaint_desk_answer(db, &insp2, tg.ken_c_answered, 0, "corrigé", &eb) ||
 	    search_note_add(db, &insp2, tg.ken_withpost, "le citoyen a appelé", &eb))
 		fail_msg("complaints: %s", eb.msg);
+	if (national_raise_request(db, &insp2, tg.ken_ready, "the office does not answer", &eb))
+		fail_msg("raise: %s", eb.msg);
+	tg.ken_raise = sql_int("SELECT max(id) FROM request_raises WHERE request_id = ?",
+			       tg.ken_ready);
 	int64_t ev = sql_int("SELECT max(id) FROM request_events WHERE request_id = ?",
 			     tg.ken_withpost);
 	if (outbox_enqueue(db, tg.ken_withpost, ev, "sms", "0611223344", "votre courrier", &eb))
@@ -784,6 +790,27 @@ static int do_cd_take(const struct actor *a, int64_t t, const char *arg, struct 
 	(void)arg;
 	return complaint_desk_take(db, a, t, 0, eb);
 }
+static int do_nat_list(const struct actor *a, int64_t t, const char *arg, struct wq_errbuf *eb)
+{
+	(void)arg;
+	struct raised *x = NULL;
+	int n = 0, rc = national_list(db, a, 1, &x, &n, eb), yes = 0;
+	for (int i = 0; i < n; i++)
+		yes |= x[i].kind == RAISED_REQUEST && x[i].id == t;
+	free(x);
+	return seen(rc, yes);
+}
+static int do_nat_raise(const struct actor *a, int64_t t, const char *arg, struct wq_errbuf *eb)
+{
+	(void)arg;
+	return national_raise_request(db, a, t, "late at the office", eb);
+}
+static int do_nat_answer(const struct actor *a, int64_t t, const char *arg,
+			 struct wq_errbuf *eb)
+{
+	(void)arg;
+	return national_answer_request(db, a, t, 0, "send it by Friday", eb);
+}
 static int do_cd_answer(const struct actor *a, int64_t t, const char *arg, struct wq_errbuf *eb)
 {
 	(void)arg;
@@ -1286,6 +1313,24 @@ static const struct row rows[] = {
 	  do_cd_answer, &tg.ken_c_taken, NULL, "inspector2"),
 	R(complaint_desk_list, "inspector0", "see a province's own complaint in its queue",
 	  do_cd_list, &tg.ken_c_open, NULL, "inspector2"),
+	/* the national inspection: a province raises its own requests only, the national
+	 * inspector answers, and a province reads what it raised, not another's */
+	R(national_raise_request, "inspector1", "raise another province's request",
+	  do_nat_raise, &tg.ken_other, NULL, "inspector2"),
+	R(national_raise_request, "inspector0", "raise a request (nothing is above it)",
+	  do_nat_raise, &tg.ken_other, NULL, "inspector2"),
+	R(national_raise_request, "supken", "raise a request of its office", do_nat_raise,
+	  &tg.ken_other, NULL, "inspector2"),
+	R(national_answer_request, "inspector2", "answer what its province raised",
+	  do_nat_answer, &tg.ken_raise, NULL, "inspector0"),
+	R(national_answer_request, "inspector1", "answer another province's raise",
+	  do_nat_answer, &tg.ken_raise, NULL, "inspector0"),
+	R(national_list, "inspector1", "see another province's raise", do_nat_list,
+	  &tg.ken_raise, NULL, "inspector2"),
+	R(national_list, "support1", "see what the provinces raised", do_nat_list,
+	  &tg.ken_raise, NULL, "inspector0"),
+	R(national_list, "admin1", "see what the provinces raised", do_nat_list,
+	  &tg.ken_raise, NULL, "inspector0"),
 	R(complaint_desk_list, "inspector1", "see a complaint in its queue", do_cd_list,
 	  &tg.ken_c_open, NULL, "inspector2"),
 	R(complaint_desk_get, "inspector1", "read a complaint", do_cd_get, &tg.ken_c_open, NULL,
@@ -1755,10 +1800,98 @@ static void test_national_inspector_gets_what_is_raised(void **state)
 	assert_true(raised >= 2); /* KENITRA's open and taken ones */
 	assert_int_equal(complaint_desk_get(db, &nat, tg.ken_c_taken, &got, &eb), WQ_OK);
 	assert_int_equal(got.state, CD_ESCALATED);
-	assert_non_null(strstr(got.escalation_note, "raised by itself"));
+	/* no one's, no note: the screens say "raised by itself" in the reader's language */
+	assert_string_equal(got.escalation_note, "");
+	assert_string_equal(got.escalated_by, "");
 	assert_int_equal(complaint_desk_get(db, &nat, tg.ken_c_answered, &got, &eb), WQ_OK);
 	assert_int_equal(got.state, CD_ANSWERED); /* answered in time: stays */
 	assert_int_equal(complaint_desk_take(db, &nat, tg.ken_c_taken, 0, &eb), WQ_OK);
+	db_copy(db_handle(db), baseline);
+}
+
+static int raised_has(const struct actor *a, int all, enum raised_kind kind, int64_t id,
+		      struct raised *out)
+{
+	struct raised *x = NULL;
+	struct wq_errbuf eb = {0};
+	int n = 0, found = 0;
+	assert_int_equal(national_list(db, a, all, &x, &n, &eb), WQ_OK);
+	for (int i = 0; i < n && !found; i++)
+		if (x[i].kind == kind && x[i].id == id) {
+			found = 1;
+			if (out)
+				*out = x[i];
+		}
+	free(x);
+	return found;
+}
+
+/* A request a province raises reaches the national inspector, who answers it; the
+ * province reads the answer on its list of what it raised (complaints too); a request
+ * left past its deadline at province level is raised by the sweep, once. */
+static void test_national_inspection_of_requests(void **state)
+{
+	(void)state;
+	struct wq_errbuf eb = {0};
+	struct actor prov = who("inspector2"), nat = who("inspector0"), rabat = who("inspector1");
+	struct raised got;
+	assert_true(raised_has(&nat, 0, RAISED_REQUEST, tg.ken_raise, &got));
+	assert_string_equal(got.raised_by, "inspector2");
+	assert_string_equal(got.province_code, "KENITRA");
+	assert_false(got.answered);
+	assert_false(raised_has(&rabat, 1, RAISED_REQUEST, tg.ken_raise, NULL));
+	/* raised once: a second raise waits on the first's answer */
+	assert_int_equal(national_raise_request(db, &prov, tg.ken_ready, "again", &eb),
+			 WQ_ECONFLICT);
+	assert_int_equal(national_raise_request(db, &prov, tg.ken_other, "", &eb), WQ_EINVAL);
+	assert_string_equal(eb.field, "note");
+	assert_int_equal(national_answer_request(db, &nat, tg.ken_raise, got.version + 1, "x y z",
+						 &eb), WQ_ECONFLICT);
+	assert_int_equal(national_answer_request(db, &nat, tg.ken_raise, got.version,
+						 "send it by Friday", &eb), WQ_OK);
+	assert_int_equal(national_answer_request(db, &nat, tg.ken_raise, 0, "again", &eb),
+			 WQ_ECONFLICT);
+	assert_false(raised_has(&prov, 0, RAISED_REQUEST, tg.ken_raise, NULL)); /* answered */
+	assert_true(raised_has(&prov, 1, RAISED_REQUEST, tg.ken_raise, &got));
+	assert_true(got.answered);
+	assert_string_equal(got.answer, "send it by Friday");
+	assert_string_equal(got.answered_by, "inspector0");
+	/* the province's complaints raised above it are on the same list, with the answer */
+	assert_int_equal(complaint_desk_escalate(db, &prov, tg.ken_c_open, 0, "no answer", &eb),
+			 WQ_OK);
+	assert_true(raised_has(&prov, 0, RAISED_COMPLAINT, tg.ken_c_open, &got));
+	assert_string_equal(got.raised_by, "inspector2");
+	assert_int_equal(complaint_desk_answer(db, &nat, tg.ken_c_open, 0, "we called them", &eb),
+			 WQ_OK);
+	assert_true(raised_has(&prov, 1, RAISED_COMPLAINT, tg.ken_c_open, &got));
+	assert_true(got.answered);
+	assert_string_equal(got.answer, "we called them");
+	db_copy(db_handle(db), baseline);
+
+	/* the sweep: KENITRA's open requests, weeks later, raised by themselves, once */
+	struct escalate_rules r;
+	int raised = 0, again = 0;
+	escalate_rules_from_config(&r, &cfg);
+	r.national_days = 3;
+	assert_int_equal(national_raise_overdue(db, &r, T0 + 3600, &raised, &eb), WQ_OK);
+	assert_int_equal(raised, 0); /* on time */
+	assert_int_equal(national_raise_overdue(db, &r, T0 + 40 * 86400, &raised, &eb), WQ_OK);
+	assert_true(raised >= 3);
+	assert_int_equal(national_raise_overdue(db, &r, T0 + 41 * 86400, &again, &eb), WQ_OK);
+	assert_int_equal(again, 0);
+	int64_t itself = sql_int("SELECT id FROM request_raises WHERE request_id = ?",
+				 tg.ken_withpost);
+	assert_true(itself > 0);
+	assert_true(raised_has(&nat, 0, RAISED_REQUEST, itself, &got));
+	assert_string_equal(got.raised_by, "");
+	assert_string_equal(got.note, ""); /* the screens say why, in the reader's language */
+	assert_true(raised_has(&prov, 0, RAISED_REQUEST, itself, NULL));
+	assert_false(raised_has(&rabat, 0, RAISED_REQUEST, itself, NULL));
+	assert_int_equal(sql_int("SELECT count(*) FROM request_raises WHERE request_id = ?",
+				 tg.ken_ready), 1); /* the province's raise waits: not a second */
+	r.national_days = 0;
+	assert_int_equal(national_raise_overdue(db, &r, T0 + 90 * 86400, &raised, &eb), WQ_OK);
+	assert_int_equal(raised, 0);
 	db_copy(db_handle(db), baseline);
 }
 
@@ -1839,6 +1972,7 @@ int main(void)
 		cmocka_unit_test(test_a_stale_actor_writes_nothing),
 		cmocka_unit_test(test_a_further_role_is_checked),
 		cmocka_unit_test(test_national_inspector_gets_what_is_raised),
+		cmocka_unit_test(test_national_inspection_of_requests),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

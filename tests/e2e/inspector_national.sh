@@ -19,7 +19,7 @@ IFS='|' read -r C TRC <<<"$row"
 ui_open_as n inspector0
 wq_screen_wait n "Complaints" 15
 wq_screen_wait n "inspector0, inspector | national" 5
-wq_screen_wait n "No complaint waits" 5
+wq_screen_wait n "No complaint was raised to the national inspection" 5
 ok "inspector0 (national) sees none of the provinces' $(wq_sql "SELECT count(*) FROM complaints") complaints before one is raised ($VIA)"
 
 ui_open_as i inspector1
