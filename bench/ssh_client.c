@@ -8,7 +8,9 @@
  *   ssh_client -p PORT -u USER (-P PASSWORD | -i KEYFILE) [-t TERM] [-c COLS] [-r ROWS]
  *              [-q QUIET_MS] [-a NAME=KEYS]... [-H] [-o DUMPFILE] [-w SECONDS] [-z]
  * -z asks for compression (zlib@openssh.com), as `ssh -C` does.
- * KEYS takes C escapes: \e \r \n \t \xHH (down arrow in keypad mode: \eOB). */
+ * KEYS takes C escapes: \e \r \n \t \xHH (down arrow in keypad mode: \eOB).  KEYS
+ * starting with '!' are a shell command run instead (a notice sent by another account):
+ * what the session receives meanwhile is counted the same way. */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -198,7 +200,13 @@ int main(int argc, char **argv)
 		unsigned long long a0 = wire_bytes(s);
 		if (dump)
 			fprintf(dump, "\n<<<%.*s>>>\n", namelen, name);
-		ssh_channel_write(ch, keys, (uint32_t)n);
+		if (n && keys[0] == '!') { /* no keys: something happening elsewhere meanwhile */
+			keys[n < sizeof keys ? n : sizeof keys - 1] = '\0';
+			if (system(keys + 1) != 0)
+				fprintf(stderr, "ssh_client: '%s' failed\n", keys + 1);
+		} else {
+			ssh_channel_write(ch, keys, (uint32_t)n);
+		}
 		long got = read_until_quiet(ch, quiet_ms, 3000, dump, NULL);
 		unsigned long long a1 = wire_bytes(s);
 		printf(" %.*s_bytes=%ld %.*s_wire=%llu", namelen, name, got, namelen, name, a1 - a0);

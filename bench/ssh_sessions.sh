@@ -6,7 +6,9 @@
 #   - memory per session: PSS and RSS of the session process and of its UI child;
 #   - bytes sent to the client at 80x24 for the first screen, one row move (Down) and
 #     claiming a request, both as channel data and on the wire (TCP payload, SSH framing
-#     and MACs included), on an idle server and with the N sessions open.
+#     and MACs included), on an idle server and with the N sessions open;
+#   - bytes sent to an idle agent session when a notice to its office arrives (the
+#     title line's mark; measure_notice).
 # The agents' screens are in WQ_BENCH_LANG (en, fr or ar: agent1's language, set with
 # `watiqa user lang`; Arabic reordered by the server).
 # The client is bench/ssh_client.c (libssh), built here.  Loopback only.
@@ -55,6 +57,31 @@ measure() { # LABEL [client flags]
 
 measure "idle server"
 measure "idle, ssh -C" -z
+
+# ---- a notice arriving (issue 14 item 4): what it costs an idle session's link ----
+# inspector1, with a client of its own, writes a notice to agent1's office (M, w, an
+# office, its code, the text); agent1's session sits idle on its queue meanwhile and
+# receives the title line's mark, and should receive nothing else until it opens the
+# notices.  Then a second notice, from inspector0 (the count moves from 1 to 2): each
+# sender logs in once, a second login would take over its kept screen.  Target: ~300 B.
+measure_notice() {
+	local f=$T/measure-notice.out sent0 sent1
+	cat >"$T/send_notice.sh" <<EOF
+"$CLIENT" -p "$WQ_SSH_PORT" -u "\$1" -P watiqa-demo -t "$TERM_NAME" -q 300 \\
+	-a 'list=M' -a 'write=w' -a 'office=\\r' -a 'code=RBT-HAS-1\\r' \\
+	-a 'text=Inventaire des registres vendredi a 10 h\\r' -a 'quit=q' >>"$T/send_notice.out" 2>&1
+EOF
+	sent0=$(wq_sql "SELECT count(*) FROM notices")
+	"$CLIENT" -p "$WQ_SSH_PORT" -u agent1 -P watiqa-demo -t "$TERM_NAME" -c 80 -r 24 -q 400 \
+		-a "notice=!sh $T/send_notice.sh inspector1" -a "second=!sh $T/send_notice.sh inspector0" \
+		-o "$T/screen-notice.bin" >"$f" 2>&1 || { cat "$f" >&2; fail "measuring client failed"; }
+	sent1=$(wq_sql "SELECT count(*) FROM notices")
+	[ "$((sent1 - sent0))" = 2 ] || { cat "$T/send_notice.out" >&2; fail "the inspectors' notices were not sent"; }
+	printf "%-22s a notice arriving at an idle agent session: %s B (wire %s B); a second one: %s B (wire %s B)\n" \
+		"notice ($SCREEN_LANG):" "$(field "$f" notice_bytes)" "$(field "$f" notice_wire)" \
+		"$(field "$f" second_bytes)" "$(field "$f" second_wire)"
+}
+measure_notice
 
 # ---- N sessions, PARALLEL logins in flight ----
 HOLD=()
