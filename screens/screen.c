@@ -12,6 +12,7 @@
 #include "notice.h"
 #include "screen.h"
 #include "user.h"
+#include "util.h"
 #include "widget.h"
 
 /* One row per role screen.  Others add theirs here. */
@@ -289,12 +290,15 @@ static void notices_count(struct ui *ui)
  * goes first, then the end of the scope. */
 static void title_mark(struct ui *ui, char *right, size_t len, char *left, size_t llen)
 {
-	char mark[64], both[192];
+	char mark[64], both[200];
 	if (ui->notices_unread <= 0)
 		return;
 	snprintf(mark, sizeof mark, tr(ui, "M: %d new"), ui->notices_unread);
-	snprintf(both, sizeof both, "%s%s%s", mark, right[0] ? "  " : "", right);
-	snprintf(right, len, "%s", both);
+	/* on an Arabic line, a right-to-left isolate: its "M: 1" not read as one Latin run
+	 * with the office code before it */
+	snprintf(both, sizeof both, "%s%s%s%s%s", ui->term.rtl ? "\xe2\x81\xa7" : "", mark,
+		 ui->term.rtl ? "\xe2\x81\xa9" : "", right[0] ? "  " : "", right);
+	wq_strlcpy(right, both, len);
 	int room = ui->term.cols - term_width(right) - 2;
 	static const char brand[] = " Watiqa |";
 	if (room > 0 && term_width(left) > room && !strncmp(left, brand, sizeof brand - 1))

@@ -4,20 +4,28 @@
 # that office and reading its screens in French, sees the title line's mark appear
 # without pressing a key, opens the list, reads the notice and replies; inspector1 sees
 # the reply arrive the same way and, opening the thread, who read the notice and when;
-# agent3, of another office, sees no mark and an empty list.  Each step audited.
+# agent2, of the same office and reading in Arabic, sees the mark too and replies in
+# Arabic, which inspector1 reads reordered for its terminal; agent3, of another office,
+# sees no mark and an empty list.  Each step audited.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/ui_lib.sh"
 
 ui_serve_as inspector1 "Complaints"
 wq user lang agent1 fr >/dev/null || fail "watiqa user lang agent1 fr"
+wq user lang agent2 ar >/dev/null || fail "watiqa user lang agent2 ar"
 BODY="Inventaire des registres vendredi à 10 h, merci de préparer les actes de 1990."
 REPLY="Bien reçu, les registres seront prêts."
+REPLY_AR="تم الاستلام شكرا"
+# as the server draws it on a terminal without bidi: the Arabic run right to left
+REPLY_AR_SHOWN="اركش مالتسالا مت"
 
 ui_open_as a agent1
 wq_screen_wait a "File agent" 15
 wq_screen_wait a "RBT-HAS-1" 5
 ui_open_as o agent3
 wq_screen_wait o "RBT-AGD-1" 15
+ui_open_as b agent2
+wq_screen_wait b "RBT-HAS-1" 15
 ui_open_as i inspector1
 wq_screen_wait i "Complaints" 15
 
@@ -45,7 +53,8 @@ wq_screen_wait a "M : 1 nouv\." 10
 wq_screen "a" | head -1 | grep -q "File agent" || fail "agent1's title line lost its title"
 sleep 1.5 # a poll or two more: agent3's screen had the same chance to change
 ! wq_screen o | grep -q "M: \|nouv\.\|جديد" || { wq_screen o >&2; fail "agent3 (RBT-AGD-1) got a mark"; }
-ok "agent1 (RBT-HAS-1, in French) sees 'M : 1 nouv.' on its title line without a key; agent3 (RBT-AGD-1) nothing"
+wq_screen_wait b "ديدج" 5 # "M: 1 جديد", drawn right to left
+ok "agent1 (RBT-HAS-1, in French) sees 'M : 1 nouv.' on its title line without a key, agent2 its Arabic mark; agent3 (RBT-AGD-1) nothing"
 
 # agent1 opens the list, reads, replies
 wq_type a M
@@ -62,30 +71,50 @@ ui_wait_gone a "M : 1 nouv" 5
 [ "$(wq_sql "SELECT count(*) FROM notice_recipients r JOIN users u ON u.id = r.user_id
 	WHERE r.notice_id = $N AND u.username = 'agent2' AND r.read_at IS NULL")" = 1 ] ||
 	fail "agent2's copy was marked read by agent1's"
+wq_screen b | grep -q "ديدج" || fail "agent2's mark went with agent1's reading"
 wq_type a r
 wq_screen_wait a "Réponse :" 5
 wq_type a -l "$REPLY"
 wq_type a Enter
 wq_screen_wait a "avis n° [1-9][0-9]* envoyé à inspector1" 5
-ok "agent1 read notice #$N (its receipt, agent2's still unread) and replied in French"
+ok "agent1 read notice #$N (its receipt; agent2's still unread, its mark still on) and replied in French"
 
-# inspector1 sees the reply arrive, then the receipt and the reply in the thread
+# agent2 (Arabic) reads it and replies in Arabic
 wq_screen_wait i "M: 1 new" 10
-wq_screen_wait i "^>  *1 .*inspector1 *RBT-HAS-1 *+ Inventaire" 5
+wq_type b M
+wq_screen_wait b "RBT-HAS-1 *inspector1" 5 # the columns mirrored
+wq_type b Enter
+wq_screen_wait b "Inventaire des registres vendredi" 5
+wq_type b Escape
+ui_wait_gone b "ديدج" 5
+wq_type b r
+wq_type b -l "$REPLY_AR"
+wq_type b Enter
+ar_replies() { wq_sql "SELECT count(*) FROM notices WHERE author_label = 'agent2' AND body = '$REPLY_AR'"; }
+for ((k = 0; k < 50; k++)); do [ "$(ar_replies)" = 1 ] && break; sleep 0.1; done
+[ "$(ar_replies)" = 1 ] || { wq_screen b >&2; fail "agent2's Arabic reply not stored as typed"; }
+ok "agent2 (Arabic) read notice #$N and replied in Arabic"
+
+# inspector1 sees the replies arrive, then the receipts and the replies in the thread
+wq_screen_wait i "M: 2 new" 10
+wq_screen_wait i "^>  *2 .*inspector1 *RBT-HAS-1 *+ Inventaire" 5
 wq_type i Enter
 wq_screen_wait i "Notice #$N" 5
-wq_screen_wait i "read by 1 of [0-9]*:" 5
+wq_screen_wait i "read by 2 of [0-9]*:" 5
 wq_screen_wait i "agent1  *[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9] [0-9][0-9]:[0-9][0-9]" 5
-wq_screen_wait i "agent2  *not read yet" 5
+wq_screen_wait i "agent2  *[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9] [0-9][0-9]:[0-9][0-9]" 5
+wq_screen_wait i "officer1  *not read yet" 5
 wq_screen_wait i "agent1 to inspector1" 5
 wq_screen_wait i "Bien reçu, les registres seront prêts." 5
+wq_screen_wait i "agent2 to inspector1" 5
+wq_screen_wait i "$REPLY_AR_SHOWN" 5
 wq_type i Escape
-ui_wait_gone i "M: 1 new" 5
+ui_wait_gone i "M: 2 new" 5
 for act in notice.send notice.read notice.reply; do
 	[ "$(wq_sql "SELECT count(*) FROM audit_log WHERE action = '$act'")" -ge 1 ] ||
 		fail "no $act in the audit log"
 done
-ok "inspector1 sees the reply live, who read notice #$N and when (agent1) and who did not (agent2); send, read, reply audited"
+ok "inspector1 sees the replies live (the Arabic one reordered), who read notice #$N and when (agent1, agent2) and who did not (officer1); send, read, reply audited"
 
 # agent3, of another office: nothing in its list either
 wq_type o M
