@@ -155,19 +155,22 @@ static int insert_notice(struct db *db, const struct actor *a, int64_t thread_id
 	return thread_id ? WQ_OK : db_write_its(db, self_sql, *id_out, NULL, 0, eb);
 }
 
-/* The accounts of an office, of the offices of a province, or one account, as they are
- * now, bar the author and disabled accounts; a further role held at the office counts
- * (a supervisor who is also another office's officer).  ?1 notice, ?2 author, ?3 the
- * target's id. */
-#define OFFICE_ACCOUNTS(offices)                                                         \
+/* The accounts of an office, of the offices of a province (and the province's own:
+ * its inspector, its post), or one account, as they are now, bar the author and
+ * disabled accounts; a further role held there counts (a supervisor who is also another
+ * office's officer).  ?1 notice, ?2 author, ?3 the target's id. */
+#define ACCOUNTS_AT(offices, province)                                                   \
 	"INSERT INTO notice_recipients (notice_id, user_id) SELECT ?1, u.id FROM users u"  \
 	" WHERE u.disabled = 0 AND u.id <> ?2 AND ((u.scope_kind = 'office' AND"           \
 	" u.scope_id IN (" offices ")) OR u.id IN (SELECT ur.user_id FROM user_roles ur"   \
-	" WHERE ur.scope_kind = 'office' AND ur.scope_id IN (" offices ")))"
+	" WHERE ur.scope_kind = 'office' AND ur.scope_id IN (" offices "))" province ")"
+#define OF_PROVINCE                                                                      \
+	" OR (u.scope_kind = 'province' AND u.scope_id = ?3) OR u.id IN (SELECT ur.user_id" \
+	" FROM user_roles ur WHERE ur.scope_kind = 'province' AND ur.scope_id = ?3)"
 static const char *const fanout_sql[NOTICE_TO_COUNT] = {
-	OFFICE_ACCOUNTS("?3"),
-	OFFICE_ACCOUNTS("SELECT o.id FROM offices o JOIN communes c ON c.id = o.commune_id"
-			" WHERE c.province_id = ?3"),
+	ACCOUNTS_AT("?3", ""),
+	ACCOUNTS_AT("SELECT o.id FROM offices o JOIN communes c ON c.id = o.commune_id"
+		    " WHERE c.province_id = ?3", OF_PROVINCE),
 	"INSERT INTO notice_recipients (notice_id, user_id) SELECT ?1, id FROM users"
 	" WHERE id = ?3 AND id <> ?2 AND disabled = 0",
 };

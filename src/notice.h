@@ -54,8 +54,8 @@ struct notice_receipt {
 	int64_t read_at; /* 0: not read yet */
 };
 
-/* A new thread to office/province code or account name `to`; *id_out its id (also the
- * thread's).  WQ_EDENIED beyond the actor's role or scope (field "to"), WQ_EINVAL for an
+/* A new thread to office/province code or account name `to` (a province: the accounts
+ * of its offices and its own, inspector and post); *id_out its id (also the thread's).  WQ_EDENIED beyond the actor's role or scope (field "to"), WQ_EINVAL for an
  * empty or too long text (field "notice") or a target nobody would read. */
 int notice_send(struct db *db, const struct actor *a, enum notice_to kind, const char *to,
 		const char *body, int64_t *id_out, struct wq_errbuf *eb);

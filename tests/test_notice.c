@@ -244,7 +244,11 @@ static void test_who_may_write_to_whom(void **state)
 	/* national: anywhere */
 	send_as("inspector0", NOTICE_TO_PROVINCE, "KENITRA", "note nationale", WQ_OK);
 	assert_int_equal(unread("agentken"), 1);
+	assert_int_equal(unread("inspector2"), 1); /* the province's own accounts too */
+	assert_int_equal(unread("post2"), 1);
+	assert_int_equal(unread("post1"), 1); /* RABAT: inspector1's circular, nothing of KENITRA */
 	send_as("inspector0", NOTICE_TO_ACCOUNT, "inspector2", "à vous", WQ_OK);
+	assert_int_equal(unread("inspector2"), 2);
 	send_as("admin1", NOTICE_TO_OFFICE, "KEN-KEN-1", "maintenance ce soir", WQ_OK);
 	assert_int_equal(unread("agentken"), 2);
 	send_as("supervisor1", NOTICE_TO_ACCOUNT, "agentken", "hors bureau", WQ_ENOTFOUND);
