@@ -145,16 +145,31 @@ static int q_tracking_page(struct ctx *c)
 	return n;
 }
 
-static int q_treasury(struct ctx *c)
+typedef int preview_fn(struct db *, const struct actor *, const struct fin_period *,
+		       struct settle_preview **, int *, struct wq_errbuf *);
+
+static int preview_month(struct ctx *c, preview_fn *fn, const char *name)
 {
 	struct fin_period p = {c->month_from, c->month_to};
 	struct settle_preview *rows;
 	int n;
 	struct wq_errbuf eb = {0};
-	if (treasury_preview(c->db, &c->treasury, &p, &rows, &n, &eb))
-		die("treasury_preview", &eb);
+	if (fn(c->db, &c->treasury, &p, &rows, &n, &eb))
+		die(name, &eb);
 	free(rows);
 	return n;
+}
+
+static int q_treasury(struct ctx *c)
+{
+	return preview_month(c, treasury_preview, "treasury_preview");
+}
+
+/* The same preview recomputed from the payments (every undistributed fee): what
+ * treasury_preview did before the running totals of db/250, in the same run. */
+static int q_treasury_rows(struct ctx *c)
+{
+	return preview_month(c, treasury_preview_rows, "treasury_preview_rows");
 }
 
 /* The treasury's question in plain SQL: money confirmed per commune over the month,
@@ -270,6 +285,8 @@ static const struct bench_query {
 	{"inspector dashboard, 1 month", "dashboard", "dashboard_load(province, by office)",
 	 q_dashboard},
 	{"treasury batch preview, 1 month", "dashboard", "treasury_preview(month)", q_treasury},
+	{"treasury preview from the rows", "dashboard", "treasury_preview_rows(month)",
+	 q_treasury_rows},
 	{"treasury preview (proposed SQL)", "dashboard", "from fees_unsettled (091)",
 	 q_treasury_proposed},
 	{"revenue per commune, 1 month", "dashboard", "SQL over payments", q_revenue_payments},

@@ -823,6 +823,19 @@ static void rebuild_big_indexes(void)
 	}
 }
 
+/* A summary table, when the schema has it, refilled by sql (its migration's backfill). */
+static void rebuild_summary(const char *table, const char *sql)
+{
+	sqlite3_stmt *has = prep("SELECT count(*) FROM sqlite_master WHERE name = ?1");
+	sqlite3_bind_text(has, 1, table, -1, SQLITE_STATIC);
+	if (sqlite3_step(has) == SQLITE_ROW && sqlite3_column_int(has, 0)) {
+		double tr = now_s();
+		exec(sql);
+		fprintf(stderr, "gen: rebuilt %s %6.1f s\n", table, now_s() - tr);
+	}
+	sqlite3_finalize(has);
+}
+
 static void usage(void)
 {
 	fprintf(stderr,
@@ -1003,30 +1016,28 @@ int main(int argc, char **argv)
 		(long long)G.nbatches, (long long)G.nitems);
 
 	rebuild_big_indexes();
-	/* summary tables the dropped triggers would have kept (db/090_scale_indexes.sql) */
-	sqlite3_stmt *has = prep("SELECT count(*) FROM sqlite_master WHERE name = 'revenue_daily'");
-	if (sqlite3_step(has) == SQLITE_ROW && sqlite3_column_int(has, 0)) {
-		double tr = now_s();
-		exec("DELETE FROM revenue_daily;"
-		     "INSERT INTO revenue_daily (commune_id, day, payments, centimes)"
-		     " SELECT o.commune_id, (p.confirmed_at + 3600) / 86400, count(*),"
-		     " sum(p.amount_centimes) FROM payments p JOIN requests r ON r.id = p.request_id"
-		     " JOIN offices o ON o.id = r.office_id WHERE p.confirmed_at IS NOT NULL"
-		     " GROUP BY 1, 2");
-		fprintf(stderr, "gen: rebuilt revenue_daily %6.1f s\n", now_s() - tr);
-	}
-	sqlite3_finalize(has);
-	has = prep("SELECT count(*) FROM sqlite_master WHERE name = 'fees_unsettled'");
-	if (sqlite3_step(has) == SQLITE_ROW && sqlite3_column_int(has, 0)) {
-		double tr = now_s();
-		exec("DELETE FROM fees_unsettled;"
-		     "INSERT OR REPLACE INTO fees_unsettled (payment_id, request_id, confirmed_at)"
-		     " SELECT p.id, p.request_id, coalesce(p.confirmed_at, p.created_at)"
-		     " FROM payments p WHERE p.status = 'confirmed' AND NOT EXISTS"
-		     " (SELECT 1 FROM settlement_items x WHERE x.request_id = p.request_id)");
-		fprintf(stderr, "gen: rebuilt fees_unsettled %6.1f s\n", now_s() - tr);
-	}
-	sqlite3_finalize(has);
+	/* summary tables the dropped triggers would have kept (db/090_scale_indexes.sql,
+	 * db/091_*, db/250_treasury_due.sql), rebuilt as their migrations fill them */
+	rebuild_summary("revenue_daily",
+			"DELETE FROM revenue_daily;"
+			"INSERT INTO revenue_daily (commune_id, day, payments, centimes)"
+			" SELECT o.commune_id, (p.confirmed_at + 3600) / 86400, count(*),"
+			" sum(p.amount_centimes) FROM payments p JOIN requests r ON r.id = p.request_id"
+			" JOIN offices o ON o.id = r.office_id WHERE p.confirmed_at IS NOT NULL"
+			" GROUP BY 1, 2");
+	rebuild_summary("fees_unsettled",
+			"DELETE FROM fees_unsettled;"
+			"INSERT OR REPLACE INTO fees_unsettled (payment_id, request_id, confirmed_at)"
+			" SELECT p.id, p.request_id, coalesce(p.confirmed_at, p.created_at)"
+			" FROM payments p WHERE p.status = 'confirmed' AND NOT EXISTS"
+			" (SELECT 1 FROM settlement_items x WHERE x.request_id = p.request_id)");
+	rebuild_summary("treasury_due",
+			"DELETE FROM treasury_due;"
+			"INSERT INTO treasury_due (commune_id, day, earned, earned_centimes, waiting,"
+			" waiting_centimes) SELECT commune_id, day, sum(earned), sum(earned * centimes),"
+			" sum(1 - earned), sum((1 - earned) * centimes) FROM treasury_fees WHERE true"
+			" GROUP BY commune_id, day");
+	sqlite3_stmt *has;
 	has = prep("SELECT count(*) FROM sqlite_master WHERE name = 'refunds'");
 	if (sqlite3_step(has) == SQLITE_ROW && sqlite3_column_int(has, 0)) {
 		/* the refund row of each rejection (db/150_refunds.sql), as the migration does */

@@ -1,7 +1,9 @@
-# mk/bench.mk - the national-scale benchmarks (bench/gen, bench/db); included by the
+# mk/bench.mk - the national-scale benchmarks (bench/gen, bench/db, bench/treasury_build,
+# bench/confirm_cost); included by the
 # Makefile's `-include mk/*.mk`.  `make bench` runs bench/*.sh, and bench/run_db.sh runs
 # these on a generated database (BENCH_REQUESTS, default 100000; 10000000 for the kingdom).
-BENCH_BINS = $(BUILD)/bench/gen $(BUILD)/bench/db $(BUILD)/bench/treasury_build
+BENCH_BINS = $(BUILD)/bench/gen $(BUILD)/bench/db $(BUILD)/bench/treasury_build \
+	     $(BUILD)/bench/confirm_cost
 BENCH_LIBS = $(PKG_LIBS) -lutil -lpthread -lm
 
 bench-bins: $(BENCH_BINS)
@@ -25,5 +27,9 @@ $(BUILD)/bench/db: bench/db.c $(BUILD)/bench/libwatiqa.a
 $(BUILD)/bench/treasury_build: bench/treasury_build.c $(BUILD)/bench/libwatiqa.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ bench/treasury_build.c $(BUILD)/bench/libwatiqa.a $(BENCH_LIBS)
+
+$(BUILD)/bench/confirm_cost: bench/confirm_cost.c $(BUILD)/bench/libwatiqa.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ bench/confirm_cost.c $(BUILD)/bench/libwatiqa.a $(BENCH_LIBS)
 
 .PHONY: bench-bins

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "db.h"
+#include "finance.h"
 #include "lifecycle.h"
 #include "limits.h"
 #include "log.h"
@@ -684,5 +685,6 @@ int db_check(struct db *db, void *outp, int *problems, struct wq_errbuf *eb)
 		if (rc != SQLITE_DONE)
 			return db_fail(db, rc, eb);
 	}
-	return WQ_OK;
+	/* the treasury's running totals (db/250) against the payments */
+	return treasury_due_check(db, out, problems, eb);
 }

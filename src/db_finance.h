@@ -1,7 +1,8 @@
-/* db_finance.h - shared by db_finance.c and db_treasury.c only: the SQL pieces that
- * say what a paid request is and when its fee is earned, so both files agree on the
- * money rule of finance.h, and the scope decision for a commune; and the row of a
- * refund, which db_refund.c and db_postage_refund.c read alike. */
+/* db_finance.h - shared by db_finance.c, db_treasury.c and db_treasury_due.c only: the
+ * SQL pieces that say what a paid request is and when its fee is earned, so they agree
+ * on the money rule of finance.h (db/250's treasury_fees view says it again in SQL),
+ * and the scope decision for a commune; and the row of a refund, which db_refund.c and
+ * db_postage_refund.c read alike. */
 #ifndef WQ_DB_FINANCE_H
 #define WQ_DB_FINANCE_H
 
@@ -52,6 +53,10 @@ enum fin_bucket fin_bucket_of(enum req_state s, const char *pay_status,
 void fin_row_to_payment(sqlite3_stmt *st, void *row);
 int fin_collect_payments(struct db *db, sqlite3_stmt *st, struct fin_payment **out, int *n,
 			 struct wq_errbuf *eb);
+/* Every commune asked for (0: all), in code order, with the undistributed fees
+ * confirmed in [from, to) summed from the payments (db_treasury.c); empty ones too. */
+int treasury_due_read(struct db *db, int64_t commune, int64_t from, int64_t to,
+		      struct settle_preview **out, int *n, struct wq_errbuf *eb);
 
 /* A struct refund (refund.h) from a row whose columns are, in order: id, request_id,
  * payment id, amount, idem_key, reason, state, attempts, next_attempt_at, created_at,

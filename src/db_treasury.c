@@ -1,6 +1,7 @@
 /* db_treasury.c - the data layer behind finance.h's treasury part: what each commune
- * is due, building the distribution batches (settlements) and marking them
- * transferred.  Any process with a db.
+ * is due read from the payments, building the distribution batches (settlements) and
+ * marking them transferred.  The preview adds up running totals (db_treasury_due.c)
+ * and reads from here only the fees of its last hours.  Any process with a db.
  *
  * What is due starts from fees_unsettled (db/091: the confirmed payments in no batch,
  * kept by triggers in the transactions that confirm, refund or batch them; a month or
@@ -99,9 +100,9 @@ static int push_id(struct due_commune *c, int64_t id)
 }
 
 /* The communes (?1: one, 0: all) and their offices, then every unsettled fee paid
- * before `to` of those offices, summed per commune; with want_ids, the earned
+ * in [from, to) of those offices, summed per commune; with want_ids, the earned
  * payments' ids too.  One read transaction, so the three reads agree. */
-static int due_read(struct db *db, int64_t commune, int64_t to, int want_ids,
+static int due_read(struct db *db, int64_t commune, int64_t from, int64_t to, int want_ids,
 		    struct due_set *d, struct wq_errbuf *eb)
 {
 	static const char communes_sql[] =
@@ -115,7 +116,8 @@ static int due_read(struct db *db, int64_t commune, int64_t to, int want_ids,
 		"SELECT r.office_id," FIN_EARNED "," FIN_KEPT ", p.id"
 		" FROM fees_unsettled d CROSS JOIN payments p ON p.id = d.payment_id"
 		" JOIN requests r ON r.id = p.request_id"
-		" WHERE d.confirmed_at < ?2 AND p.status = 'confirmed' AND p.confirmed_at < ?2"
+		" WHERE d.confirmed_at < ?2 AND d.confirmed_at >= ?3 AND p.status = 'confirmed'"
+		" AND p.confirmed_at < ?2 AND p.confirmed_at >= ?3"
 		" AND (?1 = 0 OR r.office_id IN (SELECT id FROM offices WHERE commune_id = ?1))"
 		" AND (" FIN_EARNED " OR" FIN_PROCESSING ")"
 		" AND NOT EXISTS (SELECT 1 FROM settlement_items x WHERE x.request_id = r.id)";
@@ -167,6 +169,7 @@ static int due_read(struct db *db, int64_t commune, int64_t to, int want_ids,
 	}
 	sqlite3_bind_int64(st, 1, commune);
 	sqlite3_bind_int64(st, 2, to);
+	sqlite3_bind_int64(st, 3, from);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		int k = slot_of(d->by_office, d->nby_office, sqlite3_column_int64(st, 0));
 		if (k < 0)
@@ -197,32 +200,25 @@ out:
 	return rc;
 }
 
-int treasury_preview(struct db *db, const struct actor *a, const struct fin_period *p,
-		     struct settle_preview **out, int *n, struct wq_errbuf *eb)
+int treasury_due_read(struct db *db, int64_t commune, int64_t from, int64_t to,
+		      struct settle_preview **out, int *n, struct wq_errbuf *eb)
 {
 	struct due_set d;
-	int64_t commune;
-	int rc;
+	int rc = due_read(db, commune, from, to, 0, &d, eb);
 	*out = NULL;
 	*n = 0;
-	if ((rc = fin_scope_commune(a, 0, &commune, eb)))
+	if (rc)
 		return rc;
-	if ((rc = due_read(db, commune, p->to, 0, &d, eb)))
-		return rc;
-	/* communes with nothing are left out; the rest keep their code order */
 	struct settle_preview *rows = d.nc ? malloc(sizeof *rows * (size_t)d.nc) : NULL;
 	if (d.nc && !rows) {
 		due_free(&d);
 		return wq_fail(eb, WQ_EIO, NULL, "out of memory");
 	}
 	for (int i = 0; i < d.nc; i++)
-		if (d.c[i].pv.count || d.c[i].pv.processing_count)
-			rows[(*n)++] = d.c[i].pv;
+		rows[i] = d.c[i].pv;
+	*out = rows;
+	*n = d.nc;
 	due_free(&d);
-	if (*n)
-		*out = rows;
-	else
-		free(rows);
 	return WQ_OK;
 }
 
@@ -355,7 +351,7 @@ int treasury_build(struct db *db, const struct actor *a, const struct fin_period
 	if (p->from >= p->to)
 		return wq_fail(eb, WQ_EINVAL, "period", "period: empty");
 	/* read once, no lock held: the commune transactions check each fee again */
-	int rc = due_read(db, commune_id, p->to, 1, &d, eb);
+	int rc = due_read(db, commune_id, 0, p->to, 1, &d, eb);
 	for (int i = 0; !rc && i < d.nc; i++) {
 		int k = 0;
 		int64_t t = 0;

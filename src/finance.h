@@ -145,6 +145,14 @@ struct settlement {
  * a period ending at p->to would take.  Communes with nothing are left out. */
 int treasury_preview(struct db *db, const struct actor *a, const struct fin_period *p,
 		     struct settle_preview **out, int *n, struct wq_errbuf *eb);
+/* The same, recomputed from the payments themselves (every undistributed fee), not
+ * from the running totals treasury_preview adds up (db/250): what the totals must
+ * equal; the bench times both. */
+int treasury_preview_rows(struct db *db, const struct actor *a, const struct fin_period *p,
+			  struct settle_preview **out, int *n, struct wq_errbuf *eb);
+/* For db_check: one line to `out` (a FILE *) per commune whose running totals differ
+ * from what the payments say, *problems counting them. */
+int treasury_due_check(struct db *db, void *out, int *problems, struct wq_errbuf *eb);
 /* Builds one batch per commune (commune_id 0: every commune with earned fees) from
  * the earned, undistributed fees paid before p->to.  Treasury only; the period must
  * have ended.  *batches, *items, *total get what was built (0 if nothing was due).

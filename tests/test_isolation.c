@@ -931,13 +931,15 @@ static int do_fin_scope(const struct actor *a, int64_t t, const char *arg, struc
 	int rc = fin_scope_commune(a, t, &c, eb);
 	return seen(rc, c == t);
 }
+/* arg "rows": the preview recomputed from the payments instead of the totals */
 static int do_tr_preview(const struct actor *a, int64_t t, const char *arg,
 			 struct wq_errbuf *eb)
 {
-	(void)arg;
 	struct fin_period p = {T0 - 86400, T_NOW};
 	struct settle_preview *v = NULL;
-	int n = 0, rc = treasury_preview(db, a, &p, &v, &n, eb), yes = 0;
+	int n = 0, yes = 0;
+	int rc = arg && !strcmp(arg, "rows") ? treasury_preview_rows(db, a, &p, &v, &n, eb)
+					     : treasury_preview(db, a, &p, &v, &n, eb);
 	for (int i = 0; i < n; i++)
 		yes |= v[i].commune_id == t;
 	free(v);
@@ -1415,6 +1417,10 @@ static const struct row rows[] = {
 	  &tg.agdal_commune, NULL, "finance2"),
 	R(treasury_preview, "finance1", "see what another commune is due", do_tr_preview,
 	  &tg.ken_commune, NULL, "treasury1"),
+	R(treasury_preview_rows, "finance1", "see what another commune is due", do_tr_preview,
+	  &tg.ken_commune, "rows", "treasury1"),
+	R(treasury_preview_rows, "agent1", "see what a commune is due", do_tr_preview,
+	  &tg.ken_commune, "rows", "treasury1"),
 	R(treasury_batches, "finance1", "see another commune's batches", do_tr_batches,
 	  &tg.agdal_commune, NULL, "finance2"),
 	R(treasury_batch_items, "finance1", "read another commune's batch", do_tr_items,

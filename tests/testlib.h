@@ -114,4 +114,47 @@ static inline int testlib_sign(struct db *db, const struct actor *agent, int64_t
 	return request_transition(db, &officer, id, 0, RS_SIGNED, "", eb);
 }
 
+/* A new web order at the office `office_code`, not paid yet: its id.  An extract for
+ * `fee` centimes and, when full_copy_fee is not 0, a full copy as its second line. */
+static inline int64_t testlib_unpaid(struct db *db, const char *office_code, int64_t fee,
+				     int64_t full_copy_fee)
+{
+	struct request r;
+	struct office o;
+	struct wq_errbuf eb;
+	char secret[SECRET_CODE_BYTES];
+	memset(&r, 0, sizeof r);
+	if (office_get_by_code(db, office_code, &o, &eb))
+		fail_msg("office %s: %s", office_code, eb.msg);
+	r.office_id = o.id;
+	r.birth_commune_id = o.commune_id;
+	strcpy(r.doc_type, "extract");
+	r.copies = 1;
+	r.fee_centimes = fee + full_copy_fee;
+	if (full_copy_fee) {
+		r.nlines = 2;
+		strcpy(r.lines[0].doc_type, "extract");
+		r.lines[0].copies = 1;
+		r.lines[0].fee_centimes = fee;
+		strcpy(r.lines[1].doc_type, "full_copy");
+		r.lines[1].copies = 1;
+		r.lines[1].fee_centimes = full_copy_fee;
+	}
+	strcpy(r.record_number, "78");
+	r.record_year = 1990;
+	strcpy(r.first_name_ar, "سعاد");
+	strcpy(r.last_name_ar, "الفاسي");
+	strcpy(r.first_name_lat, "Souad");
+	strcpy(r.last_name_lat, "Testlib");
+	strcpy(r.birth_date, "1990-06-01");
+	strcpy(r.phone, "0612121213");
+	strcpy(r.address, "3 rue de la Paix");
+	strcpy(r.postal_code, "10000");
+	strcpy(r.city, "Rabat");
+	strcpy(r.lang, "fr");
+	if (request_create(db, &r, NULL, 0, secret, &eb))
+		fail_msg("create: %s", eb.msg);
+	return r.id;
+}
+
 #endif

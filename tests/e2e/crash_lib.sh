@@ -134,6 +134,18 @@ if db.execute("SELECT count(*) FROM sqlite_master WHERE name = 'fees_unsettled'"
                    " (SELECT 1 FROM settlement_items x WHERE x.request_id = p.request_id)").fetchone()[0]
     if a != b:
         print("fees_unsettled has %d rows, %d fees are due" % (a, b)); bad += 1
+# the treasury's running totals (db/250) commit with each payment, stage and refund
+if db.execute("SELECT count(*) FROM sqlite_master WHERE name = 'treasury_due'").fetchone()[0]:
+    a = db.execute("SELECT coalesce(sum(earned), 0), coalesce(sum(earned_centimes), 0),"
+                   " coalesce(sum(waiting), 0), coalesce(sum(waiting_centimes), 0)"
+                   " FROM treasury_due").fetchone()
+    b = db.execute("SELECT coalesce(sum(earned), 0), coalesce(sum(earned * centimes), 0),"
+                   " coalesce(sum(1 - earned), 0), coalesce(sum((1 - earned) * centimes), 0)"
+                   " FROM treasury_fees").fetchone()
+    if a != b:
+        print("treasury_due %s differs from the payments %s" % (a, b)); bad += 1
+    print("treasury: running totals equal the payments: %d earned, %d still in the offices"
+          % (a[0], a[2]))
 # Refunds: every acknowledged cancellation is refunded by the gateway exactly once (or
 # refused, for the card that refuses), none lost in flight, none made twice.
 import glob
@@ -195,6 +207,7 @@ PY
 	fi
 	ok "$acked acknowledged payments all paid, $moved acknowledged stages all there, every history ends in its request's state"
 	ok "$(grep '^refunds:' "$T/verdict"): none lost, none doubled"
+	if grep -q '^treasury:' "$T/verdict"; then ok "$(grep '^treasury:' "$T/verdict")"; fi
 	"$WATIQA_BIN" check --db "$WQ_DB" >"$T/check.out" 2>&1 || { cat "$T/check.out" >&2; fail "watiqa check"; }
 	ok "watiqa check: $(cat "$T/check.out")"
 	"$WATIQA_BIN" audit verify --db "$WQ_DB" >"$T/verify.out" 2>&1 ||
