@@ -15,6 +15,10 @@
 struct db;
 
 int db_open(const char *path, struct db **out, struct wq_errbuf *eb);
+/* The same for a connection that a process per SSH session holds (the session while it
+ * authenticates, the UI child): no lookaside (120 kB each) and a 64 KiB page cache, for
+ * 500 sessions at once on one machine (bench/README.md section 17). */
+int db_open_small(const char *path, struct db **out, struct wq_errbuf *eb);
 void db_close(struct db *db);
 /* Applies db/NNN_*.sql files found in dir that are not yet recorded; *applied gets the
  * count.  Each migration runs in its own transaction. */

@@ -144,7 +144,7 @@ struct db *session_db(struct session_ctx *ctx)
 {
 	if (!ctx->db) {
 		struct wq_errbuf eb = {0};
-		if (db_open(ctx->cfg->db_path, &ctx->db, &eb) != WQ_OK) {
+		if (db_open_small(ctx->cfg->db_path, &ctx->db, &eb) != WQ_OK) {
 			session_event(ctx, LOG_LEVEL_ERROR, "error", "cannot open database: %s",
 				      eb.msg);
 			ctx->db = NULL;

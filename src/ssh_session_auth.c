@@ -4,6 +4,7 @@
  * MAX_AUTH_TRIES and is reported to the listener; success stops the grace alarm and closes
  * the session's database connection (the UI child opens its own).  Runs in the session
  * process before authentication; never touches the channel or the pty. */
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -18,9 +19,11 @@ void session_auth_ok(struct session_ctx *ctx, const char *method)
 	ctx->authed = 1;
 	session_set_user(ctx, ctx->actor.username);
 	session_report(ctx, SESSION_REPORT_AUTH_OK);
-	/* the UI child opens its own connection: hold none across the session */
+	/* the UI child opens its own connection: hold none across the session, and give its
+	 * freed pages back before the UI child is forked, or both would keep them */
 	db_close(ctx->db);
 	ctx->db = NULL;
+	malloc_trim(0);
 	ctx->last_input_ms = ctx->last_alive_ms = session_now_ms();
 	log_context(ctx->actor.username, NULL, NULL);
 	session_event(ctx, LOG_LEVEL_INFO, "login", "login ok (%s)", method);
