@@ -33,6 +33,9 @@ wq_screen_wait i "Complaints" 15
 wq_type i M
 wq_screen_wait i "Notices" 5
 wq_screen_wait i "No notice yet" 5
+# too long: refused with the field and the limit named, nothing written, the text kept
+LONG=$(printf 'Registre %.0s' $(seq 1 60))
+LONG=${LONG% } # 539 bytes
 wq_type i w
 wq_screen_wait i "Write a notice to" 5
 wq_type i Enter # an office
@@ -40,6 +43,19 @@ wq_screen_wait i "Office code:" 5
 wq_type i -l "RBT-HAS-1"
 wq_type i Enter
 wq_screen_wait i "Notice:" 5
+wq_type i -l "$LONG"
+wq_type i Enter
+wq_screen_wait i "notice not sent: the notice is 539 bytes long: at most 499" 5
+[ "$(wq_sql "SELECT count(*) FROM notices")" = 0 ] || fail "a notice too long was written"
+ok "a notice of 539 bytes is refused, the field and its limit named; nothing written"
+wq_type i w
+wq_screen_wait i "Write a notice to" 5
+wq_type i Enter
+wq_screen_wait i "Office code:" 5
+wq_type i -l "RBT-HAS-1"
+wq_type i Enter
+wq_screen_wait i "Notice: .*Registre Registre" 5 # the refused text, to be shortened
+wq_type i C-u
 wq_type i -l "$BODY"
 wq_type i Enter
 wq_screen_wait i "notice #[1-9][0-9]* sent to RBT-HAS-1" 5
