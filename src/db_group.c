@@ -1,9 +1,16 @@
 /* db_group.c - the writer thread behind db_group.h.  A group is every job queued when
  * the writer comes round (up to GROUP_MAX, in arrival order): BEGIN IMMEDIATE, each job
  * between SAVEPOINT and RELEASE (db_begin/db_commit on a grouped connection), one
- * COMMIT, then every caller of the group is woken.  While one group commits, the next
- * one queues: under load a group is as large as the writes that arrived during the
- * previous fsync. */
+ * COMMIT, then every caller of the group is answered.  While one group commits, the
+ * next one queues: under load a group is as large as the writes that arrived during the
+ * previous fsync.
+ *
+ * Callers that wait (db_group_run) hold their thread for the whole group.  The web
+ * side's workers do not: libmicrohttpd's pool gives each worker thread its own
+ * connections, and a worker waiting for an fsync held every other connection it had
+ * (32 connections on 16 workers: 7 workers had them all, groups of 2 to 4 orders, p99
+ * 235 ms; bench/README.md section 16).  They submit (db_group_submit), suspend the
+ * connection and serve the others; then() resumes it. */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,26 +19,27 @@
 #include "log.h"
 
 #define GROUP_MAX 64
-
-struct job {
-	db_group_fn fn;
-	void *arg;
-	struct wq_errbuf eb;
-	int rc, done;
-	struct job *next;
-};
+/* WAL frames after which the checkpointer copies them into the database (SQLite's own
+ * automatic checkpoint is at 1000, in the committing connection) */
+#define CHECKPOINT_FRAMES 1000
 
 struct db_group {
 	struct db *db;
 	pthread_t thread;
+	int running; /* the writer not yet joined */
 	pthread_mutex_t mu;
 	pthread_cond_t work, done;
-	struct job *head, *tail;
+	struct db_group_job *head, *tail;
 	int stop;
+	/* the checkpointer: its thread, its connection, and the WAL's size it was told */
+	pthread_t ckpt_thread;
+	int ckpt_running, ckpt_frames;
+	pthread_cond_t ckpt_work;
+	struct db *ckpt_db;
 	long long groups, jobs; /* served so far: jobs / groups is the jobs per fsync */
 };
 
-static void serve_group(struct db_group *g, struct job **jobs, int n)
+static void serve_group(struct db_group *g, struct db_group_job **jobs, int n)
 {
 	struct wq_errbuf eb;
 	wq_errbuf_clear(&eb);
@@ -52,10 +60,54 @@ static void serve_group(struct db_group *g, struct job **jobs, int n)
 		}
 }
 
+/* After each COMMIT of the writer's (SQLite's WAL hook): past CHECKPOINT_FRAMES the
+ * checkpointer is woken.  SQLite would otherwise checkpoint inside that COMMIT: the
+ * group that pushed the WAL past 1000 frames copied ~4 MB into the database and
+ * fsynced it before its callers were answered (commits of 20-90 ms, bench/README.md
+ * section 16). */
+static int wal_grew(void *p, sqlite3 *conn, const char *name, int frames)
+{
+	(void)conn, (void)name;
+	struct db_group *g = p;
+	if (frames >= CHECKPOINT_FRAMES) {
+		pthread_mutex_lock(&g->mu);
+		g->ckpt_frames = frames;
+		pthread_cond_signal(&g->ckpt_work);
+		pthread_mutex_unlock(&g->mu);
+	}
+	return SQLITE_OK;
+}
+
+/* PASSIVE: copies what no reader still needs, beside the writer (only the checkpoint
+ * lock is taken), never waits; what is left goes next time. */
+static void *checkpointer(void *p)
+{
+	struct db_group *g = p;
+	log_context("web", "", "checkpoint");
+	pthread_mutex_lock(&g->mu);
+	for (;;) {
+		while (!g->ckpt_frames && !g->stop)
+			pthread_cond_wait(&g->ckpt_work, &g->mu);
+		if (g->stop)
+			break;
+		g->ckpt_frames = 0;
+		pthread_mutex_unlock(&g->mu);
+		int log = 0, done = 0;
+		int rc = sqlite3_wal_checkpoint_v2(db_handle(g->ckpt_db), NULL,
+						   SQLITE_CHECKPOINT_PASSIVE, &log, &done);
+		if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+			log_event(LOG_LEVEL_WARNING, "error", "checkpoint: %s",
+				  sqlite3_errstr(rc));
+		pthread_mutex_lock(&g->mu);
+	}
+	pthread_mutex_unlock(&g->mu);
+	return NULL;
+}
+
 static void *writer(void *p)
 {
 	struct db_group *g = p;
-	struct job *jobs[GROUP_MAX];
+	struct db_group_job *jobs[GROUP_MAX];
 	log_context("web", "", "group");
 	pthread_mutex_lock(&g->mu);
 	for (;;) {
@@ -72,11 +124,21 @@ static void *writer(void *p)
 			g->tail = NULL;
 		pthread_mutex_unlock(&g->mu);
 		serve_group(g, jobs, n);
+		/* the callbacks outside the lock (they take libmicrohttpd's); a job called
+		 * back is its caller's again, perhaps freed: not touched after */
+		for (int i = 0; i < n; i++) {
+			struct db_group_job *j = jobs[i];
+			if (j->then) {
+				jobs[i] = NULL;
+				j->then(j);
+			}
+		}
 		pthread_mutex_lock(&g->mu);
 		g->groups++;
 		g->jobs += n;
 		for (int i = 0; i < n; i++)
-			jobs[i]->done = 1;
+			if (jobs[i])
+				jobs[i]->done = 1;
 		pthread_cond_broadcast(&g->done);
 	}
 	pthread_mutex_unlock(&g->mu);
@@ -97,51 +159,93 @@ int db_group_start(const char *path, struct db_group **out, struct wq_errbuf *eb
 	pthread_mutex_init(&g->mu, NULL);
 	pthread_cond_init(&g->work, NULL);
 	pthread_cond_init(&g->done, NULL);
+	pthread_cond_init(&g->ckpt_work, NULL);
+	/* checkpoints beside the writer, not in its COMMITs (wal_grew); without the
+	 * thread, SQLite's own (in the COMMIT) stays */
+	if (db_open(path, &g->ckpt_db, NULL) == WQ_OK &&
+	    !pthread_create(&g->ckpt_thread, NULL, checkpointer, g)) {
+		g->ckpt_running = 1;
+		sqlite3_wal_hook(db_handle(g->db), wal_grew, g);
+	}
 	if (pthread_create(&g->thread, NULL, writer, g)) {
-		db_close(g->db);
-		free(g);
+		db_group_stop(g);
 		return wq_fail(eb, WQ_EIO, NULL, "cannot start the group-commit writer");
 	}
+	g->running = 1;
 	*out = g;
 	return WQ_OK;
 }
 
-void db_group_stop(struct db_group *g)
+void db_group_drain(struct db_group *g)
 {
 	if (!g)
 		return;
 	pthread_mutex_lock(&g->mu);
 	g->stop = 1;
 	pthread_cond_signal(&g->work);
+	pthread_cond_signal(&g->ckpt_work);
 	pthread_mutex_unlock(&g->mu);
-	pthread_join(g->thread, NULL);
+	if (g->running) {
+		pthread_join(g->thread, NULL);
+		g->running = 0;
+	}
+	if (g->ckpt_running) {
+		pthread_join(g->ckpt_thread, NULL);
+		g->ckpt_running = 0;
+	}
+}
+
+void db_group_stop(struct db_group *g)
+{
+	if (!g)
+		return;
+	db_group_drain(g);
 	pthread_mutex_destroy(&g->mu);
 	pthread_cond_destroy(&g->work);
 	pthread_cond_destroy(&g->done);
+	pthread_cond_destroy(&g->ckpt_work);
+	db_close(g->ckpt_db);
 	db_close(g->db);
 	free(g);
 }
 
+/* Queues j; 0, or WQ_EBUSY once the writer is stopping.  Called with g->mu held. */
+static int enqueue(struct db_group *g, struct db_group_job *j, struct wq_errbuf *eb)
+{
+	if (g->stop)
+		return wq_fail(eb, WQ_EBUSY, NULL, "the server is stopping; please try again");
+	j->next = NULL;
+	j->done = 0;
+	if (g->tail)
+		g->tail->next = j;
+	else
+		g->head = j;
+	g->tail = j;
+	pthread_cond_signal(&g->work);
+	return WQ_OK;
+}
+
 int db_group_run(struct db_group *g, db_group_fn fn, void *arg, struct wq_errbuf *eb)
 {
-	struct job j = {.fn = fn, .arg = arg};
+	struct db_group_job j = {.fn = fn, .arg = arg};
 	pthread_mutex_lock(&g->mu);
-	if (g->stop) {
-		pthread_mutex_unlock(&g->mu);
-		return wq_fail(eb, WQ_EBUSY, NULL, "the server is stopping; please try again");
-	}
-	if (g->tail)
-		g->tail->next = &j;
-	else
-		g->head = &j;
-	g->tail = &j;
-	pthread_cond_signal(&g->work);
-	while (!j.done)
+	int rc = enqueue(g, &j, eb);
+	while (!rc && !j.done)
 		pthread_cond_wait(&g->done, &g->mu);
 	pthread_mutex_unlock(&g->mu);
+	if (rc)
+		return rc;
 	if (j.rc && eb)
 		*eb = j.eb;
 	return j.rc;
+}
+
+int db_group_submit(struct db_group *g, struct db_group_job *j, struct wq_errbuf *eb)
+{
+	pthread_mutex_lock(&g->mu);
+	int rc = enqueue(g, j, eb);
+	pthread_mutex_unlock(&g->mu);
+	return rc;
 }
 
 void db_group_counts(struct db_group *g, long long *groups, long long *jobs)

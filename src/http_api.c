@@ -117,62 +117,60 @@ int api_fee(struct http_ctx *c)
 	return api_reply(c, 200);
 }
 
+static int order_answer(struct http_ctx *c, int rc, struct wq_errbuf *eb)
+{
+	struct order_later *l = c->later;
+	if (rc == WQ_ECONFLICT && !strcmp(eb->field, "phone")) {
+		buf_puts(&c->out, "{\"error\":\"too_many_unpaid\",\"errors\":{\"phone\":");
+		buf_json_str(&c->out, tr(c, T_E_PHONE_UNPAID));
+		buf_puts(&c->out, "}}\n");
+		return api_reply(c, 409);
+	}
+	if (rc)
+		return api_error(c, rc == WQ_EBUSY ? 503 : 500, "internal",
+				 tr(c, rc == WQ_EBUSY ? T_BUSY : T_ERROR));
+	char fee[24];
+	struct buf url;
+	buf_init(&url);
+	pay_checkout_url(c, &l->r, &url);
+	wq_fmt_money(l->r.fee_centimes, fee, sizeof fee);
+	buf_puts(&c->out, "{\"tracking\":");
+	buf_json_str(&c->out, l->r.tracking);
+	buf_puts(&c->out, ",\"secret\":");
+	buf_json_str(&c->out, l->secret);
+	buf_printf(&c->out, ",\"state\":\"%s\",\"fee_centimes\":%lld,\"fee\":\"%s\","
+			    "\"currency\":\"MAD\",\"payment_url\":",
+		   req_state_name(l->r.state), (long long)l->r.fee_centimes, fee);
+	buf_json_str(&c->out, buf_str(&url));
+	buf_puts(&c->out, "}\n");
+	buf_free(&url);
+	return api_reply(c, 201);
+}
+
 int api_order(struct http_ctx *c)
 {
-	struct order_input *in = calloc(1, sizeof *in);
-	struct request r;
-	if (!in)
+	struct order_later *l = order_later_new(c);
+	if (!l)
 		return api_error(c, 500, "internal", tr(c, T_ERROR));
-	if (order_validate(c, in, &r)) {
+	if (order_validate(c, &l->in, &l->r)) {
 		buf_puts(&c->out, "{\"error\":\"invalid\",\"message\":");
 		buf_json_str(&c->out, tr(c, T_FORM_ERRORS));
 		buf_puts(&c->out, ",\"errors\":{");
 		int first = 1;
 		for (int i = 0; i < order_field_count(); i++) {
-			if (in->err[i] == T_COUNT)
+			if (l->in.err[i] == T_COUNT)
 				continue;
 			buf_puts(&c->out, first ? "" : ",");
 			first = 0;
 			buf_json_str(&c->out, order_field_name(i));
 			buf_puts(&c->out, ":");
 			char etext[300];
-			buf_json_str(&c->out, order_error_text(c, in, i, etext, sizeof etext));
+			buf_json_str(&c->out, order_error_text(c, &l->in, i, etext, sizeof etext));
 		}
 		buf_puts(&c->out, "}}\n");
-		free(in);
 		return api_reply(c, 422);
 	}
-	free(in);
-	char secret[SECRET_CODE_BYTES], fee[24];
-	struct buf url;
-	struct wq_errbuf eb;
-	buf_init(&url);
-	wq_errbuf_clear(&eb);
-	int rc = order_create(c, &r, secret, &url, &eb);
-	if (rc == WQ_ECONFLICT && !strcmp(eb.field, "phone")) {
-		buf_free(&url);
-		buf_puts(&c->out, "{\"error\":\"too_many_unpaid\",\"errors\":{\"phone\":");
-		buf_json_str(&c->out, tr(c, T_E_PHONE_UNPAID));
-		buf_puts(&c->out, "}}\n");
-		return api_reply(c, 409);
-	}
-	if (rc) {
-		buf_free(&url);
-		return api_error(c, rc == WQ_EBUSY ? 503 : 500, "internal",
-				 tr(c, rc == WQ_EBUSY ? T_BUSY : T_ERROR));
-	}
-	wq_fmt_money(r.fee_centimes, fee, sizeof fee);
-	buf_puts(&c->out, "{\"tracking\":");
-	buf_json_str(&c->out, r.tracking);
-	buf_puts(&c->out, ",\"secret\":");
-	buf_json_str(&c->out, secret);
-	buf_printf(&c->out, ",\"state\":\"%s\",\"fee_centimes\":%lld,\"fee\":\"%s\","
-			    "\"currency\":\"MAD\",\"payment_url\":",
-		   req_state_name(r.state), (long long)r.fee_centimes, fee);
-	buf_json_str(&c->out, buf_str(&url));
-	buf_puts(&c->out, "}\n");
-	buf_free(&url);
-	return api_reply(c, 201);
+	return order_create_later(c, l, order_answer);
 }
 
 static int api_lookup(struct http_ctx *c, struct request *r)

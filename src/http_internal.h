@@ -11,9 +11,11 @@
 #include "config.h"
 #include "country.h"
 #include "db.h"
+#include "db_group.h"
 #include "fee.h"
 #include "http_buf.h"
 #include "http_form.h"
+#include "request.h"
 #include "validate.h"
 
 #define CSRF_MAX_AGE_SECONDS	(2 * 3600)
@@ -82,6 +84,12 @@ struct http_ctx {
 			   * depend on what was asked: /paid for a stranger) */
 	/* a corrected address refused, drawn again with its errors (http_citizen.c) */
 	const struct address_input *resend;
+	/* a write left to the group commit (http_group_write): the connection is
+	 * suspended until it is on disk, then answer() draws the response; later is the
+	 * handler's state for it (one allocation, freed with the request) */
+	struct db_group_job job;
+	int (*answer)(struct http_ctx *c, int rc, struct wq_errbuf *eb);
+	void *later;
 };
 
 /* ---- texts (http_text.c) ---- */
@@ -131,6 +139,9 @@ int http_route_allow(const char *path, char *out, size_t len);
 int http_is_api(const char *url);
 /* Routes a request whose body has been read, runs its handler, queues the response. */
 enum MHD_Result http_dispatch(struct http_ctx *c);
+/* The response of a request whose handler left its write to the group commit
+ * (http_group_write): its answer(), then the response queued. */
+enum MHD_Result http_dispatch_answer(struct http_ctx *c);
 /* Answers at once with one message (429, 413): a page, or JSON under /api/. */
 enum MHD_Result http_fail_early(struct http_ctx *c, int status, enum txt t, int api);
 
@@ -156,6 +167,11 @@ void slow_mark(struct slow_watch *w, struct MHD_Connection *conn, int reading);
 /* ---- server plumbing (http_server.c) ---- */
 /* The thread's database connection; NULL (and a 500 page queued) if it cannot open. */
 struct db *http_db(struct http_ctx *c);
+/* fn(db, arg) in the next group commit without holding this worker thread (its other
+ * connections go on): the handler returns at once, and answer(c, rc, eb) draws the
+ * response once the write is on disk or failed.  arg lives in c->later. */
+int http_group_write(struct http_ctx *c, db_group_fn fn, void *arg,
+		     int (*answer)(struct http_ctx *c, int rc, struct wq_errbuf *eb));
 /* A query argument or a body field (body first); NULL if absent. */
 const char *http_arg(struct http_ctx *c, const char *key);
 const char *http_cookie(struct http_ctx *c, const char *name);
@@ -275,9 +291,22 @@ const char *order_address_error(struct http_ctx *c, const struct address_input *
 				char *buf, size_t len);
 /* The three inputs with their labels, the values typed and the errors (in NULL: empty). */
 void order_address_fields(struct http_ctx *c, const struct address_input *in);
-/* Creates the request and builds the gateway URL; WQ_* code, eb filled. */
-int order_create(struct http_ctx *c, struct request *r, char secret[SECRET_CODE_BYTES],
-		 struct buf *pay_url, struct wq_errbuf *eb);
+/* An order on its way to the group commit: the form read (in, r), then the request
+ * created (r's tracking number and id, the citizen's secret code). */
+struct order_later {
+	struct order_input in;
+	struct request r;
+	char secret[SECRET_CODE_BYTES];
+	const unsigned char *key;
+	int max_unpaid;
+};
+/* A new one, as c->later (freed with the request); NULL when out of memory. */
+struct order_later *order_later_new(struct http_ctx *c);
+/* Creates l->r in the next group commit; answer(c, rc, eb) draws the response once it
+ * is on disk (rc WQ_OK: l->r and l->secret filled, pay_checkout_url gives the gateway's
+ * URL) or refused. */
+int order_create_later(struct http_ctx *c, struct order_later *l,
+		       int (*answer)(struct http_ctx *c, int rc, struct wq_errbuf *eb));
 /* The gateway checkout URL for a request (payment.c signs it). */
 void pay_checkout_url(struct http_ctx *c, const struct request *r, struct buf *url);
 /* Tracking number + secret code from a form or JSON; WQ_OK and r filled, or an error

@@ -1,12 +1,12 @@
 /* http_order_page.c - the order's pages: the form (its fields from http_order.c), the
  * review page with the fee, and creating the request in pending_payment before sending
  * the citizen to the gateway.  HTTP worker threads; no SQL (request_create through the
- * group commit, office_get). */
+ * group commit, which answers once the request is on disk: http_group_write;
+ * office_get). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "db_group.h"
 #include "http_internal.h"
 #include "log.h"
 #include "office.h"
@@ -175,72 +175,73 @@ int order_review(struct http_ctx *c)
 	return c->status;
 }
 
-struct create_job {
-	struct request *r;
-	const unsigned char *key;
-	int max_unpaid;
-	char *secret;
-};
-
 static int create_in_group(struct db *db, void *arg, struct wq_errbuf *eb)
 {
-	struct create_job *j = arg;
-	return request_create(db, j->r, j->key, j->max_unpaid, j->secret, eb);
+	struct order_later *l = arg;
+	return request_create(db, &l->r, l->key, l->max_unpaid, l->secret, eb);
 }
 
-int order_create(struct http_ctx *c, struct request *r, char secret[SECRET_CODE_BYTES],
-		 struct buf *pay_url, struct wq_errbuf *eb)
+struct order_later *order_later_new(struct http_ctx *c)
+{
+	struct order_later *l = calloc(1, sizeof *l);
+	if (l) {
+		free(c->later);
+		c->later = l;
+		l->key = c->app->server_key;
+		l->max_unpaid = c->app->cfg.unpaid_orders_per_phone;
+	}
+	return l;
+}
+
+int order_create_later(struct http_ctx *c, struct order_later *l,
+		       int (*answer)(struct http_ctx *c, int rc, struct wq_errbuf *eb))
 {
 	/* committed with the other writes of the moment, answered once on disk */
-	struct create_job j = {r, c->app->server_key, c->app->cfg.unpaid_orders_per_phone,
-			       secret};
-	int rc = db_group_run(c->app->group, create_in_group, &j, eb);
-	if (rc)
-		return rc;
-	pay_checkout_url(c, r, pay_url);
-	return WQ_OK;
+	return http_group_write(c, create_in_group, l, answer);
+}
+
+static int confirm_answer(struct http_ctx *c, int rc, struct wq_errbuf *eb)
+{
+	struct order_later *l = c->later;
+	if (rc == WQ_ECONFLICT && !strcmp(eb->field, "phone")) {
+		/* as many unpaid orders open for this phone as allowed: said next to it */
+		l->in.err[F_PHONE] = T_E_PHONE_UNPAID;
+		c->status = MHD_HTTP_CONFLICT;
+		draw_form(c, &l->in, T_FORM_ERRORS);
+	} else if (rc) {
+		log_event(LOG_LEVEL_ERROR, "error", "http: request_create: %s", eb->msg);
+		page_message(c, rc == WQ_EBUSY ? 503 : 500, tr(c, T_ERROR),
+			     tr(c, rc == WQ_EBUSY ? T_BUSY : T_ERROR));
+	} else {
+		/* the citizen's codes ride in a cookie through the gateway and back, so the
+		 * confirmation page can show them; the gateway never sees the code */
+		struct buf url;
+		char cookie[64];
+		buf_init(&url);
+		pay_checkout_url(c, &l->r, &url);
+		snprintf(cookie, sizeof cookie, "%s.%s", l->r.tracking, l->secret);
+		http_set_cookie(c, "wq_order", cookie, 24 * 3600);
+		http_redirect(c, buf_str(&url));
+		buf_free(&url);
+	}
+	return c->status;
 }
 
 int order_confirm(struct http_ctx *c)
 {
-	struct order_input *in = calloc(1, sizeof *in);
-	struct request r;
-	if (!in)
+	struct order_later *l = order_later_new(c);
+	if (!l)
 		return page_message(c, 500, tr(c, T_ERROR), tr(c, T_ERROR));
 	int csrf = http_csrf_ok(c);
-	int nerr = order_validate(c, in, &r);
+	int nerr = order_validate(c, &l->in, &l->r);
 	if (!csrf) {
 		c->status = MHD_HTTP_FORBIDDEN;
-		draw_form(c, in, T_CSRF);
+		draw_form(c, &l->in, T_CSRF);
 	} else if (nerr) {
 		c->status = MHD_HTTP_UNPROCESSABLE_CONTENT;
-		draw_form(c, in, T_FORM_ERRORS);
+		draw_form(c, &l->in, T_FORM_ERRORS);
 	} else {
-		char secret[SECRET_CODE_BYTES];
-		struct buf url;
-		struct wq_errbuf eb;
-		buf_init(&url);
-		wq_errbuf_clear(&eb);
-		int rc = order_create(c, &r, secret, &url, &eb);
-		if (rc == WQ_ECONFLICT && !strcmp(eb.field, "phone")) {
-			/* as many unpaid orders open for this phone as allowed: said next to it */
-			in->err[F_PHONE] = T_E_PHONE_UNPAID;
-			c->status = MHD_HTTP_CONFLICT;
-			draw_form(c, in, T_FORM_ERRORS);
-		} else if (rc) {
-			log_event(LOG_LEVEL_ERROR, "error", "http: request_create: %s", eb.msg);
-			page_message(c, rc == WQ_EBUSY ? 503 : 500, tr(c, T_ERROR),
-				     tr(c, rc == WQ_EBUSY ? T_BUSY : T_ERROR));
-		} else {
-			/* the citizen's codes ride in a cookie through the gateway and back, so
-			 * the confirmation page can show them; the gateway never sees the code */
-			char cookie[64];
-			snprintf(cookie, sizeof cookie, "%s.%s", r.tracking, secret);
-			http_set_cookie(c, "wq_order", cookie, 24 * 3600);
-			http_redirect(c, buf_str(&url));
-		}
-		buf_free(&url);
+		order_create_later(c, l, confirm_answer);
 	}
-	free(in);
 	return c->status;
 }

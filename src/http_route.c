@@ -222,6 +222,18 @@ enum MHD_Result http_dispatch(struct http_ctx *c)
 	}
 	c->status = MHD_HTTP_OK;
 	rt->handler(c);
+	if (c->answer) /* suspended until its write is on disk: answered then */
+		return MHD_YES;
+	if (!strcmp(c->method, "HEAD"))
+		buf_reset(&c->out);
+	return send_response(c);
+}
+
+enum MHD_Result http_dispatch_answer(struct http_ctx *c)
+{
+	int (*answer)(struct http_ctx *, int, struct wq_errbuf *) = c->answer;
+	c->answer = NULL;
+	answer(c, c->job.rc, &c->job.eb);
 	if (!strcmp(c->method, "HEAD"))
 		buf_reset(&c->out);
 	return send_response(c);

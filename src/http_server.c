@@ -7,6 +7,7 @@
 #include <arpa/inet.h>
 #include <curl/curl.h>
 #include <netinet/in.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +51,33 @@ struct db *http_db(struct http_ctx *c)
 		pthread_setspecific(c->app->db_key, db);
 	}
 	return c->db = db;
+}
+
+/* ---- writes left to the group commit ---- */
+static void group_written(struct db_group_job *j)
+{
+	struct http_ctx *c = (struct http_ctx *)(void *)((char *)j - offsetof(struct http_ctx, job));
+	MHD_resume_connection(c->conn); /* MHD calls http_access again: the answer */
+}
+
+int http_group_write(struct http_ctx *c, db_group_fn fn, void *arg,
+		     int (*answer)(struct http_ctx *c, int rc, struct wq_errbuf *eb))
+{
+	c->job = (struct db_group_job){.fn = fn, .arg = arg, .then = group_written};
+	wq_errbuf_clear(&c->job.eb);
+	c->answer = answer;
+	slow_mark(c->app->watch, c->conn, 0); /* read whole: not a slow client's */
+	/* suspended before the job is queued: the writer may be done with it at once */
+	MHD_suspend_connection(c->conn);
+	struct wq_errbuf eb;
+	wq_errbuf_clear(&eb);
+	/* queued, the job is the writer's until it is done (it may be already) */
+	if (db_group_submit(c->app->group, &c->job, &eb)) {
+		c->job.rc = eb.code; /* not queued: answered with the refusal */
+		c->job.eb = eb;
+		MHD_resume_connection(c->conn);
+	}
+	return c->status;
 }
 
 /* ---- arguments, cookies ---- */
@@ -185,6 +213,8 @@ static enum MHD_Result http_access(void *cls, struct MHD_Connection *conn, const
 		return MHD_YES;
 	}
 	log_context("", c->addr, ""); /* this thread's lines name this client */
+	if (c->answer) /* resumed: its write is on disk (or failed) */
+		return http_dispatch_answer(c);
 	return http_dispatch(c);
 }
 
@@ -200,6 +230,7 @@ static void http_completed(void *cls, struct MHD_Connection *conn, void **con_cl
 	form_free(&c->form);
 	buf_free(&c->body_in);
 	buf_free(&c->out);
+	free(c->later);
 	free(c);
 	*con_cls = NULL;
 }
@@ -299,7 +330,8 @@ int http_server_start(const struct config *cfg, struct http_server **out,
 	struct sockaddr_in sin;
 	struct sockaddr_in6 sin6;
 	struct sockaddr *sa;
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
+			 MHD_ALLOW_SUSPEND_RESUME; /* http_group_write */
 	memset(&sin, 0, sizeof sin);
 	memset(&sin6, 0, sizeof sin6);
 	if (inet_pton(AF_INET, cfg->bind, &sin.sin_addr) == 1) {
@@ -346,7 +378,7 @@ int http_server_start(const struct config *cfg, struct http_server **out,
 			 : !strcmp(cfg->bind, "::")    ? "::1"
 						       : cfg->bind,
 			 sa->sa_family == AF_INET6 ? "]" : "", port);
-	if ((rc = notify_start(cfg, &s->notifier, eb))) {
+	if ((rc = notify_start(cfg, s->app.group, &s->notifier, eb))) {
 		MHD_stop_daemon(s->mhd);
 		db_group_stop(s->app.group);
 		free(s);
@@ -366,8 +398,11 @@ void http_server_stop(struct http_server *s)
 	if (!s)
 		return;
 	notify_stop(s->notifier);
+	/* the writes queued are written and their connections resumed (later ones are
+	 * refused at once): MHD stops with none suspended */
+	db_group_drain(s->app.group);
 	MHD_stop_daemon(s->mhd);
-	db_group_stop(s->app.group); /* after the workers: none is left waiting */
+	db_group_stop(s->app.group);
 	slow_watch_free(s->app.watch);
 	validate_free(s->app.val);
 	country_free(&s->app.countries);

@@ -6,7 +6,10 @@
  * destroys (and refunds) returned envelopes nobody chose for, and runs the escalation
  * sweep (escalate.h: a complaint
  * for each request past its announced delivery window).  It has its own database connection and never holds a
- * transaction across a network call, so a dead gateway delays only its own messages. */
+ * transaction across a network call, so a dead gateway delays only its own messages.
+ * The outbox's writes (a batch of events queued, each message or refund marked) go
+ * into the web side's group commit (db_group.h) with the orders and payments of the
+ * moment: one fsync shared, not one each (a batch of 100 events was up to 200). */
 #include <curl/curl.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -16,6 +19,7 @@
 
 #include "anon.h"
 #include "complaint_desk.h"
+#include "db_group.h"
 #include "escalate.h"
 #include "national.h"
 #include "http_buf.h"
@@ -35,8 +39,16 @@ struct notifier {
 	pthread_cond_t cv;
 	int stop;
 	struct db *db;
+	struct db_group *group; /* the outbox's writes; NULL: each its own commit */
 	struct escalate_rules rules;
 };
+
+/* A write of the outbox's, acknowledged once on disk: in the group, or alone. */
+static int outbox_write_job(struct notifier *n, db_group_fn fn, void *arg,
+			    struct wq_errbuf *eb)
+{
+	return n->group ? db_group_run(n->group, fn, arg, eb) : fn(n->db, arg, eb);
+}
 
 int notify_backoff(int attempts)
 {
@@ -92,6 +104,33 @@ int notify_message(const struct outbox_event *e, char *out, size_t len)
 	return 1;
 }
 
+struct queue_job {
+	const struct outbox_event *ev;
+	int k, at; /* events, and the one being queued */
+};
+
+/* The batch's messages, each idempotent on its event and channel (INSERT OR IGNORE). */
+static int queue_in_group(struct db *db, void *arg, struct wq_errbuf *eb)
+{
+	struct queue_job *q = arg;
+	for (q->at = 0; q->at < q->k; q->at++) {
+		const struct outbox_event *e = &q->ev[q->at];
+		char body[OUTBOX_BODY_BYTES];
+		int rc = WQ_OK;
+		if (!notify_message(e, body, sizeof body))
+			continue;
+		if (e->phone[0])
+			rc = outbox_enqueue(db, e->request_id, e->event_id, "sms", e->phone, body,
+					    eb);
+		if (!rc && e->email[0])
+			rc = outbox_enqueue(db, e->request_id, e->event_id, "email", e->email,
+					    body, eb);
+		if (rc)
+			return rc;
+	}
+	return WQ_OK;
+}
+
 /* Returns 1 if a full batch was read (more may be waiting). */
 static int queue_events(struct notifier *n, int64_t *watermark)
 {
@@ -99,27 +138,30 @@ static int queue_events(struct notifier *n, int64_t *watermark)
 	int k = 0;
 	struct wq_errbuf eb;
 	wq_errbuf_clear(&eb);
-	if (outbox_events_after(n->db, *watermark, ev, EVENT_BATCH, &k, &eb))
+	if (outbox_events_after(n->db, *watermark, ev, EVENT_BATCH, &k, &eb) || !k)
 		return 0;
-	for (int i = 0; i < k; i++) {
-		char body[OUTBOX_BODY_BYTES];
-		int rc = WQ_OK;
-		if (notify_message(&ev[i], body, sizeof body)) {
-			if (ev[i].phone[0])
-				rc = outbox_enqueue(n->db, ev[i].request_id, ev[i].event_id, "sms",
-						    ev[i].phone, body, &eb);
-			if (!rc && ev[i].email[0])
-				rc = outbox_enqueue(n->db, ev[i].request_id, ev[i].event_id, "email",
-						    ev[i].email, body, &eb);
-		}
-		if (rc) { /* busy: the same event again next round */
-			log_event(LOG_LEVEL_ERROR, "error", "notify: queueing event %lld: %s",
-				(long long)ev[i].event_id, eb.msg);
-			return 0;
-		}
-		*watermark = ev[i].event_id;
+	struct queue_job q = {ev, k, 0};
+	if (outbox_write_job(n, queue_in_group, &q, &eb)) {
+		/* busy, or the commit failed: the whole batch again next round */
+		log_event(LOG_LEVEL_ERROR, "error", "notify: queueing event %lld: %s",
+			  (long long)ev[q.at < k ? q.at : k - 1].event_id, eb.msg);
+		return 0;
 	}
+	*watermark = ev[k - 1].event_id;
 	return k == EVENT_BATCH;
+}
+
+struct mark_job {
+	int64_t id, next_at;
+	int max_attempts;
+	const char *error; /* NULL: sent */
+};
+
+static int mark_in_group(struct db *db, void *arg, struct wq_errbuf *eb)
+{
+	const struct mark_job *m = arg;
+	return m->error ? outbox_mark_retry(db, m->id, m->next_at, m->max_attempts, m->error, eb)
+			: outbox_mark_sent(db, m->id, eb);
 }
 
 static size_t discard(char *d, size_t s, size_t nm, void *u)
@@ -183,16 +225,17 @@ static int send_due(struct notifier *n)
 		int sent = 0, cap = strcmp(m[i].channel, "email") ? n->cfg.sms_per_phone_per_day
 								   : n->cfg.email_per_address_per_day;
 		/* a daily cap per recipient: past it the message is dropped, with the reason */
+		struct mark_job mk = {m[i].id, 0, 0, NULL};
 		if (cap > 0 && !outbox_sent_to(n->db, m[i].channel, m[i].recipient,
 					       wq_now() - 86400, &sent, &eb) && sent >= cap) {
 			snprintf(err, sizeof err, "daily cap: %d messages sent to this %s in 24 h",
 				 sent, strcmp(m[i].channel, "email") ? "phone" : "address");
-			outbox_mark_retry(n->db, m[i].id, wq_now(), 0, err, &eb);
-		} else if (send_one(n, &m[i], err, sizeof err) == 0)
-			outbox_mark_sent(n->db, m[i].id, &eb);
-		else
-			outbox_mark_retry(n->db, m[i].id, wq_now() + notify_backoff(m[i].attempts),
-					  NOTIFY_MAX_ATTEMPTS, err, &eb);
+			mk = (struct mark_job){m[i].id, wq_now(), 0, err}; /* dropped at once */
+		} else if (send_one(n, &m[i], err, sizeof err)) {
+			mk = (struct mark_job){m[i].id, wq_now() + notify_backoff(m[i].attempts),
+					       NOTIFY_MAX_ATTEMPTS, err};
+		}
+		outbox_write_job(n, mark_in_group, &mk, &eb);
 		pthread_mutex_lock(&n->mu);
 		int stop = n->stop;
 		pthread_mutex_unlock(&n->mu);
@@ -284,7 +327,7 @@ static void *notify_main(void *arg)
 			break;
 		int more = queue_events(n, &watermark), refunds = 0;
 		/* money before messages: a burst of texts must not hold a refund back */
-		more |= refund_send_due(n->db, &n->cfg, &refunds);
+		more |= refund_send_due(n->db, n->group, &n->cfg, &refunds);
 		more |= send_due(n);
 		if (wq_now() - last_sweep >= EXPIRY_SWEEP_SECONDS) {
 			int expired = 0;
@@ -314,13 +357,15 @@ static void *notify_main(void *arg)
 	return NULL;
 }
 
-int notify_start(const struct config *cfg, struct notifier **out, struct wq_errbuf *eb)
+int notify_start(const struct config *cfg, struct db_group *group, struct notifier **out,
+		 struct wq_errbuf *eb)
 {
 	*out = NULL;
 	struct notifier *n = calloc(1, sizeof *n);
 	if (!n)
 		return wq_fail(eb, WQ_EIO, NULL, "out of memory");
 	n->cfg = *cfg;
+	n->group = group;
 	struct wq_errbuf heb;
 	wq_errbuf_clear(&heb);
 	if (escalate_rules_load(&n->rules, cfg, &heb)) /* deadlines still hold, weekends off */

@@ -16,8 +16,12 @@
 #define EXPIRY_SWEEP_SECONDS	60
 
 struct notifier;
+struct db_group;
 
-int notify_start(const struct config *cfg, struct notifier **out, struct wq_errbuf *eb);
+/* The outbox's writes go into group's commits (NULL: each its own); group must
+ * outlive the notifier. */
+int notify_start(const struct config *cfg, struct db_group *group, struct notifier **out,
+		 struct wq_errbuf *eb);
 void notify_stop(struct notifier *n);
 /* The text of the message for one event in the request's language; 0 if the event
  * deserves no message (creation, a move back to the same state). */

@@ -5,11 +5,14 @@
  * kill -9 at any point leaves either an owed row (never called) or a sent row (maybe
  * called), which is sent again with the same idempotency key, so the gateway refunds
  * it once.  The fees' refunds and the postage owed back (postage_refund.h) are two
- * books of the same outbox: one row of `books` each, sent by the same loop.  No SQL
- * here (db_refund.c, db_postage_refund.c). */
+ * books of the same outbox: one row of `books` each, sent by the same loop.  Each mark
+ * goes into the web side's group commit (db_group.h) when there is one: its fsync
+ * shared with the orders and payments of the moment.  No SQL here (db_refund.c,
+ * db_postage_refund.c). */
 #include <stdio.h>
 #include <string.h>
 
+#include "db_group.h"
 #include "log.h"
 #include "notify.h"
 #include "payment.h"
@@ -56,9 +59,39 @@ static const struct refund_book {
 	 postage_refund_mark_failed, postage_refund_mark_retry},
 };
 
+/* One mark of a refund's, in its book: sending, done, failed or retry. */
+struct mark {
+	const struct refund_book *b;
+	enum { M_SENDING, M_DONE, M_FAILED, M_RETRY } kind;
+	int64_t id, next;
+	const char *text, *sms;
+};
+
+static int mark_in(struct db *db, void *arg, struct wq_errbuf *eb)
+{
+	const struct mark *m = arg;
+	switch (m->kind) {
+	case M_SENDING:
+		return m->b->sending(db, m->id, m->next, eb);
+	case M_DONE:
+		return m->b->done(db, m->id, m->text, m->sms, eb);
+	case M_FAILED:
+		return m->b->failed(db, m->id, m->text, m->sms, eb);
+	default:
+		return m->b->retry(db, m->id, m->text, eb);
+	}
+}
+
+/* Acknowledged on disk either way: in the group's COMMIT, or in the mark's own. */
+static int mark(struct db *db, struct db_group *g, struct mark m, struct wq_errbuf *eb)
+{
+	return g ? db_group_run(g, mark_in, &m, eb) : mark_in(db, &m, eb);
+}
+
 /* One refund: sent, then what the gateway said recorded.  Returns 0 if the row could
  * not even be marked (the database is busy: the next round tries again). */
-static int send_one(struct db *db, const struct config *cfg, const struct refund *r)
+static int send_one(struct db *db, struct db_group *g, const struct config *cfg,
+		    const struct refund *r)
 {
 	struct wq_errbuf eb, geb;
 	char ref[64], sms[OUTBOX_BODY_BYTES];
@@ -66,7 +99,7 @@ static int send_one(struct db *db, const struct config *cfg, const struct refund
 	wq_errbuf_clear(&geb);
 	int64_t next = wq_now() + notify_backoff(r->attempts);
 	const struct refund_book *b = &books[r->postage != 0];
-	if (b->sending(db, r->id, next, &eb)) {
+	if (mark(db, g, (struct mark){b, M_SENDING, r->id, next, NULL, NULL}, &eb)) {
 		log_event(LOG_LEVEL_ERROR, "error", "refund: %s: %s", r->idem_key, eb.msg);
 		return 0;
 	}
@@ -74,15 +107,15 @@ static int send_one(struct db *db, const struct config *cfg, const struct refund
 				&geb);
 	if (rc == WQ_OK) {
 		refund_message(r, 1, sms, sizeof sms);
-		rc = b->done(db, r->id, ref, sms, &eb);
+		rc = mark(db, g, (struct mark){b, M_DONE, r->id, 0, ref, sms}, &eb);
 	} else if (rc == WQ_EDENIED) {
 		refund_message(r, 0, sms, sizeof sms);
 		log_event(LOG_LEVEL_WARNING, "payment", "refund: %s refused: %s", r->idem_key,
 			  geb.msg);
-		rc = b->failed(db, r->id, geb.msg, sms, &eb);
+		rc = mark(db, g, (struct mark){b, M_FAILED, r->id, 0, geb.msg, sms}, &eb);
 	} else {
 		/* no answer: stays sent, tried again at `next` with the same key */
-		rc = b->retry(db, r->id, geb.msg, &eb);
+		rc = mark(db, g, (struct mark){b, M_RETRY, r->id, 0, geb.msg, NULL}, &eb);
 	}
 	if (rc)
 		log_event(LOG_LEVEL_ERROR, "error",
@@ -90,7 +123,7 @@ static int send_one(struct db *db, const struct config *cfg, const struct refund
 	return 1;
 }
 
-int refund_send_due(struct db *db, const struct config *cfg, int *sent)
+int refund_send_due(struct db *db, struct db_group *g, const struct config *cfg, int *sent)
 {
 	struct refund due[REFUND_BATCH];
 	struct wq_errbuf eb;
@@ -104,7 +137,7 @@ int refund_send_due(struct db *db, const struct config *cfg, int *sent)
 			continue;
 		}
 		for (int i = 0; i < n; i++)
-			*sent += send_one(db, cfg, &due[i]);
+			*sent += send_one(db, g, cfg, &due[i]);
 		more |= n == REFUND_BATCH;
 	}
 	return more;

@@ -87,9 +87,11 @@ int refund_mark_failed(struct db *db, int64_t id, const char *error, const char 
 		       struct wq_errbuf *eb);
 /* No answer (timeout, 5xx): the error is kept, the row stays due at next_at. */
 int refund_mark_retry(struct db *db, int64_t id, const char *error, struct wq_errbuf *eb);
-/* Sends what is due through cfg's gateway; *sent gets how many calls were made.
- * Returns 1 if a full batch was due (more may be waiting). */
-int refund_send_due(struct db *db, const struct config *cfg, int *sent);
+/* Sends what is due through cfg's gateway; *sent gets how many calls were made.  The
+ * marks go into group g's commits (NULL: each its own, on db).  Returns 1 if a full
+ * batch was due (more may be waiting). */
+struct db_group;
+int refund_send_due(struct db *db, struct db_group *g, const struct config *cfg, int *sent);
 /* The citizen's message for a refund's outcome, in the request's language. */
 void refund_message(const struct refund *r, int refunded, char *out, size_t len);
 

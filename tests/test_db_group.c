@@ -1,7 +1,10 @@
 /* test_db_group.c - group commit (src/db_group.c) on a real SQLite file: jobs from many
  * threads at once share transactions (fewer groups than jobs), every acknowledged job's
  * row is there, and a job that fails leaves nothing while the jobs committed in the
- * same group with it stay; a caller's later job never lands before its earlier one. */
+ * same group with it stay; a caller's later job never lands before its earlier one.
+ * Jobs handed over without waiting (db_group_submit, the web side's) are called back
+ * once committed, and refused at once after the writer drained; the WAL is copied into
+ * the database by the checkpointer, not left to grow. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +16,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "db.h"
@@ -107,10 +112,111 @@ static void test_groups_share_commits(void **state)
 	unlink(db_path);
 }
 
+/* ---- without waiting ---- */
+static pthread_mutex_t cb_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t cb_cv = PTHREAD_COND_INITIALIZER;
+static int called, called_ok;
+
+struct sub {
+	struct db_group_job job; /* first: then() gets back to the sub */
+	struct put p;
+};
+
+static int put_sub(struct db *db, void *arg, struct wq_errbuf *eb)
+{
+	struct sub *s = arg;
+	return put(db, &s->p, eb);
+}
+
+static void sub_done(struct db_group_job *j)
+{
+	pthread_mutex_lock(&cb_mu);
+	called++;
+	called_ok += j->rc == WQ_OK;
+	pthread_cond_signal(&cb_cv);
+	pthread_mutex_unlock(&cb_mu);
+}
+
+static int wal_pad(struct db *db, void *arg, struct wq_errbuf *eb)
+{
+	(void)arg;
+	/* ~16 pages of new rows a job */
+	if (sqlite3_exec(db_handle(db),
+			 "INSERT INTO pad (b) SELECT randomblob(3000) FROM"
+			 " (SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4)"
+			 " a, (SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4) b",
+			 NULL, NULL, NULL) != SQLITE_OK)
+		return wq_fail(eb, WQ_EIO, NULL, "pad");
+	return WQ_OK;
+}
+
+static long long file_size(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) ? -1 : (long long)st.st_size;
+}
+
+static void test_submit_calls_back_then_drain_refuses(void **state)
+{
+	(void)state;
+	struct wq_errbuf eb;
+	struct db *db;
+	snprintf(db_path, sizeof db_path, "/tmp/wq_group_sub_%d.db", (int)getpid());
+	unlink(db_path);
+	assert_int_equal(db_open(db_path, &db, &eb), WQ_OK);
+	assert_int_equal(sqlite3_exec(db_handle(db),
+				      "CREATE TABLE t (id INTEGER PRIMARY KEY, who INT, n INT);"
+				      "CREATE TABLE pad (id INTEGER PRIMARY KEY, b BLOB)",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	assert_int_equal(db_group_start(db_path, &group, &eb), WQ_OK);
+	enum { N = 50 };
+	static struct sub subs[N];
+	for (int i = 0; i < N; i++) {
+		subs[i] = (struct sub){.job = {.fn = put_sub, .arg = &subs[i], .then = sub_done},
+				       .p = {0, i}};
+		assert_int_equal(db_group_submit(group, &subs[i].job, &eb), WQ_OK);
+	}
+	pthread_mutex_lock(&cb_mu);
+	while (called < N)
+		pthread_cond_wait(&cb_cv, &cb_mu);
+	pthread_mutex_unlock(&cb_mu);
+	int failing = 0;
+	for (int n = 0; n < N; n++)
+		failing += n % 7 == 3;
+	assert_int_equal(called_ok, N - failing);
+	/* called back: on disk, seen by another connection */
+	assert_int_equal(count(db_handle(db), "SELECT count(*) FROM t"), N - failing);
+
+	/* past CHECKPOINT_FRAMES the database file itself grows (the WAL is copied) */
+	long long before = file_size(db_path);
+	for (int i = 0; i < 100; i++)
+		assert_int_equal(db_group_run(group, wal_pad, NULL, &eb), WQ_OK);
+	long long after = before;
+	for (int i = 0; i < 100 && after <= before + 1000 * 4096; i++) {
+		struct timespec ts = {0, 50 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+		after = file_size(db_path);
+	}
+	printf("database file %lld -> %lld bytes while the group wrote\n", before, after);
+	assert_true(after > before + 1000 * 4096);
+
+	db_group_drain(group);
+	struct sub late = {.job = {.fn = put_sub, .arg = &late, .then = sub_done}, .p = {1, 0}};
+	assert_int_equal(db_group_submit(group, &late.job, &eb), WQ_EBUSY);
+	assert_int_equal(db_group_run(group, put, &late.p, &eb), WQ_EBUSY);
+	db_group_stop(group);
+	assert_int_equal(called, N); /* the refused one never called back */
+	assert_int_equal(count(db_handle(db), "SELECT count(*) FROM t WHERE who = 1"), 0);
+	db_close(db);
+	unlink(db_path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_groups_share_commits),
+		cmocka_unit_test(test_submit_calls_back_then_drain_refuses),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
