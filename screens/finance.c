@@ -177,6 +177,11 @@ static void key_refunds(struct ui *ui)
 	st(ui)->view = V_REFUNDS;
 }
 
+static void key_act(struct ui *ui)
+{
+	screen_open(ui, &finance_refunds_screen);
+}
+
 static void key_prev(struct ui *ui)
 {
 	period_shift(ui, &st(ui)->period, -1);
@@ -261,6 +266,8 @@ static const struct keymap finance_keys[] = {
 	 key_money},
 	{'5', "refunds", "refunds by day: owed, paid back, refused by the card", 0, 0,
 	 key_refunds},
+	{'f', "to act", "refunds refused by the card, fees to recover from communes", 0, 0,
+	 key_act},
 	{'[', "prev", "the month before", 0, KM_BAR, key_prev},
 	{']', "next", "the month after", 0, KM_BAR, key_next},
 	{'p', "period", "choose a period: a day, a month, a year or FROM..TO", 0, KM_BAR,

@@ -21,6 +21,7 @@ static const struct screen *const screens[] = {
 	&supervisor_board_screen,
 	&post_desk_screen,
 	&finance_screen,
+	&finance_refunds_screen,
 	&treasury_screen,
 	&admin_accounts_screen,
 	&admin_network_screen,

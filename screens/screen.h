@@ -37,6 +37,7 @@ extern const struct screen agent_queue_screen;
 extern const struct screen supervisor_board_screen;
 extern const struct screen post_desk_screen;
 extern const struct screen finance_screen;
+extern const struct screen finance_refunds_screen;
 extern const struct screen treasury_screen;
 extern const struct screen admin_accounts_screen;
 extern const struct screen admin_network_screen;

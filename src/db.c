@@ -660,6 +660,17 @@ static const struct {
 	 " ON p.id = f.postage_payment_id JOIN redispatches d ON d.id = p.redispatch_id"
 	 " WHERE p.status <> 'owed_back' OR f.amount_centimes <> p.amount_centimes"
 	 " OR f.request_id <> d.request_id"},
+	/* finance settles a refused refund by sending it again (its key unchanged) or by a
+	 * transfer (db/221): never both, never without its audit row */
+	{"refund paid both by the card and by transfer",
+	 "SELECT idem_key FROM refunds WHERE transfer_ref <> '' AND gateway_ref <> ''"
+	 " UNION ALL SELECT idem_key FROM postage_refunds WHERE transfer_ref <> ''"
+	 " AND gateway_ref <> ''"},
+	{"refund paid by transfer but not refunded, or without its audit row",
+	 "SELECT f.idem_key FROM (SELECT idem_key, state, transfer_ref FROM refunds UNION ALL"
+	 " SELECT idem_key, state, transfer_ref FROM postage_refunds) f"
+	 " WHERE f.transfer_ref <> '' AND (f.state <> 'refunded' OR NOT EXISTS (SELECT 1"
+	 " FROM audit_log a WHERE a.action = 'refund.transfer' AND a.target = f.idem_key))"},
 	{"money does not balance (collected - refunds <> distributed + due - to recover)",
 	 "SELECT printf('%d - %d <> %d + %d - %d', c, f, d, u, k) FROM (SELECT"
 	 " (SELECT coalesce(sum(amount_centimes), 0) FROM payments"

@@ -52,6 +52,7 @@
 #include "post_track.h"
 #include "printout.h"
 #include "refund.h"
+#include "refund_desk.h"
 #include "request.h"
 #include "search.h"
 #include "totp.h"
@@ -84,6 +85,8 @@ static struct {
 	int64_t agdal_batch;			/* settlement of RBT-AGDAL, built */
 	int64_t agent3_key;			/* an SSH key of agent3 */
 	int64_t agd_notice;			/* inspector1's notice to RBT-AGD-1 (unread) */
+	int64_t agd_back;			/* at RBT-AGD-1: batched, returned, refunded */
+	int64_t agd_refused;			/* its refund, refused by the card */
 } tg;
 
 static void set_now(int64_t t)
@@ -304,6 +307,8 @@ static int setup(void **state)
 	tg.agent3_key = keys[0].id;
 	free(keys);
 
+	tg.agd_back = request_at("RBT-AGD-1", "agent3", RS_WITH_POST);
+
 	/* the first day is over: the treasury builds RBT-AGDAL's batch (tg.ready is earned) */
 	set_now(T_NOW);
 	struct actor tre = who("treasury1");
@@ -315,6 +320,17 @@ static int setup(void **state)
 		fail_msg("batch: %s (%d)", eb.msg, batches);
 	tg.agdal_batch = sql_int("SELECT max(id) FROM settlements WHERE commune_id = ?",
 				 tg.agdal_commune);
+	/* tg.agd_back, batched, comes back and is refunded: a fee to recover from RBT-AGDAL,
+	 * and its refund refused by the card, for finance to act on */
+	struct actor post1 = who("post1");
+	struct refund back;
+	if (request_transition(db, &post1, tg.agd_back, 0, RS_RETURNED, "inconnu", &eb) ||
+	    request_returned_choice(db, tg.agd_back, "refund", &eb) ||
+	    refund_for_request(db, tg.agd_back, &back, &eb) ||
+	    refund_mark_sending(db, back.id, T_NOW + 60, &eb) ||
+	    refund_mark_failed(db, back.id, "card_refuses_refunds", "", &eb))
+		fail_msg("refused refund: %s", eb.msg);
+	tg.agd_refused = back.id;
 
 	assert_int_equal(sqlite3_open(":memory:", &baseline), SQLITE_OK);
 	db_copy(baseline, db_handle(db));
@@ -898,6 +914,39 @@ static int do_fin_refunds(const struct actor *a, int64_t t, const char *arg,
 	free(rows);
 	return seen(rc, n);
 }
+static int do_desk_failed(const struct actor *a, int64_t t, const char *arg,
+			  struct wq_errbuf *eb)
+{
+	(void)arg;
+	struct failed_refund *rows = NULL;
+	int n = 0, yes = 0, rc = refund_desk_failed(db, a, t, &rows, &n, eb);
+	for (int i = 0; i < n; i++)
+		yes |= rows[i].id == tg.agd_refused && !rows[i].postage;
+	free(rows);
+	return seen(rc, yes);
+}
+static int do_desk_recover(const struct actor *a, int64_t t, const char *arg,
+			   struct wq_errbuf *eb)
+{
+	(void)arg;
+	struct commune_recover *rows = NULL;
+	int n = 0, yes = 0, rc = refund_desk_recover(db, a, t, &rows, &n, eb);
+	for (int i = 0; i < n; i++)
+		yes |= rows[i].commune_id == t;
+	free(rows);
+	return seen(rc, yes);
+}
+static int do_desk_retry(const struct actor *a, int64_t t, const char *arg,
+			 struct wq_errbuf *eb)
+{
+	(void)arg;
+	return refund_desk_retry(db, a, 0, t, eb);
+}
+static int do_desk_transfer(const struct actor *a, int64_t t, const char *arg,
+			    struct wq_errbuf *eb)
+{
+	return refund_desk_transfer(db, a, 0, t, arg, eb);
+}
 static int do_fin_stmt(const struct actor *a, int64_t t, const char *arg, struct wq_errbuf *eb)
 {
 	(void)arg;
@@ -1401,6 +1450,33 @@ static const struct row rows[] = {
 	  &tg.agdal_commune, NULL, "finance2"),
 	R(finance_summary, "finance1", "read a commune's money", do_fin_summary,
 	  &tg.agdal_commune, NULL, "finance2"),
+	/* refunds refused by the card, fees to recover: RBT-AGDAL's, by others */
+	R(refund_desk_failed, "finance1", "list a commune's refused refunds", do_desk_failed,
+	  &tg.agdal_commune, NULL, "finance2"),
+	R(refund_desk_failed, "agent3", "list its commune's refused refunds", do_desk_failed,
+	  &tg.agdal_commune, NULL, "finance2"),
+	R(refund_desk_failed, "support1", "list a commune's refused refunds", do_desk_failed,
+	  &tg.agdal_commune, NULL, "treasury1"),
+	R(refund_desk_retry, "finance1", "send another commune's refund again", do_desk_retry,
+	  &tg.agd_refused, NULL, "finance2"),
+	R(refund_desk_retry, "agent3", "send its office's refund again", do_desk_retry,
+	  &tg.agd_refused, NULL, "finance2"),
+	R(refund_desk_retry, "admin1", "send a refund again", do_desk_retry, &tg.agd_refused,
+	  NULL, "treasury1"),
+	R(refund_desk_retry, "citizen", "send a refund again", do_desk_retry, &tg.agd_refused,
+	  NULL, "finance2"),
+	R(refund_desk_transfer, "finance1", "settle another commune's refund by transfer",
+	  do_desk_transfer, &tg.agd_refused, "VIR-2026-0001", "finance2"),
+	R(refund_desk_transfer, "supervisor2", "settle its office's refund by transfer",
+	  do_desk_transfer, &tg.agd_refused, "VIR-2026-0001", "finance2"),
+	R(refund_desk_transfer, "support1", "settle a refund by transfer", do_desk_transfer,
+	  &tg.agd_refused, "VIR-2026-0001", "treasury1"),
+	R(refund_desk_recover, "finance1", "read a commune's fees to recover", do_desk_recover,
+	  &tg.agdal_commune, NULL, "finance2"),
+	R(refund_desk_recover, "agent3", "read its commune's fees to recover", do_desk_recover,
+	  &tg.agdal_commune, NULL, "treasury1"),
+	R(refund_desk_recover, "inspector1", "read a commune's fees to recover",
+	  do_desk_recover, &tg.agdal_commune, NULL, "finance2"),
 	R(finance_refunds, "finance1", "read a commune's refunds", do_fin_refunds,
 	  &tg.agdal_commune, NULL, "finance2"),
 	R(finance_refunds, "agent3", "read its commune's refunds", do_fin_refunds,

@@ -33,7 +33,8 @@ static const char *const translated[] = {
 	"screens/agent_queue.c", "screens/agent_queue_table.c", "screens/supervisor_board.c",
 	"screens/supervisor_board_table.c", "screens/post_desk.c",
 	"screens/inspector_complaints.c", "screens/inspector_escalations.c",
-	"screens/inspector_dashboard.c", "screens/inspector_raised.c", "screens/support.c", "screens/finance.c",
+	"screens/inspector_dashboard.c", "screens/inspector_raised.c", "screens/support.c",
+	"screens/finance.c", "screens/finance_views.c", "screens/finance_refunds.c",
 	"screens/period.c", "screens/treasury.c", "screens/admin_accounts.c",
 	"screens/admin_network.c", "screens/admin_audit.c", "screens/totp_enrol.c",
 };

@@ -1,11 +1,13 @@
 /* testlib.h - what the data-layer tests share: a fresh database in /tmp loaded with the
  * demo network (and generated requests) for a test group, its removal, and the actor of
- * a demo account by name.  Header-only (static inline): the Makefile builds each
+ * a demo account by name, a value read straight from the file and `watiqa check`'s
+ * count of problems.  Header-only (static inline): the Makefile builds each
  * tests/test_*.c into its own binary with the objects, nothing else.  Include after
  * <cmocka.h>; a failure here fails the group with the reason. */
 #ifndef WQ_TESTLIB_H
 #define WQ_TESTLIB_H
 
+#include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -155,6 +157,55 @@ static inline int64_t testlib_unpaid(struct db *db, const char *office_code, int
 	if (request_create(db, &r, NULL, 0, secret, &eb))
 		fail_msg("create: %s", eb.msg);
 	return r.id;
+}
+
+/* ... and paid `fee` through gateway ref `ref` (unique per call): its id. */
+static inline int64_t testlib_paid_request(struct db *db, const char *office_code,
+					   int64_t fee, const char *ref)
+{
+	struct wq_errbuf eb;
+	int already;
+	int64_t id = testlib_unpaid(db, office_code, fee, 0);
+	if (request_mark_paid(db, id, ref, fee, &already, &eb))
+		fail_msg("pay: %s", eb.msg);
+	return id;
+}
+
+/* Column 0 of sql's first row with ?1 = arg (-1 when none); as text into out. */
+static inline int64_t testlib_sql_int(struct db *db, const char *sql, int64_t arg)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db_handle(db), sql, -1, &st, NULL) != SQLITE_OK)
+		fail_msg("%s: %s", sql, sqlite3_errmsg(db_handle(db)));
+	sqlite3_bind_int64(st, 1, arg);
+	int64_t v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+	sqlite3_finalize(st);
+	return v;
+}
+
+static inline void testlib_sql_text(struct db *db, const char *sql, int64_t arg, char *out,
+				    size_t len)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db_handle(db), sql, -1, &st, NULL) != SQLITE_OK)
+		fail_msg("%s: %s", sql, sqlite3_errmsg(db_handle(db)));
+	sqlite3_bind_int64(st, 1, arg);
+	out[0] = 0;
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		wq_strlcpy(out, (const char *)sqlite3_column_text(st, 0), len);
+	sqlite3_finalize(st);
+}
+
+/* How many problems `watiqa check` finds (db_check), its report thrown away. */
+static inline int testlib_problems(struct db *db)
+{
+	struct wq_errbuf eb;
+	int n = -1;
+	FILE *out = fopen("/dev/null", "w");
+	if (!out || db_check(db, out, &n, &eb))
+		fail_msg("check: %s", eb.msg);
+	fclose(out);
+	return n;
 }
 
 #endif

@@ -1,0 +1,235 @@
+/* test_refund_desk.c - finance acts on refunds the card refused (src/db_refund_desk.c)
+ * on a real SQLite file with the demo network: the refused refund is listed to its
+ * commune's finance officer with the gateway's reason and to no other commune's; sent
+ * again it is due at once with the same idempotency key (so the gateway can only pay
+ * it once), audited; recorded paid by transfer it is refunded with its reference, the
+ * payment refunded, audited, never sent again; a bad reference is refused naming the
+ * field with nothing changed; neither works on a refund that is not refused, and
+ * `watiqa check` names a refund paid both ways.  The fees refunded after a treasury
+ * batch are listed per commune that received them. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+#include "finance.h"
+#include "office.h"
+#include "refund.h"
+#include "refund_desk.h"
+#include "request.h"
+
+#include "testlib.h"
+
+static char db_path[64];
+static struct db *db;
+static struct config cfg;
+static int pay_seq;
+
+static int64_t sql_int(const char *sql, int64_t arg)
+{
+	return testlib_sql_int(db, sql, arg);
+}
+
+static void sql_text(const char *sql, int64_t arg, char *out, size_t len)
+{
+	testlib_sql_text(db, sql, arg, out, len);
+}
+
+/* A request paid at RBT-HAS-1 (commune RBT-HASSAN, finance1's). */
+static int64_t paid_request(void)
+{
+	char ref[32];
+	snprintf(ref, sizeof ref, "RD-%d-%d", getpid(), ++pay_seq);
+	return testlib_paid_request(db, "RBT-HAS-1", 2000, ref);
+}
+
+/* Rejected, its refund refused by the card: the refund's id. */
+static int64_t refused_refund(void)
+{
+	struct wq_errbuf eb;
+	struct actor agent = testlib_who(db, "agent1");
+	struct refund f;
+	int64_t id = paid_request();
+	assert_int_equal(request_transition(db, &agent, id, 0, RS_REJECTED, "acte introuvable", &eb),
+			 WQ_OK);
+	assert_int_equal(refund_for_request(db, id, &f, &eb), WQ_OK);
+	assert_int_equal(refund_mark_sending(db, f.id, wq_now() + 60, &eb), WQ_OK);
+	assert_int_equal(refund_mark_failed(db, f.id, "card_refuses_refunds", "", &eb), WQ_OK);
+	return f.id;
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	db = testlib_open("refund_desk", 20, db_path, sizeof db_path, &cfg);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	testlib_remove(db, db_path);
+	return 0;
+}
+
+static int listed(const struct actor *a, int64_t id)
+{
+	struct failed_refund *rows = NULL;
+	struct wq_errbuf eb;
+	int n = 0, seen = 0;
+	assert_int_equal(refund_desk_failed(db, a, 0, &rows, &n, &eb), WQ_OK);
+	for (int i = 0; i < n; i++)
+		if (rows[i].id == id && !rows[i].postage) {
+			seen = 1;
+			assert_string_equal(rows[i].reason, "card_refuses_refunds");
+			assert_string_equal(rows[i].phone, "0612121213");
+			assert_int_equal(rows[i].amount_centimes, 2000);
+		}
+	free(rows);
+	return seen;
+}
+
+static void test_retry_and_transfer(void **state)
+{
+	(void)state;
+	struct wq_errbuf eb;
+	struct actor fin = testlib_who(db, "finance1"), other = testlib_who(db, "finance2");
+	struct actor agent = testlib_who(db, "agent1");
+	char key[48], s[80];
+	int64_t id = refused_refund();
+	sql_text("SELECT idem_key FROM refunds WHERE id = ?", id, key, sizeof key);
+	assert_true(listed(&fin, id));
+	assert_false(listed(&other, id));
+
+	/* sent again: due now, the same key, one more audit row */
+	int64_t audits = sql_int("SELECT count(*) FROM audit_log WHERE ?", 1);
+	assert_int_equal(refund_desk_retry(db, &agent, 0, id, &eb), WQ_EDENIED);
+	assert_int_equal(refund_desk_retry(db, &other, 0, id, &eb), WQ_ENOTFOUND);
+	assert_int_equal(refund_desk_retry(db, &fin, 0, id, &eb), WQ_OK);
+	sql_text("SELECT state || ' ' || idem_key FROM refunds WHERE id = ?", id, s, sizeof s);
+	assert_true(!strncmp(s, "refund_owed ", 12) && !strcmp(s + 12, key));
+	assert_int_equal(sql_int("SELECT count(*) FROM audit_log WHERE action = 'refund.retry'"
+				 " AND target = (SELECT idem_key FROM refunds WHERE id = ?)", id), 1);
+	assert_int_equal(sql_int("SELECT count(*) FROM audit_log WHERE ?", 1), audits + 1);
+	struct refund due[20];
+	int n = 0, seen = 0;
+	assert_int_equal(refund_due(db, wq_now(), due, 20, &n, &eb), WQ_OK);
+	for (int i = 0; i < n; i++)
+		seen += due[i].id == id && !strcmp(due[i].idem_key, key);
+	assert_int_equal(seen, 1);
+	assert_false(listed(&fin, id));
+	/* not refused any more: neither again nor a transfer */
+	assert_int_equal(refund_desk_retry(db, &fin, 0, id, &eb), WQ_ECONFLICT);
+	assert_int_equal(refund_desk_transfer(db, &fin, 0, id, "VIR-2026-0001", &eb), WQ_ECONFLICT);
+	/* refused again by the card */
+	assert_int_equal(refund_mark_sending(db, id, wq_now() + 60, &eb), WQ_OK);
+	assert_int_equal(refund_mark_failed(db, id, "card_refuses_refunds", "", &eb), WQ_OK);
+
+	/* a bad reference names its field and changes nothing */
+	static const char *const bad[] = {"", "ab1", "VIR 2026", "-VIR2026", "VIR;DROP",
+					  "0123456789012345678901234567890123456789"};
+	audits = sql_int("SELECT count(*) FROM audit_log WHERE ?", 1);
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		assert_int_equal(refund_desk_transfer(db, &fin, 0, id, bad[i], &eb), WQ_EINVAL);
+		assert_string_equal(eb.field, "transfer_ref");
+	}
+	assert_int_equal(refund_desk_transfer(db, &fin, 0, id, NULL, &eb), WQ_EINVAL);
+	sql_text("SELECT state || '|' || transfer_ref FROM refunds WHERE id = ?", id, s, sizeof s);
+	assert_string_equal(s, "refund_failed|");
+	assert_int_equal(sql_int("SELECT count(*) FROM audit_log WHERE ?", 1), audits);
+
+	/* paid by transfer: refunded with its reference, the payment too, never sent again */
+	assert_int_equal(refund_desk_transfer(db, &other, 0, id, "VIR-2026-0001", &eb),
+			 WQ_ENOTFOUND);
+	assert_int_equal(refund_desk_transfer(db, &fin, 0, id, "VIR-2026/0001", &eb), WQ_OK);
+	sql_text("SELECT f.state || '|' || f.transfer_ref || '|' || p.status FROM refunds f"
+		 " JOIN payments p ON p.id = f.payment_id WHERE f.id = ?", id, s, sizeof s);
+	assert_string_equal(s, "refunded|VIR-2026/0001|refunded");
+	assert_int_equal(sql_int("SELECT settled_by = (SELECT id FROM users WHERE username ="
+				 " 'finance1') FROM refunds WHERE id = ?", id), 1);
+	assert_int_equal(sql_int("SELECT count(*) FROM audit_log WHERE action = 'refund.transfer'"
+				 " AND target = (SELECT idem_key FROM refunds WHERE id = ?)", id), 1);
+	assert_int_equal(refund_due(db, wq_now() + 86400, due, 20, &n, &eb), WQ_OK);
+	for (int i = 0; i < n; i++)
+		assert_int_not_equal(due[i].id, id);
+	assert_int_equal(refund_desk_transfer(db, &fin, 0, id, "VIR-2026-0002", &eb), WQ_ECONFLICT);
+	assert_int_equal(testlib_problems(db), 0);
+	/* the gateway's refund on top of the transfer: check names it */
+	assert_int_equal(sqlite3_exec(db_handle(db), "UPDATE refunds SET gateway_ref = 'RFD-X'"
+				      " WHERE transfer_ref = 'VIR-2026/0001'", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(testlib_problems(db), 1);
+	assert_int_equal(sqlite3_exec(db_handle(db), "UPDATE refunds SET gateway_ref = ''"
+				      " WHERE transfer_ref = 'VIR-2026/0001'", NULL, NULL, NULL), SQLITE_OK);
+	/* the treasury acts on any commune's */
+	int64_t id2 = refused_refund();
+	struct actor tre = testlib_who(db, "treasury1");
+	assert_int_equal(refund_desk_retry(db, &tre, 0, id2, &eb), WQ_OK);
+	assert_int_equal(refund_desk_retry(db, &tre, 1, id2, &eb), WQ_ENOTFOUND); /* other book */
+}
+
+/* A fee distributed in a batch, then refunded (the envelope destroyed): to recover from
+ * RBT-HASSAN, which finance1 sees and finance2 does not. */
+static void test_recover_per_commune(void **state)
+{
+	(void)state;
+	struct wq_errbuf eb;
+	struct actor agent = testlib_who(db, "agent1"), post = testlib_who(db, "post1");
+	struct actor tre = testlib_who(db, "treasury1"), fin = testlib_who(db, "finance1");
+	struct actor other = testlib_who(db, "finance2");
+	char code[14], later[24];
+	int64_t id = paid_request();
+	assert_int_equal(request_claim(db, &agent, id, 0, &eb), WQ_OK);
+	assert_int_equal(request_transition(db, &agent, id, 0, RS_IN_PRODUCTION, "", &eb), WQ_OK);
+	assert_int_equal(testlib_sign(db, &agent, id, &eb), WQ_OK);
+	assert_int_equal(request_transition(db, &agent, id, 0, RS_READY, "", &eb), WQ_OK);
+	wq_s10_make("RR", (unsigned)(70000000 + id), "MA", code);
+	assert_int_equal(request_hand_to_post(db, &agent, id, 0, code, "pickup", &eb), WQ_OK);
+	int64_t t = wq_now();
+	snprintf(later, sizeof later, "%lld", (long long)t + 5);
+	setenv("WATIQA_FAKE_NOW", later, 1);
+	struct fin_period p = {0, t + 1};
+	int batches = 0, items = 0;
+	int64_t total = 0;
+	int rc = treasury_build(db, &tre, &p, 0, &batches, &items, &total, &eb);
+	unsetenv("WATIQA_FAKE_NOW");
+	if (rc)
+		fail_msg("build: %s", eb.msg);
+	assert_int_equal(request_transition(db, &post, id, 0, RS_RETURNED, "inconnu", &eb), WQ_OK);
+	assert_int_equal(request_returned_choice(db, id, "refund", &eb), WQ_OK);
+
+	struct commune_recover *rows = NULL;
+	int n = 0;
+	assert_int_equal(refund_desk_recover(db, &fin, 0, &rows, &n, &eb), WQ_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(rows[0].code, "RBT-HASSAN");
+	assert_true(rows[0].count >= 1 && rows[0].centimes >= 2000);
+	assert_int_equal(rows[0].transferred_centimes, 0);
+	struct money_book b;
+	assert_int_equal(refund_book(db, &b, &eb), WQ_OK);
+	assert_int_equal(b.recover, rows[0].centimes); /* the whole book's, here one commune */
+	free(rows);
+	assert_int_equal(refund_desk_recover(db, &other, 0, &rows, &n, &eb), WQ_OK);
+	assert_int_equal(n, 0);
+	free(rows);
+	int64_t hassan = sql_int("SELECT id FROM communes WHERE code = 'RBT-HASSAN' AND ?", 1);
+	assert_int_equal(refund_desk_recover(db, &other, hassan, &rows, &n, &eb), WQ_EDENIED);
+	assert_int_equal(refund_desk_recover(db, &tre, 0, &rows, &n, &eb), WQ_OK);
+	assert_int_equal(n, 1);
+	free(rows);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_retry_and_transfer),
+		cmocka_unit_test(test_recover_per_commune),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
