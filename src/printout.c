@@ -1,7 +1,13 @@
 /* printout.c - the printouts of printout.h, written as plain text (UTF-8, 80 columns)
  * that any printer spooler or fax gateway takes.  Reads through request.h, mail.h and
  * board.h, which check the actor's scope; writes only files.  Runs in the UI child.
- * No SQL here. */
+ * No SQL here.  The sheet and the dispatch list are in the language of the account
+ * that prints (the session's, msg.h: the one message table, which depends on nothing),
+ * in logical order (a viewer or printer does its own bidi); dates and money the local
+ * way.  What others than the account read stays as it was: the envelope's label (the
+ * post and the citizen: the address in Latin, the country in French capitals as the
+ * UPU asks, the name in both scripts) and the verification code's line (any
+ * administration copies it from the document; its French words are its stable key). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +19,7 @@
 #include "country.h"
 #include "document.h"
 #include "mail.h"
+#include "msg.h"
 #include "office.h"
 #include "printout.h"
 #include "request.h"
@@ -43,6 +50,32 @@ static int close_out(FILE *f, const char *path, struct wq_errbuf *eb)
 	return WQ_OK;
 }
 
+/* A time as the session's language writes it (local date, Morocco time). */
+static void local_time(int64_t t, char *buf, size_t len)
+{
+	char iso[32];
+	wq_fmt_time(t, iso, sizeof iso);
+	msg_date(msg_session(), iso, buf, len);
+}
+
+/* A history line in the session's language: when, the move, who recorded it for which
+ * office (board_event_text's, translated). */
+static void event_line(const struct board_event *e, char *buf, size_t len)
+{
+	char when[32], who[160];
+	const char *from = e->from == RS_NONE ? tr_now(CTX("state", "new"))
+					      : tr_now(req_state_name(e->from));
+	local_time(e->at, when, sizeof when);
+	if (e->actor_office[0] && e->office[0] && strcmp(e->actor_office, e->office))
+		snprintf(who, sizeof who, tr_now("recorded by %s at %s for %s"), e->actor,
+			 e->actor_office, e->office);
+	else if (e->office[0])
+		snprintf(who, sizeof who, tr_now("recorded by %s at %s"), e->actor, e->office);
+	else
+		snprintf(who, sizeof who, tr_now("recorded by %s"), e->actor);
+	snprintf(buf, len, "%s  %s -> %s  %s", when, from, tr_now(req_state_name(e->to)), who);
+}
+
 int printout_sheet(struct db *db, const struct actor *a, const struct config *cfg,
 		   int64_t request_id, char *path_out, size_t path_len, struct wq_errbuf *eb)
 {
@@ -50,8 +83,8 @@ int printout_sheet(struct db *db, const struct actor *a, const struct config *cf
 	struct office o;
 	struct board_event *ev = NULL;
 	int nev = 0, rc;
-	char name[64], t1[32], t2[32], money[24], line[NOTE_MAX_BYTES + 200];
-	char code[SECRET_CODE_BYTES];
+	char name[64], t1[32], t2[32], money[32], line[NOTE_MAX_BYTES + 200];
+	char code[SECRET_CODE_BYTES], address[400];
 	unsigned char key[SERVER_KEY_BYTES];
 	FILE *f;
 
@@ -72,46 +105,67 @@ int printout_sheet(struct db *db, const struct actor *a, const struct config *cf
 		free(ev);
 		return rc;
 	}
-	fprintf(f, "ROYAUME DU MAROC - ETAT CIVIL - WATIQA\n");
-	fprintf(f, "Fiche de demande / request sheet                 %s\n", r.tracking);
+	fprintf(f, "%s\n", tr_now("KINGDOM OF MOROCCO - CIVIL STATUS - WATIQA"));
+	fprintf(f, tr_now("Request sheet   %s\n"), r.tracking);
 	if (o.relay_code[0])
 		/* the relayed office has no computer: this page is what reaches it */
-		fprintf(f, "PAR FAX / BY FAX  to office %s (%s)\n          from its central office %s\n",
+		fprintf(f, tr_now("BY FAX  to office %s (%s)\n          from its central office %s\n"),
 			o.code, o.name_fr, o.relay_code);
-	fprintf(f, "\nOffice:    %s  %s\n", o.code, o.name_fr);
-	wq_fmt_money(r.fee_centimes, money, sizeof money);
-	fprintf(f, "State:     %s%s%s\n", req_state_name(r.state),
-		r.agent_name[0] ? "   agent: " : "", r.agent_name);
-	fprintf(f, "Document:  %s, %d cop%s, fee %s MAD\n",
-		strcmp(r.doc_type, "full_copy") ? "extract" : "full copy", r.copies,
-		r.copies == 1 ? "y" : "ies", money);
-	fprintf(f, "Name:      %s %s  /  %s %s\n", r.last_name_lat, r.first_name_lat,
-		r.first_name_ar, r.last_name_ar);
-	fprintf(f, "Born:      %s, commune %s\n", r.birth_date, r.commune_name);
-	fprintf(f, "Record:    no. %s, year %d\n", r.record_number, r.record_year);
-	fprintf(f, "Address:   %s, %s %s%s%s\n", r.address, r.postal_code, r.city,
-		strcmp(r.country, "MA") ? ", " : "", strcmp(r.country, "MA") ? r.country : "");
-	fprintf(f, "Phone:     %s\n", r.phone);
-	wq_fmt_time(r.created_at, t1, sizeof t1);
-	wq_fmt_time(r.paid_at, t2, sizeof t2);
-	fprintf(f, "Ordered:   %s   paid: %s  (" WQ_TIME_LABEL ")\n", t1, t2);
-	if (r.mail_code[0])
-		fprintf(f, "Registered mail: %s\n", r.mail_code);
-	if (code[0])
-		fprintf(f, "\nCode de verification / verification code:  %s\n"
-			   "  Any administration checks this document at %s/verify\n",
-			code, cfg->public_url);
-	fprintf(f, "\nHistory\n");
+	fprintf(f, "\n");
+	fprintf(f, tr_now("Office:    %s  %s\n"), o.code, o.name_fr);
+	msg_money(msg_session(), r.fee_centimes, money, sizeof money);
+	fprintf(f, tr_now("State:     %s%s%s\n"), tr_now(req_state_name(r.state)),
+		r.agent_name[0] ? tr_now("   agent: ") : "", r.agent_name);
+	fprintf(f, r.copies == 1 ? tr_now("Document:  %s, %d copy, fee %s MAD")
+				 : tr_now("Document:  %s, %d copies, fee %s MAD"),
+		strcmp(r.doc_type, "full_copy") ? tr_now("extract") : tr_now("full copy"), r.copies,
+		money);
+	fprintf(f, "\n");
+	fprintf(f, tr_now("Name:      %s %s"), r.last_name_lat, r.first_name_lat);
+	fprintf(f, "\n");
+	fprintf(f, tr_now("Name (ar): %s %s"), r.first_name_ar, r.last_name_ar);
+	fprintf(f, "\n");
+	msg_date(msg_session(), r.birth_date, t1, sizeof t1);
+	fprintf(f, tr_now("Born:      %s, commune %s"), t1, r.commune_name);
+	fprintf(f, "\n");
+	fprintf(f, tr_now("Record:    no. %s, year %d"), r.record_number, r.record_year);
+	fprintf(f, "\n");
+	snprintf(address, sizeof address, "%s, %s %s%s%s", r.address, r.postal_code, r.city,
+		 strcmp(r.country, "MA") ? ", " : "", strcmp(r.country, "MA") ? r.country : "");
+	fprintf(f, tr_now("Address:   %s"), address);
+	fprintf(f, "\n");
+	fprintf(f, tr_now("Phone:     %s%s%s"), r.phone, "", "");
+	fprintf(f, "\n");
+	local_time(r.created_at, t1, sizeof t1);
+	local_time(r.paid_at, t2, sizeof t2);
+	fprintf(f, tr_now("Ordered:   %s   paid: %s  (Morocco time)"), t1, t2);
+	fprintf(f, "\n");
+	if (r.mail_code[0]) {
+		fprintf(f, tr_now("Mail code: %s"), r.mail_code);
+		fprintf(f, "\n");
+	}
+	if (code[0]) {
+		/* the code's line stays as it is in every language: see the top */
+		fprintf(f, "\nCode de verification / verification code:  %s\n", code);
+		fprintf(f, tr_now("  Any administration checks this document at %s/verify\n"),
+			cfg->public_url);
+	}
+	fprintf(f, "\n");
+	fprintf(f, tr_now("History (%d events)"), nev);
+	fprintf(f, "\n");
 	for (int i = 0; i < nev; i++) {
-		board_event_text(&ev[i], line, sizeof line);
+		event_line(&ev[i], line, sizeof line);
 		fprintf(f, "  %s\n", line);
 		if (ev[i].note[0])
 			fprintf(f, "      %s\n", ev[i].note);
 	}
-	if (o.relay_code[0])
-		fprintf(f, "\nStages done at %s: tell %s, which records them.\n", o.code,
+	if (o.relay_code[0]) {
+		fprintf(f, "\n");
+		fprintf(f, tr_now("Stages done at %s: tell %s, which records them.\n"), o.code,
 			o.relay_code);
-	fprintf(f, "\nPrinted by %s\n", a->username);
+	}
+	fprintf(f, "\n");
+	fprintf(f, tr_now("Printed by %s\n"), a->username);
 	free(ev);
 	return close_out(f, path_out, eb);
 }
@@ -232,24 +286,32 @@ int printout_dispatch(struct db *db, const struct actor *a, const struct config 
 		free(e);
 		return rc;
 	}
-	fprintf(f, "ROYAUME DU MAROC - ETAT CIVIL - WATIQA\n");
-	fprintf(f, "Bordereau d'envoi / daily dispatch list          %s\n", date);
-	fprintf(f, "Times: " WQ_TIME_LABEL " (" WQ_TIME_ZONE ")\n");
-	fprintf(f, "Office %s  %s\n\n", o.code, o.name_fr);
-	fprintf(f, " No  Registered     Tracking     Addressee                 City         How\n");
+	char shown[32];
+	msg_date(msg_session(), date, shown, sizeof shown);
+	fprintf(f, "%s\n", tr_now("KINGDOM OF MOROCCO - CIVIL STATUS - WATIQA"));
+	fprintf(f, tr_now("Daily dispatch list   %s\n"), shown);
+	fprintf(f, tr_now("Times: Morocco time (%s)\n"), WQ_TIME_ZONE);
+	fprintf(f, tr_now("Office %s  %s\n"), o.code, o.name_fr);
+	fprintf(f, "\n%s\n",
+		tr_now(" No  Registered     Tracking     Addressee                 City         How"));
 	for (int i = 0; i < n; i++) {
 		char city[80]; /* abroad, the country first: the post sorts those apart */
 		snprintf(city, sizeof city, "%s%s%s", strcmp(e[i].country, "MA") ? e[i].country : "",
 			 strcmp(e[i].country, "MA") ? " " : "", e[i].city);
 		fprintf(f, "%3d  %-13s  %-11s  %-24.24s  %-11.11s  %s\n", i + 1, e[i].code,
-			e[i].tracking, e[i].name_lat, city, e[i].handed_how);
-		wq_fmt_time(e[i].handed_at, when, sizeof when);
-		fprintf(f, "     handed %s%s%s\n", when, e[i].status != MS_WITH_POST ? ", now " : "",
-			e[i].status != MS_WITH_POST ? mail_status_name(e[i].status) : "");
+			e[i].tracking, e[i].name_lat, city, tr_now(e[i].handed_how));
+		local_time(e[i].handed_at, when, sizeof when);
+		if (e[i].status != MS_WITH_POST)
+			fprintf(f, tr_now("     handed %s, now %s\n"), when,
+				tr_now(mail_status_name(e[i].status)));
+		else
+			fprintf(f, tr_now("     handed %s\n"), when);
 	}
-	fprintf(f, "\nTotal: %d envelope%s\n\n", n, n == 1 ? "" : "s");
-	fprintf(f, "Handed over by (office): ____________   Received by (post): ____________\n");
-	fprintf(f, "Printed by %s\n", a->username);
+	fprintf(f, "\n");
+	fprintf(f, n == 1 ? tr_now("Total: %d envelope\n") : tr_now("Total: %d envelopes\n"), n);
+	fprintf(f, "\n%s\n",
+		tr_now("Handed over by (office): ____________   Received by (post): ____________"));
+	fprintf(f, tr_now("Printed by %s\n"), a->username);
 	free(e);
 	*count = n;
 	return close_out(f, path_out, eb);

@@ -37,6 +37,7 @@ static const char *const translated[] = {
 	"screens/finance.c", "screens/finance_views.c", "screens/finance_refunds.c",
 	"screens/period.c", "screens/treasury.c", "screens/admin_accounts.c",
 	"screens/admin_network.c", "screens/admin_audit.c", "screens/totp_enrol.c",
+	"src/printout.c",
 };
 /* Screens whose key maps are not translated yet (printed, not failed). */
 static const char *const pending[] = {
@@ -214,6 +215,30 @@ static void test_translated_sources(void **state)
 	assert_int_equal(missing, 0);
 }
 
+/* The national inspection's and the printouts' texts in each language, whole. */
+static void test_national_and_printout_goldens(void **state)
+{
+	static const struct {
+		const char *en, *fr, *ar;
+	} gold[] = {
+		{"National inspection", "Inspection nationale", "التفتيش الوطني"},
+		{"Raised:    %s by itself", "Remontée : %s d'elle-même", "رُفع:      %s تلقائيا"},
+		{"past its deadline at the province", "hors délai à la province",
+		 "تجاوز أجله في الإقليم"},
+		{"KINGDOM OF MOROCCO - CIVIL STATUS - WATIQA",
+		 "ROYAUME DU MAROC - ÉTAT CIVIL - WATIQA", "المملكة المغربية - الحالة المدنية - وثيقة"},
+		{"Request sheet   %s\n", "Fiche de demande   %s\n", "بطاقة الطلب   %s\n"},
+		{"Printed by %s\n", "Imprimé par %s\n", "طبعه %s\n"},
+		{"Total: %d envelopes\n", "Total : %d enveloppes\n", "المجموع: %d أظرفة\n"},
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof gold / sizeof gold[0]; i++) {
+		assert_string_equal(msg_tr(LANG_EN, gold[i].en), gold[i].en);
+		assert_string_equal(msg_tr(LANG_FR, gold[i].en), gold[i].fr);
+		assert_string_equal(msg_tr(LANG_AR, gold[i].en), gold[i].ar);
+	}
+}
+
 static void test_lookup_and_formats(void **state)
 {
 	char b[64];
@@ -283,6 +308,7 @@ int main(void)
 		cmocka_unit_test(test_rows_complete),
 		cmocka_unit_test(test_translated_sources),
 		cmocka_unit_test(test_lookup_and_formats),
+		cmocka_unit_test(test_national_and_printout_goldens),
 		cmocka_unit_test(test_reordering),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
