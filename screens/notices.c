@@ -40,7 +40,7 @@ static struct nt_state *st(struct ui *ui)
 
 enum { NTC_NEW, NTC_AGE, NTC_FROM, NTC_TO, NTC_TEXT, NTC_COUNT };
 static const struct table_col cols[NTC_COUNT] = {
-	[NTC_NEW] = {TX("New"), 3, 1},	   [NTC_AGE] = {TX("Age"), 6, 1},
+	[NTC_NEW] = {TX("New"), 5, 1},	   [NTC_AGE] = {TX("Age"), 6, 1},
 	[NTC_FROM] = {TX("From"), 12, 0}, [NTC_TO] = {TX("To"), 12, 0},
 	[NTC_TEXT] = {TX("Notice"), 0, 0},
 };
