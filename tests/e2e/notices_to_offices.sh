@@ -87,7 +87,7 @@ ui_wait_gone a "M : 1 nouv" 5
 [ "$(wq_sql "SELECT count(*) FROM notice_recipients r JOIN users u ON u.id = r.user_id
 	WHERE r.notice_id = $N AND u.username = 'agent2' AND r.read_at IS NULL")" = 1 ] ||
 	fail "agent2's copy was marked read by agent1's"
-wq_screen b | grep -q "ديدج" || fail "agent2's mark went with agent1's reading"
+ui_row b 0 | grep -q "ديدج" || fail "agent2's mark went with agent1's reading"
 wq_type a r
 wq_screen_wait a "Réponse :" 5
 wq_type a -l "$REPLY"
@@ -102,7 +102,9 @@ wq_screen_wait b "RBT-HAS-1 *inspector1" 5 # the columns mirrored
 wq_type b Enter
 wq_screen_wait b "Inventaire des registres vendredi" 5
 wq_type b Escape
-ui_wait_gone b "ديدج" 5
+# the title line's mark gone (the list's column "جديد" stays)
+for ((k = 0; k < 50; k++)); do ui_row b 0 | grep -q "ديدج" || break; sleep 0.1; done
+! ui_row b 0 | grep -q "ديدج" || { wq_screen b >&2; fail "agent2's mark stayed after reading"; }
 wq_type b r
 wq_type b -l "$REPLY_AR"
 wq_type b Enter
