@@ -159,29 +159,10 @@ static const struct notice_thread *current(struct ui *ui)
 }
 
 /* ---- the thread in a pager ---- */
-struct lines {
-	char **l;
-	int n, cap;
-};
-
-static void add(struct lines *ls, const char *text)
-{
-	if (ls->n >= ls->cap) {
-		int c = ls->cap * 2 + 32;
-		char **p = realloc(ls->l, (size_t)c * sizeof *p);
-		if (!p)
-			return;
-		ls->l = p;
-		ls->cap = c;
-	}
-	if ((ls->l[ls->n] = strdup(text)))
-		ls->n++;
-}
-
 /* The body cut at spaces into lines of width columns (a word longer than that is cut). */
-static void add_body(struct lines *ls, const char *body, int width)
+static void add_body(struct pager_lines *ls, const char *body, int width)
 {
-	char chunk[NOTICE_MAX_BYTES + 8], line[NOTICE_MAX_BYTES + 16];
+	char chunk[NOTICE_MAX_BYTES + 8];
 	const char *p = body;
 	while (*p) {
 		term_fit(p, width, 0, 0, chunk, sizeof chunk);
@@ -193,8 +174,7 @@ static void add_body(struct lines *ls, const char *body, int width)
 		}
 		if (!k)
 			break;
-		snprintf(line, sizeof line, "  %.*s", (int)k, p);
-		add(ls, line);
+		pager_add(ls, "  %.*s", (int)k, p);
 		p += k;
 		while (*p == ' ')
 			p++;
@@ -202,25 +182,22 @@ static void add_body(struct lines *ls, const char *body, int width)
 }
 
 /* Who a notice of the account's own went to: readers with the time, then the others. */
-static void add_receipts(struct ui *ui, struct lines *ls, const struct notice *m)
+static void add_receipts(struct ui *ui, struct pager_lines *ls, const struct notice *m)
 {
 	struct notice_receipt *r = NULL;
 	struct wq_errbuf eb = {0};
-	char line[320], t[32];
+	char t[32];
 	int n = 0;
-	snprintf(line, sizeof line, tr(ui, "  read by %d of %d:"), m->readers, m->recipients);
-	add(ls, line);
+	pager_add(ls, tr(ui, "  read by %d of %d:"), m->readers, m->recipients);
 	if (notice_receipts(ui->db, &ui->actor, m->id, &r, &n, &eb)) {
-		snprintf(line, sizeof line, "  (%s)", eb.msg);
-		add(ls, line);
+		pager_add(ls, "  (%s)", eb.msg);
 		return;
 	}
 	for (int i = 0; i < n; i++) {
 		if (r[i].read_at)
 			table_time(r[i].read_at, t, sizeof t);
-		snprintf(line, sizeof line, "    %-16s %s", r[i].username,
-			 r[i].read_at ? t : tr(ui, "not read yet"));
-		add(ls, line);
+		pager_add(ls, "    %-16s %s", r[i].username,
+			  r[i].read_at ? t : tr(ui, "not read yet"));
 	}
 	free(r);
 }
@@ -230,8 +207,8 @@ static void key_open(struct ui *ui)
 	const struct notice_thread *t = current(ui);
 	struct wq_errbuf eb = {0};
 	struct notice *ns = NULL;
-	struct lines ls = {0};
-	char line[200], when[32], title[96];
+	struct pager_lines ls = {0};
+	char when[32], title[96];
 	int n = 0, marked = 0;
 	if (!t)
 		return;
@@ -246,13 +223,12 @@ static void key_open(struct ui *ui)
 	for (int i = 0; i < n; i++) {
 		const struct notice *m = &ns[i];
 		table_time(m->sent_at, when, sizeof when);
-		snprintf(line, sizeof line, tr(ui, "%s  %s to %s%s"), when, m->author, m->to_label,
-			 !m->mine && !m->read_at ? tr(ui, "  (new)") : "");
-		add(&ls, line);
+		pager_add(&ls, tr(ui, "%s  %s to %s%s"), when, m->author, m->to_label,
+			  !m->mine && !m->read_at ? tr(ui, "  (new)") : "");
 		add_body(&ls, m->body, ui->term.cols - 8);
 		if (m->mine)
 			add_receipts(ui, &ls, m);
-		add(&ls, "");
+		pager_add(&ls, "%s", "");
 	}
 	free(ns);
 	snprintf(title, sizeof title, tr(ui, "Notice #%lld (r: reply, Esc closes)"),

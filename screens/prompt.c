@@ -4,6 +4,7 @@
  * reload; when a window closes only the stdscr rows it covered are sent again
  * (touchwin + ncurses' diff).  UI child only; no data access. */
 #include <curses.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -269,6 +270,25 @@ int prompt_pick(struct ui *ui, const char *title, const char *const *items, int 
 	win_close(ui, win);
 	free(shown);
 	return ret;
+}
+
+void pager_add(struct pager_lines *L, const char *fmt, ...)
+{
+	char buf[1400];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	if (L->n >= L->cap) {
+		int c = L->cap * 2 + 32;
+		char **p = realloc(L->l, (size_t)c * sizeof *p);
+		if (!p)
+			return;
+		L->l = p;
+		L->cap = c;
+	}
+	if ((L->l[L->n] = strdup(buf)))
+		L->n++;
 }
 
 void prompt_pager(struct ui *ui, const char *title, char *const *lines, int n)

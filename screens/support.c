@@ -162,32 +162,7 @@ static void key_find(struct ui *ui)
 			    s->res.scanned ? tr(ui, " (newest requests scanned)") : "");
 }
 
-struct lines {
-	char **l;
-	int n, cap;
-};
-
-static void add(struct lines *L, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void add(struct lines *L, const char *fmt, ...)
-{
-	char buf[1400];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
-	va_end(ap);
-	if (L->n >= L->cap) {
-		int c = L->cap * 2 + 32;
-		char **p = realloc(L->l, (size_t)c * sizeof *p);
-		if (!p)
-			return;
-		L->l = p;
-		L->cap = c;
-	}
-	if ((L->l[L->n] = strdup(buf)))
-		L->n++;
-}
-
-static void add_payments(struct ui *ui, struct lines *L, int64_t id)
+static void add_payments(struct ui *ui, struct pager_lines *L, int64_t id)
 {
 	struct search_payment *p = NULL;
 	struct wq_errbuf eb = {0};
@@ -195,17 +170,17 @@ static void add_payments(struct ui *ui, struct lines *L, int64_t id)
 	int n = 0;
 	if (search_payments(ui->db, &ui->actor, id, &p, &n, &eb))
 		return;
-	add(L, tr(ui, "Payments (%d)"), n);
+	pager_add(L, tr(ui, "Payments (%d)"), n);
 	for (int i = 0; i < n; i++) {
 		table_time(p[i].created_at, t, sizeof t);
 		msg_money(ui->lang, p[i].amount_centimes, m, sizeof m);
-		add(L, tr(ui, "  %s  %-10s %8s MAD  %s"), t, tr(ui, p[i].status), m,
+		pager_add(L, tr(ui, "  %s  %-10s %8s MAD  %s"), t, tr(ui, p[i].status), m,
 		    p[i].gateway_ref);
 	}
 	free(p);
 }
 
-static void add_notices(struct ui *ui, struct lines *L, int64_t id)
+static void add_notices(struct ui *ui, struct pager_lines *L, int64_t id)
 {
 	struct search_notice *x = NULL;
 	struct wq_errbuf eb = {0};
@@ -213,19 +188,19 @@ static void add_notices(struct ui *ui, struct lines *L, int64_t id)
 	int n = 0;
 	if (search_notices(ui->db, &ui->actor, id, &x, &n, &eb))
 		return;
-	add(L, tr(ui, "Notifications (%d)"), n);
+	pager_add(L, tr(ui, "Notifications (%d)"), n);
 	for (int i = 0; i < n; i++) {
 		table_time(x[i].created_at, t, sizeof t);
-		add(L, "  #%lld %s  %-5s %-8s x%d  %s", (long long)x[i].id, t, x[i].channel,
+		pager_add(L, "  #%lld %s  %-5s %-8s x%d  %s", (long long)x[i].id, t, x[i].channel,
 		    x[i].state, x[i].attempts, x[i].recipient);
-		add(L, "      %.200s", x[i].body);
+		pager_add(L, "      %.200s", x[i].body);
 		if (x[i].last_error[0])
-			add(L, tr(ui, "      error: %s"), x[i].last_error);
+			pager_add(L, tr(ui, "      error: %s"), x[i].last_error);
 	}
 	free(x);
 }
 
-static void add_complaints(struct ui *ui, struct lines *L, int64_t id)
+static void add_complaints(struct ui *ui, struct pager_lines *L, int64_t id)
 {
 	struct cd_complaint *c = NULL;
 	struct wq_errbuf eb = {0};
@@ -233,21 +208,21 @@ static void add_complaints(struct ui *ui, struct lines *L, int64_t id)
 	int n = 0;
 	if (complaint_desk_for_request(ui->db, &ui->actor, id, &c, &n, &eb))
 		return;
-	add(L, tr(ui, "Complaints (%d)"), n);
+	pager_add(L, tr(ui, "Complaints (%d)"), n);
 	for (int i = 0; i < n; i++) {
 		table_time(c[i].opened_at, t, sizeof t);
-		add(L, tr(ui, "  #%lld %s  %-9s by %s%s%s"), (long long)c[i].id, t,
+		pager_add(L, tr(ui, "  #%lld %s  %-9s by %s%s%s"), (long long)c[i].id, t,
 		    tr_now(cd_state_name(c[i].state)),
 		    c[i].opened_by[0] ? c[i].opened_by : tr_now("citizen"),
 		    c[i].inspector[0] ? tr_now(", inspector ") : "", c[i].inspector);
-		add(L, "      %.300s", c[i].body);
+		pager_add(L, "      %.300s", c[i].body);
 		if (c[i].answered_at)
-			add(L, tr(ui, "      answer: %.300s"), c[i].answer);
+			pager_add(L, tr(ui, "      answer: %.300s"), c[i].answer);
 	}
 	free(c);
 }
 
-static void add_notes(struct ui *ui, struct lines *L, int64_t id)
+static void add_notes(struct ui *ui, struct pager_lines *L, int64_t id)
 {
 	struct search_note *x = NULL;
 	struct wq_errbuf eb = {0};
@@ -255,10 +230,10 @@ static void add_notes(struct ui *ui, struct lines *L, int64_t id)
 	int n = 0;
 	if (search_notes(ui->db, &ui->actor, id, &x, &n, &eb))
 		return;
-	add(L, tr(ui, "Internal notes (%d, never shown to the citizen)"), n);
+	pager_add(L, tr(ui, "Internal notes (%d, never shown to the citizen)"), n);
 	for (int i = 0; i < n; i++) {
 		table_time(x[i].at, t, sizeof t);
-		add(L, "  %s  %s: %.300s", t, x[i].author, x[i].body);
+		pager_add(L, "  %s  %s: %.300s", t, x[i].author, x[i].body);
 	}
 	free(x);
 }
@@ -266,7 +241,7 @@ static void add_notes(struct ui *ui, struct lines *L, int64_t id)
 void support_request_page(struct ui *ui, int64_t id, const char *tracking)
 {
 	struct wq_errbuf eb = {0};
-	struct lines L = {0};
+	struct pager_lines L = {0};
 	char **sheet = NULL, title[80];
 	int nsheet = 0;
 	if (sheet_lines(ui->db, &ui->actor, id, &sheet, &nsheet, &eb)) {
@@ -274,9 +249,9 @@ void support_request_page(struct ui *ui, int64_t id, const char *tracking)
 		return;
 	}
 	for (int i = 0; i < nsheet; i++)
-		add(&L, "%s", sheet[i]);
+		pager_add(&L, "%s", sheet[i]);
 	sheet_lines_free(sheet, nsheet);
-	add(&L, "%s", "");
+	pager_add(&L, "%s", "");
 	add_payments(ui, &L, id);
 	add_notices(ui, &L, id);
 	add_complaints(ui, &L, id);

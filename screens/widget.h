@@ -176,6 +176,13 @@ int prompt_yesno(struct ui *ui, const char *question);
 int prompt_pick(struct ui *ui, const char *title, const char *const *items, int n);
 /* A window of lines to read (history, details); scrolls; any other key closes. */
 void prompt_pager(struct ui *ui, const char *title, char *const *lines, int n);
+/* Lines for the pager, built one printf at a time (a line that does not fit in memory
+ * is left out); free them with sheet_lines_free(L.l, L.n). */
+struct pager_lines {
+	char **l;
+	int n, cap;
+};
+void pager_add(struct pager_lines *L, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Typing into a UTF-8 buffer, for the prompts and the form: a key that types a
  * character (no function key, no control), appended if it fits in len bytes; the last
  * character removed. */
