@@ -1,6 +1,7 @@
 /* test_notice.c - messages to offices (src/db_notice.c) on a demo database: a notice
  * to an office reaches the accounts of that office as they are when it is sent and
- * nobody else; reading it is the sender's receipt; replies go from a recipient to the
+ * nobody else (an account moved keeps what it was sent, and is sent its new office's);
+ * reading it is the sender's receipt; replies go from a recipient to the
  * author and from the author to every recipient; who may write to whom (supervisor,
  * province and national inspectors, admin, the roles that may only reply); a notice
  * too long or empty names its field and writes nothing; each write is audited.
@@ -218,6 +219,24 @@ static void test_recipients_fixed_when_sent(void **state)
 	assert_int_equal(sql_int("SELECT count(*) FROM notice_recipients WHERE notice_id = "
 				 "(SELECT max(id) FROM notices)", NULL),
 			 before - 1); /* the author is not sent its own */
+
+	/* an agent moved to another office keeps what it was sent, and from then on is sent
+	 * what its new office is sent, not what its old one is */
+	assert_int_equal(user_add(db, &sys, "agentmove", "Agent muté", ROLE_AGENT, "RBT-HAS-1",
+				  "watiqa-demo", NULL, &eb),
+			 WQ_OK);
+	int64_t old = send_as("supervisor1", NOTICE_TO_OFFICE, "RBT-HAS-1", "Avant la mutation",
+			      WQ_OK);
+	assert_int_equal(user_set_role(db, &sys, "agentmove", ROLE_AGENT, "RBT-AGD-1", &eb), WQ_OK);
+	struct actor moved = testlib_who(db, "agentmove");
+	assert_int_equal(notice_thread_get(db, &moved, old, &ns, &n, &eb), WQ_OK);
+	free(ns);
+	send_as("supervisor1", NOTICE_TO_OFFICE, "RBT-HAS-1", "Après la mutation", WQ_OK);
+	assert_int_equal(unread("agentmove"), 1);
+	send_as("supervisor2", NOTICE_TO_OFFICE, "RBT-AGD-1", "Bienvenue à Agdal", WQ_OK);
+	assert_int_equal(unread("agentmove"), 2);
+	/* and its old supervisor may no longer write to it */
+	send_as("supervisor1", NOTICE_TO_ACCOUNT, "agentmove", "reviens", WQ_ENOTFOUND);
 }
 
 static void test_who_may_write_to_whom(void **state)

@@ -6,7 +6,8 @@
 # the reply arrive the same way and, opening the thread, who read the notice and when;
 # agent2, of the same office and reading in Arabic, sees the mark too and replies in
 # Arabic, which inspector1 reads reordered for its terminal; agent3, of another office,
-# sees no mark and an empty list.  Each step audited.
+# sees no mark and an empty list; its supervisor may not write to RBT-HAS-1.  Each step
+# audited.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/ui_lib.sh"
 
@@ -140,3 +141,23 @@ wq_screen_wait o "No notice yet" 5
 wq_type o M
 wq_screen_wait o "Agent queue" 5
 ok "agent3 (RBT-AGD-1) has no notice; M brings it back to its queue"
+
+# a supervisor writes to its own office only: supervisor2 (RBT-AGD-1) is refused RBT-HAS-1
+before=$(wq_sql "SELECT count(*) FROM notices")
+ui_open_as s supervisor2
+wq_screen_wait s "RBT-AGD-1" 15
+wq_type s M
+wq_screen_wait s "Notices" 5
+wq_type s w
+wq_screen_wait s "Write a notice to" 5
+wq_type s Enter
+wq_screen_wait s "Office code: RBT-AGD-1" 5 # its own office to start from
+wq_type s C-u
+wq_type s -l "RBT-HAS-1"
+wq_type s Enter
+wq_screen_wait s "Notice:" 5
+wq_type s -l "Prêtez-nous un registre"
+wq_type s Enter
+wq_screen_wait s "notice not sent: office RBT-HAS-1 is outside your scope" 5
+[ "$(wq_sql "SELECT count(*) FROM notices")" = "$before" ] || fail "supervisor2's notice was written"
+ok "supervisor2 (RBT-AGD-1) may not write to RBT-HAS-1: refused on its screen, nothing written"
