@@ -21,7 +21,10 @@ const char *notice_to_name(enum notice_to to)
 }
 
 /* The text of a notice: one line of printable text, not empty, at most
- * NOTICE_MAX_BYTES - 1 bytes, no invisible format character (as every typed text). */
+ * NOTICE_MAX_BYTES - 1 bytes, no invisible format character (as every typed text).  The
+ * sentences are fixed, so that the screens show them in the account's language
+ * (msg_table.c, "notices to offices"). */
+_Static_assert(NOTICE_MAX_BYTES == 500, "the messages below say 499 bytes");
 static int body_check(const char *body, struct wq_errbuf *eb)
 {
 	size_t len = body ? strlen(body) : 0;
@@ -29,9 +32,8 @@ static int body_check(const char *body, struct wq_errbuf *eb)
 		return wq_fail(eb, WQ_EINVAL, "notice", "the notice is empty: write its text");
 	if (len >= NOTICE_MAX_BYTES)
 		return wq_fail(eb, WQ_EINVAL, "notice",
-			       "the notice is %zu bytes long: at most %d (about %d letters in "
-			       "Arabic)",
-			       len, NOTICE_MAX_BYTES - 1, (NOTICE_MAX_BYTES - 1) / 2);
+			       "the notice is longer than 499 bytes (about 250 letters in Arabic): "
+			       "shorten it");
 	for (const unsigned char *p = (const unsigned char *)body; *p; p++)
 		if (*p < 0x20 || *p == 0x7f)
 			return wq_fail(eb, WQ_EINVAL, "notice",

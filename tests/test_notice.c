@@ -295,7 +295,7 @@ static void test_bad_text_names_its_field(void **state)
 	assert_int_equal(notice_send(db, &insp, NOTICE_TO_OFFICE, "RBT-HAS-1", long_body, &id, &eb),
 			 WQ_EINVAL);
 	assert_string_equal(eb.field, "notice");
-	assert_non_null(strstr(eb.msg, "at most 499"));
+	assert_non_null(strstr(eb.msg, "longer than 499 bytes"));
 	/* 499 bytes fit; 500 do not */
 	long_body[NOTICE_MAX_BYTES] = '\0';
 	assert_int_equal(notice_send(db, &insp, NOTICE_TO_OFFICE, "RBT-HAS-1", long_body, &id, &eb),

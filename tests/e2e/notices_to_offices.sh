@@ -46,7 +46,7 @@ wq_type i Enter
 wq_screen_wait i "Notice:" 5
 wq_type i -l "$LONG"
 wq_type i Enter
-wq_screen_wait i "notice not sent: the notice is 539 bytes long: at most 499" 5
+wq_screen_wait i "notice not sent: the notice is longer than 499 bytes" 5
 [ "$(wq_sql "SELECT count(*) FROM notices")" = 0 ] || fail "a notice too long was written"
 ok "a notice of 539 bytes is refused, the field and its limit named; nothing written"
 wq_type i w
