@@ -232,7 +232,7 @@ int refund_due(struct db *db, int64_t now, struct refund *out, int max, int *n,
 		return WQ_EIO;
 	sqlite3_bind_int64(st, 1, now);
 	sqlite3_bind_int(st, 2, max);
-	int rc;
+	int rc = SQLITE_DONE; /* max 0: nothing asked */
 	while (*n < max && (rc = sqlite3_step(st)) == SQLITE_ROW)
 		refund_fill(st, &out[(*n)++]);
 	if (*n == max)

@@ -1,7 +1,8 @@
 /* db_refund_desk.c - the data layer behind refund_desk.h: finance's list of refused
  * refunds from both books (the fees' `refunds`, the postage's `postage_refunds`), the
  * two things finance may do with one (send it again with its own key, or record a
- * transfer), each a BEGIN IMMEDIATE transaction re-checking the account and audited,
+ * transfer, the citizen told), each a BEGIN IMMEDIATE transaction re-checking the
+ * account and audited,
  * and the fees to recover per commune.  The commune an actor may act on is decided by
  * fin_scope_commune, as for every finance read.  Any process with a `struct db`. */
 #include <ctype.h>
@@ -11,6 +12,8 @@
 
 #include "db.h"
 #include "db_finance.h"
+#include "outbox.h"
+#include "refund.h"
 #include "refund_desk.h"
 #include "util.h"
 
@@ -72,7 +75,8 @@ int refund_desk_ref_ok(const char *ref)
 /* The statements of one book: [0] the fees, [1] the postage. */
 #define ROW(T)                                                                        \
 	"SELECT f.idem_key, r.tracking, f.amount_centimes, f.state, f.last_error,"     \
-	" o.commune_id FROM " T " f JOIN requests r ON r.id = f.request_id"             \
+	" o.commune_id, f.request_id, r.phone, r.email, r.lang"                        \
+	" FROM " T " f JOIN requests r ON r.id = f.request_id"                          \
 	" JOIN offices o ON o.id = r.office_id WHERE f.id = ?"
 #define RETRY(T)                                                                      \
 	"UPDATE " T " SET state = 'refund_owed', next_attempt_at = ?3, done_at = NULL"  \
@@ -85,6 +89,7 @@ static const char *const row_sql[2] = {ROW("refunds"), ROW("postage_refunds")};
 struct desk_row {
 	char idem_key[48], tracking[TRACKING_BYTES], state[20], error[200];
 	int64_t amount, commune_id;
+	struct refund citizen; /* whom to tell, in which language */
 };
 
 static void fill_row(sqlite3_stmt *st, void *out)
@@ -96,6 +101,13 @@ static void fill_row(sqlite3_stmt *st, void *out)
 	db_col_text(st, 3, r->state, sizeof r->state);
 	db_col_text(st, 4, r->error, sizeof r->error);
 	r->commune_id = sqlite3_column_int64(st, 5);
+	memset(&r->citizen, 0, sizeof r->citizen);
+	r->citizen.request_id = sqlite3_column_int64(st, 6);
+	db_col_text(st, 7, r->citizen.phone, sizeof r->citizen.phone);
+	db_col_text(st, 8, r->citizen.email, sizeof r->citizen.email);
+	db_col_text(st, 9, r->citizen.lang, sizeof r->citizen.lang);
+	wq_strlcpy(r->citizen.tracking, r->tracking, sizeof r->citizen.tracking);
+	r->citizen.amount_centimes = r->amount;
 }
 
 /* The refused refund the actor may act on, read inside the transaction. */
@@ -171,6 +183,12 @@ static int do_transfer(struct db *db, const struct actor *a, int postage, int64_
 	if (rc != SQLITE_DONE)
 		return db_fail(db, rc, eb);
 	if (!postage && (rc = db_write_its(db, pay, id, NULL, 0, eb)))
+		return rc;
+	/* the citizen learns where the money went, in the transaction that records it */
+	char sms[OUTBOX_BODY_BYTES];
+	r.citizen.postage = postage;
+	refund_transfer_message(&r.citizen, ref, sms, sizeof sms);
+	if ((rc = refund_tell(db, &r.citizen, sms, eb)))
 		return rc;
 	wq_fmt_money(r.amount, amount, sizeof amount);
 	snprintf(detail, sizeof detail, "%s %s %s MAD paid by transfer %s (card refused: %.200s)",

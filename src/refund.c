@@ -45,6 +45,24 @@ void refund_message(const struct refund *r, int refunded, char *out, size_t len)
 		 r->tracking, amount);
 }
 
+void refund_transfer_message(const struct refund *r, const char *ref, char *out, size_t len)
+{
+	/* [postage][ar]: tracking, amount, then the transfer's reference */
+	static const char *const text[2][2] = {
+		{"Watiqa : votre demande %s : %s DH vous ont été remboursés par virement bancaire "
+		 "(réf. %s).",
+		 "وثيقة: طلبك %s: تم إرجاع %s درهم إليكم بتحويل بنكي (المرجع %s)."},
+		{"Watiqa : votre demande %s : les frais d'envoi payés en trop (%s DH) vous ont été "
+		 "remboursés par virement bancaire (réf. %s).",
+		 "وثيقة: طلبك %s: تم إرجاع رسوم الإرسال المدفوعة زيادة (%s درهم) إليكم بتحويل "
+		 "بنكي (المرجع %s)."},
+	};
+	char amount[24];
+	wq_fmt_money(r->amount_centimes, amount, sizeof amount);
+	snprintf(out, len, text[r->postage != 0][!strcmp(r->lang, "ar")], r->tracking, amount,
+		 ref);
+}
+
 /* The two books of refunds the sender serves, each through its own data layer. */
 static const struct refund_book {
 	int (*due)(struct db *, int64_t, struct refund *, int, int *, struct wq_errbuf *);

@@ -3,7 +3,7 @@
  * commune's finance officer with the gateway's reason and to no other commune's; sent
  * again it is due at once with the same idempotency key (so the gateway can only pay
  * it once), audited; recorded paid by transfer it is refunded with its reference, the
- * payment refunded, audited, never sent again; a bad reference is refused naming the
+ * payment refunded, audited, the citizen told, never sent again; a bad reference is refused naming the
  * field with nothing changed; neither works on a refund that is not refused, and
  * `watiqa check` names a refund paid both ways.  The fees refunded after a treasury
  * batch are listed per commune that received them. */
@@ -156,6 +156,10 @@ static void test_retry_and_transfer(void **state)
 				 " 'finance1') FROM refunds WHERE id = ?", id), 1);
 	assert_int_equal(sql_int("SELECT count(*) FROM audit_log WHERE action = 'refund.transfer'"
 				 " AND target = (SELECT idem_key FROM refunds WHERE id = ?)", id), 1);
+	/* the citizen is told where the money went */
+	assert_int_equal(sql_int("SELECT count(*) FROM outbox WHERE request_id = (SELECT request_id"
+				 " FROM refunds WHERE id = ?) AND body LIKE '%remboursés par virement"
+				 " bancaire (réf. VIR-2026/0001).'", id), 1);
 	assert_int_equal(refund_due(db, wq_now() + 86400, due, 20, &n, &eb), WQ_OK);
 	for (int i = 0; i < n; i++)
 		assert_int_not_equal(due[i].id, id);

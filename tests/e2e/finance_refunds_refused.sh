@@ -8,7 +8,7 @@
 # to act on (f): C's and Q's rows with the gateway's reason, the citizen to call; sends
 # C's again (r): a new attempt with the same idempotency key, refused again, nothing paid
 # twice, audited; records Q's paid by transfer (t): a bad reference refused and nothing
-# changed, then refunded with its reference, audited; Tab: RBT-HASSAN's fees to recover,
+# changed, then refunded with its reference, audited, Q texted; Tab: RBT-HASSAN's fees to recover,
 # as the database sums them.  `watiqa check` passes.
 source "$(dirname "$0")/lib.sh"
 wq_start_server
@@ -137,7 +137,11 @@ wq_screen_wait f "refund of $Q_T recorded paid by transfer VIR-2026-0042" 5
 	AND actor_label = 'finance1' AND detail LIKE '%VIR-2026-0042%'")" = 1 ] || fail "transfer not audited"
 for ((i = 0; i < 50; i++)); do wq_screen f | grep -q "^[> ] .*$Q_T  *postage" || break; sleep 0.1; done
 ! wq_screen f | grep -q "^[> ] .*$Q_T  *postage" || fail "Q still listed"
-ok "t: a bad reference refused, nothing changed; Q's postage refunded by transfer VIR-2026-0042, audited, off the list"
+# told in the transaction (the outbox; its phone may be past the day's SMS cap by now)
+[ "$(web_sql "SELECT count(*) FROM outbox o JOIN requests r ON r.id = o.request_id
+	WHERE r.tracking = '$Q_T' AND o.body LIKE '%vous ont été remboursés par virement bancaire (réf. VIR-2026-0042).'")" = 2 ] ||
+	fail "Q is not told of the transfer on both channels"
+ok "t: a bad reference refused, nothing changed; Q's postage refunded by transfer VIR-2026-0042, audited, Q texted, off the list"
 
 # Tab: the fees to recover from communes
 wq_type f Tab
