@@ -1017,7 +1017,7 @@ int main(int argc, char **argv)
 
 	rebuild_big_indexes();
 	/* summary tables the dropped triggers would have kept (db/090_scale_indexes.sql,
-	 * db/091_*, db/250_treasury_due.sql), rebuilt as their migrations fill them */
+	 * db/091_*, db/250_treasury_due.sql below), rebuilt as their migrations fill them */
 	rebuild_summary("revenue_daily",
 			"DELETE FROM revenue_daily;"
 			"INSERT INTO revenue_daily (commune_id, day, payments, centimes)"
@@ -1031,12 +1031,6 @@ int main(int argc, char **argv)
 			" SELECT p.id, p.request_id, coalesce(p.confirmed_at, p.created_at)"
 			" FROM payments p WHERE p.status = 'confirmed' AND NOT EXISTS"
 			" (SELECT 1 FROM settlement_items x WHERE x.request_id = p.request_id)");
-	rebuild_summary("treasury_due",
-			"DELETE FROM treasury_due;"
-			"INSERT INTO treasury_due (commune_id, day, earned, earned_centimes, waiting,"
-			" waiting_centimes) SELECT commune_id, day, sum(earned), sum(earned * centimes),"
-			" sum(1 - earned), sum((1 - earned) * centimes) FROM treasury_fees WHERE true"
-			" GROUP BY commune_id, day");
 	sqlite3_stmt *has;
 	has = prep("SELECT count(*) FROM sqlite_master WHERE name = 'refunds'");
 	if (sqlite3_step(has) == SQLITE_ROW && sqlite3_column_int(has, 0)) {
@@ -1054,6 +1048,13 @@ int main(int argc, char **argv)
 		fprintf(stderr, "gen: rebuilt refunds %6.1f s\n", now_s() - tr);
 	}
 	sqlite3_finalize(has);
+	/* last: what a fee keeps depends on the refunds just written (FIN_KEPT) */
+	rebuild_summary("treasury_due",
+			"DELETE FROM treasury_due;"
+			"INSERT INTO treasury_due (commune_id, day, earned, earned_centimes, waiting,"
+			" waiting_centimes) SELECT commune_id, day, sum(earned), sum(earned * centimes),"
+			" sum(1 - earned), sum((1 - earned) * centimes) FROM treasury_fees WHERE true"
+			" GROUP BY commune_id, day");
 	if (analyze) {
 		double ta = now_s();
 		exec("ANALYZE");
