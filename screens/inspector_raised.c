@@ -210,7 +210,9 @@ static void key_view(struct ui *ui)
 			sheet_add(&l, &n, &cap, sheet[i]);
 		sheet_lines_free(sheet, nsheet);
 	} else {
-		snprintf(line, sizeof line, tr(ui, "(request: %s)"), eb.msg);
+		char detail[UI_STATUS_BYTES];
+		status_detail(ui, &eb, detail, sizeof detail);
+		snprintf(line, sizeof line, tr(ui, "(request: %s)"), detail);
 		sheet_add(&l, &n, &cap, line);
 	}
 	snprintf(title, sizeof title, tr(ui, "%s: raised, answer and history (Esc closes)"),

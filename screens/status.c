@@ -31,15 +31,40 @@ void status_error(struct ui *ui, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* The data layer's detail is English; a detail the table knows is translated, any
- * other follows the code's name in the session's language. */
+int status_detail(struct ui *ui, const struct wq_errbuf *eb, char *out, size_t len)
+{
+	if (ui->lang == LANG_EN) {
+		snprintf(out, len, "%s", eb->msg);
+		return 0;
+	}
+	if (eb->nargs >= 0 && eb->fmt[0] && msg_find(eb->fmt)) {
+		/* the arguments a table row names (a state, a role, a verb) are words too */
+		struct wq_errbuf t = *eb;
+		for (int i = 0; i < t.nargs; i++)
+			if (msg_find(eb->args[i]))
+				snprintf(t.args[i], sizeof t.args[i], "%s", tr(ui, eb->args[i]));
+		if (wq_err_render(&t, tr(ui, t.fmt), out, len) == 0)
+			return 0;
+	}
+	if (msg_find(eb->msg)) {
+		snprintf(out, len, "%s", tr(ui, eb->msg));
+		return 0;
+	}
+	snprintf(out, len, "%s", eb->msg);
+	return -1;
+}
+
+/* The data layer's detail is an English sentence and its key (err.h): translated by
+ * the table when it has the key; any other follows the code's name in the session's
+ * language. */
 void status_wq(struct ui *ui, const char *doing, const struct wq_errbuf *eb)
 {
 	const char *what = wq_strerror(eb->code, msg_lang_code(ui->lang));
+	char detail[UI_STATUS_BYTES];
 	if (!eb->msg[0])
 		status_error(ui, "%s: %s", doing, what);
-	else if (ui->lang == LANG_EN || msg_find(eb->msg))
-		status_error(ui, "%s: %s", doing, tr(ui, eb->msg));
+	else if (status_detail(ui, eb, detail, sizeof detail) == 0)
+		status_error(ui, "%s: %s", doing, detail);
 	else
 		status_error(ui, "%s: %s (%s)", doing, what, eb->msg);
 }

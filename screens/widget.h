@@ -71,6 +71,9 @@ void status_info(struct ui *ui, const char *fmt, ...) __attribute__((format(prin
 void status_error(struct ui *ui, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* eb->msg as the data layer wrote it, prefixed with what we were doing. */
 void status_wq(struct ui *ui, const char *doing, const struct wq_errbuf *eb);
+/* eb's detail in the session's language into out: 0, or -1 when the table has neither
+ * its key nor its sentence (out then holds the English sentence). */
+int status_detail(struct ui *ui, const struct wq_errbuf *eb, char *out, size_t len);
 void status_clear(struct ui *ui);
 void status_paint(struct ui *ui);
 
