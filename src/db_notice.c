@@ -71,16 +71,18 @@ static int may_write(const struct actor *a, enum notice_to kind, const struct ta
 		ok = kind != NOTICE_TO_PROVINCE && t->office_id == a->scope_id;
 	else
 		return wq_fail(eb, WQ_EDENIED, "role",
-			       "a %s may not write notices, only reply in a thread sent to it",
-			       role_name(a->role));
+			       "your role may not write notices, only reply in a thread sent to you");
 	if (ok)
 		return WQ_OK;
 	if (kind == NOTICE_TO_ACCOUNT) /* the same words for a stranger and nobody */
 		return wq_fail(eb, WQ_ENOTFOUND, "to", "no account %s in your scope", t->label);
-	return wq_fail(eb, WQ_EDENIED, "to", "%s %s is outside your scope: %s",
-		       notice_to_name(kind), t->label,
-		       a->role == ROLE_SUPERVISOR ? "a supervisor writes to its own office"
-						  : "an inspector writes within its province");
+	/* fixed sentences, shown in the account's language (msg_table.c): the code is the
+	 * one just typed */
+	if (a->role == ROLE_SUPERVISOR)
+		return wq_fail(eb, WQ_EDENIED, "to", "outside your scope: a supervisor writes to "
+						     "its own office and the accounts in it");
+	return wq_fail(eb, WQ_EDENIED, "to",
+		       "outside your scope: an inspector writes within its province");
 }
 
 static void fill_target(sqlite3_stmt *st, void *row)

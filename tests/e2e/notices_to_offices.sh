@@ -142,22 +142,24 @@ wq_type o M
 wq_screen_wait o "Agent queue" 5
 ok "agent3 (RBT-AGD-1) has no notice; M brings it back to its queue"
 
-# a supervisor writes to its own office only: supervisor2 (RBT-AGD-1) is refused RBT-HAS-1
+# a supervisor writes to its own office only: supervisor2 (RBT-AGD-1), in French, is
+# refused RBT-HAS-1 in French
 before=$(wq_sql "SELECT count(*) FROM notices")
+wq user lang supervisor2 fr >/dev/null || fail "watiqa user lang supervisor2 fr"
 ui_open_as s supervisor2
 wq_screen_wait s "RBT-AGD-1" 15
 wq_type s M
-wq_screen_wait s "Notices" 5
+wq_screen_wait s "Avis" 5
 wq_type s w
-wq_screen_wait s "Write a notice to" 5
+wq_screen_wait s "Écrire un avis à" 5
 wq_type s Enter
-wq_screen_wait s "Office code: RBT-AGD-1" 5 # its own office to start from
+wq_screen_wait s "Code du bureau : RBT-AGD-1" 5 # its own office to start from
 wq_type s C-u
 wq_type s -l "RBT-HAS-1"
 wq_type s Enter
-wq_screen_wait s "Notice:" 5
+wq_screen_wait s "Avis :" 5
 wq_type s -l "Prêtez-nous un registre"
 wq_type s Enter
-wq_screen_wait s "notice not sent: office RBT-HAS-1 is outside your scope" 5
+wq_screen_wait s "avis non envoyé: hors de votre périmètre : un superviseur écrit à son bureau" 5
 [ "$(wq_sql "SELECT count(*) FROM notices")" = "$before" ] || fail "supervisor2's notice was written"
-ok "supervisor2 (RBT-AGD-1) may not write to RBT-HAS-1: refused on its screen, nothing written"
+ok "supervisor2 (RBT-AGD-1) may not write to RBT-HAS-1: refused on its screen in French, nothing written"
