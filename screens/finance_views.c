@@ -291,7 +291,7 @@ void finance_paint_money(struct ui *ui, struct fin_state *s, int y0, int height)
 		[REFUND_OWED] = TX("to send to the card"),
 		[REFUND_SENT] = TX("sent, the gateway has not answered"),
 		[REFUND_DONE] = TX("paid back to the card"),
-		[REFUND_FAILED] = TX("REFUSED by the card: call the citizen"),
+		[REFUND_FAILED] = TX("REFUSED by the card: f to act on them"),
 	};
 	MLINE(A_BOLD, tr(ui, "  Refunds of %s (all periods)"), s->commune);
 	for (int f = 0; f < REFUND_STATE_COUNT; f++) {

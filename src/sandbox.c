@@ -14,6 +14,8 @@
  *                then: signed callback POST to `callback` (3 tries), 303 to `return`
  *    GET  /api/txn?merchant&txn&ts&sig    server-to-server confirmation (JSON)
  *    POST /api/refund merchant&txn&amount&key&ts&sig   refund (idempotent on key)
+ *    POST /sandbox/unblock  txn=TXN       the bank of 4000000000000036 accepts that
+ *                                         payment's refunds from now on
  *    GET  /sandbox/refunds                every refund made:
  *                                         "key<TAB>txn<TAB>amount<TAB>refund<TAB>calls"
  *    GET  /sandbox/callbacks              every callback sent: "url<TAB>body" lines
@@ -481,6 +483,18 @@ static enum MHD_Result sbx_access(void *cls, struct MHD_Connection *c, const cha
 	}
 	if (!strcmp(url, "/sms") && !strcmp(m, "POST"))
 		return sms_post(c, r);
+	if (!strcmp(url, "/sandbox/unblock") && !strcmp(m, "POST")) {
+		/* the card's bank lifts its refusal of refunds for one payment */
+		const char *txn = arg(c, r, "txn");
+		int found = 0;
+		pthread_mutex_lock(&sbx.mu);
+		for (int i = 0; txn && i < sbx.ntxn; i++)
+			if (!strcmp(sbx.txn[i].txn, txn) && (found = 1))
+				wq_strlcpy(sbx.txn[i].card, "unblocked", sizeof sbx.txn[i].card);
+		pthread_mutex_unlock(&sbx.mu);
+		return reply(c, found ? 200 : 404, "text/plain", found ? "ok\n" : "unknown txn\n",
+			     NULL);
+	}
 	if (!strcmp(url, "/sms/fail") && !strcmp(m, "POST")) {
 		const char *on = arg(c, r, "on");
 		pthread_mutex_lock(&sbx.mu);

@@ -6,8 +6,8 @@
 # envelope whose fee the treasury (treasury1 over SSH) distributed comes back and is
 # destroyed: its fee is refunded, to recover from RBT-HASSAN.  finance1 opens the refunds
 # to act on (f): C's and Q's rows with the gateway's reason, the citizen to call; sends
-# C's again (r): a new attempt with the same idempotency key, refused again, nothing paid
-# twice, audited; records Q's paid by transfer (t): a bad reference refused and nothing
+# C's again (r): a new attempt with the same idempotency key, refused again, nothing paid,
+# audited; once the card's bank lifts its refusal (the sandbox), again: refunded once; records Q's paid by transfer (t): a bad reference refused and nothing
 # changed, then refunded with its reference, audited, Q texted; Tab: RBT-HASSAN's fees to recover,
 # as the database sums them.  `watiqa check` passes.
 source "$(dirname "$0")/lib.sh"
@@ -86,6 +86,8 @@ ok "treasury1 distributed up to $YESTERDAY; $B_T came back and was destroyed: $R
 # 4. finance1: the refunds to act on
 wq_login f finance1 watiqa-demo
 wq_screen_wait f "Revenue" 20
+wq_type f 4
+wq_screen_wait f "REFUSED by the card: f to act on them" 10
 wq_type f f
 wq_screen_wait f "Refunds to act on" 10
 wq_screen_wait f "$C_T  *fee  *20.00  *1 card_refuses_refunds" 10
@@ -111,6 +113,29 @@ wait_sql "SELECT f.state || ' ' || f.attempts || ' ' || f.idem_key FROM refunds 
 	AND actor_label = 'finance1'")" = 1 ] || fail "the retry is not audited"
 wq_screen_wait f "$C_T  *fee  *20.00  *2 card_refuses_refunds" 10
 ok "r: C's refund sent again with the same key $C_KEY: refused again (2 attempts), nothing paid, audited"
+
+# the card's bank lifts its refusal: r again, refunded once, with the same key
+[ "$(curl -s -o /dev/null -w '%{http_code}' -d "txn=$C_TXN" "$SANDBOX/sandbox/unblock")" = 200 ] ||
+	fail "the sandbox did not unblock $C_TXN"
+wq_type f /
+wq_screen_wait f "Search:" 5
+wq_type f -l "$C_T"
+wq_type f Enter
+wq_screen_wait f "^>.*$C_T" 5
+wq_type f r
+wq_screen_wait f "Send the refund of $C_T (20.00 MAD) to the card again?" 5
+wq_type f y
+wait_sql "SELECT f.state || ' ' || f.attempts || ' ' || f.idem_key FROM refunds f
+	JOIN requests r ON r.id = f.request_id WHERE r.tracking = '$C_T'" "refunded 3 $C_KEY"
+curl -s "$SANDBOX/sandbox/refunds" | awk -F'\t' -v t="$C_TXN" '$2 == t' >"$T/c_refunds"
+[ "$(wc -l <"$T/c_refunds")" = 1 ] && [ "$(cut -f1,3 "$T/c_refunds")" = "$C_KEY	2000" ] ||
+	fail "C's refunds at the gateway: $(cat "$T/c_refunds")"
+[ "$(web_sql "SELECT count(*) FROM outbox o JOIN requests r ON r.id = o.request_id
+	WHERE r.tracking = '$C_T' AND o.body LIKE '%ont été remboursés sur votre carte%'")" -ge 1 ] ||
+	fail "C is not told of the refund"
+[ "$(web_sql "SELECT count(*) FROM audit_log WHERE action = 'refund.retry' AND target = '$C_KEY'")" = 2 ] ||
+	fail "the second retry is not audited"
+ok "the bank lifts its refusal; r again: C refunded once by the gateway (20.00, key $C_KEY, 3 attempts), C told"
 
 # t: Q's postage paid by transfer; a bad reference first
 wq_type f /
