@@ -7,7 +7,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_DIR = build/fuzz
 FUZZ_CFLAGS = -g -O1 -std=c11 -D_GNU_SOURCE -Isrc -Iscreens $(PKG_CFLAGS) \
 	      -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
-FUZZ_NAMES = config form payment table countries
+FUZZ_NAMES = config form payment table countries lines
 FUZZ_BINS = $(addprefix $(FUZZ_DIR)/fuzz_,$(FUZZ_NAMES))
 
 # what each harness compiles besides itself
@@ -23,6 +23,8 @@ FUZZ_SRCS_table = screens/table.c screens/form.c screens/term.c screens/prompt.c
 FUZZ_LIBS_table = -lpcre2-8 -lncursesw -ltinfo -lfribidi -lcrypto
 FUZZ_SRCS_countries = src/country.c src/err.c
 FUZZ_LIBS_countries =
+FUZZ_SRCS_lines = src/lines.c src/http_form.c src/fee.c src/country.c src/err.c src/util.c
+FUZZ_LIBS_lines = -lcrypto
 
 .SECONDEXPANSION:
 $(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c $$(FUZZ_SRCS_$$*) | $(DEPS_STAMP)

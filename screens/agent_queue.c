@@ -321,6 +321,55 @@ static void key_reject(struct ui *ui)
 	transition(ui, r, RS_REJECTED, reason, TX("rejected"));
 }
 
+/* One document of an order rejected, the others produced (issue 13 item 4): which
+ * one, why, then its fee alone is refunded.  The last open one rejects the request. */
+static void key_reject_line(struct ui *ui)
+{
+	const struct request *r = current(ui);
+	char text[ORDER_LINES_MAX][96], reason[200], q[400], money[32];
+	const char *items[ORDER_LINES_MAX];
+	int no[ORDER_LINES_MAX], m = 0;
+	if (!r)
+		return;
+	for (int i = 0; i < r->nlines; i++) {
+		const struct req_line *l = &r->lines[i];
+		if (l->rejected)
+			continue;
+		msg_money(msg_session(), l->fee_centimes, money, sizeof money);
+		snprintf(text[m], sizeof text[m], tr(ui, "document %d: %s x%d, fee %s MAD"), l->no,
+			 tr(ui, strcmp(l->doc_type, "full_copy") ? "extract" : "full copy"),
+			 l->copies, money);
+		items[m] = text[m];
+		no[m++] = l->no;
+	}
+	if (m < 2) {
+		status_error(ui, tr(ui, "%s holds one document: x rejects the request"),
+			     r->tracking);
+		return;
+	}
+	int k = prompt_pick(ui, tr(ui, "Reject which document?"), items, m);
+	if (k < 0 || !desk_reason(ui, tr(ui, "Reject: why?"), reject_reasons,
+				  (int)(sizeof reject_reasons / sizeof reject_reasons[0]),
+				  REJECT_OTHER, reason, sizeof reason)) {
+		status_info(ui, tr(ui, "not rejected"));
+		return;
+	}
+	snprintf(q, sizeof q, tr(ui, "Reject %s of %s (%s)? Its fee will be refunded, the "
+				  "other documents go on."),
+		 items[k], r->tracking, tr(ui, reason));
+	if (!prompt_yesno(ui, q))
+		return;
+	struct wq_errbuf eb = {0};
+	char tracking[TRACKING_BYTES];
+	memcpy(tracking, r->tracking, sizeof tracking); /* the reload replaces r */
+	if (request_line_reject(ui->db, &ui->actor, r->id, r->version, no[k], reason, &eb))
+		status_wq(ui, tracking, &eb);
+	else
+		status_info(ui, tr(ui, "%s: document %d rejected, its fee to be refunded"),
+			    tracking, no[k]);
+	ui->reload = 1;
+}
+
 static void key_release(struct ui *ui)
 {
 	const struct request *r = current(ui);
@@ -438,6 +487,8 @@ static const struct keymap agent_queue_keys[] = {
 	 KM_WRITE | KM_BAR, key_stage},
 	{'x', "reject", "reject the request with a reason (refund owed)", OFFICE_STAFF,
 	 KM_WRITE | KM_BAR, key_reject},
+	{'X', "reject doc", "reject one document of the order with a reason",
+	 OFFICE_STAFF, KM_WRITE, key_reject_line},
 	{'r', "release", "put a claimed request back in the office queue", OFFICE_STAFF,
 	 KM_WRITE | KM_BAR, key_release},
 	{'a', "reassign", "send the request to another office, with a reason", OFFICE_STAFF,

@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "agent_queue.h"
+#include "lines.h"
 
 static enum escalate_level level(const struct aq_state *s, const struct request *r)
 {
@@ -27,9 +28,19 @@ static void name_ar(const struct request *r, char *buf, size_t len)
 
 static void doc_text(const struct request *r, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s x%d",
-		 strcmp(r->doc_type, "full_copy") == 0 ? tr_now("full") : tr_now("extr"),
-		 r->copies);
+	const char *type = r->doc_type;
+	int copies = r->copies;
+	if (lines_open_count(r) > 1) { /* several documents: the sheet (h) lists them */
+		snprintf(buf, len, "%d %s", lines_open_count(r), tr_now("docs"));
+		return;
+	}
+	for (int i = 0; i < r->nlines; i++) /* the one left when another was rejected */
+		if (!r->lines[i].rejected) {
+			type = r->lines[i].doc_type;
+			copies = r->lines[i].copies;
+		}
+	snprintf(buf, len, "%s x%d", strcmp(type, "full_copy") == 0 ? tr_now("full") : tr_now("extr"),
+		 copies);
 }
 
 /* Queue columns */

@@ -36,6 +36,26 @@ static int add(char ***lines, int *n, int *cap, const char *fmt, ...)
 	return 0;
 }
 
+static void sheet_documents(const struct request *r, char ***l, int *n, int *cap,
+			    const char *total)
+{
+	char money[32];
+	add(l, n, cap, tr_now("Documents: %d"), r->nlines);
+	for (int i = 0; i < r->nlines; i++) {
+		const struct req_line *d = &r->lines[i];
+		const char *type = strcmp(d->doc_type, "full_copy") ? tr_now("extract")
+								      : tr_now("full copy");
+		msg_money(msg_session(), d->fee_centimes, money, sizeof money);
+		if (d->rejected)
+			add(l, n, cap, tr_now("  %d. %s x%d, fee %s MAD - REJECTED: %s"), d->no, type,
+			    d->copies, money, d->reject_reason);
+		else
+			add(l, n, cap, tr_now("  %d. %s x%d, fee %s MAD"), d->no, type, d->copies,
+			    money);
+	}
+	add(l, n, cap, tr_now("Total fee: %s MAD"), total);
+}
+
 int sheet_lines(struct db *db, const struct actor *a, int64_t id, char ***out, int *nout,
 		struct wq_errbuf *eb)
 {
@@ -54,10 +74,13 @@ int sheet_lines(struct db *db, const struct actor *a, int64_t id, char ***out, i
 	add(&l, &n, &cap, tr_now("Request %s   state: %s%s%s"), r.tracking, tr_now(req_state_name(r.state)),
 	    r.agent_id ? tr_now("   agent: ") : "", r.agent_id ? r.agent_name : "");
 	add(&l, &n, &cap, tr_now("Office:    %s"), r.office_code);
-	add(&l, &n, &cap, r.copies == 1 ? tr_now("Document:  %s, %d copy, fee %s MAD")
-					 : tr_now("Document:  %s, %d copies, fee %s MAD"),
-	    strcmp(r.doc_type, "full_copy") == 0 ? tr_now("full copy") : tr_now("extract"),
-	    r.copies, money);
+	if (r.nlines > 1) /* an order of several documents: each line, the rejected ones said */
+		sheet_documents(&r, &l, &n, &cap, money);
+	else
+		add(&l, &n, &cap, r.copies == 1 ? tr_now("Document:  %s, %d copy, fee %s MAD")
+						 : tr_now("Document:  %s, %d copies, fee %s MAD"),
+		    strcmp(r.doc_type, "full_copy") == 0 ? tr_now("full copy") : tr_now("extract"),
+		    r.copies, money);
 	add(&l, &n, &cap, tr_now("Name:      %s %s"), r.last_name_lat, r.first_name_lat);
 	add(&l, &n, &cap, tr_now("Name (ar): %s %s"), r.first_name_ar, r.last_name_ar);
 	add(&l, &n, &cap, tr_now("Born:      %s, commune %s"), r.birth_date, r.commune_name);

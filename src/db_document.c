@@ -83,7 +83,8 @@ static int nonce_get(struct db *db, int64_t request_id, const char *doc_type, ch
 }
 
 static int issue(struct db *db, const struct actor *a, const unsigned char key[32],
-		 const struct request *r, char nonce[40], struct wq_errbuf *eb)
+		 const struct request *r, const char *doc_type, char nonce[40],
+		 struct wq_errbuf *eb)
 {
 	static const char sql[] =
 		"INSERT INTO documents (request_id, doc_type, office_id, nonce, code_hash,"
@@ -100,7 +101,7 @@ static int issue(struct db *db, const struct actor *a, const unsigned char key[3
 	if (!st)
 		return WQ_EIO;
 	sqlite3_bind_int64(st, 1, r->id);
-	db_bind_text(st, 2, r->doc_type);
+	db_bind_text(st, 2, doc_type);
 	sqlite3_bind_int64(st, 3, r->office_id);
 	db_bind_text(st, 4, nonce);
 	db_bind_text(st, 5, hash);
@@ -115,8 +116,8 @@ static int issue(struct db *db, const struct actor *a, const unsigned char key[3
 }
 
 int document_code(struct db *db, const struct actor *a, const unsigned char key[32],
-		  int64_t request_id, int want_issue, char code_out[SECRET_CODE_BYTES],
-		  struct wq_errbuf *eb)
+		  int64_t request_id, int line_no, int want_issue,
+		  char code_out[SECRET_CODE_BYTES], struct wq_errbuf *eb)
 {
 	struct request r;
 	char nonce[40] = "";
@@ -133,7 +134,20 @@ int document_code(struct db *db, const struct actor *a, const unsigned char key[
 		return rc;
 	if ((rc = request_get(db, a, request_id, &r, eb))) /* the scope check */
 		goto out;
-	rc = nonce_get(db, r.id, r.doc_type, nonce, eb);
+	/* one document per line of the order (db/211): the one asked, else the first not
+	 * rejected; a rejected line is never issued */
+	const char *doc_type = NULL;
+	for (int i = 0; i < r.nlines && !doc_type; i++)
+		if (line_no ? r.lines[i].no == line_no : !r.lines[i].rejected)
+			doc_type = r.lines[i].rejected ? NULL : r.lines[i].doc_type;
+	if (!doc_type && r.nlines) {
+		rc = wq_fail(eb, WQ_ECONFLICT, "line", "%s: line %d is not a document to issue",
+			     r.tracking, line_no);
+		goto out;
+	}
+	if (!doc_type)
+		doc_type = r.doc_type;
+	rc = nonce_get(db, r.id, doc_type, nonce, eb);
 	if (rc == WQ_ENOTFOUND && !want_issue) {
 		rc = WQ_OK;
 		goto out;
@@ -145,7 +159,7 @@ int document_code(struct db *db, const struct actor *a, const unsigned char key[
 				     "declared", r.tracking, req_state_name(r.state));
 			goto out;
 		}
-		rc = issue(db, a, key, &r, nonce, eb);
+		rc = issue(db, a, key, &r, doc_type, nonce, eb);
 	}
 	if (!rc)
 		code_of(key, nonce, code_out);
@@ -208,9 +222,11 @@ int document_verify(struct db *db, const unsigned char key[32], const char *type
 {
 	static const char sql[] =
 		"SELECT d.doc_type, o.code, o.name_fr, o.name_ar, d.issued_at, r.first_name_lat,"
-		" r.last_name_lat, r.state,"
-		" (SELECT count(*) FROM refunds f WHERE f.request_id = r.id)"
+		" r.last_name_lat, CASE l.state WHEN 'rejected' THEN 'rejected' ELSE r.state END,"
+		" (SELECT count(*) FROM refunds f WHERE f.request_id = r.id"
+		"  AND f.line_no = coalesce(l.line_no, 1))"
 		" FROM documents d JOIN requests r ON r.id = d.request_id"
+		" LEFT JOIN request_lines l ON l.request_id = r.id AND l.doc_type = d.doc_type"
 		" JOIN offices o ON o.id = d.office_id WHERE d.code_hash = ?";
 	char canon[SECRET_CHARS + 1], hash[72];
 	struct wq_errbuf ceb;

@@ -70,6 +70,7 @@ void fin_row_to_payment(sqlite3_stmt *st, void *row)
 	r->state = req_state_from_name(state);
 	r->settlement_id = sqlite3_column_int64(st, 11);
 	db_col_text(st, 12, settle, sizeof settle);
+	r->refunded_centimes = sqlite3_column_int64(st, 13);
 	r->bucket = fin_bucket_of(r->state, r->pay_status, settle);
 }
 
@@ -171,6 +172,9 @@ int finance_revenue(struct db *db, const struct actor *a, int64_t commune_id,
 		if (pay[i].bucket == FB_REFUND) {
 			r->refund_count++;
 			r->refund_centimes += pay[i].amount_centimes;
+		} else if (pay[i].refunded_centimes) { /* a line of the order refunded */
+			r->refund_count++;
+			r->refund_centimes += pay[i].refunded_centimes;
 		}
 	}
 	free(pay);

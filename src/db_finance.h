@@ -30,7 +30,8 @@
 #define FIN_PAY_COLS                                                                  \
 	"p.request_id, p.id, p.confirmed_at, p.amount_centimes, r.tracking, r.doc_type," \
 	" r.copies, o.code, p.gateway_ref, p.status, r.state,"                          \
-	" coalesce(i.settlement_id, 0), coalesce(s.state, '')"
+	" coalesce(i.settlement_id, 0), coalesce(s.state, ''),"                        \
+	" (SELECT coalesce(sum(fr.amount_centimes), 0) FROM refunds fr WHERE fr.payment_id = p.id)"
 #define FIN_PAY_FROM                                                                  \
 	" FROM payments p JOIN requests r ON r.id = p.request_id"                      \
 	" JOIN offices o ON o.id = r.office_id"                                        \

@@ -22,7 +22,9 @@
 	" r.phone, r.doc_type, r.copies, m.status, coalesce(m.code, ''), m.sealed_at,"  \
 	" coalesce(su.username, ''), coalesce(m.handed_at, 0),"                         \
 	" coalesce(m.handed_how, ''), coalesce(m.closed_at, 0), r.reject_reason,"      \
-	" r.country"
+	" r.country, coalesce((SELECT group_concat(CASE l.doc_type WHEN 'extract'"      \
+	" THEN 'extract' ELSE 'full copy' END || ' x' || l.copies, ' + ') FROM"          \
+	" request_lines l WHERE l.request_id = r.id AND l.state = 'open'), '')"
 #define ENV_FROM                                                                        \
 	" FROM mail_items m JOIN requests r ON r.id = m.request_id"                     \
 	" JOIN offices o ON o.id = r.office_id"                                         \
@@ -98,6 +100,7 @@ static void fill_envelope(sqlite3_stmt *st, void *row)
 	e->closed_at = sqlite3_column_int64(st, c++);
 	db_col_text(st, c++, e->reason, sizeof e->reason);
 	db_col_text(st, c++, e->country, sizeof e->country);
+	db_col_text(st, c++, e->docs, sizeof e->docs);
 }
 
 int mail_list(struct db *db, const struct actor *a, const struct mail_filter *f,

@@ -317,6 +317,15 @@ static int demo_request(struct db *db, const struct actor *sys, const struct off
 	strcpy(r.doc_type, demo_rand(3) ? "extract" : "full_copy");
 	r.copies = 1 + (int)demo_rand(3);
 	r.fee_centimes = (strcmp(r.doc_type, "extract") ? 3000 : 2000) * r.copies;
+	if (i % 24 == 3) { /* an extract and a full copy in one order (issue 13 item 4); no
+			    * draw of its own, so the other requests stay as they were */
+		r.nlines = 2;
+		r.lines[0] = (struct req_line){.no = 1, .doc_type = "extract", .copies = r.copies,
+					       .fee_centimes = 2000 * r.copies};
+		r.lines[1] = (struct req_line){.no = 2, .doc_type = "full_copy", .copies = 1,
+					       .fee_centimes = 3000};
+		r.fee_centimes = r.lines[0].fee_centimes + 3000;
+	}
 	snprintf(r.record_number, sizeof r.record_number, "%u", 1 + demo_rand(2400));
 	r.record_year = year;
 	snprintf(r.birth_date, sizeof r.birth_date, "%04d-%02u-%02u", year, 1 + demo_rand(12),

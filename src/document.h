@@ -35,14 +35,16 @@ enum verify_outcome { VO_VALID, VO_NOT_VALID, VO_UNKNOWN, VO_MALFORMED, VO_HELD_
 		      VO_COUNT };
 const char *verify_outcome_name(enum verify_outcome o);
 
-/* The verification code of request_id's document, "XXXX-XXXX-XXXX", in code_out.  With
+/* The verification code of request_id's document, "XXXX-XXXX-XXXX", in code_out: the
+ * document of the order's line line_no (db/211: one document per line, each its own
+ * code), 0 the first line not rejected; a rejected line has none (WQ_ECONFLICT).  With
  * issue set and no document yet, one is issued (an agent, supervisor or officer of the
  * office, a request whose production has been declared: in production or past it, not
  * rejected or cancelled); without it, "" when there is none.  The request is read through the
  * actor's scope (WQ_ENOTFOUND outside it); WQ_EDENIED for another role, WQ_ECONFLICT
  * for a request not produced. */
 int document_code(struct db *db, const struct actor *a, const unsigned char key[32],
-		  int64_t request_id, int issue, char code_out[SECRET_CODE_BYTES],
+		  int64_t request_id, int line_no, int issue, char code_out[SECRET_CODE_BYTES],
 		  struct wq_errbuf *eb);
 /* Anyone's lookup of a typed code (case, dashes and spaces do not matter; O, I, L read
  * as 0, 1, 1): WQ_OK and out filled, WQ_ENOTFOUND for no such document, WQ_EINVAL

@@ -68,6 +68,7 @@ struct fin_payment {
 	enum req_state state;
 	int64_t settlement_id; /* 0: in no batch */
 	enum fin_bucket bucket;
+	int64_t refunded_centimes; /* refunds of the payment so far (an order's lines) */
 };
 
 /* Revenue of one day or month, by document type ([0] extract, [1] full copy). */
@@ -75,7 +76,7 @@ struct fin_revenue_row {
 	char key[11]; /* "2026-11-03" or "2026-11" */
 	int count[2];
 	int64_t centimes[2];
-	int refund_count; /* of the above, rejected after payment */
+	int refund_count; /* of the above, refunded in whole or in part (a rejected line) */
 	int64_t refund_centimes;
 };
 

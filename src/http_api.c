@@ -142,6 +142,7 @@ static int order_answer(struct http_ctx *c, int rc, struct wq_errbuf *eb)
 			    "\"currency\":\"MAD\",\"payment_url\":",
 		   req_state_name(l->r.state), (long long)l->r.fee_centimes, fee);
 	buf_json_str(&c->out, buf_str(&url));
+	order_lines_json(c, &l->r, NULL, 0);
 	buf_puts(&c->out, "}\n");
 	buf_free(&url);
 	return api_reply(c, 201);
@@ -152,16 +153,17 @@ int api_order(struct http_ctx *c)
 	struct order_later *l = order_later_new(c);
 	if (!l)
 		return api_error(c, 500, "internal", tr(c, T_ERROR));
+	l->in.api = 1;
 	if (order_validate(c, &l->in, &l->r)) {
 		buf_puts(&c->out, "{\"error\":\"invalid\",\"message\":");
 		buf_json_str(&c->out, tr(c, T_FORM_ERRORS));
 		buf_puts(&c->out, ",\"errors\":{");
-		int first = 1;
+		int nerr = 0;
+		order_lines_api_errors(c, &l->in.lines, &nerr);
 		for (int i = 0; i < order_field_count(); i++) {
 			if (l->in.err[i] == T_COUNT)
 				continue;
-			buf_puts(&c->out, first ? "" : ",");
-			first = 0;
+			buf_puts(&c->out, nerr++ ? "," : "");
 			buf_json_str(&c->out, order_field_name(i));
 			buf_puts(&c->out, ":");
 			char etext[300];
@@ -211,11 +213,10 @@ void api_refund_obj(struct http_ctx *c, const char *key, const struct refund *f)
 static void refund_json(struct http_ctx *c, const struct request *r)
 {
 	struct refund f;
-	struct wq_errbuf eb;
-	if (refund_for_request(http_db(c), r->id, &f, &eb))
-		buf_puts(&c->out, ",\"refund\":null");
-	else
+	if (citizen_refund_sum(c, r, &f))
 		api_refund_obj(c, "refund", &f);
+	else
+		buf_puts(&c->out, ",\"refund\":null");
 }
 
 int api_cancel(struct http_ctx *c)
@@ -345,6 +346,11 @@ int api_track(struct http_ctx *c)
 	buf_printf(o, ",\"doc_type\":\"%s\",\"copies\":%d,\"fee_centimes\":%lld,\"mail_code\":",
 		   r.doc_type, r.copies, (long long)r.fee_centimes);
 	buf_json_str(o, r.mail_code);
+	struct refund *fs = NULL;
+	int nf = 0;
+	refund_list(http_db(c), r.id, &fs, &nf, &eb);
+	order_lines_json(c, &r, fs, nf);
+	free(fs);
 	buf_puts(o, ",\"reject_reason\":");
 	buf_json_str(o, r.state == RS_REJECTED ? r.reject_reason : "");
 	buf_puts(o, ",\"return_reason\":");

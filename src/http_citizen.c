@@ -6,6 +6,7 @@
  * forms (POST /cancel, /returned, CSRF-checked) and the checks the JSON API shares
  * (track_cancel, track_returned).  The data layer decides; this file only asks and
  * says why not.  HTTP worker threads; no SQL (request_*, refund_*). */
+#include <stdlib.h>
 #include <string.h>
 
 #include "http_internal.h"
@@ -38,12 +39,40 @@ void citizen_refund_line(struct http_ctx *c, const struct refund *f, enum txt wh
 	buf_puts(o, "</span></p>\n");
 }
 
+int citizen_refund_sum(struct http_ctx *c, const struct request *r, struct refund *out)
+{
+	struct refund *f = NULL;
+	struct wq_errbuf eb;
+	struct db *db = http_db(c);
+	int n = 0;
+	if (!db || refund_list(db, r->id, &f, &n, &eb) || !n) {
+		free(f);
+		return 0;
+	}
+	/* refused anywhere is said first (finance will call); else the least advanced;
+	 * the date of the latest */
+	static const int rank[REFUND_STATE_COUNT] = {
+		[REFUND_FAILED] = 0, [REFUND_OWED] = 1, [REFUND_SENT] = 2, [REFUND_DONE] = 3};
+	*out = f[n - 1];
+	out->amount_centimes = 0;
+	for (int i = 0; i < n; i++) {
+		int64_t at = f[i].done_at ? f[i].done_at : f[i].created_at;
+		out->amount_centimes += f[i].amount_centimes;
+		if (rank[f[i].state] < rank[out->state])
+			out->state = f[i].state;
+		if (at > (out->done_at ? out->done_at : out->created_at)) {
+			out->done_at = f[i].done_at;
+			out->created_at = f[i].created_at;
+		}
+	}
+	free(f);
+	return 1;
+}
+
 void citizen_refund_box(struct http_ctx *c, const struct request *r)
 {
 	struct refund f;
-	struct wq_errbuf eb;
-	struct db *db = http_db(c);
-	if (db && !refund_for_request(db, r->id, &f, &eb))
+	if (citizen_refund_sum(c, r, &f))
 		citizen_refund_line(c, &f, T_REFUND, "refund");
 }
 

@@ -15,6 +15,7 @@
 #include "fee.h"
 #include "http_buf.h"
 #include "http_form.h"
+#include "lines.h"
 #include "request.h"
 #include "validate.h"
 
@@ -126,6 +127,9 @@ enum txt {
 	T_OFFICE, T_OFFICE_UNKNOWN, T_E_OFFICE,
 	T_COUNTRY, T_E_COUNTRY, T_E_POSTAL_ABROAD, T_E_POSTAL_INTL, T_E_PHONE_ABROAD,
 	T_E_PHONE_INTL, T_POSTAGE, T_COUNTRY_MORE,
+	/* an order's lines (http_lines.c) */
+	T_SEC_DOCS, T_LINES_HINT, T_E_NO_LINE, T_E_LINES_MANY, T_E_LINE_TWICE, T_E_LINES_BOTH,
+	T_E_LINES_LIST, T_TOTAL, T_LINE_FEE, T_LINE_REJECTED, T_COPIES_SHORT,
 	T_COUNT
 };
 const char *tr(const struct http_ctx *c, enum txt t);
@@ -246,15 +250,36 @@ void list_pager(struct http_ctx *c, const char *pager, int part, int parts, enum
 struct request;
 /* Where some of the order form's fields are in its table (http_order.c). */
 enum {
-	F_DOC, F_COPIES, F_COMMUNE, F_OFFICE, F_RECNUM, F_RECYEAR, F_BIRTH = 10, F_COUNTRY = 12,
-	F_POSTAL = 14, F_PHONE = 16
+	F_COMMUNE, F_OFFICE, F_RECNUM, F_RECYEAR, F_BIRTH = 8, F_COUNTRY = 10, F_POSTAL = 12,
+	F_PHONE = 14
 };
 struct order_input {
 	char val[ORDER_FIELD_MAX][ADDRESS_MAX_BYTES];
 	enum txt err[ORDER_FIELD_MAX]; /* T_COUNT: no error */
 	char hint[ORDER_FIELD_MAX][40]; /* what the error's %s shows: "75011" */
 	int nerr;
+	int api;		  /* set by the caller: read as the API (lines.h) */
+	struct lines_input lines; /* the documents, with their errors */
 };
+/* http_lines.c: an order's documents (lines.h) on the form, the review page and in
+ * the API.  order_lines_read: the lines of the submission (form: the boxes), their
+ * number of errors. */
+int order_lines_read(struct http_ctx *c, struct lines_input *li, int form);
+/* The form's "documents" section: a box and a copies list per document type, as
+ * submitted (li NULL: a fresh form, the extract ticked), each error under its field. */
+void order_lines_draw(struct http_ctx *c, const struct lines_input *li);
+void order_lines_hidden(struct http_ctx *c, const struct lines_input *li);
+/* The review page's table of the lines, each fee, and the total (postage included). */
+void order_lines_review(struct http_ctx *c, const struct request *r, int64_t postage);
+/* ,"field":"text" for each line error (*n: how many written before, counted on). */
+void order_lines_api_errors(struct http_ctx *c, const struct lines_input *li, int *n);
+/* ,"lines":[...]: each line with its fee, state and refund (refunds: the request's). */
+struct refund;
+void order_lines_json(struct http_ctx *c, const struct request *r, const struct refund *f,
+		      int nf);
+/* The tracking page's table of the documents: each one's state and refund. */
+void order_lines_track(struct http_ctx *c, const struct request *r, const struct refund *f,
+		       int nf);
 /* The sentence of field i's error, its example filled in. */
 const char *order_error_text(struct http_ctx *c, const struct order_input *in, int i,
 			     char *buf, size_t len);
@@ -335,6 +360,9 @@ void page_code_input(struct http_ctx *c, const char *name, const char *label, in
 		     const char *attrs, const char *value, const struct wq_errbuf *eb);
 /* http_citizen.c: the refund box, the forms of the citizen's own actions for r's
  * state (with the error the notice names), and whether a notice is good news. */
+/* Every refund of the order as one (the sum; refused if any is, else the least advanced
+ * state; the latest date): 1 and *out filled, 0 when nothing was refunded. */
+int citizen_refund_sum(struct http_ctx *c, const struct request *r, struct refund *out);
 void citizen_refund_box(struct http_ctx *c, const struct request *r);
 /* One refund's line (amount, state, date) under the label `what`, its ids prefixed
  * with id ("refund": #refund, #refund_amount, #refund_state, #refund_date). */

@@ -17,8 +17,7 @@
 #include "util.h"
 
 enum fkind {
-	FK_TEXT, FK_TEL, FK_EMAIL, FK_DATE, FK_NUM, FK_DOC, FK_COPIES, FK_COMMUNE, FK_OFFICE,
-	FK_COUNTRY
+	FK_TEXT, FK_TEL, FK_EMAIL, FK_DATE, FK_NUM, FK_COMMUNE, FK_OFFICE, FK_COUNTRY
 };
 enum fnorm { FN_SQUEEZE, FN_PHONE, FN_UPPER };
 
@@ -38,8 +37,7 @@ struct order_field {
 #define NOF 0, 0
 
 static const struct order_field fields[] = {
-	{"doc_type", NULL, 1, FK_DOC, FN_SQUEEZE, T_SEC_DOC, T_DOC_TYPE, T_E_DOC_TYPE, RF(doc_type), ""},
-	{"copies", NULL, 1, FK_COPIES, FN_SQUEEZE, T_COUNT, T_COPIES, T_E_COPIES, NOF, ""},
+	/* the documents (doc_type and copies, one or two lines) come first: http_lines.c */
 	{"commune", NULL, 1, FK_COMMUNE, FN_SQUEEZE, T_SEC_RECORD, T_COMMUNE, T_E_COMMUNE, NOF, ""},
 	/* "": I don't know (the commune's central office decides and forwards) */
 	{"office", NULL, 0, FK_OFFICE, FN_SQUEEZE, T_COUNT, T_OFFICE, T_E_OFFICE, NOF, ""},
@@ -200,16 +198,7 @@ int order_validate(struct http_ctx *c, struct order_input *in, struct request *r
 			in->nerr++;
 	/* what a pattern cannot say */
 	int year = 0, byear = 0;
-	if (in->err[F_DOC] == T_COUNT && strcmp(r->doc_type, "extract") &&
-	    strcmp(r->doc_type, "full_copy")) {
-		in->err[F_DOC] = T_E_DOC_TYPE;
-		in->nerr++;
-	}
-	if (in->err[F_COPIES] == T_COUNT &&
-	    !parse_int(in->val[F_COPIES], 1, MAX_COPIES, &r->copies)) {
-		in->err[F_COPIES] = T_E_COPIES;
-		in->nerr++;
-	}
+	in->nerr += order_lines_read(c, &in->lines, !in->api);
 	if (in->err[F_BIRTH] == T_COUNT) {
 		char iso[11];
 		if (!validate_date(in->val[F_BIRTH], iso, &byear) || strcmp(iso, "1900-01-01") < 0) {
@@ -272,12 +261,12 @@ int order_validate(struct http_ctx *c, struct order_input *in, struct request *r
 	}
 	order_check_delivery(c, in, F_COUNTRY, F_POSTAL, F_PHONE, r);
 	snprintf(r->lang, sizeof r->lang, "%s", c->lang);
-	if (!in->nerr) {
+	if (!in->nerr) { /* the sum of the lines, and the postage abroad once */
 		struct wq_errbuf eb;
-		if (fee_compute(&c->app->fees, r->doc_type, r->copies, &r->fee_centimes, &eb)) {
-			in->err[F_COPIES] = T_E_COPIES;
-			in->nerr++;
-		}
+		r->nlines = in->lines.n;
+		memcpy(r->lines, in->lines.line, sizeof r->lines);
+		if (lines_price(&c->app->fees, r->lines, r->nlines, &r->fee_centimes, &eb))
+			in->nerr++; /* the table lacks a type: etc/fees.conf is checked at start */
 		const struct country *k = country_find(&c->app->countries, r->country);
 		r->fee_centimes += fee_postage(&c->app->fees, k ? k->zone : 0);
 	}
@@ -295,15 +284,6 @@ const char *order_error_text(struct http_ctx *c, const struct order_input *in, i
 }
 
 /* ---- drawing ---- */
-static void option(struct http_ctx *c, const char *value, const char *label, const char *cur)
-{
-	buf_puts(&c->out, "<option value=\"");
-	buf_html(&c->out, value);
-	buf_puts(&c->out, strcmp(value, cur) ? "\">" : "\" selected>");
-	buf_html(&c->out, label);
-	buf_puts(&c->out, "</option>");
-}
-
 int order_field_draw(struct http_ctx *c, int i, const struct order_input *in)
 {
 	const struct order_field *f = &fields[i];
@@ -328,27 +308,12 @@ int order_field_draw(struct http_ctx *c, int i, const struct order_input *in)
 	if (err != T_COUNT)
 		snprintf(desc, sizeof desc, " aria-describedby=\"e-%s\"", f->name);
 	switch (f->kind) {
-	case FK_DOC:
-		buf_printf(o, "<select id=\"%s\" name=\"%s\"%s%s>", f->name, f->name, inv, desc);
-		option(c, "extract", tr(c, T_EXTRACT), val[0] ? val : "extract");
-		option(c, "full_copy", tr(c, T_FULL_COPY), val);
-		buf_puts(o, "</select>\n");
-		break;
 	case FK_COUNTRY: {
 		char attrs[96];
 		snprintf(attrs, sizeof attrs, "%s%s", inv, desc);
 		country_field(c, f->name, val, attrs);
 		break;
 	}
-	case FK_COPIES:
-		buf_printf(o, "<select id=\"%s\" name=\"%s\"%s%s>", f->name, f->name, inv, desc);
-		for (int k = 1; k <= MAX_COPIES; k++) {
-			char n[4];
-			snprintf(n, sizeof n, "%d", k);
-			option(c, n, n, val[0] ? val : "1");
-		}
-		buf_puts(o, "</select>\n");
-		break;
 	default: {
 		const char *type = f->kind == FK_TEL ? "tel" : f->kind == FK_EMAIL ? "email" : "text";
 		buf_printf(o, "<input id=\"%s\" name=\"%s\" type=\"%s\"%s%s%s%s value=\"", f->name,
@@ -369,6 +334,7 @@ int order_field_draw(struct http_ctx *c, int i, const struct order_input *in)
 void order_hidden_fields(struct http_ctx *c, const struct order_input *in)
 {
 	page_hidden(c, "lang", c->lang);
+	order_lines_hidden(c, &in->lines);
 	for (int i = 0; i < FIELD_COUNT; i++)
 		page_hidden(c, fields[i].name, in->val[i]);
 }

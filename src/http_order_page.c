@@ -62,6 +62,7 @@ static int draw_form(struct http_ctx *c, const struct order_input *in, enum txt 
 	buf_puts(o, "</button>\n");
 	page_hidden(c, "lang", c->lang);
 	http_csrf_field(c);
+	order_lines_draw(c, in ? &in->lines : NULL);
 	for (int i = 0; i < order_field_count(); i++)
 		if (order_field_draw(c, i, in) != WQ_OK)
 			return page_message(c, MHD_HTTP_SERVICE_UNAVAILABLE, tr(c, T_ERROR),
@@ -100,6 +101,7 @@ int order_review(struct http_ctx *c)
 		 * the form, filled, no errors */
 		for (int i = 0; i < order_field_count(); i++)
 			in->err[i] = T_COUNT;
+		in->lines.nerr = 0;
 		draw_form(c, in, T_COUNT);
 	} else if (!csrf) {
 		c->status = MHD_HTTP_FORBIDDEN;
@@ -114,10 +116,11 @@ int order_review(struct http_ctx *c)
 		struct buf *o = &c->out;
 		buf_puts(o, "<h1>");
 		buf_html(o, tr(c, T_REVIEW_TITLE));
-		buf_puts(o, "</h1>\n<table>\n");
-		summary_row(c, T_DOC_TYPE, tr(c, strcmp(r.doc_type, "extract") ? T_FULL_COPY
-									: T_EXTRACT));
-		summary_row(c, T_COPIES, in->val[F_COPIES]);
+		buf_puts(o, "</h1>\n");
+		const struct country *k = country_find(&c->app->countries, r.country);
+		int64_t postage = fee_postage(&c->app->fees, k ? k->zone : 0);
+		order_lines_review(c, &r, postage);
+		buf_puts(o, "<table>\n");
 		summary_row(c, T_COMMUNE, r.commune_name);
 		struct office of;
 		struct wq_errbuf eb;
@@ -134,7 +137,6 @@ int order_review(struct http_ctx *c)
 		summary_row(c, T_LAST_NAME_LAT, name);
 		summary_row(c, T_BIRTH_DATE, r.birth_date);
 		char addr[ADDRESS_MAX_BYTES + 240];
-		const struct country *k = country_find(&c->app->countries, r.country);
 		snprintf(addr, sizeof addr, "%s, %s %s%s%s", r.address, r.postal_code, r.city,
 			 k && k->zone ? ", " : "",
 			 !k || !k->zone ? "" : strcmp(c->lang, "ar") ? k->name_fr : k->name_ar);
@@ -148,7 +150,6 @@ int order_review(struct http_ctx *c)
 		buf_html(o, fee);
 		buf_puts(o, "</b> ");
 		buf_html(o, tr(c, T_MAD));
-		int64_t postage = fee_postage(&c->app->fees, k ? k->zone : 0);
 		if (postage) {
 			char p[24];
 			wq_fmt_money(postage, p, sizeof p);

@@ -271,6 +271,27 @@ static const char *const texts[T_COUNT][2] = {
 			    "رقم غير صحيح: +رمز البلد ثم الرقم، من 8 إلى 15 رقما (مثال +44 7400 "
 			    "123456)."},
 	[T_COUNTRY_MORE] = {"Autres pays", "بلدان أخرى"},
+	/* an order's lines */
+	[T_SEC_DOCS] = {"Documents demandés", "الوثائق المطلوبة"},
+	[T_LINES_HINT] = {"Cochez l'extrait, la copie intégrale ou les deux, chacun avec son "
+			  "nombre d'exemplaires : une seule commande, un seul paiement, une seule "
+			  "enveloppe.",
+			  "اختر الموجز أو النسخة الكاملة أو هما معا، ولكل منهما عدد نسخه: طلب واحد "
+			  "وأداء واحد وظرف واحد."},
+	[T_E_NO_LINE] = {"Cochez au moins un document.", "اختر وثيقة واحدة على الأقل."},
+	[T_E_LINES_MANY] = {"Deux documents au plus : un extrait et une copie intégrale.",
+			    "وثيقتان على الأكثر: موجز ونسخة كاملة."},
+	[T_E_LINE_TWICE] = {"Ce document est déjà demandé plus haut : un seul par type.",
+			    "هذه الوثيقة مطلوبة أعلاه: واحدة لكل نوع."},
+	[T_E_LINES_BOTH] = {"Donnez les documents soit par « lines », soit par doc_type et "
+			    "copies, pas les deux.",
+			    "حدد الوثائق إما عبر « lines » أو عبر doc_type و copies، لا هما معا."},
+	[T_E_LINES_LIST] = {"« lines » : une liste de documents, chacun {doc_type, copies}.",
+			    "« lines »: قائمة وثائق، لكل منها {doc_type, copies}."},
+	[T_TOTAL] = {"Total", "المجموع"},
+	[T_LINE_FEE] = {"Droit", "الرسم"},
+	[T_LINE_REJECTED] = {"Refusé", "مرفوض"},
+	[T_COPIES_SHORT] = {"exemplaire(s)", "نسخة"},
 	[T_POSTAGE] = {"dont envoi recommandé international", "منها الإرسال المضمون الدولي"},
 	[T_VERIFY_ONLY] = {"Cette page ne montre rien de plus sur la personne.",
 			   "لا تعرض هذه الصفحة أي معلومات أخرى عن الشخص."},

@@ -12,6 +12,7 @@
 #include "complaint.h"
 #include "http_internal.h"
 #include "log.h"
+#include "refund.h"
 #include "request.h"
 #include "util.h"
 
@@ -188,6 +189,12 @@ void track_page(struct http_ctx *c, const struct request *r, const char *secret,
 		buf_html(o, r->reject_reason);
 	}
 	buf_puts(o, "</p>\n");
+	struct refund *fs = NULL;
+	int nf = 0;
+	if (db)
+		refund_list(db, r->id, &fs, &nf, &eb);
+	order_lines_track(c, r, fs, nf);
+	free(fs);
 	citizen_refund_box(c, r);
 	redispatch_box(c, r);
 	buf_puts(o, "<h2>");

@@ -31,6 +31,7 @@ struct envelope {
 	char country[3]; /* ISO 3166-1 of the address: "MA" in Morocco */
 	char doc_type[12];
 	int copies;
+	char docs[64]; /* what the envelope holds: "extract x2 + full copy x1" (db/211) */
 	enum mail_status status;
 	char code[16]; /* "" until handed to the post */
 	int64_t sealed_at;

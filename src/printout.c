@@ -21,6 +21,7 @@
 #include "mail.h"
 #include "msg.h"
 #include "office.h"
+#include "lines.h"
 #include "printout.h"
 #include "request.h"
 #include "server_key.h"
@@ -76,6 +77,26 @@ static void event_line(const struct board_event *e, char *buf, size_t len)
 	snprintf(buf, len, "%s  %s -> %s  %s", when, from, tr_now(req_state_name(e->to)), who);
 }
 
+/* An order of several documents: each document's own verification code. */
+static void print_codes(struct db *db, const struct actor *a, const unsigned char key[32],
+			const struct request *r, int issue, FILE *f, const struct config *cfg)
+{
+	fprintf(f, "\nCodes de verification / verification codes:\n");
+	for (int i = 0; i < r->nlines; i++) {
+		char code[SECRET_CODE_BYTES];
+		struct wq_errbuf eb;
+		if (r->lines[i].rejected ||
+		    document_code(db, a, key, r->id, r->lines[i].no, issue, code, &eb) || !code[0])
+			continue;
+		fprintf(f, "  %-16s x%-2d %s\n",
+			strcmp(r->lines[i].doc_type, "full_copy") ? tr_now("extract")
+								  : tr_now("full copy"),
+			r->lines[i].copies, code);
+	}
+	fprintf(f, tr_now("  Any administration checks this document at %s/verify\n"),
+		cfg->public_url);
+}
+
 int printout_sheet(struct db *db, const struct actor *a, const struct config *cfg,
 		   int64_t request_id, char *path_out, size_t path_len, struct wq_errbuf *eb)
 {
@@ -97,7 +118,7 @@ int printout_sheet(struct db *db, const struct actor *a, const struct config *cf
 	int staff = a->role == ROLE_AGENT || a->role == ROLE_SUPERVISOR || a->role == ROLE_OFFICER;
 	int produced = r.state >= RS_IN_PRODUCTION && r.state <= RS_DELIVERED;
 	if ((rc = server_key_get(cfg, key, eb)) ||
-	    (rc = document_code(db, a, key, request_id, staff && produced, code, eb)) ||
+	    (rc = document_code(db, a, key, request_id, 0, staff && produced, code, eb)) ||
 	    (rc = board_history(db, a, request_id, &ev, &nev, eb)))
 		return rc;
 	snprintf(name, sizeof name, "sheet-%s.txt", r.tracking);
@@ -116,10 +137,30 @@ int printout_sheet(struct db *db, const struct actor *a, const struct config *cf
 	msg_money(msg_session(), r.fee_centimes, money, sizeof money);
 	fprintf(f, tr_now("State:     %s%s%s\n"), tr_now(req_state_name(r.state)),
 		r.agent_name[0] ? tr_now("   agent: ") : "", r.agent_name);
-	fprintf(f, r.copies == 1 ? tr_now("Document:  %s, %d copy, fee %s MAD")
-				 : tr_now("Document:  %s, %d copies, fee %s MAD"),
-		strcmp(r.doc_type, "full_copy") ? tr_now("extract") : tr_now("full copy"), r.copies,
-		money);
+	if (r.nlines > 1) { /* an order of several documents: each one, then the fee */
+		fprintf(f, tr_now("Documents: %d"), r.nlines);
+		fprintf(f, "\n");
+		for (int i = 0; i < r.nlines; i++) {
+			const struct req_line *d = &r.lines[i];
+			char fee[32];
+			msg_money(msg_session(), d->fee_centimes, fee, sizeof fee);
+			const char *type = strcmp(d->doc_type, "full_copy") ? tr_now("extract")
+									      : tr_now("full copy");
+			if (d->rejected)
+				fprintf(f, tr_now("  %d. %s x%d, fee %s MAD - REJECTED: %s"), d->no,
+					type, d->copies, fee, d->reject_reason);
+			else
+				fprintf(f, tr_now("  %d. %s x%d, fee %s MAD"), d->no, type,
+					d->copies, fee);
+			fprintf(f, "\n");
+		}
+		fprintf(f, tr_now("Total fee: %s MAD"), money);
+	} else {
+		fprintf(f, r.copies == 1 ? tr_now("Document:  %s, %d copy, fee %s MAD")
+					 : tr_now("Document:  %s, %d copies, fee %s MAD"),
+			strcmp(r.doc_type, "full_copy") ? tr_now("extract") : tr_now("full copy"),
+			r.copies, money);
+	}
 	fprintf(f, "\n");
 	fprintf(f, tr_now("Name:      %s %s"), r.last_name_lat, r.first_name_lat);
 	fprintf(f, "\n");
@@ -144,7 +185,9 @@ int printout_sheet(struct db *db, const struct actor *a, const struct config *cf
 		fprintf(f, tr_now("Mail code: %s"), r.mail_code);
 		fprintf(f, "\n");
 	}
-	if (code[0]) {
+	if (code[0] && lines_open_count(&r) > 1) { /* one code per document */
+		print_codes(db, a, key, &r, staff && produced, f, cfg);
+	} else if (code[0]) {
 		/* the code's line stays as it is in every language: see the top */
 		fprintf(f, "\nCode de verification / verification code:  %s\n", code);
 		fprintf(f, tr_now("  Any administration checks this document at %s/verify\n"),
@@ -218,8 +261,7 @@ int printout_label(struct db *db, const struct actor *a, const struct config *cf
 		country_free(&t);
 	}
 	fprintf(f, "        tel. %s\n", e.phone);
-	fprintf(f, "\n  Watiqa %s  (%s x%d)\n", e.tracking,
-		strcmp(e.doc_type, "full_copy") ? "extract" : "full copy", e.copies);
+	fprintf(f, "\n  Watiqa %s  (%s)\n", e.tracking, e.docs);
 	return close_out(f, path_out, eb);
 }
 

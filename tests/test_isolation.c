@@ -644,7 +644,7 @@ static int do_document(const struct actor *a, int64_t t, const char *arg,
 {
 	static const unsigned char key[32] = {7};
 	char code[SECRET_CODE_BYTES];
-	return document_code(db, a, key, t, !strcmp(arg, "issue"), code, eb);
+	return document_code(db, a, key, t, 0, !strcmp(arg, "issue"), code, eb);
 }
 static int do_print_label(const struct actor *a, int64_t t, const char *arg,
 			  struct wq_errbuf *eb)

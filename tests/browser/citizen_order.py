@@ -133,9 +133,11 @@ VALUES = {
 }
 
 
-def order(page, base, lang, out, values=None, country=None, tag=None):
+def order(page, base, lang, out, values=None, country=None, tag=None, docs=None):
     """Orders with VALUES[lang] (or `values`), delivered in `country` (ISO code, chosen
-    in its list; Morocco when None); screenshots named by `tag` (else lang)."""
+    in its list; Morocco when None), the documents `docs` ({"extract": copies,
+    "full_copy": copies}, boxes ticked and lists chosen; one full copy when None);
+    screenshots named by `tag` (else lang)."""
     tag = tag or lang
     page.events.clear()
     page.call("Page.navigate", url=f"{base}/?lang={lang}")
@@ -144,8 +146,14 @@ def order(page, base, lang, out, values=None, country=None, tag=None):
     # a phone-sized screen
     page.call("Emulation.setDeviceMetricsOverride", width=360, height=740,
               deviceScaleFactor=2, mobile=True)
-    page.js("document.getElementById('doc_type').value='full_copy'")
-    page.js("document.getElementById('copies').value='1'")
+    # the boxes clicked as a person would (the extract comes ticked)
+    for k, doc in enumerate(("extract", "full_copy")):
+        n = (docs or {"full_copy": 1}).get(doc)
+        box = f"document.getElementById('lines[{k}].doc_type')"
+        if page.js(f"{box}.checked") != bool(n):
+            page.js(f"{box}.click()")
+        if n:
+            page.js(f"document.getElementById('lines[{k}].copies').value='{n}'")
     if lang == "fr":
         # Hassan has several offices: the citizen knows hers, the annex of Diour Jamaa
         page.js("var s=document.getElementById('commune');"
@@ -170,6 +178,10 @@ def order(page, base, lang, out, values=None, country=None, tag=None):
         errs = page.js("Array.from(document.querySelectorAll('.err')).map(e=>e.id+': '+e.textContent).join('; ')")
         raise RuntimeError(f"{lang}: no review page; errors: {errs}")
     page.shot(f"{out}/{tag}-2-review.png")
+    # what the review page lists before paying: each document with its copies, the sum
+    page.review = (fee, page.js("Array.from(document.querySelectorAll('#lines tr[data-doc]'))"
+                                ".map(r => r.dataset.doc + ' x' + r.cells[1].textContent)"
+                                ".join(', ')"))
     if lang == "fr" and not values:
         assert "Bureau annexe Diour Jamaa" in page.js("document.body.innerText"), \
             "the review page does not name the chosen office"
