@@ -175,5 +175,16 @@ wq_screen_wait f "RBT-HASSAN  *[0-9]*  *$RECOVER " 5
 ok "Tab: RBT-HASSAN has $RECOVER MAD to recover, as the database sums it"
 wq_type f q
 
+# the same screen in French
+wq user lang finance1 fr --db "$WQ_DB" >/dev/null || fail "finance1 in French"
+wq_login g finance1 watiqa-demo
+wq_screen_wait g "Recettes" 20
+wq_type g f
+wq_screen_wait g "Remboursements à traiter" 10
+wq_screen_wait g "Refusés par la carte : 1, 90,00 MAD à rembourser" 5
+wq_screen_wait g "r:relancer t:virement" 5
+wq_type g q
+ok "in French: Remboursements à traiter, the demo's refused 90,00 left"
+
 wq check --db "$WQ_DB" >"$T/check.out" 2>&1 || { cat "$T/check.out"; fail "watiqa check"; }
 ok "watiqa check: $(grep '^money' "$T/check.out") ($(grep '^postage' "$T/check.out"))"
