@@ -33,7 +33,7 @@ static int create_check(struct request *in, struct wq_errbuf *eb)
 	int64_t sum = 0;
 	for (int i = 0; i < in->nlines; i++) {
 		struct req_line *l = &in->lines[i];
-		char field[24];
+		char field[40]; /* "lines[-2147483648].doc_type" fits */
 		snprintf(field, sizeof field, "lines[%d].doc_type", i);
 		if (strcmp(l->doc_type, "extract") && strcmp(l->doc_type, "full_copy"))
 			return wq_fail(eb, WQ_EINVAL, field,
