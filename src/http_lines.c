@@ -78,7 +78,7 @@ static void box_state(struct http_ctx *c, const struct lines_input *li, int k, i
 		*ticked = k == 0;
 		return;
 	}
-	char fd[24], fc[24];
+	char fd[40], fc[40];
 	snprintf(fd, sizeof fd, "lines[%d].doc_type", k);
 	snprintf(fc, sizeof fc, "lines[%d].copies", k);
 	const char *d = http_arg(c, fd), *n = http_arg(c, fc), *single = http_arg(c, "doc_type");
@@ -109,7 +109,7 @@ void order_lines_draw(struct http_ctx *c, const struct lines_input *li)
 		}
 	const char *single = http_arg(c, "doc_type");
 	for (int k = 0; k < ORDER_LINES_MAX; k++) {
-		char fd[24], fc[24], copies[4];
+		char fd[40], fc[40], copies[4];
 		int ticked;
 		snprintf(fd, sizeof fd, "lines[%d].doc_type", k);
 		snprintf(fc, sizeof fc, "lines[%d].copies", k);
@@ -140,7 +140,7 @@ void order_lines_draw(struct http_ctx *c, const struct lines_input *li)
 void order_lines_hidden(struct http_ctx *c, const struct lines_input *li)
 {
 	for (int i = 0; i < li->n; i++) {
-		char name[24], v[8];
+		char name[40], v[8];
 		snprintf(name, sizeof name, "lines[%d].doc_type", i);
 		page_hidden(c, name, li->line[i].doc_type);
 		snprintf(name, sizeof name, "lines[%d].copies", i);

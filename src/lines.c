@@ -89,7 +89,7 @@ int lines_read(struct lines_input *in, lines_arg_fn arg, void *ctx, int form)
 	if (arg(ctx, "lines")) /* "lines": "extract", or a list of strings */
 		add_err(in, "lines", LE_NOT_LIST);
 	for (int i = 0; i < LINES_SCAN; i++) {
-		char fd[24], fc[24];
+		char fd[40], fc[40];
 		snprintf(fd, sizeof fd, "lines[%d].doc_type", i);
 		snprintf(fc, sizeof fc, "lines[%d].copies", i);
 		const char *doc = arg(ctx, fd), *copies = arg(ctx, fc);
