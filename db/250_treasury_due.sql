@@ -50,6 +50,13 @@ BEGIN
 	DELETE FROM treasury_due WHERE commune_id = new.commune_id AND day = new.day;
 END;
 
+-- A later migration that rebuilds payments, requests, refunds, settlement_items or
+-- offices (CREATE .._new, DROP, RENAME) drops these triggers with the table: it must
+-- create them again, or `watiqa check` will name the communes as soon as money moves.
+-- One that changes what the preview counts (db_finance.h's FIN_KEPT, FIN_EARNED,
+-- FIN_PROCESSING, db_treasury.c's due_read) changes treasury_fees with it and fills
+-- treasury_due again (test_treasury_due compares the two previews).
+--
 -- Each change that can move a fee in or out of treasury_fees takes the fee's share out
 -- BEFORE the row changes (the view still shows the old row) and puts it back AFTER (the
 -- view shows the new one): what a fee adds is always what the view says of it, so the
