@@ -284,6 +284,14 @@ static void test_server_key(void **state)
 		fixed[i] = (unsigned char)i;
 	server_key_hmac(fixed, "W123456789|ABCD-EFGH", hex); /* python3 hmac gives the same */
 	assert_string_equal(hex, "b49697aa6af021deea068d23f2fbb0d4149860f37c67f1fca01f8abaf95f2bbf");
+	/* RFC 4231 cases 2 (a key shorter than the block) and 6 (longer: hashed first) */
+	wq_hmac_sha256_hex("Jefe", "what do ya want for nothing?", 28, hex);
+	assert_string_equal(hex, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+	unsigned char big[131];
+	memset(big, 0xaa, sizeof big);
+	const char *m6 = "Test Using Larger Than Block-Size Key - Hash Key First";
+	wq_hmac_sha256_raw_hex(big, sizeof big, m6, strlen(m6), hex);
+	assert_string_equal(hex, "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
 	/* a truncated key file is refused, not silently used */
 	FILE *f = fopen(path, "w");
 	fputs("short", f);
