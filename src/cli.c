@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "config.h"
 #include "db.h"
+#include "db_sync.h"
 #include "document.h"
 #include "demo.h"
 #include "log.h"
@@ -581,7 +582,10 @@ int cli_main(int argc, char **argv)
 		if (cmd->run == cmd_demo)
 			c->cfg.demo = 1;
 		if (serve_open_db(&c->cfg, &c->db,
-				  cmd->run == cmd_demo || cmd->run == cmd_migrate ? stdout : NULL, &c->eb)) {
+				  cmd->run == cmd_demo || cmd->run == cmd_migrate ? stdout : NULL, &c->eb) ||
+		    /* its own process: its commits cannot join the server's group, they
+		     * let go of the write lock before their fsync (db_sync.h) */
+		    db_sync_outside_lock(c->db, &c->eb)) {
 			fprintf(stderr, "watiqa: %s\n", c->eb.msg);
 			return 1;
 		}

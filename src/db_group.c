@@ -10,12 +10,31 @@
  * connections, and a worker waiting for an fsync held every other connection it had
  * (32 connections on 16 workers: 7 workers had them all, groups of 2 to 4 orders, p99
  * 235 ms; bench/README.md section 16).  They submit (db_group_submit), suspend the
- * connection and serve the others; then() resumes it. */
+ * connection and serve the others; then() resumes it.
+ *
+ * The staff's side cannot join a group.  Each SSH connection is a process of its own
+ * (forked by the listener, and its UI child), and so is each command line: a SQLite
+ * transaction belongs to one connection of one process, and a stage declaration is
+ * read and written in its transaction (the state, the version, the scope and the actor
+ * checked in SQL, lifecycle.c).  Sharing the web side's transaction would mean sending
+ * each staff write, as data, to the server's writer over a socket and running it there
+ * on the session's word for its actor: every write the screens make turned into a
+ * message, a second way in to the data layer, and a session that cannot write when the
+ * web side is down.  What the staff's commits can share is the fsync: db_sync.c commits
+ * them with the write lock let go before the fsync (synchronous=NORMAL, then the WAL
+ * fsynced by SQLite's WAL hook before the COMMIT returns), so a stage declaration holds
+ * the lock only while its frames are appended, the web group's writer and the other
+ * sessions write meanwhile, and the kernel serves fsyncs of the same file together.
+ * The group's own COMMIT does the same (wal_grew), and both wait for the lock in short
+ * steps (db_sync_busy), not SQLite's sleeps of 1 to 100 ms that served writers in no
+ * order.  Within the web side, first come first served is the queue's order; between
+ * processes it is the lock's, held for a few hundred microseconds instead of an fsync. */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "db_group.h"
+#include "db_sync.h"
 #include "log.h"
 
 #define GROUP_MAX 64
@@ -67,8 +86,10 @@ static void serve_group(struct db_group *g, struct db_group_job **jobs, int n)
  * section 16). */
 static int wal_grew(void *p, sqlite3 *conn, const char *name, int frames)
 {
-	(void)conn, (void)name;
 	struct db_group *g = p;
+	int rc = db_sync_wal(conn, name); /* the group's fsync, the write lock let go */
+	if (rc != SQLITE_OK)
+		return rc;
 	if (frames >= CHECKPOINT_FRAMES) {
 		pthread_mutex_lock(&g->mu);
 		g->ckpt_frames = frames;
@@ -165,8 +186,14 @@ int db_group_start(const char *path, struct db_group **out, struct wq_errbuf *eb
 	if (db_open(path, &g->ckpt_db, NULL) == WQ_OK &&
 	    !pthread_create(&g->ckpt_thread, NULL, checkpointer, g)) {
 		g->ckpt_running = 1;
+		/* the group's COMMIT lets go of the write lock before its fsync (db_sync.c),
+		 * which the hook makes: the SSH side's writers need not wait for it */
+		if (sqlite3_exec(db_handle(g->db), "PRAGMA synchronous=NORMAL", NULL, NULL,
+				 NULL) != SQLITE_OK)
+			sqlite3_exec(db_handle(g->db), "PRAGMA synchronous=FULL", NULL, NULL, NULL);
 		sqlite3_wal_hook(db_handle(g->db), wal_grew, g);
 	}
+	db_sync_busy(g->db);
 	if (pthread_create(&g->thread, NULL, writer, g)) {
 		db_group_stop(g);
 		return wq_fail(eb, WQ_EIO, NULL, "cannot start the group-commit writer");

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "db_sync.h"
 #include "office.h"
 #include "screen.h"
 #include "ui.h"
@@ -147,8 +148,12 @@ int ui_main(const struct config *cfg, const char *username, const char *screen)
 	if (MB_CUR_MAX == 1)
 		setlocale(LC_CTYPE, "C.UTF-8");
 
-	if (db_open_small(cfg->db_path, &ui.db, &eb) != WQ_OK) {
+	/* a process per session: its stage declarations cannot join the web side's group;
+	 * they let go of the write lock before their fsync (db_sync.h) */
+	if (db_open_small(cfg->db_path, &ui.db, &eb) != WQ_OK ||
+	    db_sync_outside_lock(ui.db, &eb) != WQ_OK) {
 		fprintf(stderr, "watiqa ui: %s: %s\n", cfg->db_path, eb.msg);
+		db_close(ui.db);
 		return 1;
 	}
 	if (user_actor(ui.db, username, &ui.actor, &eb) != WQ_OK) {
