@@ -9,6 +9,7 @@
 #include "mail.h"
 #include "office.h"
 #include "desk.h"
+#include "history_text.h"
 #include "printout.h"
 #include "util.h"
 #include "widget.h"
@@ -30,13 +31,15 @@ void desk_history(struct ui *ui, int64_t request_id, const char *title)
 	lines = calloc((size_t)(3 * n + 1), sizeof *lines);
 	for (int i = 0; lines && i < n; i++) {
 		char buf[NOTE_MAX_BYTES + 200], who[160];
-		board_event_stage(&ev[i], buf, sizeof buf);
+		char note[NOTE_MAX_BYTES + 100];
+		history_stage(&ev[i], buf, sizeof buf);
 		lines[nl++] = strdup(buf);
-		board_event_who(&ev[i], who, sizeof who);
+		history_who(&ev[i], who, sizeof who);
 		snprintf(buf, sizeof buf, "      %s", who);
 		lines[nl++] = strdup(buf);
 		if (ev[i].note[0]) {
-			snprintf(buf, sizeof buf, "      %s", ev[i].note);
+			history_note(ev[i].note, note, sizeof note);
+			snprintf(buf, sizeof buf, "      %s", note);
 			lines[nl++] = strdup(buf);
 		}
 	}

@@ -986,6 +986,8 @@ const struct msg_row msg_table[] = {
 	{"recorded by %s at %s", "enregistré par %s à %s", "سجله %s في %s"},
 	{"recorded by %s", "enregistré par %s", "سجله %s"},
 	{"state\004new", "nouvelle", "جديد"},
+	{"signed on behalf of %s (relayed)", "signé pour le compte de %s (bureau relayé)",
+	 "وُقع نيابة عن %s (مكتب ملحق)"},
 	{"Daily dispatch list   %s\n", "Bordereau d'envoi du jour   %s\n",
 	 "جدول الإرسال اليومي   %s\n"},
 	{"Times: Morocco time (%s)\n", "Heures : heure du Maroc (%s)\n",

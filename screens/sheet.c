@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "history_text.h"
 #include "request.h"
 #include "sheet.h"
 #include "util.h"
@@ -108,8 +109,11 @@ int sheet_lines(struct db *db, const struct actor *a, int64_t id, char ***out, i
 		add(&l, &n, &cap, "%s  %-12s %s -> %s%s%s", t1, ev[i].actor,
 		    tr_now(req_state_name(ev[i].from)), tr_now(req_state_name(ev[i].to)),
 		    ev[i].office_code[0] ? "  @" : "", ev[i].office_code);
-		if (ev[i].note[0])
-			add(&l, &n, &cap, "                  %s", ev[i].note);
+		if (ev[i].note[0]) {
+			char note[NOTE_MAX_BYTES + 100];
+			history_note(ev[i].note, note, sizeof note);
+			add(&l, &n, &cap, "                  %s", note);
+		}
 	}
 	free(ev);
 	*out = l;

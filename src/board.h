@@ -42,12 +42,6 @@ struct board_event {
 /* History of a request the actor may see (scope checked), oldest first. */
 int board_history(struct db *db, const struct actor *a, int64_t request_id,
 		  struct board_event **out, int *n, struct wq_errbuf *eb);
-/* "2026-03-01 10:12  claimed -> in_production  recorded by agent1 at RBT-HAS-1 for
- * RBT-HAS-3" (the "at .. for .." part only when the offices differ). */
-void board_event_text(const struct board_event *e, char *buf, size_t len);
-/* The two halves, for narrow screens: "2026-03-01 10:12  claimed -> in_production" and
- * "recorded by agent1 at RBT-HAS-1 for RBT-HAS-3". */
-void board_event_stage(const struct board_event *e, char *buf, size_t len);
-void board_event_who(const struct board_event *e, char *buf, size_t len);
+/* An event as a person reads it, in the session's language: history_text.h. */
 
 #endif

@@ -13,6 +13,7 @@
 #include "anon.h"
 #include "audit.h"
 #include "cli.h"
+#include "history_text.h"
 #include "config.h"
 #include "db.h"
 #include "db_sync.h"
@@ -317,10 +318,11 @@ static int cmd_request_show(struct cli_ctx *c)
 	       r.last_name_lat, r.first_name_ar, r.last_name_ar, r.birth_date, r.record_number,
 	       r.record_year, r.commune_name);
 	for (int i = 0; i < n; i++) {
-		char when[32];
+		char when[32], note[NOTE_MAX_BYTES + 100];
 		wq_fmt_time(ev[i].at, when, sizeof when);
+		history_note(ev[i].note, note, sizeof note); /* English: no session language */
 		printf("  %s  %-15s -> %-15s %-12s %s\n", when, req_state_name(ev[i].from),
-		       req_state_name(ev[i].to), ev[i].actor, ev[i].note);
+		       req_state_name(ev[i].to), ev[i].actor, note);
 	}
 	free(ev);
 	return 0;

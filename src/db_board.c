@@ -130,29 +130,3 @@ int board_history(struct db *db, const struct actor *a, int64_t request_id,
 	return db_collect(db, st, sizeof **out, fill_event, (void **)out, n, eb);
 }
 
-void board_event_stage(const struct board_event *e, char *buf, size_t len)
-{
-	char when[32];
-	/* the citizen's first event comes from "new", which is no state */
-	const char *from = e->from == RS_NONE ? "new" : req_state_name(e->from);
-	wq_fmt_time(e->at, when, sizeof when);
-	snprintf(buf, len, "%s  %s -> %s", when, from, req_state_name(e->to));
-}
-
-void board_event_who(const struct board_event *e, char *buf, size_t len)
-{
-	if (e->actor_office[0] && e->office[0] && strcmp(e->actor_office, e->office))
-		snprintf(buf, len, "recorded by %s at %s for %s", e->actor, e->actor_office,
-			 e->office);
-	else
-		snprintf(buf, len, "recorded by %s%s%s", e->actor, e->office[0] ? " at " : "",
-			 e->office);
-}
-
-void board_event_text(const struct board_event *e, char *buf, size_t len)
-{
-	char stage[96], who[128];
-	board_event_stage(e, stage, sizeof stage);
-	board_event_who(e, who, sizeof who);
-	snprintf(buf, len, "%s  %s", stage, who);
-}

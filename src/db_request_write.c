@@ -132,8 +132,7 @@ static int do_transition_checked(struct db *db, const struct actor *a, int64_t i
 	 * and the history says so */
 	char behalf[NOTE_MAX_BYTES];
 	if (to == RS_SIGNED && a->scope == SCOPE_OFFICE && a->scope_id != c.office_id) {
-		snprintf(behalf, sizeof behalf, "signed on behalf of %s (relayed)%s%.200s",
-			 c.office_code, note && note[0] ? ": " : "", note ? note : "");
+		lifecycle_behalf_note(c.office_code, note, behalf, sizeof behalf);
 		note = behalf;
 	}
 	rc = update_request(db, id, c.version, to, agent, c.office_id, reason, 0, eb);

@@ -1,6 +1,7 @@
 /* lifecycle.c - the transition table of DESIGN.md: from which state to which, who may
  * do it, and what it requires.  The data layer calls lifecycle_check() inside the
  * transaction, after reading the current state, before writing anything. */
+#include <stdio.h>
 #include <string.h>
 
 #include "lifecycle.h"
@@ -146,4 +147,34 @@ int lifecycle_check(const struct actor *a, enum req_state from, enum req_state t
 		return wq_fail(eb, WQ_EINVAL, "reason", "a reason is required to %s a request",
 			       t->verb);
 	return WQ_OK;
+}
+
+#define BEHALF_MARK "\x1f" "behalf "
+#define BEHALF_OLD "signed on behalf of "
+
+void lifecycle_behalf_note(const char *office_code, const char *note, char *buf, size_t len)
+{
+	snprintf(buf, len, BEHALF_MARK "%s\x1f%.600s", office_code, note ? note : "");
+}
+
+int lifecycle_behalf_of(const char *note, char *office, size_t olen, const char **rest)
+{
+	const char *p, *end;
+	if (!strncmp(note, BEHALF_MARK, strlen(BEHALF_MARK))) {
+		p = note + strlen(BEHALF_MARK);
+		if (!(end = strchr(p, '\x1f')))
+			return 0;
+		*rest = end + 1;
+	} else if (!strncmp(note, BEHALF_OLD, strlen(BEHALF_OLD))) {
+		p = note + strlen(BEHALF_OLD);
+		if (!(end = strstr(p, " (relayed)")))
+			return 0;
+		*rest = end + strlen(" (relayed)");
+		if (!strncmp(*rest, ": ", 2))
+			*rest += 2;
+	} else {
+		return 0;
+	}
+	snprintf(office, olen, "%.*s", (int)(end - p), p);
+	return 1;
 }

@@ -55,4 +55,14 @@ const struct transition *lifecycle_find(enum req_state from, enum req_state to);
 int lifecycle_check(const struct actor *a, enum req_state from, enum req_state to,
 		    int is_own, const char *note, struct wq_errbuf *eb);
 
+/* The history's note for a signature by the relay office's officer on a relayed
+ * office's behalf, kept free of any language: "\x1f" "behalf CODE" "\x1f" then the
+ * officer's own note (no one types a control character: the forms refuse them).  Each
+ * reader says it in its own language (history_text.h). */
+void lifecycle_behalf_note(const char *office_code, const char *note, char *buf, size_t len);
+/* 1 when note is such a note (or the English one written before it: "signed on behalf
+ * of CODE (relayed)[: note]"): the office's code into office, *rest at the officer's
+ * own note ("" if none); else 0. */
+int lifecycle_behalf_of(const char *note, char *office, size_t olen, const char **rest);
+
 #endif

@@ -18,6 +18,7 @@
 #include "board.h"
 #include "country.h"
 #include "document.h"
+#include "history_text.h"
 #include "mail.h"
 #include "msg.h"
 #include "office.h"
@@ -57,24 +58,6 @@ static void local_time(int64_t t, char *buf, size_t len)
 	char iso[32];
 	wq_fmt_time(t, iso, sizeof iso);
 	msg_date(msg_session(), iso, buf, len);
-}
-
-/* A history line in the session's language: when, the move, who recorded it for which
- * office (board_event_text's, translated). */
-static void event_line(const struct board_event *e, char *buf, size_t len)
-{
-	char when[32], who[160];
-	const char *from = e->from == RS_NONE ? tr_now(CTX("state", "new"))
-					      : tr_now(req_state_name(e->from));
-	local_time(e->at, when, sizeof when);
-	if (e->actor_office[0] && e->office[0] && strcmp(e->actor_office, e->office))
-		snprintf(who, sizeof who, tr_now("recorded by %s at %s for %s"), e->actor,
-			 e->actor_office, e->office);
-	else if (e->office[0])
-		snprintf(who, sizeof who, tr_now("recorded by %s at %s"), e->actor, e->office);
-	else
-		snprintf(who, sizeof who, tr_now("recorded by %s"), e->actor);
-	snprintf(buf, len, "%s  %s -> %s  %s", when, from, tr_now(req_state_name(e->to)), who);
 }
 
 /* An order of several documents: each document's own verification code. */
@@ -197,10 +180,14 @@ int printout_sheet(struct db *db, const struct actor *a, const struct config *cf
 	fprintf(f, tr_now("History (%d events)"), nev);
 	fprintf(f, "\n");
 	for (int i = 0; i < nev; i++) {
-		event_line(&ev[i], line, sizeof line);
-		fprintf(f, "  %s\n", line);
-		if (ev[i].note[0])
-			fprintf(f, "      %s\n", ev[i].note);
+		char stage[96], who[200];
+		history_stage(&ev[i], stage, sizeof stage);
+		history_who(&ev[i], who, sizeof who);
+		fprintf(f, "  %s  %s\n", stage, who);
+		if (ev[i].note[0]) {
+			history_note(ev[i].note, line, sizeof line);
+			fprintf(f, "      %s\n", line);
+		}
 	}
 	if (o.relay_code[0]) {
 		fprintf(f, "\n");

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "board.h"
+#include "history_text.h"
 #include "config.h"
 #include "demo.h"
 #include "mail.h"
@@ -339,7 +340,7 @@ static void test_relayed_office_history(void **state)
 	assert_int_equal(request_transition(db, &sup1, id, 0, RS_READY, "", &eb), WQ_OK);
 	assert_int_equal(board_history(db, &sup1, id, &ev, &n, &eb), WQ_OK);
 	for (int i = 0; i < n; i++) {
-		board_event_text(&ev[i], line, sizeof line);
+		history_who(&ev[i], line, sizeof line); /* English: no session language */
 		if (ev[i].to == RS_IN_PRODUCTION)
 			seen |= !!strstr(line, "recorded by agent1 at RBT-HAS-1 for RBT-HAS-3");
 		if (ev[i].to == RS_READY)

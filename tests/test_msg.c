@@ -22,6 +22,7 @@
 #include "complaint_desk.h"
 #include "escalate.h"
 #include "finance.h"
+#include "history_text.h"
 #include "lifecycle.h"
 #include "mail.h"
 #include "screen.h"
@@ -38,7 +39,7 @@ static const char *const translated[] = {
 	"screens/finance.c", "screens/finance_views.c", "screens/finance_refunds.c",
 	"screens/period.c", "screens/treasury.c", "screens/admin_accounts.c",
 	"screens/admin_network.c", "screens/admin_audit.c", "screens/totp_enrol.c",
-	"src/printout.c",
+	"src/printout.c", "src/history_text.c",
 };
 /* Screens whose key maps are not translated yet (printed, not failed). */
 static const char *const pending[] = {
@@ -349,6 +350,32 @@ static void test_national_and_printout_goldens(void **state)
 	}
 }
 
+/* The relay office's signature on a relayed office's behalf: stored without words,
+ * said in the reader's language; the English notes written before read the same. */
+static void test_behalf_note(void **state)
+{
+	char note[200], out[300];
+	(void)state;
+	lifecycle_behalf_note("RBT-HAS-3", "", note, sizeof note);
+	assert_null(strstr(note, "signed"));
+	assert_string_equal(note, "\x1f" "behalf RBT-HAS-3\x1f");
+	msg_use(LANG_EN);
+	history_note(note, out, sizeof out);
+	assert_string_equal(out, "signed on behalf of RBT-HAS-3 (relayed)");
+	msg_use(LANG_FR);
+	history_note(note, out, sizeof out);
+	assert_string_equal(out, "signé pour le compte de RBT-HAS-3 (bureau relayé)");
+	history_note("signed on behalf of RBT-HAS-3 (relayed): vu", out, sizeof out);
+	assert_string_equal(out, "signé pour le compte de RBT-HAS-3 (bureau relayé): vu");
+	msg_use(LANG_AR);
+	lifecycle_behalf_note("RBT-HAS-3", "نسخة واحدة", note, sizeof note);
+	history_note(note, out, sizeof out);
+	assert_string_equal(out, "وُقع نيابة عن RBT-HAS-3 (مكتب ملحق): نسخة واحدة");
+	history_note("a note of the agent", out, sizeof out);
+	assert_string_equal(out, "a note of the agent");
+	msg_use(LANG_EN);
+}
+
 static void test_lookup_and_formats(void **state)
 {
 	char b[64];
@@ -420,6 +447,7 @@ int main(void)
 		cmocka_unit_test(test_lookup_and_formats),
 		cmocka_unit_test(test_national_and_printout_goldens),
 		cmocka_unit_test(test_data_layer_details),
+		cmocka_unit_test(test_behalf_note),
 		cmocka_unit_test(test_reordering),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

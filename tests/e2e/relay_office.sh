@@ -70,7 +70,7 @@ wq_screen_wait o "$t signed: its agent seals the envelope" 5
 [ "$(ui_state "$t")" = signed ] || fail "$t is $(ui_state "$t")"
 [ "$(wq_sql "SELECT e.note FROM request_events e JOIN requests r ON r.id = e.request_id
 	WHERE r.tracking = '$t' AND e.to_state = 'signed' AND e.actor_label = 'officer1'
-	AND e.office_id = $HAS3")" = "signed on behalf of RBT-HAS-3 (relayed)" ] ||
+	AND e.office_id = $HAS3")" = $'\x1f''behalf RBT-HAS-3'$'\x1f' ] ||
 	fail "the signature of $t is not recorded on RBT-HAS-3's behalf"
 wq_screen_wait s "^>.$t signed    agent1" 5
 ok "officer1, RBT-HAS-1's officer, signed $t on RBT-HAS-3's behalf; the board followed"
@@ -86,6 +86,23 @@ wq_screen_wait s "recorded by agent1 at RBT-HAS-1 for RBT-HAS-3" 5
 wq_screen_wait s "recorded by supervisor1 at RBT-HAS-1 for RBT-HAS-3" 5
 wq_screen_wait s "signed on behalf of RBT-HAS-3 (relayed)" 5
 wq_type s Escape
+# the signature's note is kept without words: French and Arabic readers read it in
+# theirs (L: the next language, French then Arabic, then back to English)
+wq_type s L
+wq_screen_wait s "Écrans en français" 5
+wq_type s h
+wq_screen_wait s "signé pour le compte de RBT-HAS-3 (bureau relayé)" 5
+wq_screen_wait s "enregistré par agent1 à RBT-HAS-1 pour RBT-HAS-3" 5
+wq_type s Escape
+wq_type s L
+sleep 0.5
+wq_type s h
+wq_screen_wait s "$(printf '%s' 'نيابة' | rev).*RBT-HAS-3\|RBT-HAS-3.*$(printf '%s' 'نيابة' | rev)" 5
+wq_screen s | grep -q "signed on behalf\|signé pour" && fail "the Arabic history says it in another language"
+wq_type s Escape
+wq_type s L
+wq_screen_wait s "Screens in English" 5
+ok "the signature on RBT-HAS-3's behalf is stored without words, read in French and Arabic"
 [ "$(wq_sql "SELECT count(*) FROM request_events e JOIN requests r ON r.id = e.request_id
 	WHERE r.tracking = '$t' AND e.actor_label IN ('agent1', 'supervisor1', 'officer1')
 	AND e.office_id <> $HAS3")" = 0 ] || fail "an event of $t is not recorded for RBT-HAS-3"
