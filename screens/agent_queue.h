@@ -20,10 +20,13 @@ struct aq_state {
 	struct marks marks; /* queued requests marked for a batch claim */
 	int64_t now;	 /* when the rows were loaded: ages are as of then */
 	struct escalate_rules rules; /* stage deadlines: a row's level (LATE, LATE+, ESC) */
+	int names_other; /* N: the names in the script the account's language does not use */
 };
 
 /* Sets up the Queue and Mine tables over s's rows. */
 void agent_queue_tables(struct aq_state *s);
+/* The tables' name columns in the script asked (after N or a change of language). */
+void agent_queue_names(struct aq_state *s);
 /* "Mine" reads by stage: claimed first, then in production, to sign, signed, ready. */
 void agent_queue_sort_mine(struct request *rows, int n);
 

@@ -1,7 +1,16 @@
 /* agent_queue_table.c - the agent screen's two tables: the Queue (paid, unclaimed, oldest
  * first) and Mine (by stage): the cells of a request row, the orders each column
  * sorts by, late rows (escalate.h: LATE, LATE+, ESC) in bold and the batch marks.  Reads only the rows
- * agent_queue.c loaded into struct aq_state.  UI child only; no SQL. */
+ * agent_queue.c loaded into struct aq_state.  UI child only; no SQL.
+ *
+ * The citizen's name in one script, the account's: Latin on English and French screens,
+ * Arabic on Arabic ones; N shows the other script, h both (the request's sheet).  This
+ * is the first screen an agent gets at login, often over a slow link: its 20 rows are
+ * most of its bytes, and both scripts took ~30 B a row (an Arabic letter is 2 bytes, and
+ * the Latin name was padded to its column to leave room for the Arabic one): 2.1-2.3 KB
+ * for the screen, 2 s at 9.6 kbit/s.  The name is what an agent reads to tell requests
+ * apart and to call the citizen; he reads it in one script, and the other is one key
+ * away.  The name ends the row, unpadded: nothing after it to align. */
 #include <curses.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,22 +52,44 @@ static void doc_text(const struct request *r, char *buf, size_t len)
 		 copies);
 }
 
-/* Queue columns */
-enum { QC_TRACKING, QC_AGE, QC_LATE, QC_DOC, QC_NAME, QC_NAME_AR, QC_COUNT };
-static const struct table_col queue_cols[QC_COUNT] = {
-	[QC_TRACKING] = {TX("Tracking"), 11, 0}, [QC_AGE] = {TX("Age"), 6, 1},
-	[QC_LATE] = {TX("Late"), 5, 0},	     [QC_DOC] = {TX("Doc"), 7, 0},
-	[QC_NAME] = {TX("Name"), 21, 0},     [QC_NAME_AR] = {"الاسم", 0, 0},
-};
+/* The names in Arabic: on an Arabic screen, unless N asked for the other script. */
+static int names_ar(const struct aq_state *s)
+{
+	return (msg_session() == LANG_AR) != s->names_other;
+}
+
+static void name_cell(const struct aq_state *s, const struct request *r, char *buf,
+		      size_t len)
+{
+	if (names_ar(s))
+		name_ar(r, buf, len);
+	else
+		name_lat(r, buf, len);
+}
+
+/* Queue columns, the name's title saying its script.  No document column: which
+ * document and how many copies matter once claimed (Mine has it, and h); the queue is
+ * taken oldest first.  The age in one unit ("3d"): the Late column says what is
+ * overdue, h the time of payment. */
+enum { QC_TRACKING, QC_AGE, QC_LATE, QC_NAME, QC_COUNT };
+#define QUEUE_COLS(name)                                                                   \
+	{                                                                                  \
+		[QC_TRACKING] = {TX("Tracking"), 11, 0}, [QC_AGE] = {TX("Age"), 3, 1},     \
+		[QC_LATE] = {TX("Late"), 5, 0}, [QC_NAME] = {name, 0, 0},                  \
+	}
+static const struct table_col queue_cols[2][QC_COUNT] = {QUEUE_COLS(TX("Name")),
+							  QUEUE_COLS("اسم")};
 
 /* Mine columns */
-enum { MC_TRACKING, MC_STATE, MC_AGE, MC_LATE, MC_DOC, MC_NAME, MC_NAME_AR, MC_COUNT };
-static const struct table_col mine_cols[MC_COUNT] = {
-	[MC_TRACKING] = {TX("Tracking"), 11, 0}, [MC_STATE] = {TX("Stage"), 13, 0},
-	[MC_AGE] = {TX("Age"), 6, 1},	     [MC_LATE] = {TX("Late"), 5, 0},
-	[MC_DOC] = {TX("Doc"), 7, 0},	     [MC_NAME] = {TX("Name"), 17, 0},
-	[MC_NAME_AR] = {"الاسم", 0, 0},
-};
+enum { MC_TRACKING, MC_STATE, MC_AGE, MC_LATE, MC_DOC, MC_NAME, MC_COUNT };
+#define MINE_COLS(name)                                                                    \
+	{                                                                                  \
+		[MC_TRACKING] = {TX("Tracking"), 11, 0}, [MC_STATE] = {TX("Stage"), 13, 0}, \
+		[MC_AGE] = {TX("Age"), 6, 1}, [MC_LATE] = {TX("Late"), 5, 0},              \
+		[MC_DOC] = {TX("Doc"), 7, 0}, [MC_NAME] = {name, 0, 0},                    \
+	}
+static const struct table_col mine_cols[2][MC_COUNT] = {MINE_COLS(TX("Name")),
+							MINE_COLS("اسم")};
 
 static void queue_cell(void *ctx, int row, int col, char *buf, size_t len)
 {
@@ -69,19 +100,13 @@ static void queue_cell(void *ctx, int row, int col, char *buf, size_t len)
 		snprintf(buf, len, "%s", r->tracking);
 		break;
 	case QC_AGE:
-		table_age(s->now - r->paid_at, 1, buf, len);
+		table_age_short(s->now - r->paid_at, buf, len);
 		break;
 	case QC_LATE:
 		snprintf(buf, len, "%s", tr_now(escalate_label(level(s, r))));
 		break;
-	case QC_DOC:
-		doc_text(r, buf, len);
-		break;
-	case QC_NAME:
-		name_lat(r, buf, len);
-		break;
 	default:
-		name_ar(r, buf, len);
+		name_cell(s, r, buf, len);
 	}
 }
 
@@ -107,11 +132,8 @@ static void mine_cell(void *ctx, int row, int col, char *buf, size_t len)
 	case MC_DOC:
 		doc_text(r, buf, len);
 		break;
-	case MC_NAME:
-		name_lat(r, buf, len);
-		break;
 	default:
-		name_ar(r, buf, len);
+		name_cell(s, r, buf, len);
 	}
 }
 
@@ -134,7 +156,7 @@ static int cmp_req(const struct aq_state *s, const struct request *a, const stru
 		return strcmp(a->doc_type, b->doc_type);
 	if (!strcmp(what, "state"))
 		return (int)a->state - (int)b->state;
-	if (!strcmp(what, "name_ar")) {
+	if (names_ar(s)) {
 		name_ar(a, x, sizeof x);
 		name_ar(b, y, sizeof y);
 		return strcmp(x, y);
@@ -146,8 +168,7 @@ static int cmp_req(const struct aq_state *s, const struct request *a, const stru
 
 static int queue_cmp(void *ctx, int a, int b, int col)
 {
-	static const char *const by[QC_COUNT] = {"tracking", "age", "late", "doc", "name",
-						 "name_ar"};
+	static const char *const by[QC_COUNT] = {"tracking", "age", "late", "name"};
 	struct aq_state *s = ctx;
 	return cmp_req(s, &s->rows[VIEW_QUEUE][a], &s->rows[VIEW_QUEUE][b], by[col]);
 }
@@ -155,7 +176,7 @@ static int queue_cmp(void *ctx, int a, int b, int col)
 static int mine_cmp(void *ctx, int a, int b, int col)
 {
 	static const char *const by[MC_COUNT] = {"tracking", "state", "age", "late", "doc",
-						 "name", "name_ar"};
+						 "name"};
 	struct aq_state *s = ctx;
 	return cmp_req(s, &s->rows[VIEW_MINE][a], &s->rows[VIEW_MINE][b], by[col]);
 }
@@ -202,16 +223,22 @@ void agent_queue_sort_mine(struct request *rows, int n)
 		qsort(rows, (size_t)n, sizeof *rows, mine_order);
 }
 
+void agent_queue_names(struct aq_state *s)
+{
+	s->tab[VIEW_QUEUE].cols = queue_cols[names_ar(s)];
+	s->tab[VIEW_MINE].cols = mine_cols[names_ar(s)];
+}
+
 void agent_queue_tables(struct aq_state *s)
 {
 	s->tab[VIEW_QUEUE] = (struct table){
-		.cols = queue_cols, .ncols = QC_COUNT, .ctx = s, .cell = queue_cell,
+		.cols = queue_cols[names_ar(s)], .ncols = QC_COUNT, .ctx = s, .cell = queue_cell,
 		.cmp = queue_cmp, .row_id = queue_id, .row_attr = queue_attr,
 		.row_mark = queue_mark, .sort_col = -1,
 		.empty = TX("  The office queue is empty: no paid request waits."),
 	};
 	s->tab[VIEW_MINE] = (struct table){
-		.cols = mine_cols, .ncols = MC_COUNT, .ctx = s, .cell = mine_cell,
+		.cols = mine_cols[names_ar(s)], .ncols = MC_COUNT, .ctx = s, .cell = mine_cell,
 		.cmp = mine_cmp, .row_id = mine_id, .row_attr = mine_attr, .sort_col = -1,
 		.empty = TX("  You hold no request. Tab: back to the queue, c: claim one."),
 	};

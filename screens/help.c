@@ -116,7 +116,8 @@ void help_show(struct ui *ui, const struct keymap *const maps[2])
 	free(lines);
 }
 
-void help_bar(struct ui *ui, const struct keymap *const maps[2], char *buf, size_t len)
+void help_bar(struct ui *ui, const struct keymap *const maps[2], int (*shown)(struct ui *, int),
+	      char *buf, size_t len)
 {
 	size_t o = 0;
 	char label[16];
@@ -124,7 +125,8 @@ void help_bar(struct ui *ui, const struct keymap *const maps[2], char *buf, size
 	buf[0] = '\0';
 	for (int m = 0; m < 2; m++)
 		for (const struct keymap *k = maps[m]; k && k->key; k++) {
-			if (!(k->flags & KM_BAR) || !allowed(ui, k))
+			if (!(k->flags & KM_BAR) || !allowed(ui, k) ||
+			    (m == 0 && shown && !shown(ui, k->key)))
 				continue;
 			help_key_label(k->key, label, sizeof label);
 			if (o < len)

@@ -170,6 +170,10 @@ const struct msg_row msg_table[] = {
 	{"%d marked  ", "%d marquées  ", "%d معلمة  "},
 	{"Queue", "File", "طابور"},
 	{"Mine", "Miennes", "طلباتي"},
+	{"names", "noms", "الأسماء"},
+	{"the citizens' names in the other script (Latin or Arabic)",
+	 "les noms des citoyens dans l'autre écriture (latine ou arabe)",
+	 "أسماء المواطنين بالحرف الآخر (اللاتيني أو العربي)"},
 	{"no request here", "aucune demande ici", "لا طلب هنا"},
 	{"marks are for claiming: Tab to the Queue view",
 	 "les marques servent à prendre : Tab vers la file",
@@ -1869,6 +1873,7 @@ const struct msg_row msg_table[] = {
 	{"%dd%02dh", "%dj%02dh", "%dd%02dh"},
 	{"%dh%02dm", "%dh%02d", "%dh%02dm"},
 	{"%dm", "%dmin", "%dm"},
+	{"%dd", "%dj", "%dd"},
 	/* ---- second factor enrolment ---- */
 	{"Second factor", "Second facteur", "العامل الثاني"},
 	{"Code:", "Code :", "الرمز:"},

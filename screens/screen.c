@@ -370,7 +370,7 @@ void screen_paint(struct ui *ui)
 		ui->scr->paint(ui);
 	status_paint(ui);
 	const struct keymap *const maps[2] = {ui->scr->keys, screen_common_keys};
-	help_bar(ui, maps, line, sizeof line);
+	help_bar(ui, maps, ui->scr->bar_key, line, sizeof line);
 	term_line(&ui->term, ui->term.rows - 1, A_NORMAL, line, 0, 0, 0, 0);
 	wnoutrefresh(stdscr);
 	doupdate();

@@ -30,6 +30,9 @@ struct screen {
 	struct table *(*table)(struct ui *ui);
 	/* Text for the title bar's right side ("Queue 12 | Mine 3"), may be NULL. */
 	void (*tabs)(struct ui *ui, char *buf, size_t len);
+	/* 0 leaves a KM_BAR key out of the bottom bar for now (it does nothing in this
+	 * view; ? still lists it); NULL: every KM_BAR key shows. */
+	int (*bar_key)(struct ui *ui, int key);
 };
 
 /* Screens that exist; screen.c lists them in one table. */

@@ -89,6 +89,8 @@ void status_paint(struct ui *ui)
 		int pad = ui->term.cols - term_width(times) - 1;
 		pad = pad < 0 ? 0 : pad > UI_STATUS_BYTES - 32 ? UI_STATUS_BYTES - 32 : pad;
 		snprintf(buf, sizeof buf, "%*s%s", pad, "", times);
-		term_line(&ui->term, ui->term.rows - 2, A_DIM, buf, 0, 0, 0, 0);
+		/* plain as the rows above and the key bar below it: dim, it cost two
+		 * changes of attribute (15 B) on every first screen */
+		term_line(&ui->term, ui->term.rows - 2, A_NORMAL, buf, 0, 0, 0, 0);
 	}
 }

@@ -212,7 +212,9 @@ static void row_text(struct ui *ui, struct table *t, int pos, char *line, size_t
 		int w = col_width(t, c, ui->term.cols);
 		t->cell(t->ctx, r, c, cell, sizeof cell);
 		ltr_cell(ui, cell, sizeof cell);
-		term_fit(cell, w, 1, t->cols[c].right, fit, sizeof fit);
+		/* the last cell unpadded: a bold row's trailing blanks cost an erase each */
+		term_fit(cell, w, c + 1 < t->ncols || t->cols[c].right, t->cols[c].right, fit,
+			 sizeof fit);
 		o += (size_t)snprintf(line + o, len - o, "%s%s", fit, col_sep(ui, c + 1 < t->ncols));
 	}
 }
@@ -233,11 +235,14 @@ void table_paint(struct ui *ui, struct table *t, int y, int height)
 		int w = col_width(t, c, ui->term.cols);
 		snprintf(title, sizeof title, "%s%s", tr(ui, t->cols[c].title),
 			 c == t->sort_col ? (t->sort_desc ? "v" : "^") : "");
-		term_fit(title, w, 1, t->cols[c].right, fit, sizeof fit);
+		term_fit(title, w, c + 1 < t->ncols || t->cols[c].right, t->cols[c].right, fit,
+			 sizeof fit);
 		o += (size_t)snprintf(line + o, sizeof line - o, "%s%s", fit,
 				      col_sep(ui, c + 1 < t->ncols));
 	}
-	term_line(&ui->term, y, A_UNDERLINE, line, 0, 0, 0, 0);
+	/* underlined from its first title to its last only (the cursor and mark columns
+	 * plain): underlined blanks are sent one by one */
+	term_line(&ui->term, y, A_UNDERLINE, line, 0, 0, 2, TERM_PLAIN);
 
 	for (int i = 0; i < t->height; i++) {
 		int pos = t->top + i;
@@ -249,9 +254,10 @@ void table_paint(struct ui *ui, struct table *t, int y, int height)
 		}
 		row_text(ui, t, pos, line, sizeof line);
 		int attr = t->row_attr ? t->row_attr(t->ctx, t->order[pos]) : (int)A_NORMAL;
-		/* the cursor column plain on a bold row too: else a move also pays for
-		 * entering and leaving bold around each '>' or blank */
-		term_line(&ui->term, y + 1 + i, attr, line, 0, 0, 1, TERM_PLAIN);
+		/* the cursor and mark columns plain on a bold row too: else a move also
+		 * pays for entering and leaving bold around each '>' or blank, and each
+		 * bold row for its mark column's blank */
+		term_line(&ui->term, y + 1 + i, attr, line, 0, 0, 2, TERM_PLAIN);
 	}
 }
 
@@ -266,6 +272,20 @@ void table_age(int64_t secs, int minutes, char *buf, size_t len)
 			 (int)(secs % SECONDS_PER_DAY / 3600));
 	else if (secs >= 3600 || !minutes)
 		snprintf(buf, len, tr_now("%dh%02dm"), (int)(secs / 3600), (int)(secs % 3600 / 60));
+	else
+		snprintf(buf, len, tr_now("%dm"), (int)(secs / 60));
+}
+
+void table_age_short(int64_t secs, char *buf, size_t len)
+{
+	if (secs < 0)
+		secs = 0;
+	if (secs >= 100LL * SECONDS_PER_DAY)
+		snprintf(buf, len, ">99"); /* three columns at most */
+	else if (secs >= SECONDS_PER_DAY)
+		snprintf(buf, len, tr_now("%dd"), (int)(secs / SECONDS_PER_DAY));
+	else if (secs >= 3600)
+		snprintf(buf, len, tr_now("%dh"), (int)(secs / 3600));
 	else
 		snprintf(buf, len, tr_now("%dm"), (int)(secs / 60));
 }

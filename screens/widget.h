@@ -80,8 +80,10 @@ void status_paint(struct ui *ui);
 /* ---- help (help.c): the overlay and the key bar, from key maps ---- */
 /* The overlay: every row of maps[0] (the screen's) then maps[1] (every screen's). */
 void help_show(struct ui *ui, const struct keymap *const maps[2]);
-/* The bottom bar: "key name" for each KM_BAR row the role may use. */
-void help_bar(struct ui *ui, const struct keymap *const maps[2], char *buf, size_t len);
+/* The bottom bar: "key name" for each KM_BAR row the role may use and, among maps[0]'s,
+ * that shown (if any) keeps. */
+void help_bar(struct ui *ui, const struct keymap *const maps[2], int (*shown)(struct ui *, int),
+	      char *buf, size_t len);
 /* "Enter", "Space", "F1", "PgDn", "c" */
 const char *help_key_label(int key, char *buf, size_t len);
 
@@ -147,6 +149,9 @@ int table_search(struct table *t, const char *needle);
 void table_paint(struct ui *ui, struct table *t, int y, int height);
 /* An age cell: "2d03h", "5h07m"; under an hour "12m" when minutes is set, else "0h12m". */
 void table_age(int64_t secs, int minutes, char *buf, size_t len);
+/* One unit, three columns at most: "3d" (j in French), "22h", "45m", ">99" (days): for
+ * a first screen's every row. */
+void table_age_short(int64_t secs, char *buf, size_t len);
 /* A time in Morocco as the session's language writes it: "2026-11-03 14:05" in English,
  * "03/11/2026 14:05" in French and Arabic; "-" for none. */
 void table_time(int64_t t, char *buf, size_t len);

@@ -26,6 +26,12 @@
 #define SESSION_PUMP_BYTES	 65536 /* one channel write at most */
 #define SESSION_COALESCE_MS	 2     /* wait this long for the rest of a refresh */
 #define SESSION_COALESCE_MAX_MS	 10
+/* A new UI writes its terminal's set-up at once, then its first screen once the rows are
+ * read from the database: sent as they come, that is two SSH packets (~36 B more on a
+ * link that is often slow), and nothing can be read before the rows anyway.  So the
+ * first screen waits for a quiet of FIRST_MS, at most FIRST_MAX_MS. */
+#define SESSION_FIRST_MS	 30
+#define SESSION_FIRST_MAX_MS	 300
 
 static char pump_buf[SESSION_PUMP_BYTES];
 
@@ -47,9 +53,11 @@ int session_on_pty_output(socket_t fd, int revents, void *userdata)
 			continue;
 		} else if (n < 0 && errno == EAGAIN) {
 			int waited = (int)(session_now_ms() - start);
-			if (len > 0 && waited < SESSION_COALESCE_MAX_MS) {
+			int first = ctx->first_screen;
+			if (len > 0 &&
+			    waited < (first ? SESSION_FIRST_MAX_MS : SESSION_COALESCE_MAX_MS)) {
 				struct pollfd pfd = {.fd = fd, .events = POLLIN};
-				if (poll(&pfd, 1, SESSION_COALESCE_MS) > 0)
+				if (poll(&pfd, 1, first ? SESSION_FIRST_MS : SESSION_COALESCE_MS) > 0)
 					continue;
 			}
 		} else {
@@ -59,6 +67,7 @@ int session_on_pty_output(socket_t fd, int revents, void *userdata)
 			if (ssh_channel_write(ctx->chan, buf, (uint32_t)len) == SSH_ERROR)
 				ctx->chan_closed = 1;
 			ctx->bytes_out += len;
+			ctx->first_screen = 0;
 		}
 		if (len == sizeof pump_buf && !ctx->master_eof) {
 			len = 0;
@@ -168,6 +177,7 @@ int session_start_ui(struct session_ctx *ctx)
 	fcntl(master, F_SETFL, fcntl(master, F_GETFL) | O_NONBLOCK);
 	ctx->master = master;
 	ctx->ui_pid = pid;
+	ctx->first_screen = 1;
 	if (ssh_event_add_fd(ctx->event, master, POLLIN, session_on_pty_output, ctx) != SSH_OK) {
 		session_log(ctx, "cannot poll the pty");
 		return -1;

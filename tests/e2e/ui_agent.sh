@@ -3,7 +3,8 @@
 # in tmux): sees only his office's paid requests, claims one, declares its stages,
 # rejects one with a reason, reassigns one to another office, reads a history, prints a
 # sheet; a colleague claiming the same request at the same moment gets a clear message;
-# a request that gets paid appears without a key press; a resize redraws.
+# a request that gets paid appears without a key press; a resize redraws; the citizens'
+# names in the account's script, N shows the other.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/ui_lib.sh"
 
@@ -32,6 +33,30 @@ oldest=$(ui_sql "SELECT tracking FROM requests WHERE state = 'paid' AND agent_id
 [ "$first" = "$oldest" ] || fail "first row $first is not the oldest $oldest"
 wq_screen a1 | grep -q "LATE" || echo "note: no overdue request in the demo queue"
 ok "only RBT-HAS-1 requests, oldest first"
+
+# the citizen's name in the account's script (English: Latin), the other one key away
+ar_name=$(ui_sql "SELECT first_name_ar || ' ' || last_name_ar FROM requests WHERE tracking = '$first'")
+lat_name=$(ui_sql "SELECT last_name_lat || ' ' || first_name_lat FROM requests WHERE tracking = '$first'")
+row=$(wq_screen a1 | grep "^> $first")
+case $row in *"$lat_name"*) ;; *) fail "the first row lacks the Latin name '$lat_name': '$row'" ;; esac
+# (C.UTF-8 takes no range of Arabic letters: PCRE's script class)
+has_arabic() { grep -qP '\p{Arabic}' <<<"$1"; }
+! has_arabic "$row" || fail "an English row shows Arabic letters: '$row'"
+wq_type a1 N
+# tmux shows the Arabic name as the server sent it: reordered right to left
+for ((i = 0; i < 50; i++)); do
+	row=$(wq_screen a1 | grep "^> $first")
+	has_arabic "$row" && break
+	sleep 0.1
+done
+has_arabic "$row" || fail "N did not show the Arabic name: '$row'"
+case $row in *"$lat_name"*) fail "N left the Latin name on the row: '$row'" ;; esac
+letters() { grep -oP '\p{Arabic}' <<<"$1" | sort | tr -d '\n'; }
+[ "$(letters "$row")" = "$(letters "$ar_name")" ] ||
+	fail "the row's Arabic letters are not those of '$ar_name': '$row'"
+wq_type a1 N
+wq_screen_wait a1 "^> $first .*$lat_name" 5
+ok "names in Latin letters on an English screen; N shows them in Arabic, N again in Latin"
 
 # help lists the keys from the key map
 wq_type a1 "?"
