@@ -194,7 +194,9 @@ static const char *const details_translated[] = {
 	"src/lifecycle.c",   "src/db_request_write.c", "src/db_complaint_desk.c",
 	"src/db_national.c", "src/db_scope.h",	       "src/db_request.c",
 	"src/db_search.c",   "src/db_mail.c",	       "src/db_document.c",
-	"src/db.c",
+	"src/db.c",	     "src/db_user.c",	       "src/db_user_roles.c",
+	"src/db_user_prefs.c", "src/db_totp.c",	       "src/db_office.c",
+	"src/db_dashboard.c",
 };
 
 /* Each wq_fail(eb, code, field, "format"...) of path: its format needs a row. */
