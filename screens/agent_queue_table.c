@@ -18,7 +18,7 @@
 #include <strings.h>
 
 #include "agent_queue.h"
-#include "lines.h"
+#include "sheet.h"
 
 static enum escalate_level level(const struct aq_state *s, const struct request *r)
 {
@@ -33,23 +33,6 @@ static void name_lat(const struct request *r, char *buf, size_t len)
 static void name_ar(const struct request *r, char *buf, size_t len)
 {
 	snprintf(buf, len, "%s %s", r->first_name_ar, r->last_name_ar);
-}
-
-static void doc_text(const struct request *r, char *buf, size_t len)
-{
-	const char *type = r->doc_type;
-	int copies = r->copies;
-	if (lines_open_count(r) > 1) { /* several documents: the sheet (h) lists them */
-		snprintf(buf, len, "%d %s", lines_open_count(r), tr_now("docs"));
-		return;
-	}
-	for (int i = 0; i < r->nlines; i++) /* the one left when another was rejected */
-		if (!r->lines[i].rejected) {
-			type = r->lines[i].doc_type;
-			copies = r->lines[i].copies;
-		}
-	snprintf(buf, len, "%s x%d", strcmp(type, "full_copy") == 0 ? tr_now("full") : tr_now("extr"),
-		 copies);
 }
 
 /* The names in Arabic: on an Arabic screen, unless N asked for the other script. */
@@ -130,7 +113,7 @@ static void mine_cell(void *ctx, int row, int col, char *buf, size_t len)
 		snprintf(buf, len, "%s", tr_now(escalate_label(level(s, r))));
 		break;
 	case MC_DOC:
-		doc_text(r, buf, len);
+		sheet_doc_cell(r, buf, len);
 		break;
 	default:
 		name_cell(s, r, buf, len);

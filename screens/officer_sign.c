@@ -60,9 +60,7 @@ static void cell(void *ctx, int row, int col, char *buf, size_t len)
 		snprintf(buf, len, "%s", r->agent_name);
 		break;
 	case OC_DOC:
-		snprintf(buf, len, "%s x%d",
-			 strcmp(r->doc_type, "full_copy") == 0 ? tr_now("full") : tr_now("extr"),
-			 r->copies);
+		sheet_doc_cell(r, buf, len);
 		break;
 	case OC_NAME:
 		snprintf(buf, len, "%s %s", r->last_name_lat, r->first_name_lat);
@@ -241,10 +239,10 @@ static void key_sign(struct ui *ui)
 	}
 	if (!(r = current(ui)))
 		return;
-	snprintf(q, sizeof q, tr(ui, "Sign the documents of %s (%s %s, %s x%d)?"), r->tracking,
-		 r->last_name_lat, r->first_name_lat,
-		 strcmp(r->doc_type, "full_copy") == 0 ? tr(ui, "full") : tr(ui, "extr"),
-		 r->copies);
+	char docs[24];
+	sheet_doc_cell(r, docs, sizeof docs); /* "extr x2", or "2 docs": one signature */
+	snprintf(q, sizeof q, tr(ui, "Sign the documents of %s (%s %s, %s)?"), r->tracking,
+		 r->last_name_lat, r->first_name_lat, docs);
 	if (!prompt_yesno(ui, q))
 		return;
 	memcpy(tracking, r->tracking, sizeof tracking);

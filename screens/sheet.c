@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "history_text.h"
+#include "lines.h"
 #include "request.h"
 #include "sheet.h"
 #include "util.h"
@@ -142,6 +143,23 @@ void sheet_add_wrapped(char ***l, int *n, int *cap, const char *prefix, const ch
 		p += k;
 		first = 0;
 	} while (*p && k > 0);
+}
+
+void sheet_doc_cell(const struct request *r, char *buf, size_t len)
+{
+	const char *type = r->doc_type;
+	int copies = r->copies;
+	if (lines_open_count(r) > 1) { /* several documents: the sheet (h) lists them */
+		snprintf(buf, len, "%d %s", lines_open_count(r), tr_now("docs"));
+		return;
+	}
+	for (int i = 0; i < r->nlines; i++) /* the one left when another was rejected */
+		if (!r->lines[i].rejected) {
+			type = r->lines[i].doc_type;
+			copies = r->lines[i].copies;
+		}
+	snprintf(buf, len, "%s x%d", strcmp(type, "full_copy") == 0 ? tr_now("full") : tr_now("extr"),
+		 copies);
 }
 
 void sheet_lines_free(char **lines, int n)

@@ -18,6 +18,10 @@ void sheet_lines_free(char **lines, int n);
 void sheet_add(char ***l, int *n, int *cap, const char *text);
 void sheet_add_wrapped(char ***l, int *n, int *cap, const char *prefix, const char *text,
 		       int width);
+struct request;
+/* A table's document cell: "extr x3", "full x1", or "2 docs" for an order of several
+ * (the one left when the other was rejected shows as itself). */
+void sheet_doc_cell(const struct request *r, char *buf, size_t len);
 struct ui;
 /* Those lines in a pager titled with the tracking number; a refusal goes to the status
  * line. */

@@ -21,9 +21,11 @@
 #include "complaint_desk.h"
 #include "db_group.h"
 #include "escalate.h"
+#include "lines.h"
 #include "national.h"
 #include "http_buf.h"
 #include "log.h"
+#include "lines.h"
 #include "notify.h"
 #include "refund.h"
 #include "request.h"
@@ -58,12 +60,38 @@ int notify_backoff(int attempts)
 	return d > NOTIFY_BACKOFF_MAX_SECONDS ? NOTIFY_BACKOFF_MAX_SECONDS : (int)d;
 }
 
+/* One document of an order rejected (db_lines.c notes "line N rejected (full copy x1):
+ * reason" on an event that stays in its state): which one, why, and that its fee comes
+ * back while the others go on.  Any other same-state event (a move between offices)
+ * tells the citizen nothing. */
+static int line_rejected_message(const struct outbox_event *e, char *out, size_t len)
+{
+	int no = 0, n = 0;
+	const char *why = strstr(e->note, "): ");
+	if (sscanf(e->note, "line %d rejected (%n", &no, &n) < 1 || n == 0 || !why)
+		return 0;
+	int ar = !strcmp(e->lang, "ar");
+	const char *doc = lines_doc_label(strncmp(e->note + n, "full copy", 9) ? "extract"
+									   : "full_copy",
+					  ar ? "ar" : "fr");
+	n = (int)(why + 3 - e->note);
+	if (ar)
+		snprintf(out, len, "وثيقة: طلبك %s: تعذر تسليم %s. السبب: %.100s. سيتم إرجاع رسمها "
+			 "إلى بطاقتك، وتستمر باقي الوثائق.", e->tracking, doc, e->note + n);
+	else
+		snprintf(out, len, "Watiqa : votre demande %s : le document « %s » ne peut être "
+			 "délivré. Motif : %.100s. Son droit sera remboursé sur votre carte ; les "
+			 "autres documents suivent leur cours.", e->tracking, doc, e->note + n);
+	return 1;
+}
+
 int notify_message(const struct outbox_event *e, char *out, size_t len)
 {
 	/* nothing for an order never paid: "expired" went to whatever phone and e-mail a
 	 * stranger typed into the form (outbox_enqueue refuses such a request anyway) */
-	if (e->to == RS_NONE || e->to == RS_PENDING_PAYMENT || e->to == RS_EXPIRED ||
-	    e->from == e->to)
+	if (e->from == e->to && e->to != RS_NONE)
+		return line_rejected_message(e, out, len);
+	if (e->to == RS_NONE || e->to == RS_PENDING_PAYMENT || e->to == RS_EXPIRED)
 		return 0;
 	/* the signature is the office's own step: the tracking page shows it, but the
 	 * citizen's phone hears of production once, then of the sealed envelope */

@@ -22,6 +22,8 @@
 #include "fee.h"
 #include "finance.h"
 #include "lines.h"
+#include "notify.h"
+#include "outbox.h"
 #include "office.h"
 #include "refund.h"
 #include "request.h"
@@ -337,6 +339,31 @@ static void test_last_line_rejects_the_request(void **state)
 				 id3), 7000);
 }
 
+/* The citizen hears of a rejected line: which document, why, its fee coming back. */
+static void test_line_rejection_message(void **state)
+{
+	(void)state;
+	struct outbox_event e;
+	char out[OUTBOX_BODY_BYTES];
+	memset(&e, 0, sizeof e);
+	e.from = e.to = RS_CLAIMED;
+	strcpy(e.tracking, "W1234567897");
+	strcpy(e.lang, "fr");
+	strcpy(e.note, "line 2 rejected (full copy x1): volet II illisible");
+	assert_int_equal(notify_message(&e, out, sizeof out), 1);
+	assert_non_null(strstr(out, "W1234567897"));
+	assert_non_null(strstr(out, "« copie intégrale »"));
+	assert_non_null(strstr(out, "Motif : volet II illisible."));
+	strcpy(e.lang, "ar");
+	strcpy(e.note, "line 1 rejected (extract x3): السجل مفقود");
+	assert_int_equal(notify_message(&e, out, sizeof out), 1);
+	assert_non_null(strstr(out, "موجز"));
+	assert_non_null(strstr(out, "السجل مفقود"));
+	/* a move between offices stays silent, as before */
+	strcpy(e.note, "wrong office");
+	assert_int_equal(notify_message(&e, out, sizeof out), 0);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -358,6 +385,7 @@ int main(void)
 		cmocka_unit_test(test_reading_lines),
 		cmocka_unit_test(test_one_line_rejected_refunds_that_line),
 		cmocka_unit_test(test_last_line_rejects_the_request),
+		cmocka_unit_test(test_line_rejection_message),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

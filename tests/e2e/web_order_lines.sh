@@ -168,6 +168,15 @@ calls=$(curl -s "$SANDBOX/sandbox/refunds" | awk -F'\t' -v t="$txn" '$2 == t')
 	p.request_id = r.id WHERE r.tracking = '$T1'")" = "paid confirmed" ] ||
 	fail "$T1 did not go on with its extract"
 ok "the gateway refunded 30.00 of $txn, once; $T1 goes on (paid, its payment kept for 40.00)"
+for ((i = 0; i < 100; i++)); do
+	curl -s "$SANDBOX/sms/log" | grep "$T1" | grep -q 'le document « copie intégrale » ne peut être délivré. Motif : record not found' && break
+	sleep 0.1
+done
+curl -s "$SANDBOX/sms/log" | grep "$T1" | grep -q 'le document « copie intégrale » ne peut être délivré' ||
+	fail "the citizen was not texted which document was refused and why"
+curl -s "$SANDBOX/sms/log" | grep "$T1" | grep -q '30,00 DH ont été remboursés\|30.00 DH ont été remboursés' ||
+	fail "the citizen was not texted the refund of 30.00"
+ok "$T1's citizen texted: the full copy refused (record not found), 30.00 refunded"
 
 [ "$(web_track "$T1" "$S1")" = 200 ] || fail "tracking page after the rejection"
 grep -q 'id="line-2" data-doc="full_copy" data-state="rejected"' "$T/track.html" ||
