@@ -103,26 +103,42 @@ run_wrk() {
 
 echo "web bench: $(nproc) cores, wrk -t2 -c$CONN -d${SECS}s, http_threads $(grep -E '^http_threads' "$ROOT/etc/watiqa.conf" | awk '{print $3}'), pages ${track_bytes} B"
 read -r n_rps n_p99 _ < <(run_wrk "http://127.0.0.1:$NPORT/page.html")
-# BENCH_PERF=track|order: that run under `perf record` of the server (the top symbols
-# printed at the end, the report in $BENCH_PERF_OUT, default /tmp/watiqa-perf-NAME.txt)
+# BENCH_PERF=track|order: that run under `perf record` of the server (the report, each
+# symbol's share with its callees, in $BENCH_PERF_OUT, default /tmp/watiqa-perf-NAME.txt)
 perf_start() {
 	[ "${BENCH_PERF:-}" = "$1" ] || return 0
-	perf record -F 999 -g -o "$T/perf.data" -p "$WQ_SERVE_PID" 2>"$T/perf.log" &
+	# DWARF call graphs: the build has no frame pointers, -g alone loses the callers
+	perf record -F 499 --call-graph dwarf,16384 -o "$T/perf.data" -p "$WQ_SERVE_PID" \
+		2>"$T/perf.log" &
 	PERF_PID=$!
 	sleep 0.5
 }
 perf_stop() {
 	[ "${BENCH_PERF:-}" = "$1" ] || return 0
 	kill -INT "$PERF_PID"; wait "$PERF_PID" || true
-	perf report -i "$T/perf.data" --no-children --sort symbol --percent-limit 1 --stdio \
-		2>/dev/null | grep -v '^$' >"${BENCH_PERF_OUT:-/tmp/watiqa-perf-$1.txt}"
+	# inclusive: each function with what it calls (track_show, request_history, fcntl)
+	perf report -i "$T/perf.data" --children --sort symbol --percent-limit 2 --stdio \
+		-g none 2>/dev/null | grep -v '^$' >"${BENCH_PERF_OUT:-/tmp/watiqa-perf-$1.txt}"
+}
+# the server's CPU time over a run, per request answered: less noisy than a rate on a
+# machine whose other tenants take the cores (utime + stime of serve, in clock ticks)
+server_ticks() { awk '{print $14 + $15}' "/proc/$WQ_SERVE_PID/stat"; }
+cpu_per_request() { # TICKS_BEFORE -> microseconds per request of the last wrk run
+	local n
+	n=$(awk '/ requests in / {print $1}' "$T/wrk.log" | tail -1)
+	awk -v a="$1" -v b="$(server_ticks)" -v n="$n" -v hz="$(getconf CLK_TCK)" \
+		'BEGIN { printf "%.0f", (b - a) * 1e6 / hz / n }'
 }
 perf_start track
+ticks=$(server_ticks)
 read -r t_rps t_p99 t_err < <(run_wrk -s "$T/track.lua" "$WQ_URL/track")
+t_cpu=$(cpu_per_request "$ticks")
 perf_stop track
 before=$(sqlite3 "$WQ_DB" "select count(*) from requests")
 perf_start order
+ticks=$(server_ticks)
 read -r o_rps o_p99 o_err < <(run_wrk -s "$T/order.lua" "$WQ_URL/order/confirm")
+o_cpu=$(cpu_per_request "$ticks")
 perf_stop order
 after=$(sqlite3 "$WQ_DB" "select count(*) from requests")
 printf '%-34s %10s %10s %8s\n' "" "req/s" "p99 ms" "errors"
@@ -132,6 +148,7 @@ printf '%-34s %10.0f %10s %8s\n' "watiqa order submission" "$o_rps" "$o_p99" "$o
 awk -v n="$n_rps" -v t="$t_rps" -v o="$o_rps" 'BEGIN {
 	printf "ratio tracking / nginx: %.3f   order / nginx: %.3f\n", t / n, o / n }'
 echo "orders created during the run: $((after - before))"
+echo "server CPU per request: tracking page ${t_cpu} us, order ${o_cpu} us"
 # SQLite alone on the same disk: one writer, WAL + synchronous=FULL, one-row commits;
 # each commit's time too: its p99 is what the disk allows an acknowledged write at best
 read -r c_rps c_p50 c_p99 < <(python3 - "$T/commits.db" "$SECS" <<'PY'
