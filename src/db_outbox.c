@@ -26,7 +26,9 @@ int outbox_events_after(struct db *db, int64_t after, struct outbox_event *out, 
 {
 	static const char sql[] =
 		"SELECT e.id, e.request_id, e.at, e.from_state, e.to_state, r.tracking, r.phone,"
-		" r.email, r.lang, r.fee_centimes, coalesce(m.code, ''), e.note"
+		" r.email, r.lang, r.fee_centimes, coalesce(m.code, ''), e.note,"
+		" (SELECT count(*) FROM request_lines l WHERE l.request_id = r.id"
+		"  AND l.state = 'rejected' AND l.rejected_at < e.at)"
 		" FROM request_events e JOIN requests r ON r.id = e.request_id"
 		" LEFT JOIN mail_items m ON m.request_id = r.id"
 		" WHERE e.id > ? ORDER BY e.id LIMIT ?";
@@ -55,6 +57,7 @@ int outbox_events_after(struct db *db, int64_t after, struct outbox_event *out, 
 		e->fee_centimes = sqlite3_column_int64(st, 9);
 		db_col_text(st, 10, e->mail_code, sizeof e->mail_code);
 		db_col_text(st, 11, e->note, sizeof e->note);
+		e->lines_refunded_before = sqlite3_column_int(st, 12);
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? WQ_OK : db_fail(db, rc, eb);

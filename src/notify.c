@@ -122,10 +122,17 @@ int notify_message(const struct outbox_event *e, char *out, size_t len)
 		/* the fee goes back to the card: say so, the refund's own message follows */
 		char fee[24];
 		wq_fmt_money(e->fee_centimes, fee, sizeof fee);
-		snprintf(extra, sizeof extra,
-			 ar ? "%s%.100s سيتم إرجاع %s درهم إلى بطاقتك."
-			    : "%s%.100s Les %s DH seront remboursés sur votre carte.",
-			 e->note[0] ? (ar ? " السبب: " : " Motif : ") : "", e->note, fee);
+		if (e->lines_refunded_before) /* a document's fee went back already */
+			snprintf(extra, sizeof extra,
+				 ar ? "%s%.100s سيتم إرجاع ما تبقى من المبلغ إلى بطاقتك."
+				    : "%s%.100s Le reste de votre paiement sera remboursé sur "
+				      "votre carte.",
+				 e->note[0] ? (ar ? " السبب: " : " Motif : ") : "", e->note);
+		else
+			snprintf(extra, sizeof extra,
+				 ar ? "%s%.100s سيتم إرجاع %s درهم إلى بطاقتك."
+				    : "%s%.100s Les %s DH seront remboursés sur votre carte.",
+				 e->note[0] ? (ar ? " السبب: " : " Motif : ") : "", e->note, fee);
 	}
 	snprintf(out, len, ar ? "وثيقة: طلبك %s: %s.%s" : "Watiqa : votre demande %s : %s.%s",
 		 e->tracking, label, extra);

@@ -24,6 +24,7 @@ struct outbox_event {
 	int64_t fee_centimes;
 	char mail_code[16];
 	char note[200];
+	int lines_refunded_before; /* lines of the order rejected (refunded) before it */
 };
 
 struct outbox_msg {

@@ -359,6 +359,19 @@ static void test_line_rejection_message(void **state)
 	assert_int_equal(notify_message(&e, out, sizeof out), 1);
 	assert_non_null(strstr(out, "موجز"));
 	assert_non_null(strstr(out, "السجل مفقود"));
+	/* the last one rejected after another: the rest comes back, not the whole fee */
+	e.to = RS_REJECTED;
+	e.fee_centimes = 7000;
+	e.lines_refunded_before = 1;
+	strcpy(e.lang, "fr");
+	strcpy(e.note, "line 1 rejected (extract x2): record not found");
+	assert_int_equal(notify_message(&e, out, sizeof out), 1);
+	assert_non_null(strstr(out, "Le reste de votre paiement sera remboursé"));
+	assert_null(strstr(out, "70.00"));
+	e.lines_refunded_before = 0;
+	assert_int_equal(notify_message(&e, out, sizeof out), 1);
+	assert_non_null(strstr(out, "Les 70.00 DH seront remboursés"));
+	e.to = RS_CLAIMED;
 	/* a move between offices stays silent, as before */
 	strcpy(e.note, "wrong office");
 	assert_int_equal(notify_message(&e, out, sizeof out), 0);

@@ -193,5 +193,30 @@ assert l[1]["refund"]["amount_centimes"] == 3000 and l[1]["refund"]["state"] == 
 assert d["refund"]["amount_centimes"] == 3000, d' || fail "API track: $(cat "$T/api.json")"
 ok "tracking page and API: line 2 refused (record not found), refunded 30.00; line 1 goes on"
 
+# 4. the extract cannot be had either: X says the order has one document left, x rejects
+#    the request, and the rest (40.00) goes back: the card gets 70.00 in all, no more
+wq_type a X
+wq_screen_wait a "$T1 holds one document: x rejects the request" 5
+wq_type a x
+wq_screen_wait a "record not found" 5
+wq_type a Down Enter
+wq_screen_wait a "Reject $T1" 5
+wq_type a y
+wq_screen_wait a "$T1 rejected" 10
+wait_refund_rows "$T1" 2 refunded
+calls=$(curl -s "$SANDBOX/sandbox/refunds" | awk -F'\t' -v t="$txn" '$2 == t' | cut -f3 | sort -n | tr '\n' ' ')
+[ "$calls" = "3000 4000 " ] || fail "the gateway's refunds of $txn: '$calls' (want 3000 then 4000)"
+[ "$(web_sql "SELECT r.state || ' ' || p.status || ' ' || (SELECT group_concat(l.state, ',')
+	FROM request_lines l WHERE l.request_id = r.id) FROM requests r JOIN payments p ON
+	p.request_id = r.id WHERE r.tracking = '$T1'")" = "rejected refunded rejected,rejected" ] ||
+	fail "$T1 not rejected and wholly refunded"
+for ((i = 0; i < 100; i++)); do
+	curl -s "$SANDBOX/sms/log" | grep "$T1" | grep -q 'Le reste de votre paiement sera remboursé' && break
+	sleep 0.1
+done
+curl -s "$SANDBOX/sms/log" | grep "$T1" | grep -q 'Le reste de votre paiement sera remboursé' ||
+	fail "the rejection's SMS does not speak of the rest"
+ok "the extract rejected too: $T1 rejected, the rest refunded (3000 + 4000 = the 7000 paid), texted"
+
 wq check --db "$WQ_DB" >"$T/check.out" 2>&1 || { cat "$T/check.out"; fail "watiqa check"; }
 ok "watiqa check: $(grep '^money' "$T/check.out")"
