@@ -91,7 +91,19 @@ int api_fee(struct http_ctx *c)
 	struct wq_errbuf eb;
 	wq_errbuf_clear(&eb);
 	int n = copies ? atoi(copies) : 1;
-	if (fee_compute(&c->app->fees, type ? type : "extract", n, &fee, &eb)) {
+	struct lines_input li;
+	if (http_arg(c, "lines[0].doc_type") || http_arg(c, "lines[0].copies")) {
+		/* an order of several documents: ?lines[0].doc_type=extract&lines[0].copies=2
+		 * &lines[1].doc_type=full_copy..., the sum of the lines, each error named */
+		if (order_lines_read(c, &li, 0) ||
+		    lines_price(&c->app->fees, li.line, li.n, &fee, &eb)) {
+			int nerr = 0;
+			buf_puts(&c->out, "{\"error\":\"invalid\",\"errors\":{");
+			order_lines_api_errors(c, &li, &nerr);
+			buf_puts(&c->out, "}}\n");
+			return api_reply(c, 422);
+		}
+	} else if (fee_compute(&c->app->fees, type ? type : "extract", n, &fee, &eb)) {
 		buf_puts(&c->out, "{\"error\":\"invalid\",\"errors\":{");
 		buf_json_str(&c->out, eb.field);
 		buf_puts(&c->out, ":");

@@ -89,6 +89,13 @@ ok "API: lines [full copy x3, extract x1] -> 90.00, each line priced"
 py 'assert d["fee_centimes"] == 4000 and len(d["lines"]) == 1, d' || fail "older form"
 ok "API: the older doc_type/copies is one line"
 
+fee=$(curl -s -g "$WQ_URL/api/v1/fee?lines[0].doc_type=extract&lines[0].copies=2&lines[1].doc_type=full_copy&lines[1].copies=1&country=FR")
+python3 -c 'import json,sys; d=json.loads(sys.argv[1]); assert d["fee_centimes"] == 4000 + 3000 + 4500, d' "$fee" ||
+	fail "fee of two lines abroad: $fee"
+st=$(curl -s -g -o "$T/api.json" -w '%{http_code}' "$WQ_URL/api/v1/fee?lines[0].doc_type=extract&lines[0].copies=0")
+[ "$st" = 422 ] && [ "$(py "print(d['errors']['lines[0].copies'])")" = "De 1 à 10 exemplaires." ] ||
+	fail "fee with bad copies: $st $(cat "$T/api.json")"
+ok "GET /api/v1/fee with lines: 40.00 + 30.00 + postage to France 45.00 = 115.00; bad copies named"
 rows() { web_sql "select (select count(*) from requests) || '/' || (select count(*) from request_lines)"; }
 before=$(rows)
 while IFS='|' read -r lines field expect; do
