@@ -244,7 +244,7 @@ static void key_answer(struct ui *ui)
 	}
 	int rc = r.kind == RAISED_REQUEST
 			 ? national_answer_request(ui->db, &ui->actor, r.id, r.version, text, &eb)
-			 : complaint_desk_answer(ui->db, &ui->actor, r.id, 0, text, &eb);
+			 : complaint_desk_answer(ui->db, &ui->actor, r.id, r.version, text, &eb);
 	if (rc)
 		status_wq(ui, tr(ui, "answering"), &eb);
 	else
