@@ -254,10 +254,59 @@ static char *jp_scalar(struct jp *p)
 	return v;
 }
 
-/* After '[': a list of flat objects, each pair stored as KEY[i].k (lines.h: the
- * order's "lines").  Every key gets that prefix, which the input did not spell: it
- * is written only while the rest of the body still fits in the store's room behind
+static int jp_list(struct jp *p, struct form *f, const char *key);
+
+/* After '{': a flat object's pairs, up to its '}'.  At the top (key NULL) a value may
+ * be a list of such objects (jp_list); in a list, object i's keys are stored as
+ * KEY[i].k (lines.h: the order's "lines").  That prefix is more than the input spelt:
+ * it is written only while the rest of the body still fits in the store's room behind
  * it, else the body is refused (ARRAY_ROOM bytes of prefixes: ~60 pairs). */
+static int jp_object(struct jp *p, struct form *f, const char *key, int i)
+{
+	jp_ws(p);
+	if (p->s < p->end && *p->s == '}') {
+		p->s++;
+		return 0;
+	}
+	for (;;) {
+		jp_ws(p);
+		if (p->s >= p->end || *p->s++ != '"')
+			return -1;
+		char *k = p->o;
+		if (key) {
+			size_t plen = strlen(key) + 6; /* "[99]." and the NUL */
+			if (p->o + plen + 2 * (size_t)(p->end - p->s) + 2 > p->cap)
+				return -1;
+			p->o += snprintf(p->o, plen, "%s[%d].", key, i);
+		}
+		if (!jp_string(p)) /* after the prefix, if any: one string */
+			return -1;
+		jp_ws(p);
+		if (p->s >= p->end || *p->s++ != ':')
+			return -1;
+		jp_ws(p);
+		if (!key && p->s < p->end && *p->s == '[') {
+			p->s++;
+			if (jp_list(p, f, k))
+				return -1;
+		} else {
+			char *v = jp_scalar(p);
+			if (!v)
+				return -1;
+			form_add(f, k, v);
+		}
+		jp_ws(p);
+		if (p->s >= p->end)
+			return -1;
+		if (*p->s == ',') {
+			p->s++;
+			continue;
+		}
+		return *p->s++ == '}' ? 0 : -1;
+	}
+}
+
+/* After '[': at most 100 flat objects, the list's key prefixed to their keys. */
 static int jp_list(struct jp *p, struct form *f, const char *key)
 {
 	jp_ws(p);
@@ -267,42 +316,8 @@ static int jp_list(struct jp *p, struct form *f, const char *key)
 	}
 	for (int i = 0;; i++) {
 		jp_ws(p);
-		if (p->s >= p->end || *p->s++ != '{' || i > 99)
+		if (p->s >= p->end || *p->s++ != '{' || i > 99 || jp_object(p, f, key, i))
 			return -1;
-		jp_ws(p);
-		if (p->s < p->end && *p->s == '}') {
-			p->s++;
-		} else {
-			for (;;) {
-				jp_ws(p);
-				size_t plen = strlen(key) + 6; /* "[99]." and the NUL to spare */
-				if (p->s >= p->end || *p->s++ != '"' ||
-				    p->o + plen + 2 * (size_t)(p->end - p->s) + 2 > p->cap)
-					return -1;
-				char *k = p->o;
-				p->o += snprintf(p->o, plen, "%s[%d].", key, i);
-				if (!jp_string(p)) /* the inner key, after the prefix: one string */
-					return -1;
-				jp_ws(p);
-				if (p->s >= p->end || *p->s++ != ':')
-					return -1;
-				jp_ws(p);
-				char *v = jp_scalar(p);
-				if (!v)
-					return -1;
-				form_add(f, k, v);
-				jp_ws(p);
-				if (p->s >= p->end)
-					return -1;
-				if (*p->s == ',') {
-					p->s++;
-					continue;
-				}
-				if (*p->s++ != '}')
-					return -1;
-				break;
-			}
-		}
 		jp_ws(p);
 		if (p->s >= p->end)
 			return -1;
@@ -323,53 +338,15 @@ int form_parse_json(struct form *f, const char *body, size_t len)
 		return FORM_EBAD;
 	/* decoded output is never longer than the input (a \u escape of 6 bytes gives <= 3,
 	 * a surrogate pair of 12 gives 4; literals copied as is), but for the keys of a
-	 * list's objects (jp_list), which get their prefix within ARRAY_ROOM */
+	 * list's objects (jp_object), which get their prefix within ARRAY_ROOM */
 	size_t cap = 2 * len + 2 + ARRAY_ROOM;
 	f->store = malloc(cap);
 	if (!f->store)
 		return FORM_EBAD;
 	struct jp p = {body, body + len, f->store, f->store + cap};
 	jp_ws(&p);
-	if (p.s >= p.end || *p.s++ != '{')
+	if (p.s >= p.end || *p.s++ != '{' || jp_object(&p, f, NULL, 0))
 		return FORM_EBAD;
-	jp_ws(&p);
-	if (p.s < p.end && *p.s == '}') {
-		p.s++;
-		goto done;
-	}
-	for (;;) {
-		jp_ws(&p);
-		if (p.s >= p.end || *p.s++ != '"')
-			return FORM_EBAD;
-		char *k = jp_string(&p);
-		if (!k)
-			return FORM_EBAD;
-		jp_ws(&p);
-		if (p.s >= p.end || *p.s++ != ':')
-			return FORM_EBAD;
-		jp_ws(&p);
-		if (p.s < p.end && *p.s == '[') {
-			p.s++;
-			if (jp_list(&p, f, k))
-				return FORM_EBAD;
-		} else {
-			char *v = jp_scalar(&p);
-			if (!v)
-				return FORM_EBAD;
-			form_add(f, k, v);
-		}
-		jp_ws(&p);
-		if (p.s >= p.end)
-			return FORM_EBAD;
-		if (*p.s == ',') {
-			p.s++;
-			continue;
-		}
-		if (*p.s++ == '}')
-			break;
-		return FORM_EBAD;
-	}
-done:
 	jp_ws(&p);
 	return p.s == p.end ? FORM_OK : FORM_EBAD;
 }

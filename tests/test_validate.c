@@ -306,6 +306,30 @@ static void test_json(void **state)
 	}
 	assert_int_equal(form_parse_json(&f, "{\"a\":\"\xff\"}", 8), FORM_EUTF8);
 	form_free(&f);
+	/* a list of flat objects (an order's lines), flattened to KEY[i].k */
+	j = "{\"lines\":[{\"doc_type\":\"extract\",\"copies\":2}, {\"copies\":null}, {}],"
+	    "\"x\":[]}";
+	assert_int_equal(form_parse_json(&f, j, strlen(j)), FORM_OK);
+	assert_string_equal(form_get(&f, "lines[0].doc_type"), "extract");
+	assert_string_equal(form_get(&f, "lines[0].copies"), "2");
+	assert_string_equal(form_get(&f, "lines[1].copies"), "");
+	assert_null(form_get(&f, "lines"));
+	assert_null(form_get(&f, "x"));
+	form_free(&f);
+	static const char *const bad_lists[] = {"{\"l\":[1]}", "{\"l\":[[]]}",
+		"{\"l\":[{\"a\":[]}]}", "{\"l\":[{\"a\":{}}]}", "{\"l\":[{}", "{\"l\":[{},]}"};
+	for (size_t i = 0; i < sizeof bad_lists / sizeof bad_lists[0]; i++) {
+		if (form_parse_json(&f, bad_lists[i], strlen(bad_lists[i])) == FORM_OK)
+			fail_msg("accepted %s", bad_lists[i]);
+		form_free(&f);
+	}
+	/* at most 100 elements; and the prefixes' room is bounded, whatever the body */
+	char big[2048] = "{\"l\":[";
+	for (int i = 0; i < 101; i++)
+		strcat(big, i ? ",{}" : "{}");
+	strcat(big, "]}");
+	assert_int_equal(form_parse_json(&f, big, strlen(big)), FORM_EBAD);
+	form_free(&f);
 }
 
 int main(void)
