@@ -1031,15 +1031,25 @@ int main(int argc, char **argv)
 			" SELECT p.id, p.request_id, coalesce(p.confirmed_at, p.created_at)"
 			" FROM payments p WHERE p.status = 'confirmed' AND NOT EXISTS"
 			" (SELECT 1 FROM settlement_items x WHERE x.request_id = p.request_id)");
+	/* each order's one document as its line 1, as db/211_request_lines.sql fills it
+	 * (without it `watiqa check` finds every order's lines short of its fee) */
+	rebuild_summary("request_lines",
+			"DELETE FROM request_lines;"
+			"INSERT INTO request_lines (request_id, line_no, doc_type, copies,"
+			" fee_centimes, state, reject_reason, rejected_at)"
+			" SELECT id, 1, doc_type, copies, fee_centimes,"
+			" CASE state WHEN 'rejected' THEN 'rejected' ELSE 'open' END,"
+			" CASE state WHEN 'rejected' THEN reject_reason ELSE '' END,"
+			" CASE state WHEN 'rejected' THEN updated_at END FROM requests");
 	sqlite3_stmt *has;
 	has = prep("SELECT count(*) FROM sqlite_master WHERE name = 'refunds'");
 	if (sqlite3_step(has) == SQLITE_ROW && sqlite3_column_int(has, 0)) {
 		/* the refund row of each rejection (db/150_refunds.sql), as the migration does */
 		double tr = now_s();
 		exec("DELETE FROM refunds;"
-		     "INSERT INTO refunds (request_id, payment_id, amount_centimes, idem_key, reason,"
-		     " state, next_attempt_at, created_at, done_at)"
-		     " SELECT p.request_id, p.id, p.amount_centimes, 'RF-' || r.tracking || '-' || p.id,"
+		     "INSERT INTO refunds (request_id, payment_id, line_no, amount_centimes, idem_key,"
+		     " reason, state, next_attempt_at, created_at, done_at)"
+		     " SELECT p.request_id, p.id, 1, p.amount_centimes, 'RF-' || r.tracking || '-' || p.id,"
 		     " CASE WHEN r.state = 'rejected' THEN 'rejected' ELSE 'other' END,"
 		     " CASE p.status WHEN 'refunded' THEN 'refunded' ELSE 'refund_owed' END,"
 		     " r.updated_at, r.updated_at, CASE p.status WHEN 'refunded' THEN r.updated_at END"
