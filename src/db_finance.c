@@ -71,6 +71,8 @@ void fin_row_to_payment(sqlite3_stmt *st, void *row)
 	r->settlement_id = sqlite3_column_int64(st, 11);
 	db_col_text(st, 12, settle, sizeof settle);
 	r->refunded_centimes = sqlite3_column_int64(st, 13);
+	r->full_copy_centimes = sqlite3_column_int64(st, 14);
+	r->nlines = sqlite3_column_int(st, 15);
 	r->bucket = fin_bucket_of(r->state, r->pay_status, settle);
 }
 
@@ -167,8 +169,19 @@ int finance_revenue(struct db *db, const struct actor *a, int64_t commune_id,
 		}
 		struct fin_revenue_row *r = &rows[m - 1];
 		int t = strcmp(pay[i].doc_type, "full_copy") == 0;
-		r->count[t]++;
-		r->centimes[t] += pay[i].amount_centimes;
+		int64_t full = pay[i].full_copy_centimes;
+		if (pay[i].nlines > 1 && full > 0 && full < pay[i].amount_centimes) {
+			/* an extract and a full copy in one order (db/211): each document under
+			 * its type, the full copy at its line's fee, the rest (the extract, the
+			 * postage abroad) under the extract */
+			r->count[0]++;
+			r->count[1]++;
+			r->centimes[0] += pay[i].amount_centimes - full;
+			r->centimes[1] += full;
+		} else {
+			r->count[t]++;
+			r->centimes[t] += pay[i].amount_centimes;
+		}
 		if (pay[i].bucket == FB_REFUND) {
 			r->refund_count++;
 			r->refund_centimes += pay[i].amount_centimes;

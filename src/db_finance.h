@@ -31,7 +31,10 @@
 	"p.request_id, p.id, p.confirmed_at, p.amount_centimes, r.tracking, r.doc_type," \
 	" r.copies, o.code, p.gateway_ref, p.status, r.state,"                          \
 	" coalesce(i.settlement_id, 0), coalesce(s.state, ''),"                        \
-	" (SELECT coalesce(sum(fr.amount_centimes), 0) FROM refunds fr WHERE fr.payment_id = p.id)"
+	" (SELECT coalesce(sum(fr.amount_centimes), 0) FROM refunds fr WHERE fr.payment_id = p.id),"\
+	" (SELECT coalesce(sum(fl.fee_centimes), 0) FROM request_lines fl"                \
+	"  WHERE fl.request_id = r.id AND fl.doc_type = 'full_copy'),"                      \
+	" (SELECT count(*) FROM request_lines fl WHERE fl.request_id = r.id)"
 #define FIN_PAY_FROM                                                                  \
 	" FROM payments p JOIN requests r ON r.id = p.request_id"                      \
 	" JOIN offices o ON o.id = r.office_id"                                        \

@@ -69,9 +69,12 @@ struct fin_payment {
 	int64_t settlement_id; /* 0: in no batch */
 	enum fin_bucket bucket;
 	int64_t refunded_centimes; /* refunds of the payment so far (an order's lines) */
+	int64_t full_copy_centimes; /* the full copy's line fee, when the order has one */
+	int nlines;		    /* the order's documents (db/211) */
 };
 
-/* Revenue of one day or month, by document type ([0] extract, [1] full copy). */
+/* Revenue of one day or month, by document type ([0] extract, [1] full copy); an order
+ * of both counts once under each, each with its line's fee. */
 struct fin_revenue_row {
 	char key[11]; /* "2026-11-03" or "2026-11" */
 	int count[2];
