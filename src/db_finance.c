@@ -73,6 +73,7 @@ void fin_row_to_payment(sqlite3_stmt *st, void *row)
 	r->refunded_centimes = sqlite3_column_int64(st, 13);
 	r->full_copy_centimes = sqlite3_column_int64(st, 14);
 	r->nlines = sqlite3_column_int(st, 15);
+	r->settled_centimes = sqlite3_column_int64(st, 16);
 	r->bucket = fin_bucket_of(r->state, r->pay_status, settle);
 }
 

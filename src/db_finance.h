@@ -34,7 +34,8 @@
 	" (SELECT coalesce(sum(fr.amount_centimes), 0) FROM refunds fr WHERE fr.payment_id = p.id),"\
 	" (SELECT coalesce(sum(fl.fee_centimes), 0) FROM request_lines fl"                \
 	"  WHERE fl.request_id = r.id AND fl.doc_type = 'full_copy'),"                      \
-	" (SELECT count(*) FROM request_lines fl WHERE fl.request_id = r.id)"
+	" (SELECT count(*) FROM request_lines fl WHERE fl.request_id = r.id),"             \
+	" coalesce(i.amount_centimes, 0)"
 #define FIN_PAY_FROM                                                                  \
 	" FROM payments p JOIN requests r ON r.id = p.request_id"                      \
 	" JOIN offices o ON o.id = r.office_id"                                        \

@@ -441,7 +441,13 @@ int treasury_batch_items(struct db *db, const struct actor *a, int64_t settlemen
 		return WQ_EIO;
 	sqlite3_bind_int64(st, 1, commune);
 	sqlite3_bind_int64(st, 2, settlement_id);
-	return fin_collect_payments(db, st, out, n, eb);
+	if ((rc = fin_collect_payments(db, st, out, n, eb)))
+		return rc;
+	/* what the batch took of each: the fee less its lines refunded before (db/211),
+	 * so that the items add up to the batch's total */
+	for (int i = 0; i < *n; i++)
+		(*out)[i].amount_centimes = (*out)[i].settled_centimes;
+	return WQ_OK;
 }
 
 static int do_transfer(struct db *db, const struct actor *a, int64_t id, const char *ref,

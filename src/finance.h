@@ -71,6 +71,7 @@ struct fin_payment {
 	int64_t refunded_centimes; /* refunds of the payment so far (an order's lines) */
 	int64_t full_copy_centimes; /* the full copy's line fee, when the order has one */
 	int nlines;		    /* the order's documents (db/211) */
+	int64_t settled_centimes;   /* what its batch took of it (0: in none) */
 };
 
 /* Revenue of one day or month, by document type ([0] extract, [1] full copy); an order

@@ -273,6 +273,20 @@ static void test_one_line_rejected_refunds_that_line(void **state)
 		fail_msg("build: %s", eb.msg);
 	assert_int_equal(sql_int("SELECT amount_centimes FROM settlement_items WHERE request_id = ?",
 				 id), 4000);
+	/* the batch's list of items says 40.00 for it too, and adds up to the batch */
+	struct fin_payment *it = NULL;
+	int n = 0;
+	int64_t sid = sql_int("SELECT settlement_id FROM settlement_items WHERE request_id = ?", id);
+	assert_int_equal(treasury_batch_items(db, &tre, sid, &it, &n, &eb), WQ_OK);
+	int64_t sum = 0, mine = 0;
+	for (int i = 0; i < n; i++) {
+		sum += it[i].amount_centimes;
+		if (it[i].request_id == id)
+			mine = it[i].amount_centimes;
+	}
+	free(it);
+	assert_int_equal(mine, 4000);
+	assert_int_equal(sum, sql_int("SELECT total_centimes FROM settlements WHERE id = ?", sid));
 	assert_balanced();
 }
 
