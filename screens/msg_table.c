@@ -1998,6 +1998,24 @@ const struct msg_row msg_table[] = {
 	{"no line %d", "aucune ligne %d", "لا سطر %d"},
 	{"no refund for request #%lld", "aucun remboursement pour la demande n° %lld",
 	 "لا استرجاع للطلب رقم %lld"},
+	/* refused refunds settled at finance's desk (db_refund_desk.c); the requests, the
+	 * tracking page, complaints, logins, the web's group commit and postage refunds
+	 * (db_request_create.c, db_citizen.c, db_complaint.c, db_login.c, db_group.c,
+	 * db_postage_refund.c) answer the web, the SSH log or the CLI, never a staff
+	 * screen: tests/test_msg.c says why for each */
+	{"the %s role does not settle refunds", "le rôle %s ne règle pas les remboursements",
+	 "دور %s لا يسوي الاسترجاعات"},
+	{"no refund #%lld in your commune", "aucun remboursement n° %lld dans votre commune",
+	 "لا استرجاع رقم %lld في جماعتكم"},
+	{"the refund of %s is %s: only a refused refund is settled here",
+	 "le remboursement de %s est %s : seul un remboursement refusé se règle ici",
+	 "استرجاع %s في حالة %s: لا يسوى هنا إلا الاسترجاع المرفوض"},
+	{"transfer reference: 4 to %d letters, digits, / . _ - (the bank's reference of the "
+	 "transfer)",
+	 "référence du virement : 4 à %d lettres, chiffres, / . _ - (la référence du virement "
+	 "donnée par la banque)",
+	 "مرجع التحويل: من 4 إلى %d من الحروف والأرقام والرموز / . _ - "
+	 "(مرجع التحويل لدى البنك)"},
 	/* the database itself (db.c) */
 	{"the database is busy (%s); please try again",
 	 "la base de données est occupée (%s) ; réessayez",
