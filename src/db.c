@@ -4,6 +4,7 @@
  * HTTP thread). */
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,8 +64,33 @@ static int exec(struct db *db, const char *sql, struct wq_errbuf *eb)
 	return WQ_OK;
 }
 
+/* One transaction-control statement (BEGIN, COMMIT, SAVEPOINT...), prepared once per
+ * connection: sqlite3_exec parsed it anew each time, a sixth of a tracking page's CPU.
+ * SQL is a literal (db_stmt's cache keys on its address); errors as exec() gives them. */
+static int ctl(struct db *db, const char *sql, struct wq_errbuf *eb)
+{
+	sqlite3_stmt *st = db_stmt(db, sql, eb);
+	if (!st)
+		return eb ? (int)eb->code : WQ_EIO;
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE || rc == SQLITE_ROW)
+		return WQ_OK;
+	return wq_fail(eb, (rc & 0xff) == SQLITE_BUSY ? WQ_EBUSY : WQ_EIO, NULL, "%s",
+		       sqlite3_errmsg(db->conn));
+}
+
+/* No global count of SQLite's memory (nothing reads it): its mutex was taken on every
+ * allocation of every connection.  Before the first connection, else refused (harmless). */
+static void sqlite_setup(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 static int db_open_as(const char *path, int small, struct db **out, struct wq_errbuf *eb)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, sqlite_setup);
 	*out = NULL;
 	struct db *db = calloc(1, sizeof *db);
 	if (!db)
@@ -235,29 +261,29 @@ int db_begin(struct db *db, struct wq_errbuf *eb)
 {
 	if (db->grouped) {
 		db->log_mark = log_pending();
-		return exec(db, "SAVEPOINT wq_job", eb);
+		return ctl(db, "SAVEPOINT wq_job", eb);
 	}
-	return exec(db, "BEGIN IMMEDIATE", eb);
+	return ctl(db, "BEGIN IMMEDIATE", eb);
 }
 
 int db_begin_read(struct db *db, struct wq_errbuf *eb)
 {
 	if (db->grouped) {
 		db->log_mark = log_pending();
-		return exec(db, "SAVEPOINT wq_job", eb);
+		return ctl(db, "SAVEPOINT wq_job", eb);
 	}
-	return exec(db, "BEGIN DEFERRED", eb);
+	return ctl(db, "BEGIN DEFERRED", eb);
 }
 
 int db_commit(struct db *db, struct wq_errbuf *eb)
 {
 	if (db->grouped) { /* on disk with the group's COMMIT; its log lines then too */
-		int rc = exec(db, "RELEASE wq_job", eb);
+		int rc = ctl(db, "RELEASE wq_job", eb);
 		if (rc)
 			db_rollback(db);
 		return rc;
 	}
-	int rc = exec(db, "COMMIT", eb);
+	int rc = ctl(db, "COMMIT", eb);
 	if (rc)
 		db_rollback(db);
 	else
@@ -273,7 +299,7 @@ void db_rollback(struct db *db)
 		return;
 	}
 	if (!sqlite3_get_autocommit(db->conn))
-		sqlite3_exec(db->conn, "ROLLBACK", NULL, NULL, NULL);
+		ctl(db, "ROLLBACK", NULL);
 	log_discard();
 }
 
