@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "anon.h"
 #include "request.h"
 #include "secret.h"
 #include "server_key.h"
@@ -144,14 +145,37 @@ int request_get_citizen(struct db *db, const unsigned char key[32], const char *
 			const char *secret, struct request *out, int *wait_seconds,
 			struct wq_errbuf *eb)
 {
+	return request_get_citizen_from(db, key, tracking, secret, NULL, out, wait_seconds, eb);
+}
+
+/* The source's wrong codes, counted in the lookup's own read transaction (one snapshot
+ * and one round of SQLite's shared-memory locks less per page); a failed count holds
+ * nothing back, as before. */
+static int source_held(struct db *db, struct source_check *src)
+{
+	int fails = 0;
+	src->held = src->source &&
+		    !anon_fail_count(db, src->action, src->source, src->since, &fails, NULL) &&
+		    fails >= src->max;
+	return src->held;
+}
+
+int request_get_citizen_from(struct db *db, const unsigned char key[32], const char *tracking,
+			     const char *secret, struct source_check *src, struct request *out,
+			     int *wait_seconds, struct wq_errbuf *eb)
+{
 	struct actor sys;
 	char canon[SECRET_CHARS + 1];
 	*wait_seconds = 0;
 	actor_system(&sys);
-	if (!wq_tracking_valid(tracking))
+	enum secret_kind kind = secret_canonical(secret, canon, sizeof canon);
+	int number_ok = wq_tracking_valid(tracking);
+	/* a source held back is told so whatever it sends, malformed or not */
+	if ((!number_ok || kind == SECRET_BAD) && src && source_held(db, src))
+		return wq_fail(eb, WQ_EBUSY, "secret", "too many wrong codes from this address");
+	if (!number_ok)
 		return wq_fail(eb, WQ_ENOTFOUND, "tracking",
 			       "unknown tracking number or wrong secret code");
-	enum secret_kind kind = secret_canonical(secret, canon, sizeof canon);
 	if (kind == SECRET_BAD)
 		return wq_fail(eb, WQ_EINVAL, "secret",
 			       "a secret code is 12 letters and digits, as K7M4-9QXT-2HPB");
@@ -160,6 +184,10 @@ int request_get_citizen(struct db *db, const unsigned char key[32], const char *
 	int rc = db_begin_read(db, eb);
 	if (rc)
 		return rc;
+	if (src && source_held(db, src)) {
+		db_rollback(db);
+		return wq_fail(eb, WQ_EBUSY, "secret", "too many wrong codes from this address");
+	}
 	rc = do_citizen(db, key, tracking, kind, canon, 0, wait_seconds, eb);
 	if (rc == WQ_OK)
 		rc = request_get_by_tracking(db, &sys, tracking, out, eb);

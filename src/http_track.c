@@ -58,11 +58,16 @@ int track_lookup(struct http_ctx *c, const char *tracking, const char *secret,
 		return wq_fail(eb, WQ_EIO, NULL, "%s", tr(c, T_ERROR));
 	/* one source guessing across many numbers: held back whatever the number */
 	int wait = 0;
-	if (source_held_back(c, "secret.wrong")) {
+	char source[64];
+	http_source_of(c->addr, source, sizeof source);
+	struct source_check src = {"secret.wrong", source,
+				   wq_now() - SECRET_SOURCE_WINDOW_SECONDS,
+				   SECRET_FAILS_PER_SOURCE, 0};
+	int rc = request_get_citizen_from(db, c->app->server_key, t, k, &src, r, &wait, eb);
+	if (rc == WQ_EBUSY && src.held) {
 		c->retry_after = 60;
 		return wq_fail(eb, WQ_EBUSY, "secret", "%s", tr(c, T_TOO_MANY_TRIES));
 	}
-	int rc = request_get_citizen(db, c->app->server_key, t, k, r, &wait, eb);
 	if (rc == WQ_ENOTFOUND) {
 		source_failed(c, "secret.wrong", t);
 		wq_fail(eb, WQ_ENOTFOUND, "secret", "%s", tr(c, T_NOT_FOUND));

@@ -100,6 +100,17 @@ int request_history(struct db *db, const struct actor *a, int64_t id, struct req
 int request_get_citizen(struct db *db, const unsigned char key[32], const char *tracking,
 			const char *secret, struct request *out, int *wait_seconds,
 			struct wq_errbuf *eb);
+/* A source (anon_failures) held back once it has `max` failures of `action` since
+ * `since`: request_get_citizen_from() checks it first, in the lookup's transaction, and
+ * answers WQ_EBUSY with held = 1 (nothing else read or counted). */
+struct source_check {
+	const char *action, *source;
+	int64_t since;
+	int max, held;
+};
+int request_get_citizen_from(struct db *db, const unsigned char key[32], const char *tracking,
+			     const char *secret, struct source_check *src, struct request *out,
+			     int *wait_seconds, struct wq_errbuf *eb);
 /* The secret_hash of a new request for this code (h1: HMAC under key); with key NULL
  * a hash no code matches (the demo's requests, whose codes nobody was given). */
 void request_secret_hash(const unsigned char *key, const char *code, char out[72]);
