@@ -990,6 +990,8 @@ const struct msg_row msg_table[] = {
 	{"recorded by %s at %s", "enregistré par %s à %s", "سجله %s في %s"},
 	{"recorded by %s", "enregistré par %s", "سجله %s"},
 	{"state\004new", "nouvelle", "جديد"},
+	{"answer of the national inspection: %s", "réponse de l'inspection nationale : %s",
+	 "جواب التفتيش الوطني: %s"},
 	{"signed on behalf of %s (relayed)", "signé pour le compte de %s (bureau relayé)",
 	 "وُقع نيابة عن %s (مكتب ملحق)"},
 	{"Daily dispatch list   %s\n", "Bordereau d'envoi du jour   %s\n",

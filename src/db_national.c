@@ -3,7 +3,8 @@
  * (complaints.escalated_at), filtered in SQL by the actor: all for a national inspector,
  * his province's for a province's inspector.  Each write is one BEGIN IMMEDIATE
  * transaction that re-reads the row, checks who may act and the version, writes and
- * appends the audit row.  Runs in the UI child (lists, raise, answer) and the web side's
+ * appends the audit row; an answer also its line of the request's history and its
+ * notice to the inspector who raised it.  Runs in the UI child (lists, raise, answer) and the web side's
  * notify thread (the sweep); never waits on anything but SQLite. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,8 +12,11 @@
 
 #include "db_scope.h"
 #include "escalate.h"
+#include "lifecycle.h"
 #include "national.h"
+#include "notice.h"
 #include "request.h"
+#include "unicode.h"
 #include "util.h"
 
 #define SECONDS_PER_DAY 86400
@@ -176,8 +180,9 @@ int national_raise_request(struct db *db, const struct actor *a, int64_t request
 }
 
 struct raise_row {
-	int64_t id, version;
-	char state[12], tracking[TRACKING_BYTES];
+	int64_t id, version, request_id, office_id;
+	char state[12], tracking[TRACKING_BYTES], req_state[20];
+	char raised_by[USERNAME_MAX_BYTES]; /* "" by itself, or the account is disabled */
 };
 
 static void fill_raise_row(sqlite3_stmt *st, void *row)
@@ -187,13 +192,41 @@ static void fill_raise_row(sqlite3_stmt *st, void *row)
 	x->version = sqlite3_column_int64(st, 1);
 	db_col_text(st, 2, x->state, sizeof x->state);
 	db_col_text(st, 3, x->tracking, sizeof x->tracking);
+	x->request_id = sqlite3_column_int64(st, 4);
+	x->office_id = sqlite3_column_int64(st, 5);
+	db_col_text(st, 6, x->req_state, sizeof x->req_state);
+	db_col_text(st, 7, x->raised_by, sizeof x->raised_by);
+}
+
+/* What goes with the answer, in its transaction: a line of the request's history (kept
+ * free of language, history_text.c says it in the reader's) that leaves the state as it
+ * is, so the citizen's page and messages skip it; and a notice to the province's
+ * inspector who raised it, which marks his title line live.  A raise by the sweep has
+ * nobody to tell: the province reads the answer on its list (N). */
+static int answer_follows(struct db *db, const struct actor *a, const struct raise_row *x,
+			  const char *answer, int64_t now, struct wq_errbuf *eb)
+{
+	char note[NOTE_MAX_BYTES], body[NOTICE_MAX_BYTES], text[NOTICE_MAX_BYTES];
+	int64_t id;
+	lifecycle_national_note(answer, note, sizeof note);
+	int rc = db_event_append(db, x->request_id, now, a->user_id, a->username, x->office_id,
+				 x->req_state, x->req_state, note, eb);
+	if (rc || !x->raised_by[0])
+		return rc;
+	/* the tracking number and the answer: no sentence, so nothing to translate */
+	snprintf(text, sizeof text, "%s: %s", x->tracking, answer);
+	utf8_shown(text, body, sizeof body, sizeof body - 1);
+	return notice_send_in_tx(db, a, NOTICE_TO_ACCOUNT, x->raised_by, body, &id, eb);
 }
 
 static int do_answer(struct db *db, const struct actor *a, int64_t raise_id,
 		     int64_t expected, const char *answer, struct wq_errbuf *eb)
 {
-	static const char get[] = "SELECT x.id, x.version, x.state, r.tracking FROM request_raises x"
-				  " JOIN requests r ON r.id = x.request_id WHERE x.id = ?";
+	static const char get[] =
+		"SELECT x.id, x.version, x.state, r.tracking, r.id, r.office_id, r.state,"
+		" coalesce(u.username, '') FROM request_raises x JOIN requests r"
+		" ON r.id = x.request_id LEFT JOIN users u ON u.id = x.raised_by AND u.disabled = 0"
+		" WHERE x.id = ?";
 	static const char upd[] =
 		"UPDATE request_raises SET state = 'answered', inspector_id = ?1, answer = ?2,"
 		" answered_at = ?3, version = version + 1"
@@ -216,9 +249,10 @@ static int do_answer(struct db *db, const struct actor *a, int64_t raise_id,
 		return wq_fail(eb, WQ_ECONFLICT, "state", "%s is already answered", x.tracking);
 	if (!(st = db_stmt(db, upd, eb)))
 		return WQ_EIO;
+	int64_t now = wq_now();
 	sqlite3_bind_int64(st, 1, a->user_id);
 	db_bind_text(st, 2, answer);
-	sqlite3_bind_int64(st, 3, wq_now());
+	sqlite3_bind_int64(st, 3, now);
 	sqlite3_bind_int64(st, 4, x.id);
 	sqlite3_bind_int64(st, 5, x.version);
 	rc = sqlite3_step(st);
@@ -228,6 +262,8 @@ static int do_answer(struct db *db, const struct actor *a, int64_t raise_id,
 	if (sqlite3_changes(db_handle(db)) != 1)
 		return wq_fail(eb, WQ_ECONFLICT, "raise", "%s changed since you loaded it",
 			       x.tracking);
+	if ((rc = answer_follows(db, a, &x, answer, now, eb)))
+		return rc;
 	return db_audit_append(db, a->user_id, a->username, "request.raise_answer", x.tracking,
 			       answer, "", eb);
 }

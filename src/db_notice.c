@@ -237,6 +237,14 @@ int notice_send(struct db *db, const struct actor *a, enum notice_to kind, const
 	DB_TX_AS(db, a, eb, do_send(db, a, kind, to, body, id_out, eb));
 }
 
+int notice_send_in_tx(struct db *db, const struct actor *a, enum notice_to kind,
+		      const char *to, const char *body, int64_t *id_out, struct wq_errbuf *eb)
+{
+	int rc = body_check(body, eb);
+	*id_out = 0;
+	return rc ? rc : do_send(db, a, kind, to, body, id_out, eb);
+}
+
 /* The first notice of a thread: who started it, to whom. */
 struct root {
 	int64_t id, author_id;

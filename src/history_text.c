@@ -33,7 +33,11 @@ void history_who(const struct board_event *e, char *buf, size_t len)
 void history_note(const char *note, char *buf, size_t len)
 {
 	char office[32];
-	const char *rest;
+	const char *rest = lifecycle_national_of(note);
+	if (rest) {
+		snprintf(buf, len, tr_now("answer of the national inspection: %s"), rest);
+		return;
+	}
 	if (!lifecycle_behalf_of(note, office, sizeof office, &rest)) {
 		snprintf(buf, len, "%s", note);
 		return;

@@ -178,3 +178,16 @@ int lifecycle_behalf_of(const char *note, char *office, size_t olen, const char 
 	snprintf(office, olen, "%.*s", (int)(end - p), p);
 	return 1;
 }
+
+#define NATIONAL_MARK "\x1f" "national" "\x1f"
+
+void lifecycle_national_note(const char *answer, char *buf, size_t len)
+{
+	snprintf(buf, len, NATIONAL_MARK "%.900s", answer ? answer : "");
+}
+
+const char *lifecycle_national_of(const char *note)
+{
+	return strncmp(note, NATIONAL_MARK, strlen(NATIONAL_MARK)) ? NULL
+								    : note + strlen(NATIONAL_MARK);
+}

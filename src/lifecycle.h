@@ -64,5 +64,10 @@ void lifecycle_behalf_note(const char *office_code, const char *note, char *buf,
  * of CODE (relayed)[: note]"): the office's code into office, *rest at the officer's
  * own note ("" if none); else 0. */
 int lifecycle_behalf_of(const char *note, char *office, size_t olen, const char **rest);
+/* The history's note for the national inspection's answer to a raised request, free of
+ * any language in the same way: "\x1f" "national" "\x1f" then the answer. */
+void lifecycle_national_note(const char *answer, char *buf, size_t len);
+/* The answer in such a note, or NULL for any other note. */
+const char *lifecycle_national_of(const char *note);
 
 #endif

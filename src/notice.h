@@ -59,6 +59,11 @@ struct notice_receipt {
  * empty or too long text (field "notice") or a target nobody would read. */
 int notice_send(struct db *db, const struct actor *a, enum notice_to kind, const char *to,
 		const char *body, int64_t *id_out, struct wq_errbuf *eb);
+/* notice_send() inside the caller's transaction, which has checked the actor (DB_TX_AS):
+ * a notice that goes with another write (the national answer to the province's
+ * inspector who raised the request, db_national.c), so that both or neither happen. */
+int notice_send_in_tx(struct db *db, const struct actor *a, enum notice_to kind,
+		      const char *to, const char *body, int64_t *id_out, struct wq_errbuf *eb);
 /* A reply in thread_id by its author (to the accounts the thread was sent to) or by one
  * of them (to its author); WQ_ENOTFOUND for a thread the actor is not part of. */
 int notice_reply(struct db *db, const struct actor *a, int64_t thread_id, const char *body,

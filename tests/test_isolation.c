@@ -40,6 +40,7 @@
 #include "dashboard.h"
 #include "escalate.h"
 #include "db_finance.h"
+#include "history_text.h"
 #include "demo.h"
 #include "document.h"
 #include "finance.h"
@@ -749,6 +750,20 @@ static int do_notice_send(const struct actor *a, int64_t t, const char *arg,
 			    : !strncmp(arg, "province", 8) ? NOTICE_TO_PROVINCE
 							   : NOTICE_TO_ACCOUNT;
 	return notice_send(db, a, to, colon + 1, "avis de test", &id, eb);
+}
+/* notice_send_in_tx in a transaction that checked the actor first, as the national
+ * answer's does (DB_TX_AS, db_national.c) */
+static int send_tx(const struct actor *a, const char *to, struct wq_errbuf *eb)
+{
+	int64_t id;
+	DB_TX_AS(db, a, eb,
+		 notice_send_in_tx(db, a, NOTICE_TO_ACCOUNT, to, "W0000000000: vu", &id, eb));
+}
+static int do_notice_send_tx(const struct actor *a, int64_t t, const char *arg,
+			     struct wq_errbuf *eb)
+{
+	(void)t;
+	return send_tx(a, arg, eb);
 }
 static int do_notice_reply(const struct actor *a, int64_t t, const char *arg,
 			   struct wq_errbuf *eb)
@@ -1632,6 +1647,12 @@ static const struct row rows[] = {
 	  "inspector1"),
 	R(notice_send, "citizen", "write to an office", do_notice_send, NULL, "office:RBT-HAS-1",
 	  "inspector1"),
+	R(notice_send_in_tx, "inspector1", "write to an account of another province",
+	  do_notice_send_tx, NULL, "inspector2", "inspector0"),
+	R(notice_send_in_tx, "supervisor1", "write to another office's agent",
+	  do_notice_send_tx, NULL, "agent3", "supervisor2"),
+	R(notice_send_in_tx, "agent1", "write to its supervisor", do_notice_send_tx, NULL,
+	  "supervisor1", "inspector1"),
 	R(notice_reply, "agent1", "reply in another office's thread", do_notice_reply,
 	  &tg.agd_notice, NULL, "agent3"),
 	R(notice_reply, "supervisor1", "reply in another office's thread", do_notice_reply,
@@ -1929,8 +1950,31 @@ static void test_national_inspection_of_requests(void **state)
 	assert_string_equal(eb.field, "note");
 	assert_int_equal(national_answer_request(db, &nat, tg.ken_raise, got.version + 1, "x y z",
 						 &eb), WQ_ECONFLICT);
+	int unread = 0, unread_after = 0;
+	int64_t events = sql_int("SELECT count(*) FROM request_events WHERE request_id = ?",
+				 tg.ken_ready);
+	assert_int_equal(notice_unread(db, &prov, &unread, &eb), WQ_OK);
 	assert_int_equal(national_answer_request(db, &nat, tg.ken_raise, got.version,
 						 "send it by Friday", &eb), WQ_OK);
+	/* with it, in its transaction: a line of the request's history, the state kept, and
+	 * a notice to inspector2 who raised it (his title line's mark) */
+	assert_int_equal(sql_int("SELECT count(*) FROM request_events WHERE request_id = ?",
+				 tg.ken_ready), events + 1);
+	assert_int_equal(sql_int("SELECT e.from_state = r.state AND e.to_state = r.state"
+				 " AND e.note = char(31) || 'national' || char(31) ||"
+				 " 'send it by Friday' AND e.actor_label = 'inspector0'"
+				 " FROM request_events e JOIN requests r ON r.id = e.request_id"
+				 " WHERE e.request_id = ?1 ORDER BY e.id DESC LIMIT 1", tg.ken_ready), 1);
+	char note[200];
+	history_note("\x1fnational\x1fsend it by Friday", note, sizeof note);
+	assert_string_equal(note, "answer of the national inspection: send it by Friday");
+	assert_int_equal(notice_unread(db, &prov, &unread_after, &eb), WQ_OK);
+	assert_int_equal(unread_after, unread + 1);
+	assert_int_equal(sql_int("SELECT count(*) FROM notices n JOIN notice_recipients x"
+				 " ON x.notice_id = n.id JOIN users u ON u.id = x.user_id"
+				 " WHERE n.author_label = 'inspector0' AND u.username = 'inspector2'"
+				 " AND n.body = (SELECT tracking FROM requests WHERE id = ?1)"
+				 " || ': send it by Friday'", tg.ken_ready), 1);
 	assert_int_equal(national_answer_request(db, &nat, tg.ken_raise, 0, "again", &eb),
 			 WQ_ECONFLICT);
 	assert_false(raised_has(&prov, 0, RAISED_REQUEST, tg.ken_raise, NULL)); /* answered */

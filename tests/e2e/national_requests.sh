@@ -3,7 +3,8 @@
 # over OpenSSH: inspector1 (RABAT) raises a late request of his province from his
 # escalations (E, l, e) with a note; it appears on inspector0's national queue (N)
 # without a key; inspector0 reads it and answers the province; inspector1 reads the
-# answer on his list of what RABAT raised (N, A); inspector2 (KENITRA) does not see it.
+# answer on his list of what RABAT raised (N, A), in the request's history, and as a
+# notice whose mark comes live on his title line; inspector2 (KENITRA) does not see it.
 # Also: inspector0's complaint queue, empty, says so without naming a province.
 source "$(dirname "$0")/lib.sh"
 
@@ -63,6 +64,9 @@ wq_screen n | grep "$TRC" | grep -q "inspector1" || fail "the row does not say w
 ok "$TRC on inspector0's national queue without a key, raised by inspector1"
 
 ANSWER="Vu avec le bureau: renfort de la province jeudi, envoi avant vendredi."
+U0=$(wq_sql "SELECT count(*) FROM notice_recipients x JOIN users u ON u.id = x.user_id
+	WHERE u.username = 'inspector1' AND x.read_at IS NULL")
+! wq_screen i | head -1 | grep -q "M: $((U0 + 1)) new" || fail "inspector1's mark before the answer"
 wq_type n /
 wq_screen_wait n "Search:" 5
 wq_type n -l "$TRC"
@@ -83,6 +87,19 @@ wq_screen_wait n "answered: the province reads the answer" 5
 	AND target = '$TRC' AND actor_label = 'inspector0'")" = 1 ] || fail "answer not audited"
 ok "inspector0 read the note and answered the province (audited)"
 
+# the answer tells inspector1, who raised it: his title line's mark, live, without a key
+wq_screen_wait i "M: $((U0 + 1)) new" 10
+wq_screen i | head -1 | grep -q "M: $((U0 + 1)) new" || fail "the mark is not on the title line"
+[ "$(wq_sql "SELECT count(*) FROM notices n JOIN notice_recipients x ON x.notice_id = n.id
+	JOIN users u ON u.id = x.user_id WHERE n.author_label = 'inspector0'
+	AND u.username = 'inspector1' AND n.body = '$TRC: $ANSWER'")" = 1 ] ||
+	fail "no notice of the answer to inspector1"
+# and the request's history holds it, its state kept (nothing for the citizen's page)
+[ "$(wq_sql "SELECT actor_label || '|' || (from_state = to_state) FROM request_events
+	WHERE request_id = $ID ORDER BY id DESC LIMIT 1")" = "inspector0|1" ] ||
+	fail "the answer is not the request's last event"
+ok "inspector1's title line shows 'M: $((U0 + 1)) new' after the answer; the answer is in $TRC's history"
+
 wq_type i N
 wq_screen_wait i "National inspection" 5
 wq_type i A
@@ -97,8 +114,18 @@ wq_screen i | grep "$TRC" | grep -q "answered" || fail "not shown answered"
 wq_type i v
 wq_screen_wait i "Answered: .* by inspector0" 5
 wq_screen_wait i "Answer: *Vu avec le bureau: renfort de la province jeudi" 5
+wq_type i Space # the history is on the next page
+wq_screen_wait i "inspector0 *paid -> paid" 5
+wq_screen_wait i "  answer of the national inspection: Vu avec le bureau" 5
 wq_type i Escape
-ok "inspector1 reads inspector0's answer on what RABAT raised"
+ok "inspector1 reads inspector0's answer on what RABAT raised, and in $TRC's history"
+
+# the notice on his list (M), from inspector0, the tracking number and the answer
+wq_type i M
+wq_screen_wait i "Notices" 5
+wq_screen_wait i "inspector0 .*$TRC: Vu avec le bureau" 5
+wq_type i Escape
+ok "inspector1's notices list the answer's notice from inspector0"
 
 wq_login k inspector2 watiqa-demo
 wq_screen_wait k "Complaints" 15
