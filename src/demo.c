@@ -12,6 +12,7 @@
 #include "national.h"
 #include "demo.h"
 #include "names.h"
+#include "notice.h"
 #include "office.h"
 #include "refund.h"
 #include "request.h"
@@ -432,6 +433,19 @@ static int demo_request(struct db *db, const struct actor *sys, const struct off
 	return request_transition(db, &poster, r.id, 0, RS_DELIVERED, "", eb);
 }
 
+/* The answer's notice to inspector1 (db_national.c), read by him when it came, so
+ * that the demo starts with no mark on his title line. */
+static int demo_answer_read(struct db *db, const struct actor *prov, struct wq_errbuf *eb)
+{
+	struct notice_thread *t = NULL;
+	int n = 0, marked = 0, rc = notice_threads(db, prov, &t, &n, eb);
+	for (int i = 0; i < n && !rc; i++)
+		if (t[i].unread)
+			rc = notice_mark_read(db, prov, t[i].thread_id, &marked, eb);
+	free(t);
+	return rc;
+}
+
 /* RABAT's inspector raised its two latest requests to the national inspection this
  * morning; inspector0 answered the first. */
 static int demo_national(struct db *db, int64_t now, struct wq_errbuf *eb)
@@ -468,7 +482,7 @@ static int demo_national(struct db *db, int64_t now, struct wq_errbuf *eb)
 					     "Vu avec le bureau : envoi sous 48 h, suivi par la "
 					     "province.",
 					     eb);
-	return rc;
+	return rc || !raise ? rc : demo_answer_read(db, &prov, eb);
 }
 
 int demo_load(struct db *db, int requests, int *loaded, struct wq_errbuf *eb)
