@@ -272,23 +272,31 @@ int prompt_pick(struct ui *ui, const char *title, const char *const *items, int 
 	return ret;
 }
 
-void pager_add(struct pager_lines *L, const char *fmt, ...)
+int pager_vadd(struct pager_lines *L, const char *fmt, va_list ap)
 {
 	char buf[1400];
-	va_list ap;
-	va_start(ap, fmt);
 	vsnprintf(buf, sizeof buf, fmt, ap);
-	va_end(ap);
 	if (L->n >= L->cap) {
 		int c = L->cap * 2 + 32;
 		char **p = realloc(L->l, (size_t)c * sizeof *p);
 		if (!p)
-			return;
+			return -1;
 		L->l = p;
 		L->cap = c;
 	}
-	if ((L->l[L->n] = strdup(buf)))
-		L->n++;
+	if (!(L->l[L->n] = strdup(buf)))
+		return -1;
+	L->n++;
+	return 0;
+}
+
+int pager_add(struct pager_lines *L, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = pager_vadd(L, fmt, ap);
+	va_end(ap);
+	return rc;
 }
 
 void prompt_pager(struct ui *ui, const char *title, char *const *lines, int n)

@@ -18,24 +18,16 @@ static int add(char ***lines, int *n, int *cap, const char *fmt, ...)
 
 static int add(char ***lines, int *n, int *cap, const char *fmt, ...)
 {
+	/* the sheet's (lines, n, cap) triple is a pager_lines: one line builder serves both */
+	struct pager_lines L = {*lines, *n, *cap};
 	va_list ap;
-	char buf[1400];
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
+	int rc = pager_vadd(&L, fmt, ap);
 	va_end(ap);
-	if (*n >= *cap) {
-		int c = *cap * 2 + 32;
-		char **l = realloc(*lines, (size_t)c * sizeof *l);
-		if (!l)
-			return -1;
-		*lines = l;
-		*cap = c;
-	}
-	(*lines)[*n] = strdup(buf);
-	if (!(*lines)[*n])
-		return -1;
-	(*n)++;
-	return 0;
+	*lines = L.l;
+	*n = L.n;
+	*cap = L.cap;
+	return rc;
 }
 
 static void sheet_documents(const struct request *r, char ***l, int *n, int *cap,

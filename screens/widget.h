@@ -8,6 +8,7 @@
 #ifndef WQ_WIDGET_H
 #define WQ_WIDGET_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -190,7 +191,8 @@ struct pager_lines {
 	char **l;
 	int n, cap;
 };
-void pager_add(struct pager_lines *L, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int pager_add(struct pager_lines *L, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int pager_vadd(struct pager_lines *L, const char *fmt, va_list ap); /* 0, or -1 out of memory */
 /* Typing into a UTF-8 buffer, for the prompts and the form: a key that types a
  * character (no function key, no control), appended if it fits in len bytes; the last
  * character removed. */
