@@ -135,23 +135,10 @@ static int64_t sql_int(const char *sql, int64_t arg)
 	return v;
 }
 
-static int problems(void)
-{
-	struct wq_errbuf eb;
-	int n = -1;
-	FILE *out = fopen("/dev/null", "w");
-	assert_int_equal(db_check(db, out, &n, &eb), WQ_OK);
-	fclose(out);
-	return n;
-}
-
 static void assert_balanced(void)
 {
 	struct money_book b;
-	struct wq_errbuf eb;
-	assert_int_equal(refund_book(db, &b, &eb), WQ_OK);
-	assert_int_equal(b.collected - b.refunds, b.distributed + b.due - b.recover);
-	assert_int_equal(problems(), 0);
+	testlib_assert_balanced(db, &b);
 }
 
 /* A paid order at RBT-HAS-1: 2 extracts and 1 full copy, priced by etc/fees.conf, plus

@@ -103,25 +103,11 @@ static int64_t paid_request(int64_t fee)
 	return r.id;
 }
 
-static int problems(void)
-{
-	struct wq_errbuf eb;
-	int n = -1;
-	FILE *out = fopen("/dev/null", "w");
-	assert_int_equal(db_check(db, out, &n, &eb), WQ_OK);
-	fclose(out);
-	return n;
-}
-
 static void assert_balanced(void)
 {
 	struct money_book b;
-	struct wq_errbuf eb;
-	assert_int_equal(refund_book(db, &b, &eb), WQ_OK);
+	testlib_assert_balanced(db, &b);
 	assert_true(b.collected > 0);
-	assert_int_equal(b.collected - b.refunds, b.distributed + b.due - b.recover);
-	assert_int_equal(b.refunds, b.refunded + b.refund_pending + b.refund_failed);
-	assert_int_equal(problems(), 0);
 }
 
 static int setup(void **state)
@@ -294,10 +280,10 @@ static void test_book_balances_through_a_batch(void **state)
 		 (long long)rej);
 	assert_int_equal(sqlite3_exec(h, "SAVEPOINT bad", NULL, NULL, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
-	assert_int_equal(problems(), 2);
+	assert_int_equal(testlib_problems(db), 2);
 	assert_int_equal(sqlite3_exec(h, "ROLLBACK TO bad; RELEASE bad", NULL, NULL, NULL),
 			 SQLITE_OK);
-	assert_int_equal(problems(), 0);
+	assert_int_equal(testlib_problems(db), 0);
 }
 
 static void test_finance_refunds_by_day(void **state)
@@ -567,7 +553,7 @@ static void test_redispatch(void **state)
 	assert_int_equal(sql_int("SELECT count(*) FROM outbox WHERE request_id = ?", id), told + 2);
 	assert_int_equal(postage_book(db, &pb, &eb), WQ_OK);
 	assert_true(pb.collected - pb.refunds == pb.kept && pb.refunded == 1500);
-	assert_int_equal(problems(), 0);
+	assert_int_equal(testlib_problems(db), 0);
 	assert_int_equal(redispatch_mark_paid(db, "W0000000000-P1", "PT-3", 1500, &how, &eb),
 			 WQ_ENOTFOUND);
 	/* the citizen's message on a return names the three choices, whole, in both languages */

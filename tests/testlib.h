@@ -15,6 +15,7 @@
 #include "config.h"
 #include "demo.h"
 #include "office.h"
+#include "refund.h"
 #include "request.h"
 #include "serve.h"
 #include "user.h"
@@ -206,6 +207,17 @@ static inline int testlib_problems(struct db *db)
 		fail_msg("check: %s", eb.msg);
 	fclose(out);
 	return n;
+}
+
+/* The money reconciles to the centime (collected - refunds = distributed + due - to
+ * recover; refunds = refunded + pending + failed) and check finds nothing; the book in b. */
+static inline void testlib_assert_balanced(struct db *db, struct money_book *b)
+{
+	struct wq_errbuf eb;
+	assert_int_equal(refund_book(db, b, &eb), WQ_OK);
+	assert_int_equal(b->collected - b->refunds, b->distributed + b->due - b->recover);
+	assert_int_equal(b->refunds, b->refunded + b->refund_pending + b->refund_failed);
+	assert_int_equal(testlib_problems(db), 0);
 }
 
 #endif
