@@ -21,14 +21,19 @@ int outbox_watermark(struct db *db, int64_t *event_id, struct wq_errbuf *eb)
 	return rc == SQLITE_ROW ? WQ_OK : db_fail(db, rc, eb);
 }
 
+/* The last column counts the order's documents rejected one by one before this event,
+ * by their own same-state events ("line N rejected (", as db_lines.c writes and notify.c
+ * reads): event ids, not times, because a document and then the rest can be rejected
+ * within one second, and the request's own rejection stamps the lines it closes too. */
 int outbox_events_after(struct db *db, int64_t after, struct outbox_event *out, int max,
 			int *n, struct wq_errbuf *eb)
 {
 	static const char sql[] =
 		"SELECT e.id, e.request_id, e.at, e.from_state, e.to_state, r.tracking, r.phone,"
 		" r.email, r.lang, r.fee_centimes, coalesce(m.code, ''), e.note,"
-		" (SELECT count(*) FROM request_lines l WHERE l.request_id = r.id"
-		"  AND l.state = 'rejected' AND l.rejected_at < e.at)"
+		" (SELECT count(*) FROM request_events p WHERE p.request_id = e.request_id"
+		"  AND p.id < e.id AND p.from_state = p.to_state"
+		"  AND p.note LIKE 'line % rejected (%')"
 		" FROM request_events e JOIN requests r ON r.id = e.request_id"
 		" LEFT JOIN mail_items m ON m.request_id = r.id"
 		" WHERE e.id > ? ORDER BY e.id LIMIT ?";

@@ -297,6 +297,15 @@ static void test_last_line_rejects_the_request(void **state)
 				 id), 11500);
 	assert_int_equal(sql_int("SELECT amount_centimes FROM refunds WHERE request_id = ?"
 				 " AND line_no = 0", id), 4500);
+	/* both documents rejected within the same second: the request's rejection still
+	 * counts the one before it, so the citizen reads "the rest", not the whole fee */
+	int64_t ev = sql_int("SELECT max(id) FROM request_events WHERE request_id = ?", id);
+	struct outbox_event oe;
+	int got = 0;
+	assert_int_equal(outbox_events_after(db, ev - 1, &oe, 1, &got, &eb), WQ_OK);
+	assert_int_equal(got, 1);
+	assert_int_equal(oe.to, RS_REJECTED);
+	assert_int_equal(oe.lines_refunded_before, 1);
 	assert_int_equal(sql_int("SELECT status = 'refund_owed' FROM payments WHERE"
 				 " request_id = ?", id), 1);
 	assert_balanced();
