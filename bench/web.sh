@@ -4,7 +4,8 @@
 # history) and for order submission (POST /order/confirm: validation, fee, a request
 # created in one fsync'd transaction, 303 to the gateway), each beside nginx serving a
 # static page of the same size in the same run, printed as a ratio.
-# Installs wrk and nginx-light if missing.  BENCH_SECONDS (default 10), BENCH_CONN (32).
+# Installs wrk and nginx-light if missing.  BENCH_SECONDS (default 10), BENCH_CONN (32);
+# BENCH_ONLY=track: nginx and the tracking page only (no orders, no SQLite commits).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 export WATIQA_BIN=${WATIQA_BIN:-$ROOT/watiqa}
@@ -134,6 +135,17 @@ ticks=$(server_ticks)
 read -r t_rps t_p99 t_err < <(run_wrk -s "$T/track.lua" "$WQ_URL/track")
 t_cpu=$(cpu_per_request "$ticks")
 perf_stop track
+p99_ratio() { awk -v t="$t_p99" -v n="$n_p99" 'BEGIN { printf "p99 tracking / nginx: %.2f\n", t / n }'; }
+if [ "${BENCH_ONLY:-}" = track ]; then
+	printf '%-34s %10s %10s %8s\n' "" "req/s" "p99 ms" "errors"
+	printf '%-34s %10.0f %10s %8s\n' "nginx static page (${track_bytes} B)" "$n_rps" "$n_p99" "-"
+	printf '%-34s %10.0f %10s %8s\n' "watiqa tracking page (POST /track)" "$t_rps" "$t_p99" "$t_err"
+	awk -v n="$n_rps" -v t="$t_rps" 'BEGIN { printf "ratio tracking / nginx: %.3f\n", t / n }'
+	p99_ratio
+	echo "server CPU per request: tracking page ${t_cpu} us"
+	echo "load: $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min) after the run"
+	exit 0
+fi
 before=$(sqlite3 "$WQ_DB" "select count(*) from requests")
 perf_start order
 ticks=$(server_ticks)
@@ -147,6 +159,7 @@ printf '%-34s %10.0f %10s %8s\n' "watiqa tracking page (POST /track)" "$t_rps" "
 printf '%-34s %10.0f %10s %8s\n' "watiqa order submission" "$o_rps" "$o_p99" "$o_err"
 awk -v n="$n_rps" -v t="$t_rps" -v o="$o_rps" 'BEGIN {
 	printf "ratio tracking / nginx: %.3f   order / nginx: %.3f\n", t / n, o / n }'
+p99_ratio
 echo "orders created during the run: $((after - before))"
 echo "server CPU per request: tracking page ${t_cpu} us, order ${o_cpu} us"
 # SQLite alone on the same disk: one writer, WAL + synchronous=FULL, one-row commits;
