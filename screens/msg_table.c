@@ -992,6 +992,8 @@ const struct msg_row msg_table[] = {
 	{"state\004new", "nouvelle", "جديد"},
 	{"answer of the national inspection: %s", "réponse de l'inspection nationale : %s",
 	 "جواب التفتيش الوطني: %s"},
+	{"raised to the national inspection: %s", "remontée à l'inspection nationale : %s",
+	 "رُفع إلى التفتيش الوطني: %s"},
 	{"signed on behalf of %s (relayed)", "signé pour le compte de %s (bureau relayé)",
 	 "وُقع نيابة عن %s (مكتب ملحق)"},
 	{"Daily dispatch list   %s\n", "Bordereau d'envoi du jour   %s\n",

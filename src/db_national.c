@@ -3,9 +3,10 @@
  * (complaints.escalated_at), filtered in SQL by the actor: all for a national inspector,
  * his province's for a province's inspector.  Each write is one BEGIN IMMEDIATE
  * transaction that re-reads the row, checks who may act and the version, writes and
- * appends the audit row; an answer also its line of the request's history and its
- * notice to the inspector who raised it.  Runs in the UI child (lists, raise, answer) and the web side's
- * notify thread (the sweep); never waits on anything but SQLite. */
+ * appends the audit row; a raise also its line of the request's history, an answer its
+ * line and its notice to the inspector who raised it.  Runs in the UI child (lists,
+ * raise, answer) and the web side's notify thread (the sweep); never waits on anything
+ * but SQLite. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -148,6 +149,22 @@ static int insert_raise(struct db *db, int64_t request_id, int64_t by, const cha
 	return rc == SQLITE_DONE ? WQ_OK : db_fail(db, rc, eb);
 }
 
+/* The raise and its line of the request's hash-chained history, in one transaction: the
+ * state kept (the citizen's page and messages skip it), the note free of language
+ * (history_text.c says it in the reader's).  by 0 / "system": the sweep. */
+static int raise_with_history(struct db *db, int64_t request_id, int64_t by, const char *label,
+			      int64_t office_id, enum req_state state, const char *note,
+			      int64_t now, struct wq_errbuf *eb)
+{
+	char line[NOTE_MAX_BYTES];
+	int rc = insert_raise(db, request_id, by, note, now, eb);
+	if (rc)
+		return rc;
+	lifecycle_raise_note(note, line, sizeof line);
+	return db_event_append(db, request_id, now, by, label, office_id, req_state_name(state),
+			       req_state_name(state), line, eb);
+}
+
 static int do_raise(struct db *db, const struct actor *a, int64_t request_id,
 		    const char *note, struct wq_errbuf *eb)
 {
@@ -160,7 +177,8 @@ static int do_raise(struct db *db, const struct actor *a, int64_t request_id,
 		return wq_fail(eb, WQ_ECONFLICT, "request",
 			       "%s already waits for the national answer",
 			       r.tracking);
-	if ((rc = insert_raise(db, request_id, a->user_id, note, wq_now(), eb)))
+	if ((rc = raise_with_history(db, request_id, a->user_id, a->username, r.office_id, r.state,
+				     note, wq_now(), eb)))
 		return rc;
 	return db_audit_append(db, a->user_id, a->username, "request.raise", r.tracking, note,
 			       "", eb);
@@ -284,7 +302,7 @@ int national_answer_request(struct db *db, const struct actor *a, int64_t raise_
 /* ---- the sweep ---- */
 
 struct candidate {
-	int64_t id, paid_at, stage_at;
+	int64_t id, paid_at, stage_at, office_id;
 	char tracking[TRACKING_BYTES];
 	enum req_state state;
 };
@@ -299,6 +317,7 @@ static void fill_candidate(sqlite3_stmt *st, void *row)
 	c->state = req_state_from_name(state);
 	c->paid_at = sqlite3_column_int64(st, 3);
 	c->stage_at = sqlite3_column_int64(st, 4);
+	c->office_id = sqlite3_column_int64(st, 5);
 }
 
 /* Fewest calendar days after payment at which a request can be due nationally. */
@@ -324,7 +343,7 @@ static int raise_itself(struct db *db, const struct candidate *c, int64_t now, i
 	int rc = db_one_id(db, st, &seen, eb);
 	if (rc || seen)
 		return rc; /* raised meanwhile by the province */
-	if ((rc = insert_raise(db, c->id, 0, "", now, eb)))
+	if ((rc = raise_with_history(db, c->id, 0, "system", c->office_id, c->state, "", now, eb)))
 		return rc;
 	*done = 1;
 	return db_audit_append(db, 0, "system", "request.raise", c->tracking,
@@ -338,8 +357,8 @@ int national_raise_overdue(struct db *db, const struct escalate_rules *r, int64_
 	 * own deadline in working days; a request raised once (answered or not) is not
 	 * raised again by itself: the answer said what to do with it */
 	static const char sql[] =
-		"SELECT r.id, r.tracking, r.state, r.paid_at, coalesce(r.stage_at, r.updated_at)"
-		" FROM requests r WHERE r.state IN ('paid', 'claimed', 'in_production',"
+		"SELECT r.id, r.tracking, r.state, r.paid_at, coalesce(r.stage_at, r.updated_at),"
+		" r.office_id FROM requests r WHERE r.state IN ('paid', 'claimed', 'in_production',"
 		" 'awaiting_signature', 'signed', 'ready', 'with_post') AND r.paid_at < ?1"
 		" AND NOT EXISTS (SELECT 1 FROM request_raises x WHERE x.request_id = r.id)"
 		" ORDER BY r.paid_at LIMIT ?2";

@@ -38,6 +38,11 @@ void history_note(const char *note, char *buf, size_t len)
 		snprintf(buf, len, tr_now("answer of the national inspection: %s"), rest);
 		return;
 	}
+	if ((rest = lifecycle_raise_of(note))) {
+		snprintf(buf, len, tr_now("raised to the national inspection: %s"),
+			 rest[0] ? rest : tr_now("past its deadline at the province"));
+		return;
+	}
 	if (!lifecycle_behalf_of(note, office, sizeof office, &rest)) {
 		snprintf(buf, len, "%s", note);
 		return;

@@ -180,6 +180,13 @@ int lifecycle_behalf_of(const char *note, char *office, size_t olen, const char 
 }
 
 #define NATIONAL_MARK "\x1f" "national" "\x1f"
+#define RAISE_MARK "\x1f" "raised" "\x1f"
+
+/* The text after mark at the start of note, or NULL. */
+static const char *after_mark(const char *note, const char *mark)
+{
+	return strncmp(note, mark, strlen(mark)) ? NULL : note + strlen(mark);
+}
 
 void lifecycle_national_note(const char *answer, char *buf, size_t len)
 {
@@ -188,6 +195,15 @@ void lifecycle_national_note(const char *answer, char *buf, size_t len)
 
 const char *lifecycle_national_of(const char *note)
 {
-	return strncmp(note, NATIONAL_MARK, strlen(NATIONAL_MARK)) ? NULL
-								    : note + strlen(NATIONAL_MARK);
+	return after_mark(note, NATIONAL_MARK);
+}
+
+void lifecycle_raise_note(const char *why, char *buf, size_t len)
+{
+	snprintf(buf, len, RAISE_MARK "%.900s", why ? why : "");
+}
+
+const char *lifecycle_raise_of(const char *note)
+{
+	return after_mark(note, RAISE_MARK);
 }

@@ -69,5 +69,11 @@ int lifecycle_behalf_of(const char *note, char *office, size_t olen, const char 
 void lifecycle_national_note(const char *answer, char *buf, size_t len);
 /* The answer in such a note, or NULL for any other note. */
 const char *lifecycle_national_of(const char *note);
+/* The history's note for a raise to the national inspection, the same way: "\x1f"
+ * "raised" "\x1f" then the province inspector's note, or nothing when the sweep raised
+ * it (past its deadline at the province: the reader's language says so). */
+void lifecycle_raise_note(const char *why, char *buf, size_t len);
+/* The note of such a raise ("" when raised by itself), or NULL for any other note. */
+const char *lifecycle_raise_of(const char *note);
 
 #endif

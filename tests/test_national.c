@@ -1,0 +1,120 @@
+/* test_national.c - the national inspection's requests (src/db_national.c) on a demo
+ * database: a raise, by a province's inspector or by the sweep, is a line of the
+ * request's hash-chained history (state kept, note free of language) and `watiqa check`
+ * still finds the chains whole.  The isolation rows and the answer's story are in
+ * test_isolation.c; here what each step writes, checked against plain SQL. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "escalate.h"
+#include "history_text.h"
+#include "national.h"
+
+#include "testlib.h"
+
+static char db_path[64];
+static struct db *db;
+static struct config cfg;
+static int pay_seq;
+
+static int setup(void **state)
+{
+	(void)state;
+	unsetenv("WATIQA_FAKE_NOW");
+	db = testlib_open("national", 0, db_path, sizeof db_path, &cfg);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	testlib_remove(db, db_path);
+	return 0;
+}
+
+/* A paid request at a RABAT office: its id. */
+static int64_t paid_in_rabat(void)
+{
+	char ref[32];
+	snprintf(ref, sizeof ref, "NAT-%d", ++pay_seq);
+	return testlib_paid_request(db, "RBT-HAS-1", 2000, ref);
+}
+
+/* The request's last event as "actor|from|to|note" (the note's marks as '^'). */
+static void last_event(int64_t id, char *out, size_t len)
+{
+	testlib_sql_text(db, "SELECT actor_label || '|' || from_state || '|' || to_state || '|' ||"
+			     " replace(note, char(31), '^') FROM request_events"
+			     " WHERE request_id = ?1 ORDER BY id DESC LIMIT 1", id, out, len);
+}
+
+/* A province's raise is in the request's history with its note, said in the reader's
+ * language; the chains stay whole. */
+static void test_a_raise_is_in_the_history(void **state)
+{
+	(void)state;
+	struct wq_errbuf eb = {0};
+	struct actor insp = testlib_who(db, "inspector1");
+	char got[300], text[300];
+	int64_t id = paid_in_rabat();
+	int64_t events = testlib_sql_int(db, "SELECT count(*) FROM request_events"
+					     " WHERE request_id = ?1", id);
+	assert_int_equal(national_raise_request(db, &insp, id, "le bureau ne répond pas", &eb),
+			 WQ_OK);
+	assert_int_equal(testlib_sql_int(db, "SELECT count(*) FROM request_events"
+					     " WHERE request_id = ?1", id), events + 1);
+	last_event(id, got, sizeof got);
+	assert_string_equal(got, "inspector1|paid|paid|^raised^le bureau ne répond pas");
+	testlib_sql_text(db, "SELECT note FROM request_events WHERE request_id = ?1"
+			     " ORDER BY id DESC LIMIT 1", id, got, sizeof got);
+	history_note(got, text, sizeof text);
+	assert_string_equal(text, "raised to the national inspection: le bureau ne répond pas");
+	/* refused (already waiting): nothing more in the history */
+	assert_int_equal(national_raise_request(db, &insp, id, "encore", &eb), WQ_ECONFLICT);
+	assert_int_equal(testlib_sql_int(db, "SELECT count(*) FROM request_events"
+					     " WHERE request_id = ?1", id), events + 1);
+	assert_int_equal(testlib_problems(db), 0);
+}
+
+/* The sweep's raise too, by "system", with no words: the reader's language says why. */
+static void test_the_sweeps_raise_is_in_the_history(void **state)
+{
+	(void)state;
+	struct wq_errbuf eb = {0};
+	struct escalate_rules r;
+	char got[300], text[300];
+	int raised = 0;
+	int64_t id = paid_in_rabat();
+	escalate_rules_from_config(&r, &cfg);
+	r.national_days = 3;
+	/* each round raises a batch at most: until the request is reached */
+	for (int round = 0; round < 100 && testlib_sql_int(db, "SELECT count(*) FROM"
+				   " request_raises WHERE request_id = ?1", id) == 0; round++)
+		assert_int_equal(national_raise_overdue(db, &r, wq_now() + 60 * 86400, &raised, &eb),
+				 WQ_OK);
+	last_event(id, got, sizeof got);
+	assert_string_equal(got, "system|paid|paid|^raised^");
+	testlib_sql_text(db, "SELECT note FROM request_events WHERE request_id = ?1"
+			     " ORDER BY id DESC LIMIT 1", id, got, sizeof got);
+	history_note(got, text, sizeof text);
+	assert_string_equal(text,
+			    "raised to the national inspection: past its deadline at the province");
+	assert_int_equal(testlib_problems(db), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_a_raise_is_in_the_history),
+		cmocka_unit_test(test_the_sweeps_raise_is_in_the_history),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
