@@ -49,11 +49,18 @@ const char *refund_state_label(enum refund_state s, const char *lang)
 	return label[s][l];
 }
 
+/* The rows just owed for request_id (no group yet) are one event's: one group of their
+ * own (db/280), so that the citizen hears of them once, when the last is settled. */
+static const char group_sql[] =
+	"UPDATE refunds SET owed_group = g.next FROM (SELECT coalesce(max(owed_group), 0) + 1"
+	" AS next FROM refunds) g WHERE refunds.request_id = ?1 AND refunds.owed_group IS NULL";
+
 /* Inside the caller's transaction: the refund rows of request_id's confirmed payment
  * for line line_no, or (0) for every line not refunded yet and then the rest of the
  * payment (the postage abroad); the payment becomes refund_owed once its refunds
  * cover it.  UNIQUE (payment_id, line_no) keeps a line from being refunded twice: a
- * line already refunded is skipped (INSERT OR IGNORE).  The keys name the request,
+ * line already refunded is skipped (and not even tried: db/250's BEFORE INSERT trigger
+ * would take its fee out of the treasury's totals for a row that OR IGNORE drops).  The keys name the request,
  * the payment and the line: stable across retries and restarts, never reused.  This
  * is the one place where a fee starts going back (the treasury's running totals hook
  * here). */
@@ -68,7 +75,8 @@ static int owe(struct db *db, int64_t request_id, int line_no, const char *reaso
 		" ?2, 'refund_owed', ?3, ?3 FROM payments p JOIN requests r ON r.id = p.request_id"
 		" JOIN request_lines l ON l.request_id = r.id"
 		" WHERE p.request_id = ?1 AND p.status = 'confirmed' AND (?4 = 0 OR l.line_no = ?4)"
-		" ORDER BY l.line_no";
+		" AND NOT EXISTS (SELECT 1 FROM refunds x WHERE x.payment_id = p.id"
+		" AND x.line_no = l.line_no) ORDER BY l.line_no";
 	static const char rest[] =
 		"INSERT OR IGNORE INTO refunds (request_id, payment_id, line_no, amount_centimes,"
 		" idem_key, reason, state, next_attempt_at, created_at)"
@@ -84,9 +92,9 @@ static int owe(struct db *db, int64_t request_id, int line_no, const char *reaso
 		"UPDATE payments SET status = 'refund_owed' WHERE request_id = ?1"
 		" AND status = 'confirmed' AND amount_centimes <= (SELECT"
 		" coalesce(sum(f.amount_centimes), 0) FROM refunds f WHERE f.payment_id = payments.id)";
-	const char *const sqls[] = {lines, rest, upd};
+	const char *const sqls[] = {lines, rest, group_sql, upd};
 	int64_t now = wq_now();
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0; i < 4; i++) {
 		sqlite3_stmt *st = db_stmt(db, sqls[i], eb);
 		if (!st)
 			return WQ_EIO;
@@ -149,7 +157,9 @@ int refund_owe_duplicate(struct db *db, int64_t request_id, const char *ref, int
 	sqlite3_bind_int64(st, 3, now);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? WQ_OK : db_fail(db, rc, eb);
+	if (rc != SQLITE_DONE)
+		return db_fail(db, rc, eb);
+	return db_write_its(db, group_sql, request_id, NULL, 0, eb);
 }
 
 #define REFUND_COLS                                                                   \
@@ -288,19 +298,6 @@ int refund_mark_retry(struct db *db, int64_t id, const char *error, struct wq_er
 	return refund_update(db, sql, id, 0, error, NULL, eb);
 }
 
-/* The citizen's message on both channels, in the transaction that settles the refund. */
-static int tell_citizen(struct db *db, int64_t id, const char *sms, struct wq_errbuf *eb)
-{
-	struct refund f;
-	static const char sql[] = "SELECT " REFUND_COLS REFUND_FROM " WHERE f.id = ?";
-	sqlite3_stmt *st = db_stmt(db, sql, eb);
-	if (!st)
-		return WQ_EIO;
-	sqlite3_bind_int64(st, 1, id);
-	int rc = db_one(db, st, refund_fill, &f, eb);
-	return rc ? rc : refund_tell(db, &f, sms, eb);
-}
-
 int refund_tell(struct db *db, const struct refund *f, const char *sms, struct wq_errbuf *eb)
 {
 	int rc = WQ_OK;
@@ -311,6 +308,55 @@ int refund_tell(struct db *db, const struct refund *f, const char *sms, struct w
 	if (f->email[0])
 		rc = outbox_enqueue(db, f->request_id, 0, "email", f->email, sms, eb);
 	return rc;
+}
+
+/* What the refunds owed with one event (db/280) came to. */
+struct group_state {
+	int rows, open;
+	int64_t refunded, refused;
+};
+
+static void fill_group(sqlite3_stmt *st, void *row)
+{
+	struct group_state *g = row;
+	g->rows = sqlite3_column_int(st, 0);
+	g->open = sqlite3_column_int(st, 1);
+	g->refunded = sqlite3_column_int64(st, 2);
+	g->refused = sqlite3_column_int64(st, 3);
+}
+
+/* The citizen's message on both channels, in the transaction that settles the refund.
+ * One event, one message (db/280): a refund owed with others (an order's lines refunded
+ * together) tells nothing until the last of them is settled, which tells what came back
+ * in all and what the card refused.  A refund alone tells its own outcome (sms). */
+static int tell_citizen(struct db *db, int64_t id, const char *sms, struct wq_errbuf *eb)
+{
+	static const char group_sql[] =
+		"SELECT count(*), sum(g.state IN ('refund_owed', 'refund_sent')),"
+		" sum(CASE g.state WHEN 'refunded' THEN g.amount_centimes ELSE 0 END),"
+		" sum(CASE g.state WHEN 'refund_failed' THEN g.amount_centimes ELSE 0 END)"
+		" FROM refunds f JOIN refunds g ON g.owed_group = f.owed_group WHERE f.id = ?";
+	static const char row_sql[] = "SELECT " REFUND_COLS REFUND_FROM " WHERE f.id = ?";
+	struct group_state g = {0};
+	struct refund f;
+	char all[OUTBOX_BODY_BYTES];
+	sqlite3_stmt *st = db_stmt(db, group_sql, eb);
+	if (!st)
+		return WQ_EIO;
+	sqlite3_bind_int64(st, 1, id);
+	int rc = db_one(db, st, fill_group, &g, eb);
+	if (rc || (g.rows > 1 && g.open)) /* (a row of before db/280 has no group: alone) */
+		return rc;
+	if (!(st = db_stmt(db, row_sql, eb)))
+		return WQ_EIO;
+	sqlite3_bind_int64(st, 1, id);
+	if ((rc = db_one(db, st, refund_fill, &f, eb)))
+		return rc;
+	if (g.rows > 1) {
+		refund_group_message(&f, g.refunded, g.refused, all, sizeof all);
+		sms = all;
+	}
+	return refund_tell(db, &f, sms, eb);
 }
 
 static int do_settle(struct db *db, int64_t id, int refunded, const char *text,

@@ -142,8 +142,13 @@ static int do_retry(struct db *db, const struct actor *a, int postage, int64_t i
 	static const char *const sql[2] = {RETRY("refunds"), RETRY("postage_refunds")};
 	struct desk_row r;
 	char detail[320], amount[24];
+	/* sent again, it is an event of its own: its outcome told alone (db/280) */
+	static const char alone[] =
+		"UPDATE refunds SET owed_group = g.next FROM (SELECT coalesce(max(owed_group), 0)"
+		" + 1 AS next FROM refunds) g WHERE refunds.id = ?1";
 	int rc = desk_row(db, a, postage, id, &r, eb);
-	if (rc || (rc = db_write_its(db, sql[postage != 0], id, "", wq_now(), eb)))
+	if (rc || (rc = db_write_its(db, sql[postage != 0], id, "", wq_now(), eb)) ||
+	    (!postage && (rc = db_write_its(db, alone, id, NULL, 0, eb))))
 		return rc;
 	wq_fmt_money(r.amount, amount, sizeof amount);
 	snprintf(detail, sizeof detail, "%s %s %s MAD sent again (refused: %.200s)",

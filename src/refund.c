@@ -45,6 +45,28 @@ void refund_message(const struct refund *r, int refunded, char *out, size_t len)
 		 r->tracking, amount);
 }
 
+void refund_group_message(const struct refund *r, int64_t refunded, int64_t refused,
+			  char *out, size_t len)
+{
+	struct refund all = *r;
+	if (!refunded || !refused) { /* all one way: the message of one refund, summed */
+		all.amount_centimes = refunded ? refunded : refused;
+		refund_message(&all, refunded != 0, out, len);
+		return;
+	}
+	char back[24], kept[24];
+	wq_fmt_money(refunded, back, sizeof back);
+	wq_fmt_money(refused, kept, sizeof kept);
+	snprintf(out, len,
+		 strcmp(r->lang, "ar")
+			 ? "Watiqa : votre demande %s : %s DH ont été remboursés sur votre carte ; "
+			   "le remboursement de %s DH a été refusé. Le service financier vous "
+			   "contactera."
+			 : "وثيقة: طلبك %s: تم إرجاع %s درهم إلى بطاقتك البنكية، وتعذر إرجاع %s "
+			   "درهم. ستتصل بك المصلحة المالية.",
+		 r->tracking, back, kept);
+}
+
 void refund_transfer_message(const struct refund *r, const char *ref, char *out, size_t len)
 {
 	/* [postage][ar]: tracking, amount, then the transfer's reference */

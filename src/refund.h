@@ -94,6 +94,10 @@ struct db_group;
 int refund_send_due(struct db *db, struct db_group *g, const struct config *cfg, int *sent);
 /* The citizen's message for a refund's outcome, in the request's language. */
 void refund_message(const struct refund *r, int refunded, char *out, size_t len);
+/* ... and for the refunds owed by one event (an order's lines, db/280), once all are
+ * settled: `refunded` came back to the card, the card refused `refused` (either 0). */
+void refund_group_message(const struct refund *r, int64_t refunded, int64_t refused,
+			  char *out, size_t len);
 /* ... and for a refused refund that finance paid by a bank transfer (its reference). */
 void refund_transfer_message(const struct refund *r, const char *ref, char *out, size_t len);
 

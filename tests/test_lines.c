@@ -347,6 +347,94 @@ static void test_last_line_rejects_the_request(void **state)
 	assert_int_equal(sql_int("SELECT count(*) FROM refunds WHERE request_id = ?", id3), 2);
 	assert_int_equal(sql_int("SELECT sum(amount_centimes) FROM refunds WHERE request_id = ?",
 				 id3), 7000);
+	/* the line tried twice took nothing out of the treasury's totals (db/250's BEFORE
+	 * INSERT trigger fired for the row that OR IGNORE then dropped: -2 fees, -60.00) */
+	assert_balanced();
+}
+
+/* The refunds of the order's lines settled one by one (sent, then answered) and what
+ * the citizen was texted of them (the outbox's SMS with no event: refund messages). */
+static int64_t settle_all(int64_t id, int refused_line, char *sms, size_t len)
+{
+	static const char told[] = "SELECT %s FROM outbox WHERE request_id = ? AND channel = 'sms'"
+				   " AND body LIKE '%%rembours%%' AND body NOT LIKE '%%seront rembours%%'";
+	char sql[256];
+	struct wq_errbuf eb;
+	struct refund *f = NULL;
+	int n = 0, first = -1;
+	snprintf(sql, sizeof sql, told, "count(*)");
+	int64_t before = sql_int(sql, id);
+	assert_int_equal(refund_list(db, id, &f, &n, &eb), WQ_OK);
+	for (int i = 0; i < n; i++) {
+		char one[OUTBOX_BODY_BYTES];
+		if (f[i].state != REFUND_OWED)
+			continue;
+		/* nothing told while one of them is still out */
+		assert_int_equal(sql_int(sql, id), before);
+		assert_int_equal(refund_mark_sending(db, f[i].id, wq_now() + 60, &eb), WQ_OK);
+		refund_message(&f[i], f[i].line_no != refused_line, one, sizeof one);
+		if (f[i].line_no == refused_line)
+			assert_int_equal(refund_mark_failed(db, f[i].id, "card blocked", one, &eb),
+					 WQ_OK);
+		else
+			assert_int_equal(refund_mark_done(db, f[i].id, "RFD", one, &eb), WQ_OK);
+		first = first < 0 ? i : first;
+	}
+	/* a second answer for one of them tells nothing more */
+	if (first >= 0)
+		assert_int_equal(refund_mark_done(db, f[first].id, "RFD", "again", &eb), WQ_OK);
+	free(f);
+	snprintf(sql, sizeof sql, told, "group_concat(body, ' | ')");
+	testlib_sql_text(db, sql, id, sms, len);
+	snprintf(sql, sizeof sql, told, "count(*)");
+	return sql_int(sql, id);
+}
+
+/* A whole two-document order rejected: one gateway refund per line (each its own key),
+ * but one message to the citizen, sent with the last answer, saying what came back in
+ * all; the card refusing one line's: one message saying both.  A line refunded before
+ * (its own event) was told by itself. */
+static void test_whole_order_refund_told_once(void **state)
+{
+	(void)state;
+	struct wq_errbuf eb;
+	struct actor agent = who("agent1");
+	char sms[1024];
+	int64_t fee, id = two_line_order(0, &fee);
+	assert_int_equal(request_transition(db, &agent, id, 0, RS_REJECTED, "hors ressort", &eb),
+			 WQ_OK);
+	assert_int_equal(sql_int("SELECT count(DISTINCT idem_key) FROM refunds WHERE"
+				 " request_id = ?", id), 2);
+	assert_int_equal(sql_int("SELECT count(DISTINCT owed_group) FROM refunds WHERE"
+				 " request_id = ?", id), 1);
+	assert_int_equal(settle_all(id, 0, sms, sizeof sms), 1);
+	assert_non_null(strstr(sms, ": 70.00 DH ont été remboursés sur votre carte."));
+	assert_int_equal(sql_int("SELECT status = 'refunded' FROM payments WHERE request_id = ?",
+				 id), 1);
+
+	/* the card refuses the full copy's refund: one message, both amounts */
+	int64_t id2 = two_line_order(0, &fee);
+	assert_int_equal(request_transition(db, &agent, id2, 0, RS_REJECTED, "hors ressort",
+					    &eb), WQ_OK);
+	assert_int_equal(settle_all(id2, 2, sms, sizeof sms), 1);
+	assert_non_null(strstr(sms, ": 40.00 DH ont été remboursés sur votre carte ; le "
+				    "remboursement de 30.00 DH a été refusé."));
+
+	/* one document refused first (its own event, its own message), then the rest */
+	int64_t id3 = two_line_order(0, &fee);
+	assert_int_equal(request_claim(db, &agent, id3, 0, &eb), WQ_OK);
+	assert_int_equal(request_line_reject(db, &agent, id3, 0, 2, "volet II illisible", &eb),
+			 WQ_OK);
+	assert_int_equal(settle_all(id3, 0, sms, sizeof sms), 1);
+	assert_non_null(strstr(sms, ": 30.00 DH ont été remboursés"));
+	assert_int_equal(request_transition(db, &agent, id3, 0, RS_REJECTED, "acte introuvable",
+					    &eb), WQ_OK);
+	assert_int_equal(sql_int("SELECT count(DISTINCT owed_group) FROM refunds WHERE"
+				 " request_id = ?", id3), 2);
+	assert_int_equal(settle_all(id3, 0, sms, sizeof sms), 2);
+	assert_non_null(strstr(sms, "30.00 DH ont été remboursés sur votre carte. | "));
+	assert_non_null(strstr(sms, ": 40.00 DH ont été remboursés sur votre carte."));
+	assert_balanced();
 }
 
 /* The citizen hears of a rejected line: which document, why, its fee coming back. */
@@ -408,6 +496,7 @@ int main(void)
 		cmocka_unit_test(test_reading_lines),
 		cmocka_unit_test(test_one_line_rejected_refunds_that_line),
 		cmocka_unit_test(test_last_line_rejects_the_request),
+		cmocka_unit_test(test_whole_order_refund_told_once),
 		cmocka_unit_test(test_line_rejection_message),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

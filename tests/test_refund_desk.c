@@ -118,6 +118,12 @@ static void test_retry_and_transfer(void **state)
 	assert_int_equal(sql_int("SELECT count(*) FROM audit_log WHERE action = 'refund.retry'"
 				 " AND target = (SELECT idem_key FROM refunds WHERE id = ?)", id), 1);
 	assert_int_equal(sql_int("SELECT count(*) FROM audit_log WHERE ?", 1), audits + 1);
+	/* an event of its own (db/280): its outcome is told alone, not with the refunds
+	 * owed with it at the rejection */
+	assert_int_equal(sql_int("SELECT count(*) FROM refunds WHERE owed_group ="
+				 " (SELECT owed_group FROM refunds WHERE id = ?)", id), 1);
+	assert_true(sql_int("SELECT owed_group FROM refunds WHERE id = ?", id) >
+		    sql_int("SELECT max(owed_group) FROM refunds WHERE id <> ?", id));
 	struct refund due[20];
 	int n = 0, seen = 0;
 	assert_int_equal(refund_due(db, wq_now(), due, 20, &n, &eb), WQ_OK);
