@@ -1,9 +1,10 @@
 /* inspector_raised.c - what was raised to the national inspection (national.h): the
  * requests a province's inspector raised with a note or that stayed past their deadline
  * at province level, and the complaints raised the same way.  For a national inspector
- * it is his queue (waiting ones first): he reads each with its request and history and
- * answers it (a request: to the province; a complaint: to the citizen, as on the
- * complaints screen).  For a province's inspector it is what his province raised, with
+ * it is his queue (waiting ones first): he takes one (the others see his name in its
+ * State and cannot answer it; a request can be given back), reads it with its request
+ * and history and answers it (a request: to the province; a complaint: to the citizen,
+ * as on the complaints screen).  For a province's inspector it is what his province raised, with
  * the national answer.  Which rows each sees is decided by the data layer from his
  * actor; this file only shows them.  Reached by N from the complaints and escalations.
  * UI child only; no SQL. */
@@ -37,7 +38,7 @@ enum { IR_KIND, IR_AGE, IR_STATE, IR_TRACKING, IR_PROVINCE, IR_OFFICE, IR_BY, IR
        IR_COUNT };
 static const struct table_col ir_cols[IR_COUNT] = {
 	[IR_KIND] = {TX("Kind"), 9, 0},	    [IR_AGE] = {TX("Age"), 6, 1},
-	[IR_STATE] = {TX("State"), 9, 0},	    [IR_TRACKING] = {TX("Tracking"), 11, 0},
+	[IR_STATE] = {TX("State"), 10, 0},	    [IR_TRACKING] = {TX("Tracking"), 11, 0},
 	[IR_PROVINCE] = {TX("Province"), 8, 0}, [IR_OFFICE] = {TX("Office"), 10, 0},
 	[IR_BY] = {TX("By"), 10, 0},	    [IR_NOTE] = {TX("Note"), 0, 0},
 };
@@ -68,8 +69,10 @@ static void ir_cell(void *ctx, int row, int col, char *buf, size_t len)
 	switch (col) {
 	case IR_KIND: snprintf(buf, len, "%s", kind_text(x)); break;
 	case IR_AGE: table_age(s->now - x->raised_at, 0, buf, len); break;
-	case IR_STATE:
-		snprintf(buf, len, "%s", x->answered ? tr_now("answered") : tr_now("waiting"));
+	case IR_STATE: /* who holds a taken one: the others see they cannot answer it */
+		snprintf(buf, len, "%s", x->answered	? tr_now("answered")
+					 : x->holder[0] ? x->holder
+							: tr_now("waiting"));
 		break;
 	case IR_TRACKING: snprintf(buf, len, "%s", x->tracking); break;
 	case IR_PROVINCE: snprintf(buf, len, "%s", x->province_code); break;
@@ -196,6 +199,11 @@ static void key_view(struct ui *ui)
 		snprintf(line, sizeof line, tr(ui, "Raised:    %s by itself"), t);
 	sheet_add(&l, &n, &cap, line);
 	sheet_add_wrapped(&l, &n, &cap, tr(ui, "Why:       "), note_text(x), w);
+	if (x->holder[0]) {
+		table_time(x->taken_at, t, sizeof t);
+		snprintf(line, sizeof line, tr(ui, "Taken:     %s by %s"), t, x->holder);
+		sheet_add(&l, &n, &cap, line);
+	}
 	if (x->answered) {
 		table_time(x->answered_at, t, sizeof t);
 		snprintf(line, sizeof line, tr(ui, "Answered:  %s by %s"), t, x->answered_by);
@@ -221,8 +229,61 @@ static void key_view(struct ui *ui)
 	sheet_lines_free(l, n);
 }
 
+static int mine(struct ui *ui, const struct raised *r)
+{
+	return !strcmp(r->holder, ui->actor.username);
+}
+
+/* Takes r (a request as national_take_request, a complaint as on the complaints
+ * screen); 0 or the error, said on the status line. */
+static int take(struct ui *ui, const struct raised *r)
+{
+	struct wq_errbuf eb = {0};
+	int rc = r->kind == RAISED_REQUEST
+			 ? national_take_request(ui->db, &ui->actor, r->id, r->version, &eb)
+			 : complaint_desk_take(ui->db, &ui->actor, r->id, r->version, &eb);
+	if (rc)
+		status_wq(ui, tr(ui, "taking"), &eb);
+	ui->reload = 1;
+	return rc;
+}
+
+static void key_take(struct ui *ui)
+{
+	const struct raised *x = current(ui);
+	if (!x)
+		return;
+	struct raised r = *x;
+	if (mine(ui, &r))
+		status_info(ui, "%s %s", r.tracking, tr(ui, "is yours already: a answers it"));
+	else if (!take(ui, &r))
+		status_info(ui, "%s %s", r.tracking, tr(ui, "is yours: a answers it"));
+}
+
+/* Gives a taken request back to the national queue; a complaint stays with who took it
+ * until answered (the complaints' moves have no way back). */
+static void key_release(struct ui *ui)
+{
+	const struct raised *x = current(ui);
+	struct wq_errbuf eb = {0};
+	if (!x)
+		return;
+	struct raised r = *x;
+	if (r.kind == RAISED_COMPLAINT) {
+		status_error(ui, tr(ui, "a taken complaint stays with its inspector until answered"));
+		return;
+	}
+	if (national_release_request(ui->db, &ui->actor, r.id, r.version, &eb))
+		status_wq(ui, tr(ui, "releasing"), &eb);
+	else
+		status_info(ui, "%s %s", r.tracking, tr(ui, "is back in the queue"));
+	ui->reload = 1;
+}
+
 /* A request's answer goes to the province that raised it; a complaint's to the citizen,
- * as on the complaints screen (complaint_desk_answer). */
+ * as on the complaints screen (complaint_desk_answer).  Taken first, before the form:
+ * one held by another is refused before anything is typed, and nobody else answers it
+ * while the form is open. */
 static void key_answer(struct ui *ui)
 {
 	const struct raised *x = current(ui);
@@ -231,6 +292,8 @@ static void key_answer(struct ui *ui)
 	if (!x)
 		return;
 	struct raised r = *x; /* the rows may be reloaded while the form is open */
+	if (!r.answered && !mine(ui, &r) && take(ui, &r))
+		return;
 	snprintf(tracking, sizeof tracking, "%s", r.tracking);
 	snprintf(title, sizeof title,
 		 r.kind == RAISED_REQUEST ? tr(ui, "Answer to the province on %s")
@@ -242,9 +305,11 @@ static void key_answer(struct ui *ui)
 		status_info(ui, tr(ui, "not answered"));
 		return;
 	}
+	/* held by the actor now: nobody else moves it, whatever its version */
+	int64_t v = r.answered ? r.version : 0;
 	int rc = r.kind == RAISED_REQUEST
-			 ? national_answer_request(ui->db, &ui->actor, r.id, r.version, text, &eb)
-			 : complaint_desk_answer(ui->db, &ui->actor, r.id, r.version, text, &eb);
+			 ? national_answer_request(ui->db, &ui->actor, r.id, v, text, &eb)
+			 : complaint_desk_answer(ui->db, &ui->actor, r.id, v, text, &eb);
 	if (rc)
 		status_wq(ui, tr(ui, "answering"), &eb);
 	else
@@ -275,6 +340,10 @@ static const struct keymap ir_keys[] = {
 	 key_view},
 	{'a', "answer", "answer what was raised (national inspection only)",
 	 ROLE_BIT(ROLE_INSPECTOR), KM_WRITE | KM_BAR, key_answer},
+	{'t', "take", "take it: yours to answer, the others see your name in its State",
+	 ROLE_BIT(ROLE_INSPECTOR), KM_WRITE | KM_BAR, key_take},
+	{'r', "release", "give a request you took back to the national queue",
+	 ROLE_BIT(ROLE_INSPECTOR), KM_WRITE | KM_BAR, key_release},
 	{'A', "all", "show the answered ones too, or hide them", 0, KM_BAR, key_all},
 	{'\t', "complaints", "back to the complaints", 0, KM_BAR, key_complaints},
 	{0, NULL, NULL, 0, 0, NULL},

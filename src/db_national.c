@@ -29,10 +29,13 @@
 static const char list_sql[] =
 	"SELECT 0, x.id, x.request_id, r.tracking, o.code, p.code, r.state,"
 	" coalesce(rb.username, ''), x.note, x.raised_at, x.state = 'answered',"
-	" coalesce(iu.username, ''), x.answer, coalesce(x.answered_at, 0), x.version"
+	" coalesce(iu.username, ''), x.answer, coalesce(x.answered_at, 0), x.version,"
+	" CASE WHEN x.state = 'raised' THEN coalesce(tu.username, '') ELSE '' END,"
+	" coalesce(x.taken_at, 0)"
 	" FROM request_raises x JOIN requests r ON r.id = x.request_id"
 	" JOIN offices o ON o.id = r.office_id JOIN provinces p ON p.id = x.province_id"
 	" LEFT JOIN users rb ON rb.id = x.raised_by LEFT JOIN users iu ON iu.id = x.inspector_id"
+	" LEFT JOIN users tu ON tu.id = x.taken_by AND tu.disabled = 0"
 	" WHERE (?3 OR x.province_id = ?1) AND (?2 OR x.state = 'raised')"
 	" UNION ALL "
 	/* a complaint is answered nationally when its answer came after it was raised */
@@ -41,7 +44,9 @@ static const char list_sql[] =
 	" coalesce(c.answered_at >= c.escalated_at, 0),"
 	" CASE WHEN c.answered_at >= c.escalated_at THEN coalesce(iu.username, '') ELSE '' END,"
 	" CASE WHEN c.answered_at >= c.escalated_at THEN c.answer ELSE '' END,"
-	" CASE WHEN c.answered_at >= c.escalated_at THEN c.answered_at ELSE 0 END, c.version"
+	" CASE WHEN c.answered_at >= c.escalated_at THEN c.answered_at ELSE 0 END, c.version,"
+	" CASE WHEN c.state = 'taken' THEN coalesce(iu.username, '') ELSE '' END,"
+	" CASE WHEN c.state = 'taken' THEN coalesce(c.taken_at, 0) ELSE 0 END"
 	" FROM complaints c JOIN requests r ON r.id = c.request_id"
 	" JOIN offices o ON o.id = r.office_id JOIN provinces p ON p.id = c.province_id"
 	" LEFT JOIN users eb ON eb.id = c.escalated_by LEFT JOIN users iu ON iu.id = c.inspector_id"
@@ -69,6 +74,8 @@ static void fill_raised(sqlite3_stmt *st, void *row)
 	db_col_text(st, k++, x->answer, sizeof x->answer);
 	x->answered_at = sqlite3_column_int64(st, k++);
 	x->version = sqlite3_column_int64(st, k++);
+	db_col_text(st, k++, x->holder, sizeof x->holder);
+	x->taken_at = sqlite3_column_int64(st, k++);
 }
 
 static int national_inspector(const struct actor *a)
@@ -198,9 +205,10 @@ int national_raise_request(struct db *db, const struct actor *a, int64_t request
 }
 
 struct raise_row {
-	int64_t id, version, request_id, office_id;
+	int64_t id, version, request_id, office_id, taken_by;
 	char state[12], tracking[TRACKING_BYTES], req_state[20];
 	char raised_by[USERNAME_MAX_BYTES]; /* "" by itself, or the account is disabled */
+	char holder[USERNAME_MAX_BYTES];    /* who took it ("" nobody) */
 };
 
 static void fill_raise_row(sqlite3_stmt *st, void *row)
@@ -214,6 +222,62 @@ static void fill_raise_row(sqlite3_stmt *st, void *row)
 	x->office_id = sqlite3_column_int64(st, 5);
 	db_col_text(st, 6, x->req_state, sizeof x->req_state);
 	db_col_text(st, 7, x->raised_by, sizeof x->raised_by);
+	x->taken_by = sqlite3_column_int64(st, 8);
+	db_col_text(st, 9, x->holder, sizeof x->holder);
+}
+
+/* The raise as it is now, re-read in the writing transaction; checks the version the
+ * screen loaded (0: whatever it is) and that it still waits for its answer. */
+static int raise_load(struct db *db, int64_t raise_id, int64_t expected, struct raise_row *x,
+		      struct wq_errbuf *eb)
+{
+	static const char get[] =
+		"SELECT x.id, x.version, x.state, r.tracking, r.id, r.office_id, r.state,"
+		" coalesce(u.username, ''), coalesce(t.id, 0), coalesce(t.username, '')"
+		" FROM request_raises x JOIN requests r ON r.id = x.request_id"
+		" LEFT JOIN users u ON u.id = x.raised_by AND u.disabled = 0"
+		" LEFT JOIN users t ON t.id = x.taken_by AND t.disabled = 0 WHERE x.id = ?";
+	sqlite3_stmt *st = db_stmt(db, get, eb);
+	if (!st)
+		return WQ_EIO;
+	sqlite3_bind_int64(st, 1, raise_id);
+	int rc = db_one(db, st, fill_raise_row, x, eb);
+	if (rc == WQ_ENOTFOUND)
+		return wq_fail(eb, WQ_ENOTFOUND, "raise", "nothing raised as #%lld",
+			       (long long)raise_id);
+	if (rc)
+		return rc;
+	if (expected && x->version != expected)
+		return wq_fail(eb, WQ_ECONFLICT, "raise",
+			       "%s changed since you loaded it", x->tracking);
+	if (strcmp(x->state, "raised"))
+		return wq_fail(eb, WQ_ECONFLICT, "state", "%s is already answered", x->tracking);
+	return WQ_OK;
+}
+
+/* Runs the raise's bound UPDATE: exactly one row, or it moved meanwhile. */
+static int raise_step(struct db *db, sqlite3_stmt *st, const struct raise_row *x,
+		      struct wq_errbuf *eb)
+{
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return db_fail(db, rc, eb);
+	if (sqlite3_changes(db_handle(db)) != 1)
+		return wq_fail(eb, WQ_ECONFLICT, "raise", "%s changed since you loaded it",
+			       x->tracking);
+	return WQ_OK;
+}
+
+/* Taken by another national inspector: his until he answers or gives it back (a
+ * disabled account holds nothing: raise_load reads no holder for it). */
+static int held_by_another(const struct actor *a, const struct raise_row *x,
+			   struct wq_errbuf *eb)
+{
+	if (x->taken_by && x->taken_by != a->user_id)
+		return wq_fail(eb, WQ_EDENIED, "inspector", "%s is taken by %s", x->tracking,
+			       x->holder[0] ? x->holder : "?");
+	return WQ_OK;
 }
 
 /* What goes with the answer, in its transaction: a line of the request's history (kept
@@ -240,31 +304,15 @@ static int answer_follows(struct db *db, const struct actor *a, const struct rai
 static int do_answer(struct db *db, const struct actor *a, int64_t raise_id,
 		     int64_t expected, const char *answer, struct wq_errbuf *eb)
 {
-	static const char get[] =
-		"SELECT x.id, x.version, x.state, r.tracking, r.id, r.office_id, r.state,"
-		" coalesce(u.username, '') FROM request_raises x JOIN requests r"
-		" ON r.id = x.request_id LEFT JOIN users u ON u.id = x.raised_by AND u.disabled = 0"
-		" WHERE x.id = ?";
 	static const char upd[] =
 		"UPDATE request_raises SET state = 'answered', inspector_id = ?1, answer = ?2,"
 		" answered_at = ?3, version = version + 1"
 		" WHERE id = ?4 AND version = ?5 AND state = 'raised'";
 	struct raise_row x;
-	sqlite3_stmt *st = db_stmt(db, get, eb);
-	if (!st)
-		return WQ_EIO;
-	sqlite3_bind_int64(st, 1, raise_id);
-	int rc = db_one(db, st, fill_raise_row, &x, eb);
-	if (rc == WQ_ENOTFOUND)
-		return wq_fail(eb, WQ_ENOTFOUND, "raise", "nothing raised as #%lld",
-			       (long long)raise_id);
-	if (rc)
+	sqlite3_stmt *st;
+	int rc = raise_load(db, raise_id, expected, &x, eb);
+	if (rc || (rc = held_by_another(a, &x, eb)))
 		return rc;
-	if (expected && x.version != expected)
-		return wq_fail(eb, WQ_ECONFLICT, "raise",
-			       "%s changed since you loaded it", x.tracking);
-	if (strcmp(x.state, "raised"))
-		return wq_fail(eb, WQ_ECONFLICT, "state", "%s is already answered", x.tracking);
 	if (!(st = db_stmt(db, upd, eb)))
 		return WQ_EIO;
 	int64_t now = wq_now();
@@ -273,13 +321,8 @@ static int do_answer(struct db *db, const struct actor *a, int64_t raise_id,
 	sqlite3_bind_int64(st, 3, now);
 	sqlite3_bind_int64(st, 4, x.id);
 	sqlite3_bind_int64(st, 5, x.version);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return db_fail(db, rc, eb);
-	if (sqlite3_changes(db_handle(db)) != 1)
-		return wq_fail(eb, WQ_ECONFLICT, "raise", "%s changed since you loaded it",
-			       x.tracking);
+	if ((rc = raise_step(db, st, &x, eb)))
+		return rc;
 	if ((rc = answer_follows(db, a, &x, answer, now, eb)))
 		return rc;
 	return db_audit_append(db, a->user_id, a->username, "request.raise_answer", x.tracking,
@@ -297,6 +340,54 @@ int national_answer_request(struct db *db, const struct actor *a, int64_t raise_
 	if (rc)
 		return rc;
 	DB_TX_AS(db, a, eb, do_answer(db, a, raise_id, expected_version, answer, eb));
+}
+
+/* Takes (by = the actor) or gives back (by = 0) a waiting raise. */
+static int do_hold(struct db *db, const struct actor *a, int64_t raise_id, int64_t expected,
+		   int take, struct wq_errbuf *eb)
+{
+	static const char upd[] =
+		"UPDATE request_raises SET taken_by = nullif(?1, 0),"
+		" taken_at = CASE WHEN ?1 = 0 THEN NULL ELSE ?2 END, version = version + 1"
+		" WHERE id = ?3 AND version = ?4 AND state = 'raised'";
+	struct raise_row x;
+	int rc = raise_load(db, raise_id, expected, &x, eb);
+	if (rc || (rc = held_by_another(a, &x, eb)))
+		return rc;
+	if (take && x.taken_by == a->user_id)
+		return WQ_OK; /* his already: nothing to write */
+	if (!take && !x.taken_by)
+		return wq_fail(eb, WQ_ECONFLICT, "state", "%s is not taken", x.tracking);
+	sqlite3_stmt *st = db_stmt(db, upd, eb);
+	if (!st)
+		return WQ_EIO;
+	sqlite3_bind_int64(st, 1, take ? a->user_id : 0);
+	sqlite3_bind_int64(st, 2, wq_now());
+	sqlite3_bind_int64(st, 3, x.id);
+	sqlite3_bind_int64(st, 4, x.version);
+	if ((rc = raise_step(db, st, &x, eb)))
+		return rc;
+	return db_audit_append(db, a->user_id, a->username,
+			       take ? "request.raise_take" : "request.raise_release", x.tracking,
+			       "", "", eb);
+}
+
+int national_take_request(struct db *db, const struct actor *a, int64_t raise_id,
+			  int64_t expected_version, struct wq_errbuf *eb)
+{
+	if (!national_inspector(a))
+		return wq_fail(eb, WQ_EDENIED, "role",
+			       "only the national inspection takes a raised request");
+	DB_TX_AS(db, a, eb, do_hold(db, a, raise_id, expected_version, 1, eb));
+}
+
+int national_release_request(struct db *db, const struct actor *a, int64_t raise_id,
+			     int64_t expected_version, struct wq_errbuf *eb)
+{
+	if (!national_inspector(a))
+		return wq_fail(eb, WQ_EDENIED, "role",
+			       "only the national inspection takes a raised request");
+	DB_TX_AS(db, a, eb, do_hold(db, a, raise_id, expected_version, 0, eb));
 }
 
 /* ---- the sweep ---- */

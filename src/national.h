@@ -36,6 +36,8 @@ struct raised {
 	char answer[NOTE_MAX_BYTES];
 	int64_t answered_at;
 	int64_t version;
+	char holder[USERNAME_MAX_BYTES]; /* the national inspector who took it, "" nobody */
+	int64_t taken_at;
 };
 
 /* What was raised in the actor's reach, waiting ones first then oldest first; answered
@@ -47,8 +49,18 @@ int national_list(struct db *db, const struct actor *a, int all, struct raised *
  * when it already waits for the national answer. */
 int national_raise_request(struct db *db, const struct actor *a, int64_t request_id,
 			   const char *note, struct wq_errbuf *eb);
-/* A national inspector answers a raised request (raise id); expected_version 0:
- * whatever it is now. */
+/* A national inspector takes a waiting raise (raise id), as an agent claims a request:
+ * the others see that he holds it and cannot answer it (WQ_EDENIED, "taken by") until he
+ * answers or gives it back; taking what one holds already changes nothing.
+ * expected_version 0: whatever it is now; else WQ_ECONFLICT when it moved.  Audited
+ * request.raise_take. */
+int national_take_request(struct db *db, const struct actor *a, int64_t raise_id,
+			  int64_t expected_version, struct wq_errbuf *eb);
+/* The holder gives it back to the national queue; audited request.raise_release. */
+int national_release_request(struct db *db, const struct actor *a, int64_t raise_id,
+			     int64_t expected_version, struct wq_errbuf *eb);
+/* A national inspector answers a raised request (raise id): one nobody holds, or that
+ * he holds; expected_version 0: whatever it is now. */
 int national_answer_request(struct db *db, const struct actor *a, int64_t raise_id,
 			    int64_t expected_version, const char *answer,
 			    struct wq_errbuf *eb);

@@ -82,6 +82,7 @@ static struct {
 	int64_t ken_c_open, ken_c_taken, ken_c_answered; /* complaints in KENITRA */
 	int64_t ken_notice;			/* an outbox row of ken_withpost */
 	int64_t ken_raise;			/* ken_ready raised by KENITRA to national */
+	int64_t ken_held;			/* another raise, taken by inspector0 */
 	int64_t agdal_commune, hassan_commune, ken_commune, agd_office, has_office, ken_office;
 	int64_t agdal_batch;			/* settlement of RBT-AGDAL, built */
 	int64_t agent3_key;			/* an SSH key of agent3 */
@@ -286,6 +287,16 @@ static int setup(void **state)
 		fail_msg("raise: %s", eb.msg);
 	tg.ken_raise = sql_int("SELECT max(id) FROM request_raises WHERE request_id = ?",
 			       tg.ken_ready);
+	/* a second national inspector, and a raise inspector0 took */
+	struct actor nat0 = who("inspector0");
+	int64_t held = request_at("KEN-KEN-1", "agentken", RS_CLAIMED);
+	if (user_add(db, &sys, "inspnat2", "Inspectrice nationale", ROLE_INSPECTOR, "",
+		     "watiqa-demo", NULL, &eb) ||
+	    national_raise_request(db, &insp2, held, "no news", &eb))
+		fail_msg("second national inspector: %s", eb.msg);
+	tg.ken_held = sql_int("SELECT max(id) FROM request_raises WHERE request_id = ?", held);
+	if (national_take_request(db, &nat0, tg.ken_held, 0, &eb))
+		fail_msg("take: %s", eb.msg);
 	int64_t ev = sql_int("SELECT max(id) FROM request_events WHERE request_id = ?",
 			     tg.ken_withpost);
 	if (outbox_enqueue(db, tg.ken_withpost, ev, "sms", "0611223344", "votre courrier", &eb))
@@ -842,6 +853,17 @@ static int do_nat_answer(const struct actor *a, int64_t t, const char *arg,
 	(void)arg;
 	return national_answer_request(db, a, t, 0, "send it by Friday", eb);
 }
+static int do_nat_take(const struct actor *a, int64_t t, const char *arg, struct wq_errbuf *eb)
+{
+	(void)arg;
+	return national_take_request(db, a, t, 0, eb);
+}
+static int do_nat_release(const struct actor *a, int64_t t, const char *arg,
+			  struct wq_errbuf *eb)
+{
+	(void)arg;
+	return national_release_request(db, a, t, 0, eb);
+}
 static int do_cd_answer(const struct actor *a, int64_t t, const char *arg, struct wq_errbuf *eb)
 {
 	(void)arg;
@@ -1391,6 +1413,18 @@ static const struct row rows[] = {
 	  do_nat_answer, &tg.ken_raise, NULL, "inspector0"),
 	R(national_answer_request, "inspector1", "answer another province's raise",
 	  do_nat_answer, &tg.ken_raise, NULL, "inspector0"),
+	/* the take step: what one national inspector holds, another neither answers, takes
+	 * nor gives back; a province's inspector takes nothing */
+	R(national_answer_request, "inspnat2", "answer what another national inspector took",
+	  do_nat_answer, &tg.ken_held, NULL, "inspector0"),
+	R(national_take_request, "inspnat2", "take what another national inspector took",
+	  do_nat_take, &tg.ken_held, NULL, "inspector0"),
+	R(national_release_request, "inspnat2", "give back what another national inspector took",
+	  do_nat_release, &tg.ken_held, NULL, "inspector0"),
+	R(national_take_request, "inspector2", "take what its province raised", do_nat_take,
+	  &tg.ken_raise, NULL, "inspector0"),
+	R(national_release_request, "inspector2", "give back what inspector0 took",
+	  do_nat_release, &tg.ken_held, NULL, "inspector0"),
 	R(national_list, "inspector1", "see another province's raise", do_nat_list,
 	  &tg.ken_raise, NULL, "inspector2"),
 	R(national_list, "support1", "see what the provinces raised", do_nat_list,

@@ -1,7 +1,8 @@
 /* test_national.c - the national inspection's requests (src/db_national.c) on a demo
  * database: a raise, by a province's inspector or by the sweep, is a line of the
  * request's hash-chained history (state kept, note free of language) and `watiqa check`
- * still finds the chains whole.  The isolation rows and the answer's story are in
+ * still finds the chains whole; a national inspector takes a raise before answering it,
+ * and what he holds is his.  The isolation rows and the answer's story are in
  * test_isolation.c; here what each step writes, checked against plain SQL. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -110,11 +111,112 @@ static void test_the_sweeps_raise_is_in_the_history(void **state)
 	assert_int_equal(testlib_problems(db), 0);
 }
 
+static int audited(const char *action, int64_t raise_id)
+{
+	char sql[200];
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM audit_log WHERE action = '%s' AND target ="
+		 " (SELECT r.tracking FROM request_raises x JOIN requests r ON r.id = x.request_id"
+		 " WHERE x.id = ?1)", action);
+	return (int)testlib_sql_int(db, sql, raise_id);
+}
+
+/* What the national queue shows of raise_id. */
+static struct raised listed(const char *who, int64_t raise_id)
+{
+	struct actor a = testlib_who(db, who);
+	struct wq_errbuf eb = {0};
+	struct raised *x = NULL, got;
+	int n = 0, found = 0;
+	assert_int_equal(national_list(db, &a, 1, &x, &n, &eb), WQ_OK);
+	for (int i = 0; i < n; i++)
+		if (x[i].kind == RAISED_REQUEST && x[i].id == raise_id) {
+			got = x[i];
+			found = 1;
+		}
+	free(x);
+	if (!found)
+		fail_msg("raise #%lld not on %s's list", (long long)raise_id, who);
+	return got;
+}
+
+/* The take step: a raise one national inspector took shows who holds it; another can
+ * neither answer it, take it nor give it back, and is told who holds it; the holder gives
+ * it back or answers it; each take and release audited.  A disabled account holds
+ * nothing. */
+static void test_a_taken_raise_is_its_holders(void **state)
+{
+	(void)state;
+	struct wq_errbuf eb = {0};
+	struct actor sys = testlib_who(db, "system"), prov = testlib_who(db, "inspector1");
+	char tracking[TRACKING_BYTES];
+	int64_t id = paid_in_rabat();
+	assert_int_equal(national_raise_request(db, &prov, id, "rien ne bouge", &eb), WQ_OK);
+	int64_t raise = testlib_sql_int(db, "SELECT id FROM request_raises WHERE request_id = ?1",
+					id);
+	testlib_sql_text(db, "SELECT tracking FROM requests WHERE id = ?1", id, tracking,
+			 sizeof tracking);
+	assert_int_equal(user_add(db, &sys, "inspector9", "Inspectrice nationale", ROLE_INSPECTOR,
+				  "", "watiqa-demo", NULL, &eb), WQ_OK);
+	struct actor nat = testlib_who(db, "inspector0"), nat9 = testlib_who(db, "inspector9");
+	struct raised r = listed("inspector0", raise);
+	assert_string_equal(r.holder, "");
+
+	assert_int_equal(national_take_request(db, &prov, raise, 0, &eb), WQ_EDENIED);
+	assert_int_equal(national_take_request(db, &nat, raise, r.version + 1, &eb), WQ_ECONFLICT);
+	assert_int_equal(national_take_request(db, &nat, raise, r.version, &eb), WQ_OK);
+	r = listed("inspector9", raise);
+	assert_string_equal(r.holder, "inspector0");
+	assert_true(r.taken_at > 0);
+	assert_string_equal(listed("inspector1", raise).holder, "inspector0");
+	assert_int_equal(audited("request.raise_take", raise), 1);
+	/* taking it again changes nothing */
+	assert_int_equal(national_take_request(db, &nat, raise, 0, &eb), WQ_OK);
+	assert_int_equal(audited("request.raise_take", raise), 1);
+	assert_int_equal(listed("inspector0", raise).version, r.version);
+
+	/* the other national inspector: refused, told who holds it, nothing written */
+	char want[120];
+	snprintf(want, sizeof want, "%s is taken by inspector0", tracking);
+	assert_int_equal(national_answer_request(db, &nat9, raise, 0, "je m'en charge", &eb),
+			 WQ_EDENIED);
+	assert_string_equal(eb.field, "inspector");
+	assert_string_equal(eb.msg, want);
+	assert_int_equal(national_take_request(db, &nat9, raise, 0, &eb), WQ_EDENIED);
+	assert_string_equal(eb.msg, want);
+	assert_int_equal(national_release_request(db, &nat9, raise, 0, &eb), WQ_EDENIED);
+	assert_string_equal(eb.msg, want);
+	r = listed("inspector0", raise);
+	assert_string_equal(r.holder, "inspector0");
+	assert_false(r.answered);
+
+	/* given back: anyone's again; given back twice: nothing to give */
+	assert_int_equal(national_release_request(db, &nat, raise, r.version, &eb), WQ_OK);
+	assert_string_equal(listed("inspector0", raise).holder, "");
+	assert_int_equal(audited("request.raise_release", raise), 1);
+	assert_int_equal(national_release_request(db, &nat, raise, 0, &eb), WQ_ECONFLICT);
+	assert_string_equal(eb.field, "state");
+
+	/* inspector9 takes it; disabled, he holds nothing: inspector0 answers it */
+	assert_int_equal(national_take_request(db, &nat9, raise, 0, &eb), WQ_OK);
+	assert_int_equal(national_answer_request(db, &nat, raise, 0, "vu", &eb), WQ_EDENIED);
+	assert_int_equal(user_set_disabled(db, &sys, "inspector9", 1, &eb), WQ_OK);
+	assert_string_equal(listed("inspector0", raise).holder, "");
+	assert_int_equal(national_answer_request(db, &nat, raise, 0, "vu avec le bureau", &eb),
+			 WQ_OK);
+	r = listed("inspector1", raise);
+	assert_true(r.answered);
+	assert_string_equal(r.answered_by, "inspector0");
+	assert_int_equal(national_take_request(db, &nat, raise, 0, &eb), WQ_ECONFLICT);
+	assert_int_equal(user_set_disabled(db, &sys, "inspector9", 0, &eb), WQ_OK);
+	assert_int_equal(testlib_problems(db), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_a_raise_is_in_the_history),
 		cmocka_unit_test(test_the_sweeps_raise_is_in_the_history),
+		cmocka_unit_test(test_a_taken_raise_is_its_holders),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -77,7 +77,7 @@ wq_screen_wait n "answered: the citizen is notified" 5
 [ "$(wq_sql "SELECT state FROM complaints WHERE id = $C")" = answered ] || fail "not answered"
 wq_type n N
 wq_screen_wait n "National inspection" 5
-wq_screen_wait n "request .* itself *past its" 5
+wq_screen_wait n "request .* itself *past it" 5
 ok "inspector0 answered #$C; his national queue holds requests raised by themselves"
 
 wq_login i inspector1 watiqa-demo
