@@ -99,11 +99,12 @@ static int64_t failed_id(void *ctx, int row)
 }
 
 /* ---- fees to recover from communes ---- */
-enum { RC_CODE, RC_COUNT_, RC_TOTAL, RC_PAID, RC_SINCE, RC_NAME, RC_NCOLS };
+enum { RC_CODE, RC_COUNT_, RC_TOTAL, RC_PAID, RC_SINCE, RC_BACK, RC_NAME, RC_NCOLS };
 static const struct table_col recover_cols[RC_NCOLS] = {
 	[RC_CODE] = {TX("Commune"), 15, 0},    [RC_COUNT_] = {TX("Fees"), 5, 1},
 	[RC_TOTAL] = {TX("To recover"), 11, 1}, [RC_PAID] = {TX("Transferred"), 11, 1},
-	[RC_SINCE] = {TX("Since"), 10, 0},      [RC_NAME] = {TX("Name"), 0, 0},
+	[RC_SINCE] = {TX("Since"), 10, 0},      [RC_BACK] = {TX("Taken back"), 11, 1},
+	[RC_NAME] = {TX("Name"), 0, 0},
 };
 
 static void recover_cell(void *ctx, int row, int col, char *buf, size_t len)
@@ -115,6 +116,7 @@ static void recover_cell(void *ctx, int row, int col, char *buf, size_t len)
 	case RC_COUNT_: snprintf(buf, len, "%d", c->count); break;
 	case RC_TOTAL: money(c->centimes, buf, len); break;
 	case RC_PAID: money(c->transferred_centimes, buf, len); break;
+	case RC_BACK: money(c->recovered_centimes, buf, len); break;
 	case RC_SINCE:
 		table_time(c->oldest_at, t, sizeof t);
 		snprintf(buf, len, "%.10s", t);
@@ -128,9 +130,11 @@ static int recover_cmp(void *ctx, int a, int b, int col)
 	const struct fr_state *s = ctx;
 	const struct commune_recover *x = &s->recover[a], *y = &s->recover[b];
 	int64_t u = col == RC_COUNT_ ? x->count : col == RC_PAID ? x->transferred_centimes
-				     : col == RC_SINCE ? x->oldest_at : x->centimes;
+				     : col == RC_SINCE ? x->oldest_at
+				     : col == RC_BACK  ? x->recovered_centimes : x->centimes;
 	int64_t v = col == RC_COUNT_ ? y->count : col == RC_PAID ? y->transferred_centimes
-				     : col == RC_SINCE ? y->oldest_at : y->centimes;
+				     : col == RC_SINCE ? y->oldest_at
+				     : col == RC_BACK  ? y->recovered_centimes : y->centimes;
 	if (col == RC_CODE || col == RC_NAME)
 		return strcmp(col == RC_CODE ? x->code : x->name, col == RC_CODE ? y->code : y->name);
 	return (u > v) - (u < v);

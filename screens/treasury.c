@@ -127,8 +127,8 @@ static void bat_cell(void *ctx, int row, int col, char *buf, size_t len)
 	case BC_N:
 		snprintf(buf, len, "%d", b->count);
 		break;
-	case BC_TOTAL:
-		msg_money(msg_session(), b->total_centimes, buf, len);
+	case BC_TOTAL: /* what the treasury transfers: less what the batch took back */
+		msg_money(msg_session(), b->total_centimes - b->recovered_centimes, buf, len);
 		break;
 	case BC_STATE:
 		snprintf(buf, len, "%s", tr_now(b->state));
@@ -157,7 +157,8 @@ static int bat_cmp(void *ctx, int a, int b, int col)
 		u = x->count, v = y->count;
 		break;
 	case BC_TOTAL:
-		u = x->total_centimes, v = y->total_centimes;
+		u = x->total_centimes - x->recovered_centimes,
+		v = y->total_centimes - y->recovered_centimes;
 		break;
 	default:
 		u = x->id, v = y->id;
@@ -371,7 +372,7 @@ static void key_transfer(struct ui *ui)
 		return;
 	}
 	int64_t id = b->id; /* b points into rows a reload replaces */
-	msg_money(ui->lang, b->total_centimes, m, sizeof m);
+	msg_money(ui->lang, b->total_centimes - b->recovered_centimes, m, sizeof m);
 	snprintf(title, sizeof title, tr(ui, "Batch #%lld: %s MAD to %s (%s) transferred"),
 		 (long long)id, m, b->commune_code, b->post_account);
 	struct form_field f = {TX("Reference"), REF_PATTERN, REF_HINT, ref, sizeof ref};
@@ -398,13 +399,23 @@ static void key_items(struct ui *ui)
 		status_wq(ui, tr(ui, "batch"), &eb);
 		return;
 	}
-	char **lines = calloc((size_t)n + 4, sizeof *lines);
+	char **lines = calloc((size_t)n + 5, sizeof *lines);
 	int k = 0;
 	if (lines) {
 		msg_money(ui->lang, b->total_centimes, m, sizeof m);
 		if (asprintf(&lines[k], tr(ui, "%s  %s  %d requests  %s MAD  built by %s"),
 			     b->commune_code, b->post_account, b->count, m, b->built_by) >= 0)
 			k++;
+		if (b->recovered_count) { /* fees the commune owed back, netted (db/281) */
+			char back[32], net[32];
+			msg_money(ui->lang, b->recovered_centimes, back, sizeof back);
+			msg_money(ui->lang, b->total_centimes - b->recovered_centimes, net,
+				  sizeof net);
+			if (asprintf(&lines[k], tr(ui, "less %s MAD taken back (%d fees refunded "
+						       "after an earlier batch): %s MAD to transfer"),
+				     back, b->recovered_count, net) >= 0)
+				k++;
+		}
 		for (int i = 0; i < n; i++) {
 			table_time(it[i].confirmed_at, when, sizeof when);
 			msg_money(ui->lang, it[i].amount_centimes, m, sizeof m);

@@ -187,18 +187,22 @@ static int cmd_check(struct cli_ctx *c)
 		printf("audit log: hash chain broken at row #%lld\n", (long long)bad_audit),
 			problems++;
 	struct money_book b;
-	char m[5][24];
+	char m[6][24];
 	if (refund_book(c->db, &b, &c->eb))
 		return cli_fail_eb(c);
+	/* what a later batch took back is no longer distributed nor still to recover */
 	wq_fmt_money(b.collected, m[0], sizeof m[0]);
 	wq_fmt_money(b.refunds, m[1], sizeof m[1]);
-	wq_fmt_money(b.distributed, m[2], sizeof m[2]);
+	wq_fmt_money(b.distributed - b.recovered, m[2], sizeof m[2]);
 	wq_fmt_money(b.due, m[3], sizeof m[3]);
-	wq_fmt_money(b.recover, m[4], sizeof m[4]);
+	wq_fmt_money(b.recover - b.recovered, m[4], sizeof m[4]);
+	wq_fmt_money(b.recovered, m[5], sizeof m[5]);
 	printf("money: collected %s - refunds %s = distributed %s + due %s MAD", m[0], m[1],
 	       m[2], m[3]);
-	if (b.recover) /* destroyed envelopes refunded after their fee went to the commune */
+	if (b.recover - b.recovered) /* fees refunded after their commune received them */
 		printf(" - to recover from communes %s", m[4]);
+	if (b.recovered)
+		printf(" (taken back in later batches %s)", m[5]);
 	printf("\n");
 	struct postage_book pb; /* the post's money, apart from the commune's fees */
 	if (postage_book(c->db, &pb, &c->eb))

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "db.h"
+#include "db_finance.h"
 #include "finance.h"
 #include "limits.h"
 #include "util.h"
@@ -161,6 +162,21 @@ static const struct {
 	 " SELECT idem_key, state, transfer_ref FROM postage_refunds) f"
 	 " WHERE f.transfer_ref <> '' AND (f.state <> 'refunded' OR NOT EXISTS (SELECT 1"
 	 " FROM audit_log a WHERE a.action = 'refund.transfer' AND a.target = f.idem_key))"},
+	/* a commune's later batch takes back the fees it owes (db/281): each such fee once,
+	 * from the commune that received it, for what was refunded, never more than the
+	 * batch distributes */
+	{"fee taken back that its commune did not owe",
+	 "SELECT 'batch ' || k.settlement_id || ' refund ' || k.refund_id"
+	 " FROM settlement_recoveries k JOIN settlements s ON s.id = k.settlement_id"
+	 " JOIN settlements o ON o.id = k.from_settlement_id WHERE s.commune_id <> o.commune_id"
+	 " OR k.settlement_id = k.from_settlement_id OR NOT EXISTS (SELECT 1 FROM"
+	 FIN_RECOVER_FROM " WHERE" FIN_RECOVER " AND f.id = k.refund_id"
+	 " AND x.settlement_id = k.from_settlement_id"
+	 " AND f.amount_centimes = k.amount_centimes)"},
+	{"batch taking back more than it distributes",
+	 "SELECT s.id FROM settlements s WHERE s.total_centimes < (SELECT"
+	 " coalesce(sum(k.amount_centimes), 0) FROM settlement_recoveries k"
+	 " WHERE k.settlement_id = s.id)"},
 	{"money does not balance (collected - refunds <> distributed + due - to recover)",
 	 "SELECT printf('%d - %d <> %d + %d - %d', c, f, d, u, k) FROM (SELECT"
 	 " (SELECT coalesce(sum(amount_centimes), 0) FROM payments"
@@ -171,8 +187,8 @@ static const struct {
 	 "  0) FROM refunds g WHERE g.payment_id = p.id)), 0) FROM payments p"
 	 "  WHERE p.status = 'confirmed' AND NOT EXISTS (SELECT 1 FROM settlement_items x"
 	 "  WHERE x.request_id = p.request_id)) AS u,"
-	 " (SELECT coalesce(sum(f.amount_centimes), 0) FROM refunds f WHERE f.reason = 'returned' AND EXISTS"
-	 "  (SELECT 1 FROM settlement_items x WHERE x.request_id = f.request_id)) AS k)"
+	 " (SELECT coalesce(sum(f.amount_centimes), 0) FROM" FIN_RECOVER_FROM
+	 " WHERE" FIN_RECOVER ") AS k)"
 	 " WHERE c - f <> d + u - k"},
 };
 

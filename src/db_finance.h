@@ -1,4 +1,5 @@
-/* db_finance.h - shared by db_finance.c, db_treasury.c and db_treasury_due.c only: the
+/* db_finance.h - shared by the finance side of the data layer only (db_finance.c,
+ * db_treasury*.c, db_refund*.c, db_check.c's money rules): the
  * SQL pieces that say what a paid request is and when its fee is earned, so they agree
  * on the money rule of finance.h (db/250's treasury_fees view says it again in SQL),
  * and the scope decision for a commune; and the row of a refund, which db_refund.c and
@@ -25,6 +26,13 @@
 /* Paid, still in the office: earned later, or rejected (refund). */
 #define FIN_PROCESSING                                                              \
 	" r.state IN ('paid', 'claimed', 'in_production', 'awaiting_signature', 'signed')"
+
+/* A refund f of a fee a batch already distributed (an envelope back from the post,
+ * refunded after its fee went to the commune): the commune owes it back, and its next
+ * batch takes it back (db/281).  x is the item that distributed it:
+ * "FROM" FIN_RECOVER_FROM " WHERE" FIN_RECOVER. */
+#define FIN_RECOVER_FROM " refunds f JOIN settlement_items x ON x.request_id = f.request_id"
+#define FIN_RECOVER " f.reason = 'returned'"
 
 /* Columns read by fin_row_to_payment(), in its order. */
 #define FIN_PAY_COLS                                                                  \

@@ -504,6 +504,7 @@ static void fill_book(sqlite3_stmt *st, void *row)
 	b->refund_pending = sqlite3_column_int64(st, 5);
 	b->refund_failed = sqlite3_column_int64(st, 6);
 	b->recover = sqlite3_column_int64(st, 7);
+	b->recovered = sqlite3_column_int64(st, 8);
 }
 
 int refund_book(struct db *db, struct money_book *out, struct wq_errbuf *eb)
@@ -520,8 +521,9 @@ int refund_book(struct db *db, struct money_book *out, struct wq_errbuf *eb)
 		"  WHERE state IN ('refund_owed', 'refund_sent')),"
 		" (SELECT coalesce(sum(amount_centimes), 0) FROM refunds"
 		"  WHERE state = 'refund_failed'),"
-		" (SELECT coalesce(sum(f.amount_centimes), 0) FROM refunds f WHERE f.reason = 'returned' AND EXISTS"
-		"  (SELECT 1 FROM settlement_items x WHERE x.request_id = f.request_id))";
+		" (SELECT coalesce(sum(f.amount_centimes), 0) FROM" FIN_RECOVER_FROM
+		" WHERE" FIN_RECOVER "),"
+		" (SELECT coalesce(sum(amount_centimes), 0) FROM settlement_recoveries)";
 	memset(out, 0, sizeof *out);
 	sqlite3_stmt *st = db_stmt(db, sql, eb);
 	if (!st)

@@ -224,19 +224,23 @@ static void fill_recover(sqlite3_stmt *st, void *row)
 	c->centimes = sqlite3_column_int64(st, 4);
 	c->transferred_centimes = sqlite3_column_int64(st, 5);
 	c->oldest_at = sqlite3_column_int64(st, 6);
+	c->recovered_centimes = sqlite3_column_int64(st, 7);
 }
 
 int refund_desk_recover(struct db *db, const struct actor *a, int64_t commune_id,
 			struct commune_recover **out, int *n, struct wq_errbuf *eb)
 {
-	/* refund_book's `recover`, per commune that received the fee in a batch */
+	/* refund_book's `recover`, per commune that received the fee in a batch: what is
+	 * still to recover, and what its later batches took back (db/281) */
 	static const char sql[] =
-		"SELECT s.commune_id, c.code, c.name_fr, count(*), sum(f.amount_centimes),"
-		" sum(CASE s.state WHEN 'transferred' THEN f.amount_centimes ELSE 0 END),"
-		" min(f.created_at) FROM refunds f"
-		" JOIN settlement_items x ON x.request_id = f.request_id"
+		"SELECT s.commune_id, c.code, c.name_fr, sum(k.id IS NULL),"
+		" sum(CASE WHEN k.id IS NULL THEN f.amount_centimes ELSE 0 END),"
+		" sum(CASE WHEN k.id IS NULL AND s.state = 'transferred' THEN f.amount_centimes"
+		" ELSE 0 END), coalesce(min(CASE WHEN k.id IS NULL THEN f.created_at END), 0),"
+		" coalesce(sum(k.amount_centimes), 0) FROM" FIN_RECOVER_FROM
 		" JOIN settlements s ON s.id = x.settlement_id JOIN communes c ON c.id = s.commune_id"
-		" WHERE f.reason = 'returned' AND (?1 = 0 OR s.commune_id = ?1)"
+		" LEFT JOIN settlement_recoveries k ON k.refund_id = f.id"
+		" WHERE" FIN_RECOVER " AND (?1 = 0 OR s.commune_id = ?1)"
 		" GROUP BY s.commune_id ORDER BY 5 DESC, 2";
 	int64_t commune;
 	*out = NULL;

@@ -238,6 +238,46 @@ static char *ids_json(const int64_t *ids, int n)
 	return s;
 }
 
+/* Inside the batch's transaction: the fees the commune owes back (refunded after an
+ * earlier batch distributed them, FIN_RECOVER_FROM) taken back from batch `id`, oldest
+ * refund first, as many whole ones as its total covers (a batch never goes below zero:
+ * the rest waits for the next), each once (db/281's UNIQUE refund_id). */
+static int take_back(struct db *db, int64_t id, int64_t commune, int64_t total, int *n,
+		     int64_t *centimes, struct wq_errbuf *eb)
+{
+	static const char ins[] =
+		"INSERT INTO settlement_recoveries (settlement_id, refund_id, from_settlement_id,"
+		" amount_centimes) SELECT ?1, rid, sid, amount FROM (SELECT f.id AS rid,"
+		" x.settlement_id AS sid, f.amount_centimes AS amount, sum(f.amount_centimes)"
+		" OVER (ORDER BY f.id) AS running FROM" FIN_RECOVER_FROM " WHERE" FIN_RECOVER
+		" AND x.settlement_id <> ?1 AND (SELECT commune_id FROM settlements"
+		" WHERE id = x.settlement_id) = ?2 AND NOT EXISTS (SELECT 1"
+		" FROM settlement_recoveries k WHERE k.refund_id = f.id)) WHERE running <= ?3"
+		" ORDER BY rid";
+	static const char sum[] = "SELECT count(*), coalesce(sum(amount_centimes), 0)"
+				  " FROM settlement_recoveries WHERE settlement_id = ?1";
+	sqlite3_stmt *st = db_stmt(db, ins, eb);
+	if (!st)
+		return WQ_EIO;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, commune);
+	sqlite3_bind_int64(st, 3, total);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return db_fail(db, rc, eb);
+	if (!(st = db_stmt(db, sum, eb)))
+		return WQ_EIO;
+	sqlite3_bind_int64(st, 1, id);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*n = sqlite3_column_int(st, 0);
+		*centimes = sqlite3_column_int64(st, 1);
+		rc = SQLITE_DONE;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? WQ_OK : db_fail(db, rc, eb);
+}
+
 /* One commune's batch, inside its own write transaction: the payments read before,
  * each checked again under the lock.  *items 0: another build took them (the
  * caller rolls back, nothing is left). */
@@ -304,13 +344,24 @@ static int build_one(struct db *db, const struct actor *a, const struct fin_peri
 		return db_fail(db, rc, eb);
 	if (*items == 0)
 		return WQ_OK;
+	int taken = 0;
+	int64_t back = 0;
+	if ((rc = take_back(db, id, commune, *total, &taken, &back, eb)))
+		return rc;
 
-	char target[32], detail[160], period[40], money[32];
+	char target[32], detail[320], period[40], money[32], less[160] = "";
 	fin_period_label(p, period, sizeof period);
 	wq_fmt_money(*total, money, sizeof money);
 	snprintf(target, sizeof target, "settlement %lld", (long long)id);
-	snprintf(detail, sizeof detail, "%s %s: %d requests, %s MAD", c->pv.commune_code,
-		 period, *items, money);
+	if (taken) {
+		char m[32], net[32];
+		wq_fmt_money(back, m, sizeof m);
+		wq_fmt_money(*total - back, net, sizeof net);
+		snprintf(less, sizeof less, ", less %s MAD taken back (%d fees), %s MAD to transfer",
+			 m, taken, net);
+	}
+	snprintf(detail, sizeof detail, "%s %s: %d requests, %s MAD%s", c->pv.commune_code,
+		 period, *items, money, less);
 	return db_audit_append(db, a->user_id, a->username, "settlement.build", target, detail,
 			       "", eb);
 }
@@ -395,13 +446,18 @@ static void fill_settlement(sqlite3_stmt *st, void *row)
 	db_col_text(st, 11, s->built_by, sizeof s->built_by);
 	db_col_text(st, 12, s->transferred_by, sizeof s->transferred_by);
 	db_col_text(st, 13, s->transfer_ref, sizeof s->transfer_ref);
+	s->recovered_count = sqlite3_column_int(st, 14);
+	s->recovered_centimes = sqlite3_column_int64(st, 15);
 }
 
 #define SETTLE_SELECT                                                                   \
 	"SELECT s.id, s.commune_id, c.code, c.post_account, s.period_start, s.period_end," \
 	" s.request_count, s.total_centimes, s.state, s.built_at,"                         \
 	" coalesce(s.transferred_at, 0), coalesce(ub.username, ''),"                     \
-	" coalesce(ut.username, ''), s.transfer_ref FROM settlements s"                    \
+	" coalesce(ut.username, ''), s.transfer_ref,"                                    \
+	" (SELECT count(*) FROM settlement_recoveries k WHERE k.settlement_id = s.id),"    \
+	" (SELECT coalesce(sum(k.amount_centimes), 0) FROM settlement_recoveries k"        \
+	"  WHERE k.settlement_id = s.id) FROM settlements s"                               \
 	" JOIN communes c ON c.id = s.commune_id"                                         \
 	" LEFT JOIN users ub ON ub.id = s.built_by"                                       \
 	" LEFT JOIN users ut ON ut.id = s.transferred_by"
@@ -483,7 +539,8 @@ static int do_transfer(struct db *db, const struct actor *a, int64_t id, const c
 	if (rc != SQLITE_DONE)
 		return db_fail(db, rc, eb);
 	char target[32], detail[160], money[32];
-	wq_fmt_money(s.total_centimes, money, sizeof money);
+	/* what leaves the treasury: the batch less what it took back */
+	wq_fmt_money(s.total_centimes - s.recovered_centimes, money, sizeof money);
 	snprintf(target, sizeof target, "settlement %lld", (long long)id);
 	snprintf(detail, sizeof detail, "%s %s MAD to %s, ref %s", s.commune_code, money,
 		 s.post_account, ref);

@@ -144,6 +144,10 @@ struct settlement {
 	int64_t built_at, transferred_at;
 	char built_by[USERNAME_MAX_BYTES], transferred_by[USERNAME_MAX_BYTES];
 	char transfer_ref[40];
+	/* fees the commune owed back (refunded after an earlier batch), taken back from
+	 * this one (db/281): it transfers total_centimes - recovered_centimes */
+	int recovered_count;
+	int64_t recovered_centimes;
 };
 
 /* Per commune (every commune for national actors, one for finance): what a batch for
@@ -160,7 +164,9 @@ int treasury_preview_rows(struct db *db, const struct actor *a, const struct fin
 int treasury_due_check(struct db *db, void *out, int *problems, struct wq_errbuf *eb);
 /* Builds one batch per commune (commune_id 0: every commune with earned fees) from
  * the earned, undistributed fees paid before p->to.  Treasury only; the period must
- * have ended.  *batches, *items, *total get what was built (0 if nothing was due).
+ * have ended.  *batches, *items, *total get what was built (0 if nothing was due;
+ * *total is what the batches distribute, before what they take back: each batch
+ * takes back the fees its commune owes, refunded after an earlier batch, db/281).
  * Each commune's batch is its own short transaction: on an error (or a crash) the
  * batches built before it stand, *batches says how many, and the rest stay due for
  * the next build. */

@@ -126,10 +126,13 @@ int finance_refunds(struct db *db, const struct actor *a, int64_t commune_id,
 /* The whole book, for `watiqa check`: card payments that took money, refunds
  * (any state: owed money is already the citizen's), fees distributed in batches, fees
  * still due (confirmed, in no batch), and refunds of fees already distributed (an
- * envelope destroyed after its fee went to the commune: to recover from it).
- * collected - refunds = distributed + due - recover. */
+ * envelope destroyed after its fee went to the commune: to recover from it), of which
+ * `recovered` the commune's later batches took back (db/281).
+ * collected - refunds = distributed + due - recover, that is
+ * collected - refunds = (distributed - recovered) + due - (recover - recovered):
+ * what the communes kept, what is still due, what they still owe back. */
 struct money_book {
-	int64_t collected, refunds, distributed, due, recover;
+	int64_t collected, refunds, distributed, due, recover, recovered;
 	int64_t refunded, refund_pending, refund_failed; /* refunds split by state */
 };
 int refund_book(struct db *db, struct money_book *out, struct wq_errbuf *eb);

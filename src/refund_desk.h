@@ -5,7 +5,8 @@
  * so the gateway can never pay it twice) or records that the citizen was paid by other
  * means (a bank transfer's reference): each one transaction, audited.  A fee refunded
  * after it was distributed to a commune (an envelope destroyed after the treasury's
- * batch) is listed per commune: money the commune must give back.  Scope as finance.h:
+ * batch) is listed per commune: money the commune must give back, which its next batch
+ * takes back (db_treasury.c, db/281).  Scope as finance.h:
  * a finance officer his commune, the treasury any.  SQL in db_refund_desk.c. */
 #ifndef WQ_REFUND_DESK_H
 #define WQ_REFUND_DESK_H
@@ -47,13 +48,16 @@ int refund_desk_transfer(struct db *db, const struct actor *a, int postage, int6
  * digit. */
 int refund_desk_ref_ok(const char *ref);
 
-/* Fees refunded after they were distributed, per commune that received them. */
+/* Fees refunded after they were distributed, per commune that received them: count,
+ * centimes and oldest_at are what is still to recover; the commune's next batch takes
+ * them back (db/281), recovered_centimes what its batches took back already. */
 struct commune_recover {
 	int64_t commune_id;
 	char code[16], name[96];
 	int count;
 	int64_t centimes, transferred_centimes; /* of which the batch was already paid */
 	int64_t oldest_at;
+	int64_t recovered_centimes;
 };
 int refund_desk_recover(struct db *db, const struct actor *a, int64_t commune_id,
 			struct commune_recover **out, int *n, struct wq_errbuf *eb);
