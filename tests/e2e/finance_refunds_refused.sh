@@ -160,7 +160,7 @@ wq_screen_wait f "refund of $Q_T recorded paid by transfer VIR-2026-0042" 5
 	fail "Q's postage refund: $(web_sql "SELECT * FROM postage_refunds")"
 [ "$(web_sql "SELECT count(*) FROM audit_log WHERE action = 'refund.transfer'
 	AND actor_label = 'finance1' AND detail LIKE '%VIR-2026-0042%'")" = 1 ] || fail "transfer not audited"
-for ((i = 0; i < 50; i++)); do wq_screen f | grep -q "^[> ] .*$Q_T  *postage" || break; sleep 0.1; done
+for ((i = 0; i < 300; i++)); do wq_screen f | grep -q "^[> ] .*$Q_T  *postage" || break; sleep 0.1; done
 ! wq_screen f | grep -q "^[> ] .*$Q_T  *postage" || fail "Q still listed"
 # told in the transaction (the outbox; its phone may be past the day's SMS cap by now)
 [ "$(web_sql "SELECT count(*) FROM outbox o JOIN requests r ON r.id = o.request_id

@@ -157,7 +157,7 @@ web_pay "$PAYC" 4000000000000002 >/dev/null
 # the sender thread queues C's "paid" notifications on its own time: let it, first
 c_notices() { wq_sql "SELECT count(*) FROM outbox o JOIN requests r ON r.id = o.request_id
 	WHERE r.tracking = '$TC'"; }
-for ((i = 0; i < 100; i++)); do [ "$(c_notices)" -ge 2 ] && break; sleep 0.1; done
+for ((i = 0; i < 300; i++)); do [ "$(c_notices)" -ge 2 ] && break; sleep 0.1; done
 [ "$(c_notices)" -ge 2 ] || fail "C's payment notified nobody"
 sign() { python3 -c 'import hmac, hashlib, sys; print(hmac.new(sys.argv[1].encode(), "|".join(sys.argv[2:]).encode(), hashlib.sha256).hexdigest())' "$GW_SECRET" "$@"; }
 TXN=$(wq_sql "SELECT gateway_ref FROM payments p JOIN requests r ON r.id = p.request_id

@@ -52,9 +52,20 @@ PY
 fail() { echo "FAIL: $*" >&2; exit 1; }
 ok() { echo "ok - $*"; }
 
+# wq_wait_secs SECONDS: how long a wait for something to show may last: what the story
+# asked, but never less than WQ_WAIT_MIN (30).  A wait ends as soon as its thing shows,
+# so the floor costs nothing when it passes; what it gives is room for a loaded machine
+# (2 cores under a load of 20 give a process a tenth of a core: the 5 s that many stories
+# give a screen to answer a key is then too short).  No story asserts a speed with them.
+wq_wait_secs() {
+	local s=${1%.*} min=${WQ_WAIT_MIN:-30}
+	echo $((s > min ? s : min))
+}
+
 # Waits until FILE contains PATTERN (up to SECONDS, default 20).
 wq_wait_for() {
-	local file=$1 pattern=$2 secs=${3:-20} i
+	local file=$1 pattern=$2 secs i
+	secs=$(wq_wait_secs "${3:-20}")
 	for ((i = 0; i < secs * 10; i++)); do
 		grep -q -- "$pattern" "$file" 2>/dev/null && return 0
 		sleep 0.1
@@ -154,7 +165,8 @@ wq_type() { $WQ_TMUX send-keys -t "$1" "${@:2}"; }
 wq_screen() { $WQ_TMUX capture-pane -p -t "$1"; }
 # Waits until the pane shows TEXT (up to SECONDS, default 15).
 wq_screen_wait() {
-	local name=$1 text=$2 secs=${3:-15} i
+	local name=$1 text=$2 secs i
+	secs=$(wq_wait_secs "${3:-15}")
 	for ((i = 0; i < secs * 10; i++)); do
 		wq_screen "$name" | grep -q -- "$text" && return 0
 		sleep 0.1
@@ -204,7 +216,8 @@ wq_ssh_key_open() {
 }
 # wq_wait_count CMD N [SECONDS]: waits until CMD prints N.
 wq_wait_count() {
-	local cmd=$1 want=$2 secs=${3:-10} i got
+	local cmd=$1 want=$2 secs i got
+	secs=$(wq_wait_secs "${3:-10}")
 	for ((i = 0; i < secs * 10; i++)); do
 		got=$($cmd)
 		[ "$got" = "$want" ] && return 0

@@ -109,13 +109,13 @@ wq_type b Enter
 wq_screen_wait b "Inventaire des registres vendredi" 5
 wq_type b Escape
 # the title line's mark gone (the list's column "جديد" stays)
-for ((k = 0; k < 50; k++)); do ui_row b 0 | grep -q "ديدج" || break; sleep 0.1; done
+for ((k = 0; k < 300; k++)); do ui_row b 0 | grep -q "ديدج" || break; sleep 0.1; done
 ! ui_row b 0 | grep -q "ديدج" || { wq_screen b >&2; fail "agent2's mark stayed after reading"; }
 wq_type b r
 wq_type b -l "$REPLY_AR"
 wq_type b Enter
 ar_replies() { wq_sql "SELECT count(*) FROM notices WHERE author_label = 'agent2' AND body = '$REPLY_AR'"; }
-for ((k = 0; k < 50; k++)); do [ "$(ar_replies)" = 1 ] && break; sleep 0.1; done
+for ((k = 0; k < 300; k++)); do [ "$(ar_replies)" = 1 ] && break; sleep 0.1; done
 [ "$(ar_replies)" = 1 ] || { wq_screen b >&2; fail "agent2's Arabic reply not stored as typed"; }
 ok "agent2 (Arabic) read notice #$N and replied in Arabic"
 

@@ -47,7 +47,7 @@ wq_login k agent3 watiqa-demo
 wq_screen_wait k "\[Queue" 15
 $WQ_TMUX kill-session -t k
 wq_wait_for "$T/serve.log" "agent3@127.0.0.1: detached (link lost)" 30
-for ((i = 0; i < 50; i++)); do [ -S "$T/sessions/agent3.sock" ] && break; sleep 0.1; done
+for ((i = 0; i < 300; i++)); do [ -S "$T/sessions/agent3.sock" ] && break; sleep 0.1; done
 [ -S "$T/sessions/agent3.sock" ] || fail "agent3's screen was not kept"
 [ "$(keepers)" -ge 1 ] || fail "no keeper"
 t0=$(date +%s%N)

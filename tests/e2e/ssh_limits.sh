@@ -24,7 +24,7 @@ wq_login s agent1 watiqa-demo
 wq_screen_wait s "Queue" 15
 kill "$WQ_SERVE_PID"
 wq_screen_wait s "the server is stopping" 10
-for ((i = 0; i < 50; i++)); do kill -0 "$WQ_SERVE_PID" 2>/dev/null || break; sleep 0.1; done
+for ((i = 0; i < 300; i++)); do kill -0 "$WQ_SERVE_PID" 2>/dev/null || break; sleep 0.1; done
 kill -0 "$WQ_SERVE_PID" 2>/dev/null && fail "serve did not stop on SIGTERM"
 [ "$(wq_ssh_procs)" = 0 ] || fail "processes left after SIGTERM: $(wq_ssh_procs)"
 ok "SIGTERM stops the listener and ends open sessions (UI child included)"
@@ -75,7 +75,7 @@ for n in 1 2 3 4; do
 	[ $n -lt 4 ] && wq_wait_for "$T/serve.log" "attempt $n of 4" 10
 done
 wq_wait_for "$T/serve.log" "too many authentication failures" 10
-for ((i = 0; i < 50; i++)); do wq_screen t | grep -qi "closed\|disconnect" && break; sleep 0.1; done
+for ((i = 0; i < 300; i++)); do wq_screen t | grep -qi "closed\|disconnect" && break; sleep 0.1; done
 wq_screen t | grep -qi "closed\|disconnect" || { wq_screen t >&2; fail "client not disconnected"; }
 after=$(wq_sql "SELECT count(*) FROM audit_log WHERE action = 'login.fail' AND actor_label = 'agent1'")
 [ $((after - before)) = 4 ] || fail "$((after - before)) failures audited, expected 4"

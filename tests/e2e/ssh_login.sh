@@ -31,7 +31,7 @@ ui=$(pgrep -P "$session")
 tty=$(readlink "/proc/$ui/fd/0")
 [ "$(stty -F "$tty" size)" = "24 80" ] || fail "UI terminal is $(stty -F "$tty" size), not 24 80"
 $WQ_TMUX resize-window -t a -x 100 -y 30
-for ((i = 0; i < 50; i++)); do [ "$(stty -F "$tty" size)" = "30 100" ] && break; sleep 0.1; done
+for ((i = 0; i < 300; i++)); do [ "$(stty -F "$tty" size)" = "30 100" ] && break; sleep 0.1; done
 [ "$(stty -F "$tty" size)" = "30 100" ] || fail "UI terminal did not follow: $(stty -F "$tty" size)"
 # the screen is redrawn at the new size: something is drawn below row 24
 for ((i = 0; i < 50; i++)); do
@@ -143,7 +143,7 @@ try: print(len(s.recv(100)))
 except Exception: print(0)
 " 2>/dev/null || echo 0)
 [ "$got" = 0 ] || fail "local forwarding carried $got bytes"
-for ((i = 0; i < 30; i++)); do grep -q "open failed" "$T/fwd.out" && break; sleep 0.1; done
+for ((i = 0; i < 300; i++)); do grep -q "open failed" "$T/fwd.out" && break; sleep 0.1; done
 grep -q "open failed" "$T/fwd.out" || fail "forwarding not refused: $(cat "$T/fwd.out")"
 grep -qi "remote port forwarding failed" "$T/fwd.out" || fail "remote forwarding not refused: $(cat "$T/fwd.out")"
 kill "$fwd_pid" 2>/dev/null || true

@@ -114,7 +114,7 @@ ui_wait_gone d "Reject: why?" 5
 wq_type d q
 wq_screen_wait d "onnection to 127.0.0.1 closed" 10
 wq_wait_for "$T/serve.log" "kept screen ended (status 0)" 5
-for ((i = 0; i < 50; i++)); do kill -0 "$ui" 2>/dev/null || break; sleep 0.1; done
+for ((i = 0; i < 300; i++)); do kill -0 "$ui" 2>/dev/null || break; sleep 0.1; done
 kill -0 "$ui" 2>/dev/null && fail "UI $ui still running after q"
 detached=$(n_logged "ssh agent1@127.0.0.1: detached")
 reattached=$(n_logged "ssh agent1@127.0.0.1: reattached")
@@ -132,9 +132,9 @@ ok "'q' ends the kept screen (UI gone, socket removed); the next login is fresh"
 # the listener has reaped the session that ended: wait until agent2's keeper is its only
 # child, or the stop line counts a session on its way out (seen under load)
 l=$(wq_ssh_listener)
-for ((i = 0; i < 100; i++)); do [ "$(pgrep -P "$l" | wc -l)" -le 1 ] && break; sleep 0.1; done
+for ((i = 0; i < 300; i++)); do [ "$(pgrep -P "$l" | wc -l)" -le 1 ] && break; sleep 0.1; done
 kill "$WQ_SERVE_PID"
-for ((i = 0; i < 50; i++)); do kill -0 "$WQ_SERVE_PID" 2>/dev/null || break; sleep 0.1; done
+for ((i = 0; i < 300; i++)); do kill -0 "$WQ_SERVE_PID" 2>/dev/null || break; sleep 0.1; done
 [ "$(wq_ssh_procs)" = 0 ] || fail "processes left after SIGTERM"
 grep -q "stopping, 0 session(s) open (1 detached)" "$T/serve.log" || fail "stop line: $(grep stopping "$T/serve.log")"
 pgrep -x wq-ui -u "$(id -u)" >/dev/null && pgrep -a -x wq-ui >&2 && echo "note: some wq-ui runs (another test?)"
@@ -169,7 +169,7 @@ ok "after 3 s the kept screen ends (no UI, no socket); the next login is fresh"
 # ---- third server: a newer drop replaces the older kept screen; idle never detaches ----
 $WQ_TMUX kill-server 2>/dev/null || true
 kill "$WQ_SERVE_PID"
-for ((i = 0; i < 50; i++)); do kill -0 "$WQ_SERVE_PID" 2>/dev/null || break; sleep 0.1; done
+for ((i = 0; i < 300; i++)); do kill -0 "$WQ_SERVE_PID" 2>/dev/null || break; sleep 0.1; done
 mv "$T/serve.log" "$T/serve2.log"
 export WATIQA_DETACH_SECONDS=60 WATIQA_IDLE_TIMEOUT=6
 wq_start_server
@@ -192,7 +192,7 @@ ok "a newer drop of agent1 replaces the older kept screen (one keeper, one UI le
 wq_login i agent1 watiqa-demo
 wq_screen_wait i "Reject: why?" 15
 detached=$(n_logged "detached (")
-for ((k = 0; k < 100; k++)); do [ "$(wq_ssh_procs)" = 1 ] && break; sleep 0.1; done
+for ((k = 0; k < 300; k++)); do [ "$(wq_ssh_procs)" = 1 ] && break; sleep 0.1; done
 [ "$(wq_ssh_procs)" = 1 ] || fail "idle session left $(wq_ssh_procs) processes"
 [ "$(n_logged "detached (")" = "$detached" ] || fail "an idle timeout kept the screen"
 [ -e "$T/sessions/agent1.sock" ] && fail "socket left after the idle timeout"

@@ -137,7 +137,7 @@ ok "reject $second with a reason"
 wq_type a1 g
 # the cursor is read once it is on the first row, not while g is still on its way (a
 # loaded machine read the row it left and waited for the wrong request's question)
-for ((i = 0; i < 50; i++)); do wq_screen a1 | sed -n 3p | grep -q '^>' && break; sleep 0.1; done
+for ((i = 0; i < 300; i++)); do wq_screen a1 | sed -n 3p | grep -q '^>' && break; sleep 0.1; done
 wq_screen a1 | sed -n 3p | grep -q '^>' || fail "g did not put the cursor on the first row"
 fourth=$(ui_cursor_tracking a1)
 [ "$(ui_state "$fourth")" = claimed ] || fail "first row of Mine ($fourth) is not claimed"

@@ -34,7 +34,8 @@ ui_status() { wq_screen "$1" | tail -n 2 | head -n 1; }
 
 # ui_wait_gone NAME TEXT [SECONDS]: waits until the pane no longer shows TEXT.
 ui_wait_gone() {
-	local name=$1 text=$2 secs=${3:-10} i
+	local name=$1 text=$2 secs i
+	secs=$(wq_wait_secs "${3:-10}")
 	for ((i = 0; i < secs * 10; i++)); do
 		wq_screen "$name" | grep -q -- "$text" || return 0
 		sleep 0.1
@@ -70,7 +71,7 @@ ui_serve_as() {
 	VIA=${WQ_VIA:-ssh}
 	if [ "$VIA" = ssh ]; then
 		wq_login probe "$user" watiqa-demo
-		for ((i = 0; i < 100; i++)); do
+		for ((i = 0; i < 300; i++)); do
 			wq_screen probe | grep -q "$title" && break
 			sleep 0.1
 		done

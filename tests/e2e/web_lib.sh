@@ -80,8 +80,9 @@ refund_state() { web_sql "SELECT f.state FROM refunds f JOIN requests r ON r.id 
 # wait_refund TRACKING STATE [SECONDS]: until the refund is in STATE (the notifier sends
 # refunds on its own time), or fail.
 wait_refund() {
-	local i
-	for ((i = 0; i < ${3:-20} * 10; i++)); do
+	local i secs
+	secs=$(wq_wait_secs "${3:-20}")
+	for ((i = 0; i < secs * 10; i++)); do
 		[ "$(refund_state "$1")" = "$2" ] && return 0
 		sleep 0.1
 	done

@@ -22,7 +22,7 @@ web_pay "$qpay" 4000000000000002 >/dev/null
 web_pay "$qpay" 4000000000000044 >/dev/null
 row="SELECT f.state FROM postage_refunds f JOIN requests r ON r.id = f.request_id
 	WHERE r.tracking = '$Q_T'"
-for ((i = 0; i < 200; i++)); do [ "$(web_sql "$row")" = refund_sent ] && break; sleep 0.05; done
+for ((i = 0; i < 600; i++)); do [ "$(web_sql "$row")" = refund_sent ] && break; sleep 0.05; done
 [ "$(web_sql "$row")" = refund_sent ] || fail "the postage refund is '$(web_sql "$row")', not in flight"
 kill -9 "$WQ_SERVE_PID"
 wait "$WQ_SERVE_PID" 2>/dev/null || true

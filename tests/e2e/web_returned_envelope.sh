@@ -105,7 +105,7 @@ wait "$WQ_SERVE_PID" 2>/dev/null || true
 WQ_SERVE_PID=$!
 WQ_PIDS+=($WQ_SERVE_PID)
 wq_wait_for "$T/serve2.log" "http listening on" 30
-for ((i = 0; i < 100; i++)); do [ "$(state "$H_T")" = destroyed ] && break; sleep 0.1; done
+for ((i = 0; i < 300; i++)); do [ "$(state "$H_T")" = destroyed ] && break; sleep 0.1; done
 [ "$(state "$H_T")" = destroyed ] || fail "H is $(state "$H_T") after the sweep"
 wait_refund "$H_T" refunded
 web_sql "SELECT note FROM request_events e JOIN requests r ON r.id = e.request_id

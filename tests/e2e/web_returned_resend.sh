@@ -168,7 +168,7 @@ second=$(web_sql "SELECT p.gateway_ref FROM postage_payments p JOIN redispatches
 	ON d.id = p.redispatch_id WHERE d.order_ref = '$Q_T-P1' AND p.status = 'owed_back'")
 pstate() { web_sql "SELECT state FROM postage_refunds WHERE request_id =
 	(SELECT id FROM requests WHERE tracking = '$Q_T')"; }
-for ((i = 0; i < 200; i++)); do [ "$(pstate)" = refunded ] && break; sleep 0.1; done
+for ((i = 0; i < 300; i++)); do [ "$(pstate)" = refunded ] && break; sleep 0.1; done
 [ "$(pstate)" = refunded ] || fail "the postage owed back is '$(pstate)', never refunded"
 key=$(web_sql "SELECT idem_key FROM postage_refunds")
 curl -s "$SANDBOX/sandbox/refunds" | awk -F'\t' -v t="$second" '$2 == t' >"$T/sbx_refund"
