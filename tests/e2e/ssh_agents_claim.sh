@@ -31,7 +31,8 @@ top=$(ui_cursor_tracking a1)
 wq_screen_wait a2 "^>.$top" 5
 wq_type a1 c
 wq_type a2 c
-sleep 1
+# one of them wins: wait for its claim (not a fixed second: a loaded machine takes longer)
+for ((i = 0; i < 300; i++)); do [ "$(ui_state "$top")" = claimed ] && break; sleep 0.1; done
 winner=$(ui_sql "SELECT u.username FROM requests r JOIN users u ON u.id = r.agent_id
 	WHERE tracking = '$top'")
 case $winner in agent1) loser=a2 win=a1 ;; agent2) loser=a1 win=a2 ;;

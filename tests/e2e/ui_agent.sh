@@ -215,7 +215,8 @@ top1=$(ui_cursor_tracking a1)
 wq_screen_wait a2 "^>.$top1" 5
 wq_type a1 c
 wq_type a2 c
-sleep 1
+# one of them wins: wait for its claim (not a fixed second: a loaded machine takes longer)
+for ((i = 0; i < 300; i++)); do [ "$(ui_state "$top1")" = claimed ] && break; sleep 0.1; done
 winner=$(ui_sql "SELECT u.username FROM requests r JOIN users u ON u.id = r.agent_id
 	WHERE tracking = '$top1'")
 case $winner in agent1) loser=a2 win=a1 ;; agent2) loser=a1 win=a2 ;;
@@ -245,12 +246,13 @@ ok "$new appeared in both panes without a key"
 
 # resize: the screen is drawn for the new size
 $WQ_TMUX resize-window -t a1 -x 100 -y 30
-sleep 1
+# the redraw's time is the machine's: wait for the key bar on the new last row
+for ((i = 0; i < 300; i++)); do wq_screen a1 | tail -n 1 | grep -q "c:claim" && break; sleep 0.1; done
 [ "$(wq_screen a1 | wc -l)" = 30 ] || fail "pane is not 30 rows"
 wq_screen a1 | tail -n 1 | grep -q "c:claim" || { wq_screen a1 >&2; fail "no key bar after resize"; }
 wq_screen a1 | head -n 1 | grep -q "Agent queue" || fail "no title after resize"
 $WQ_TMUX resize-window -t a1 -x 80 -y 24
-sleep 1
+for ((i = 0; i < 300; i++)); do wq_screen a1 | tail -n 1 | grep -q "c:claim" && break; sleep 0.1; done
 wq_screen a1 | tail -n 1 | grep -q "c:claim" || { wq_screen a1 >&2; fail "no key bar at 80x24"; }
 ok "resize redraws"
 
