@@ -74,6 +74,15 @@ wq_wait_for() {
 	fail "timed out waiting for '$pattern' in $file"
 }
 
+# wq_same_minute SECONDS: returns at once if SECONDS are left in this minute of the clock,
+# else sleeps into the next minute.  Before a burst that the web's fixed one-minute
+# window per source (http_guard.c) must count whole: a burst across a minute's end is
+# counted in two windows and is not held back where the story expects it.
+wq_same_minute() {
+	local left=$((60 - $(date +%s) % 60))
+	[ "$left" -ge "$1" ] || sleep "$left.2"
+}
+
 # Starts `watiqa sandbox` and `watiqa serve --demo` on free ports with a fresh DB.
 # Sets WQ_DB, WQ_SSH_PORT, WQ_HTTP_PORT, WQ_SANDBOX_PORT, WQ_URL.
 wq_start_server() {

@@ -26,6 +26,7 @@ get6() { # SUBNET N PATH -> status
 }
 
 # ---- the request rate ----
+wq_same_minute 45 # the 41 requests in one window
 for i in $(seq 1 40); do
 	st=$(get6 2 "$i" /track)
 	[ "$st" = 200 ] || fail "request $i from $(from 2 "$i") answered $st"
