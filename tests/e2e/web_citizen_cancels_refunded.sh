@@ -11,6 +11,7 @@
 source "$(dirname "$0")/lib.sh"
 wq_start_server
 source "$(dirname "$0")/web_lib.sh"
+T0=$(date +%s) # the story's refunds are all after this
 
 # order NAME LANG CARD: orders one extract through the API and pays with CARD at the
 # sandbox; sets ${NAME}_T, ${NAME}_S (tracking, secret).
@@ -192,26 +193,40 @@ ok "watiqa check: $(grep '^money' "$T/check.out")"
 commune=$(web_sql "SELECT c.code FROM requests r JOIN offices o ON o.id = r.office_id
 	JOIN communes c ON c.id = o.commune_id WHERE r.tracking = '$A_T'")
 [ "$commune" = RBT-HASSAN ] || fail "the orders went to $commune, not finance1's commune"
+# the story's days: today, and the day it began on when it crossed midnight (the period
+# of the screen is set to them: its default, this month, may not hold that first day)
+day0=$(TZ=Africa/Casablanca date -d "@$T0" +%Y-%m-%d)
 today=$(TZ=Africa/Casablanca date +%Y-%m-%d)
 wq_login f finance1 watiqa-demo
 wq_screen_wait f "Revenue" 20
+wq_type f p
+wq_screen_wait f "Show which period" 5
+wq_type f C-u
+wq_type f -l "$day0..$today"
+wq_type f Enter
 wq_type f 5
 wq_screen_wait f "Paid back" 10
-row=$(wq_screen f | grep "^. $today " || true)
-[ -n "$row" ] || { wq_screen f; fail "no refund row for $today"; }
-# what happened today in the commune, counted the other way (the demo's own refunds too):
-# owed: A C D E Z and the demo's; paid back: A D E Z and the demo's; refused: C alone
+# what happened on those days in the commune, counted the other way (the demo's own
+# refunds too): owed: A C D E Z and the demo's; paid back: A D E Z and the demo's;
+# refused: C alone
 day_sum() { TZ=Africa/Casablanca sqlite3 "$WQ_DB" "SELECT count(*) || ' ' ||
 	printf('%.2f', coalesce(sum(f.amount_centimes), 0) / 100.0) FROM refunds f
 	JOIN requests r ON r.id = f.request_id JOIN offices o ON o.id = r.office_id
 	JOIN communes c ON c.id = o.commune_id WHERE c.code = 'RBT-HASSAN' AND $1
-	AND date($2, 'unixepoch', 'localtime') = '$today'"; }
-read -r no owed <<<"$(day_sum 1 f.created_at)"
-read -r nd done <<<"$(day_sum "f.state = 'refunded'" f.done_at)"
-read -r nf refused <<<"$(day_sum "f.state = 'refund_failed'" f.done_at)"
-[ "$nf" = 1 ] && [ "$no" -ge 4 ] && [ "$nd" -ge 3 ] || fail "today's refunds in the DB: $no $nd $nf"
-echo "$row" | grep -Eq "$today +$no +$owed +$nd +$done +$nf +$refused" ||
-	{ wq_screen f; fail "today's refunds: $row, expected $no $owed $nd $done $nf $refused"; }
+	AND date($2, 'unixepoch', 'localtime') = '$3'"; }
+sum_no=0 sum_nd=0 sum_nf=0
+for day in $(printf '%s\n' "$day0" "$today" | uniq); do
+	row=$(wq_screen f | grep "^. $day " || true)
+	read -r no owed <<<"$(day_sum 1 f.created_at "$day")"
+	read -r nd done <<<"$(day_sum "f.state = 'refunded'" f.done_at "$day")"
+	read -r nf refused <<<"$(day_sum "f.state = 'refund_failed'" f.done_at "$day")"
+	[ -n "$row" ] || [ "$no$nd$nf" = 000 ] || { wq_screen f; fail "no refund row for $day"; }
+	[ -z "$row" ] || echo "$row" | grep -Eq "$day +$no +$owed +$nd +$done +$nf +$refused" ||
+		{ wq_screen f; fail "$day's refunds: $row, expected $no $owed $nd $done $nf $refused"; }
+	sum_no=$((sum_no + no)) sum_nd=$((sum_nd + nd)) sum_nf=$((sum_nf + nf))
+done
+no=$sum_no nd=$sum_nd
+[ "$sum_nf" = 1 ] && [ "$no" -ge 4 ] && [ "$nd" -ge 3 ] || fail "today's refunds in the DB: $no $nd $sum_nf"
 wq_type f 4
 wq_screen_wait f "REFUSED by the card" 10
 wq_screen f | grep "REFUSED by the card" | grep -Eq ' 1 +20\.00' ||

@@ -12,6 +12,7 @@ source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/ui_lib.sh"
 ui_serve_as agent1 "Agent queue"
 source "$(dirname "$0")/web_lib.sh"
+T0=$(date +%s) # the document is issued after this
 
 body=$(web_order_leila)
 t=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["tracking"])' "$body")
@@ -47,6 +48,8 @@ grep -q "verification code: *$code" "$sheet" || fail "a reprint changed the code
 ok "the database holds an HMAC, not the code; a reprint prints the same code"
 
 # 2. the answer page, French and Arabic, valid with the initials only
+# the server's day of a lookup (db_document.c), from here on: the story may cross midnight
+DAY0=$(( ($(date +%s) + 3600) / 86400 ))
 verify() { # CODE LANG [FILE]: POST /verify, the page in FILE ($T/verify.html)
 	curl -s -o "${3:-$T/verify.html}" -w '%{http_code}' --data-urlencode "code=$1" \
 		--data-urlencode "lang=$2" "$WQ_URL/verify"
@@ -58,8 +61,13 @@ lower=$(tr 'A-Z' 'a-z' <<<"$raw")
 grep -q 'id="verdict" data-valid="valid"' "$T/verify.html" || fail "not valid"
 [ "$(web_id "$T/verify.html" initials)" = "L. I." ] || fail "initials $(web_id "$T/verify.html" initials)"
 web_id "$T/verify.html" office | grep -q "($office)" || fail "office not shown"
-[ "$(web_id "$T/verify.html" issued)" = "$(TZ=Africa/Casablanca date +%Y-%m-%d)" ] ||
-	fail "issued $(web_id "$T/verify.html" issued)"
+# the document's own day in Morocco: issued during this story, so today, or yesterday
+# when the story crossed midnight since (the date taken now would then be a day off)
+issued=$(TZ=Africa/Casablanca sqlite3 "$WQ_DB" "SELECT date(d.issued_at, 'unixepoch',
+	'localtime') FROM documents d JOIN requests r ON r.id = d.request_id
+	WHERE r.tracking = '$t' AND d.issued_at BETWEEN $T0 AND $(date +%s)")
+[ -n "$issued" ] && [ "$(web_id "$T/verify.html" issued)" = "$issued" ] ||
+	fail "issued $(web_id "$T/verify.html" issued), the document's day '$issued'"
 [ "$(web_id "$T/verify.html" doc_type)" = Extrait ] || fail "doc type"
 for p in Leila Idrissi ليلى الإدريسي 987 1979 AB123456 Moulay 0662123456 leila "$t"; do
 	grep -q "$p" "$T/verify.html" && fail "the answer shows '$p'"
@@ -135,21 +143,25 @@ else
 fi
 ok "one source held back after $held wrong codes (429) $other"
 
-# 6. every lookup counted per day, one row per outcome
-day=$(( ($(date +%s) + 3600) / 86400 ))
-counts=$(web_sql "SELECT group_concat(outcome || '=' || count, ' ') FROM
-	(SELECT * FROM verify_daily WHERE day = $day ORDER BY outcome)")
-echo "  counts today: $counts"
-[ "$(web_sql "SELECT count FROM verify_daily WHERE day = $day AND outcome = 'valid'")" = $((3 + browsed)) ] ||
-	fail "valid lookups: $counts"
-[ "$(web_sql "SELECT count FROM verify_daily WHERE day = $day AND outcome = 'malformed'")" = 1 ] ||
-	fail "malformed lookups: $counts"
-[ "$(web_sql "SELECT count FROM verify_daily WHERE day = $day AND outcome = 'unknown'")" = "$held" ] ||
-	fail "unknown lookups: $counts (held back after $held)"
+# 6. every lookup counted per day, one row per outcome: the story's days (one, or two
+#    when it crossed midnight) add up to its lookups
+lookups=$(wq audit lookups 2 --db "$WQ_DB")
+DAY1=$(( ($(date +%s) + 3600) / 86400 ))
+days=$((DAY1 - DAY0 + 1))
+counts=$(web_sql "SELECT group_concat(outcome || '=' || n, ' ') FROM (SELECT outcome,
+	sum(count) AS n FROM verify_daily WHERE day >= $DAY0 GROUP BY outcome ORDER BY outcome)")
+echo "  counts of the story's $days day(s): $counts"
+n_of() { web_sql "SELECT coalesce(sum(count), 0) FROM verify_daily WHERE day >= $DAY0 AND outcome = '$1'"; }
+[ "$(n_of valid)" = $((3 + browsed)) ] || fail "valid lookups: $counts"
+[ "$(n_of malformed)" = 1 ] || fail "malformed lookups: $counts"
+[ "$(n_of unknown)" = "$held" ] || fail "unknown lookups: $counts (held back after $held)"
+[ "$(web_sql "SELECT count(*) FROM verify_daily WHERE day < $DAY0 OR day > $DAY1")" = 0 ] ||
+	fail "lookups counted outside the story's days: $(web_sql "SELECT * FROM verify_daily")"
 [ "$(web_sql "SELECT count(*) FROM audit_log WHERE action LIKE '%verify%'")" = 0 ] ||
 	fail "lookups written to the audit log"
 ok "lookups counted per day by outcome ($counts), no audit row each"
-line=$(wq audit lookups 1 --db "$WQ_DB" | tail -1)
+line=$(tail -n "$days" <<<"$lookups" | awk '{ for (i = 2; i <= NF; i++) n[i] += $i }
+	END { printf "%s", $1; for (i = 2; i <= NF; i++) printf " %d", n[i]; print "" }')
 read -r _ v nv u m h <<<"$line"
 [ "$v $nv $u $m $h" = "$((3 + browsed)) 2 $held 1 2" ] || fail "watiqa audit lookups: $line"
 ok "watiqa audit lookups: $line"
