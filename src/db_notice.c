@@ -395,6 +395,9 @@ static void fill_thread(sqlite3_stmt *st, void *row)
 	t->mine = sqlite3_column_int(st, k++);
 }
 
+/* The latest activity is the thread's newest notice by id, not by sent_at: the clock
+ * counts seconds, and a reply to an older thread within the second another thread began
+ * must still bring it back on top. */
 int notice_threads(struct db *db, const struct actor *a, struct notice_thread **out, int *n,
 		   struct wq_errbuf *eb)
 {
@@ -406,7 +409,7 @@ int notice_threads(struct db *db, const struct actor *a, struct notice_thread **
 		" t.body, t.author_id = ?1"
 		" FROM seen s JOIN notices n ON n.id = s.id JOIN notices t ON t.id = n.thread_id"
 		" LEFT JOIN notice_recipients x ON x.notice_id = n.id AND x.user_id = ?1"
-		" GROUP BY n.thread_id ORDER BY max(n.sent_at) DESC, n.thread_id DESC LIMIT 500";
+		" GROUP BY n.thread_id ORDER BY max(n.id) DESC LIMIT 500";
 	*out = NULL;
 	*n = 0;
 	if (!a->user_id)

@@ -331,6 +331,31 @@ static void test_bad_text_names_its_field(void **state)
 	free(ns);
 }
 
+/* The threads come latest activity first even when it all happened within one second
+ * (the clock's unit): a reply to the older thread puts it back on top. */
+static void test_latest_activity_first_within_a_second(void **state)
+{
+	(void)state;
+	struct wq_errbuf eb = {0};
+	struct actor agent1 = testlib_who(db, "agent1");
+	char later[24];
+	snprintf(later, sizeof later, "%lld", (long long)wq_now() + 60);
+	setenv("WATIQA_FAKE_NOW", later, 1); /* after every other test's threads, and frozen */
+	int64_t a = send_as("inspector1", NOTICE_TO_OFFICE, "RBT-HAS-1", "Premier fil", WQ_OK);
+	int64_t b = send_as("inspector1", NOTICE_TO_OFFICE, "RBT-HAS-1", "Second fil", WQ_OK);
+	int64_t r = 0;
+	assert_int_equal(notice_reply(db, &agent1, a, "Réponse au premier", &r, &eb), WQ_OK);
+	struct notice_thread *ts = NULL;
+	int n = 0;
+	assert_int_equal(notice_threads(db, &agent1, &ts, &n, &eb), WQ_OK);
+	unsetenv("WATIQA_FAKE_NOW");
+	assert_true(n >= 2);
+	assert_int_equal(ts[0].thread_id, a);
+	assert_int_equal(ts[0].last_at, ts[1].last_at);
+	assert_int_equal(ts[1].thread_id, b);
+	free(ts);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -338,6 +363,7 @@ int main(void)
 		cmocka_unit_test(test_recipients_fixed_when_sent),
 		cmocka_unit_test(test_who_may_write_to_whom),
 		cmocka_unit_test(test_bad_text_names_its_field),
+		cmocka_unit_test(test_latest_activity_first_within_a_second),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
