@@ -440,13 +440,15 @@ static const struct cli_cmd cli_cmds[] = {
 };
 static const int cli_cmds_count = sizeof cli_cmds / sizeof cli_cmds[0];
 
-/* The i-th row of all the tables: this file's, then the accounts' (src/cli_user.c). */
+/* The i-th row of all the tables: this file's, then cli_user.c's, then cli_notice.c's. */
 static const struct cli_cmd *cli_row(int i)
 {
 	if (i < cli_cmds_count)
 		return &cli_cmds[i];
-	i -= cli_cmds_count;
-	return i < cli_user_cmds_count ? &cli_user_cmds[i] : NULL;
+	if ((i -= cli_cmds_count) < cli_user_cmds_count)
+		return &cli_user_cmds[i];
+	i -= cli_user_cmds_count;
+	return i < cli_notice_cmds_count ? &cli_notice_cmds[i] : NULL;
 }
 
 static void usage(FILE *out)

@@ -1,6 +1,7 @@
 /* cli_int.h - what the files of the `watiqa` command line share (src/cli.c: the main
  * table and dispatch, the serving, office, request and backup commands; src/cli_user.c:
- * the accounts' commands): the context a command runs in and the row that names it. */
+ * the accounts' commands; src/cli_notice.c: notices): the context a command runs in
+ * and the row that names it. */
 #ifndef WQ_CLI_INT_H
 #define WQ_CLI_INT_H
 
@@ -47,5 +48,8 @@ int cli_read_password(struct cli_ctx *c, char *buf, size_t len);
 /* src/cli_user.c: the "user ..." rows */
 extern const struct cli_cmd cli_user_cmds[];
 extern const int cli_user_cmds_count;
+/* src/cli_notice.c: the "notice ..." rows */
+extern const struct cli_cmd cli_notice_cmds[];
+extern const int cli_notice_cmds_count;
 
 #endif
