@@ -140,6 +140,62 @@ int finance_payments(struct db *db, const struct actor *a, int64_t commune_id,
 	return st ? fin_collect_payments(db, st, out, n, eb) : rc;
 }
 
+static void fill_line(sqlite3_stmt *st, void *row)
+{
+	struct fin_payment *r = row;
+	fin_row_to_payment(st, r);
+	r->line_no = sqlite3_column_int(st, 17);
+	db_col_text(st, 18, r->doc_type, sizeof r->doc_type);
+	r->copies = sqlite3_column_int(st, 19);
+	r->amount_centimes = sqlite3_column_int64(st, 20);
+	r->refunded_centimes = sqlite3_column_int64(st, 21);
+	if (r->refunded_centimes && r->refunded_centimes >= r->amount_centimes) {
+		r->bucket = FB_REFUND; /* this document's fee went back: never distributed */
+		r->settlement_id = 0;
+	}
+}
+
+int finance_payment_lines(struct db *db, const struct actor *a, int64_t commune_id,
+			  const struct fin_period *p, struct fin_payment **out, int *n,
+			  struct wq_errbuf *eb)
+{
+	/* ?1 the commune decided from the actor (the scope filter).  A refund of the whole
+	 * payment (line 0, older orders and second payments) refunds every row of it; the
+	 * lines' sum beyond the payment (a second payment of another amount) gives one row */
+#define LINES_OF_P "(SELECT coalesce(sum(fl.fee_centimes), 0) FROM request_lines fl" \
+		   " WHERE fl.request_id = r.id)"
+#define WHOLE_REFUND "EXISTS (SELECT 1 FROM refunds fw WHERE fw.payment_id = p.id" \
+		     " AND fw.line_no = 0 AND fw.amount_centimes = p.amount_centimes)"
+#define PAID_IN " WHERE o.commune_id = ?1 AND " FIN_PAID \
+		" AND p.confirmed_at >= ?2 AND p.confirmed_at < ?3"
+	static const char sql[] =
+		"SELECT " FIN_PAY_COLS ", l.line_no, l.doc_type, l.copies, l.fee_centimes,"
+		" CASE WHEN " WHOLE_REFUND " THEN l.fee_centimes ELSE (SELECT"
+		" coalesce(sum(fr.amount_centimes), 0) FROM refunds fr WHERE fr.payment_id = p.id"
+		" AND fr.line_no = l.line_no) END, l.line_no AS k" FIN_PAY_FROM
+		" JOIN request_lines l ON l.request_id = r.id" PAID_IN
+		" AND p.amount_centimes >= " LINES_OF_P
+		" UNION ALL SELECT " FIN_PAY_COLS ", 0, 'postage', 0,"
+		" p.amount_centimes - " LINES_OF_P ", CASE WHEN " WHOLE_REFUND
+		" THEN p.amount_centimes - " LINES_OF_P " ELSE (SELECT"
+		" coalesce(sum(fr.amount_centimes), 0) FROM refunds fr WHERE fr.payment_id = p.id"
+		" AND fr.line_no = 0) END, 99" FIN_PAY_FROM PAID_IN
+		" AND p.amount_centimes > " LINES_OF_P
+		" UNION ALL SELECT " FIN_PAY_COLS ", 0, r.doc_type, r.copies, p.amount_centimes,"
+		" (SELECT coalesce(sum(fr.amount_centimes), 0) FROM refunds fr"
+		" WHERE fr.payment_id = p.id), 0" FIN_PAY_FROM PAID_IN
+		" AND p.amount_centimes < " LINES_OF_P
+		" ORDER BY 3, 2, 23";
+#undef LINES_OF_P
+#undef WHOLE_REFUND
+#undef PAID_IN
+	int rc;
+	*out = NULL;
+	*n = 0;
+	sqlite3_stmt *st = fin_commune_stmt(db, a, &commune_id, sql, p, &rc, eb);
+	return st ? db_collect(db, st, sizeof **out, fill_line, (void **)out, n, eb) : rc;
+}
+
 /* Grouping is done here, not in SQL: a local day is not a fixed UTC offset. */
 int finance_revenue(struct db *db, const struct actor *a, int64_t commune_id,
 		    const struct fin_period *p, enum fin_group g, struct fin_revenue_row **out,

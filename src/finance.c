@@ -157,9 +157,9 @@ static void csv_field(FILE *f, const char *s, int last)
 
 int finance_csv_write(FILE *f, const struct fin_payment *rows, int n)
 {
-	char when[32], money[32], settle[24], copies[12];
+	char when[32], money[32], settle[24], copies[12], line[12], back[32];
 	fputs("confirmed_at,tracking,doc_type,copies,office,amount_mad,payment_ref,"
-	      "payment_status,request_state,money_status,settlement\r\n",
+	      "payment_status,request_state,money_status,settlement,line,refunded_mad\r\n",
 	      f);
 	for (int i = 0; i < n; i++) {
 		const struct fin_payment *r = &rows[i];
@@ -179,7 +179,11 @@ int finance_csv_write(FILE *f, const struct fin_payment *rows, int n)
 		csv_field(f, r->pay_status, 0);
 		csv_field(f, req_state_name(r->state), 0);
 		csv_field(f, fin_bucket_name(r->bucket), 0);
-		csv_field(f, settle, 1);
+		csv_field(f, settle, 0);
+		snprintf(line, sizeof line, "%d", r->line_no);
+		wq_fmt_money(r->refunded_centimes, back, sizeof back);
+		csv_field(f, line, 0);
+		csv_field(f, back, 1);
 	}
 	return ferror(f) ? -1 : 0;
 }

@@ -72,6 +72,7 @@ struct fin_payment {
 	int64_t full_copy_centimes; /* the full copy's line fee, when the order has one */
 	int nlines;		    /* the order's documents (db/211) */
 	int64_t settled_centimes;   /* what its batch took of it (0: in none) */
+	int line_no; /* finance_payment_lines: the order's document, 0 the rest (postage) */
 };
 
 /* Revenue of one day or month, by document type ([0] extract, [1] full copy); an order
@@ -101,6 +102,14 @@ struct fin_summary {
 int finance_payments(struct db *db, const struct actor *a, int64_t commune_id,
 		     const struct fin_period *p, struct fin_payment **out, int *n,
 		     struct wq_errbuf *eb);
+/* The same payments, one row per document of the order (db/211): its type, copies and
+ * its line's fee (amount_centimes), what of it was refunded (refunded_centimes; its
+ * money_status "refund owed" and no batch once refunded), then, when the payment holds
+ * more than its lines (the postage abroad), a row "postage" (line_no 0) for the rest.
+ * A payment's rows add up to it: the CSV export sums right by document type. */
+int finance_payment_lines(struct db *db, const struct actor *a, int64_t commune_id,
+			  const struct fin_period *p, struct fin_payment **out, int *n,
+			  struct wq_errbuf *eb);
 /* Rows in date order, only days/months that have payments. */
 int finance_revenue(struct db *db, const struct actor *a, int64_t commune_id,
 		    const struct fin_period *p, enum fin_group g, struct fin_revenue_row **out,

@@ -1,5 +1,7 @@
 /* finance_export.c - a commune's payments written to a CSV file for the finance
- * screen's export: read through the data layer (db_finance.c), written with
+ * screen's export, one row per document of each order (an extract and a full copy
+ * paid at once are two rows, each at its fee): read through the data layer
+ * (db_finance.c), written with
  * finance.c's CSV, renamed into place.  Apart from finance.c so that finance.c, which
  * db_finance.c calls for periods and days, calls nothing of the data layer back. */
 #include <errno.h>
@@ -33,7 +35,7 @@ int finance_export_csv(struct db *db, const struct actor *a, int64_t commune_id,
 	if ((rc = db_actor_current(db, a, eb)) ||
 	    (rc = finance_commune(db, a, commune_id, &commune_id, code, eb)))
 		return rc;
-	if ((rc = finance_payments(db, a, commune_id, p, &rows, &n, eb)))
+	if ((rc = finance_payment_lines(db, a, commune_id, p, &rows, &n, eb)))
 		return rc;
 	export_dir(cfg, dir, sizeof dir);
 	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {

@@ -152,7 +152,7 @@ static void test_csv_exact_bytes(void **state)
 	rows[0] = (struct fin_payment){.request_id = 7, .confirmed_at = 1764151200,
 				       .amount_centimes = 6000, .copies = 2,
 				       .state = RS_DELIVERED, .settlement_id = 3,
-				       .bucket = FB_TRANSFERRED};
+				       .bucket = FB_TRANSFERRED, .line_no = 2};
 	strcpy(rows[0].tracking, "W1234567897");
 	strcpy(rows[0].doc_type, "full_copy");
 	strcpy(rows[0].office_code, "RBT-HAS-1");
@@ -160,7 +160,8 @@ static void test_csv_exact_bytes(void **state)
 	strcpy(rows[0].pay_status, "confirmed");
 	rows[1] = (struct fin_payment){.request_id = 8, .confirmed_at = 1741996800,
 				       .amount_centimes = 2005, .copies = 1,
-				       .state = RS_REJECTED, .bucket = FB_REFUND};
+				       .state = RS_REJECTED, .bucket = FB_REFUND, .line_no = 1,
+				       .refunded_centimes = 2005};
 	strcpy(rows[1].tracking, "W0000000001");
 	strcpy(rows[1].doc_type, "extract");
 	strcpy(rows[1].office_code, "RBT-HAS-3");
@@ -174,11 +175,11 @@ static void test_csv_exact_bytes(void **state)
 	fclose(f);
 	const char *want =
 		"confirmed_at,tracking,doc_type,copies,office,amount_mad,payment_ref,"
-		"payment_status,request_state,money_status,settlement\r\n"
+		"payment_status,request_state,money_status,settlement,line,refunded_mad\r\n"
 		"2025-11-26 11:00,W1234567897,full_copy,2,RBT-HAS-1,60.00,PAY-1,confirmed,"
-		"delivered,transferred,3\r\n"
+		"delivered,transferred,3,2,0.00\r\n"
 		"2025-03-15 00:00,W0000000001,extract,1,RBT-HAS-3,20.05,"
-		"\"ref,with \"\"quotes\"\"\",confirmed,rejected,refund owed,\r\n";
+		"\"ref,with \"\"quotes\"\"\",confirmed,rejected,refund owed,,1,20.05\r\n";
 	assert_string_equal(buf, want);
 	assert_int_equal(len, strlen(want));
 	free(buf);
@@ -517,7 +518,7 @@ static void test_export_file(void **state)
 	fclose(f);
 	struct fin_payment *p = NULL;
 	int n = 0;
-	assert_int_equal(finance_payments(db, &f1, 0, &all, &p, &n, &eb), WQ_OK);
+	assert_int_equal(finance_payment_lines(db, &f1, 0, &all, &p, &n, &eb), WQ_OK);
 	free(p);
 	assert_int_equal(lines, n + 1);
 	unlink(path);

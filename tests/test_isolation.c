@@ -911,15 +911,29 @@ static int do_dashboard(const struct actor *a, int64_t t, const char *arg, struc
 	dashboard_free(&d);
 	return seen(rc, yes);
 }
+/* A commune's payments read one way or the other (whole, or by document). */
+static int fin_payments_seen(int (*read)(struct db *, const struct actor *, int64_t,
+					 const struct fin_period *, struct fin_payment **, int *,
+					 struct wq_errbuf *),
+			     const struct actor *a, int64_t t, struct wq_errbuf *eb)
+{
+	struct fin_period p = whole();
+	struct fin_payment *rows = NULL;
+	int n = 0, rc = read(db, a, t, &p, &rows, &n, eb);
+	free(rows);
+	return seen(rc, n);
+}
 static int do_fin_payments(const struct actor *a, int64_t t, const char *arg,
 			   struct wq_errbuf *eb)
 {
 	(void)arg;
-	struct fin_period p = whole();
-	struct fin_payment *rows = NULL;
-	int n = 0, rc = finance_payments(db, a, t, &p, &rows, &n, eb);
-	free(rows);
-	return seen(rc, n);
+	return fin_payments_seen(finance_payments, a, t, eb);
+}
+static int do_fin_payment_lines(const struct actor *a, int64_t t, const char *arg,
+				struct wq_errbuf *eb)
+{
+	(void)arg;
+	return fin_payments_seen(finance_payment_lines, a, t, eb);
 }
 static int do_fin_revenue(const struct actor *a, int64_t t, const char *arg,
 			  struct wq_errbuf *eb)
@@ -1556,6 +1570,15 @@ static const struct row rows[] = {
 	  "finance2"),
 	R(finance_payments, "finance2", "read a commune's payments", do_fin_payments,
 	  &tg.hassan_commune, NULL, "finance1"),
+	/* the export's rows, one per document (a commune's payments all the same) */
+	R(finance_payment_lines, "finance1", "read a commune's payments by document",
+	  do_fin_payment_lines, &tg.agdal_commune, NULL, "finance2"),
+	R(finance_payment_lines, "finance2", "read a commune's payments by document",
+	  do_fin_payment_lines, &tg.hassan_commune, NULL, "finance1"),
+	R(finance_payment_lines, "agent1", "read a commune's payments by document",
+	  do_fin_payment_lines, &tg.agdal_commune, NULL, "finance2"),
+	R(finance_payment_lines, "support1", "read a commune's payments by document",
+	  do_fin_payment_lines, &tg.agdal_commune, NULL, "finance2"),
 	R(finance_payments, "agent1", "read a commune's payments", do_fin_payments,
 	  &tg.agdal_commune, NULL, "finance2"),
 	R(finance_payments, "inspector1", "read a commune's payments", do_fin_payments,

@@ -437,6 +437,99 @@ static void test_whole_order_refund_told_once(void **state)
 	assert_balanced();
 }
 
+/* finance1's rows of payment `id` from the per-document export: "doc:amount:refunded"
+ * joined by spaces, and the sum of their amounts. */
+static int64_t export_rows(int64_t id, char *out, size_t len)
+{
+	struct actor fin = who("finance1");
+	struct fin_period all = {0, wq_now() + 1};
+	struct fin_payment *rows = NULL;
+	struct wq_errbuf eb;
+	int n = 0;
+	int64_t sum = 0;
+	size_t at = 0;
+	assert_int_equal(finance_payment_lines(db, &fin, 0, &all, &rows, &n, &eb), WQ_OK);
+	out[0] = '\0';
+	for (int i = 0; i < n; i++) {
+		if (rows[i].request_id != id)
+			continue;
+		at += (size_t)snprintf(out + at, len - at, "%s%d:%s:%lld:%lld:%s", at ? " " : "",
+				       rows[i].line_no, rows[i].doc_type,
+				       (long long)rows[i].amount_centimes,
+				       (long long)rows[i].refunded_centimes,
+				       fin_bucket_name(rows[i].bucket));
+		sum += rows[i].amount_centimes;
+	}
+	free(rows);
+	return sum;
+}
+
+/* The finance CSV lists each document of an order at its own fee (an order of an
+ * extract and a full copy was one row under "extract"): a rejected document's row is
+ * refunded and never distributed, the postage abroad a row of its own; each payment's
+ * rows add up to it, and the file has one row per document. */
+static void test_export_per_document(void **state)
+{
+	(void)state;
+	struct wq_errbuf eb;
+	struct actor agent = who("agent1"), fin = who("finance1");
+	char got[400];
+	int64_t fee, id = two_line_order(0, &fee);
+	assert_int_equal(export_rows(id, got, sizeof got), 7000);
+	assert_string_equal(got, "1:extract:4000:0:processing 2:full_copy:3000:0:processing");
+	assert_int_equal(request_claim(db, &agent, id, 0, &eb), WQ_OK);
+	assert_int_equal(request_line_reject(db, &agent, id, 0, 2, "volet II illisible", &eb),
+			 WQ_OK);
+	assert_int_equal(export_rows(id, got, sizeof got), 7000);
+	assert_string_equal(got, "1:extract:4000:0:processing 2:full_copy:3000:3000:refund owed");
+	/* abroad: the postage is a row of its own; the whole order rejected, all refunded */
+	int64_t id2 = two_line_order(4500, &fee);
+	assert_int_equal(request_transition(db, &agent, id2, 0, RS_REJECTED, "hors ressort", &eb),
+			 WQ_OK);
+	assert_int_equal(export_rows(id2, got, sizeof got), 11500);
+	assert_string_equal(got, "1:extract:4000:4000:refund owed 2:full_copy:3000:3000:refund owed"
+				 " 0:postage:4500:4500:refund owed");
+
+	/* the file: a header, then one row per document, the amounts adding up */
+	char path[600], dir[64], line[512];
+	struct fin_period all = {0, wq_now() + 1};
+	snprintf(dir, sizeof dir, "/tmp/wq-test-lines-export-%d", getpid());
+	setenv("WATIQA_PRINT_DIR", dir, 1);
+	assert_int_equal(finance_export_csv(db, &fin, 0, &all, &cfg, path, sizeof path, &eb),
+			 WQ_OK);
+	unsetenv("WATIQA_PRINT_DIR");
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	int rows = 0, mine = 0;
+	double sum = 0;
+	char tracking[TRACKING_BYTES];
+	testlib_sql_text(db, "SELECT tracking FROM requests WHERE id = ?", id2, tracking,
+			 sizeof tracking);
+	assert_non_null(fgets(line, sizeof line, f));
+	assert_non_null(strstr(line, ",settlement,line,refunded_mad\r\n"));
+	while (fgets(line, sizeof line, f)) {
+		char *c = line;
+		for (int k = 0; k < 5 && c; k++)
+			c = strchr(c + 1, ',');
+		assert_non_null(c);
+		sum += strtod(c + 1, NULL);
+		rows++;
+		mine += strstr(line, tracking) != NULL;
+	}
+	fclose(f);
+	unlink(path);
+	rmdir(dir);
+	assert_int_equal(mine, 3);
+	struct fin_payment *pay = NULL;
+	int n = 0;
+	assert_int_equal(finance_payment_lines(db, &fin, 0, &all, &pay, &n, &eb), WQ_OK);
+	free(pay);
+	assert_int_equal(rows, n);
+	struct fin_summary s;
+	assert_int_equal(finance_summary(db, &fin, 0, &all, &s, &eb), WQ_OK);
+	assert_int_equal((int64_t)(sum * 100 + 0.5), s.collected_centimes);
+}
+
 /* The citizen hears of a rejected line: which document, why, its fee coming back. */
 static void test_line_rejection_message(void **state)
 {
@@ -497,6 +590,7 @@ int main(void)
 		cmocka_unit_test(test_one_line_rejected_refunds_that_line),
 		cmocka_unit_test(test_last_line_rejects_the_request),
 		cmocka_unit_test(test_whole_order_refund_told_once),
+		cmocka_unit_test(test_export_per_document),
 		cmocka_unit_test(test_line_rejection_message),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

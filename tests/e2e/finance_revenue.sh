@@ -78,17 +78,39 @@ buckets=$(wq_screen f1 | grep -E 'not produced yet|refund owed|awaiting a treasu
 [ "$buckets" = "${HASSAN% *}" ] || fail "buckets add up to $buckets, not ${HASSAN% *}"
 ok "Money: processing + refund + awaiting + batched + transferred = collected"
 
-# CSV export: one line per payment, amounts add up
+# CSV export: one row per document of each payment (an extract and a full copy paid
+# at once are two rows, each at its fee), amounts add up
 wq_type f1 e
 wq_screen_wait f1 "CSV (" 5
 csv=$T/print/revenue-RBT-HASSAN-2020-01-01_2030-12-31.csv
 [ -s "$csv" ] || fail "no CSV at $csv"
-lines=$(($(wc -l <"$csv") - 1))
+lines=$(tail -n +2 "$csv" | cut -d, -f7 | sort -u | wc -l)
 [ "$lines" = "$(echo "$HASSAN" | tr -dc '0-9 ' | awk '{print $2}')" ] || fail "CSV has $lines payments, expected $HASSAN"
-head -1 "$csv" | grep -q $'^confirmed_at,tracking,doc_type,copies,office,amount_mad,.*\r$' || fail "CSV header: $(head -1 "$csv")"
+head -1 "$csv" | grep -q $'^confirmed_at,tracking,doc_type,copies,office,amount_mad,.*,line,refunded_mad\r$' || fail "CSV header: $(head -1 "$csv")"
 csum=$(tail -n +2 "$csv" | awk -F, '{s += $6 * 100} END {printf "%.2f", s / 100}')
 [ "$csum" = "${HASSAN% *}" ] || fail "CSV amounts add up to $csum"
-ok "CSV export: $lines payments, $csum MAD, CRLF"
+# a row per document, and one for the postage abroad beyond the documents' fees
+docs=$(wq_sql "SELECT coalesce(sum(CASE WHEN p.amount_centimes < x.s THEN 1
+	ELSE x.n + (p.amount_centimes > x.s) END), 0) FROM payments p
+	JOIN requests r ON r.id = p.request_id JOIN offices o ON o.id = r.office_id
+	JOIN communes c ON c.id = o.commune_id JOIN (SELECT request_id, count(*) AS n,
+	sum(fee_centimes) AS s FROM request_lines GROUP BY request_id) x ON x.request_id = r.id
+	WHERE c.code = 'RBT-HASSAN' AND p.status IN ('confirmed','refund_owed','refunded')")
+[ "$(($(wc -l <"$csv") - 1))" = "$docs" ] || fail "CSV has $(($(wc -l <"$csv") - 1)) rows, $docs documents paid"
+both=$(wq_sql "SELECT r.tracking || ' ' || l1.fee_centimes || ' ' || l2.fee_centimes FROM requests r
+	JOIN offices o ON o.id = r.office_id JOIN communes c ON c.id = o.commune_id
+	JOIN request_lines l1 ON l1.request_id = r.id AND l1.line_no = 1
+	JOIN request_lines l2 ON l2.request_id = r.id AND l2.line_no = 2
+	WHERE c.code = 'RBT-HASSAN' AND r.state NOT IN ('pending_payment', 'expired') LIMIT 1")
+if [ -n "$both" ]; then
+	set -- $both
+	[ "$(grep -c ",$1,extract," "$csv")" = 1 ] && [ "$(grep -c ",$1,full_copy," "$csv")" = 1 ] ||
+		fail "$1 (extract and full copy) is not one row per document: $(grep ",$1," "$csv")"
+	[ "$(grep ",$1,extract," "$csv" | cut -d, -f6)" = "$(printf '%d.%02d' $(($2 / 100)) $(($2 % 100)))" ] ||
+		fail "$1's extract row: $(grep ",$1,extract," "$csv")"
+	ok "CSV: $1 holds an extract and a full copy: a row for each, at its fee"
+fi
+ok "CSV export: $lines payments, $docs documents, $csum MAD, CRLF"
 
 # another commune's officer sees her own figures; no key gives her RBT-HASSAN
 wq_login f2 finance2 watiqa-demo
