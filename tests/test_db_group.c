@@ -3,7 +3,9 @@
  * row is there, and a job that fails leaves nothing while the jobs committed in the
  * same group with it stay; a caller's later job never lands before its earlier one.
  * Jobs handed over without waiting (db_group_submit, the web side's) are called back
- * once committed, and refused at once after the writer drained; the WAL is copied into
+ * once committed, in the order they were handed over though groups overlap (several
+ * writers, one writing while another waits for its fsync), and refused at once after
+ * the writers drained; the WAL is copied into
  * the database by the checkpointer, not left to grow.  Other processes' commits
  * (db_sync.h: an SSH session's, the command line's) interleave with the group's, each
  * acknowledged after a WAL fsync of its own process, and all of them are there. */
@@ -125,6 +127,7 @@ static void test_groups_share_commits(void **state)
 static pthread_mutex_t cb_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t cb_cv = PTHREAD_COND_INITIALIZER;
 static int called, called_ok;
+static int called_order[256]; /* each callback's job, in the order called back */
 
 struct sub {
 	struct db_group_job job; /* first: then() gets back to the sub */
@@ -140,6 +143,8 @@ static int put_sub(struct db *db, void *arg, struct wq_errbuf *eb)
 static void sub_done(struct db_group_job *j)
 {
 	pthread_mutex_lock(&cb_mu);
+	if (called < 256)
+		called_order[called] = ((struct sub *)(void *)j)->p.n;
 	called++;
 	called_ok += j->rc == WQ_OK;
 	pthread_cond_signal(&cb_cv);
@@ -172,7 +177,7 @@ static void test_submit_calls_back_then_drain_refuses(void **state)
 	struct db *db = fresh("group_sub", "CREATE TABLE t (id INTEGER PRIMARY KEY, who INT, n INT);"
 					   "CREATE TABLE pad (id INTEGER PRIMARY KEY, b BLOB)");
 	assert_int_equal(db_group_start(db_path, &group, &eb), WQ_OK);
-	enum { N = 50 };
+	enum { N = 200 }; /* more than GROUP_MAX: several groups, overlapping */
 	static struct sub subs[N];
 	for (int i = 0; i < N; i++) {
 		subs[i] = (struct sub){.job = {.fn = put_sub, .arg = &subs[i], .then = sub_done},
@@ -187,6 +192,8 @@ static void test_submit_calls_back_then_drain_refuses(void **state)
 	for (int n = 0; n < N; n++)
 		failing += n % 7 == 3;
 	assert_int_equal(called_ok, N - failing);
+	for (int i = 0; i < N; i++) /* first come, first answered */
+		assert_int_equal(called_order[i], i);
 	/* called back: on disk, seen by another connection */
 	assert_int_equal(count(db_handle(db), "SELECT count(*) FROM t"), N - failing);
 
