@@ -102,6 +102,9 @@ ok "stages claimed -> in_production -> awaiting_signature -> (officer) signed ->
 # history of that request
 wq_type a1 h
 wq_screen_wait a1 "History" 5
+# the oldest request may carry the demo's national raise and answer before its stages:
+# the stages are then on the pager's next page
+wq_type a1 NPage
 wq_screen_wait a1 "claimed -> in_production" 5
 wq_type a1 Escape
 ui_wait_gone a1 "History (" 5
