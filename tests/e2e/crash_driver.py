@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """crash_driver.py - the load the crash tests put on the server while they kill it:
-citizens ordering through the JSON API and paying at the sandbox gateway (most with the
-good card, a few with the card whose first refund call times out or with the one
-whose refunds are refused), one in four cancelling right after (so the server's
+citizens ordering through the JSON API (one in three an extract and a full copy in one
+order, so that a cancellation owes one refund per document) and paying at the sandbox
+gateway (most with the good card, a few with the card whose first refund call times out
+or with the one whose refunds are refused), one in four cancelling right after (so the server's
 notifier is refunding while it is killed), and an agent declaring stages with `watiqa
 request move ... --as agent1`.  Every acknowledgement the client saw is appended (and
 fsync'd) to a file before the next action:
@@ -88,6 +89,10 @@ def citizen(n):
         # phone's open unpaid orders (unpaid_orders_per_phone)
         o = dict(ORDER, copies=rnd.randint(1, 3), record_number=str(rnd.randint(1, 99999)),
                  phone="06%08d" % rnd.randint(0, 99999999))
+        if rnd.random() < 0.33:  # two documents, one payment: refunded line by line
+            del o["doc_type"], o["copies"]
+            o["lines"] = [{"doc_type": "extract", "copies": rnd.randint(1, 3)},
+                          {"doc_type": "full_copy", "copies": 1}]
         st, body = http("POST", url + "/api/v1/requests", json.dumps(o).encode(),
                         "application/json")
         if st != 201:

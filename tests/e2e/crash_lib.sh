@@ -158,34 +158,61 @@ def gateway_log(path):
     return rows
 now = gateway_log(sys.argv[4] + "/refunds-now.log")
 old = [r for p in sorted(glob.glob(sys.argv[4] + "/refunds-old-*.log")) for r in gateway_log(p)]
-per_txn = {}
+# a payment of two documents is refunded line by line, each with its own key: a key made
+# twice, or refunds of a payment beyond what it took, are doubles
+per_key, per_txn = {}, {}
 for r in old + now:
-    per_txn.setdefault(r["txn"], set()).add((r["key"], r["id"]))
-for txn, made in per_txn.items():
+    per_key.setdefault(r["key"], set()).add(r["id"])
+    per_txn.setdefault(r["txn"], {})[r["key"]] = r["amount"]
+for key, made in per_key.items():
     if len(made) > 1:
-        print("DOUBLE refund of payment %s: %s" % (txn, sorted(made))); bad += 1
+        print("DOUBLE refund of key %s: %s" % (key, sorted(made))); bad += 1
+paid = dict(db.execute("SELECT gateway_ref, amount_centimes FROM payments"))
+for txn, keys in per_txn.items():
+    if txn in paid and sum(keys.values()) > paid[txn]:
+        print("DOUBLE refund of payment %s: %s for %d paid" % (txn, keys, paid[txn])); bad += 1
 made_now = {r["key"]: r for r in now}
 made_old = {r["key"]: r for r in old}
 refunds = {k: (st, ref, err, amount, txn) for k, st, ref, err, amount, txn in db.execute(
     "SELECT f.idem_key, f.state, f.gateway_ref, f.last_error, f.amount_centimes, p.gateway_ref"
     " FROM refunds f JOIN payments p ON p.id = f.payment_id")}
-cancelled = excused = 0
+cancelled = excused = lined = 0
 for line in open(sys.argv[4] + "/cancels"):
     t, card = line.split()
     cancelled += 1
-    row = db.execute("SELECT r.state, f.idem_key, f.state, f.last_error FROM requests r"
-                     " LEFT JOIN refunds f ON f.request_id = r.id WHERE r.tracking = ?", (t,)).fetchone()
-    if not row or row[0] != "cancelled" or row[1] is None:
-        print("LOST cancellation of %s: %s" % (t, row)); bad += 1
+    rows = db.execute("SELECT r.state, f.idem_key, f.state, f.last_error, r.id FROM requests r"
+                      " LEFT JOIN refunds f ON f.request_id = r.id WHERE r.tracking = ?",
+                      (t,)).fetchall()
+    if not rows or rows[0][0] != "cancelled" or rows[0][1] is None:
+        print("LOST cancellation of %s: %s" % (t, rows)); bad += 1
         continue
-    _, key, st, err = row
-    if card == "4000000000000036":
-        if st != "refund_failed":
-            print("refund of %s (card refusing refunds) is %s" % (t, st)); bad += 1
-    elif st == "refund_failed" and "unknown_txn" in err and key not in made_now:
-        excused += 1  # paid at a sandbox since restarted (bench/crash.sh): it cannot refund it
-    elif st != "refunded":
-        print("refund of %s never made: %s %s" % (t, st, err)); bad += 1
+    # every document's refund, and (db/211) all of them together cover the payment
+    nlines, owed, took = db.execute(
+        "SELECT (SELECT count(*) FROM request_lines l WHERE l.request_id = r.id),"
+        " (SELECT sum(f.amount_centimes) FROM refunds f JOIN payments p ON p.id = f.payment_id"
+        " WHERE f.request_id = r.id AND p.status <> 'confirmed'), (SELECT sum(p.amount_centimes)"
+        " FROM payments p WHERE p.request_id = r.id AND p.status <> 'confirmed')"
+        " FROM requests r WHERE r.id = ?", (rows[0][4],)).fetchone()
+    lined += nlines > 1
+    if owed != took:
+        print("refunds of %s owe %s of the %s paid" % (t, owed, took)); bad += 1
+    settled = True
+    for _, key, st, err, _ in rows:
+        if card == "4000000000000036":
+            if st != "refund_failed":
+                print("refund %s (card refusing refunds) is %s" % (key, st)); bad += 1
+        elif st == "refund_failed" and "unknown_txn" in err and key not in made_now:
+            excused += 1  # paid at a sandbox since restarted (bench/crash.sh): it cannot refund it
+        elif st != "refunded":
+            print("refund %s never made: %s %s" % (key, st, err)); bad += 1
+        settled &= st in ("refunded", "refund_failed")
+    # one event, one message (db/280): the citizen hears of the refund once per channel,
+    # whatever the documents and the crashes
+    told = db.execute("SELECT count(*) FROM outbox WHERE request_id = ? AND channel = 'sms'"
+                      " AND body LIKE '%rembours%' AND body NOT LIKE '%seront rembours%'",
+                      (rows[0][4],)).fetchone()[0]
+    if settled and told != 1:
+        print("%s (%d documents) told of its refund %d times" % (t, nlines, told)); bad += 1
 for key, (st, ref, err, amount, txn) in refunds.items():
     g = made_now.get(key) or made_old.get(key)
     if st == "refunded" and not ref.startswith("RFDDEMO"):
@@ -196,8 +223,8 @@ for key, (st, ref, err, amount, txn) in refunds.items():
 for key in made_now:
     if key not in refunds or refunds[key][0] != "refunded":
         print("the gateway refunded %s, the database says %s" % (key, refunds.get(key))); bad += 1
-print("refunds: %d cancellations, %d refunds made by the gateway, %d retried calls%s" % (
-    cancelled, len(made_now) + len(made_old), sum(r["calls"] - 1 for r in now + old),
+print("refunds: %d cancellations (%d of two documents), %d refunds made by the gateway, %d retried calls%s" % (
+    cancelled, lined, len(made_now) + len(made_old), sum(r["calls"] - 1 for r in now + old),
     ", %d refused as unknown by a restarted sandbox" % excused if excused else ""))
 print("bad", bad)
 PY
