@@ -7,6 +7,7 @@
  * line and its notice to the inspector who raised it.  Runs in the UI child (lists,
  * raise, answer) and the web side's notify thread (the sweep); never waits on anything
  * but SQLite. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,8 +23,8 @@
 
 #define SECONDS_PER_DAY 86400
 #define NATIONAL_LIST_LIMIT 2000
-#define NATIONAL_SWEEP_READ 2000 /* candidates read per sweep */
-#define NATIONAL_SWEEP_BATCH 200 /* raised per sweep at most */
+#define NATIONAL_SWEEP_PAGE 2000 /* candidates read at a time, every one read a sweep */
+#define NATIONAL_SWEEP_BATCH 200 /* raised per sweep at most: the rest at the next one */
 
 /* ?1 province id, ?2 all (1) or waiting only (0), ?3 national (1) or the province (0) */
 static const char list_sql[] =
@@ -441,42 +442,68 @@ static int raise_itself(struct db *db, const struct candidate *c, int64_t now, i
 			       "past its deadline at the province", "", eb);
 }
 
+/* One page of candidates after (after_paid, after_id), oldest first, into *rows. */
+static int sweep_page(struct db *db, int64_t bound, int64_t after_paid, int64_t after_id,
+		      struct candidate **rows, int *got, struct wq_errbuf *eb)
+{
+	/* a range of requests_open_paid (db/286: its WHERE is this one's state list, word
+	 * for word, or SQLite cannot use it), then one probe of request_raises each; named,
+	 * as with no statistics SQLite took requests_state_office and sorted every open
+	 * request for each page */
+	static const char sql[] =
+		"SELECT r.id, r.tracking, r.state, r.paid_at, coalesce(r.stage_at, r.updated_at),"
+		" r.office_id FROM requests r INDEXED BY requests_open_paid WHERE r.state IN ('paid', 'claimed', 'in_production',"
+		" 'awaiting_signature', 'signed', 'ready', 'with_post') AND r.paid_at < ?1"
+		" AND (r.paid_at, r.id) > (?2, ?3)"
+		" AND NOT EXISTS (SELECT 1 FROM request_raises x WHERE x.request_id = r.id)"
+		" ORDER BY r.paid_at, r.id LIMIT ?4";
+	sqlite3_stmt *st = db_stmt(db, sql, eb);
+	if (!st)
+		return WQ_EIO;
+	sqlite3_bind_int64(st, 1, bound);
+	sqlite3_bind_int64(st, 2, after_paid);
+	sqlite3_bind_int64(st, 3, after_id);
+	sqlite3_bind_int(st, 4, NATIONAL_SWEEP_PAGE);
+	return db_collect(db, st, sizeof **rows, fill_candidate, (void **)rows, got, eb);
+}
+
 int national_raise_overdue(struct db *db, const struct escalate_rules *r, int64_t now,
 			   int *n, struct wq_errbuf *eb)
 {
 	/* the calendar bound first (n working days are at least n days), then each one's
-	 * own deadline in working days; a request raised once (answered or not) is not
-	 * raised again by itself: the answer said what to do with it */
-	static const char sql[] =
-		"SELECT r.id, r.tracking, r.state, r.paid_at, coalesce(r.stage_at, r.updated_at),"
-		" r.office_id FROM requests r WHERE r.state IN ('paid', 'claimed', 'in_production',"
-		" 'awaiting_signature', 'signed', 'ready', 'with_post') AND r.paid_at < ?1"
-		" AND NOT EXISTS (SELECT 1 FROM request_raises x WHERE x.request_id = r.id)"
-		" ORDER BY r.paid_at LIMIT ?2";
-	struct candidate *rows = NULL;
-	int got = 0, rc;
+	 * own deadline in working days, which a later payment may reach sooner (a stage
+	 * moved recently is not due, a younger request stuck in its first stage is): so
+	 * every candidate is read, a page at a time, each page its own short read; a
+	 * request raised once (answered or not) is not raised again by itself: the answer
+	 * said what to do with it */
+	int64_t bound = now - (int64_t)min_days(r) * SECONDS_PER_DAY + 1;
+	int64_t after_paid = INT64_MIN, after_id = 0;
+	int rc = WQ_OK, got = NATIONAL_SWEEP_PAGE;
 	*n = 0;
 	if (r->national_days <= 0)
 		return WQ_OK;
-	sqlite3_stmt *st = db_stmt(db, sql, eb);
-	if (!st)
-		return WQ_EIO;
-	sqlite3_bind_int64(st, 1, now - (int64_t)min_days(r) * SECONDS_PER_DAY + 1);
-	sqlite3_bind_int(st, 2, NATIONAL_SWEEP_READ);
-	if ((rc = db_collect(db, st, sizeof *rows, fill_candidate, (void **)&rows, &got, eb)))
-		return rc;
-	for (int i = 0; i < got && !rc && *n < NATIONAL_SWEEP_BATCH; i++) {
-		if (!escalate_national_due(r, rows[i].state, rows[i].paid_at, rows[i].stage_at, now))
-			continue;
-		int done = 0;
-		if ((rc = db_begin(db, eb)))
+	while (!rc && got == NATIONAL_SWEEP_PAGE && *n < NATIONAL_SWEEP_BATCH) {
+		struct candidate *rows = NULL;
+		if ((rc = sweep_page(db, bound, after_paid, after_id, &rows, &got, eb)))
 			break;
-		rc = raise_itself(db, &rows[i], now, &done, eb);
-		if (rc)
-			db_rollback(db);
-		else if (!(rc = db_commit(db, eb)))
-			*n += done;
+		for (int i = 0; i < got && !rc && *n < NATIONAL_SWEEP_BATCH; i++) {
+			if (!escalate_national_due(r, rows[i].state, rows[i].paid_at,
+						   rows[i].stage_at, now))
+				continue;
+			int done = 0;
+			if ((rc = db_begin(db, eb)))
+				break;
+			rc = raise_itself(db, &rows[i], now, &done, eb);
+			if (rc)
+				db_rollback(db);
+			else if (!(rc = db_commit(db, eb)))
+				*n += done;
+		}
+		if (got > 0) {
+			after_paid = rows[got - 1].paid_at;
+			after_id = rows[got - 1].id;
+		}
+		free(rows);
 	}
-	free(rows);
 	return rc;
 }

@@ -211,12 +211,47 @@ static void test_a_taken_raise_is_its_holders(void **state)
 	assert_int_equal(testlib_problems(db), 0);
 }
 
+/* The sweep reaches every request due, however many open ones come before it: here
+ * 2,100 older ones, each moved to its stage an hour ago (not due), then one due (its
+ * first stage past its days), with the delivery window off so that only the stages
+ * count.  Last of the group: the older ones' dates are set by SQL. */
+static void test_the_sweep_reaches_past_the_oldest(void **state)
+{
+	(void)state;
+	struct wq_errbuf eb = {0};
+	struct escalate_rules r;
+	int64_t now = wq_now(), first = 0, due;
+	int raised = 0;
+	db_bulk_mode(db, 1);
+	for (int i = 0; i < 2100; i++) {
+		int64_t id = paid_in_rabat();
+		first = first ? first : id;
+	}
+	due = paid_in_rabat();
+	db_bulk_mode(db, 0);
+	assert_int_equal(testlib_sql_int(db, "UPDATE requests SET paid_at = ?1 - 40 * 86400,"
+					     " stage_at = ?1 - 3600 WHERE id >= (SELECT min(id) FROM"
+					     " requests WHERE paid_at > ?1 - 600) RETURNING 0", now), 0);
+	assert_int_equal(testlib_sql_int(db, "UPDATE requests SET paid_at = ?1 - 20 * 86400,"
+					     " stage_at = ?1 - 20 * 86400 WHERE id = (SELECT max(id)"
+					     " FROM requests) RETURNING 0", now), 0);
+	escalate_rules_from_config(&r, &cfg);
+	r.national_days = 3;
+	r.window_days = 0;
+	assert_int_equal(national_raise_overdue(db, &r, now, &raised, &eb), WQ_OK);
+	assert_int_equal(testlib_sql_int(db, "SELECT count(*) FROM request_raises"
+					     " WHERE request_id = ?1", due), 1);
+	assert_int_equal(testlib_sql_int(db, "SELECT count(*) FROM request_raises"
+					     " WHERE request_id >= ?1", first), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_a_raise_is_in_the_history),
 		cmocka_unit_test(test_the_sweeps_raise_is_in_the_history),
 		cmocka_unit_test(test_a_taken_raise_is_its_holders),
+		cmocka_unit_test(test_the_sweep_reaches_past_the_oldest),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
