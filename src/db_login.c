@@ -5,8 +5,11 @@
  * throttled names cost the same: the dummy hash is made when the listener starts (not on
  * a connection's first try) and a throttled try computes one too (item 4).
  * A network an account logged in from before, and a key, are not held back by strangers'
- * failures; strangers are throttled per account and per source (item 5).  Runs in each
- * SSH session process (and in unit tests). */
+ * failures; strangers are throttled per account and per source (item 5).  The two
+ * transactions of a try share one fsync, made before the answer: the count is visible to
+ * every other process from its COMMIT, so parallel guesses are held, and a try whose
+ * count a power cut could lose was never answered (login_sync).  Runs in each SSH session
+ * process (and in unit tests). */
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
@@ -17,7 +20,26 @@
 #include "db.h"
 #include "limits.h"
 #include "user.h"
+#include "db_sync.h"
 #include "util.h"
+
+/* The statements of a login, prepared ahead by user_login_warm. */
+static const char hash_sql[] = "SELECT password_hash FROM users WHERE id = ?";
+static const char known_net_sql[] = "SELECT 1 FROM login_known WHERE user_id = ? AND net = ?";
+static const char bucket_wait_sql[] = "SELECT fails, last_at FROM login_buckets WHERE bucket = ?";
+static const char bucket_add_sql[] =
+	"INSERT INTO login_buckets (bucket, fails, last_at) VALUES (?1, max(?2, 0), ?3)"
+	" ON CONFLICT (bucket) DO UPDATE SET"
+	" fails = max(CASE WHEN ?3 - last_at >= ?4 THEN 0 ELSE fails END + ?2, 0),"
+	" last_at = CASE WHEN ?2 > 0 THEN ?3 ELSE last_at END";
+static const char second_factor_sql[] =
+	"SELECT 1 FROM user_totp WHERE user_id = ? AND confirmed = 1";
+static const char ok_sql[] = "UPDATE users SET failed_logins = 0, last_login_at = ?2"
+			     " WHERE id = ?1";
+static const char bad_sql[] = "UPDATE users SET failed_logins = failed_logins + 1,"
+			      " last_failed_at = ?2 WHERE id = ?1";
+static const char purge_sql[] = "DELETE FROM login_buckets WHERE last_at < ?";
+static const char clear_sql[] = "DELETE FROM login_buckets WHERE bucket = ?";
 
 /* Made once before any session forks (user_login_prepare), so that every session has it. */
 static char login_dummy_hash[256];
@@ -64,6 +86,60 @@ long user_login_hash_checks(void)
 	return login_hash_checks;
 }
 
+/* ---- one fsync per try ---- */
+
+/* The connection's synchronous level: 2 FULL, 1 NORMAL, 0 OFF, -1 unknown. */
+static int login_sync_level(struct db *db)
+{
+	static const char sql[] = "PRAGMA synchronous";
+	sqlite3_stmt *st = db_stmt(db, sql, NULL);
+	int level = st && sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+	if (st)
+		sqlite3_reset(st);
+	return level;
+}
+
+/* A try's transactions commit without an fsync of their own (synchronous=NORMAL): each
+ * is visible to every process from its COMMIT, which is what holds parallel guesses; then
+ * login_sync fsyncs the WAL once, before the try is answered.  Frames are appended in
+ * order, so that one fsync holds the try's count and its outcome: a power cut before it
+ * can lose both, but then nobody was told anything about the password.  The fsync is
+ * also made with the write lock let go (db_sync.c says why that is safe), so parallel
+ * logins do not queue behind it.  Only a connection in FULL (a session's) is changed;
+ * one whose commits sync themselves (db_sync.h) keeps doing so.  1 when deferred. */
+static int login_defer_sync(struct db *db)
+{
+	return login_sync_level(db) == 2 &&
+	       sqlite3_exec(db_handle(db), "PRAGMA synchronous=NORMAL", NULL, NULL, NULL) ==
+		       SQLITE_OK;
+}
+
+/* The fsync login_defer_sync put off, and FULL again; rc is the try's result so far: a
+ * failed fsync turns an answer into an error, so nothing is told that is not on disk. */
+static int login_sync(struct db *db, int deferred, int rc, struct wq_errbuf *eb)
+{
+	if (!deferred)
+		return rc;
+	sqlite3 *conn = db_handle(db);
+	int src = db_sync_wal(conn, "main");
+	sqlite3_exec(conn, "PRAGMA synchronous=FULL", NULL, NULL, NULL);
+	if (src != SQLITE_OK && (rc == WQ_OK || rc == WQ_EDENIED))
+		return db_fail(db, src, eb);
+	return rc;
+}
+
+void user_login_warm(struct db *db)
+{
+	static const char *const sqls[] = {hash_sql,	      known_net_sql, bucket_wait_sql,
+					   bucket_add_sql,    second_factor_sql, ok_sql,
+					   bad_sql,	      purge_sql,	 clear_sql};
+	struct user u;
+	user_get(db, "", &u, NULL); /* reads the schema, the bulk of the work */
+	for (size_t i = 0; i < sizeof sqls / sizeof *sqls; i++)
+		db_stmt(db, sqls[i], NULL);
+	login_sync_level(db);
+}
+
 /* The networks of an address: `src` the source that is throttled (an IPv4 address, an
  * IPv6 /64), `known` what a success makes known for the account (IPv4 /24, IPv6 /64). */
 static void login_nets(const char *addr, char *src, char *known, size_t size)
@@ -92,8 +168,7 @@ static void login_nets(const char *addr, char *src, char *known, size_t size)
 /* Seconds a bucket still holds tries back (0: none). */
 static int64_t bucket_wait(struct db *db, const char *bucket, int free_fails, int64_t now)
 {
-	static const char sql[] = "SELECT fails, last_at FROM login_buckets WHERE bucket = ?";
-	sqlite3_stmt *st = db_stmt(db, sql, NULL);
+	sqlite3_stmt *st = db_stmt(db, bucket_wait_sql, NULL);
 	int64_t wait = 0;
 	if (!st)
 		return 0;
@@ -119,12 +194,7 @@ static int64_t bucket_wait(struct db *db, const char *bucket, int free_fails, in
 static int bucket_add(struct db *db, const char *bucket, int delta, int64_t now,
 		      struct wq_errbuf *eb)
 {
-	static const char sql[] =
-		"INSERT INTO login_buckets (bucket, fails, last_at) VALUES (?1, max(?2, 0), ?3)"
-		" ON CONFLICT (bucket) DO UPDATE SET"
-		" fails = max(CASE WHEN ?3 - last_at >= ?4 THEN 0 ELSE fails END + ?2, 0),"
-		" last_at = CASE WHEN ?2 > 0 THEN ?3 ELSE last_at END";
-	sqlite3_stmt *st = db_stmt(db, sql, eb);
+	sqlite3_stmt *st = db_stmt(db, bucket_add_sql, eb);
 	if (!st)
 		return WQ_EIO;
 	db_bind_text(st, 1, bucket);
@@ -158,8 +228,7 @@ static void login_try_init(struct login_try *t, const char *username, const char
 
 static int login_known_net(struct db *db, struct login_try *t)
 {
-	static const char sql[] = "SELECT 1 FROM login_known WHERE user_id = ? AND net = ?";
-	sqlite3_stmt *st = db_stmt(db, sql, NULL);
+	sqlite3_stmt *st = db_stmt(db, known_net_sql, NULL);
 	if (!st)
 		return 0;
 	sqlite3_bind_int64(st, 1, t->u.id);
@@ -196,8 +265,7 @@ static int login_remember(struct db *db, int64_t user_id, const char *net, int64
 /* Does a code follow the password or key?  Then the login is not whole yet. */
 static int login_has_second_factor(struct db *db, int64_t user_id)
 {
-	static const char sql[] = "SELECT 1 FROM user_totp WHERE user_id = ? AND confirmed = 1";
-	sqlite3_stmt *st = db_stmt(db, sql, NULL);
+	sqlite3_stmt *st = db_stmt(db, second_factor_sql, NULL);
 	if (!st)
 		return 1; /* unknown: the code's check will remember the network */
 	sqlite3_bind_int64(st, 1, user_id);
@@ -245,12 +313,11 @@ static int login_record(struct db *db, const struct login_try *t, const char *ac
 static int login_begin_tx(struct db *db, struct login_try *t, int counted,
 			  struct wq_errbuf *eb)
 {
-	static const char hashq[] = "SELECT password_hash FROM users WHERE id = ?";
 	int64_t now = wq_now();
 	t->found = user_get(db, t->username, &t->u, NULL) == WQ_OK;
 	t->disabled = t->found && t->u.disabled;
 	if (t->found) {
-		sqlite3_stmt *st = db_stmt(db, hashq, eb);
+		sqlite3_stmt *st = db_stmt(db, hash_sql, eb);
 		if (!st)
 			return WQ_EIO;
 		sqlite3_bind_int64(st, 1, t->u.id);
@@ -294,14 +361,9 @@ static int login_begin(struct db *db, struct login_try *t, int counted, struct w
 static int login_end_tx(struct db *db, struct login_try *t, int ok, const char *how,
 			struct wq_errbuf *eb)
 {
-	static const char okq[] = "UPDATE users SET failed_logins = 0, last_login_at = ?2"
-				  " WHERE id = ?1";
-	static const char badq[] = "UPDATE users SET failed_logins = failed_logins + 1,"
-				   " last_failed_at = ?2 WHERE id = ?1";
-	static const char purgeq[] = "DELETE FROM login_buckets WHERE last_at < ?";
 	int64_t now = wq_now();
 	if (t->found) {
-		sqlite3_stmt *st = db_stmt(db, ok ? okq : badq, eb);
+		sqlite3_stmt *st = db_stmt(db, ok ? ok_sql : bad_sql, eb);
 		if (!st)
 			return WQ_EIO;
 		sqlite3_bind_int64(st, 1, t->u.id);
@@ -321,15 +383,14 @@ static int login_end_tx(struct db *db, struct login_try *t, int ok, const char *
 		sqlite3_stmt *st;
 		if (t->known) {
 			/* the account's own network got in: its own failures start again */
-			static const char clearq[] = "DELETE FROM login_buckets WHERE bucket = ?";
-			st = db_stmt(db, clearq, eb);
+			st = db_stmt(db, clear_sql, eb);
 			if (!st)
 				return WQ_EIO;
 			db_bind_text(st, 1, t->buckets[0]);
 			sqlite3_step(st);
 			sqlite3_reset(st);
 		}
-		st = db_stmt(db, purgeq, eb);
+		st = db_stmt(db, purge_sql, eb);
 		if (st) {
 			sqlite3_bind_int64(st, 1, now - LOGIN_FORGET_SECONDS);
 			sqlite3_step(st);
@@ -395,13 +456,16 @@ int user_login_password(struct db *db, const char *username, const char *passwor
 	static struct login_try t;
 	login_try_init(&t, username, addr, "password");
 	user_login_prepare(); /* done by the listener already; here for the CLI and tests */
+	int deferred = login_defer_sync(db);
 	int rc = login_begin(db, &t, 1, eb);
 	if (rc)
-		return rc;
+		return login_sync(db, deferred, rc, eb);
 	if (t.wait > 0) {
 		/* the hash a checked try would cost, really computed: a wait would not slow
 		 * down with the machine as the hash does, and the time would tell */
 		login_check_timed(password ? password : "", login_dummy_hash);
+		if ((rc = login_sync(db, deferred, WQ_OK, eb)))
+			return rc;
 		return wq_fail(eb, WQ_EDENIED, "username",
 			       "too many failed logins for this account: try again in %lld s",
 			       (long long)t.wait);
@@ -410,6 +474,7 @@ int user_login_password(struct db *db, const char *username, const char *passwor
 	int ok = login_check_timed(password ? password : "",
 				   t.found && t.hash[0] ? t.hash : login_dummy_hash);
 	rc = login_end(db, &t, ok && t.hash[0], "wrong password", a, eb);
+	rc = login_sync(db, deferred, rc, eb);
 	if (rc != WQ_EDENIED)
 		return rc;
 	return wq_fail(eb, WQ_EDENIED, "password", "wrong username or password");
@@ -423,21 +488,22 @@ int user_login_key(struct db *db, const char *username, const char *key_type,
 				  " AND key_b64 = ?";
 	static struct login_try t;
 	login_try_init(&t, username, addr, "publickey");
+	int deferred = login_defer_sync(db);
 	int rc = login_begin(db, &t, 0, eb);
 	if (rc)
-		return rc;
+		return login_sync(db, deferred, rc, eb);
 	int match = 0;
 	if (t.found) {
 		sqlite3_stmt *st = db_stmt(db, sql, eb);
 		if (!st)
-			return WQ_EIO;
+			return login_sync(db, deferred, WQ_EIO, eb);
 		sqlite3_bind_int64(st, 1, t.u.id);
 		db_bind_text(st, 2, key_type);
 		db_bind_text(st, 3, key_b64);
 		match = sqlite3_step(st) == SQLITE_ROW;
 		sqlite3_reset(st);
 	}
-	rc = login_end(db, &t, match, "key not registered", a, eb);
+	rc = login_sync(db, deferred, login_end(db, &t, match, "key not registered", a, eb), eb);
 	if (rc != WQ_EDENIED)
 		return rc;
 	return wq_fail(eb, WQ_EDENIED, "key", "key not accepted for %s", username);

@@ -9,6 +9,7 @@
  * 'q', idle timeout or server stop) the process becomes the keeper of its UI child
  * (src/ssh_detach.c). */
 #include <errno.h>
+#include <malloc.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -238,10 +239,25 @@ static void session_loop(struct session_ctx *ctx)
 			snprintf(note, sizeof note, "\r\nwatiqa: the server is stopping.\r\n");
 			break;
 		}
+		if (ctx->warm_due) {
+			/* "none" was answered: the client reads its password meanwhile */
+			struct db *db = session_db(ctx);
+			if (db)
+				user_login_warm(db);
+			ctx->warm_due = 0;
+		}
 		if (!ctx->authed) {
 			if (ctx->auth_tries >= MAX_AUTH_TRIES)
 				break;
 			continue;
+		}
+		if (ctx->db) {
+			/* logged in, the answer sent: the UI child opens its own connection.
+			 * Hold none across the session, and give its freed pages back before
+			 * the UI child is forked, or both would keep them */
+			db_close(ctx->db);
+			ctx->db = NULL;
+			malloc_trim(0);
 		}
 		if (ctx->chan_closed) {
 			session_log(ctx, "channel closed by the client");
@@ -312,6 +328,30 @@ static void session_loop(struct session_ctx *ctx)
 		session_finish_channel(ctx, note[0] ? note : NULL);
 }
 
+/* The key exchange, driven here rather than inside libssh so that each packet read is
+ * acknowledged at once (TCP_QUICKACK).  After the server's KEXINIT the client sends its
+ * own KEXINIT and then its key share, a small packet; the server has nothing to send in
+ * between, so Linux delays its ACK (40 ms), and the client's Nagle holds the key share
+ * until that ACK comes: every login paid 40 ms there (bench/README section 21).  The flag
+ * is not sticky: it is set again after every read. */
+static int session_key_exchange(struct session_ctx *ctx)
+{
+	int fd = ssh_get_fd(ctx->ssh), one = 1, rc;
+	ssh_set_blocking(ctx->ssh, 0);
+	while ((rc = ssh_handle_key_exchange(ctx->ssh)) == SSH_AGAIN) {
+#ifdef TCP_QUICKACK
+		setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof one);
+#endif
+		struct pollfd p = {.fd = fd, .events = POLLIN};
+		if (ssh_get_poll_flags(ctx->ssh) & SSH_WRITE_PENDING)
+			p.events |= POLLOUT;
+		if (poll(&p, 1, -1) < 0 && errno != EINTR)
+			break; /* rc is SSH_AGAIN: the caller logs the failure */
+	}
+	ssh_set_blocking(ctx->ssh, 1);
+	return rc;
+}
+
 void session_run(struct session_start *st)
 {
 	static struct session_ctx ctx_storage;
@@ -357,6 +397,7 @@ void session_run(struct session_start *st)
 	 * (valgrind saw it there as 1288 bytes definitely lost per session) */
 	ssh_bind_free(bind);
 	ctx->server_cb.userdata = ctx;
+	ctx->server_cb.auth_none_function = session_auth_none;
 	ctx->server_cb.auth_password_function = session_auth_password;
 	ctx->server_cb.auth_pubkey_function = session_auth_pubkey;
 	ctx->server_cb.channel_open_request_session_function = session_on_channel_open;
@@ -365,7 +406,7 @@ void session_run(struct session_start *st)
 	ssh_set_message_callback(ctx->ssh, session_on_message, ctx);
 	ssh_set_auth_methods(ctx->ssh, SSH_AUTH_METHOD_PASSWORD | SSH_AUTH_METHOD_PUBLICKEY);
 
-	if (ssh_handle_key_exchange(ctx->ssh) != SSH_OK) {
+	if (session_key_exchange(ctx) != SSH_OK) {
 		session_log(ctx, "key exchange failed: %s", ssh_get_error(ctx->ssh));
 		ssh_free(ctx->ssh);
 		_exit(1);

@@ -1,10 +1,10 @@
 /* ssh_session_auth.c - the auth methods of one SSH session process: password (checked
- * against the yescrypt hash through user_login_password()) and public key (a probe answered
- * only for a key the account has, then the signed attempt).  Each failure counts towards
- * MAX_AUTH_TRIES and is reported to the listener; success stops the grace alarm and closes
- * the session's database connection (the UI child opens its own).  Runs in the session
+ * against the yescrypt hash through user_login_password()), public key (a probe answered
+ * only for a key the account has, then the signed attempt) and "none" (the question that
+ * comes first, whose answer starts the database's set-up).  Each failure counts towards
+ * MAX_AUTH_TRIES and is reported to the listener; success stops the grace alarm (the
+ * session's database connection is closed after the answer: session_loop).  Runs in the session
  * process before authentication; never touches the channel or the pty. */
-#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -19,11 +19,7 @@ void session_auth_ok(struct session_ctx *ctx, const char *method)
 	ctx->authed = 1;
 	session_set_user(ctx, ctx->actor.username);
 	session_report(ctx, SESSION_REPORT_AUTH_OK);
-	/* the UI child opens its own connection: hold none across the session, and give its
-	 * freed pages back before the UI child is forked, or both would keep them */
-	db_close(ctx->db);
-	ctx->db = NULL;
-	malloc_trim(0);
+	/* the database connection is closed once the answer has gone (session_loop) */
 	ctx->last_input_ms = ctx->last_alive_ms = session_now_ms();
 	log_context(ctx->actor.username, NULL, NULL);
 	session_event(ctx, LOG_LEVEL_INFO, "login", "login ok (%s)", method);
@@ -42,6 +38,19 @@ void session_auth_failed(struct session_ctx *ctx, const char *method, const char
 		ssh_session_set_disconnect_message(ctx->ssh, "Too many authentication failures");
 		ssh_disconnect(ctx->ssh);
 	}
+}
+
+/* "none", a client's first question (which methods are there?), answered as libssh
+ * would: refused, with the methods.  The database connection the next try needs is
+ * opened and prepared just after that answer has gone (session_loop), while the client
+ * asks its user for the password or signs with its key, rather than after the password
+ * has come. */
+int session_auth_none(ssh_session s, const char *user, void *userdata)
+{
+	struct session_ctx *ctx = userdata;
+	(void)s, (void)user;
+	ctx->warm_due = !ctx->db && !ctx->authed;
+	return SSH_AUTH_DENIED;
 }
 
 int session_auth_password(ssh_session s, const char *user, const char *password,

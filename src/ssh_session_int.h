@@ -36,6 +36,7 @@ struct session_ctx {
 	char addr[SESSION_ADDR_BYTES];
 	int report_fd;
 	struct db *db; /* open only while authenticating */
+	int warm_due;  /* "none" answered: open and prepare db now (src/ssh_session_auth.c) */
 
 	char user[USERNAME_MAX_BYTES]; /* last name tried, then the account */
 	int auth_tries;
@@ -82,7 +83,8 @@ int session_name_ok(const char *s, size_t max, const char *extra);
 /* The database, opened on first need (authentication, the reattach audit). */
 struct db *session_db(struct session_ctx *ctx);
 
-/* ssh_session_auth.c: the server callbacks for password and public key */
+/* ssh_session_auth.c: the server callbacks for "none", password and public key */
+int session_auth_none(ssh_session s, const char *user, void *userdata);
 int session_auth_password(ssh_session s, const char *user, const char *password,
 			  void *userdata);
 int session_auth_pubkey(ssh_session s, const char *user, struct ssh_key_struct *pubkey,

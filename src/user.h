@@ -104,6 +104,10 @@ int user_login_second_factor(struct db *db, int64_t user_id, const char *addr, i
 /* Makes the dummy hash that unknown names are checked against and times one check;
  * the SSH listener calls it before forking any session.  Returns the check's ms. */
 int user_login_prepare(void);
+/* Prepares on db what a login will run (the schema, the throttle's and the outcome's
+ * statements): an SSH session calls it during the key exchange, while the client
+ * computes, so that the password's answer does not wait for it. */
+void user_login_warm(struct db *db);
 /* How many password hashes the login paths have checked in this process (the dummy one
  * included): lets tests see that a throttled or unknown name pays for one as a real try
  * does, without timing anything. */

@@ -2,7 +2,8 @@
  * throttled per account and per source; parallel guesses (20 processes, 20 addresses) get
  * no more than the free tries between them; a network the account logged in from before,
  * and a key, are not held back by strangers; a throttled try costs as long as a checked
- * one.  Times are set with WATIQA_FAKE_NOW so that no test sleeps through a delay. */
+ * one; a try's two transactions share one fsync.  Times are set with WATIQA_FAKE_NOW so
+ * that no test sleeps through a delay. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "db_sync.h"
 #include "limits.h"
 #include "serve.h"
 #include "totp.h"
@@ -258,6 +260,47 @@ static void test_throttled_costs_what_a_check_costs(void **state)
 	assert_int_equal(user_login_hash_checks(), n + 1);
 }
 
+/* A try's count and its outcome share one fsync of the WAL, made before the answer (the
+ * count is seen by other connections from its COMMIT: the parallel test above): a right
+ * password, wrong ones and a throttled one each cost one, on a connection in FULL, which
+ * is left in FULL; one whose commits sync themselves gets no extra. */
+static void test_one_fsync_per_try(void **state)
+{
+	struct db *mine;
+	struct wq_errbuf eb;
+	struct actor a;
+	int throttled = 0;
+	(void)state;
+	at(600);
+	assert_int_equal(db_open(db_path, &mine, &eb), WQ_OK);
+	long long n = db_sync_count();
+	assert_int_equal(user_login_password(mine, "agent3", DEMO_PASSWORD, "192.0.2.77", &a, &eb),
+			 WQ_OK);
+	assert_int_equal(db_sync_count(), n + 1);
+	for (int i = 0; i <= LOGIN_FAILS_FREE && !throttled; i++) {
+		n = db_sync_count();
+		assert_int_equal(user_login_password(mine, "agent3", "guess-guess", "198.51.100.77",
+						     &a, &eb),
+				 WQ_EDENIED);
+		assert_int_equal(db_sync_count(), n + 1);
+		throttled = strstr(eb.msg, "too many") != NULL;
+	}
+	assert_true(throttled);
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(db_handle(mine), "PRAGMA synchronous", -1, &st, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 0), 2);
+	sqlite3_finalize(st);
+	/* a connection whose commits sync themselves (db_sync.h): its hook's fsyncs only */
+	assert_int_equal(db_sync_outside_lock(mine, &eb), WQ_OK);
+	n = db_sync_count();
+	assert_int_equal(user_login_password(mine, "agent3", DEMO_PASSWORD, "192.0.2.77", &a, &eb),
+			 WQ_OK);
+	assert_int_equal(db_sync_count(), n + 2);
+	db_close(mine);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -267,6 +310,7 @@ int main(void)
 		cmocka_unit_test(test_parallel_guesses_get_only_the_free_tries),
 		cmocka_unit_test(test_second_factor_counts_and_remembers),
 		cmocka_unit_test(test_throttled_costs_what_a_check_costs),
+		cmocka_unit_test(test_one_fsync_per_try),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
