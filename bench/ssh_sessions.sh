@@ -15,7 +15,10 @@
 # the same client (sshpass + ssh), and sshd's memory per session, in the same run.  The
 # N sessions log in as WQ_BENCH_ACCOUNTS (16) agents of agent1's office, made here.
 # The client is bench/ssh_client.c (libssh), built here.  Loopback only.
+# WQ_BENCH_LOGIN_ONLY=1: the login times only (the idle client's, then sshpass + ssh beside
+# OpenSSH, WQ_BENCH_LOGINS (15) each, in turns), without the N sessions.
 #   WATIQA_BIN=build/watiqa bash bench/ssh_sessions.sh
+#   WQ_BENCH_LOGIN_ONLY=1 WQ_BENCH_LOGINS=31 WATIQA_BIN=build/watiqa bash bench/ssh_sessions.sh
 #   WQ_BENCH_LANG=ar WQ_BENCH_SESSIONS=50 WATIQA_BIN=build/watiqa bash bench/ssh_sessions.sh
 HERE=$(cd "$(dirname "$0")" && pwd)
 source "$HERE/../tests/e2e/lib.sh"
@@ -80,8 +83,9 @@ measure() { # LABEL [client flags]
 		"$(field "$f" claim_bytes)" "$(field "$f" claim_wire)"
 }
 
+LOGIN_ONLY=${WQ_BENCH_LOGIN_ONLY:-0}
 measure "idle server"
-measure "idle, ssh -C" -z
+[ "$LOGIN_ONLY" = 1 ] || measure "idle, ssh -C" -z
 
 # ---- a notice arriving (issue 14 item 4): what it costs an idle session's link ----
 # inspector1, with a client of its own, writes a notice to agent1's office (M, w, an
@@ -106,10 +110,11 @@ EOF
 		"notice ($SCREEN_LANG):" "$(field "$f" notice_bytes)" "$(field "$f" notice_wire)" \
 		"$(field "$f" second_bytes)" "$(field "$f" second_wire)"
 }
-measure_notice
+[ "$LOGIN_ONLY" = 1 ] || measure_notice
 
 # ---- login time beside OpenSSH's, the same client (sshpass + ssh), taken in turns ----
 OSSH=0
+trap 'openssh_stop; wq_cleanup' EXIT # sshd is ours to stop, whatever fails from here
 bench_login_vs_openssh() {
 	local hash i runs=${WQ_BENCH_LOGINS:-15}
 	hash=$(wq_sql "SELECT password_hash FROM users WHERE username = 'agent1'")
@@ -128,6 +133,11 @@ bench_login_vs_openssh() {
 }
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)]; else print 0 }'; }
 bench_login_vs_openssh
+if [ "$LOGIN_ONLY" = 1 ]; then
+	openssh_stop
+	echo "load average:          $(cut -d' ' -f1-3 /proc/loadavg)"
+	exit 0
+fi
 # their sessions gone (refused without a terminal) before the N are counted
 for ((k = 0; k < 100 && $(wq_ssh_procs) > 1; k++)); do sleep 0.1; done
 
