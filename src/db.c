@@ -303,6 +303,11 @@ void db_rollback(struct db *db)
 	log_discard();
 }
 
+int db_in_transaction(struct db *db)
+{
+	return !sqlite3_get_autocommit(db->conn);
+}
+
 void db_set_grouped(struct db *db, int on)
 {
 	db->grouped = on;

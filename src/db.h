@@ -32,6 +32,8 @@ int db_begin(struct db *db, struct wq_errbuf *eb);
 int db_begin_read(struct db *db, struct wq_errbuf *eb);
 int db_commit(struct db *db, struct wq_errbuf *eb);
 void db_rollback(struct db *db);
+/* 1 while a transaction begun on this connection is open (one a callee may read in). */
+int db_in_transaction(struct db *db);
 
 /* Bulk loading (demo, generators): synchronous=OFF until switched back. */
 void db_bulk_mode(struct db *db, int on);

@@ -160,9 +160,10 @@ static int source_held(struct db *db, struct source_check *src)
 	return src->held;
 }
 
-int request_get_citizen_from(struct db *db, const unsigned char key[32], const char *tracking,
-			     const char *secret, struct source_check *src, struct request *out,
-			     int *wait_seconds, struct wq_errbuf *eb)
+/* keep: on WQ_OK, the read transaction stays open for the caller's other reads */
+static int get_citizen(struct db *db, const unsigned char key[32], const char *tracking,
+		       const char *secret, struct source_check *src, int keep,
+		       struct request *out, int *wait_seconds, struct wq_errbuf *eb)
 {
 	struct actor sys;
 	char canon[SECRET_CHARS + 1];
@@ -196,7 +197,7 @@ int request_get_citizen_from(struct db *db, const unsigned char key[32], const c
 			db_rollback(db);
 			return rc;
 		}
-		return db_commit(db, eb);
+		return keep ? WQ_OK : db_commit(db, eb);
 	}
 	db_rollback(db);
 	if ((rc = db_begin(db, eb)))
@@ -216,7 +217,26 @@ int request_get_citizen_from(struct db *db, const unsigned char key[32], const c
 	if (rc == WQ_ENOTFOUND)
 		return wq_fail(eb, WQ_ENOTFOUND, "tracking",
 			       "unknown tracking number or wrong secret code");
-	return request_get_by_tracking(db, &sys, tracking, out, eb);
+	if (keep && (rc = db_begin_read(db, eb)))
+		return rc;
+	rc = request_get_by_tracking(db, &sys, tracking, out, eb);
+	if (rc && keep)
+		db_rollback(db);
+	return rc;
+}
+
+int request_get_citizen_from(struct db *db, const unsigned char key[32], const char *tracking,
+			     const char *secret, struct source_check *src, struct request *out,
+			     int *wait_seconds, struct wq_errbuf *eb)
+{
+	return get_citizen(db, key, tracking, secret, src, 0, out, wait_seconds, eb);
+}
+
+int request_get_citizen_open(struct db *db, const unsigned char key[32], const char *tracking,
+			     const char *secret, struct source_check *src, struct request *out,
+			     int *wait_seconds, struct wq_errbuf *eb)
+{
+	return get_citizen(db, key, tracking, secret, src, 1, out, wait_seconds, eb);
 }
 
 static int do_rewrap(struct db *db, const unsigned char key[32], int *n, struct wq_errbuf *eb)

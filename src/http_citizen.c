@@ -39,16 +39,10 @@ void citizen_refund_line(struct http_ctx *c, const struct refund *f, enum txt wh
 	buf_puts(o, "</span></p>\n");
 }
 
-int citizen_refund_sum(struct http_ctx *c, const struct request *r, struct refund *out)
+static int refund_total(const struct refund *f, int n, struct refund *out)
 {
-	struct refund *f = NULL;
-	struct wq_errbuf eb;
-	struct db *db = http_db(c);
-	int n = 0;
-	if (!db || refund_list(db, r->id, &f, &n, &eb) || !n) {
-		free(f);
+	if (!n)
 		return 0;
-	}
 	/* refused anywhere is said first (finance will call); else the least advanced;
 	 * the date of the latest */
 	static const int rank[REFUND_STATE_COUNT] = {
@@ -65,15 +59,25 @@ int citizen_refund_sum(struct http_ctx *c, const struct request *r, struct refun
 			out->created_at = f[i].created_at;
 		}
 	}
-	free(f);
 	return 1;
 }
 
-void citizen_refund_box(struct http_ctx *c, const struct request *r)
+int citizen_refund_sum(struct http_ctx *c, const struct request *r, struct refund *out)
 {
-	struct refund f;
-	if (citizen_refund_sum(c, r, &f))
-		citizen_refund_line(c, &f, T_REFUND, "refund");
+	struct refund *f = NULL;
+	struct wq_errbuf eb;
+	struct db *db = http_db(c);
+	int n = 0;
+	int ok = db && !refund_list(db, r->id, &f, &n, &eb) && refund_total(f, n, out);
+	free(f);
+	return ok;
+}
+
+void citizen_refund_box(struct http_ctx *c, const struct refund *f, int n)
+{
+	struct refund sum;
+	if (refund_total(f, n, &sum))
+		citizen_refund_line(c, &sum, T_REFUND, "refund");
 }
 
 /* The postage of sending a returned envelope again: resend.postage within Morocco,

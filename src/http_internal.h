@@ -338,6 +338,10 @@ void pay_checkout_url(struct http_ctx *c, const struct request *r, struct buf *u
  * with the field in eb. */
 int track_lookup(struct http_ctx *c, const char *tracking, const char *secret,
 		 struct request *r, struct wq_errbuf *eb);
+/* The same, and on WQ_OK the lookup's read transaction is left open for track_page(),
+ * which reads in it and ends it (nothing may write on this connection in between). */
+int track_lookup_open(struct http_ctx *c, const char *tracking, const char *secret,
+		      struct request *r, struct wq_errbuf *eb);
 /* The HTTP status of a track_lookup() failure: 422 (malformed), 404 (unknown number or
  * wrong code), 429 (held back after wrong codes: c->retry_after set), 503. */
 int track_status(const struct http_ctx *c, int rc);
@@ -362,11 +366,12 @@ void page_code_input(struct http_ctx *c, const char *name, const char *label, in
  * state (with the error the notice names), and whether a notice is good news. */
 /* Every refund of the order as one (the sum; refused if any is, else the least advanced
  * state; the latest date): 1 and *out filled, 0 when nothing was refunded. */
+struct refund;
 int citizen_refund_sum(struct http_ctx *c, const struct request *r, struct refund *out);
-void citizen_refund_box(struct http_ctx *c, const struct request *r);
+/* That sum's box on the tracking page, from the order's refunds (f, n) already read. */
+void citizen_refund_box(struct http_ctx *c, const struct refund *f, int n);
 /* One refund's line (amount, state, date) under the label `what`, its ids prefixed
  * with id ("refund": #refund, #refund_amount, #refund_state, #refund_date). */
-struct refund;
 void citizen_refund_line(struct http_ctx *c, const struct refund *f, enum txt what,
 			 const char *id);
 /* http_redispatch.c: a returned envelope sent again to a corrected address, on the

@@ -40,8 +40,9 @@ void source_failed(struct http_ctx *c, const char *action, const char *sample)
 			  eb.msg);
 }
 
-int track_lookup(struct http_ctx *c, const char *tracking, const char *secret,
-		 struct request *r, struct wq_errbuf *eb)
+/* keep: on WQ_OK the lookup's read transaction stays open (track_lookup_open) */
+static int lookup(struct http_ctx *c, const char *tracking, const char *secret, int keep,
+		  struct request *r, struct wq_errbuf *eb)
 {
 	char t[TRACKING_BYTES + 4], k[SECRET_CODE_BYTES + 4];
 	validate_normalize(t, sizeof t, tracking ? tracking : "", 1);
@@ -63,7 +64,8 @@ int track_lookup(struct http_ctx *c, const char *tracking, const char *secret,
 	struct source_check src = {"secret.wrong", source,
 				   wq_now() - SECRET_SOURCE_WINDOW_SECONDS,
 				   SECRET_FAILS_PER_SOURCE, 0};
-	int rc = request_get_citizen_from(db, c->app->server_key, t, k, &src, r, &wait, eb);
+	int rc = (keep ? request_get_citizen_open : request_get_citizen_from)(
+		db, c->app->server_key, t, k, &src, r, &wait, eb);
 	if (rc == WQ_EBUSY && src.held) {
 		c->retry_after = 60;
 		return wq_fail(eb, WQ_EBUSY, "secret", "%s", tr(c, T_TOO_MANY_TRIES));
@@ -78,6 +80,18 @@ int track_lookup(struct http_ctx *c, const char *tracking, const char *secret,
 		wq_fail(eb, WQ_EINVAL, "secret", "%s", tr(c, T_E_SECRET));
 	}
 	return rc;
+}
+
+int track_lookup(struct http_ctx *c, const char *tracking, const char *secret,
+		 struct request *r, struct wq_errbuf *eb)
+{
+	return lookup(c, tracking, secret, 0, r, eb);
+}
+
+int track_lookup_open(struct http_ctx *c, const char *tracking, const char *secret,
+		      struct request *r, struct wq_errbuf *eb)
+{
+	return lookup(c, tracking, secret, 1, r, eb);
 }
 
 int track_status(const struct http_ctx *c, int rc)
@@ -157,10 +171,11 @@ void track_page(struct http_ctx *c, const struct request *r, const char *secret,
 	int nev = 0, ncs = 0;
 	actor_system(&sys);
 	wq_errbuf_clear(&eb);
-	/* the history, the complaints and the refund read in one snapshot: one read
-	 * transaction instead of one per statement (each took and released SQLite's
-	 * shared-memory locks: fcntl, 13 % of the page's time, bench/README.md section 16) */
-	int snap = db && !db_begin_read(db, &eb);
+	/* the history, the complaints, the refunds and the re-dispatch read in one snapshot:
+	 * one read transaction instead of one per statement (each took and released
+	 * SQLite's shared-memory locks: fcntl, 13 % of the page's time, bench/README.md
+	 * section 16); the lookup's own when track_lookup_open() left it open (section 20) */
+	int snap = db && (db_in_transaction(db) || !db_begin_read(db, &eb));
 	if (db)
 		request_history(db, &sys, r->id, &ev, &nev, &eb);
 	if (db)
@@ -203,11 +218,11 @@ void track_page(struct http_ctx *c, const struct request *r, const char *secret,
 	if (db)
 		refund_list(db, r->id, &fs, &nf, &eb);
 	order_lines_track(c, r, fs, nf);
+	citizen_refund_box(c, fs, nf);
 	free(fs);
-	citizen_refund_box(c, r);
+	redispatch_box(c, r);
 	if (snap)
 		db_commit(db, &eb); /* read only: nothing to write */
-	redispatch_box(c, r);
 	buf_puts(o, "<h2>");
 	buf_html(o, tr(c, T_HISTORY));
 	buf_puts(o, "</h2>\n<table id=\"history\">\n<tr><th>");
@@ -277,7 +292,8 @@ int track_show(struct http_ctx *c)
 	struct request r;
 	struct wq_errbuf eb;
 	wq_errbuf_clear(&eb);
-	int rc = track_lookup(c, t, k, &r, &eb);
+	/* the page is read in the lookup's snapshot: one read transaction per page */
+	int rc = track_lookup_open(c, t, k, &r, &eb);
 	if (rc) {
 		c->status = track_status(c, rc);
 		page_begin(c, tr(c, T_TRACK_TITLE));

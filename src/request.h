@@ -111,6 +111,12 @@ struct source_check {
 int request_get_citizen_from(struct db *db, const unsigned char key[32], const char *tracking,
 			     const char *secret, struct source_check *src, struct request *out,
 			     int *wait_seconds, struct wq_errbuf *eb);
+/* The same, and on WQ_OK the read transaction the request was read in is left open:
+ * the caller reads the rest of its page in that snapshot and ends it with db_commit().
+ * On any other answer no transaction is open. */
+int request_get_citizen_open(struct db *db, const unsigned char key[32], const char *tracking,
+			     const char *secret, struct source_check *src, struct request *out,
+			     int *wait_seconds, struct wq_errbuf *eb);
 /* The secret_hash of a new request for this code (h1: HMAC under key); with key NULL
  * a hash no code matches (the demo's requests, whose codes nobody was given). */
 void request_secret_hash(const unsigned char *key, const char *code, char out[72]);
