@@ -27,7 +27,12 @@
 /* connections one client address may hold at once (several citizens behind one
  * carrier NAT share an address: far above what one browser opens) */
 #define HTTP_CONNECTIONS_PER_ADDRESS 64
-#define HTTP_CONN_MEMORY_BYTES	(64 * 1024)
+/* libmicrohttpd's memory pool per connection: request line and headers, response
+ * headers (a body goes to the handler in pieces, a page is sent from its own buffer).
+ * It zeroes the pool between two requests on a connection and half of it again once
+ * the headers are read: at 64 KB that was 96 KB of memset per page, 4 % of a tracking
+ * page's time (bench/README.md section 20); a browser's request is under 2 KB */
+#define HTTP_CONN_MEMORY_BYTES	(16 * 1024)
 #define PAGE_MAX_BYTES		(20 * 1024)
 /* a list of places is drawn in parts of at most this many bytes of <option>s, so that
  * the order form stays under PAGE_MAX_BYTES however large the network: communes in
