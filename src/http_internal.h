@@ -46,6 +46,7 @@
 struct http_rate;
 struct slow_watch;
 struct notifier;
+struct http_acceptor;
 
 /* Built by http_server_start, read-only afterwards (shared by the worker threads). */
 struct http_app {
@@ -153,6 +154,16 @@ enum MHD_Result http_dispatch(struct http_ctx *c);
 enum MHD_Result http_dispatch_answer(struct http_ctx *c);
 /* Answers at once with one message (429, 413): a page, or JSON under /api/. */
 enum MHD_Result http_fail_early(struct http_ctx *c, int status, enum txt t, int api);
+
+/* ---- accepting (http_accept.c) ---- */
+/* A listening TCP socket bound to sa (*port: the port bound, sa's own or the one the
+ * kernel chose for 0), or -1. */
+int http_listen(const struct sockaddr *sa, socklen_t len, int *port);
+/* A thread accepting on fd, handing connections to mhd (started with
+ * MHD_USE_NO_LISTEN_SOCKET) while it holds fewer than limit; NULL if none could start. */
+struct http_acceptor *http_accept_start(struct MHD_Daemon *mhd, int fd, unsigned limit);
+/* Stops accepting and closes the socket; before MHD_stop_daemon. */
+void http_accept_stop(struct http_acceptor *a);
 
 /* ---- guards (http_guard.c) ---- */
 /* The source a limit counts: the IPv4 address, or the /64 of an IPv6 one
