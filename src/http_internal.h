@@ -83,6 +83,7 @@ struct http_ctx {
 	const char *ctype;
 	char location[2048];
 	char csrf_nonce[40]; /* the nonce cookie this response sets, if new */
+	char csrf_tok[96];   /* the page's CSRF token, once made (http_csrf_field) */
 	char cookies[3][320];
 	int ncookies;
 	char allow[64]; /* the Allow header of a 405 */

@@ -134,22 +134,42 @@ static int csrf_nonce_ok(const char *s)
 	return 1;
 }
 
+/* A new nonce's 16 bytes from this thread's store of getrandom()'s output, fetched 4 KB
+ * at a time: one system call per 256 nonces, not one per page (a citizen without the
+ * cookie, each tracking page of the benchmark, gets a new one).  The bytes are the
+ * kernel's CSPRNG's as before, each used once. */
+static void csrf_random(unsigned char out[16])
+{
+	static __thread unsigned char store[4096];
+	static __thread size_t left;
+	if (left < 16) {
+		if (wq_random_bytes(store, sizeof store)) {
+			wq_random_bytes(out, 16);
+			return;
+		}
+		left = sizeof store;
+	}
+	memcpy(out, store + sizeof store - left, 16);
+	memset(store + sizeof store - left, 0, 16); /* no copy of a given nonce left behind */
+	left -= 16;
+}
+
 void http_csrf_field(struct http_ctx *c)
 {
-	const char *nonce = http_cookie(c, "wq_csrf");
-	if (!csrf_nonce_ok(nonce)) {
-		if (!c->csrf_nonce[0]) {
-			unsigned char r[16];
-			wq_random_bytes(r, sizeof r);
-			for (int i = 0; i < 16; i++)
-				snprintf(c->csrf_nonce + 2 * i, 3, "%02x", r[i]);
-			http_set_cookie(c, "wq_csrf", c->csrf_nonce, 7 * 24 * 3600);
+	if (!c->csrf_tok[0]) { /* one token per page: each of its forms carries it */
+		const char *nonce = http_cookie(c, "wq_csrf");
+		if (!csrf_nonce_ok(nonce)) {
+			if (!c->csrf_nonce[0]) {
+				unsigned char r[16];
+				csrf_random(r);
+				wq_hex(r, sizeof r, c->csrf_nonce);
+				http_set_cookie(c, "wq_csrf", c->csrf_nonce, 7 * 24 * 3600);
+			}
+			nonce = c->csrf_nonce;
 		}
-		nonce = c->csrf_nonce;
+		csrf_token(c->app, nonce, (long long)wq_now(), c->csrf_tok, sizeof c->csrf_tok);
 	}
-	char tok[96];
-	csrf_token(c->app, nonce, (long long)wq_now(), tok, sizeof tok);
-	page_hidden(c, "csrf", tok);
+	page_hidden(c, "csrf", c->csrf_tok);
 }
 
 static int ct_equal(const char *a, const char *b)
@@ -299,8 +319,7 @@ static int app_init(struct http_app *app, const struct config *cfg, struct wq_er
 	unsigned char key[32];
 	if (wq_random_bytes(key, sizeof key))
 		return wq_fail(eb, WQ_EIO, NULL, "no random bytes for the CSRF key");
-	for (int i = 0; i < 32; i++)
-		snprintf(app->csrf_key + 2 * i, 3, "%02x", key[i]);
+	wq_hex(key, sizeof key, app->csrf_key);
 	origin_of(cfg->gateway_url, app->gateway_origin, sizeof app->gateway_origin);
 	snprintf(app->csp, sizeof app->csp,
 		 "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; "

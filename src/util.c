@@ -51,7 +51,7 @@ void wq_fmt_time(int64_t t, char *dst, size_t len)
 	strftime(dst, len, "%Y-%m-%d %H:%M", &tm);
 }
 
-static void hex(const unsigned char *in, size_t n, char *out)
+void wq_hex(const unsigned char *in, size_t n, char *out)
 {
 	static const char digits[] = "0123456789abcdef";
 	for (size_t i = 0; i < n; i++) {
@@ -65,7 +65,7 @@ void wq_sha256_hex(const void *data, size_t len, char out[65])
 {
 	unsigned char md[SHA256_DIGEST_LENGTH];
 	SHA256(data, len, md);
-	hex(md, sizeof md, out);
+	wq_hex(md, sizeof md, out);
 }
 
 /* HMAC-SHA256 by its definition (RFC 2104) over a digest fetched once: OpenSSL 3's
@@ -111,7 +111,7 @@ void wq_hmac_sha256_raw_hex(const void *key, size_t keylen, const void *data, si
 		unsigned int mdlen = 0;
 		HMAC(EVP_sha256(), key, (int)keylen, data, len, md, &mdlen);
 	}
-	hex(md, sizeof md, out);
+	wq_hex(md, sizeof md, out);
 }
 
 void wq_hmac_sha256_hex(const char *key, const void *data, size_t len, char out[65])

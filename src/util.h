@@ -23,6 +23,8 @@ void wq_hmac_sha256_hex(const char *key, const void *data, size_t len, char out[
 void wq_hmac_sha256_raw_hex(const void *key, size_t keylen, const void *data, size_t len,
 			    char out[65]);
 int wq_random_bytes(void *buf, size_t len);
+/* n bytes as 2n lower-case hex digits and a NUL. */
+void wq_hex(const unsigned char *in, size_t n, char *out);
 /* Luhn check digit of a string of digits. */
 int wq_luhn_digit(const char *digits);
 /* New tracking number: 'W' + 9 random digits + Luhn digit of those 9. */
