@@ -120,6 +120,7 @@ perf_stop() {
 	# inclusive: each function with what it calls (track_show, request_history, fcntl)
 	perf report -i "$T/perf.data" --children --sort symbol --percent-limit 2 --stdio \
 		-g none 2>/dev/null | grep -v '^$' >"${BENCH_PERF_OUT:-/tmp/watiqa-perf-$1.txt}"
+	cp "$T/perf.data" "${BENCH_PERF_OUT:-/tmp/watiqa-perf-$1.txt}.data"
 }
 # the server's CPU time over a run, per request answered: less noisy than a rate on a
 # machine whose other tenants take the cores (utime + stime of serve, in clock ticks)
