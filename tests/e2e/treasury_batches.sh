@@ -9,9 +9,11 @@ source "$(dirname "$0")/lib.sh"
 
 wq_start_server
 
-# the period: every day up to yesterday (local), so that it is over
-YESTERDAY=$(TZ=Africa/Casablanca date -d yesterday +%F)
-END=$(TZ=Africa/Casablanca date -d "$(TZ=Africa/Casablanca date +%F) 00:00" +%s)
+# the period: every day up to yesterday (local), so that it is over; its end, today's
+# midnight, from the same reading of the clock (two readings may fall either side of it)
+TODAY=$(TZ=Africa/Casablanca date +%F)
+YESTERDAY=$(TZ=Africa/Casablanca date -d "$TODAY -1 day" +%F)
+END=$(TZ=Africa/Casablanca date -d "$TODAY 00:00" +%s)
 due() { # what a build must take: "count total"
 	wq_sql "SELECT count(*) || ' ' || coalesce(sum(p.amount_centimes), 0) FROM payments p
 		JOIN requests r ON r.id = p.request_id WHERE p.status = 'confirmed'
