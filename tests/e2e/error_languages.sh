@@ -19,7 +19,10 @@ raise_twice() {
 	wq_type "$1" E
 	sleep 0.5
 	wq_type "$1" l
-	sleep 0.8
+	# the list of every late request, not the screen before it (a fixed 0.8 s was read
+	# too early on a loaded machine): its status line, in French or Arabic (each Arabic
+	# word reversed in the pane)
+	wq_screen_wait "$1" "toutes les demandes en retard\|$(printf '%s' 'المتأخرة' | rev)" 10
 	local t
 	t=$(wq_screen "$1" | grep -o 'W[0-9]\{10\}' | head -1)
 	[ -n "$t" ] || fail "$2 has no late request"

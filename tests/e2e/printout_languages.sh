@@ -24,7 +24,7 @@ print_sheet() {
 	[ -n "$t" ] || fail "$2 has no request on his screen"
 	rm -f "$T/print/sheet-$t.txt" # agent1 and agent2 share an office: the same first row
 	wq_type "$1" p
-	for ((i = 0; i < 50; i++)); do
+	for ((i = 0; i < 300; i++)); do
 		[ -s "$T/print/sheet-$t.txt" ] && break
 		sleep 0.1
 	done
