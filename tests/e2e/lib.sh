@@ -13,6 +13,7 @@ wq_cleanup() {
 	for p in "${WQ_PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
 	for p in "${WQ_PIDS[@]:-}"; do [ -n "$p" ] && wait "$p" 2>/dev/null || true; done
 	tmux -L "wq$$" kill-server 2>/dev/null || true
+	wq_ports_release
 	if [ "${WQ_KEEP:-0}" = 1 ]; then echo "kept $T"; else rm -rf "$T"; fi
 }
 trap wq_cleanup EXIT
@@ -21,22 +22,56 @@ trap wq_cleanup EXIT
 # kernel's ephemeral range (32768-60999), where the kernel's own port 0 would give two
 # calls in a row the same port under load (ssh and http both on 47613: seen) and where
 # outgoing connections take theirs; $T/ports remembers what this test was given.
+# Stories run side by side (make e2e, 2 at a time): a port found free is also reserved
+# for this story under $WQ_PORTS_DIR (a directory per port holding the story's pid, made
+# atomically), so that another story cannot draw it in the seconds before the server
+# binds it (serve loads the demo first); a dead story's reservation is taken over.
+WQ_PORTS_DIR=${TMPDIR:-/tmp}/watiqa-e2e-ports
 wq_free_port() {
-	python3 - "$T/ports" <<'PY'
-import random, socket, sys
-path = sys.argv[1]
+	python3 - "$T/ports" "$WQ_PORTS_DIR" "$$" <<'PY'
+import os, random, shutil, socket, sys
+path, shared, owner = sys.argv[1], sys.argv[2], sys.argv[3]
 try:
     taken = set(open(path).read().split())
 except FileNotFoundError:
     taken = set()
+
+def reserve(port):
+    """True when this story may use port: reserved for it, or no shared place to say so"""
+    try:
+        os.makedirs(shared, exist_ok=True)
+        os.chmod(shared, 0o1777)
+    except OSError:
+        pass
+    d = os.path.join(shared, str(port))
+    for _ in range(2):
+        try:
+            os.mkdir(d)
+        except FileExistsError:
+            try:
+                os.kill(int(open(os.path.join(d, "pid")).read()), 0)
+                return False  # another story's, still running
+            except ProcessLookupError:
+                shutil.rmtree(d, ignore_errors=True)  # its story is gone: take it over
+                continue
+            except (OSError, ValueError):
+                return False  # being written, or another user's
+        except OSError:
+            return True  # no shared place to write in: this story's list only
+        with open(os.path.join(d, "pid"), "w") as f:
+            f.write(owner)
+        return True
+    return False
+
 for _ in range(1000):
     port = random.randrange(20000, 32768)
-    if str(port) in taken:
+    if str(port) in taken or not reserve(port):
         continue
     s = socket.socket()
     try:
         s.bind(("127.0.0.1", port))
     except OSError:
+        shutil.rmtree(os.path.join(shared, str(port)), ignore_errors=True)
         continue
     finally:
         s.close()
@@ -47,6 +82,14 @@ for _ in range(1000):
 else:
     sys.exit("no free port in 20000-32767")
 PY
+}
+# wq_ports_release: this story's reservations given back (at its end).
+wq_ports_release() {
+	local p
+	for p in $(cat "$T/ports" 2>/dev/null); do
+		[ "$(cat "$WQ_PORTS_DIR/$p/pid" 2>/dev/null)" = "$$" ] && rm -rf "${WQ_PORTS_DIR:?}/$p"
+	done
+	return 0
 }
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
