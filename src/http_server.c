@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "db_group.h"
+#include "db_sync.h"
 #include "http_internal.h"
 #include "http_server.h"
 #include "log.h"
@@ -45,9 +46,14 @@ struct db *http_db(struct http_ctx *c)
 	if (!db) {
 		struct wq_errbuf eb;
 		wq_errbuf_clear(&eb);
-		if (db_open(c->app->cfg.db_path, &db, &eb) != WQ_OK) {
+		/* the writes still made here (a wrong code counted, a complaint, a
+		 * cancellation) let go of the write lock before their fsync, not holding
+		 * the group's writers for it (db_sync.h) */
+		if (db_open(c->app->cfg.db_path, &db, &eb) != WQ_OK ||
+		    db_sync_outside_lock(db, &eb) != WQ_OK) {
 			log_event(LOG_LEVEL_ERROR, "error", "http: cannot open %s: %s",
 				  c->app->cfg.db_path, eb.msg);
+			db_close(db);
 			return NULL;
 		}
 		pthread_setspecific(c->app->db_key, db);

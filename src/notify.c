@@ -9,7 +9,11 @@
  * transaction across a network call, so a dead gateway delays only its own messages.
  * The outbox's writes (a batch of events queued, each message or refund marked) go
  * into the web side's group commit (db_group.h) with the orders and payments of the
- * moment: one fsync shared, not one each (a batch of 100 events was up to 200). */
+ * moment: one fsync shared, not one each (a batch of 100 events was up to 200), and so
+ * do the minute's sweeps (expiry, purges, destroyed envelopes, escalations), each
+ * bounded (500 requests, ESCALATE_SWEEP_BATCH), which committed alone with the write
+ * lock held through their fsync.  Its own connection's commits (none left but in
+ * tests without a group) let go of the lock before the fsync (db_sync.h). */
 #include <curl/curl.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -20,6 +24,7 @@
 #include "anon.h"
 #include "complaint_desk.h"
 #include "db_group.h"
+#include "db_sync.h"
 #include "escalate.h"
 #include "lines.h"
 #include "national.h"
@@ -283,23 +288,41 @@ static int send_due(struct notifier *n)
 /* What strangers leave behind, once a minute: the personal data of orders that expired
  * unpaid past unpaid_retention_days, the wrong-code counts of numbers left alone for
  * SECRET_TRIES_KEEP_SECONDS, the failure counters past ANON_KEEP_SECONDS. */
-static void forget_unpaid(struct notifier *n)
+static void forget_unpaid(struct notifier *n, struct db *db)
 {
 	struct wq_errbuf eb;
 	int k = 0;
 	wq_errbuf_clear(&eb);
 	if (n->cfg.unpaid_retention_days > 0 &&
-	    request_purge_unpaid(n->db, wq_now() - (int64_t)n->cfg.unpaid_retention_days * 86400,
+	    request_purge_unpaid(db, wq_now() - (int64_t)n->cfg.unpaid_retention_days * 86400,
 				 &k, &eb))
 		log_event(LOG_LEVEL_ERROR, "error", "notify: purge of unpaid orders: %s", eb.msg);
 	else if (k)
 		log_event(LOG_LEVEL_INFO, "purge", "notify: personal data of %d unpaid order%s erased",
 			  k, k == 1 ? "" : "s");
-	if (request_secret_tries_prune(n->db, wq_now() - SECRET_TRIES_KEEP_SECONDS, &k, &eb))
+	if (request_secret_tries_prune(db, wq_now() - SECRET_TRIES_KEEP_SECONDS, &k, &eb))
 		log_event(LOG_LEVEL_ERROR, "error", "notify: prune of wrong-code counts: %s",
 			  eb.msg);
-	if (anon_fail_prune(n->db, wq_now() - ANON_KEEP_SECONDS, &k, &eb))
+	if (anon_fail_prune(db, wq_now() - ANON_KEEP_SECONDS, &k, &eb))
 		log_event(LOG_LEVEL_ERROR, "error", "notify: prune of failure counters: %s", eb.msg);
+}
+
+/* The minute's sweeps, in one group job: each part's error is logged and the others
+ * still run (a failed part rolls back only its own savepoint). */
+static int minute_sweeps_in_group(struct db *db, void *arg, struct wq_errbuf *unused)
+{
+	struct notifier *n = arg;
+	struct wq_errbuf eb;
+	int expired = 0;
+	(void)unused;
+	wq_errbuf_clear(&eb);
+	if (request_expire_unpaid(db, PAYMENT_EXPIRY_SECONDS, &expired, &eb))
+		log_event(LOG_LEVEL_ERROR, "error", "notify: expiry sweep: %s", eb.msg);
+	forget_unpaid(n, db);
+	if (request_destroy_unclaimed(db, (int64_t)n->cfg.returned_keep_days * 86400, &expired,
+				      &eb))
+		log_event(LOG_LEVEL_ERROR, "error", "notify: returned envelopes sweep: %s", eb.msg);
+	return WQ_OK;
 }
 
 /* Monotonic seconds: the sweep keeps its pace whatever WATIQA_FAKE_NOW says. */
@@ -310,15 +333,24 @@ static int64_t mono_seconds(void)
 	return (int64_t)ts.tv_sec;
 }
 
-/* Returns 1 if the sweep stopped at its batch (more may be waiting). */
-static int escalate_due(struct notifier *n)
+struct escalate_job {
+	struct notifier *n;
+	int more; /* the sweep stopped at its batch */
+};
+
+/* The escalation sweeps, in one group job, each part's error logged. */
+static int escalate_in_group(struct db *db, void *arg, struct wq_errbuf *unused)
 {
+	struct escalate_job *j = arg;
+	struct notifier *n = j->n;
 	int opened = 0, more = 0;
 	struct wq_errbuf eb;
+	(void)unused;
 	wq_errbuf_clear(&eb);
-	if (escalate_sweep(n->db, &n->rules, wq_now(), &opened, &more, &eb)) {
+	j->more = 0;
+	if (escalate_sweep(db, &n->rules, wq_now(), &opened, &more, &eb)) {
 		log_event(LOG_LEVEL_ERROR, "error", "notify: escalation sweep: %s", eb.msg);
-		return 0;
+		return WQ_OK;
 	}
 	if (opened)
 		log_event(LOG_LEVEL_INFO, "complaint",
@@ -326,7 +358,7 @@ static int escalate_due(struct notifier *n)
 			opened, opened == 1 ? "" : "s");
 	/* and the complaints a province left unanswered go up to the national inspection */
 	int raised = 0;
-	if (complaint_desk_raise_overdue(n->db, &n->rules, wq_now(), &raised, &eb))
+	if (complaint_desk_raise_overdue(db, &n->rules, wq_now(), &raised, &eb))
 		log_event(LOG_LEVEL_ERROR, "error", "notify: complaints past the province: %s",
 			  eb.msg);
 	else if (raised)
@@ -335,14 +367,28 @@ static int escalate_due(struct notifier *n)
 			  raised == 1 ? "" : "s");
 	/* and the requests left late at the province inspector's level, the same way */
 	raised = 0;
-	if (national_raise_overdue(n->db, &n->rules, wq_now(), &raised, &eb))
+	if (national_raise_overdue(db, &n->rules, wq_now(), &raised, &eb))
 		log_event(LOG_LEVEL_ERROR, "error", "notify: requests past the province: %s",
 			  eb.msg);
 	else if (raised)
 		log_event(LOG_LEVEL_INFO, "escalation",
 			  "notify: %d request%s raised to the national inspection", raised,
 			  raised == 1 ? "" : "s");
-	return more;
+	j->more = more;
+	return WQ_OK;
+}
+
+/* Returns 1 if the sweep stopped at its batch (more may be waiting). */
+static int escalate_due(struct notifier *n)
+{
+	struct escalate_job j = {n, 0};
+	struct wq_errbuf eb;
+	wq_errbuf_clear(&eb);
+	if (outbox_write_job(n, escalate_in_group, &j, &eb)) {
+		log_event(LOG_LEVEL_ERROR, "error", "notify: escalation sweep: %s", eb.msg);
+		return 0;
+	}
+	return j.more;
 }
 
 static void *notify_main(void *arg)
@@ -365,16 +411,9 @@ static void *notify_main(void *arg)
 		more |= refund_send_due(n->db, n->group, &n->cfg, &refunds);
 		more |= send_due(n);
 		if (wq_now() - last_sweep >= EXPIRY_SWEEP_SECONDS) {
-			int expired = 0;
 			last_sweep = wq_now();
-			if (request_expire_unpaid(n->db, PAYMENT_EXPIRY_SECONDS, &expired, &eb))
-				log_event(LOG_LEVEL_ERROR, "error", "notify: expiry sweep: %s",
-					  eb.msg);
-			forget_unpaid(n);
-			if (request_destroy_unclaimed(n->db, (int64_t)n->cfg.returned_keep_days * 86400,
-						      &expired, &eb))
-				log_event(LOG_LEVEL_ERROR, "error",
-					  "notify: returned envelopes sweep: %s", eb.msg);
+			if (outbox_write_job(n, minute_sweeps_in_group, n, &eb))
+				log_event(LOG_LEVEL_ERROR, "error", "notify: sweeps: %s", eb.msg);
 		}
 		if (escalate_more || mono_seconds() - last_escalate >= ESCALATE_SWEEP_SECONDS) {
 			last_escalate = mono_seconds();
@@ -407,7 +446,10 @@ int notify_start(const struct config *cfg, struct db_group *group, struct notifi
 		log_event(LOG_LEVEL_WARNING, "error", "notify: %s; counting weekends only",
 			  heb.msg);
 	int rc = db_open(cfg->db_path, &n->db, eb);
+	if (!rc)
+		rc = db_sync_outside_lock(n->db, eb);
 	if (rc) {
+		db_close(n->db);
 		free(n);
 		return rc;
 	}
