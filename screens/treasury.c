@@ -411,8 +411,8 @@ static void key_items(struct ui *ui)
 			msg_money(ui->lang, b->recovered_centimes, back, sizeof back);
 			msg_money(ui->lang, b->total_centimes - b->recovered_centimes, net,
 				  sizeof net);
-			if (asprintf(&lines[k], tr(ui, "less %s MAD taken back (%d fees refunded "
-						       "after an earlier batch): %s MAD to transfer"),
+			if (asprintf(&lines[k],
+				     tr(ui, "less %s MAD taken back (%d refunded after a batch) = %s MAD"),
 				     back, b->recovered_count, net) >= 0)
 				k++;
 		}
