@@ -11,8 +11,11 @@
 source "$(dirname "$0")/lib.sh"
 wq_start_server
 
-YESTERDAY=$(TZ=Africa/Casablanca date -d yesterday +%F)
-END=$(TZ=Africa/Casablanca date -d "$(TZ=Africa/Casablanca date +%F) 00:00" +%s)
+# the period up to yesterday and its end, today's midnight, from one reading of the clock
+# (two readings may fall either side of Morocco's midnight)
+TODAY=$(TZ=Africa/Casablanca date +%F)
+YESTERDAY=$(TZ=Africa/Casablanca date -d "$TODAY -1 day" +%F)
+END=$(TZ=Africa/Casablanca date -d "$TODAY 00:00" +%s)
 mad() { printf '%d.%02d' $(($1 / 100)) $(($1 % 100)); }
 build() { # the period up to yesterday, every commune; waits for STATUS
 	wq_type t1 p

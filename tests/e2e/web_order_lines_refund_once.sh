@@ -57,13 +57,13 @@ gateway_calls() { # TRACKING -> "amount key" lines of the sandbox's refunds of i
 }
 
 order_and_cancel A 4000000000000002 0661000201
-wait_refunded "$A_T" 20
+wait_refunded "$A_T" 60
 [ "$(gateway_calls "$A_T")" = "3000 4000 " ] || fail "gateway refunds of $A_T: '$(gateway_calls "$A_T")'"
 [ "$(web_sql "SELECT count(DISTINCT f.idem_key) || ' ' || p.status FROM refunds f JOIN payments p
 	ON p.id = f.payment_id JOIN requests r ON r.id = f.request_id WHERE r.tracking = '$A_T'")" = \
 	"2 refunded" ] || fail "$A_T: two keys, payment refunded"
 ok "$A_T cancelled: the gateway refunded 30.00 and 40.00, each document with its own key"
-for ((i = 0; i < 50; i++)); do [ -n "$(refund_texts "$A_T")" ] && break; sleep 0.1; done
+for ((i = 0; i < 300; i++)); do [ -n "$(refund_texts "$A_T")" ] && break; sleep 0.1; done
 sleep 1 # a second text, were there one, would be sent by now (the sender's round)
 texts=$(refund_texts "$A_T")
 [ "$(printf '%s\n' "$texts" | grep -c .)" = 1 ] || fail "$A_T: refund texts: '$texts'"
@@ -80,7 +80,7 @@ wait_refunded "$B_T" 60
 [ "$(gateway_calls "$B_T")" = "3000 4000 " ] || fail "gateway refunds of $B_T: '$(gateway_calls "$B_T")'"
 [ "$(web_sql "SELECT min(f.attempts) >= 2 FROM refunds f JOIN requests r ON r.id = f.request_id
 	WHERE r.tracking = '$B_T'")" = 1 ] || fail "$B_T's refunds were not sent again"
-for ((i = 0; i < 50; i++)); do [ -n "$(refund_texts "$B_T")" ] && break; sleep 0.1; done
+for ((i = 0; i < 300; i++)); do [ -n "$(refund_texts "$B_T")" ] && break; sleep 0.1; done
 sleep 1
 texts=$(refund_texts "$B_T")
 [ "$(printf '%s\n' "$texts" | grep -c .)" = 1 ] &&
