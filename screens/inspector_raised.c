@@ -2,12 +2,12 @@
  * requests a province's inspector raised with a note or that stayed past their deadline
  * at province level, and the complaints raised the same way.  For a national inspector
  * it is his queue (waiting ones first): he takes one (the others see his name in its
- * State and cannot answer it; a request can be given back), reads it with its request
- * and history and answers it (a request: to the province; a complaint: to the citizen,
- * as on the complaints screen).  For a province's inspector it is what his province raised, with
- * the national answer.  Which rows each sees is decided by the data layer from his
- * actor; this file only shows them.  Reached by N from the complaints and escalations.
- * UI child only; no SQL. */
+ * State and cannot answer it, until he gives it back), reads it with its request and
+ * history and answers it (a request: to the province; a complaint: to the citizen, as
+ * on the complaints screen).  For a province's inspector it is what his province
+ * raised, with the national answer.  Which rows each sees is decided by the data layer
+ * from his actor; this file only shows them.  Reached by N from the complaints and
+ * escalations.  UI child only; no SQL. */
 #include <curses.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -260,8 +260,7 @@ static void key_take(struct ui *ui)
 		status_info(ui, "%s %s", r.tracking, tr(ui, "is yours: a answers it"));
 }
 
-/* Gives a taken request back to the national queue; a complaint stays with who took it
- * until answered (the complaints' moves have no way back). */
+/* Gives what one took back to the national queue. */
 static void key_release(struct ui *ui)
 {
 	const struct raised *x = current(ui);
@@ -269,11 +268,9 @@ static void key_release(struct ui *ui)
 	if (!x)
 		return;
 	struct raised r = *x;
-	if (r.kind == RAISED_COMPLAINT) {
-		status_error(ui, tr(ui, "a taken complaint stays with its inspector until answered"));
-		return;
-	}
-	if (national_release_request(ui->db, &ui->actor, r.id, r.version, &eb))
+	if (r.kind == RAISED_REQUEST
+		    ? national_release_request(ui->db, &ui->actor, r.id, r.version, &eb)
+		    : complaint_desk_release(ui->db, &ui->actor, r.id, r.version, &eb))
 		status_wq(ui, tr(ui, "releasing"), &eb);
 	else
 		status_info(ui, "%s %s", r.tracking, tr(ui, "is back in the queue"));
@@ -342,7 +339,7 @@ static const struct keymap ir_keys[] = {
 	 ROLE_BIT(ROLE_INSPECTOR), KM_WRITE | KM_BAR, key_answer},
 	{'t', "take", "take it: yours to answer, the others see your name in its State",
 	 ROLE_BIT(ROLE_INSPECTOR), KM_WRITE | KM_BAR, key_take},
-	{'r', "release", "give a request you took back to the national queue",
+	{'r', "release", "give what you took back to the national queue",
 	 ROLE_BIT(ROLE_INSPECTOR), KM_WRITE | KM_BAR, key_release},
 	{'A', "all", "show the answered ones too, or hide them", 0, KM_BAR, key_all},
 	{'\t', "complaints", "back to the complaints", 0, KM_BAR, key_complaints},

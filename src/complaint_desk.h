@@ -1,6 +1,6 @@
 /* complaint_desk.h - the staff side of citizens' complaints: the inspector's province
- * queue, and the moves take -> answer -> resolve, or escalate; support opening one on a
- * citizen's behalf.  The citizen's side (filing from the tracking page) is complaint.h.
+ * queue, and the moves take -> answer -> resolve (or release what one took), or
+ * escalate; support opening one on a citizen's behalf.  The citizen's side (filing from the tracking page) is complaint.h.
  * Every read is filtered by the actor's scope in SQL (an inspector sees his province's
  * complaints only); every write is one short transaction with its audit row.  The
  * answer is stored in complaints.answer / answered_at, which the tracking page shows,
@@ -62,6 +62,10 @@ int complaint_desk_for_request(struct db *db, const struct actor *a, int64_t req
 /* expected_version 0: whatever it is now; else WQ_ECONFLICT when it moved. */
 int complaint_desk_take(struct db *db, const struct actor *a, int64_t id,
 			int64_t expected_version, struct wq_errbuf *eb);
+/* The inspector who took it gives it back: open again at its province, or waiting on
+ * the national queue when it was raised; another inspector's is WQ_EDENIED. */
+int complaint_desk_release(struct db *db, const struct actor *a, int64_t id,
+			   int64_t expected_version, struct wq_errbuf *eb);
 /* Stores the answer (shown on the tracking page) and notifies the citizen. */
 int complaint_desk_answer(struct db *db, const struct actor *a, int64_t id,
 			  int64_t expected_version, const char *answer, struct wq_errbuf *eb);

@@ -51,6 +51,8 @@ static const struct cd_move {
 	{"resolve", CD_BIT(CD_ANSWERED), CD_RESOLVED, INSPECTOR, 0},
 	{"escalate", CD_BIT(CD_OPEN) | CD_BIT(CD_TAKEN) | CD_BIT(CD_ANSWERED), CD_ESCALATED,
 	 INSPECTOR, 1},
+	/* back to where it waited: open at its province, or escalated (do_move) */
+	{"release", CD_BIT(CD_TAKEN), CD_OPEN, INSPECTOR, 0},
 };
 
 #define CD_COLS                                                                        \
@@ -238,13 +240,15 @@ static int move_check(const struct actor *a, const struct cd_move *m,
 	return WQ_OK;
 }
 
+/* release: the holder gives it back (nobody holds it any more). */
 static int update_complaint(struct db *db, const struct actor *a, const struct cd_complaint *c,
-			    enum cd_state to, const char *text, struct wq_errbuf *eb)
+			    enum cd_state to, int release, const char *text, struct wq_errbuf *eb)
 {
 	static const char sql[] =
 		"UPDATE complaints SET state = ?1,"
-		" inspector_id = CASE WHEN ?1 IN ('taken', 'answered') THEN ?2 ELSE inspector_id END,"
-		" taken_at = CASE WHEN ?1 = 'taken' THEN ?3 ELSE taken_at END,"
+		" inspector_id = CASE WHEN ?1 IN ('taken', 'answered') THEN ?2 WHEN ?7 THEN NULL"
+		" ELSE inspector_id END,"
+		" taken_at = CASE WHEN ?1 = 'taken' THEN ?3 WHEN ?7 THEN NULL ELSE taken_at END,"
 		" answer = CASE WHEN ?1 = 'answered' THEN ?4 ELSE answer END,"
 		" answered_at = CASE WHEN ?1 = 'answered' THEN ?3 ELSE answered_at END,"
 		" resolved_at = CASE WHEN ?1 = 'resolved' THEN ?3 ELSE resolved_at END,"
@@ -261,6 +265,7 @@ static int update_complaint(struct db *db, const struct actor *a, const struct c
 	db_bind_text(st, 4, text ? text : "");
 	sqlite3_bind_int64(st, 5, c->id);
 	sqlite3_bind_int64(st, 6, c->version);
+	sqlite3_bind_int(st, 7, release);
 	int rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
@@ -321,7 +326,9 @@ static int do_move(struct db *db, const struct actor *a, int64_t id, int64_t exp
 	int rc = complaint_desk_get(db, a, id, &c, eb); /* the scope check */
 	if (rc || (rc = move_check(a, m, &c, expected, text, eb)))
 		return rc;
-	if ((rc = update_complaint(db, a, &c, m->to, text, eb)))
+	int release = !strcmp(m->verb, "release");
+	enum cd_state to = release && c.escalated_at ? CD_ESCALATED : m->to;
+	if ((rc = update_complaint(db, a, &c, to, release, text, eb)))
 		return rc;
 	if (m->to == CD_ANSWERED && (rc = notify_answer(db, &c, text, eb)))
 		return rc;
@@ -337,6 +344,12 @@ int complaint_desk_take(struct db *db, const struct actor *a, int64_t id,
 			int64_t expected_version, struct wq_errbuf *eb)
 {
 	DB_TX_AS(db, a, eb, do_move(db, a, id, expected_version, "take", NULL, eb));
+}
+
+int complaint_desk_release(struct db *db, const struct actor *a, int64_t id,
+			   int64_t expected_version, struct wq_errbuf *eb)
+{
+	DB_TX_AS(db, a, eb, do_move(db, a, id, expected_version, "release", NULL, eb));
 }
 
 int complaint_desk_answer(struct db *db, const struct actor *a, int64_t id,

@@ -864,6 +864,12 @@ static int do_nat_release(const struct actor *a, int64_t t, const char *arg,
 	(void)arg;
 	return national_release_request(db, a, t, 0, eb);
 }
+static int do_cd_release(const struct actor *a, int64_t t, const char *arg,
+			 struct wq_errbuf *eb)
+{
+	(void)arg;
+	return complaint_desk_release(db, a, t, 0, eb);
+}
 static int do_cd_answer(const struct actor *a, int64_t t, const char *arg, struct wq_errbuf *eb)
 {
 	(void)arg;
@@ -1435,6 +1441,12 @@ static const struct row rows[] = {
 	  do_nat_take, &tg.ken_held, NULL, "inspector0"),
 	R(national_release_request, "inspnat2", "give back what another national inspector took",
 	  do_nat_release, &tg.ken_held, NULL, "inspector0"),
+	R(complaint_desk_release, "inspector1", "give back another province's complaint",
+	  do_cd_release, &tg.ken_c_taken, NULL, "inspector2"),
+	R(complaint_desk_release, "inspector0", "give back a complaint its province took",
+	  do_cd_release, &tg.ken_c_taken, NULL, "inspector2"),
+	R(complaint_desk_release, "support1", "give back a complaint", do_cd_release,
+	  &tg.ken_c_taken, NULL, "inspector2"),
 	R(national_take_request, "inspector2", "take what its province raised", do_nat_take,
 	  &tg.ken_raise, NULL, "inspector0"),
 	R(national_release_request, "inspector2", "give back what inspector0 took",

@@ -2,7 +2,7 @@
  * database: a raise, by a province's inspector or by the sweep, is a line of the
  * request's hash-chained history (state kept, note free of language) and `watiqa check`
  * still finds the chains whole; a national inspector takes a raise before answering it,
- * and what he holds is his.  The isolation rows and the answer's story are in
+ * and what he holds is his until he gives it back (a complaint too).  The isolation rows and the answer's story are in
  * test_isolation.c; here what each step writes, checked against plain SQL. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "complaint_desk.h"
 #include "escalate.h"
 #include "history_text.h"
 #include "national.h"
@@ -211,6 +212,41 @@ static void test_a_taken_raise_is_its_holders(void **state)
 	assert_int_equal(testlib_problems(db), 0);
 }
 
+/* A taken complaint is given back by who took it: open again at its province, or
+ * waiting again on the national queue once raised; nobody else gives it back. */
+static void test_a_taken_complaint_is_given_back(void **state)
+{
+	(void)state;
+	struct wq_errbuf eb = {0};
+	struct actor prov = testlib_who(db, "inspector1"), nat = testlib_who(db, "inspector0"),
+		     nat9 = testlib_who(db, "inspector9");
+	struct cd_complaint c;
+	int64_t id;
+	assert_int_equal(complaint_desk_open(db, &prov, paid_in_rabat(), "rien reçu", &id, &eb),
+			 WQ_OK);
+	assert_int_equal(complaint_desk_take(db, &prov, id, 0, &eb), WQ_OK);
+	assert_int_equal(complaint_desk_release(db, &nat, id, 0, &eb), WQ_EDENIED);
+	assert_int_equal(complaint_desk_release(db, &prov, id, 0, &eb), WQ_OK);
+	assert_int_equal(complaint_desk_get(db, &prov, id, &c, &eb), WQ_OK);
+	assert_int_equal(c.state, CD_OPEN);
+	assert_string_equal(c.inspector, "");
+	assert_int_equal(complaint_desk_release(db, &prov, id, 0, &eb), WQ_ECONFLICT);
+	/* raised: inspector0 takes it; inspector9 cannot give it back, inspector0 can */
+	assert_int_equal(complaint_desk_escalate(db, &prov, id, 0, "sans nouvelles", &eb), WQ_OK);
+	assert_int_equal(complaint_desk_take(db, &nat, id, 0, &eb), WQ_OK);
+	assert_int_equal(complaint_desk_release(db, &nat9, id, 0, &eb), WQ_EDENIED);
+	assert_string_equal(eb.field, "inspector");
+	assert_int_equal(complaint_desk_release(db, &nat, id, 0, &eb), WQ_OK);
+	assert_int_equal(complaint_desk_get(db, &nat, id, &c, &eb), WQ_OK);
+	assert_int_equal(c.state, CD_ESCALATED);
+	assert_string_equal(c.inspector, "");
+	assert_int_equal(testlib_sql_int(db, "SELECT count(*) FROM audit_log WHERE action ="
+					     " 'complaint.release' AND target = 'complaint ' || ?1", id),
+			 2);
+	assert_int_equal(complaint_desk_take(db, &nat9, id, 0, &eb), WQ_OK);
+	assert_int_equal(testlib_problems(db), 0);
+}
+
 /* The sweep reaches every request due, however many open ones come before it: here
  * 2,100 older ones, each moved to its stage an hour ago (not due), then one due (its
  * first stage past its days), with the delivery window off so that only the stages
@@ -251,6 +287,7 @@ int main(void)
 		cmocka_unit_test(test_a_raise_is_in_the_history),
 		cmocka_unit_test(test_the_sweeps_raise_is_in_the_history),
 		cmocka_unit_test(test_a_taken_raise_is_its_holders),
+		cmocka_unit_test(test_a_taken_complaint_is_given_back),
 		cmocka_unit_test(test_the_sweep_reaches_past_the_oldest),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -5,7 +5,8 @@
 # without a key, and cannot answer it, take it or give it back: the status line says who
 # holds it, no form opens, nothing is written; inspector0 reads "Taken: ... by inspector0"
 # in its view, gives it back (r); it shows waiting again on inspector9's screen, who
-# answers it (a takes it first, then the form).  Each take and release audited.
+# answers it (a takes it first, then the form).  A complaint raised by inspector1 is
+# taken and given back the same way.  Each take and release audited.
 source "$(dirname "$0")/lib.sh"
 
 wq_start_server
@@ -86,3 +87,50 @@ wq_screen_wait m "répondue : la province lit la réponse" 5
 	FROM request_raises WHERE id = $X")" = "$ANSWER|inspector9" ] || fail "the answer"
 [ "$(audits request.raise_take)" = 2 ] || fail "the second take is not audited"
 ok "inspector9 took $TRC with a and answered it"
+
+# a complaint on the same queue: taken and given back the same way
+row=$(wq_sql "SELECT c.id, r.tracking FROM complaints c JOIN requests r ON r.id = c.request_id
+	JOIN provinces p ON p.id = c.province_id WHERE p.code = 'RABAT' AND c.state = 'open'
+	ORDER BY c.opened_at, c.id LIMIT 1")
+IFS='|' read -r C CTRC <<<"$row"
+[ -n "$C" ] || fail "no open complaint in RABAT in the demo"
+cstate() { wq_sql "SELECT state || '|' || coalesce((SELECT username FROM users
+	WHERE id = inspector_id), '-') FROM complaints WHERE id = $C"; }
+wq_login i inspector1 watiqa-demo
+wq_screen_wait i "Complaints" 15
+wq_type i /
+wq_screen_wait i "Search:" 5
+wq_type i -l "$CTRC"
+wq_type i Enter
+wq_screen_wait i "^>.*$CTRC" 5
+wq_type i e
+wq_screen_wait i "Escalate complaint" 5
+wq_type i -l "Le bureau ne repond plus depuis une semaine"
+wq_type i Enter
+wq_screen_wait i "escalated" 5
+wq_screen_wait n "complaint .*waiting *$CTRC" 10
+wq_type n /
+wq_screen_wait n "Search:" 5
+wq_type n -l "$CTRC"
+wq_type n Enter
+wq_screen_wait n "^>.*$CTRC" 5
+wq_type n t
+wq_screen_wait n "$CTRC is yours: a answers it" 5
+[ "$(cstate)" = "taken|inspector0" ] || fail "the complaint after the take: $(cstate)"
+wq_screen_wait m "plainte .*inspector0 *$CTRC" 10
+wq_type m /
+wq_screen_wait m "Chercher" 5
+wq_type m -l "$CTRC"
+wq_type m Enter
+wq_screen_wait m "^>.*$CTRC" 5
+wq_type m r
+wq_screen_wait m "la plainte n° $C est prise par inspector0" 5
+[ "$(cstate)" = "taken|inspector0" ] || fail "inspector9 gave it back: $(cstate)"
+wq_type n r
+wq_screen_wait n "$CTRC is back in the queue" 5
+[ "$(cstate)" = "escalated|-" ] || fail "the complaint after the release: $(cstate)"
+[ "$(wq_sql "SELECT count(*) FROM audit_log WHERE action = 'complaint.release'
+	AND actor_label = 'inspector0' AND target = 'complaint $C'")" = 1 ] ||
+	fail "the complaint's release is not audited"
+wq_screen_wait m "plainte .*attente *$CTRC" 10
+ok "complaint #$C ($CTRC) raised by inspector1: taken by inspector0, not given back by inspector9, given back by inspector0 (audited), waiting again on both screens"
