@@ -256,7 +256,11 @@ int finance_revenue(struct db *db, const struct actor *a, int64_t commune_id,
 int finance_summary(struct db *db, const struct actor *a, int64_t commune_id,
 		    const struct fin_period *p, struct fin_summary *out, struct wq_errbuf *eb)
 {
-	static const char sql[] = "SELECT state, count(*), coalesce(sum(total_centimes), 0)"
+	/* what the commune received, or is to receive: each batch less the fees it took
+	 * back (db/281) */
+	static const char sql[] = "SELECT state, count(*), coalesce(sum(total_centimes - (SELECT"
+				  " coalesce(sum(k.amount_centimes), 0) FROM settlement_recoveries k"
+				  " WHERE k.settlement_id = settlements.id)), 0)"
 				  " FROM settlements WHERE commune_id = ?1 GROUP BY state";
 	struct fin_payment *pay = NULL;
 	char code[16], state[16];

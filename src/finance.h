@@ -95,7 +95,9 @@ struct fin_summary {
 	int collected_count;
 	int64_t collected_centimes; /* the sum of the buckets, to the centime */
 	int batches_built, batches_transferred;
-	int64_t built_centimes, transferred_centimes; /* all time, for the commune */
+	/* all time, for the commune: what its batches pay it, less the fees they took
+	 * back (refunded after an earlier batch, db/281) */
+	int64_t built_centimes, transferred_centimes;
 };
 
 /* commune_id: 0 for the actor's own commune (finance); treasury and admin must name one. */

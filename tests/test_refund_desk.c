@@ -373,8 +373,18 @@ static void test_recovered_in_next_batch(void **state)
 	assert_int_equal(build_agdal(&items, &total), 0);
 	assert_int_equal(sql_int("SELECT count(*) FROM settlement_recoveries WHERE ?", 1), 2);
 
-	/* the transfer is of what is left: 40.00 - 30.00 */
+	/* the transfer is of what is left: 40.00 - 30.00; finance2 reads what RBT-AGDAL
+	 * received or is to receive net of what was taken back */
+	struct fin_summary sum;
+	struct fin_period all = {0, wq_now() + 1};
+	struct actor f2 = testlib_who(db, "finance2");
+	assert_int_equal(finance_summary(db, &f2, 0, &all, &sum, &eb), WQ_OK);
+	int64_t built = sum.built_centimes;
 	assert_int_equal(treasury_mark_transferred(db, &tre, second, "VIR-AGDAL-0002", &eb), WQ_OK);
+	assert_int_equal(finance_summary(db, &f2, 0, &all, &sum, &eb), WQ_OK);
+	assert_int_equal(sum.built_centimes, built - 1000);
+	assert_int_equal(sum.transferred_centimes, 1000);
+	assert_int_equal(sum.batches_transferred, 1);
 	char detail[200];
 	sql_text("SELECT detail FROM audit_log WHERE action = 'settlement.transfer' AND target ="
 		 " 'settlement ' || ?", second, detail, sizeof detail);

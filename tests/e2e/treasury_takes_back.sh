@@ -6,8 +6,9 @@
 # is produced, signed and sealed (F); treasury1 builds again: RBT-HASSAN's new batch
 # distributes F and takes X back: the Batches view shows F - X, its list of requests says
 # "less X MAD taken back (1 refunded after a batch) = F - X MAD",
-# the transfer is of F - X (its title and audit).  finance1's Tab shows nothing left to
-# recover and X taken back; `watiqa check` balances, printing what was taken back.
+# the transfer is of F - X (its title and audit), and finance1's Money view says the
+# commune received F - X.  finance1's Tab shows nothing left to recover and X taken back;
+# `watiqa check` balances, printing what was taken back.
 source "$(dirname "$0")/lib.sh"
 wq_start_server
 
@@ -100,6 +101,9 @@ ok "the transfer is of $(mad "$NET") MAD (title and audit)"
 
 wq_login f finance1 watiqa-demo
 wq_screen_wait f "Revenue" 20
+wq_type f 4
+wq_screen_wait f "transferred  *1  *$(mad "$NET")$" 5
+ok "finance1's Money view: RBT-HASSAN received $(mad "$NET") MAD (the batch less what it took back)"
 wq_type f f
 wq_screen_wait f "Refunds to act on" 10
 wq_type f Tab
