@@ -35,7 +35,7 @@ for ((i = 0; i < RUNS; i++)); do login_ms "$WQ_SSH_PORT" bench1 watiqa-demo >>"$
 strace -f --seccomp-bpf -ttt -T -e trace=accept,recvfrom,sendto,fdatasync,mmap,munmap,openat \
 	-p "$(wq_ssh_listener)" -o "$T/trace" 2>"$T/strace.err" &
 SP=$!
-trap 'kill $SP 2>/dev/null; wq_cleanup' EXIT
+trap 'kill $SP 2>/dev/null || true; wq_cleanup' EXIT
 for ((k = 0; k < 50; k++)); do grep -q attached "$T/strace.err" && break; sleep 0.1; done
 : >"$T/traced"
 for ((i = 0; i < RUNS; i++)); do login_ms "$WQ_SSH_PORT" bench1 watiqa-demo >>"$T/traced"; done

@@ -113,7 +113,9 @@ static int listen_host_key(const char *path, ssh_key *out, struct wq_errbuf *eb)
 	if (ssh_pki_import_privkey_file(path, NULL, NULL, NULL, out) != SSH_OK)
 		return wq_fail(eb, WQ_EIO, "host_key", "cannot read host key %s", path);
 	if (ssh_key_type(*out) != SSH_KEYTYPE_ED25519)
-		log_event(LOG_LEVEL_WARNING, "start", "watiqa: host key %s is not ed25519", path);
+		log_event(LOG_LEVEL_WARNING, "start",
+			  "watiqa: host key %s is not ed25519: offered with its own type's"
+			  " signatures (ssh-audit prefers ed25519)", path);
 	return WQ_OK;
 }
 

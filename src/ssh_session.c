@@ -35,13 +35,14 @@
  * completeness), the ed25519 host key.  libssh appends kex-strict-s-v00@openssh.com, the
  * Terrapin countermeasure, to whatever key exchange is set.  OpenSSH >= 6.5 and PuTTY >=
  * 0.68 (0.76 for aes-gcm) speak these.  The banner names no software: ssh-audit matches
- * "libssh_0.10.6" against libssh 0.7.2's CVEs, and a version helps nobody but a scanner. */
+ * "libssh_0.10.6" against libssh 0.7.2's CVEs, and a version helps nobody but a scanner.
+ * A host key of another type (an installed server's existing RSA or ECDSA key, which its
+ * users' known_hosts hold) is offered with its own algorithms: session_hostkey_algorithms. */
 static const struct {
 	enum ssh_bind_options_e opt;
 	const char *value;
 } session_algorithms[] = {
 	{SSH_BIND_OPTIONS_KEY_EXCHANGE, "curve25519-sha256,curve25519-sha256@libssh.org"},
-	{SSH_BIND_OPTIONS_HOSTKEY_ALGORITHMS, "ssh-ed25519"},
 	{SSH_BIND_OPTIONS_CIPHERS_C_S,
 	 "chacha20-poly1305@openssh.com,aes256-gcm@openssh.com,aes128-gcm@openssh.com"},
 	{SSH_BIND_OPTIONS_CIPHERS_S_C,
@@ -50,6 +51,25 @@ static const struct {
 	{SSH_BIND_OPTIONS_HMAC_S_C, "hmac-sha2-256-etm@openssh.com,hmac-sha2-512-etm@openssh.com"},
 	{SSH_BIND_OPTIONS_BANNER, "Watiqa"},
 };
+
+/* The signature algorithms of the host key's type: ssh-ed25519 for the key Watiqa makes;
+ * SHA-2 only for RSA (no ssh-rsa, SHA-1).  With only ssh-ed25519 offered, a server whose
+ * host key is RSA accepted no client at all. */
+static const char *session_hostkey_algorithms(ssh_key key)
+{
+	switch (ssh_key_type(key)) {
+	case SSH_KEYTYPE_RSA:
+		return "rsa-sha2-512,rsa-sha2-256";
+	case SSH_KEYTYPE_ECDSA_P256:
+		return "ecdsa-sha2-nistp256";
+	case SSH_KEYTYPE_ECDSA_P384:
+		return "ecdsa-sha2-nistp384";
+	case SSH_KEYTYPE_ECDSA_P521:
+		return "ecdsa-sha2-nistp521";
+	default:
+		return "ssh-ed25519";
+	}
+}
 
 static volatile sig_atomic_t session_stop;
 static int grace_report_fd = -1;
@@ -387,6 +407,9 @@ void session_run(struct session_start *st)
 	for (size_t i = 0; set && i < sizeof session_algorithms / sizeof *session_algorithms; i++)
 		set = ssh_bind_options_set(bind, session_algorithms[i].opt,
 					   session_algorithms[i].value) == SSH_OK;
+	if (set)
+		set = ssh_bind_options_set(bind, SSH_BIND_OPTIONS_HOSTKEY_ALGORITHMS,
+					   session_hostkey_algorithms(st->host_key)) == SSH_OK;
 	if (!set || ssh_bind_accept_fd(bind, ctx->ssh, st->fd) != SSH_OK) {
 		session_event(ctx, LOG_LEVEL_ERROR, "error", "cannot set up the session: %s",
 			    bind ? ssh_get_error(bind) : "out of memory");
