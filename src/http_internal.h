@@ -47,6 +47,7 @@ struct http_rate;
 struct slow_watch;
 struct notifier;
 struct http_acceptor;
+struct http_offload;
 
 /* Built by http_server_start, read-only afterwards (shared by the worker threads). */
 struct http_app {
@@ -64,6 +65,7 @@ struct http_app {
 	struct slow_watch *watch; /* cuts requests that trickle in (http_guard.c) */
 	pthread_key_t db_key;	/* each worker thread's own connection */
 	struct db_group *group;	/* orders and payments: one fsync per group (db_group.h) */
+	struct http_offload *offload; /* the gateway's calls, off the workers (http_offload.c) */
 };
 
 /* One HTTP request, from its first byte to its response. */
@@ -98,6 +100,9 @@ struct http_ctx {
 	struct db_group_job job;
 	int (*answer)(struct http_ctx *c, int rc, struct wq_errbuf *eb);
 	void *later;
+	/* a call out left to http_offload: run by its thread, then answer() as above */
+	int (*offload_fn)(struct http_ctx *c, struct wq_errbuf *eb);
+	struct http_ctx *offload_next;
 };
 
 /* ---- texts (http_text.c) ---- */
@@ -151,7 +156,8 @@ int http_is_api(const char *url);
 /* Routes a request whose body has been read, runs its handler, queues the response. */
 enum MHD_Result http_dispatch(struct http_ctx *c);
 /* The response of a request whose handler left its write to the group commit
- * (http_group_write): its answer(), then the response queued. */
+ * (http_group_write) or its call out to http_offload: its answer(), then the
+ * response queued. */
 enum MHD_Result http_dispatch_answer(struct http_ctx *c);
 /* Answers at once with one message (429, 413): a page, or JSON under /api/. */
 enum MHD_Result http_fail_early(struct http_ctx *c, int status, enum txt t, int api);
@@ -165,6 +171,18 @@ int http_listen(const struct sockaddr *sa, socklen_t len, int *port);
 struct http_acceptor *http_accept_start(struct MHD_Daemon *mhd, int fd, unsigned limit);
 /* Stops accepting and closes the socket; before MHD_stop_daemon. */
 void http_accept_stop(struct http_acceptor *a);
+
+/* ---- calls out, off the workers (http_offload.c) ---- */
+struct http_offload *http_offload_start(void); /* NULL if no thread could start */
+/* Runs what is queued, then stops: later calls are answered at once (WQ_EBUSY).
+ * Before the group's drain (the work may write through it) and MHD_stop_daemon. */
+void http_offload_drain(struct http_offload *o);
+void http_offload_stop(struct http_offload *o);
+/* fn(c, eb) on an offload thread without holding this worker (its other connections
+ * go on): the connection is suspended, and answer(c, rc, eb) draws the response once
+ * fn returned rc.  fn's state lives in c->later; its http_db(c) is its thread's. */
+int http_offload(struct http_ctx *c, int (*fn)(struct http_ctx *c, struct wq_errbuf *eb),
+		 int (*answer)(struct http_ctx *c, int rc, struct wq_errbuf *eb));
 
 /* ---- guards (http_guard.c) ---- */
 /* The source a limit counts: the IPv4 address, or the /64 of an IPv6 one

@@ -6,7 +6,9 @@
  * replayed callback changes nothing.  A forged callback is refused (403) and counted
  * per source and minute (anon.h: strangers do not write into the audit log); the
  * return page sends the gateway only a txn a signed callback announced.  HTTP worker
- * threads; no SQL. */
+ * threads, but the callback's confirmation: asked from an offload thread
+ * (http_offload.c), so that no worker, and none of its other connections, waits for
+ * the gateway.  The return page's second chance still asks on its worker.  No SQL. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -203,6 +205,18 @@ static int system_request(struct http_ctx *c, const char *tracking, struct reque
 
 static int settle_error(struct http_ctx *c, enum settle how);
 
+/* A paid callback's state while the gateway is asked (c->later). */
+struct callback_later {
+	int postage;
+	struct request r;
+	struct redispatch d;
+	char txn[72];
+	int64_t amount;
+	enum settle how;
+};
+static int callback_settle(struct http_ctx *c, struct wq_errbuf *eb);
+static int callback_answer(struct http_ctx *c, int rc, struct wq_errbuf *eb);
+
 int pay_callback(struct http_ctx *c)
 {
 	const char *txn = http_arg(c, "txn"), *order = http_arg(c, "order"),
@@ -235,37 +249,59 @@ int pay_callback(struct http_ctx *c)
 		buf_printf(&c->out, "{\"ok\":true,\"state\":\"%s\"}\n", req_state_name(r.state));
 		return api_reply(c, 200);
 	}
-	if (postage) {
-		enum settle how = settle_postage(c, &d, txn);
-		if (how == SETTLE_PAID) {
-			buf_puts(&c->out, "{\"ok\":true,\"state\":\"ready\"}\n");
-			return api_reply(c, 200);
-		}
-		if (how == SETTLE_ALREADY) {
-			buf_puts(&c->out, "{\"ok\":true,\"already\":true}\n");
-			return api_reply(c, 200);
-		}
-		return settle_error(c, how);
+	/* the gateway is asked off this worker: its other connections go on meanwhile */
+	struct callback_later *l = calloc(1, sizeof *l);
+	if (!l)
+		return api_error(c, 500, "internal", "out of memory");
+	free(c->later);
+	c->later = l;
+	l->postage = postage;
+	l->r = r;
+	if (postage)
+		l->d = d;
+	snprintf(l->txn, sizeof l->txn, "%s", txn);
+	l->amount = strtoll(amount, NULL, 10);
+	return http_offload(c, callback_settle, callback_answer);
+}
+
+/* On an offload thread: the gateway's confirmation, and the payment recorded. */
+static int callback_settle(struct http_ctx *c, struct wq_errbuf *eb)
+{
+	struct callback_later *l = c->later;
+	(void)eb;
+	if (l->postage) {
+		l->how = settle_postage(c, &l->d, l->txn);
+		return WQ_OK;
 	}
-	enum settle how = settle(c, &r, txn);
-	if (how == SETTLE_GATEWAY && strtoll(amount, NULL, 10) == r.fee_centimes) {
+	l->how = settle(c, &l->r, l->txn);
+	if (l->how == SETTLE_GATEWAY && l->amount == l->r.fee_centimes) {
 		/* signed but not confirmable now: kept, so that the citizen's return may ask
 		 * again (the return page asks about no other txn) */
-		struct wq_errbuf eb;
-		wq_errbuf_clear(&eb);
-		if (request_payment_seen(http_db(c), r.id, txn, r.fee_centimes, &eb))
-			log_event(LOG_LEVEL_ERROR, "error", "http: keeping txn %s of %s: %s", txn,
-				  r.tracking, eb.msg);
+		struct wq_errbuf keb;
+		wq_errbuf_clear(&keb);
+		if (request_payment_seen(http_db(c), l->r.id, l->txn, l->r.fee_centimes, &keb))
+			log_event(LOG_LEVEL_ERROR, "error", "http: keeping txn %s of %s: %s", l->txn,
+				  l->r.tracking, keb.msg);
 	}
-	switch (how) {
+	return WQ_OK;
+}
+
+/* Back on a worker: the callback's answer. */
+static int callback_answer(struct http_ctx *c, int rc, struct wq_errbuf *eb)
+{
+	struct callback_later *l = c->later;
+	if (rc) /* not run: the server is stopping; the gateway calls again */
+		return api_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "busy", eb->msg);
+	switch (l->how) {
 	case SETTLE_PAID:
-		buf_puts(&c->out, "{\"ok\":true,\"state\":\"paid\"}\n");
+		buf_puts(&c->out, l->postage ? "{\"ok\":true,\"state\":\"ready\"}\n"
+					     : "{\"ok\":true,\"state\":\"paid\"}\n");
 		return api_reply(c, 200);
 	case SETTLE_ALREADY:
 		buf_puts(&c->out, "{\"ok\":true,\"already\":true}\n");
 		return api_reply(c, 200);
 	default:
-		return settle_error(c, how);
+		return settle_error(c, l->how);
 	}
 }
 

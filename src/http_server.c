@@ -337,7 +337,16 @@ static int app_init(struct http_app *app, const struct config *cfg, struct wq_er
 		return wq_fail(eb, WQ_EIO, NULL, "out of memory");
 	if (pthread_key_create(&app->db_key, db_key_close))
 		return wq_fail(eb, WQ_EIO, NULL, "pthread_key_create failed");
+	if (!(app->offload = http_offload_start()))
+		return wq_fail(eb, WQ_EIO, NULL, "cannot start the gateway calls' threads");
 	return db_group_start(cfg->db_path, &app->group, eb);
+}
+
+/* The threads app_init started, on a start that failed later. */
+static void app_stop(struct http_app *app)
+{
+	http_offload_stop(app->offload);
+	db_group_stop(app->group);
 }
 
 int http_server_start(const struct config *cfg, struct http_server **out,
@@ -350,7 +359,7 @@ int http_server_start(const struct config *cfg, struct http_server **out,
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	int rc = app_init(&s->app, cfg, eb);
 	if (rc) {
-		db_group_stop(s->app.group);
+		app_stop(&s->app);
 		free(s);
 		return rc;
 	}
@@ -362,7 +371,8 @@ int http_server_start(const struct config *cfg, struct http_server **out,
 	 * workers */
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
 			 MHD_USE_NO_LISTEN_SOCKET |
-			 MHD_ALLOW_SUSPEND_RESUME; /* http_group_write; MHD_add_connection's wake-up */
+			 /* http_group_write, http_offload; MHD_add_connection's wake-up */
+			 MHD_ALLOW_SUSPEND_RESUME;
 	memset(&sin, 0, sizeof sin);
 	memset(&sin6, 0, sizeof sin6);
 	if (inet_pton(AF_INET, cfg->bind, &sin.sin_addr) == 1) {
@@ -376,7 +386,7 @@ int http_server_start(const struct config *cfg, struct http_server **out,
 		sa = (struct sockaddr *)&sin6;
 		salen = sizeof sin6;
 	} else {
-		db_group_stop(s->app.group);
+		app_stop(&s->app);
 		free(s);
 		return wq_fail(eb, WQ_EINVAL, "bind", "bind address '%s' is not an IP address",
 			       cfg->bind);
@@ -384,7 +394,7 @@ int http_server_start(const struct config *cfg, struct http_server **out,
 	int port = cfg->http_port;
 	int lfd = http_listen(sa, salen, &port);
 	if (lfd < 0) {
-		db_group_stop(s->app.group);
+		app_stop(&s->app);
 		free(s);
 		return wq_fail(eb, WQ_EIO, "http_port", "cannot listen on %s:%d", cfg->bind,
 			       cfg->http_port);
@@ -404,7 +414,7 @@ int http_server_start(const struct config *cfg, struct http_server **out,
 		if (s->mhd)
 			MHD_stop_daemon(s->mhd);
 		close(lfd);
-		db_group_stop(s->app.group);
+		app_stop(&s->app);
 		free(s);
 		return wq_fail(eb, WQ_EIO, "http_port", "cannot serve on %s:%d", cfg->bind,
 			       cfg->http_port);
@@ -421,7 +431,7 @@ int http_server_start(const struct config *cfg, struct http_server **out,
 	if ((rc = notify_start(cfg, s->app.group, &s->notifier, eb))) {
 		http_accept_stop(s->acceptor);
 		MHD_stop_daemon(s->mhd);
-		db_group_stop(s->app.group);
+		app_stop(&s->app);
 		free(s);
 		return rc;
 	}
@@ -440,10 +450,12 @@ void http_server_stop(struct http_server *s)
 		return;
 	http_accept_stop(s->acceptor); /* no new connection from here on */
 	notify_stop(s->notifier);
-	/* the writes queued are written and their connections resumed (later ones are
-	 * refused at once): MHD stops with none suspended */
+	/* the calls out and then the writes queued are done and their connections
+	 * resumed (later ones are refused at once): MHD stops with none suspended */
+	http_offload_drain(s->app.offload);
 	db_group_drain(s->app.group);
 	MHD_stop_daemon(s->mhd);
+	http_offload_stop(s->app.offload);
 	db_group_stop(s->app.group);
 	slow_watch_free(s->app.watch);
 	validate_free(s->app.val);
