@@ -275,6 +275,17 @@ static void key_take(struct ui *ui)
 	moved(ui, rc, id, TX("take"), TX("is yours: a answers it"), &eb);
 }
 
+static void key_release(struct ui *ui)
+{
+	const struct cd_complaint *c = current(ui);
+	struct wq_errbuf eb = {0};
+	if (!c)
+		return;
+	int64_t id = c->id;
+	int rc = complaint_desk_release(ui->db, &ui->actor, id, c->version, &eb);
+	moved(ui, rc, id, TX("release"), TX("is back in the queue"), &eb);
+}
+
 static void key_answer(struct ui *ui)
 {
 	const struct cd_complaint *c = current(ui);
@@ -361,6 +372,8 @@ static const struct keymap ic_keys[] = {
 	{'v', "view", "the complaint, the request and its full history", 0, KM_BAR, key_view},
 	{'t', "take", "take the complaint: it is yours to answer", INSPECTOR,
 	 KM_WRITE | KM_BAR, key_take},
+	{'u', "release", "give a complaint you took back: anyone's to take again", INSPECTOR,
+	 KM_WRITE, key_release},
 	{'a', "answer", "answer the citizen (tracking page, SMS and e-mail)", INSPECTOR,
 	 KM_WRITE | KM_BAR, key_answer},
 	{'r', "resolve", "close an answered complaint", INSPECTOR, KM_WRITE | KM_BAR,

@@ -67,6 +67,16 @@ wq_type i1 t
 wq_screen_wait i1 "is yours" 5
 [ "$(cstate "$TR")" = taken ] || fail "complaint not taken: $(cstate "$TR")"
 ok "take: complaint $(cid "$TR") is inspector1's"
+# given back (u), audited, and taken again
+wq_type i1 u
+wq_screen_wait i1 "complaint #$(cid "$TR") is back in the queue" 5
+[ "$(cstate "$TR")" = open ] || fail "complaint not given back: $(cstate "$TR")"
+[ "$(wq_sql "SELECT count(*) FROM audit_log WHERE action = 'complaint.release'
+	AND actor_label = 'inspector1'")" = 1 ] || fail "the release is not audited"
+wq_type i1 t
+wq_screen_wait i1 "complaint #$(cid "$TR") is yours" 5
+[ "$(cstate "$TR")" = taken ] || fail "complaint not taken again: $(cstate "$TR")"
+ok "given back with u (audited) and taken again"
 
 # read it with the request and its history
 wq_type i1 v
