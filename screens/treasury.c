@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "finance.h"
+#include "refund_desk.h"
 #include "screen.h"
 #include "util.h"
 #include "widget.h"
@@ -27,6 +28,8 @@ struct tr_state {
 	struct table tab[V_COUNT];
 	int64_t due_total, wait_total;
 	int due_count, wait_count;
+	int64_t back_total; /* fees the communes owe back: their next batches take them */
+	int back_communes;
 };
 
 static struct tr_state *st(struct ui *ui)
@@ -218,13 +221,23 @@ static int treasury_load(struct ui *ui)
 	struct wq_errbuf eb = {0};
 	struct settle_preview *due = NULL;
 	struct settlement *bat = NULL;
-	int ndue = 0, nbat = 0;
+	struct commune_recover *back = NULL;
+	int ndue = 0, nbat = 0, nback = 0;
 	if (treasury_preview(ui->db, &ui->actor, &s->period, &due, &ndue, &eb) != WQ_OK ||
-	    treasury_batches(ui->db, &ui->actor, 0, &bat, &nbat, &eb) != WQ_OK) {
+	    treasury_batches(ui->db, &ui->actor, 0, &bat, &nbat, &eb) != WQ_OK ||
+	    refund_desk_recover(ui->db, &ui->actor, 0, &back, &nback, &eb) != WQ_OK) {
 		free(due);
+		free(bat);
 		status_wq(ui, tr(ui, "loading what is due"), &eb);
 		return -1;
 	}
+	s->back_total = 0;
+	s->back_communes = 0;
+	for (int i = 0; i < nback; i++) {
+		s->back_total += back[i].centimes;
+		s->back_communes += back[i].centimes > 0;
+	}
+	free(back);
 	TABLE_REPLACE(&s->tab[V_DUE], s->due, s->ndue, due, ndue);
 	TABLE_REPLACE(&s->tab[V_BATCHES], s->bat, s->nbat, bat, nbat);
 	s->due_total = s->wait_total = 0;
@@ -250,7 +263,15 @@ static void treasury_paint(struct ui *ui)
 		 tr(ui, " Up to %s: due %d requests %s MAD; still in offices %d (%s)"), period,
 		 s->due_count, due, s->wait_count, wait);
 	term_line(&ui->term, 1, A_BOLD, line, 0, 0, 0, 0);
-	table_paint(ui, &s->tab[s->view], 2, ui->term.rows - 4);
+	/* what the next batches will take back, under the table while there is any */
+	table_paint(ui, &s->tab[s->view], 2, ui->term.rows - 4 - (s->back_total > 0));
+	if (s->back_total > 0) {
+		msg_money(ui->lang, s->back_total, due, sizeof due);
+		snprintf(line, sizeof line,
+			 tr(ui, " To take back: %s MAD from %d communes (fees refunded after a batch)"),
+			 due, s->back_communes);
+		term_line(&ui->term, ui->term.rows - 3, A_NORMAL, line, 0, 0, 0, 0);
+	}
 }
 
 static struct table *treasury_table(struct ui *ui)

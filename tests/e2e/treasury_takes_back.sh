@@ -46,7 +46,9 @@ wq request move "$B_T" destroyed --db "$WQ_DB" >/dev/null || fail "$B_T destroye
 X=$(wq_sql "SELECT sum(f.amount_centimes) FROM refunds f JOIN requests r ON r.id = f.request_id
 	WHERE r.tracking = '$B_T' AND f.reason = 'returned'")
 [ -n "$X" ] && [ "$X" -gt 0 ] || fail "$B_T's fee is not refunded"
-ok "$B_T came back and was destroyed: $(mad "$X") MAD refunded, to recover from RBT-HASSAN"
+wq_type t1 1
+wq_screen_wait t1 "To take back: $(mad "$X") MAD from 1 communes" 10
+ok "$B_T came back and was destroyed: $(mad "$X") MAD refunded, to recover from RBT-HASSAN (the Due view says so)"
 
 # a fee paid before today, still in the office, now earned
 C_T=$(wq_sql "SELECT r.tracking FROM requests r JOIN payments p ON p.request_id = r.id
@@ -88,6 +90,7 @@ wq_type t1 h
 wq_screen_wait t1 "Batch #$NEW (Esc closes)" 5
 wq_screen_wait t1 "less $(mad "$X") MAD taken back (1 refunded after a batch) = $(mad "$NET") MAD" 5
 wq_type t1 Escape
+! wq_screen t1 | grep -q "To take back" || fail "the Due view still says there is something to take back"
 ok "batch #$NEW: $(mad "$F") distributed less $(mad "$X") taken back = $(mad "$NET") MAD, on the screen"
 wq_type t1 t
 wq_screen_wait t1 "Batch #$NEW: $(mad "$NET") MAD to RBT-HASSAN" 5
