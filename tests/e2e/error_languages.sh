@@ -23,6 +23,9 @@ raise_twice() {
 	# too early on a loaded machine): its status line, in French or Arabic (each Arabic
 	# word reversed in the pane)
 	wq_screen_wait "$1" "toutes les demandes en retard\|$(printf '%s' 'المتأخرة' | rev)" 10
+	# and its first row: the list is read again after the key, the status line may come
+	# with the paint before (once, at load 14, the pane had no tracking number yet)
+	wq_screen_wait "$1" 'W[0-9]\{10\}' 30
 	local t
 	t=$(wq_screen "$1" | grep -o 'W[0-9]\{10\}' | head -1)
 	[ -n "$t" ] || fail "$2 has no late request"
