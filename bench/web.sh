@@ -135,6 +135,8 @@ perf_start track
 ticks=$(server_ticks)
 read -r t_rps t_p99 t_err < <(run_wrk -s "$T/track.lua" "$WQ_URL/track")
 t_cpu=$(cpu_per_request "$ticks")
+# the page's own spread (p99 over p50 does not move with nginx's run)
+t_pct=$(grep -A4 'Latency Distribution' "$T/wrk.log" | tail -4 | tr -s ' ' | paste -sd' ')
 perf_stop track
 p99_ratio() { awk -v t="$t_p99" -v n="$n_p99" 'BEGIN { printf "p99 tracking / nginx: %.2f\n", t / n }'; }
 if [ "${BENCH_ONLY:-}" = track ]; then
@@ -143,6 +145,7 @@ if [ "${BENCH_ONLY:-}" = track ]; then
 	printf '%-34s %10.0f %10s %8s\n' "watiqa tracking page (POST /track)" "$t_rps" "$t_p99" "$t_err"
 	awk -v n="$n_rps" -v t="$t_rps" 'BEGIN { printf "ratio tracking / nginx: %.3f\n", t / n }'
 	p99_ratio
+	echo "tracking latency percentiles:$t_pct"
 	echo "server CPU per request: tracking page ${t_cpu} us"
 	echo "load: $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min) after the run"
 	exit 0
@@ -161,6 +164,7 @@ printf '%-34s %10.0f %10s %8s\n' "watiqa order submission" "$o_rps" "$o_p99" "$o
 awk -v n="$n_rps" -v t="$t_rps" -v o="$o_rps" 'BEGIN {
 	printf "ratio tracking / nginx: %.3f   order / nginx: %.3f\n", t / n, o / n }'
 p99_ratio
+echo "tracking latency percentiles:$t_pct"
 echo "orders created during the run: $((after - before))"
 echo "server CPU per request: tracking page ${t_cpu} us, order ${o_cpu} us"
 # The disk's floor, from one writer on the same disk, after the order run: a bare
