@@ -46,7 +46,6 @@
 struct http_rate;
 struct slow_watch;
 struct notifier;
-struct http_acceptor;
 struct http_offload;
 
 /* Built by http_server_start, read-only afterwards (shared by the worker threads). */
@@ -161,16 +160,6 @@ enum MHD_Result http_dispatch(struct http_ctx *c);
 enum MHD_Result http_dispatch_answer(struct http_ctx *c);
 /* Answers at once with one message (429, 413): a page, or JSON under /api/. */
 enum MHD_Result http_fail_early(struct http_ctx *c, int status, enum txt t, int api);
-
-/* ---- accepting (http_accept.c) ---- */
-/* A listening TCP socket bound to sa (*port: the port bound, sa's own or the one the
- * kernel chose for 0), or -1. */
-int http_listen(const struct sockaddr *sa, socklen_t len, int *port);
-/* A thread accepting on fd, handing connections to mhd (started with
- * MHD_USE_NO_LISTEN_SOCKET) while it holds fewer than limit; NULL if none could start. */
-struct http_acceptor *http_accept_start(struct MHD_Daemon *mhd, int fd, unsigned limit);
-/* Stops accepting and closes the socket; before MHD_stop_daemon. */
-void http_accept_stop(struct http_acceptor *a);
 
 /* ---- calls out, off the workers (http_offload.c) ---- */
 struct http_offload *http_offload_start(void); /* NULL if no thread could start */
