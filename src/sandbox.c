@@ -20,6 +20,8 @@
  *                                         "key<TAB>txn<TAB>amount<TAB>refund<TAB>calls"
  *    GET  /sandbox/callbacks              every callback sent: "url<TAB>body" lines
  *    GET  /sandbox/confirms               every confirmation asked: "txn<TAB>answer" lines
+ *    POST /sandbox/confirm_fail  on=1|0   confirmations answer 503 while on (the
+ *                                         gateway's API down, its card form still up)
  *  SMS / e-mail gateway
  *    POST /sms  channel&to&body&ref       200, or 503 while failing
  *    GET  /sms/log                        "channel<TAB>to<TAB>ref<TAB>body" lines
@@ -79,6 +81,7 @@ static struct {
 	char *confirms[SBX_MAX_LOG];
 	int nconfirms;
 	int sms_fail;
+	int confirm_fail;
 	struct sbx_refund refunds[SBX_MAX_REFUNDS];
 	int nrefunds;
 	struct {
@@ -286,6 +289,11 @@ static enum MHD_Result txn_confirm(struct MHD_Connection *c, struct sbx_req *r)
 	payment_sign(sbx.cfg->gateway_secret, parts, 4, want);
 	if (!payment_sig_equal(want, arg(c, r, "sig")))
 		return reply(c, 403, "application/json", "{\"error\":\"bad_signature\"}\n", NULL);
+	pthread_mutex_lock(&sbx.mu);
+	int down = sbx.confirm_fail;
+	pthread_mutex_unlock(&sbx.mu);
+	if (down)
+		return reply(c, 503, "application/json", "{\"error\":\"unavailable\"}\n", NULL);
 	struct sbx_txn t;
 	int found = 0;
 	char line[160];
@@ -495,10 +503,12 @@ static enum MHD_Result sbx_access(void *cls, struct MHD_Connection *c, const cha
 		return reply(c, found ? 200 : 404, "text/plain", found ? "ok\n" : "unknown txn\n",
 			     NULL);
 	}
-	if (!strcmp(url, "/sms/fail") && !strcmp(m, "POST")) {
+	if ((!strcmp(url, "/sms/fail") || !strcmp(url, "/sandbox/confirm_fail")) &&
+	    !strcmp(m, "POST")) {
 		const char *on = arg(c, r, "on");
 		pthread_mutex_lock(&sbx.mu);
-		sbx.sms_fail = on && !strcmp(on, "1");
+		*(url[1] == 's' && url[2] == 'm' ? &sbx.sms_fail : &sbx.confirm_fail) =
+			on && !strcmp(on, "1");
 		pthread_mutex_unlock(&sbx.mu);
 		return reply(c, 200, "text/plain", "ok\n", NULL);
 	}
