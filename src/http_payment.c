@@ -8,7 +8,7 @@
  * return page sends the gateway only a txn a signed callback announced.  HTTP worker
  * threads, but the callback's confirmation: asked from an offload thread
  * (http_offload.c), so that no worker, and none of its other connections, waits for
- * the gateway.  The return page's second chance still asks on its worker.  No SQL. */
+ * the gateway; so is the return page's second chance.  No SQL. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -383,6 +383,17 @@ static void track_button(struct http_ctx *c, const char *tracking, const char *s
 	buf_puts(&c->out, "</button>\n</form>\n");
 }
 
+/* The return's second chance while the gateway is asked (c->later). */
+struct return_later {
+	struct request r;
+	int postage;
+	char secret[SECRET_CODE_BYTES + 4], txn[72];
+};
+static int return_settle(struct http_ctx *c, struct wq_errbuf *eb);
+static int return_answer(struct http_ctx *c, int rc, struct wq_errbuf *eb);
+static int return_page(struct http_ctx *c, const struct request *r, const char *secret,
+		       int postage);
+
 int pay_return(struct http_ctx *c)
 {
 	const char *order = http_arg(c, "order"), *txn = http_arg(c, "txn"),
@@ -415,9 +426,47 @@ int pay_return(struct http_ctx *c)
 	if (r.state == RS_PENDING_PAYMENT && txn && status && !strcmp(status, "paid") &&
 	    strlen(txn) <= 64 && !request_payment_known(http_db(c), r.id, txn, &known, &keb) &&
 	    known) {
+		/* asked off this worker, as the callback is; the page drawn after */
+		struct return_later *l = calloc(1, sizeof *l);
+		if (l) {
+			free(c->later);
+			c->later = l;
+			l->r = r;
+			l->postage = postage;
+			snprintf(l->secret, sizeof l->secret, "%s", secret);
+			snprintf(l->txn, sizeof l->txn, "%s", txn);
+			return http_offload(c, return_settle, return_answer);
+		}
 		if (settle(c, &r, txn) == SETTLE_PAID)
 			system_request(c, r.tracking, &r);
 	}
+	return return_page(c, &r, secret, postage);
+}
+
+/* On an offload thread: the return's second chance with the gateway. */
+static int return_settle(struct http_ctx *c, struct wq_errbuf *eb)
+{
+	struct return_later *l = c->later;
+	(void)eb;
+	if (settle(c, &l->r, l->txn) == SETTLE_PAID)
+		system_request(c, l->r.tracking, &l->r);
+	return WQ_OK;
+}
+
+/* Back on a worker: the page with what is now known (still pending if not asked). */
+static int return_answer(struct http_ctx *c, int rc, struct wq_errbuf *eb)
+{
+	struct return_later *l = c->later;
+	(void)rc, (void)eb;
+	return return_page(c, &l->r, l->secret, l->postage);
+}
+
+/* The return page for the ordering browser: r's state, its codes, what it may do. */
+static int return_page(struct http_ctx *c, const struct request *rp, const char *secret,
+		       int postage)
+{
+	const char *status = http_arg(c, "status");
+	struct request r = *rp;
 	enum txt title, text = T_COUNT;
 	if (postage && r.state == RS_RETURNED) /* declined, or its callback still to come */
 		title = status && !strcmp(status, "declined") ? T_DECLINED_TITLE : T_PENDING_TITLE;
