@@ -3,8 +3,9 @@
  * writes through the ordinary data-layer calls, whose own transactions become
  * savepoints) and wait, or are called back.  Jobs are served first come first served;
  * a job that fails rolls back only its savepoint; each caller gets its answer only
- * after the COMMIT holding its job is on disk (synchronous=FULL), or that COMMIT's
- * error. */
+ * after the COMMIT holding its job is on disk (the WAL fsynced), or that COMMIT's
+ * error.  Groups may overlap (one writing while another's fsync runs); they are
+ * committed and answered in the order they were taken. */
 #ifndef WQ_DB_GROUP_H
 #define WQ_DB_GROUP_H
 
