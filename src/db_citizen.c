@@ -88,8 +88,7 @@ static int64_t tries_wait(int fails, int64_t last_at)
 		delay *= 2;
 	if (delay > SECRET_DELAY_MAX_SECONDS)
 		delay = SECRET_DELAY_MAX_SECONDS;
-	int64_t left = last_at + delay - wq_now();
-	return left > 0 ? left : 0;
+	return wq_wait_left(last_at, delay, wq_now());
 }
 
 /* do_citizen in a read transaction: the check would write (a wrong code to count, a

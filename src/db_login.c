@@ -182,11 +182,11 @@ static int64_t bucket_wait(struct db *db, const char *bucket, int free_fails, in
 						   : (int64_t)LOGIN_DELAY_BASE_SECONDS << shift;
 			if (delay > LOGIN_DELAY_MAX_SECONDS)
 				delay = LOGIN_DELAY_MAX_SECONDS;
-			wait = last + delay - now;
+			wait = wq_wait_left(last, delay, now);
 		}
 	}
 	sqlite3_reset(st);
-	return wait > 0 ? wait : 0;
+	return wait;
 }
 
 /* Counts a try (+1) or takes a successful one back (-1); a count older than

@@ -22,6 +22,12 @@ int64_t wq_now(void)
 	return (int64_t)time(NULL);
 }
 
+int64_t wq_wait_left(int64_t last_at, int64_t delay, int64_t now)
+{
+	int64_t left = last_at + delay + 1 - now;
+	return left > 0 ? left : 0;
+}
+
 int wq_tz_init(void)
 {
 	static int state; /* 0 not yet, 1 done, -1 no zone file */

@@ -7,6 +7,12 @@
 #include <stdint.h>
 
 int64_t wq_now(void); /* UTC seconds; WATIQA_FAKE_NOW (seconds) overrides, for tests */
+/* Whole seconds a throttle still holds back, at `now`, a try counted at `last_at` with a
+ * delay of `delay` s (0: none).  Both are whole seconds, so a try stamped S may have been
+ * made as late as S + 0.999: it is held until S + delay has fully passed (now >
+ * last_at + delay), a real wait of delay to delay + 1 s, never less than said.  The
+ * result rounds the real time left up, so a client that waits it is let in. */
+int64_t wq_wait_left(int64_t last_at, int64_t delay, int64_t now);
 /* Every time shown is Morocco's, whatever the server's TZ: the zone, and the words
  * that say so next to times (web pages carry their own translations). */
 #define WQ_TIME_ZONE "Africa/Casablanca"

@@ -122,20 +122,30 @@ static void test_backoff(void **state)
 	setenv("WATIQA_FAKE_NOW", "2000000000", 1);
 	for (int i = 0; i < SECRET_FAILS_FREE; i++)
 		assert_int_equal(lookup(r.tracking, "K7M4-9QXT-2HPB", &wait), WQ_ENOTFOUND);
-	/* held back now: even the right code waits, and is not even checked */
+	/* held back now: even the right code waits, and is not even checked.  Tries are
+	 * stamped in whole seconds and the last may have come at 2000000000.999, so the wait
+	 * runs until 2000000000 + delay has fully passed: one second more than the delay
+	 * (wq_wait_left), so that nobody gets in before the delay's full length */
 	assert_int_equal(lookup(r.tracking, secret, &wait), WQ_EBUSY);
-	assert_int_equal(wait, SECRET_DELAY_BASE_SECONDS);
+	assert_int_equal(wait, SECRET_DELAY_BASE_SECONDS + 1);
 	char sql[200], fails[16];
 	snprintf(sql, sizeof sql, "SELECT fails FROM secret_tries WHERE tracking = '%s'",
 		 r.tracking);
 	sql_text(sql, fails, sizeof fails);
 	assert_string_equal(fails, "5");
-	/* the wait over, a wrong code doubles it; the right code clears the count */
+	/* at 2000000002 as little as 1.001 s may have passed: still held */
 	setenv("WATIQA_FAKE_NOW", "2000000002", 1);
+	assert_int_equal(lookup(r.tracking, secret, &wait), WQ_EBUSY);
+	assert_int_equal(wait, 1);
+	/* the wait over, a wrong code doubles it; the right code clears the count */
+	setenv("WATIQA_FAKE_NOW", "2000000003", 1);
 	assert_int_equal(lookup(r.tracking, "K7M4-9QXT-2HPB", &wait), WQ_ENOTFOUND);
 	assert_int_equal(lookup(r.tracking, secret, &wait), WQ_EBUSY);
-	assert_int_equal(wait, 2 * SECRET_DELAY_BASE_SECONDS);
-	setenv("WATIQA_FAKE_NOW", "2000000006", 1);
+	assert_int_equal(wait, 2 * SECRET_DELAY_BASE_SECONDS + 1);
+	setenv("WATIQA_FAKE_NOW", "2000000007", 1);
+	assert_int_equal(lookup(r.tracking, secret, &wait), WQ_EBUSY);
+	assert_int_equal(wait, 1);
+	setenv("WATIQA_FAKE_NOW", "2000000008", 1);
 	assert_int_equal(lookup(r.tracking, secret, &wait), WQ_OK);
 	sql_text(sql, fails, sizeof fails);
 	assert_string_equal(fails, "");
@@ -146,7 +156,7 @@ static void test_backoff(void **state)
 	for (int i = 0; i < SECRET_FAILS_FREE; i++)
 		assert_int_equal(lookup(nobody, "K7M4-9QXT-2HPB", &wait), WQ_ENOTFOUND);
 	assert_int_equal(lookup(nobody, "K7M4-9QXT-2HPB", &wait), WQ_EBUSY);
-	/* at most SECRET_DELAY_MAX_SECONDS however many */
+	/* at most SECRET_DELAY_MAX_SECONDS however many (told as one more, as above) */
 	for (int i = 0; i < 30; i++) {
 		char now[24];
 		snprintf(now, sizeof now, "%d", 2000001000 + i * 1000);
@@ -154,7 +164,7 @@ static void test_backoff(void **state)
 		lookup(nobody, "K7M4-9QXT-2HPB", &wait);
 	}
 	assert_int_equal(lookup(nobody, "K7M4-9QXT-2HPB", &wait), WQ_EBUSY);
-	assert_true(wait <= SECRET_DELAY_MAX_SECONDS && wait > SECRET_DELAY_MAX_SECONDS / 2);
+	assert_int_equal(wait, SECRET_DELAY_MAX_SECONDS + 1);
 	/* a day left alone, the count is forgotten: the free tries again */
 	int pruned = 0;
 	setenv("WATIQA_FAKE_NOW", "2000200000", 1);

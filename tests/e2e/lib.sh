@@ -126,6 +126,17 @@ wq_same_minute() {
 	[ "$left" -ge "$1" ] || sleep "$left.2"
 }
 
+# wq_past_second T: sleeps until the clock's second T (seconds since the epoch) has fully
+# passed.  The throttles stamp tries in whole seconds and hold a try stamped S with a
+# delay D until S + D has passed (wq_wait_left): waiting for that second, rather than D
+# seconds from some moment of the test, lets in the next try whatever the fraction of
+# the second the stamp was made in.  50 ms more: time() may lag the clock by a tick.
+wq_past_second() {
+	local w
+	w=$(awk -v t="$1" -v now="$(date +%s.%N)" 'BEGIN { w = t + 1.05 - now; printf "%.3f", (w > 0 ? w : 0) }')
+	sleep "$w"
+}
+
 # Starts `watiqa sandbox` and `watiqa serve --demo` on free ports with a fresh DB.
 # Sets WQ_DB, WQ_SSH_PORT, WQ_HTTP_PORT, WQ_SANDBOX_PORT, WQ_URL.
 wq_start_server() {

@@ -36,8 +36,13 @@ done
 st=$(curl -s -D "$T/h" -o "$T/track.html" -w '%{http_code}' --data-urlencode "tracking=$t" \
 	--data-urlencode "secret=$code" --data-urlencode lang=fr "$WQ_URL/track")
 [ "$st" = 429 ] || fail "the right code after 5 wrong answered $st"
+# the 2 s delay holds until the 5th wrong code's second plus 2 has fully passed (stamps
+# are whole seconds: 2 s at least whatever the fraction the 5th came in), so the 429s
+# below come inside it; Retry-After rounds the time left up, 3 s at most, and waiting it
+# is enough
 ra=$(grep -i '^retry-after:' "$T/h" | tr -dc 0-9)
 [ -n "$ra" ] && [ "$ra" -ge 1 ] || fail "no Retry-After"
+[ "$ra" -le 3 ] || fail "Retry-After $ra s for a 2 s delay"
 grep -q 'id="e-secret"' "$T/track.html" || fail "the 429 says nothing next to the code"
 st=$(curl -s -o "$T/api.json" -w '%{http_code}' -H 'Content-Type: application/json' \
 	-d "{\"tracking\":\"$t\",\"secret\":\"$code\"}" "$WQ_URL/api/v1/track")
