@@ -440,15 +440,20 @@ static const struct cli_cmd cli_cmds[] = {
 };
 static const int cli_cmds_count = sizeof cli_cmds / sizeof cli_cmds[0];
 
-/* The i-th row of all the tables: this file's, then cli_user.c's, then cli_notice.c's. */
+/* The i-th row of all the tables: this file's, cli_lines.c's, cli_user.c's, cli_notice.c's. */
 static const struct cli_cmd *cli_row(int i)
 {
-	if (i < cli_cmds_count)
-		return &cli_cmds[i];
-	if ((i -= cli_cmds_count) < cli_user_cmds_count)
-		return &cli_user_cmds[i];
-	i -= cli_user_cmds_count;
-	return i < cli_notice_cmds_count ? &cli_notice_cmds[i] : NULL;
+	static const struct {
+		const struct cli_cmd *rows;
+		const int *n;
+	} tables[] = {{cli_cmds, &cli_cmds_count},
+		      {cli_lines_cmds, &cli_lines_cmds_count},
+		      {cli_user_cmds, &cli_user_cmds_count},
+		      {cli_notice_cmds, &cli_notice_cmds_count}};
+	for (size_t t = 0; t < sizeof tables / sizeof tables[0]; i -= *tables[t++].n)
+		if (i < *tables[t].n)
+			return &tables[t].rows[i];
+	return NULL;
 }
 
 static void usage(FILE *out)
