@@ -59,11 +59,7 @@ ok "Q ($Q_T): its second postage owed back, the refund refused by the card"
 YESTERDAY=$(TZ=Africa/Casablanca date -d yesterday +%F)
 wq_login t1 treasury1 watiqa-demo
 wq_screen_wait t1 "Treasury" 15
-wq_type t1 p
-wq_screen_wait t1 "Distribute which period" 5
-wq_type t1 C-u
-wq_type t1 -l "2020-01-01..$YESTERDAY"
-wq_type t1 Enter
+wq_treasury_period t1 "2020-01-01..$YESTERDAY"
 wq_screen_wait t1 "due [0-9]* requests" 5
 wq_type t1 b
 wq_screen_wait t1 "requests, .* MAD?" 5

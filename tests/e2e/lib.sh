@@ -237,6 +237,15 @@ wq_screen_wait() {
 	echo "--- screen of $name:" >&2; wq_screen "$name" >&2 || true
 	fail "screen $name never showed '$text'"
 }
+# wq_treasury_period PANE PERIOD: on the treasury screen, p and PERIOD typed over the
+# offered one (the three treasury stories choose their period so)
+wq_treasury_period() {
+	wq_type "$1" p
+	wq_screen_wait "$1" "Distribute which period" 5
+	wq_type "$1" C-u
+	wq_type "$1" -l "$2"
+	wq_type "$1" Enter
+}
 wq_login() { # NAME USER PASSWORD
 	wq_ssh_open "$1" "$2"
 	wq_screen_wait "$1" "assword" 15

@@ -32,22 +32,14 @@ wq_screen_wait t1 "Treasury" 15
 wq_screen_wait t1 "\[Due" 5
 ok "treasury1 logs in over SSH and sees what is due"
 
-wq_type t1 p
-wq_screen_wait t1 "Distribute which period" 5
-wq_type t1 C-u
-wq_type t1 -l "2020-01-01..$YESTERDAY"
-wq_type t1 Enter
+wq_treasury_period t1 "2020-01-01..$YESTERDAY"
 wq_screen_wait t1 "Up to 2020-01-01..$YESTERDAY: due $WANT_N requests $WANT_MAD MAD" 5
 ok "due up to $YESTERDAY: $WANT_N requests, $WANT_MAD MAD (as the database says)"
 
 # a period that is not over cannot be built
 wq_type t1 ]
 wq_screen_wait t1 "Up to 2020-02:" 5
-wq_type t1 p
-wq_screen_wait t1 "Distribute which period" 5
-wq_type t1 C-u
-wq_type t1 -l "2020..2099"
-wq_type t1 Enter
+wq_treasury_period t1 "2020..2099"
 wq_type t1 b
 wq_screen_wait t1 "Build: all communes" 5
 wq_type t1 y
@@ -55,11 +47,7 @@ wq_screen_wait t1 "period: it has not ended yet" 5
 [ "$(wq_sql "SELECT count(*) FROM settlements")" = 0 ] || fail "a batch was built for an open period"
 ok "a period still running is refused"
 
-wq_type t1 p
-wq_screen_wait t1 "Distribute which period" 5
-wq_type t1 C-u
-wq_type t1 -l "2020-01-01..$YESTERDAY"
-wq_type t1 Enter
+wq_treasury_period t1 "2020-01-01..$YESTERDAY"
 wq_screen_wait t1 "due $WANT_N requests" 5
 wq_type t1 b
 wq_screen_wait t1 "$WANT_N requests, $WANT_MAD MAD?" 5

@@ -19,11 +19,7 @@ YESTERDAY=$(TZ=Africa/Casablanca date -d "$TODAY -1 day" +%F)
 END=$(TZ=Africa/Casablanca date -d "$TODAY 00:00" +%s)
 mad() { printf '%d.%02d' $(($1 / 100)) $(($1 % 100)); }
 build() { # the period up to yesterday, every commune; waits for STATUS
-	wq_type t1 p
-	wq_screen_wait t1 "Distribute which period" 5
-	wq_type t1 C-u
-	wq_type t1 -l "2020-01-01..$YESTERDAY"
-	wq_type t1 Enter
+	wq_treasury_period t1 "2020-01-01..$YESTERDAY"
 	wq_screen_wait t1 "due [0-9]* requests" 5
 	wq_type t1 b
 	wq_screen_wait t1 "requests, .* MAD?" 5
