@@ -98,10 +98,14 @@ int office_get_by_code(struct db *db, const char *code, struct office *out,
 int office_for_commune(struct db *db, int64_t commune_id, int64_t *office_id,
 		       struct wq_errbuf *eb)
 {
+	/* the busiest open office, the lowest id among equals: as ORDER BY rank, id LIMIT 1
+	 * would say, but as one min() over the rank in the high bits, the id in the low
+	 * 40, because every order asks it and the ORDER BY built a temporary b-tree each
+	 * time (2-3 % of the server's CPU per order); no row when the commune has none */
 	static const char sql[] =
-		"SELECT id FROM offices WHERE commune_id = ? AND active = 1"
-		" ORDER BY CASE activity WHEN 'intensive' THEN 0 WHEN 'moderate' THEN 1"
-		" ELSE 2 END, id LIMIT 1";
+		"SELECT min((CASE activity WHEN 'intensive' THEN 0 WHEN 'moderate' THEN 1"
+		" ELSE 2 END) << 40 | id) & 1099511627775 FROM offices"
+		" WHERE commune_id = ? AND active = 1 HAVING count(*) > 0";
 	sqlite3_stmt *st = db_stmt(db, sql, eb);
 	if (!st)
 		return WQ_EIO;

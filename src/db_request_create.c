@@ -79,10 +79,12 @@ static int do_create(struct db *db, struct request *in, const char *secret_hash,
 		return wq_fail(eb, WQ_ECONFLICT, "phone",
 			       "%d unpaid orders are already open for this phone number: pay one "
 			       "or let it expire first", unpaid);
-	if (!in->office_id && (rc = office_for_commune(db, in->birth_commune_id,
-						       &in->office_id, eb)))
-		return rc;
-	if (in->office_id) { /* the citizen's choice: checked again under the write lock */
+	if (!in->office_id) {
+		/* chosen here, under the write lock, among the commune's open offices: no
+		 * second look needed */
+		if ((rc = office_for_commune(db, in->birth_commune_id, &in->office_id, eb)))
+			return rc;
+	} else { /* the citizen's choice: checked again under the write lock */
 		struct office o;
 		if ((rc = office_get(db, in->office_id, &o, eb)))
 			return rc == WQ_ENOTFOUND ? wq_fail(eb, WQ_EINVAL, "office",

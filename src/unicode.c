@@ -21,9 +21,13 @@ static const struct {
 
 int uc_is_format(unsigned long cp)
 {
-	for (size_t i = 0; i < sizeof format_ranges / sizeof format_ranges[0]; i++)
-		if (cp >= format_ranges[i].lo && cp <= format_ranges[i].hi)
+	/* the ranges ascend: most characters (Latin, Arabic letters) stop at the first few */
+	for (size_t i = 0; i < sizeof format_ranges / sizeof format_ranges[0]; i++) {
+		if (cp < format_ranges[i].lo)
+			return 0;
+		if (cp <= format_ranges[i].hi)
 			return 1;
+	}
 	return 0;
 }
 
@@ -78,6 +82,10 @@ int utf8_has_format(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	while (p && *p) {
+		if (*p < 0x80) { /* no format character is ASCII: every field's digits, Latin */
+			p++;
+			continue;
+		}
 		unsigned long cp = 0;
 		int n = utf8_char(p, &cp);
 		if (n && uc_is_format(cp))
