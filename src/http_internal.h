@@ -283,6 +283,10 @@ struct order_input {
 	char hint[ORDER_FIELD_MAX][40]; /* what the error's %s shows: "75011" */
 	int nerr;
 	int api;		  /* set by the caller: read as the API (lines.h) */
+	/* set by the caller: the commune (when no office is chosen) is left to the write
+	 * that follows, which reads it under its lock anyway (request_create: the
+	 * commune's office), instead of a read transaction of its own on the worker */
+	int commune_later;
 	struct lines_input lines; /* the documents, with their errors */
 };
 /* http_lines.c: an order's documents (lines.h) on the form, the review page and in

@@ -227,7 +227,10 @@ int order_validate(struct http_ctx *c, struct order_input *in, struct request *r
 			r->record_year = year;
 		}
 	}
-	if (in->err[F_COMMUNE] == T_COUNT) {
+	if (in->err[F_COMMUNE] == T_COUNT && in->commune_later && !in->val[F_OFFICE][0] &&
+	    strtoll(in->val[F_COMMUNE], NULL, 10) > 0) {
+		r->birth_commune_id = strtoll(in->val[F_COMMUNE], NULL, 10);
+	} else if (in->err[F_COMMUNE] == T_COUNT) {
 		int64_t id = strtoll(in->val[F_COMMUNE], NULL, 10);
 		struct commune cm;
 		struct db *db = http_db(c);

@@ -209,6 +209,13 @@ static int confirm_answer(struct http_ctx *c, int rc, struct wq_errbuf *eb)
 		l->in.err[F_PHONE] = T_E_PHONE_UNPAID;
 		c->status = MHD_HTTP_CONFLICT;
 		draw_form(c, &l->in, T_FORM_ERRORS);
+	} else if (rc == WQ_ENOTFOUND && !strcmp(eb->field, "commune")) {
+		/* no such commune, or none of its offices open: checked by the write itself
+		 * (commune_later), said next to the field as order_validate would */
+		l->in.err[F_COMMUNE] = T_E_COMMUNE;
+		l->in.nerr++;
+		c->status = MHD_HTTP_UNPROCESSABLE_CONTENT;
+		draw_form(c, &l->in, T_FORM_ERRORS);
 	} else if (rc) {
 		log_event(LOG_LEVEL_ERROR, "error", "http: request_create: %s", eb->msg);
 		page_message(c, rc == WQ_EBUSY ? 503 : 500, tr(c, T_ERROR),
@@ -234,6 +241,7 @@ int order_confirm(struct http_ctx *c)
 	if (!l)
 		return page_message(c, 500, tr(c, T_ERROR), tr(c, T_ERROR));
 	int csrf = http_csrf_ok(c);
+	l->in.commune_later = 1;
 	int nerr = order_validate(c, &l->in, &l->r);
 	if (!csrf) {
 		c->status = MHD_HTTP_FORBIDDEN;
