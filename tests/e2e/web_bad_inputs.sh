@@ -92,6 +92,20 @@ st=$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: text/plain' -d 'x'
 [ "$st" = 415 ] || fail "text/plain body answered $st"
 ok "invalid UTF-8 (400), body over MAX_BODY_BYTES (413, also chunked), wrong type (415)"
 
+# a commune of the network without any office: the order's own write finds none to
+# send it to (order_confirm leaves the commune to it), said next to the field as above
+wq commune add RBT-NOOFFICE RABAT rural "Sans bureau" --name-ar "بلا مكتب" --db "$WQ_DB" >/dev/null ||
+	fail "commune add"
+bare=$(web_sql "select id from communes where code = 'RBT-NOOFFICE'")
+before=$(rows)
+web_get / >/dev/null
+st=$(web_post_order /order/confirm "commune=$bare")
+[ "$st" = 422 ] || fail "commune without an office answered $st"
+[ "$(web_id "$T/page.html" e-commune)" = "Choisissez une commune de la liste." ] ||
+	fail "commune without an office: $(web_id "$T/page.html" e-commune)"
+[ "$(rows)" = "$before" ] || fail "commune without an office wrote a row"
+ok "commune without an office -> 422 next to the field, nothing written"
+
 # the JSON API names each bad field
 curl -s -o "$T/api.json" -w '%{http_code}' -H 'Content-Type: application/json' \
 	-d '{"lang":"fr","doc_type":"extract","copies":1,"commune":1,"phone":"123"}' \
