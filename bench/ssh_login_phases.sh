@@ -64,7 +64,9 @@ for pid, ev in events.items():
         continue  # the listener, or a session that checked no password
     start = ev[0][0]
     acc = max((a for a in accepts if a <= start), default=start)
-    newkeys = next(e for e in recvs if e[2].startswith('7, "\\0\\0\\0\\f\\n\\25'))
+    # NEWKEYS, on whichever descriptor the connection got (the listener's own count of
+    # open descriptors decides it: it was 7, it is 8 since the log keeps one)
+    newkeys = next(e for e in recvs if re.match(r'\d+, "\\0\\0\\0\\f\\n\\25', e[2]))
     pw = [e for e in recvs if e[0] < big[0][0]][-1]
     unmap = next(e for e in ev if e[1] == 'munmap' and e[0] > big[0][0])
     ok = next(e for e in ev if e[1] == 'sendto' and e[0] > unmap[0])

@@ -8,8 +8,10 @@
  * failures; strangers are throttled per account and per source (item 5).  The two
  * transactions of a try share one fsync, made before the answer: the count is visible to
  * every other process from its COMMIT, so parallel guesses are held, and a try whose
- * count a power cut could lose was never answered (login_sync).  Runs in each SSH session
- * process (and in unit tests). */
+ * count a power cut could lose was never answered (login_sync).  An SSH session instead
+ * answers first: the count's fsync runs beside the hash and the outcome's after the
+ * answer (user_login_password_answer_first, src/db_login_sync.c says why that holds).
+ * Runs in each SSH session process (and in unit tests). */
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
@@ -20,6 +22,7 @@
 #include "db.h"
 #include "limits.h"
 #include "user.h"
+#include "db_login_int.h"
 #include "db_sync.h"
 #include "util.h"
 
@@ -45,6 +48,7 @@ static const char clear_sql[] = "DELETE FROM login_buckets WHERE bucket = ?";
 static char login_dummy_hash[256];
 static int64_t login_hash_us; /* the last check's cost, for the listener's log */
 static long login_hash_checks; /* every check made, so tests see which paths pay for one */
+static struct db *login_unsettled; /* answered first, its outcome's fsync still due */
 
 static int64_t mono_us(void)
 {
@@ -137,7 +141,15 @@ void user_login_warm(struct db *db)
 	user_get(db, "", &u, NULL); /* reads the schema, the bulk of the work */
 	for (size_t i = 0; i < sizeof sqls / sizeof *sqls; i++)
 		db_stmt(db, sqls[i], NULL);
-	login_sync_level(db);
+	if (login_sync_level(db) == 2)
+		login_sync_early(db);
+}
+
+int user_login_settle(struct wq_errbuf *eb)
+{
+	struct db *db = login_unsettled;
+	login_unsettled = NULL;
+	return db ? login_sync(db, 1, WQ_OK, eb) : WQ_OK;
 }
 
 /* The networks of an address: `src` the source that is throttled (an IPv4 address, an
@@ -450,21 +462,35 @@ int user_actor(struct db *db, const char *username, struct actor *a, struct wq_e
 	return WQ_OK;
 }
 
-int user_login_password(struct db *db, const char *username, const char *password,
-			const char *addr, struct actor *a, struct wq_errbuf *eb)
+/* late: the answer goes before the outcome's fsync (user_login_settle makes it); the
+ * count's is made beside the hash.  Else one fsync for both, before returning. */
+static int login_password(struct db *db, const char *username, const char *password,
+			  const char *addr, int late, struct actor *a, struct wq_errbuf *eb)
 {
 	static struct login_try t;
 	login_try_init(&t, username, addr, "password");
 	user_login_prepare(); /* done by the listener already; here for the CLI and tests */
+	int rc = user_login_settle(eb); /* an earlier try's, before this one writes */
+	if (rc)
+		return rc;
 	int deferred = login_defer_sync(db);
-	int rc = login_begin(db, &t, 1, eb);
+	rc = login_begin(db, &t, 1, eb);
 	if (rc)
 		return login_sync(db, deferred, rc, eb);
+	int bg = late && deferred && login_bg_start(db);
 	if (t.wait > 0) {
 		/* the hash a checked try would cost, really computed: a wait would not slow
 		 * down with the machine as the hash does, and the time would tell */
 		login_check_timed(password ? password : "", login_dummy_hash);
-		if ((rc = login_sync(db, deferred, WQ_OK, eb)))
+		int src = login_bg_join();
+		if (bg) {
+			/* the refusal's only record was in the count's transaction, synced */
+			sqlite3_exec(db_handle(db), "PRAGMA synchronous=FULL", NULL, NULL, NULL);
+			rc = src == SQLITE_OK ? WQ_OK : db_fail(db, src, eb);
+		} else {
+			rc = login_sync(db, deferred, WQ_OK, eb);
+		}
+		if (rc)
 			return rc;
 		return wq_fail(eb, WQ_EDENIED, "username",
 			       "too many failed logins for this account: try again in %lld s",
@@ -473,11 +499,30 @@ int user_login_password(struct db *db, const char *username, const char *passwor
 	/* the same hash for an unknown or disabled account, so timing does not tell */
 	int ok = login_check_timed(password ? password : "",
 				   t.found && t.hash[0] ? t.hash : login_dummy_hash);
+	int src = login_bg_join(); /* before the connection is touched again */
 	rc = login_end(db, &t, ok && t.hash[0], "wrong password", a, eb);
-	rc = login_sync(db, deferred, rc, eb);
+	if (bg && src != SQLITE_OK && (rc == WQ_OK || rc == WQ_EDENIED))
+		rc = db_fail(db, src, eb); /* the count is not on disk: no answer */
+	if (bg && (rc == WQ_OK || rc == WQ_EDENIED))
+		login_unsettled = db;
+	else
+		rc = login_sync(db, deferred, rc, eb);
 	if (rc != WQ_EDENIED)
 		return rc;
 	return wq_fail(eb, WQ_EDENIED, "password", "wrong username or password");
+}
+
+int user_login_password(struct db *db, const char *username, const char *password,
+			const char *addr, struct actor *a, struct wq_errbuf *eb)
+{
+	return login_password(db, username, password, addr, 0, a, eb);
+}
+
+int user_login_password_answer_first(struct db *db, const char *username,
+				     const char *password, const char *addr, struct actor *a,
+				     struct wq_errbuf *eb)
+{
+	return login_password(db, username, password, addr, 1, a, eb);
 }
 
 int user_login_key(struct db *db, const char *username, const char *key_type,
@@ -488,8 +533,11 @@ int user_login_key(struct db *db, const char *username, const char *key_type,
 				  " AND key_b64 = ?";
 	static struct login_try t;
 	login_try_init(&t, username, addr, "publickey");
+	int rc = user_login_settle(eb);
+	if (rc)
+		return rc;
 	int deferred = login_defer_sync(db);
-	int rc = login_begin(db, &t, 0, eb);
+	rc = login_begin(db, &t, 0, eb);
 	if (rc)
 		return login_sync(db, deferred, rc, eb);
 	int match = 0;

@@ -174,6 +174,19 @@ struct db *session_db(struct session_ctx *ctx)
 	return ctx->db;
 }
 
+/* A password try is answered before its outcome's fsync (src/db_login_sync.c): that
+ * fsync is made here, as soon as the answer has gone and before anything else (the next
+ * try, a channel, the UI).  If it fails, the login may not be on disk: the session ends
+ * without acting on it. */
+int session_settle(struct session_ctx *ctx)
+{
+	struct wq_errbuf eb = {0};
+	int rc = user_login_settle(&eb);
+	if (rc != WQ_OK)
+		session_event(ctx, LOG_LEVEL_ERROR, "error", "login not recorded: %s", eb.msg);
+	return rc;
+}
+
 /* ---- timers ---- */
 
 static int64_t session_ms_since_client_data(const struct session_ctx *ctx)
@@ -242,6 +255,8 @@ static void session_loop(struct session_ctx *ctx)
 	note[0] = '\0';
 	for (;;) {
 		int rc = ssh_event_dopoll(ctx->event, SESSION_POLL_MS);
+		if (ctx->db && session_settle(ctx) != WQ_OK)
+			break;
 		int status = ssh_get_status(ctx->ssh);
 		if (status & (SSH_CLOSED | SSH_CLOSED_ERROR)) {
 			session_event(ctx, LOG_LEVEL_INFO, ctx->authed ? "logout" : "ssh",
@@ -441,8 +456,10 @@ void session_run(struct session_start *st)
 	}
 	session_loop(ctx);
 
-	if (ctx->db)
+	if (ctx->db) {
+		session_settle(ctx);
 		db_close(ctx->db);
+	}
 	ssh_event_remove_session(ctx->event, ctx->ssh);
 	ssh_event_free(ctx->event);
 	if (!(ssh_get_status(ctx->ssh) & (SSH_CLOSED | SSH_CLOSED_ERROR)))

@@ -67,7 +67,9 @@ int session_auth_password(ssh_session s, const char *user, const char *password,
 		session_auth_failed(ctx, "password", db ? "too long" : "database unavailable");
 		return SSH_AUTH_DENIED;
 	}
-	int rc = user_login_password(db, user, password, ctx->addr, &ctx->actor, &eb);
+	/* answered before the outcome's fsync, which session_loop makes next */
+	int rc = user_login_password_answer_first(db, user, password, ctx->addr, &ctx->actor,
+						  &eb);
 	if (rc == WQ_OK)
 		return session_first_factor_ok(ctx, "password");
 	session_auth_failed(ctx, "password", rc == WQ_EDENIED ? "" : eb.msg);

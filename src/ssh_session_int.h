@@ -82,6 +82,8 @@ void session_set_user(struct session_ctx *ctx, const char *name);
 int session_name_ok(const char *s, size_t max, const char *extra);
 /* The database, opened on first need (authentication, the reattach audit). */
 struct db *session_db(struct session_ctx *ctx);
+/* The fsync a password try answered first left due (user_login_settle); WQ_OK or logged. */
+int session_settle(struct session_ctx *ctx);
 
 /* ssh_session_auth.c: the server callbacks for "none", password and public key */
 int session_auth_none(ssh_session s, const char *user, void *userdata);

@@ -46,6 +46,8 @@ static int session_code_answer(struct session_ctx *ctx, ssh_message msg)
 				     ? ssh_userauth_kbdint_getanswer(ctx->ssh, 0)
 				     : NULL;
 	struct db *db = session_db(ctx);
+	if (db && session_settle(ctx) != WQ_OK)
+		db = NULL; /* the password's record first: the code is not checked without it */
 	int rc = db && answer && strlen(answer) < 64
 			 ? totp_login(db, ctx->cfg, ctx->actor.username, answer, ctx->addr, &recovery, &eb)
 			 : WQ_EDENIED;

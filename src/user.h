@@ -92,6 +92,16 @@ int user_list(struct db *db, enum role role, int64_t office_id, struct user **ou
  * unknown user, a wrong password, a disabled account and a throttled try. */
 int user_login_password(struct db *db, const char *username, const char *password,
 			const char *addr, struct actor *a, struct wq_errbuf *eb);
+/* As user_login_password, for an SSH session that answers at once: the try's count is
+ * durable when it returns (its fsync ran beside the hash), the outcome is committed but
+ * its fsync is left to user_login_settle, to be called once the answer has gone and
+ * before anything else is done on that connection (src/db_login_sync.c). */
+int user_login_password_answer_first(struct db *db, const char *username,
+				     const char *password, const char *addr, struct actor *a,
+				     struct wq_errbuf *eb);
+/* The fsync a login answered first left due (none: WQ_OK); an error means the outcome may
+ * not be on disk: the session must end without acting on it. */
+int user_login_settle(struct wq_errbuf *eb);
 /* Key login: the key (type + base64 blob) must be one of the user's keys. */
 int user_login_key(struct db *db, const char *username, const char *key_type,
 		   const char *key_b64, const char *addr, struct actor *a,

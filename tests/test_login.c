@@ -2,7 +2,8 @@
  * throttled per account and per source; parallel guesses (20 processes, 20 addresses) get
  * no more than the free tries between them; a network the account logged in from before,
  * and a key, are not held back by strangers; a throttled try costs as long as a checked
- * one; a try's two transactions share one fsync.  Times are set with WATIQA_FAKE_NOW so
+ * one; a try's two transactions share one fsync, or for an SSH session the count's is
+ * made beside the hash and the outcome's after the answer.  Times are set with WATIQA_FAKE_NOW so
  * that no test sleeps through a delay. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -311,6 +312,63 @@ static void test_one_fsync_per_try(void **state)
 	db_close(mine);
 }
 
+static int sync_level(struct db *d)
+{
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(db_handle(d), "PRAGMA synchronous", -1, &st, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	int level = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return level;
+}
+
+/* An SSH session's try (user_login_password_answer_first): the count is fsynced by the
+ * time it returns (beside the hash), the outcome is committed (another connection sees
+ * it) and its fsync is made by user_login_settle, which puts the connection back in FULL;
+ * the next try settles a forgotten one before it writes; a throttled try leaves nothing
+ * to settle. */
+static void test_answer_first_settles_after(void **state)
+{
+	struct db *mine;
+	struct wq_errbuf eb;
+	struct actor a;
+	(void)state;
+	at(1200);
+	assert_int_equal(db_open(db_path, &mine, &eb), WQ_OK);
+	int oks = count("login.ok", "agent2");
+	long long n = db_sync_count();
+	assert_int_equal(user_login_password_answer_first(mine, "agent2", DEMO_PASSWORD,
+							  "192.0.2.88", &a, &eb),
+			 WQ_OK);
+	assert_string_equal(a.username, "agent2");
+	assert_int_equal(db_sync_count(), n + 1);	   /* the count's, beside the hash */
+	assert_int_equal(count("login.ok", "agent2"), oks + 1); /* committed, seen by others */
+	assert_int_equal(sync_level(mine), 1);
+	assert_int_equal(user_login_settle(&eb), WQ_OK);
+	assert_int_equal(db_sync_count(), n + 2);
+	assert_int_equal(sync_level(mine), 2);
+	assert_int_equal(user_login_settle(&eb), WQ_OK); /* nothing due: no fsync */
+	assert_int_equal(db_sync_count(), n + 2);
+	/* wrong ones, never settled by the caller: each next try settles the last first */
+	int throttled = 0;
+	for (int i = 0; i <= LOGIN_FAILS_FREE && !throttled; i++) {
+		n = db_sync_count();
+		assert_int_equal(user_login_password_answer_first(mine, "agent2", "guess-guess",
+								  "198.51.100.88", &a, &eb),
+				 WQ_EDENIED);
+		throttled = strstr(eb.msg, "too many") != NULL;
+		/* the count's fsync, and the previous try's outcome's when one was due */
+		assert_int_equal(db_sync_count(), n + (i ? 2 : 1));
+	}
+	assert_true(throttled);
+	assert_int_equal(sync_level(mine), 2); /* the throttled try's record was its count */
+	n = db_sync_count();
+	assert_int_equal(user_login_settle(&eb), WQ_OK);
+	assert_int_equal(db_sync_count(), n);
+	db_close(mine);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -321,6 +379,7 @@ int main(void)
 		cmocka_unit_test(test_second_factor_counts_and_remembers),
 		cmocka_unit_test(test_throttled_costs_what_a_check_costs),
 		cmocka_unit_test(test_one_fsync_per_try),
+		cmocka_unit_test(test_answer_first_settles_after),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
