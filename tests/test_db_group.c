@@ -3,9 +3,9 @@
  * row is there, and a job that fails leaves nothing while the jobs committed in the
  * same group with it stay; a caller's later job never lands before its earlier one.
  * Jobs handed over without waiting (db_group_submit, the web side's) are called back
- * once committed, in the order they were handed over though groups overlap (several
- * writers, one writing while another waits for its fsync), and refused at once after
- * the writers drained; the WAL is copied into
+ * once committed, in the order they were handed over though groups overlap (the
+ * writer writing the next while the syncer fsyncs the ones before), and refused at once
+ * after the writer drained; the WAL is copied into
  * the database by the checkpointer, not left to grow.  Other processes' commits
  * (db_sync.h: an SSH session's, the command line's) interleave with the group's, each
  * acknowledged after a WAL fsync of its own process, and all of them are there. */
