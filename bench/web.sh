@@ -157,6 +157,12 @@ read -r o_rps o_p99 o_err < <(run_wrk -s "$T/order.lua" "$WQ_URL/order/confirm")
 o_cpu=$(cpu_per_request "$ticks")
 perf_stop order
 after=$(sqlite3 "$WQ_DB" "select count(*) from requests")
+# what the orders cost the disk: the WAL left behind, and the group commit's own counts,
+# logged as the server stops (it stops here: the disk's floor below runs beside nothing)
+wal_kb=$(du -k "$WQ_DB-wal" 2>/dev/null | cut -f1)
+kill -TERM "$WQ_SERVE_PID"
+for i in $(seq 100); do kill -0 "$WQ_SERVE_PID" 2>/dev/null || break; sleep 0.1; done
+group_line=$(grep -o '[0-9]* jobs in [0-9]* groups, .* WAL restarts' "$T/serve.log" | tail -1)
 printf '%-34s %10s %10s %8s\n' "" "req/s" "p99 ms" "errors"
 printf '%-34s %10.0f %10s %8s\n' "nginx static page (${track_bytes} B)" "$n_rps" "$n_p99" "-"
 printf '%-34s %10.0f %10s %8s\n' "watiqa tracking page (POST /track)" "$t_rps" "$t_p99" "$t_err"
@@ -166,6 +172,7 @@ awk -v n="$n_rps" -v t="$t_rps" -v o="$o_rps" 'BEGIN {
 p99_ratio
 echo "tracking latency percentiles:$t_pct"
 echo "orders created during the run: $((after - before))"
+echo "group commit: ${group_line:-no count logged}; WAL left ${wal_kb:-?} KiB"
 echo "server CPU per request: tracking page ${t_cpu} us, order ${o_cpu} us"
 # The disk's floor, from one writer on the same disk, after the order run: a bare
 # fdatasync of a 4 KiB append (what any acknowledged write pays at least), and one-row

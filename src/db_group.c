@@ -61,8 +61,11 @@
 #define GROUP_PIPELINE 8
 /* WAL frames after which the checkpointer copies them into the database (SQLite's own
  * automatic checkpoint is at 1000, in the committing connection), and again each time
- * the WAL has grown by as much while readers keep it from starting over */
+ * the WAL has grown by as much */
 #define CHECKPOINT_FRAMES 1000
+/* WAL frames (64 MB) past which the writer pauses between two groups for the
+ * checkpointer's last few frames, so that the WAL starts over (wal_grew) */
+#define RESTART_FRAMES 16000
 
 struct group {
 	struct db_group_job *jobs[GROUP_MAX];
@@ -77,7 +80,7 @@ struct db_group {
 	int pipelined; /* NORMAL + the hook: the syncer fsyncs; otherwise COMMIT did */
 	sqlite3_file *wal; /* the writer's own handle on the WAL, for the syncer's fsync */
 	pthread_mutex_t mu;
-	pthread_cond_t work, done, synced, space, ckpt_work;
+	pthread_cond_t work, done, synced, ckpt_work;
 	struct db_group_job *head, *tail;
 	int stop, writer_done;
 	/* committed groups waiting for the fsync: a ring, oldest at ring[first] */
@@ -85,8 +88,11 @@ struct db_group {
 	int first, count;
 	int appended; /* the hook's word for the group being committed */
 	int ckpt_frames, ckpt_asked; /* the WAL's size told the checkpointer, and at last ask */
+	int restart_wanted, restart_after; /* the WAL to start over; asked again past this size */
+	int ckpt_hold, in_group; /* the writer held back; the writer is serving a group */
 	struct db *ckpt_db;
-	long long groups, jobs, fsyncs, ckpts; /* so far: jobs / fsyncs is the jobs per fsync */
+	/* so far: jobs / fsyncs is the jobs per fsync */
+	long long groups, jobs, fsyncs, ckpts, restarts;
 };
 
 static void serve_group(struct db_group *g, struct group *gr)
@@ -117,7 +123,14 @@ static void serve_group(struct db_group *g, struct group *gr)
  * were answered (commits of 20-90 ms, bench/README.md section 16).  Once past, it is
  * woken again only when the WAL has grown by as much again, or started over: woken at
  * every commit, it checkpointed ~340 times a second, each with two fsyncs of its own
- * beside the groups' (bench/README.md section 23). */
+ * beside the groups' (bench/README.md section 23).
+ *
+ * The WAL starts over only at a BEGIN that finds every frame copied, and a writer that
+ * never stops appends while each copy runs: woken per 1000 frames, the checkpointer never
+ * caught up and the WAL grew to 400 MB in ten seconds of orders.  So past RESTART_FRAMES
+ * the checkpointer copies what it can, then holds the writer between two groups and
+ * copies the last frames (a few milliseconds' worth); the next BEGIN starts the WAL over.
+ * If a reader still needed the old frames, it is tried again CHECKPOINT_FRAMES later. */
 static int wal_grew(void *p, sqlite3 *conn, const char *name, int frames)
 {
 	struct db_group *g = p;
@@ -129,9 +142,16 @@ static int wal_grew(void *p, sqlite3 *conn, const char *name, int frames)
 	if (!g->wal)
 		g->wal = wal;
 	g->appended = 1;
-	if (frames < g->ckpt_asked) /* the WAL started over */
-		g->ckpt_asked = 0;
-	if (frames >= CHECKPOINT_FRAMES && frames - g->ckpt_asked >= CHECKPOINT_FRAMES) {
+	if (frames < g->ckpt_asked) { /* the WAL started over */
+		g->ckpt_asked = g->restart_after = 0;
+		g->restarts++;
+	}
+	if (frames >= RESTART_FRAMES && frames >= g->restart_after) {
+		g->restart_wanted = 1;
+		g->restart_after = frames + CHECKPOINT_FRAMES;
+		g->ckpt_asked = g->ckpt_frames = frames;
+		pthread_cond_signal(&g->ckpt_work);
+	} else if (frames >= CHECKPOINT_FRAMES && frames - g->ckpt_asked >= CHECKPOINT_FRAMES) {
 		g->ckpt_asked = g->ckpt_frames = frames;
 		pthread_cond_signal(&g->ckpt_work);
 	}
@@ -140,7 +160,20 @@ static int wal_grew(void *p, sqlite3 *conn, const char *name, int frames)
 }
 
 /* PASSIVE: copies what no reader still needs, beside the writer (only the checkpoint
- * lock is taken), never waits; what is left goes next time. */
+ * lock is taken), never waits; what is left goes next time.  Called and returns with
+ * g->mu held. */
+static void checkpoint(struct db_group *g)
+{
+	pthread_mutex_unlock(&g->mu);
+	int log = 0, done = 0;
+	int rc = sqlite3_wal_checkpoint_v2(db_handle(g->ckpt_db), NULL, SQLITE_CHECKPOINT_PASSIVE,
+					   &log, &done);
+	if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+		log_event(LOG_LEVEL_WARNING, "error", "checkpoint: %s", sqlite3_errstr(rc));
+	pthread_mutex_lock(&g->mu);
+	g->ckpts++;
+}
+
 static void *checkpointer(void *p)
 {
 	struct db_group *g = p;
@@ -152,16 +185,21 @@ static void *checkpointer(void *p)
 		if (g->stop)
 			break;
 		g->ckpt_frames = 0;
-		pthread_mutex_unlock(&g->mu);
-		int log = 0, done = 0;
-		int rc = sqlite3_wal_checkpoint_v2(db_handle(g->ckpt_db), NULL,
-						   SQLITE_CHECKPOINT_PASSIVE, &log, &done);
-		if (rc != SQLITE_OK && rc != SQLITE_BUSY)
-			log_event(LOG_LEVEL_WARNING, "error", "checkpoint: %s",
-				  sqlite3_errstr(rc));
-		pthread_mutex_lock(&g->mu);
-		g->ckpts++;
+		int restart = g->restart_wanted;
+		g->restart_wanted = 0;
+		checkpoint(g); /* beside the writer: most of the frames */
+		if (!restart)
+			continue;
+		g->ckpt_hold = 1; /* the writer takes no new group */
+		while (g->in_group && !g->stop)
+			pthread_cond_wait(&g->ckpt_work, &g->mu);
+		if (!g->stop)
+			checkpoint(g); /* what the writer appended meanwhile */
+		g->ckpt_hold = 0;
+		pthread_cond_signal(&g->work);
 	}
+	g->ckpt_hold = 0;
+	pthread_cond_signal(&g->work);
 	pthread_mutex_unlock(&g->mu);
 	return NULL;
 }
@@ -172,12 +210,13 @@ static void *writer(void *p)
 	log_context("web", "", "group");
 	pthread_mutex_lock(&g->mu);
 	for (;;) {
-		while (!g->head && !g->stop)
+		/* jobs, room in the pipeline (the disk may be behind) and no checkpoint
+		 * holding the writer back; or, stopping, nothing left to take */
+		while (!(g->stop && !g->head) &&
+		       (!g->head || g->count == GROUP_PIPELINE || (g->ckpt_hold && !g->stop)))
 			pthread_cond_wait(&g->work, &g->mu);
-		while (g->count == GROUP_PIPELINE) /* the disk is behind: wait for it */
-			pthread_cond_wait(&g->space, &g->mu);
 		if (!g->head)
-			break; /* stopping, nothing left to take */
+			break;
 		struct group *gr = &g->ring[(g->first + g->count) % GROUP_PIPELINE];
 		gr->n = 0;
 		while (g->head && gr->n < GROUP_MAX) {
@@ -187,9 +226,13 @@ static void *writer(void *p)
 		if (!g->head)
 			g->tail = NULL;
 		g->appended = 0;
+		g->in_group = 1;
 		pthread_mutex_unlock(&g->mu);
 		serve_group(g, gr);
 		pthread_mutex_lock(&g->mu);
+		g->in_group = 0;
+		if (g->ckpt_hold)
+			pthread_cond_signal(&g->ckpt_work);
 		gr->wrote = g->appended;
 		g->count++; /* to the syncer, in the order taken */
 		pthread_cond_signal(&g->synced);
@@ -256,7 +299,7 @@ static void *syncer(void *p)
 		g->count -= n;
 		g->fsyncs += wrote;
 		pthread_cond_broadcast(&g->done);
-		pthread_cond_signal(&g->space);
+		pthread_cond_signal(&g->work); /* room in the pipeline */
 	}
 	pthread_mutex_unlock(&g->mu);
 	return NULL;
@@ -272,7 +315,6 @@ int db_group_start(const char *path, struct db_group **out, struct wq_errbuf *eb
 	pthread_cond_init(&g->work, NULL);
 	pthread_cond_init(&g->done, NULL);
 	pthread_cond_init(&g->synced, NULL);
-	pthread_cond_init(&g->space, NULL);
 	pthread_cond_init(&g->ckpt_work, NULL);
 	int rc = db_open(path, &g->db, eb);
 	if (rc) {
@@ -335,8 +377,8 @@ void db_group_drain(struct db_group *g)
 	/* what the disk was asked for, said once: bench/web.sh reads it */
 	if (g->jobs)
 		log_event(LOG_LEVEL_INFO, "group_commit",
-			  "%lld jobs in %lld groups, %lld WAL fsyncs, %lld checkpoints", g->jobs,
-			  g->groups, g->fsyncs, g->ckpts);
+			  "%lld jobs in %lld groups, %lld WAL fsyncs, %lld checkpoints, "
+			  "%lld WAL restarts", g->jobs, g->groups, g->fsyncs, g->ckpts, g->restarts);
 }
 
 void db_group_stop(struct db_group *g)
@@ -348,7 +390,6 @@ void db_group_stop(struct db_group *g)
 	pthread_cond_destroy(&g->work);
 	pthread_cond_destroy(&g->done);
 	pthread_cond_destroy(&g->synced);
-	pthread_cond_destroy(&g->space);
 	pthread_cond_destroy(&g->ckpt_work);
 	db_close(g->ckpt_db);
 	db_close(g->db);
