@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "dashboard.h"
+#include "local_day.h"
 #include "screen.h"
 #include "util.h"
 #include "widget.h"
@@ -157,10 +158,10 @@ static int dc_attr(void *ctx, int row)
 
 static void set_period(struct db_state *s, int idx)
 {
-	int64_t today_end = dashboard_day_start(wq_now()) + SECONDS_PER_DAY;
+	int64_t tomorrow = local_day(wq_now()) + 1;
 	s->period = idx;
-	s->to = today_end;
-	s->from = today_end - (int64_t)periods[idx] * SECONDS_PER_DAY;
+	s->to = local_day_start(tomorrow);
+	s->from = local_day_start(tomorrow - periods[idx]);
 }
 
 static int dash_open(struct ui *ui)
@@ -326,14 +327,15 @@ static void key_period(struct ui *ui)
 	status_info(ui, tr(ui, "last %d days"), periods[s->period]);
 }
 
-static int parse_day(const char *text, int64_t *t)
+/* The day number (local_day.h) of a typed date. */
+static int parse_day(const char *text, int64_t *day)
 {
 	struct tm tm;
 	memset(&tm, 0, sizeof tm);
 	const char *end = strptime(text, "%Y-%m-%d", &tm);
 	if (!end || *end)
 		return -1;
-	*t = (int64_t)timegm(&tm) - DASH_TZ_OFFSET_SECONDS; /* midnight in Morocco */
+	*day = (int64_t)timegm(&tm) / SECONDS_PER_DAY;
 	return 0;
 }
 
@@ -354,13 +356,13 @@ static void key_dates(struct ui *ui)
 		status_error(ui, tr(ui, "not a period: %s to %s"), from, to);
 		return;
 	}
-	if ((b - a) / SECONDS_PER_DAY + 1 > DASH_MAX_DAYS) {
+	if (b - a + 1 > DASH_MAX_DAYS) {
 		status_error(ui, tr(ui, "a period is at most %d days"), DASH_MAX_DAYS);
 		return;
 	}
 	s->period = -1;
-	s->from = a;
-	s->to = b + SECONDS_PER_DAY;
+	s->from = local_day_start(a); /* midnights in Morocco */
+	s->to = local_day_start(b + 1);
 	ui->reload = 1;
 }
 

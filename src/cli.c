@@ -14,6 +14,7 @@
 #include "audit.h"
 #include "cli.h"
 #include "history_text.h"
+#include "local_day.h"
 #include "config.h"
 #include "db.h"
 #include "db_sync.h"
@@ -256,7 +257,7 @@ static int cmd_audit_lookups(struct cli_ctx *c)
 			c->argv[0]);
 		return 2;
 	}
-	int64_t today = (wq_now() + 3600) / 86400;
+	int64_t today = local_day(wq_now());
 	printf("%-10s", "day");
 	for (int o = 0; o < VO_COUNT; o++)
 		printf(" %9s", verify_outcome_name(o));

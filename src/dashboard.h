@@ -16,9 +16,8 @@
 #include "limits.h"
 
 #define DASH_MAX_DAYS 366
-/* Days are counted in Morocco's time (UTC+1, the legal time outside Ramadan): an
+/* Days are Morocco's calendar days (local_day.h: UTC+1, UTC+0 during Ramadan): an
  * evening request is on the day the citizen saw. */
-#define DASH_TZ_OFFSET_SECONDS 3600
 
 enum dash_group { DASH_BY_OFFICE = 0, DASH_BY_COMMUNE };
 

@@ -11,6 +11,7 @@
 
 #include "dashboard.h"
 #include "db_scope.h"
+#include "local_day.h"
 #include "util.h"
 
 #define SECONDS_PER_DAY 86400
@@ -26,9 +27,9 @@
 #define IN_SCOPE(col, sc)                                                          \
 	" " col " IN (SELECT o.id FROM offices o JOIN communes c ON c.id = o.commune_id" \
 	" WHERE" sc ")"
-/* ?2 from, ?3 to, ?4 the time-zone offset */
+/* ?2 from, ?3 to; days are Morocco's (local_day.h) */
 #define PAID(sc)                                                                    \
-	"SELECT r.office_id, r.state, (r.paid_at + ?4) / 86400, count(*) FROM requests r" \
+	"SELECT r.office_id, r.state, local_day(r.paid_at), count(*) FROM requests r" \
 	" WHERE" IN_SCOPE("r.office_id", sc) " AND r.paid_at >= ?2 AND r.paid_at < ?3"   \
 	" GROUP BY 1, 2, 3"
 /* ?2 overdue cutoff */
@@ -41,7 +42,7 @@
  * late payment): a reassignment also writes a paid event, but the clock does not
  * restart for the citizen */
 #define DURATIONS(sc)                                                               \
-	"SELECT w.office_id, (w.at + ?4) / 86400, w.at - p.at FROM request_events w"  \
+	"SELECT w.office_id, local_day(w.at), w.at - p.at FROM request_events w"  \
 	" JOIN request_events p ON p.request_id = w.request_id AND p.to_state = 'paid'" \
 	" AND p.from_state IN ('pending_payment', 'expired')"                         \
 	" WHERE w.to_state = 'with_post' AND w.at >= ?2 AND w.at < ?3 AND"           \
@@ -55,9 +56,7 @@ static const char *const durations_sql[] = PER_SCOPE(DURATIONS);
 
 int64_t dashboard_day_start(int64_t t)
 {
-	int64_t local = t + DASH_TZ_OFFSET_SECONDS;
-	int64_t day = local / SECONDS_PER_DAY - (local < 0 && local % SECONDS_PER_DAY);
-	return day * SECONDS_PER_DAY - DASH_TZ_OFFSET_SECONDS;
+	return local_day_start(local_day(t));
 }
 
 static int cmp_i64(const void *a, const void *b)
@@ -150,7 +149,7 @@ static int load_paid(struct db *db, const struct actor *a, struct dashboard *d,
 		     const struct office_map *map, int nmap, struct wq_errbuf *eb)
 {
 	sqlite3_stmt *st = db_stmt(db, paid_sql[a->scope], eb);
-	int64_t first_day = (d->from + DASH_TZ_OFFSET_SECONDS) / SECONDS_PER_DAY;
+	int64_t first_day = local_day(d->from);
 	char state[20];
 	int rc;
 	if (!st)
@@ -158,7 +157,6 @@ static int load_paid(struct db *db, const struct actor *a, struct dashboard *d,
 	sqlite3_bind_int64(st, 1, a->scope_id);
 	sqlite3_bind_int64(st, 2, d->from);
 	sqlite3_bind_int64(st, 3, d->to);
-	sqlite3_bind_int(st, 4, DASH_TZ_OFFSET_SECONDS);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		int row = row_of(map, nmap, sqlite3_column_int64(st, 0));
 		db_col_text(st, 1, state, sizeof state);
@@ -238,7 +236,7 @@ static int load_durations(struct db *db, const struct actor *a, struct dashboard
 			  const struct office_map *map, int nmap, struct wq_errbuf *eb)
 {
 	sqlite3_stmt *st = db_stmt(db, durations_sql[a->scope], eb);
-	int64_t first_day = (d->from + DASH_TZ_OFFSET_SECONDS) / SECONDS_PER_DAY;
+	int64_t first_day = local_day(d->from);
 	struct dur *v = NULL;
 	int n = 0, cap = 0, rc;
 	if (!st)
@@ -246,7 +244,6 @@ static int load_durations(struct db *db, const struct actor *a, struct dashboard
 	sqlite3_bind_int64(st, 1, a->scope_id);
 	sqlite3_bind_int64(st, 2, d->from);
 	sqlite3_bind_int64(st, 3, d->to);
-	sqlite3_bind_int(st, 4, DASH_TZ_OFFSET_SECONDS);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		int row = row_of(map, nmap, sqlite3_column_int64(st, 0));
 		int64_t day = sqlite3_column_int64(st, 1) - first_day;
@@ -331,8 +328,8 @@ int dashboard_load(struct db *db, const struct actor *a, enum dash_group group, 
 		return rc;
 	d->group = group;
 	d->from = dashboard_day_start(from);
-	d->to = dashboard_day_start(to - 1) + SECONDS_PER_DAY;
-	d->days = (int)((d->to - d->from) / SECONDS_PER_DAY);
+	d->to = local_day_start(local_day(to - 1) + 1);
+	d->days = (int)(local_day(to - 1) + 1 - local_day(d->from));
 	if (to <= from || d->days > DASH_MAX_DAYS)
 		return wq_fail(eb, WQ_EINVAL, "period", "the period must be 1 to %d days",
 			       DASH_MAX_DAYS);

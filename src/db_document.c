@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "document.h"
+#include "local_day.h"
 #include "request.h"
 #include "secret.h"
 #include "server_key.h"
@@ -252,12 +253,12 @@ int document_verify(struct db *db, const unsigned char key[32], const char *type
 int verify_count(struct db *db, enum verify_outcome o, struct wq_errbuf *eb)
 {
 	static const char sql[] =
-		"INSERT INTO verify_daily (day, outcome, count) VALUES ((? + 3600) / 86400, ?, 1)"
+		"INSERT INTO verify_daily (day, outcome, count) VALUES (?, ?, 1)"
 		" ON CONFLICT (day, outcome) DO UPDATE SET count = count + 1";
 	sqlite3_stmt *st = db_stmt(db, sql, eb);
 	if (!st)
 		return WQ_EIO;
-	sqlite3_bind_int64(st, 1, wq_now());
+	sqlite3_bind_int64(st, 1, local_day(wq_now()));
 	db_bind_text(st, 2, verify_outcome_name(o));
 	int rc = sqlite3_step(st);
 	sqlite3_reset(st);

@@ -53,7 +53,7 @@ int document_verify(struct db *db, const unsigned char key[32], const char *type
 		    struct doc_check *out, struct wq_errbuf *eb);
 /* One more lookup of outcome today (a held-back one, which never reaches the lookup). */
 int verify_count(struct db *db, enum verify_outcome o, struct wq_errbuf *eb);
-/* The counts of local day `day` ((t + 3600) / 86400), by outcome. */
+/* The counts of local day `day` (local_day.h), by outcome. */
 int verify_counts(struct db *db, int64_t day, int counts[VO_COUNT], struct wq_errbuf *eb);
 
 #endif

@@ -20,6 +20,7 @@
 #include "config.h"
 #include "dashboard.h"
 #include "demo.h"
+#include "local_day.h"
 #include "request.h"
 #include "search.h"
 #include "serve.h"
@@ -76,7 +77,8 @@ static void test_dashboard_matches_sql(void **state)
 	struct actor insp = who("inspector1");
 	struct dashboard d;
 	struct wq_errbuf eb;
-	int64_t to = dashboard_day_start(wq_now()) + 86400, from = to - 60 * 86400;
+	int64_t today = local_day(wq_now()); /* 60 local days, today the last */
+	int64_t to = local_day_start(today + 1), from = local_day_start(today - 59);
 	assert_int_equal(dashboard_load(db, &insp, DASH_BY_OFFICE, from, to, 3, &d, &eb), WQ_OK);
 	assert_int_equal(d.days, 60);
 	assert_true(d.n > 0);

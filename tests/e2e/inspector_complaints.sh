@@ -145,7 +145,8 @@ wq_screen_wait i1 "Dashboard" 5
 wq_screen_wait i1 "TOTAL" 5
 wq_screen i1 | grep -q "KEN-\|SET-" && fail "dashboard shows offices outside RABAT"
 wq_screen i1 | grep -q "RBT-HAS-1" || fail "no RBT-HAS-1 row"
-DAY0=$(( ( ($(date +%s) + 3600) / 86400 + 1) * 86400 - 3600 - 30 * 86400 ))
+# the local midnight 29 days before today's (the dashboard's last 30 days, local_day.c)
+DAY0=$(TZ=Africa/Casablanca date -d "$(TZ=Africa/Casablanca date +%F) -29 days" +%s)
 paid=$(wq_sql "SELECT count(*) FROM requests WHERE paid_at >= $DAY0 AND office_id IN
 	(SELECT o.id FROM offices o JOIN communes c ON c.id = o.commune_id
 	 JOIN provinces p ON p.id = c.province_id WHERE p.code = 'RABAT')")

@@ -49,7 +49,8 @@ ok "the database holds an HMAC, not the code; a reprint prints the same code"
 
 # 2. the answer page, French and Arabic, valid with the initials only
 # the server's day of a lookup (db_document.c), from here on: the story may cross midnight
-DAY0=$(( ($(date +%s) + 3600) / 86400 ))
+# (local_day.c: the date in Africa/Casablanca as days since 1970, Ramadan's UTC+0 included)
+DAY0=$(( $(date -u -d "$(TZ=Africa/Casablanca date +%F)" +%s) / 86400 ))
 verify() { # CODE LANG [FILE]: POST /verify, the page in FILE ($T/verify.html)
 	curl -s -o "${3:-$T/verify.html}" -w '%{http_code}' --data-urlencode "code=$1" \
 		--data-urlencode "lang=$2" "$WQ_URL/verify"
@@ -146,7 +147,7 @@ ok "one source held back after $held wrong codes (429) $other"
 # 6. every lookup counted per day, one row per outcome: the story's days (one, or two
 #    when it crossed midnight) add up to its lookups
 lookups=$(wq audit lookups 2 --db "$WQ_DB")
-DAY1=$(( ($(date +%s) + 3600) / 86400 ))
+DAY1=$(( $(date -u -d "$(TZ=Africa/Casablanca date +%F)" +%s) / 86400 ))
 days=$((DAY1 - DAY0 + 1))
 counts=$(web_sql "SELECT group_concat(outcome || '=' || n, ' ') FROM (SELECT outcome,
 	sum(count) AS n FROM verify_daily WHERE day >= $DAY0 GROUP BY outcome ORDER BY outcome)")
