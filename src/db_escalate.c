@@ -14,7 +14,6 @@
 #include "escalate.h"
 #include "util.h"
 
-#define SECONDS_PER_DAY 86400
 
 #define OPEN_STATES                                                                 \
 	" r.state IN ('paid', 'claimed', 'in_production', 'awaiting_signature', 'signed',"  \
@@ -93,7 +92,7 @@ int escalate_list(struct db *db, const struct actor *a, const struct escalate_ru
 	if (!st)
 		return WQ_EIO;
 	sqlite3_bind_int64(st, 1, a->scope_id);
-	sqlite3_bind_int64(st, 2, now - (int64_t)min_days(r, min_level) * SECONDS_PER_DAY + 1);
+	sqlite3_bind_int64(st, 2, escalate_bound(now, min_days(r, min_level)));
 	sqlite3_bind_int(st, 3, ESCALATE_LIST_LIMIT);
 	if ((rc = db_collect(db, st, sizeof *rows, fill_escalation, (void **)&rows, &k, eb)))
 		return rc;
@@ -177,7 +176,7 @@ int escalate_sweep(struct db *db, const struct escalate_rules *r, int64_t now, i
 	sqlite3_stmt *st = db_stmt(db, sql, eb);
 	if (!st)
 		return WQ_EIO;
-	sqlite3_bind_int64(st, 1, now - (int64_t)r->window_days * SECONDS_PER_DAY + 1);
+	sqlite3_bind_int64(st, 1, escalate_bound(now, r->window_days));
 	sqlite3_bind_int(st, 2, ESCALATE_SWEEP_BATCH + 1);
 	if ((rc = db_collect(db, st, sizeof *rows, fill_escalation, (void **)&rows, &n, eb)))
 		return rc;

@@ -21,7 +21,6 @@
 #include "unicode.h"
 #include "util.h"
 
-#define SECONDS_PER_DAY 86400
 #define NATIONAL_LIST_LIMIT 2000
 #define NATIONAL_SWEEP_PAGE 2000 /* candidates read at a time, every one read a sweep */
 #define NATIONAL_SWEEP_BATCH 200 /* raised per sweep at most: the rest at the next one */
@@ -476,7 +475,7 @@ int national_raise_overdue(struct db *db, const struct escalate_rules *r, int64_
 	 * every candidate is read, a page at a time, each page its own short read; a
 	 * request raised once (answered or not) is not raised again by itself: the answer
 	 * said what to do with it */
-	int64_t bound = now - (int64_t)min_days(r) * SECONDS_PER_DAY + 1;
+	int64_t bound = escalate_bound(now, min_days(r));
 	int64_t after_paid = INT64_MIN, after_id = 0;
 	int rc = WQ_OK, got = NATIONAL_SWEEP_PAGE;
 	*n = 0;

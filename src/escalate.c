@@ -1,7 +1,7 @@
 /* escalate.c - working days and escalation levels (see escalate.h): pure functions of
  * the rules, a request's times and `now`, so that the screens (UI child), the sweep
- * (the web side's notify thread) and the tests all agree.  Days are counted on the
- * local calendar at a fixed UTC+1, without touching TZ (setenv is not thread-safe).
+ * (the web side's notify thread) and the tests all agree.  Days are Morocco's calendar
+ * days (local_day.h: UTC+1, UTC+0 during Ramadan), without touching TZ.
  * Reads one file, the holidays, when the rules are loaded; no SQL. */
 #include <errno.h>
 #include <stdio.h>
@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "escalate.h"
+#include "local_day.h"
 
 #define SECONDS_PER_DAY 86400
 
@@ -88,14 +89,16 @@ int escalate_rules_load(struct escalate_rules *r, const struct config *cfg,
 	return WQ_OK;
 }
 
-static int64_t floor_div(int64_t a, int64_t b)
-{
-	return a / b - (a % b != 0 && (a < 0) != (b < 0));
-}
-
 int64_t escalate_day(int64_t t)
 {
-	return floor_div(t + ESCALATE_UTC_OFFSET_SECONDS, SECONDS_PER_DAY);
+	return local_day(t);
+}
+
+int64_t escalate_bound(int64_t now, int days)
+{
+	/* a local day lasts 23 hours when Ramadan ends: `days` days are at least
+	 * days * 86400 - 3600 s */
+	return now - (int64_t)days * SECONDS_PER_DAY + 3600 + 1;
 }
 
 static int day_is_working(const struct escalate_rules *r, int64_t day)
@@ -115,7 +118,7 @@ int escalate_is_working_day(const struct escalate_rules *r, int64_t t)
 int64_t escalate_deadline(const struct escalate_rules *r, int64_t t, int days)
 {
 	int64_t day = escalate_day(t);
-	int64_t tod = t + ESCALATE_UTC_OFFSET_SECONDS - day * SECONDS_PER_DAY;
+	int64_t tod = t - local_day_start(day);
 	if (!day_is_working(r, day)) {
 		tod = 0;
 		while (!day_is_working(r, ++day))
@@ -124,7 +127,7 @@ int64_t escalate_deadline(const struct escalate_rules *r, int64_t t, int days)
 	for (int i = 0; i < days; i++)
 		while (!day_is_working(r, ++day))
 			;
-	return day * SECONDS_PER_DAY + tod - ESCALATE_UTC_OFFSET_SECONDS;
+	return local_day_start(day) + tod;
 }
 
 static int is_open(enum req_state s)

@@ -23,9 +23,8 @@
 #define ESCALATE_SWEEP_SECONDS	 60  /* the notify thread runs the sweep this often */
 #define ESCALATE_SWEEP_BATCH	 200 /* complaints opened per sweep at most */
 #define ESCALATE_LIST_LIMIT	 2000
-/* Working days are counted on Morocco's calendar day, UTC+1 (as db/090 counts days);
- * Ramadan's UTC+0 moves a deadline by one hour at most. */
-#define ESCALATE_UTC_OFFSET_SECONDS 3600
+/* Working days are counted on Morocco's calendar day (local_day.h, Ramadan's UTC+0
+ * included). */
 
 enum escalate_level {
 	ESC_ON_TIME = 0,
@@ -53,8 +52,12 @@ int escalate_rules_load(struct escalate_rules *r, const struct config *cfg,
 /* Adds "YYYY-MM-DD" as a holiday; WQ_EINVAL if it is no date or the list is full. */
 int escalate_add_holiday(struct escalate_rules *r, const char *ymd);
 
-/* Local (UTC+1) day number of t, days since 1970-01-01. */
+/* Local day number of t, days since 1970-01-01 (local_day()). */
 int64_t escalate_day(int64_t t);
+/* The calendar bound of a sweep: only a clock started before it (paid_at < bound) can
+ * have run `days` working days by now; one hour wider than days * 86400 s, for the
+ * 23-hour day that ends Ramadan. */
+int64_t escalate_bound(int64_t now, int days);
 /* 1 if the local day of t is a working day. */
 int escalate_is_working_day(const struct escalate_rules *r, int64_t t);
 /* The instant `days` working days after t: a clock started on a day off starts at the

@@ -33,7 +33,7 @@ static char db_path[64];
 static struct db *db;
 static struct config cfg;
 
-/* Local (Morocco, UTC+1) wall time as seconds since the epoch. */
+/* Local (Morocco) wall time as seconds since the epoch: UTC+1, no date here in Ramadan. */
 static int64_t at(int y, int mo, int d, int h, int mi)
 {
 	struct tm tm = {.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = h,

@@ -6,7 +6,7 @@
 # citizen it is ESC on both and on inspector1's escalations, and the server's sweep
 # has opened one complaint for the citizen by itself (in the citizen's language,
 # audited), and none for delivered or rejected requests.  Working days skip weekends
-# and etc/holidays.conf, as src/escalate.c does (Morocco, UTC+1).
+# and etc/holidays.conf, as src/escalate.c does (Morocco's calendar, local_day.c).
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/ui_lib.sh"
 
@@ -24,8 +24,16 @@ working() { # DAY (days since 1970-01-01, local)
 	[ $dow != 0 ] && [ $dow != 6 ] &&
 		[[ $HOLIDAYS != *" $(date -u -d "@$(($1 * 86400))" +%F) "* ]]
 }
+day_of() { # T: its day in Morocco, days since 1970-01-01 (Ramadan's UTC+0 included)
+	echo $(( $(date -u -d "$(TZ=Africa/Casablanca date -d "@$1" +%F)" +%s) / 86400 ))
+}
+day_start() { # DAY: the instant of its local midnight
+	TZ=Africa/Casablanca date -d "$(date -u -d "@$(($1 * 86400))" +%F)" +%s
+}
 deadline() { # T N: the instant N working days after T
-	local day=$((($1 + 3600) / 86400)) tod=$((($1 + 3600) % 86400)) i
+	local day tod i
+	day=$(day_of "$1")
+	tod=$(($1 - $(day_start "$day")))
 	if ! working $day; then
 		tod=0
 		day=$((day + 1)); while ! working $day; do day=$((day + 1)); done
@@ -33,7 +41,7 @@ deadline() { # T N: the instant N working days after T
 	for ((i = 0; i < $2; i++)); do
 		day=$((day + 1)); while ! working $day; do day=$((day + 1)); done
 	done
-	echo $((day * 86400 + tod - 3600))
+	echo $(($(day_start "$day") + tod))
 }
 
 # ui_at NAME USER NOW: `watiqa ui USER` on the demo database with the clock at NOW.
