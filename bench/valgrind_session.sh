@@ -55,8 +55,9 @@ run_round() {
 		echo "$out" | grep -q "first_screen_bytes=[1-9]" || fail "login $i: $out"
 		echo "  round $n, session $i: $(echo "$out" | grep -o 'login_ms=[0-9.]*')"
 	done
-	# every session and UI child gone (their valgrind logs complete), then stop serve
-	for ((i = 0; i < 600; i++)); do [ -z "$(pgrep -P "$listener")" ] && break; sleep 0.1; done
+	# every session and UI child gone (their valgrind logs complete; the spare waits for
+	# the next connection), then stop serve
+	for ((i = 0; i < 600; i++)); do [ -z "$(wq_ssh_sessions)" ] && break; sleep 0.1; done
 	kill "$WQ_SERVE_PID"
 	for ((i = 0; i < 600; i++)); do kill -0 "$WQ_SERVE_PID" 2>/dev/null || break; sleep 0.1; done
 	for p in "${WQ_PIDS[@]}"; do kill "$p" 2>/dev/null || true; done

@@ -5,7 +5,9 @@
  * MaxStartups 10:30:60 random early drop over unauthenticated sessions, and
  * PerSourcePenalties-style throttling of addresses whose sessions keep failing.  Each
  * session reports "authenticated" / "failed attempt" on a pipe; the listener reaps its
- * own children (and only those) and stops them all on SIGTERM/SIGINT.  No SQL here. */
+ * own children (and only those) and stops them all on SIGTERM/SIGINT.  One child is
+ * usually a spare, forked ahead and handed the next connection (src/ssh_spare.c): it
+ * is neither a startup nor charged a penalty.  No SQL here. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -30,11 +32,18 @@
 #include "limits.h"
 #include "log.h"
 #include "ssh_server.h"
+#include "ssh_penalty.h"
 #include "ssh_session.h"
+#include "ssh_spare.h"
 #include "user.h"
 
 #define LISTEN_BACKLOG		 128
 #define LISTEN_STOP_GRACE_MS	 3000 /* SIGTERM to sessions, then SIGKILL */
+/* A new spare is forked once the last one's login has an answer (or it ended), not while
+ * that login is under way: the fork and the spare's set-up would take CPU from it.
+ * A login that takes longer (a person typing) gets its successor after this: */
+#define SPARE_REFILL_MS		 1000
+#define SPARE_RETRY_MS		 1000 /* a spare that ended unused: not at once again */
 
 struct child {
 	pid_t pid;
@@ -43,18 +52,16 @@ struct child {
 	int authed, failures, grace, terminated_by_us;
 	int keeper;   /* its client is gone; it keeps the screen (src/ssh_detach.c) */
 	int detached; /* ... and no later session has taken it over */
-};
-
-struct penalty {
-	char addr[SESSION_ADDR_BYTES];
-	int64_t expiry_ms; /* 0: free slot */
+	int spare;    /* forked ahead, no connection yet (src/ssh_spare.c) */
+	int pair_fd;  /* a spare's end of its socket pair, -1 once handed over */
+	int64_t handed_ms; /* a spare handed a connection, its login not answered yet */
 };
 
 static struct child *children;
 static int nchildren, children_cap;
-static struct penalty penalties[PENALTY_SOURCES_MAX];
 static int signal_pipe[2] = {-1, -1};
 static volatile sig_atomic_t stop_requested;
+static int64_t spare_retry_at_ms;
 
 static int64_t now_ms(void)
 {
@@ -162,77 +169,14 @@ static int listen_bind(const struct config *cfg, char *shown, size_t shownlen,
 	return fd;
 }
 
-/* ---- per-address penalties ---- */
-
-static struct penalty *penalty_find(const char *addr, int create)
-{
-	struct penalty *free_slot = NULL, *oldest = NULL;
-	int64_t now = now_ms();
-	for (int i = 0; i < PENALTY_SOURCES_MAX; i++) {
-		struct penalty *p = &penalties[i];
-		if (p->expiry_ms != 0 && p->expiry_ms <= now)
-			p->expiry_ms = 0; /* expired: free the slot */
-		if (p->expiry_ms == 0) {
-			if (!free_slot)
-				free_slot = p;
-			continue;
-		}
-		if (strcmp(p->addr, addr) == 0)
-			return p;
-		if (!oldest || p->expiry_ms < oldest->expiry_ms)
-			oldest = p;
-	}
-	if (!create)
-		return NULL;
-	struct penalty *p = free_slot ? free_slot : oldest;
-	snprintf(p->addr, sizeof p->addr, "%s", addr);
-	p->expiry_ms = now;
-	return p;
-}
-
-static void penalty_add(const char *addr, int seconds, const char *why)
-{
-	struct penalty *p = penalty_find(addr, 1);
-	int64_t now = now_ms();
-	int was_active = p->expiry_ms - now > PENALTY_MIN_SECONDS * 1000;
-	if (p->expiry_ms < now)
-		p->expiry_ms = now;
-	p->expiry_ms += (int64_t)seconds * 1000;
-	if (p->expiry_ms > now + PENALTY_MAX_SECONDS * 1000)
-		p->expiry_ms = now + PENALTY_MAX_SECONDS * 1000;
-	if (!was_active && p->expiry_ms - now > PENALTY_MIN_SECONDS * 1000)
-		log_event_for(LOG_LEVEL_WARNING, "refusal", NULL, addr,
-			      "watiqa ssh: %s refused for a while (%s, repeatedly)", addr, why);
-}
-
-static int penalty_active(const char *addr)
-{
-	struct penalty *p = penalty_find(addr, 0);
-	return p && p->expiry_ms - now_ms() > PENALTY_MIN_SECONDS * 1000;
-}
-
 /* ---- MaxStartups ---- */
 
 static int listen_unauthenticated(void)
 {
 	int n = 0;
 	for (int i = 0; i < nchildren; i++)
-		n += !children[i].authed;
+		n += !children[i].authed && !children[i].spare;
 	return n;
-}
-
-/* OpenSSH's drop(): refuse with probability rate% at begin, rising to 100% at full. */
-static int listen_should_drop(int startups)
-{
-	if (startups < MAX_STARTUPS_BEGIN)
-		return 0;
-	if (startups >= MAX_STARTUPS_FULL)
-		return 1;
-	unsigned p = 100 - MAX_STARTUPS_RATE;
-	p *= (unsigned)(startups - MAX_STARTUPS_BEGIN);
-	p /= MAX_STARTUPS_FULL - MAX_STARTUPS_BEGIN;
-	p += MAX_STARTUPS_RATE;
-	return arc4random_uniform(100) < p;
 }
 
 /* ---- children ---- */
@@ -250,6 +194,7 @@ static struct child *child_add(void)
 	struct child *c = &children[nchildren++];
 	memset(c, 0, sizeof *c);
 	c->report_fd = -1;
+	c->pair_fd = -1;
 	return c;
 }
 
@@ -264,6 +209,9 @@ static void child_read_reports(struct child *c)
 					c->authed = 1;
 				else if (buf[i] == SESSION_REPORT_AUTH_FAIL)
 					c->failures++;
+				if (buf[i] == SESSION_REPORT_AUTH_OK ||
+				    buf[i] == SESSION_REPORT_AUTH_FAIL)
+					c->handed_ms = 0; /* answered: the next spare may come */
 				else if (buf[i] == SESSION_REPORT_GRACE)
 					c->grace = 1;
 				else if (buf[i] == SESSION_REPORT_DETACHED)
@@ -297,7 +245,13 @@ static void listen_reap(void)
 			if (c->report_fd >= 0)
 				close(c->report_fd);
 		}
-		if (r > 0 && WIFSIGNALED(status) && !c->terminated_by_us)
+		if (c->pair_fd >= 0)
+			close(c->pair_fd);
+		if (c->spare) {
+			/* never had a connection: nobody to charge */
+			if (!c->terminated_by_us)
+				spare_retry_at_ms = now_ms() + SPARE_RETRY_MS;
+		} else if (r > 0 && WIFSIGNALED(status) && !c->terminated_by_us)
 			penalty_add(c->addr, PENALTY_CRASH_SECONDS, "session crashed");
 		else if (!c->authed && c->grace)
 			penalty_add(c->addr, PENALTY_GRACE_SECONDS, "login grace exceeded");
@@ -317,6 +271,104 @@ static void peer_addr(const struct sockaddr_storage *ss, char *dst, size_t len)
 	/* an IPv4 client on a dual-stack socket: show it as IPv4 */
 	if (strncmp(dst, "::ffff:", 7) == 0 && strchr(dst + 7, '.'))
 		memmove(dst, dst + 7, strlen(dst + 7) + 1);
+}
+
+/* Forks a child that keeps only fds a and b (and the log's) of the listener's; 0 in the
+ * child, its pid in the listener, -1 on failure (logged). */
+static pid_t listen_fork(int a, int b, const char *name)
+{
+	fflush(stdout);
+	fflush(stderr);
+	pid_t pid = fork();
+	if (pid < 0) {
+		log_event(LOG_LEVEL_ERROR, "error", "watiqa ssh: fork: %s", strerror(errno));
+		return -1;
+	}
+	if (pid == 0) {
+		/* the session: drop everything of the listener's */
+		signal(SIGCHLD, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGINT, SIG_DFL);
+		/* keep the socket and the report pipe; the rest (listening sockets, other
+		 * sessions' pipes, the web side's descriptors) is not ours */
+		log_close_fds_from(3, (int[]){a, b}, 2); /* and the log's */
+		prctl(PR_SET_NAME, name);
+	}
+	return pid;
+}
+
+/* The spare, if one waits for a connection. */
+static struct child *spare_ready(void)
+{
+	for (int i = 0; i < nchildren; i++)
+		if (children[i].spare && children[i].pair_fd >= 0)
+			return &children[i];
+	return NULL;
+}
+
+/* Forks a spare unless one is there, its predecessor's login is under way, or the
+ * listener is stopping; *wait_ms: when to look again (-1: on the next event). */
+static void listen_refill(const struct config *cfg, ssh_key host_key, int *wait_ms)
+{
+	int64_t now = now_ms(), due = now < spare_retry_at_ms ? spare_retry_at_ms : now;
+	*wait_ms = -1;
+	for (int i = 0; i < nchildren; i++) {
+		if (children[i].spare)
+			return; /* one is there (or ending: then reaped first) */
+		if (children[i].handed_ms && children[i].handed_ms + SPARE_REFILL_MS > due)
+			due = children[i].handed_ms + SPARE_REFILL_MS;
+	}
+	if (stop_requested || due > now) {
+		if (!stop_requested)
+			*wait_ms = (int)(due - now);
+		return;
+	}
+	int sp[2], rp[2];
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0)
+		return;
+	if (pipe2(rp, O_CLOEXEC) < 0) {
+		close(sp[0]), close(sp[1]);
+		return;
+	}
+	struct child *c = child_add();
+	pid_t pid = c ? listen_fork(sp[1], rp[1], "wq-ssh-spare") : -1;
+	if (pid == 0)
+		spare_run(cfg, sp[1], rp[1], host_key);
+	close(sp[1]);
+	close(rp[1]);
+	if (pid < 0) {
+		if (c)
+			nchildren--;
+		close(sp[0]), close(rp[0]);
+		spare_retry_at_ms = now + SPARE_RETRY_MS;
+		return;
+	}
+	set_cloexec_nonblock(rp[0], 1);
+	c->pid = pid;
+	c->report_fd = rp[0];
+	c->pair_fd = sp[0];
+	c->spare = 1;
+}
+
+/* The connection to the spare: 1 when it has it. */
+static int listen_hand_over(int fd, const char *addr)
+{
+	struct child *c = spare_ready();
+	if (!c)
+		return 0;
+	int sent = spare_hand_over(c->pair_fd, fd, addr) == 0;
+	close(c->pair_fd);
+	c->pair_fd = -1;
+	if (!sent) {
+		/* gone or stuck: it ends, reaped as a spare; this connection is forked for */
+		c->terminated_by_us = 1;
+		kill(c->pid, SIGTERM);
+		return 0;
+	}
+	c->spare = 0;
+	c->handed_ms = now_ms();
+	snprintf(c->addr, sizeof c->addr, "%s", addr);
+	return 1;
 }
 
 static void listen_accept(const struct config *cfg, int lfd, ssh_key host_key)
@@ -348,38 +400,24 @@ static void listen_accept(const struct config *cfg, int lfd, ssh_key host_key)
 		}
 		int one = 1;
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+		if (listen_hand_over(fd, addr)) {
+			close(fd);
+			continue;
+		}
 		int rp[2];
 		if (pipe2(rp, O_CLOEXEC) < 0) {
 			close(fd);
 			continue;
 		}
 		struct child *c = child_add();
-		if (!c) {
-			close(fd), close(rp[0]), close(rp[1]);
-			continue;
-		}
-		fflush(stdout);
-		fflush(stderr);
-		pid_t pid = fork();
+		pid_t pid = c ? listen_fork(fd, rp[1], "wq-ssh-session") : -1;
 		if (pid < 0) {
-			log_event(LOG_LEVEL_ERROR, "error", "watiqa ssh: fork: %s",
-				  strerror(errno));
-			nchildren--;
+			if (c)
+				nchildren--;
 			close(fd), close(rp[0]), close(rp[1]);
 			continue;
 		}
 		if (pid == 0) {
-			/* the session: drop everything of the listener's */
-			signal(SIGCHLD, SIG_DFL);
-			signal(SIGTERM, SIG_DFL);
-			signal(SIGINT, SIG_DFL);
-			/* keep the socket and the report pipe; the rest (listening sockets,
-			 * other sessions' pipes, the web side's descriptors) is not ours */
-			close(rp[0]);
-			log_close_fds_from(3, (int[]){fd, rp[1]}, 2); /* and the log's */
-			int flags = fcntl(fd, F_GETFL);
-			fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
-			prctl(PR_SET_NAME, "wq-ssh-session");
 			struct session_start st = {.cfg = cfg, .fd = fd, .report_fd = rp[1],
 						   .host_key = host_key};
 			snprintf(st.addr, sizeof st.addr, "%s", addr);
@@ -397,6 +435,11 @@ static void listen_accept(const struct config *cfg, int lfd, ssh_key host_key)
 static void listen_stop_children(void)
 {
 	for (int i = 0; i < nchildren; i++) {
+		/* a spare still preparing misses the signal's EINTR: its pair's end closed
+		 * ends its wait as well */
+		if (children[i].pair_fd >= 0)
+			close(children[i].pair_fd);
+		children[i].pair_fd = -1;
 		children[i].terminated_by_us = 1;
 		kill(children[i].pid, SIGTERM);
 	}
@@ -456,6 +499,8 @@ int ssh_listen_run(const struct config *cfg, struct wq_errbuf *eb)
 	struct pollfd *pfd = NULL;
 	int pfd_cap = 0;
 	while (!stop_requested) {
+		int wait_ms;
+		listen_refill(cfg, host_key, &wait_ms);
 		if (pfd_cap < nchildren + 2) {
 			pfd_cap = (nchildren + 2) * 2;
 			struct pollfd *np = realloc(pfd, (size_t)pfd_cap * sizeof *np);
@@ -471,7 +516,7 @@ int ssh_listen_run(const struct config *cfg, struct wq_errbuf *eb)
 		for (int i = 0; i < nchildren; i++)
 			pfd[n++] = (struct pollfd){.fd = children[i].report_fd, .events = POLLIN};
 		/* -1 fds are ignored by poll */
-		int r = poll(pfd, (nfds_t)n, -1);
+		int r = poll(pfd, (nfds_t)n, wait_ms);
 		if (r < 0 && errno != EINTR) {
 			rc = wq_fail(eb, WQ_EIO, NULL, "poll: %s", strerror(errno));
 			break;
@@ -497,7 +542,7 @@ int ssh_listen_run(const struct config *cfg, struct wq_errbuf *eb)
 		/* a screen taken over counts once: as its new session */
 		int keepers = 0, detached = 0;
 		for (int i = 0; i < nchildren; i++) {
-			keepers += children[i].keeper;
+			keepers += children[i].keeper || children[i].spare;
 			detached += children[i].detached;
 		}
 		log_event(LOG_LEVEL_INFO, "stop",

@@ -9,6 +9,7 @@
  * 'q', idle timeout or server stop) the process becomes the keeper of its UI child
  * (src/ssh_detach.c). */
 #include <errno.h>
+#include <fcntl.h>
 #include <malloc.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -387,24 +388,19 @@ static int session_key_exchange(struct session_ctx *ctx)
 	return rc;
 }
 
-void session_run(struct session_start *st)
+static struct session_ctx ctx_storage;
+static ssh_bind session_bind; /* from session_prepare to the connection's accept */
+
+void session_prepare(const struct session_start *st, int warm)
 {
-	static struct session_ctx ctx_storage;
 	struct session_ctx *ctx = &ctx_storage;
 	memset(ctx, 0, sizeof *ctx);
 	ctx->cfg = st->cfg;
 	ctx->report_fd = st->report_fd;
 	ctx->master = -1;
 	ctx->keeper_fd = -1;
-	ctx->started_ms = session_now_ms();
-	snprintf(ctx->addr, sizeof ctx->addr, "%s", st->addr);
 	snprintf(ctx->term, sizeof ctx->term, "vt100");
-
 	grace_report_fd = st->report_fd;
-	snprintf(grace_msg, sizeof grace_msg, "watiqa[%d] ssh %.47s: login grace time exceeded\n",
-		 (int)getpid(), ctx->addr);
-	log_context("", ctx->addr, NULL);
-	log_session_new(); /* on every line of this connection and of its UI child */
 	struct sigaction sa = {.sa_handler = session_on_alarm};
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGALRM, &sa, NULL);
@@ -413,27 +409,54 @@ void session_run(struct session_start *st)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	alarm(LOGIN_GRACE_SECONDS);
 
-	ssh_bind bind = ssh_bind_new();
+	session_bind = ssh_bind_new();
 	ctx->ssh = ssh_new();
-	int set = bind && ctx->ssh &&
-		  ssh_bind_options_set(bind, SSH_BIND_OPTIONS_IMPORT_KEY, st->host_key) == SSH_OK;
+	int set = session_bind && ctx->ssh &&
+		  ssh_bind_options_set(session_bind, SSH_BIND_OPTIONS_IMPORT_KEY, st->host_key) ==
+			  SSH_OK;
 	for (size_t i = 0; set && i < sizeof session_algorithms / sizeof *session_algorithms; i++)
-		set = ssh_bind_options_set(bind, session_algorithms[i].opt,
+		set = ssh_bind_options_set(session_bind, session_algorithms[i].opt,
 					   session_algorithms[i].value) == SSH_OK;
 	if (set)
-		set = ssh_bind_options_set(bind, SSH_BIND_OPTIONS_HOSTKEY_ALGORITHMS,
+		set = ssh_bind_options_set(session_bind, SSH_BIND_OPTIONS_HOSTKEY_ALGORITHMS,
 					   session_hostkey_algorithms(st->host_key)) == SSH_OK;
-	if (!set || ssh_bind_accept_fd(bind, ctx->ssh, st->fd) != SSH_OK) {
+	if (!set) {
 		session_event(ctx, LOG_LEVEL_ERROR, "error", "cannot set up the session: %s",
-			    bind ? ssh_get_error(bind) : "out of memory");
+			      session_bind ? ssh_get_error(session_bind) : "out of memory");
+		_exit(1);
+	}
+	if (warm) {
+		/* a spare (src/ssh_spare.c): the database a login needs, ready before the
+		 * connection comes rather than while its client types */
+		struct db *db = session_db(ctx);
+		if (db)
+			user_login_warm(db);
+	}
+}
+
+void session_serve(int fd, const char *addr)
+{
+	struct session_ctx *ctx = &ctx_storage;
+	ctx->started_ms = session_now_ms();
+	snprintf(ctx->addr, sizeof ctx->addr, "%s", addr);
+	snprintf(grace_msg, sizeof grace_msg, "watiqa[%d] ssh %.47s: login grace time exceeded\n",
+		 (int)getpid(), ctx->addr);
+	log_context("", ctx->addr, NULL);
+	log_session_new(); /* on every line of this connection and of its UI child */
+	alarm(LOGIN_GRACE_SECONDS);
+	int flags = fcntl(fd, F_GETFL);
+	fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+	if (ssh_bind_accept_fd(session_bind, ctx->ssh, fd) != SSH_OK) {
+		session_event(ctx, LOG_LEVEL_ERROR, "error", "cannot set up the session: %s",
+			      ssh_get_error(session_bind));
 		_exit(1);
 	}
 	/* the session holds its own copy of the host key now: drop the bind at once, as
 	 * libssh's fork server does, so that the UI child forked below does not inherit it
 	 * (valgrind saw it there as 1288 bytes definitely lost per session) */
-	ssh_bind_free(bind);
+	ssh_bind_free(session_bind);
+	session_bind = NULL;
 	ctx->server_cb.userdata = ctx;
 	ctx->server_cb.auth_none_function = session_auth_none;
 	ctx->server_cb.auth_password_function = session_auth_password;
@@ -482,4 +505,10 @@ void session_run(struct session_start *st)
 	if (ctx->report_fd >= 0)
 		close(ctx->report_fd);
 	_exit(0);
+}
+
+void session_run(struct session_start *st)
+{
+	session_prepare(st, 0);
+	session_serve(st->fd, st->addr);
 }

@@ -29,5 +29,11 @@ struct session_start {
 
 /* Runs one SSH connection to its end in the current (forked) process, then exits. */
 void session_run(struct session_start *st) __attribute__((noreturn));
+/* session_run in two steps, for a spare process forked before its connection comes
+ * (src/ssh_spare.c): what needs no connection (libssh's objects, the signals; warm: the
+ * database opened and the login's statements prepared; st->fd and st->addr unused),
+ * then the connection, run to its end. */
+void session_prepare(const struct session_start *st, int warm);
+void session_serve(int fd, const char *addr) __attribute__((noreturn));
 
 #endif

@@ -266,16 +266,24 @@ wq_ssh_listener() {
 	[ -n "${WQ_LISTENER_PID:-}" ] && [ "$(cat /proc/$WQ_LISTENER_PID/comm 2>/dev/null)" = wq-ssh-listen ] &&
 		echo "$WQ_LISTENER_PID" || true
 }
-# wq_ssh_sessions: pids of the session processes (the listener's children).
-wq_ssh_sessions() { local l; l=$(wq_ssh_listener); [ -n "$l" ] && pgrep -P "$l" || true; }
-# wq_ssh_procs: listener + sessions + UI children of this server: 1 when only the
-# listener is left, 0 when it is gone too.
+# wq_ssh_sessions: pids of the session processes (the listener's children), kept screens'
+# keepers included, not the spare that waits for the next connection (wq-ssh-spare).
+wq_ssh_sessions() {
+	local l p
+	l=$(wq_ssh_listener)
+	[ -n "$l" ] || return 0
+	for p in $(pgrep -P "$l" || true); do
+		[ "$(cat "/proc/$p/comm" 2>/dev/null)" = wq-ssh-spare ] || echo "$p"
+	done
+}
+# wq_ssh_procs: listener + sessions + UI children of this server (not the spare): 1 when
+# only the listener is left, 0 when it is gone too.
 wq_ssh_procs() {
 	local l s n=0
 	l=$(wq_ssh_listener)
 	[ -n "$l" ] || { echo 0; return; }
 	n=1
-	for s in $(pgrep -P "$l" || true); do n=$((n + 1 + $(pgrep -P "$s" | wc -l))); done
+	for s in $(wq_ssh_sessions); do n=$((n + 1 + $(pgrep -P "$s" | wc -l))); done
 	echo "$n"
 }
 # wq_ssh_key_open NAME USER KEYFILE [ssh args...]: like wq_ssh_open, with a key only.

@@ -132,7 +132,7 @@ ok "'q' ends the kept screen (UI gone, socket removed); the next login is fresh"
 # the listener has reaped the session that ended: wait until agent2's keeper is its only
 # child, or the stop line counts a session on its way out (seen under load)
 l=$(wq_ssh_listener)
-for ((i = 0; i < 300; i++)); do [ "$(pgrep -P "$l" | wc -l)" -le 1 ] && break; sleep 0.1; done
+for ((i = 0; i < 300; i++)); do [ "$(wq_ssh_sessions | wc -w)" -le 1 ] && break; sleep 0.1; done
 kill "$WQ_SERVE_PID"
 for ((i = 0; i < 300; i++)); do kill -0 "$WQ_SERVE_PID" 2>/dev/null || break; sleep 0.1; done
 [ "$(wq_ssh_procs)" = 0 ] || fail "processes left after SIGTERM"
