@@ -523,7 +523,7 @@ int complaint_desk_raise_overdue(struct db *db, const struct escalate_rules *r, 
 	sqlite3_stmt *st = db_stmt(db, sql, eb);
 	if (!st)
 		return WQ_EIO;
-	sqlite3_bind_int64(st, 1, now - (int64_t)r->complaint_days * 86400);
+	sqlite3_bind_int64(st, 1, escalate_bound(now, r->complaint_days));
 	if ((rc = db_collect(db, st, sizeof *rows, fill_overdue, (void **)&rows, &got, eb)))
 		return rc;
 	for (int i = 0; i < got && !rc; i++) {

@@ -3,7 +3,8 @@
  * the day of an instant and the midnight of a day, the table against glibc's own
  * reading of the zone every quarter hour for a decade, and the same days through the
  * real users on a real SQLite file: verify_daily's counters, the dashboard's period and
- * series, and local_day() in SQL.  Instants are passed in, never the wall clock's. */
+ * series, local_day() in SQL, and working days (escalate.c) across Ramadan's end.
+ * Instants are passed in, never the wall clock's. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +17,7 @@
 
 #include "dashboard.h"
 #include "document.h"
+#include "escalate.h"
 #include "local_day.h"
 
 #include "testlib.h"
@@ -169,6 +171,24 @@ static void test_dashboard_days(void **state)
 					 " local_day(paid_at) = ?1", MAY_21_2027), 1);
 }
 
+/* Paid Thursday 2027-03-11 at 10:00 in Morocco (10:00 UTC, Ramadan), two working days
+ * later is Monday the 15th at 10:00 in Morocco, 09:00 UTC: the same local time, 4 days
+ * less an hour; the sweeps' calendar bound takes it in. */
+static void test_working_days(void **state)
+{
+	(void)state;
+	struct config c;
+	struct escalate_rules r;
+	config_defaults(&c);
+	escalate_rules_from_config(&r, &c);
+	int64_t paid = 1804759200, due = 1805101200;
+	assert_int_equal(escalate_day(paid), paid / 86400);
+	assert_int_equal(escalate_deadline(&r, paid, 2), due);
+	assert_int_equal(due - paid, 4 * 86400 - 3600);
+	assert_true(paid < escalate_bound(due + 1, 4)); /* 4 calendar days: taken in */
+	assert_false(escalate_is_working_day(&r, local_day_start(paid / 86400 + 3))); /* Sunday */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -176,6 +196,7 @@ int main(void)
 		cmocka_unit_test(test_table_matches_zone),
 		cmocka_unit_test(test_verify_daily),
 		cmocka_unit_test(test_dashboard_days),
+		cmocka_unit_test(test_working_days),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
