@@ -7,8 +7,10 @@
  * transitions (~250): after that a lookup is a binary search without locks or TZ, cheap
  * enough for SQLite to call on every row (db.c registers local_day(t) on each
  * connection).  Morocco never changes twice within a day, which the daily step relies
- * on.  Without the zone file (no tzdata) every instant is UTC+1, and one warning says
- * so.  No SQL; any process, any thread. */
+ * on.  watiqa refuses to start without the zone file (cli.c: install tzdata, which
+ * Debian 12 has as Priority: required and debian/control depends on); another user of
+ * the code without it counts UTC+1 all year, and one warning says so.  No SQL; any
+ * process, any thread. */
 #include <pthread.h>
 #include <time.h>
 

@@ -3,7 +3,8 @@
  * the day of an instant and the midnight of a day, the table against glibc's own
  * reading of the zone every quarter hour for a decade, and the same days through the
  * real users on a real SQLite file: verify_daily's counters, the dashboard's period and
- * series, local_day() in SQL, and working days (escalate.c) across Ramadan's end.
+ * series, local_day() in SQL, working days (escalate.c) across Ramadan's end, and
+ * UTC+1 all year without the zone file.
  * Instants are passed in, never the wall clock's. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,7 +14,9 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "dashboard.h"
 #include "document.h"
@@ -189,14 +192,40 @@ static void test_working_days(void **state)
 	assert_false(escalate_is_working_day(&r, local_day_start(paid / 86400 + 3))); /* Sunday */
 }
 
+/* Without the zone file: UTC+1 all year.  Run in a child forked before anything in
+ * this process read the zone (the table is built once per process). */
+static int fallback_status = -1;
+
+static void fallback_child(void)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		setenv("TZDIR", "/nonexistent-zoneinfo", 1);
+		_exit(local_day_offset(FEB_20_2330Z) == 3600 && local_day(FEB_20_2330Z) ==
+			FEB_20_2027 + 1 && local_day_start(MAY_21_2027) ==
+			(int64_t)MAY_21_2027 * 86400 - 3600 ? 0 : 1);
+	}
+	if (pid > 0 && waitpid(pid, &fallback_status, 0) != pid)
+		fallback_status = -1;
+}
+
+static void test_without_zone_file(void **state)
+{
+	(void)state;
+	assert_true(WIFEXITED(fallback_status));
+	assert_int_equal(WEXITSTATUS(fallback_status), 0);
+}
+
 int main(void)
 {
+	fallback_child();
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ramadan_2027),
 		cmocka_unit_test(test_table_matches_zone),
 		cmocka_unit_test(test_verify_daily),
 		cmocka_unit_test(test_dashboard_days),
 		cmocka_unit_test(test_working_days),
+		cmocka_unit_test(test_without_zone_file),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
