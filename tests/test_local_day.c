@@ -3,8 +3,9 @@
  * the day of an instant and the midnight of a day, the table against glibc's own
  * reading of the zone every quarter hour for a decade, and the same days through the
  * real users on a real SQLite file: verify_daily's counters, the dashboard's period and
- * series, local_day() in SQL, working days (escalate.c) across Ramadan's end, and
- * UTC+1 all year without the zone file.
+ * series, local_day() in SQL, working days (escalate.c) across Ramadan's end, the
+ * treasury's preview (its totals bucketed at +01:00, db/250) equal to its rows at
+ * Ramadan's midnights, and UTC+1 all year without the zone file.
  * Instants are passed in, never the wall clock's. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -21,6 +22,7 @@
 #include "dashboard.h"
 #include "document.h"
 #include "escalate.h"
+#include "finance.h"
 #include "local_day.h"
 
 #include "testlib.h"
@@ -192,6 +194,57 @@ static void test_working_days(void **state)
 	assert_false(escalate_is_working_day(&r, local_day_start(paid / 86400 + 3))); /* Sunday */
 }
 
+/* The fees the treasury's preview counts up to `to`, from the running totals (db/250,
+ * bucketed at +01:00) and from the rows: they must be the same, fee and centime. */
+static int64_t fees_until(int64_t to, int64_t *centimes)
+{
+	struct actor t = testlib_who(db, "treasury1");
+	struct fin_period p = {0, to};
+	struct settle_preview *a = NULL, *b = NULL;
+	struct wq_errbuf eb;
+	int na = 0, nb = 0;
+	int64_t count = 0, ca = 0, cb = 0;
+	assert_int_equal(treasury_preview(db, &t, &p, &a, &na, &eb), WQ_OK);
+	assert_int_equal(treasury_preview_rows(db, &t, &p, &b, &nb, &eb), WQ_OK);
+	assert_int_equal(na, nb);
+	for (int i = 0; i < na; i++) {
+		assert_int_equal(a[i].commune_id, b[i].commune_id);
+		assert_int_equal(a[i].count + a[i].processing_count,
+				 b[i].count + b[i].processing_count);
+		count += a[i].count + a[i].processing_count;
+		ca += a[i].centimes + a[i].processing_centimes;
+		cb += b[i].centimes + b[i].processing_centimes;
+	}
+	assert_int_equal(ca, cb);
+	free(a);
+	free(b);
+	*centimes = ca;
+	return count;
+}
+
+/* Two fees confirmed in a Ramadan evening, 22:30 and 23:30 UTC (Morocco's 20 February
+ * both): the preview up to the local midnight that ends the 20th takes both, up to the
+ * one that starts it neither, and the totals agree with the rows at each of those ends
+ * and in between; `watiqa check` finds nothing. */
+static void test_treasury_ramadan(void **state)
+{
+	(void)state;
+	int64_t c0, c1, c2, c;
+	assert_int_equal(testlib_sql_int(db, "UPDATE payments SET confirmed_at = ?1 - 3600"
+					 " WHERE id = (SELECT min(payment_id) FROM treasury_fees)"
+					 " RETURNING 1", FEB_20_2330Z), 1);
+	assert_int_equal(testlib_sql_int(db, "UPDATE payments SET confirmed_at = ?1"
+					 " WHERE id = (SELECT max(payment_id) FROM treasury_fees)"
+					 " RETURNING 1", FEB_20_2330Z), 1);
+	int64_t before = fees_until(local_day_start(FEB_20_2027), &c0);
+	assert_int_equal(fees_until(FEB_20_2330Z - 3600, &c), before);
+	assert_int_equal(fees_until(FEB_20_2330Z, &c1), before + 1);
+	assert_int_equal(fees_until(local_day_start(FEB_20_2027 + 1), &c2), before + 2);
+	assert_true(c0 < c1 && c1 < c2);
+	assert_int_equal(fees_until(local_day_start(FEB_20_2027 + 2), &c), before + 2);
+	assert_int_equal(testlib_problems(db), 0);
+}
+
 /* Without the zone file: UTC+1 all year.  Run in a child forked before anything in
  * this process read the zone (the table is built once per process). */
 static int fallback_status = -1;
@@ -225,6 +278,7 @@ int main(void)
 		cmocka_unit_test(test_verify_daily),
 		cmocka_unit_test(test_dashboard_days),
 		cmocka_unit_test(test_working_days),
+		cmocka_unit_test(test_treasury_ramadan),
 		cmocka_unit_test(test_without_zone_file),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
