@@ -217,14 +217,28 @@ void validate_normalize(char *dst, size_t dstlen, const char *src, int phone)
 		dst[--o] = 0;
 }
 
+/* n ASCII digits at s, or -1: sscanf took a sign or a space where the pattern wants a
+ * digit, and was half of a valid order's date check */
+static int digits(const char *s, int n)
+{
+	int v = 0;
+	for (int i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
 int validate_date(const char *s, char iso[11], int *year)
 {
 	int y, m, d;
-	char tail;
-	if (sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) == 3 && strlen(s) == 10) {
-		/* ISO */
-	} else if (sscanf(s, "%2d/%2d/%4d%c", &d, &m, &y, &tail) == 3 && strlen(s) == 10) {
-		/* day first, as written in Morocco */
+	if (!s || strlen(s) != 10)
+		return 0;
+	if (s[4] == '-' && s[7] == '-') { /* ISO */
+		y = digits(s, 4), m = digits(s + 5, 2), d = digits(s + 8, 2);
+	} else if (s[2] == '/' && s[5] == '/') { /* day first, as written in Morocco */
+		d = digits(s, 2), m = digits(s + 3, 2), y = digits(s + 6, 4);
 	} else {
 		return 0;
 	}
@@ -234,7 +248,11 @@ int validate_date(const char *s, char iso[11], int *year)
 	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 	if (d > mdays[m - 1] + (m == 2 && leap))
 		return 0;
-	snprintf(iso, 11, "%04d-%02d-%02d", y % 10000, m % 100, d % 100);
+	const int part[] = {y / 1000, y / 100 % 10, y / 10 % 10, y % 10, -1, m / 10, m % 10,
+			    -1, d / 10, d % 10};
+	for (int i = 0; i < 10; i++)
+		iso[i] = part[i] < 0 ? '-' : (char)('0' + part[i]);
+	iso[10] = 0;
 	if (year)
 		*year = y;
 	return 1;

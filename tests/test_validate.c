@@ -235,6 +235,13 @@ static void test_dates(void **state)
 	assert_false(validate_date("1990-13-01", iso, &y));
 	assert_false(validate_date("1990-04-31", iso, &y));
 	assert_false(validate_date("1990-4-3", iso, &y));
+	/* digits only where the pattern has them: no sign, no space */
+	assert_false(validate_date("1990-+5-17", iso, &y));
+	assert_false(validate_date(" 1990-5-17", iso, &y));
+	assert_false(validate_date("17/05/199 ", iso, &y));
+	assert_false(validate_date("1990/05/17", iso, &y));
+	assert_true(validate_date("31/12/2999", iso, &y));
+	assert_string_equal(iso, "2999-12-31");
 }
 
 static void test_normalize(void **state)
