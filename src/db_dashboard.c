@@ -1,8 +1,8 @@
 /* db_dashboard.c - the data layer behind dashboard.h.  Four queries, each an index
  * range, none a per-row subquery: the offices in scope; requests paid in the period by
  * office, state and day (requests_office_paid); the backlog now (requests_queue); and
- * the with_post events of the period (request_events_to) joined to the request's
- * first paid event (request_events_request), which gives each processing time from
+ * the with_post events of the period (request_events_dispatch) joined to the
+ * request's first paid event (request_events_paid), which gives each processing time from
  * the history.  Grouping by commune, totals, percentiles and the daily series are
  * computed here.  Read-only; runs in the UI child and in tests. */
 #include <stdio.h>
