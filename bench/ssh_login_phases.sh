@@ -3,15 +3,18 @@
 # "authenticated", with the client of bench/ssh_sessions.sh's login figure (sshpass +
 # OpenSSH's ssh, openssh_lib.sh's login_ms).  The listener and its session processes run
 # under strace, stopped only at the system calls that mark the phases (seccomp-bpf:
-# accept, recvfrom, sendto, fdatasync, mmap, munmap, openat); each login's phases are read
-# from the trace and their medians printed:
-#   accept -> session process       the listener's fork
+# accept, recvfrom, recvmsg, sendto, fdatasync, mmap, munmap, openat); each login's
+# phases are read from the trace and their medians printed:
+#   accept -> session process       the listener's fork, or its hand-over to the spare
+#                                   (the spare's recvmsg returns)
 #   banners and key exchange        to the client's NEWKEYS (the client computes too)
 #   NEWKEYS -> password             the client: host key, "none", the prompt, sshpass
 #   password -> hash                the first transaction: the try counted
 #   the hash                        yescrypt at the account's cost (its 16 MB mapped and
 #                                   unmapped included)
-#   hash -> success sent            the outcome's transaction and the login's one fsync
+#   hash -> success sent            the outcome's transaction (fsyncs on the session's
+#                                   own thread counted; the count's runs on another
+#                                   beside the hash, the outcome's after the answer)
 #   the rest (client)               the login's total less accept -> success: the client's
 #                                   start, its TCP connect, its LocalCommand
 # The trace slows what it stops a little; the totals are printed beside the login times
@@ -32,7 +35,7 @@ echo "ssh_login_phases: $RUNS logins, $(nproc) cores, load $(cut -d' ' -f1-3 /pr
 : >"$T/plain"
 for ((i = 0; i < RUNS; i++)); do login_ms "$WQ_SSH_PORT" bench1 watiqa-demo >>"$T/plain"; done
 : >"$T/strace.err"
-strace -f --seccomp-bpf -ttt -T -e trace=accept,recvfrom,sendto,fdatasync,mmap,munmap,openat \
+strace -f --seccomp-bpf -ttt -T -e trace=accept,recvfrom,recvmsg,sendto,fdatasync,mmap,munmap,openat \
 	-p "$(wq_ssh_listener)" -o "$T/trace" 2>"$T/strace.err" &
 SP=$!
 trap 'kill $SP 2>/dev/null || true; wq_cleanup' EXIT
@@ -49,6 +52,11 @@ events = defaultdict(list)
 for line in open(sys.argv[1]):
     m = re.match(r'(\d+)\s+(\d+\.\d+) (\w+)\((.*)', line)
     if not m:
+        # a call another process interrupted in the trace: its end, for the spare's
+        # wait (recvmsg), which starts long before its connection
+        m = re.match(r'(\d+)\s+(\d+\.\d+) <\.\.\. (recvmsg) resumed>(.*)', line)
+        if m:
+            events[m.group(1)].append((float(m.group(2)), 'recvmsg_end', m.group(4), 0.0))
         continue
     pid, t, call, rest = m.group(1), float(m.group(2)), m.group(3), m.group(4)
     d = re.search(r'<(\d+\.\d+)>\s*$', rest)
@@ -58,11 +66,16 @@ accepts = sorted(t for pid, ev in events.items() for (t, c, r, d) in ev
 phases = defaultdict(list)
 for pid, ev in events.items():
     recvs = [e for e in ev if e[1] == 'recvfrom']
-    big = [e for e in ev if e[1] == 'mmap' and 'MAP_ANONYMOUS' in e[2]
+    # yescrypt's region, not a thread's stack (the fsync beside the hash runs on one)
+    big = [e for e in ev if e[1] == 'mmap' and 'MAP_ANONYMOUS' in e[2] and 'MAP_STACK' not in e[2]
            and int(re.match(r'NULL, (\d+)', e[2]).group(1)) >= 8 << 20]
     if not recvs or not big:
         continue  # the listener, or a session that checked no password
-    start = ev[0][0]
+    # a spare starts its connection when the listener's hand-over arrives
+    handed = [e[0] + (e[3] if e[1] == 'recvmsg' else 0) for e in ev
+              if e[1] in ('recvmsg', 'recvmsg_end') and '= -1' not in e[2]
+              and 'unfinished' not in e[2]]
+    start = handed[0] if handed else ev[0][0]
     acc = max((a for a in accepts if a <= start), default=start)
     # NEWKEYS, on whichever descriptor the connection got (the listener's own count of
     # open descriptors decides it: it was 7, it is 8 since the log keeps one)
