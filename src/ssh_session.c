@@ -421,6 +421,11 @@ void session_prepare(const struct session_start *st, int warm)
 	if (set)
 		set = ssh_bind_options_set(session_bind, SSH_BIND_OPTIONS_HOSTKEY_ALGORITHMS,
 					   session_hostkey_algorithms(st->host_key)) == SSH_OK;
+	/* libssh reads its global server config (/etc/ssh/libssh_server_config) once, in
+	 * ssh_bind_accept_fd unless done before: here, ahead of a spare's connection; after
+	 * our options, as the accept did (the file, if any, still has the last word) */
+	if (set)
+		set = ssh_bind_options_parse_config(session_bind, NULL) == SSH_OK;
 	if (!set) {
 		session_event(ctx, LOG_LEVEL_ERROR, "error", "cannot set up the session: %s",
 			      session_bind ? ssh_get_error(session_bind) : "out of memory");
