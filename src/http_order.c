@@ -11,6 +11,7 @@
 
 #include "db_group.h"
 #include "http_internal.h"
+#include "local_day.h"
 #include "log.h"
 #include "office.h"
 #include "request.h"
@@ -86,11 +87,19 @@ const char *order_field_name(int i)
 	return i >= 0 && i < FIELD_COUNT ? fields[i].name : "";
 }
 
+/* Today in Morocco, not in UTC: at 00:30 in Casablanca (23:30 UTC the day before, UTC+1
+ * outside Ramadan) a birth of today is not in the future, nor is this year's record on
+ * the first of January. */
+static void today_in_morocco(struct tm *tm)
+{
+	time_t t = (time_t)(local_day(wq_now()) * 86400);
+	gmtime_r(&t, tm);
+}
+
 static int current_year(void)
 {
-	time_t t = (time_t)wq_now();
 	struct tm tm;
-	gmtime_r(&t, &tm);
+	today_in_morocco(&tm);
 	return tm.tm_year + 1900;
 }
 
@@ -206,9 +215,8 @@ int order_validate(struct http_ctx *c, struct order_input *in, struct request *r
 			in->nerr++;
 		} else {
 			char today[11];
-			time_t t = (time_t)wq_now();
 			struct tm tm;
-			gmtime_r(&t, &tm);
+			today_in_morocco(&tm);
 			strftime(today, sizeof today, "%Y-%m-%d", &tm);
 			if (strcmp(iso, today) > 0) {
 				in->err[F_BIRTH] = T_E_BIRTH_DATE;
