@@ -162,7 +162,8 @@ after=$(sqlite3 "$WQ_DB" "select count(*) from requests")
 wal_kb=$(du -k "$WQ_DB-wal" 2>/dev/null | cut -f1)
 kill -TERM "$WQ_SERVE_PID"
 for i in $(seq 100); do kill -0 "$WQ_SERVE_PID" 2>/dev/null || break; sleep 0.1; done
-group_line=$(grep -o '[0-9]* jobs in [0-9]* groups, .* WAL restarts' "$T/serve.log" | tail -1)
+# (a build that logs no count, an older one run for "before", prints the line without it)
+group_line=$(grep -o '[0-9]* jobs in [0-9]* groups, .* WAL restarts' "$T/serve.log" | tail -1 || true)
 printf '%-34s %10s %10s %8s\n' "" "req/s" "p99 ms" "errors"
 printf '%-34s %10.0f %10s %8s\n' "nginx static page (${track_bytes} B)" "$n_rps" "$n_p99" "-"
 printf '%-34s %10.0f %10s %8s\n' "watiqa tracking page (POST /track)" "$t_rps" "$t_p99" "$t_err"
