@@ -253,8 +253,11 @@ void session_finish_channel(struct session_ctx *ctx, const char *note)
 {
 	if (!ctx->chan || ctx->chan_closed)
 		return;
+	/* on the channel's own stream, not stderr: the client writes its stdout and stderr
+	 * from two buffers, and a note overtaking the screen's last bytes (ncurses leaving
+	 * the alternate screen) was wiped with that screen */
 	if (note)
-		ssh_channel_write_stderr(ctx->chan, note, (uint32_t)strlen(note));
+		ssh_channel_write(ctx->chan, note, (uint32_t)strlen(note));
 	int st = ctx->ui_status;
 	if (ctx->ui_pid > 0 && WIFSIGNALED(st)) {
 		const char *name = sigabbrev_np(WTERMSIG(st));
