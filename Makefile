@@ -109,9 +109,12 @@ $(BIN): $(OBJS)
 watiqa: $(BIN)
 	@if [ -z "$(SAN)" ]; then ln -sf $(BIN) watiqa; fi
 
-$(BUILD)/tests/%: tests/%.c $(LIB_OBJS)
+# tests/fixture.c (a group's fresh database) is linked into every unit-test binary
+UNIT_FIXTURE = $(BUILD)/tests/fixture.o
+.SECONDARY: $(UNIT_FIXTURE)
+$(BUILD)/tests/%: tests/%.c $(UNIT_FIXTURE) $(LIB_OBJS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_OBJS) $(LIBS) -lcmocka
+	$(CC) $(ALL_CFLAGS) -MMD -MP -o $@ $< $(UNIT_FIXTURE) $(LIB_OBJS) $(LIBS) -lcmocka
 
 # The sandbox stands in for the payment gateway, the SMS gateway and the post's tracking
 # service on loopback; it stops with the server.
@@ -177,5 +180,5 @@ endif
 clean:
 	rm -rf build build-san build-system build-san-system watiqa
 
--include $(OBJS:.o=.d)
+-include $(OBJS:.o=.d) $(UNIT_FIXTURE:.o=.d) $(UNIT_BINS:=.d)
 -include mk/*.mk

@@ -19,27 +19,10 @@
 #include "outbox.h"
 #include "request.h"
 #include "secret.h"
+#include "fixture.h"
 #include "testlib.h"
 
-static struct db *db;
-static char path[64];
-static struct config cfg;
 static const unsigned char key[32] = "0123456789abcdef0123456789abcdef";
-
-static int setup(void **state)
-{
-	(void)state;
-	db = testlib_open("citizen", 0, path, sizeof path, &cfg);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	testlib_remove(db, path);
-	unsetenv("WATIQA_FAKE_NOW");
-	return 0;
-}
 
 static int create(const char *phone, int max_unpaid, char secret[SECRET_CODE_BYTES],
 		  struct request *r, struct wq_errbuf *eb)
@@ -269,6 +252,7 @@ static void test_never_paid_never_texted_and_purged(void **state)
 
 int main(void)
 {
+	static const struct fixture fx = {"citizen", 0};
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_code_stored_as_hmac),
 		cmocka_unit_test(test_backoff),
@@ -276,5 +260,5 @@ int main(void)
 		cmocka_unit_test(test_unpaid_per_phone),
 		cmocka_unit_test(test_never_paid_never_texted_and_purged),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return fixture_run_group(&fx, tests);
 }

@@ -27,10 +27,8 @@
 #include "user.h"
 #include "util.h"
 
+#include "fixture.h"
 #include "testlib.h"
-
-static char db_path[64];
-static struct db *db;
 
 static struct actor who(const char *name)
 {
@@ -50,21 +48,6 @@ static int64_t q1(const char *sql, int64_t p1, int64_t p2)
 		v = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	return v;
-}
-
-static int setup(void **state)
-{
-	(void)state;
-	struct config cfg;
-	db = testlib_open("dashboard", 400, db_path, sizeof db_path, &cfg);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	testlib_remove(db, db_path);
-	return 0;
 }
 
 #define PROVINCE_OFFICES                                                             \
@@ -388,11 +371,12 @@ static void test_search(void **state)
 
 int main(void)
 {
+	static const struct fixture fx = {"dashboard", 400};
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_percentile),
 		cmocka_unit_test(test_dashboard_matches_sql),
 		cmocka_unit_test(test_complaints_scope_and_moves),
 		cmocka_unit_test(test_search),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return fixture_run_group(&fx, tests);
 }

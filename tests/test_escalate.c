@@ -27,11 +27,8 @@
 #include "user.h"
 #include "util.h"
 
+#include "fixture.h"
 #include "testlib.h"
-
-static char db_path[64];
-static struct db *db;
-static struct config cfg;
 
 /* Local (Morocco) wall time as seconds since the epoch: UTC+1, no date here in Ramadan. */
 static int64_t at(int y, int mo, int d, int h, int mi)
@@ -224,20 +221,6 @@ static int64_t q1(const char *sql, int64_t p1)
 	return v;
 }
 
-static int setup(void **state)
-{
-	(void)state;
-	db = testlib_open("escalate", 300, db_path, sizeof db_path, &cfg);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	testlib_remove(db, db_path);
-	return 0;
-}
-
 static void test_stage_at_follows_state(void **state)
 {
 	(void)state;
@@ -390,6 +373,7 @@ static void test_scope(void **state)
 
 int main(void)
 {
+	static const struct fixture fx = {"escalate", 300};
 	const struct CMUnitTest pure[] = {
 		cmocka_unit_test(test_weekend),
 		cmocka_unit_test(test_holidays),
@@ -404,5 +388,5 @@ int main(void)
 		cmocka_unit_test(test_sweep_opens_one_per_missed_window),
 	};
 	int rc = cmocka_run_group_tests_name("escalate: arithmetic", pure, NULL, NULL);
-	return rc | cmocka_run_group_tests_name("escalate: database", data, setup, teardown);
+	return rc | fixture_run_group(&fx, data);
 }

@@ -28,15 +28,12 @@
 #include "user.h"
 #include "util.h"
 
+#include "fixture.h"
 #include "testlib.h"
 
 #define DEMO_REQUESTS 300
 /* an envelope back from the post is held until collected or destroyed (finance.h) */
 #define EARNED_BIT (STATE_BIT(RS_READY) | STATE_BIT(RS_WITH_POST) | STATE_BIT(RS_DELIVERED))
-
-static char db_path[64];
-static struct db *db;
-static struct config cfg;
 
 static struct actor who(const char *name)
 {
@@ -56,21 +53,6 @@ static int64_t commune_id(const char *code)
 	free(c);
 	assert_true(id > 0);
 	return id;
-}
-
-static int setup(void **state)
-{
-	(void)state;
-	setenv("TZ", "Africa/Casablanca", 1);
-	db = testlib_open("finance", DEMO_REQUESTS, db_path, sizeof db_path, &cfg);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	testlib_remove(db, db_path);
-	return 0;
 }
 
 /* What the treasury owes, counted the other way: every request a national actor sees,
@@ -527,6 +509,7 @@ static void test_export_file(void **state)
 
 int main(void)
 {
+	static const struct fixture fx = {"finance", DEMO_REQUESTS};
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_periods),
 		cmocka_unit_test(test_csv_exact_bytes),
@@ -537,5 +520,6 @@ int main(void)
 		cmocka_unit_test(test_mark_transferred),
 		cmocka_unit_test(test_export_file),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	setenv("TZ", "Africa/Casablanca", 1);
+	return fixture_run_group(&fx, tests);
 }

@@ -61,14 +61,13 @@
 #include "user.h"
 #include "util.h"
 
+#include "fixture.h"
+
 /* The targets are made now (some writes take the clock, not WATIQA_FAKE_NOW); the
  * table runs three days later, by WATIQA_FAKE_NOW, when their first day is over. */
 static int64_t T0;
 #define T_NOW (T0 + 3 * 86400)
 
-static char db_path[64], print_dir[80];
-static struct config cfg; /* printouts go to WATIQA_PRINT_DIR */
-static struct db *db;
 static sqlite3 *baseline; /* the state every row starts from */
 static int pay_seq;
 
@@ -209,24 +208,11 @@ static void db_copy(sqlite3 *to, sqlite3 *from)
 	assert_int_equal(sqlite3_backup_finish(b), SQLITE_OK);
 }
 
-static int setup(void **state)
+/* The fixture's database is open on the real clock: the targets, and the baseline. */
+static int ready(void)
 {
-	(void)state;
 	struct wq_errbuf eb = {0};
-	int loaded;
-	snprintf(db_path, sizeof db_path, "/tmp/wq-test-isolation-%d.db", getpid());
-	snprintf(print_dir, sizeof print_dir, "/tmp/wq-test-isolation-%d-print", getpid());
-	unlink(db_path);
-	mkdir(print_dir, 0700);
-	setenv("WATIQA_PRINT_DIR", print_dir, 1);
-	unsetenv("WATIQA_FAKE_NOW");
 	T0 = wq_now();
-	config_defaults(&cfg);
-	wq_strlcpy(cfg.db_path, db_path, sizeof cfg.db_path);
-	if (serve_open_db(&cfg, &db, NULL, &eb))
-		fail_msg("open: %s", eb.msg);
-	if (demo_load(db, 0, &loaded, &eb) || !loaded)
-		fail_msg("demo: %s", eb.msg);
 	struct actor sys = who("system");
 	if (user_add(db, &sys, "agentken", "Agent Kenitra", ROLE_AGENT, "KEN-KEN-1",
 		     "watiqa-demo", NULL, &eb))
@@ -349,20 +335,6 @@ static int setup(void **state)
 	return 0;
 }
 
-static void clear_print_dir(void)
-{
-	DIR *d = opendir(print_dir);
-	struct dirent *e;
-	char path[400];
-	while (d && (e = readdir(d)))
-		if (e->d_name[0] != '.') {
-			snprintf(path, sizeof path, "%s/%s", print_dir, e->d_name);
-			unlink(path);
-		}
-	if (d)
-		closedir(d);
-}
-
 static int print_dir_files(void)
 {
 	DIR *d = opendir(print_dir);
@@ -375,20 +347,9 @@ static int print_dir_files(void)
 	return n;
 }
 
-static int teardown(void **state)
+static void done(void)
 {
-	(void)state;
-	char path[80];
 	sqlite3_close(baseline);
-	db_close(db);
-	unlink(db_path);
-	snprintf(path, sizeof path, "%s-wal", db_path);
-	unlink(path);
-	snprintf(path, sizeof path, "%s-shm", db_path);
-	unlink(path);
-	clear_print_dir();
-	rmdir(print_dir);
-	return 0;
 }
 
 /* Every row of every table (the audit log without logins), hashed in any order: FNV-1a
@@ -1811,7 +1772,7 @@ static void test_every_row_is_refused(void **state)
 		}
 		if (changed) {
 			db_copy(db_handle(db), baseline);
-			clear_print_dir();
+			fixture_clear_prints();
 		}
 		if (!r->control)
 			continue;
@@ -1826,7 +1787,7 @@ static void test_every_row_is_refused(void **state)
 			failures++;
 		}
 		db_copy(db_handle(db), baseline);
-		clear_print_dir();
+		fixture_clear_prints();
 		assert_true(fingerprint() == base);
 	}
 	print_message("isolation: %zu rows:", NROWS);
@@ -1876,7 +1837,7 @@ static void test_a_stale_actor_writes_nothing(void **state)
 		int rc = r->run(&c, t, arg, &eb);
 		int wrote = rc == WQ_OK && fingerprint() != base;
 		db_copy(db_handle(db), baseline);
-		clear_print_dir();
+		fixture_clear_prints();
 		if (!wrote)
 			continue; /* a read: the session's end (within 5 s) covers it */
 		writes++;
@@ -1894,7 +1855,7 @@ static void test_a_stale_actor_writes_nothing(void **state)
 				failures++;
 			}
 			db_copy(db_handle(db), baseline);
-			clear_print_dir();
+			fixture_clear_prints();
 		}
 	}
 	print_message("stale actors: %d writing rows, each tried disabled, demoted, moved\n",
@@ -2161,6 +2122,8 @@ static void test_table_covers_every_actor_function(void **state)
 
 int main(void)
 {
+	/* printouts go to the group's own WATIQA_PRINT_DIR, counted in the fingerprint */
+	static const struct fixture fx = {"isolation", 0, .prints = 1, .ready = ready, .done = done};
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table_covers_every_actor_function),
 		cmocka_unit_test(test_every_row_is_refused),
@@ -2169,5 +2132,5 @@ int main(void)
 		cmocka_unit_test(test_national_inspector_gets_what_is_raised),
 		cmocka_unit_test(test_national_inspection_of_requests),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return fixture_run_group(&fx, tests);
 }

@@ -24,10 +24,9 @@
 #include "user.h"
 #include "util.h"
 
+#include "fixture.h"
 #include "testlib.h"
 
-static char db_path[64];
-static struct db *db;
 static int64_t home_office; /* RBT-HAS-1, agent1's office */
 static int pay_seq;
 
@@ -36,23 +35,13 @@ static struct actor who(const char *name)
 	return testlib_who(db, name);
 }
 
-static int setup(void **state)
+static int ready(void)
 {
-	(void)state;
-	struct config cfg;
 	struct wq_errbuf eb;
-	db = testlib_open("lifecycle", 0, db_path, sizeof db_path, &cfg);
 	struct office o;
 	if (office_get_by_code(db, "RBT-HAS-1", &o, &eb))
 		fail_msg("office: %s", eb.msg);
 	home_office = o.id;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	testlib_remove(db, db_path);
 	return 0;
 }
 
@@ -476,6 +465,7 @@ static void test_two_processes_race_to_claim(void **state)
 
 int main(void)
 {
+	static const struct fixture fx = {"lifecycle", 0, .ready = ready};
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_allowed_transition),
 		cmocka_unit_test(test_every_wrong_role_is_denied),
@@ -489,5 +479,5 @@ int main(void)
 		cmocka_unit_test(test_two_processes_race_to_claim),
 		cmocka_unit_test(test_history_is_append_only_and_chained),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return fixture_run_group(&fx, tests);
 }

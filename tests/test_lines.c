@@ -28,11 +28,8 @@
 #include "refund.h"
 #include "request.h"
 
+#include "fixture.h"
 #include "testlib.h"
-
-static char db_path[64];
-static struct db *db;
-static struct config cfg;
 
 /* ---- input ---- */
 struct kv {
@@ -568,23 +565,9 @@ static void test_line_rejection_message(void **state)
 	assert_int_equal(notify_message(&e, out, sizeof out), 0);
 }
 
-static int setup(void **state)
-{
-	(void)state;
-	setenv("TZ", "Africa/Casablanca", 1);
-	db = testlib_open("lines", 30, db_path, sizeof db_path, &cfg);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	testlib_remove(db, db_path);
-	return 0;
-}
-
 int main(void)
 {
+	static const struct fixture fx = {"lines", 30};
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_reading_lines),
 		cmocka_unit_test(test_one_line_rejected_refunds_that_line),
@@ -593,5 +576,6 @@ int main(void)
 		cmocka_unit_test(test_export_per_document),
 		cmocka_unit_test(test_line_rejection_message),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	setenv("TZ", "Africa/Casablanca", 1);
+	return fixture_run_group(&fx, tests);
 }

@@ -25,6 +25,7 @@
 #include "finance.h"
 #include "local_day.h"
 
+#include "fixture.h"
 #include "testlib.h"
 
 #define FEB_20_2027 20869	 /* day numbers: days since 1970-01-01 */
@@ -33,24 +34,6 @@
 #define MAY_20_2330Z 1810855800	 /* 2027-05-20 23:30 UTC: 00:30 on the 21st */
 #define RAMADAN_FROM 1801965600	 /* 2027-02-07 02:00 UTC, 03:00 -> 02:00 */
 #define RAMADAN_TO 1804989600	 /* 2027-03-14 02:00 UTC, 02:00 -> 03:00 */
-
-static char db_path[64];
-static struct db *db;
-
-static int setup(void **state)
-{
-	(void)state;
-	struct config cfg;
-	db = testlib_open("local_day", 10, db_path, sizeof db_path, &cfg);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	testlib_remove(db, db_path);
-	return 0;
-}
 
 static void test_ramadan_2027(void **state)
 {
@@ -271,6 +254,7 @@ static void test_without_zone_file(void **state)
 
 int main(void)
 {
+	static const struct fixture fx = {"local_day", 10};
 	fallback_child();
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ramadan_2027),
@@ -281,5 +265,5 @@ int main(void)
 		cmocka_unit_test(test_treasury_ramadan),
 		cmocka_unit_test(test_without_zone_file),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return fixture_run_group(&fx, tests);
 }

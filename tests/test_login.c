@@ -24,29 +24,18 @@
 #include "user.h"
 #include "util.h"
 
+#include "fixture.h"
 #include "testlib.h"
 
 #define DEMO_PASSWORD "watiqa-demo"
 #define TEST_KEY "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAILLP8faDte2FYAI1hbNEyrHb8Tz/K8bZxV8l57B8NFOt unit"
 
-static char db_path[64];
-static struct db *db;
-static struct config cfg;
 static int64_t t0;
 
-static int setup(void **state)
+/* The fixture's database is open: the clock the tests count from. */
+static int ready(void)
 {
-	(void)state;
-	db = testlib_open("login", 0, db_path, sizeof db_path, &cfg);
 	t0 = wq_now();
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	unsetenv("WATIQA_FAKE_NOW");
-	testlib_remove(db, db_path);
 	return 0;
 }
 
@@ -371,6 +360,7 @@ static void test_answer_first_settles_after(void **state)
 
 int main(void)
 {
+	static const struct fixture fx = {"login", 0, .ready = ready};
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_strangers_are_throttled_per_account),
 		cmocka_unit_test(test_known_network_and_key_are_not_locked_out),
@@ -381,5 +371,5 @@ int main(void)
 		cmocka_unit_test(test_one_fsync_per_try),
 		cmocka_unit_test(test_answer_first_settles_after),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return fixture_run_group(&fx, tests);
 }

@@ -28,11 +28,9 @@
 #include "user.h"
 #include "util.h"
 
+#include "fixture.h"
 #include "testlib.h"
 
-static char db_path[64], print_dir[64];
-static struct config cfg; /* printouts go to WATIQA_PRINT_DIR */
-static struct db *db;
 static int seq;
 
 static struct actor who(const char *name)
@@ -47,27 +45,6 @@ static int64_t office_id(const char *code)
 	if (office_get_by_code(db, code, &o, &eb))
 		fail_msg("office %s: %s", code, eb.msg);
 	return o.id;
-}
-
-static int setup(void **state)
-{
-	(void)state;
-	snprintf(print_dir, sizeof print_dir, "/tmp/wq-test-mail-%d.print", getpid());
-	setenv("WATIQA_PRINT_DIR", print_dir, 1);
-	db = testlib_open("mail", 0, db_path, sizeof db_path, &cfg);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	char cmd[400];
-	db_close(db);
-	snprintf(cmd, sizeof cmd, "rm -rf %s %s-wal %s-shm %s", db_path, db_path, db_path,
-		 print_dir);
-	if (system(cmd) != 0)
-		return -1;
-	return 0;
 }
 
 static struct request get(int64_t id)
@@ -387,6 +364,8 @@ static void test_tracking_answer_parsing(void **state)
 
 int main(void)
 {
+	/* printouts go to the group's own WATIQA_PRINT_DIR */
+	static const struct fixture fx = {"mail", 0, .prints = 1};
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_code_check_says_what_is_wrong),
 		cmocka_unit_test(test_envelope_follows_the_request),
@@ -396,5 +375,5 @@ int main(void)
 		cmocka_unit_test(test_relayed_office_history),
 		cmocka_unit_test(test_tracking_answer_parsing),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return fixture_run_group(&fx, tests);
 }

@@ -20,27 +20,10 @@
 #include "history_text.h"
 #include "national.h"
 
+#include "fixture.h"
 #include "testlib.h"
 
-static char db_path[64];
-static struct db *db;
-static struct config cfg;
 static int pay_seq;
-
-static int setup(void **state)
-{
-	(void)state;
-	unsetenv("WATIQA_FAKE_NOW");
-	db = testlib_open("national", 0, db_path, sizeof db_path, &cfg);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	testlib_remove(db, db_path);
-	return 0;
-}
 
 /* A paid request at a RABAT office: its id. */
 static int64_t paid_in_rabat(void)
@@ -283,6 +266,7 @@ static void test_the_sweep_reaches_past_the_oldest(void **state)
 
 int main(void)
 {
+	static const struct fixture fx = {"national", 0};
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_a_raise_is_in_the_history),
 		cmocka_unit_test(test_the_sweeps_raise_is_in_the_history),
@@ -290,5 +274,5 @@ int main(void)
 		cmocka_unit_test(test_a_taken_complaint_is_given_back),
 		cmocka_unit_test(test_the_sweep_reaches_past_the_oldest),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return fixture_run_group(&fx, tests);
 }

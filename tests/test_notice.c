@@ -19,29 +19,17 @@
 
 #include "notice.h"
 
+#include "fixture.h"
 #include "testlib.h"
 
-static char db_path[64];
-static struct db *db;
-static struct config cfg;
-
-static int setup(void **state)
+static int ready(void)
 {
-	(void)state;
 	struct wq_errbuf eb = {0};
-	db = testlib_open("notice", 0, db_path, sizeof db_path, &cfg);
 	/* an account in the province of KENITRA, which the demo staffs only with requests */
 	struct actor sys = testlib_who(db, "system");
 	if (user_add(db, &sys, "agentken", "Agent Kenitra", ROLE_AGENT, "KEN-KEN-1",
 		     "watiqa-demo", NULL, &eb))
 		fail_msg("agentken: %s", eb.msg);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	testlib_remove(db, db_path);
 	return 0;
 }
 
@@ -358,6 +346,7 @@ static void test_latest_activity_first_within_a_second(void **state)
 
 int main(void)
 {
+	static const struct fixture fx = {"notice", 0, .ready = ready};
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_office_notice_read_and_replied),
 		cmocka_unit_test(test_recipients_fixed_when_sent),
@@ -365,5 +354,5 @@ int main(void)
 		cmocka_unit_test(test_bad_text_names_its_field),
 		cmocka_unit_test(test_latest_activity_first_within_a_second),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return fixture_run_group(&fx, tests);
 }

@@ -34,11 +34,9 @@
 #include "refund.h"
 #include "request.h"
 
+#include "fixture.h"
 #include "testlib.h"
 
-static char db_path[64];
-static struct db *db;
-static struct config cfg;
 static int pay_seq;
 
 static struct actor who(const char *name)
@@ -108,21 +106,6 @@ static void assert_balanced(void)
 	struct money_book b;
 	testlib_assert_balanced(db, &b);
 	assert_true(b.collected > 0);
-}
-
-static int setup(void **state)
-{
-	(void)state;
-	setenv("TZ", "Africa/Casablanca", 1);
-	db = testlib_open("refund", 60, db_path, sizeof db_path, &cfg);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	testlib_remove(db, db_path);
-	return 0;
 }
 
 static void test_rejection_and_cancellation_owe_the_fee(void **state)
@@ -573,6 +556,7 @@ static void test_redispatch(void **state)
 
 int main(void)
 {
+	static const struct fixture fx = {"refund", 60};
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rejection_and_cancellation_owe_the_fee),
 		cmocka_unit_test(test_money_states),
@@ -584,5 +568,6 @@ int main(void)
 		cmocka_unit_test(test_second_payment_owed_back),
 		cmocka_unit_test(test_redispatch),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	setenv("TZ", "Africa/Casablanca", 1);
+	return fixture_run_group(&fx, tests);
 }

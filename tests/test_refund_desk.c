@@ -27,11 +27,9 @@
 #include "refund_desk.h"
 #include "request.h"
 
+#include "fixture.h"
 #include "testlib.h"
 
-static char db_path[64];
-static struct db *db;
-static struct config cfg;
 static int pay_seq;
 
 static int64_t sql_int(const char *sql, int64_t arg)
@@ -65,20 +63,6 @@ static int64_t refused_refund(void)
 	assert_int_equal(refund_mark_sending(db, f.id, wq_now() + 60, &eb), WQ_OK);
 	assert_int_equal(refund_mark_failed(db, f.id, "card_refuses_refunds", "", &eb), WQ_OK);
 	return f.id;
-}
-
-static int setup(void **state)
-{
-	(void)state;
-	db = testlib_open("refund_desk", 20, db_path, sizeof db_path, &cfg);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	testlib_remove(db, db_path);
-	return 0;
 }
 
 static int listed(const struct actor *a, int64_t id)
@@ -416,10 +400,11 @@ static void test_recovered_in_next_batch(void **state)
 
 int main(void)
 {
+	static const struct fixture fx = {"refund_desk", 20};
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_retry_and_transfer),
 		cmocka_unit_test(test_recover_per_commune),
 		cmocka_unit_test(test_recovered_in_next_batch),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return fixture_run_group(&fx, tests);
 }

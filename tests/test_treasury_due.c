@@ -24,30 +24,12 @@
 #include "refund.h"
 #include "request.h"
 
+#include "fixture.h"
 #include "testlib.h"
-
-static char db_path[64];
-static struct db *db;
-static struct config cfg;
 
 static struct actor who(const char *name)
 {
 	return testlib_who(db, name);
-}
-
-static int setup(void **state)
-{
-	(void)state;
-	setenv("TZ", "Africa/Casablanca", 1);
-	db = testlib_open("treasury-due", 300, db_path, sizeof db_path, &cfg);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	testlib_remove(db, db_path);
-	return 0;
 }
 
 /* db_check's problems, with what it printed in out (NUL-terminated). */
@@ -360,9 +342,11 @@ static void test_check_catches_drift(void **state)
 
 int main(void)
 {
+	static const struct fixture fx = {"treasury-due", 300};
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_totals_follow_the_money),
 		cmocka_unit_test(test_check_catches_drift),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	setenv("TZ", "Africa/Casablanca", 1);
+	return fixture_run_group(&fx, tests);
 }
