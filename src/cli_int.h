@@ -1,7 +1,8 @@
 /* cli_int.h - what the files of the `watiqa` command line share (src/cli.c: the main
- * table and dispatch, the serving, office, request and backup commands; src/cli_user.c:
- * the accounts' commands; src/cli_notice.c: notices; src/cli_lines.c: one document rejected): the context a command runs in
- * and the row that names it. */
+ * table and dispatch, the serving, office, request and backup commands; src/cli_audit.c:
+ * check and the audit's reports; src/cli_user.c: the accounts' commands; src/cli_notice.c:
+ * notices; src/cli_lines.c: one document rejected): the context a command runs in and
+ * the row that names it. */
 #ifndef WQ_CLI_INT_H
 #define WQ_CLI_INT_H
 
@@ -51,6 +52,9 @@ extern const int cli_user_cmds_count;
 /* src/cli_notice.c: the "notice ..." rows */
 extern const struct cli_cmd cli_notice_cmds[];
 extern const int cli_notice_cmds_count;
+/* src/cli_audit.c: "check" and the "audit ..." rows */
+extern const struct cli_cmd cli_audit_cmds[];
+extern const int cli_audit_cmds_count;
 /* src/cli_lines.c: "request reject-line" */
 extern const struct cli_cmd cli_lines_cmds[];
 extern const int cli_lines_cmds_count;
