@@ -81,7 +81,10 @@ for pid, ev in events.items():
     # open descriptors decides it: it was 7, it is 8 since the log keeps one)
     newkeys = next(e for e in recvs if re.match(r'\d+, "\\0\\0\\0\\f\\n\\25', e[2]))
     pw = [e for e in recvs if e[0] < big[0][0]][-1]
-    unmap = next(e for e in ev if e[1] == 'munmap' and e[0] > big[0][0])
+    # the region's own munmap, not the trims either side that place it on a 2 MiB
+    # boundary (src/hash_region.c)
+    unmap = next(e for e in ev if e[1] == 'munmap' and e[0] > big[0][0]
+                 and int(re.match(r'0x[0-9a-f]+, (\d+)', e[2]).group(1)) >= 8 << 20)
     ok = next(e for e in ev if e[1] == 'sendto' and e[0] > unmap[0])
     syncs = [e for e in ev if e[1] == 'fdatasync' and pw[0] < e[0] < ok[0]]
     ms = lambda a, b: (b - a) * 1000

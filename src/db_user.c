@@ -8,6 +8,7 @@
 
 #include "audit.h"
 #include "db.h"
+#include "hash_region.h"
 #include "user.h"
 #include "util.h"
 
@@ -23,7 +24,7 @@ int user_hash_password(const char *password, char *out, size_t outlen, struct wq
 	if (!crypt_gensalt_rn("$y$", 0, NULL, 0, salt, sizeof salt))
 		return wq_fail(eb, WQ_EIO, "password", "cannot make a yescrypt salt");
 	memset(&cd, 0, sizeof cd);
-	const char *h = crypt_r(password, salt, &cd);
+	const char *h = hash_region_crypt(password, salt, &cd);
 	if (!h || h[0] == '*' || strlen(h) >= outlen)
 		return wq_fail(eb, WQ_EIO, "password", "yescrypt hashing failed");
 	strcpy(out, h);
@@ -34,7 +35,7 @@ int user_check_password(const char *password, const char *hash)
 {
 	struct crypt_data cd;
 	memset(&cd, 0, sizeof cd);
-	const char *h = crypt_r(password, hash, &cd);
+	const char *h = hash_region_crypt(password, hash, &cd);
 	if (!h || h[0] == '*' || strlen(h) != strlen(hash))
 		return 0;
 	unsigned diff = 0;

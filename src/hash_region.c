@@ -1,0 +1,74 @@
+/* hash_region.c - yescrypt's working memory on 2 MiB pages.  libcrypt maps a fresh region
+ * for every yescrypt hash (16 MiB at the system's default cost, $y$j9T$) and unmaps it
+ * after: on 4 KiB pages that is ~4,100 page faults, each zeroing its page, then their
+ * unmapping, about as much kernel time as the hash's own arithmetic (one check took
+ * 19.5 ms, 12 ms with the region on huge pages; bench/README.md section 31).  This file
+ * defines mmap, which the dynamic linker binds libcrypt's call to before libc's (the
+ * executable comes first): while hash_region_crypt() runs on this thread, a large
+ * anonymous private mapping is placed on a 2 MiB boundary and advised MADV_HUGEPAGE
+ * (Debian's transparent huge pages are "madvise"); every other call goes to the next mmap
+ * (libc's, or a sanitizer's) unchanged.  The hash, its parameters and its memory are the
+ * same; libcrypt unmaps the region as before.  Runs wherever a password is hashed or
+ * checked (session processes, the listener's start, the CLI). */
+#include <crypt.h>
+#include <dlfcn.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "hash_region.h"
+
+#define HUGE_PAGE_BYTES ((size_t)2 << 20)
+/* yescrypt's region at cost 5 is 16 MiB; smaller costs gain less, below this nothing */
+#define HUGE_REGION_MIN_BYTES ((size_t)8 << 20)
+
+/* volatile: the compiler cannot see that crypt_r calls back into mmap, and would drop the
+ * store before it as dead */
+static _Thread_local volatile int hashing;
+
+typedef void *(*mmap_fn)(void *, size_t, int, int, int, off_t);
+
+static mmap_fn next_mmap(void)
+{
+	static mmap_fn next;
+	mmap_fn f = __atomic_load_n(&next, __ATOMIC_ACQUIRE);
+	if (!f) {
+		f = (mmap_fn)dlsym(RTLD_NEXT, "mmap");
+		__atomic_store_n(&next, f, __ATOMIC_RELEASE);
+	}
+	return f;
+}
+
+void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+{
+	mmap_fn real = next_mmap();
+	if (!hashing || addr || fd != -1 || flags != (MAP_PRIVATE | MAP_ANONYMOUS) ||
+	    len < HUGE_REGION_MIN_BYTES || len > SIZE_MAX - HUGE_PAGE_BYTES)
+		return real(addr, len, prot, flags, fd, off);
+	/* a 2 MiB more, then the slack either side unmapped, so that libcrypt's munmap of
+	 * what it asked for leaves nothing behind */
+	char *base = real(NULL, len + HUGE_PAGE_BYTES, prot, flags, -1, 0);
+	if (base == MAP_FAILED)
+		return real(addr, len, prot, flags, fd, off);
+	char *start = (char *)(((uintptr_t)base + HUGE_PAGE_BYTES - 1) & ~(uintptr_t)(HUGE_PAGE_BYTES - 1));
+	if (start > base)
+		munmap(base, (size_t)(start - base));
+	/* the kernel maps whole pages: libcrypt's munmap(start, len) takes len rounded up */
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	size_t span = (len + page - 1) & ~(page - 1);
+	size_t tail = HUGE_PAGE_BYTES - (size_t)(start - base);
+	if (tail)
+		munmap(start + span, tail);
+	/* refused (THP "never", an old kernel): 4 KiB pages as before */
+	(void)madvise(start, len, MADV_HUGEPAGE);
+	return start;
+}
+
+const char *hash_region_crypt(const char *phrase, const char *setting, struct crypt_data *cd)
+{
+	hashing = 1;
+	const char *h = crypt_r(phrase, setting, cd);
+	hashing = 0;
+	return h;
+}
