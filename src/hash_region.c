@@ -7,8 +7,10 @@
  * executable comes first): while hash_region_crypt() runs on this thread, a large
  * anonymous private mapping is placed on a 2 MiB boundary and advised MADV_HUGEPAGE
  * (Debian's transparent huge pages are "madvise"); every other call goes to the next mmap
- * (libc's, or a sanitizer's) unchanged.  The hash, its parameters and its memory are the
- * same; libcrypt unmaps the region as before.  Runs wherever a password is hashed or
+ * (libc's, or a sanitizer's) unchanged.  Where no 2 MiB page is free the kernel compacts
+ * memory for one (THP defrag "madvise", Debian's default) or falls back to 4 KiB pages.
+ * The hash, its parameters and its memory are the same; libcrypt unmaps the region as
+ * before.  Runs wherever a password is hashed or
  * checked (session processes, the listener's start, the CLI). */
 #include <crypt.h>
 #include <dlfcn.h>
