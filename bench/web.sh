@@ -5,7 +5,8 @@
 # created in one fsync'd transaction, 303 to the gateway), each beside nginx serving a
 # static page of the same size in the same run, printed as a ratio.
 # Installs wrk and nginx-light if missing.  BENCH_SECONDS (default 10), BENCH_CONN (32);
-# BENCH_ONLY=track: nginx and the tracking page only (no orders, no SQLite commits).
+# BENCH_ONLY=track: nginx and the tracking page only (no orders, no SQLite commits);
+# BENCH_ONLY=order: the orders and the disk's floor only (no nginx, no tracking page).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 export WATIQA_BIN=${WATIQA_BIN:-$ROOT/watiqa}
@@ -68,7 +69,16 @@ LUA
 }
 post_lua "$T/track.body" "" >"$T/track.lua"
 post_lua "$T/order.body" "wq_csrf=$nonce" >"$T/order.lua"
+# the order's tail beyond wrk's four percentiles: one stall decides a p99
+cat >>"$T/order.lua" <<'LUA'
+function done(summary, latency, requests)
+	io.write(string.format("order latency p99.9 %.2f ms, max %.2f ms\n",
+		latency:percentile(99.9) / 1000, latency.max / 1000))
+end
+LUA
 
+ONLY=${BENCH_ONLY:-}
+if [ "$ONLY" != order ]; then
 # nginx with a static page of the tracking page's size
 mkdir -p "$T/www"
 head -c "$track_bytes" "$T/track.html" >"$T/www/page.html"
@@ -89,6 +99,7 @@ CONF
 "$NGINX" -c "$T/nginx.conf" -p "$T" &
 WQ_PIDS+=($!)
 for i in $(seq 50); do curl -sf "http://127.0.0.1:$NPORT/page.html" >/dev/null && break; sleep 0.1; done
+fi
 
 # wrk -> "rps p99_ms errors"
 run_wrk() {
@@ -103,7 +114,8 @@ run_wrk() {
 }
 
 echo "web bench: $(nproc) cores, wrk -t2 -c$CONN -d${SECS}s, http_threads $(grep -E '^http_threads' "$ROOT/etc/watiqa.conf" | awk '{print $3}'), pages ${track_bytes} B"
-read -r n_rps n_p99 _ < <(run_wrk "http://127.0.0.1:$NPORT/page.html")
+n_rps=0 n_p99=0 t_rps=0 t_p99=0 t_err=- t_cpu=- t_pct=""
+[ "$ONLY" = order ] || read -r n_rps n_p99 _ < <(run_wrk "http://127.0.0.1:$NPORT/page.html")
 # BENCH_PERF=track|order: that run under `perf record` of the server (the report, each
 # symbol's share with its callees, in $BENCH_PERF_OUT, default /tmp/watiqa-perf-NAME.txt)
 perf_start() {
@@ -131,6 +143,7 @@ cpu_per_request() { # TICKS_BEFORE -> microseconds per request of the last wrk r
 	awk -v a="$1" -v b="$(server_ticks)" -v n="$n" -v hz="$(getconf CLK_TCK)" \
 		'BEGIN { printf "%.0f", (b - a) * 1e6 / hz / n }'
 }
+if [ "$ONLY" != order ]; then
 perf_start track
 ticks=$(server_ticks)
 read -r t_rps t_p99 t_err < <(run_wrk -s "$T/track.lua" "$WQ_URL/track")
@@ -138,8 +151,9 @@ t_cpu=$(cpu_per_request "$ticks")
 # the page's own spread (p99 over p50 does not move with nginx's run)
 t_pct=$(grep -A4 'Latency Distribution' "$T/wrk.log" | tail -4 | tr -s ' ' | paste -sd' ')
 perf_stop track
+fi
 p99_ratio() { awk -v t="$t_p99" -v n="$n_p99" 'BEGIN { printf "p99 tracking / nginx: %.2f\n", t / n }'; }
-if [ "${BENCH_ONLY:-}" = track ]; then
+if [ "$ONLY" = track ]; then
 	printf '%-34s %10s %10s %8s\n' "" "req/s" "p99 ms" "errors"
 	printf '%-34s %10.0f %10s %8s\n' "nginx static page (${track_bytes} B)" "$n_rps" "$n_p99" "-"
 	printf '%-34s %10.0f %10s %8s\n' "watiqa tracking page (POST /track)" "$t_rps" "$t_p99" "$t_err"
@@ -152,10 +166,14 @@ if [ "${BENCH_ONLY:-}" = track ]; then
 fi
 before=$(sqlite3 "$WQ_DB" "select count(*) from requests")
 perf_start order
+# bytes the server sent to the disk (its WAL appends, its checkpoints' copies): a count
+# that load does not move, per order below
+io_before=$(awk '$1 == "write_bytes:" {print $2}' "/proc/$WQ_SERVE_PID/io")
 ticks=$(server_ticks)
 read -r o_rps o_p99 o_err < <(run_wrk -s "$T/order.lua" "$WQ_URL/order/confirm")
 o_cpu=$(cpu_per_request "$ticks")
 perf_stop order
+io_after=$(awk '$1 == "write_bytes:" {print $2}' "/proc/$WQ_SERVE_PID/io")
 after=$(sqlite3 "$WQ_DB" "select count(*) from requests")
 # what the orders cost the disk: the WAL left behind, and the group commit's own counts,
 # logged as the server stops (it stops here: the disk's floor below runs beside nothing)
@@ -165,16 +183,22 @@ for i in $(seq 100); do kill -0 "$WQ_SERVE_PID" 2>/dev/null || break; sleep 0.1;
 # (a build that logs no count, an older one run for "before", prints the line without it)
 group_line=$(grep -o '[0-9]* jobs in [0-9]* groups, .* WAL restarts' "$T/serve.log" | tail -1 || true)
 printf '%-34s %10s %10s %8s\n' "" "req/s" "p99 ms" "errors"
-printf '%-34s %10.0f %10s %8s\n' "nginx static page (${track_bytes} B)" "$n_rps" "$n_p99" "-"
-printf '%-34s %10.0f %10s %8s\n' "watiqa tracking page (POST /track)" "$t_rps" "$t_p99" "$t_err"
+if [ "$ONLY" != order ]; then
+	printf '%-34s %10.0f %10s %8s\n' "nginx static page (${track_bytes} B)" "$n_rps" "$n_p99" "-"
+	printf '%-34s %10.0f %10s %8s\n' "watiqa tracking page (POST /track)" "$t_rps" "$t_p99" "$t_err"
+fi
 printf '%-34s %10.0f %10s %8s\n' "watiqa order submission" "$o_rps" "$o_p99" "$o_err"
-awk -v n="$n_rps" -v t="$t_rps" -v o="$o_rps" 'BEGIN {
-	printf "ratio tracking / nginx: %.3f   order / nginx: %.3f\n", t / n, o / n }'
-p99_ratio
-echo "tracking latency percentiles:$t_pct"
+if [ "$ONLY" != order ]; then
+	awk -v n="$n_rps" -v t="$t_rps" -v o="$o_rps" 'BEGIN {
+		printf "ratio tracking / nginx: %.3f   order / nginx: %.3f\n", t / n, o / n }'
+	p99_ratio
+	echo "tracking latency percentiles:$t_pct"
+fi
 echo "orders created during the run: $((after - before))"
+awk -v b="$((io_after - io_before))" -v n="$((after - before))" 'BEGIN {
+	printf "server wrote to disk: %.0f MB, %.1f KiB per order\n", b / 1e6, b / 1024 / n }'
 echo "group commit: ${group_line:-no count logged}; WAL left ${wal_kb:-?} KiB"
-echo "server CPU per request: tracking page ${t_cpu} us, order ${o_cpu} us"
+echo "server CPU per request:$([ "$ONLY" = order ] || echo " tracking page ${t_cpu} us,") order ${o_cpu} us"
 # The disk's floor, from one writer on the same disk, after the order run: a bare
 # fdatasync of a 4 KiB append (what any acknowledged write pays at least), and one-row
 # WAL + synchronous=FULL SQLite commits (BEGIN IMMEDIATE; INSERT; COMMIT), each timed:
@@ -215,6 +239,7 @@ printf '%-34s %10.0f %10.2f %8s\n' "sqlite one-row commits (WAL+FULL)" "$c_rps" 
 awk -v o="$o_rps" -v c="$c_rps" 'BEGIN { printf "ratio order / sqlite commits: %.3f\n", o / c }'
 grep -A4 'Latency Distribution' "$T/wrk.log" | tail -4 | tr -s ' ' | paste -sd' ' |
 	sed 's/^/order latency percentiles:/'
+grep '^order latency p99.9' "$T/wrk.log" | tail -1
 # wrk's percentiles of the order run, in ms
 o_pct() { grep -A4 'Latency Distribution' "$T/wrk.log" | tail -4 | awk -v q="$1" '$1 == q {
 	v=$2; if (v ~ /us$/) {sub(/us/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms/,"",v)}
