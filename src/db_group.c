@@ -63,8 +63,9 @@
  * automatic checkpoint is at 1000, in the committing connection), and again each time
  * the WAL has grown by as much */
 #define CHECKPOINT_FRAMES 1000
-/* WAL frames (64 MB) past which the writer pauses between two groups for the
- * checkpointer's last few frames, so that the WAL starts over (wal_grew) */
+/* WAL frames (16 MB at 1 KiB pages, 64 MB at 4) past which the writer pauses between
+ * two groups for the checkpointer's last few frames, so that the WAL starts over
+ * (wal_grew) */
 #define RESTART_FRAMES 16000
 
 struct group {

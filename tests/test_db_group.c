@@ -278,6 +278,7 @@ static void test_other_processes_commit_beside_the_group(void **state)
 
 /* ---- a writer that never stops ---- */
 #define RESTART_FRAMES 16000 /* db_group.c's */
+static int page_bytes; /* the database's page size: churn's rows are 3/4 of a page */
 static int churn(struct db *db, void *arg, struct wq_errbuf *eb)
 {
 	/* 16 new pages a job, and the pages of the job 128 before freed: each job of a
@@ -285,11 +286,11 @@ static int churn(struct db *db, void *arg, struct wq_errbuf *eb)
 	int job = (int)(intptr_t)arg;
 	char sql[400];
 	snprintf(sql, sizeof sql,
-		 "INSERT INTO pad (job, b) SELECT %d, randomblob(3000) FROM"
+		 "INSERT INTO pad (job, b) SELECT %d, randomblob(%d) FROM"
 		 " (SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4) a,"
 		 " (SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4) b;"
 		 " DELETE FROM pad WHERE job = %d",
-		 job, job - 128);
+		 job, page_bytes * 3 / 4, job - 128);
 	if (sqlite3_exec(db_handle(db), sql, NULL, NULL, NULL) != SQLITE_OK)
 		return wq_fail(eb, WQ_EIO, NULL, "churn");
 	return WQ_OK;
@@ -314,6 +315,7 @@ static void test_wal_starts_over_under_a_writer_that_never_stops(void **state)
 	struct wq_errbuf eb;
 	struct db *db = fresh("group_wal", "CREATE TABLE pad (id INTEGER PRIMARY KEY, job INT, b BLOB);"
 					   "CREATE INDEX pad_job ON pad (job)");
+	page_bytes = (int)count(db_handle(db), "PRAGMA page_size");
 	assert_int_equal(db_group_start(db_path, &group, &eb), WQ_OK);
 	enum { N = 4000 };
 	static struct db_group_job jobs[N];
@@ -331,11 +333,46 @@ static void test_wal_starts_over_under_a_writer_that_never_stops(void **state)
 	db_group_stop(group);
 	char wal[80];
 	snprintf(wal, sizeof wal, "%s-wal", db_path);
-	long long frames = file_size(wal) / (4096 + 24);
+	long long frames = file_size(wal) / (page_bytes + 24);
 	printf("%d jobs written; the WAL holds %lld frames at most\n", N, frames);
 	/* past it: what the writer appended while the checkpointer caught up, the group in
 	 * flight when it held the writer back, a retry's worth */
 	assert_true(frames < 2 * RESTART_FRAMES);
+	db_close(db);
+	unlink(db_path);
+	unlink(wal);
+}
+
+/* A database db_open creates has 1 KiB pages: an order's index entries on random keys
+ * each cost the WAL a 1 KiB frame instead of 4 (db.c).  One made before keeps its 4 KiB
+ * pages (SQLite cannot change them in WAL mode) and the group writes it as before. */
+static void test_new_database_small_pages_old_one_kept(void **state)
+{
+	(void)state;
+	struct wq_errbuf eb;
+	struct db *db = fresh("group_page", "CREATE TABLE t (who INT, n INT)");
+	assert_int_equal(count(db_handle(db), "PRAGMA page_size"), 1024);
+	db_close(db);
+	unlink(db_path);
+	char wal[80];
+	snprintf(wal, sizeof wal, "%s-wal", db_path);
+	unlink(wal);
+
+	sqlite3 *old; /* as an earlier release made it */
+	assert_int_equal(sqlite3_open(db_path, &old), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(old, "PRAGMA page_size=4096; PRAGMA journal_mode=WAL;"
+					   "CREATE TABLE t (who INT, n INT)",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(old);
+	assert_int_equal(db_open(db_path, &db, &eb), WQ_OK);
+	assert_int_equal(count(db_handle(db), "PRAGMA page_size"), 4096);
+	assert_int_equal(db_group_start(db_path, &group, &eb), WQ_OK);
+	struct put p = {1, 1};
+	assert_int_equal(db_group_run(group, put, &p, &eb), WQ_OK);
+	db_group_stop(group);
+	assert_int_equal(count(db_handle(db), "SELECT count(*) FROM t"), 1);
+	assert_int_equal(count(db_handle(db), "PRAGMA page_size"), 4096);
 	db_close(db);
 	unlink(db_path);
 	unlink(wal);
@@ -348,6 +385,7 @@ int main(void)
 		cmocka_unit_test(test_submit_calls_back_then_drain_refuses),
 		cmocka_unit_test(test_other_processes_commit_beside_the_group),
 		cmocka_unit_test(test_wal_starts_over_under_a_writer_that_never_stops),
+		cmocka_unit_test(test_new_database_small_pages_old_one_kept),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
