@@ -143,14 +143,57 @@ cpu_per_request() { # TICKS_BEFORE -> microseconds per request of the last wrk r
 	awk -v a="$1" -v b="$(server_ticks)" -v n="$n" -v hz="$(getconf CLK_TCK)" \
 		'BEGIN { printf "%.0f", (b - a) * 1e6 / hz / n }'
 }
+# BENCH_SCHED=1: where the server's workers wait during the tracking run (bench/README
+# section 30): 3 s in, the descriptors in each libmicrohttpd worker's epoll (its
+# connections, its wake-up fd and the shared listening socket) and 3 s of perf sched
+# (sched_switch and sched_wakeup with call graphs); after the run, each worker's time
+# off the core summed by why it left it
+sched_start() {
+	[ -n "${BENCH_SCHED:-}" ] || return 0
+	(
+		sleep 3
+		for fd in /proc/"$WQ_SERVE_PID"/fd/*; do
+			if [ "$(readlink "$fd")" = "anon_inode:[eventpoll]" ]; then
+				grep -c '^tfd:' "/proc/$WQ_SERVE_PID/fdinfo/${fd##*/}" || true
+			fi
+		done | paste -sd' ' >"$T/epoll.fds"
+		timeout -s INT 3 perf record -e sched:sched_switch -e sched:sched_wakeup \
+			--call-graph dwarf,4096 -o "$T/sched.data" -p "$WQ_SERVE_PID" >/dev/null 2>&1 || true
+	) &
+	SCHED_PID=$!
+}
+sched_report() {
+	[ -n "${BENCH_SCHED:-}" ] || return 0
+	wait "$SCHED_PID" || true
+	echo "descriptors in each worker's epoll: $(cat "$T/epoll.fds")"
+	# a line per time a worker left the core: its wait before that run is on the line
+	# after, for the reason on this one (asleep in epoll_wait, on a futex, or preempted)
+	perf sched timehist -i "$T/sched.data" 2>/dev/null | awk '
+		$3 ~ /MHD-worker/ {
+			if ($3 in why) { k = why[$3]; w = $4 + $5; n[k]++; sum[k] += w
+				if (w > 3) long[k]++; if (w > max[k]) max[k] = w }
+			why[$3] = /futex/ ? "futex" : /epoll_wait/ ? "epoll" : "preempted"
+		}
+		END { for (k in n) printf "workers off the core, %s: %d times, %.0f ms, %d over 3 ms, max %.1f ms\n",
+			k, n[k], sum[k], long[k], max[k] }' || true
+	# preempted while SQLite held its shared-memory mutex: leaving an fcntl() of unixShmLock
+	perf script -i "$T/sched.data" -F comm,ip,sym 2>/dev/null | awk '
+		/^MHD-worker/ { ev = 1; stack = ""; next }
+		ev && NF == 0 { if (stack ~ /exit_to_user_mode_loop.* __GI___libc_fcntl64 .*sqlite3Wal/) f++
+			ev = 0; next }
+		ev { stack = stack " " $2 }
+		END { printf "workers preempted leaving an fcntl() of a WAL read lock: %d\n", f }' || true
+}
 if [ "$ONLY" != order ]; then
 perf_start track
+sched_start
 ticks=$(server_ticks)
 read -r t_rps t_p99 t_err < <(run_wrk -s "$T/track.lua" "$WQ_URL/track")
 t_cpu=$(cpu_per_request "$ticks")
 # the page's own spread (p99 over p50 does not move with nginx's run)
 t_pct=$(grep -A4 'Latency Distribution' "$T/wrk.log" | tail -4 | tr -s ' ' | paste -sd' ')
 perf_stop track
+sched_report
 fi
 p99_ratio() { awk -v t="$t_p99" -v n="$n_p99" 'BEGIN { printf "p99 tracking / nginx: %.2f\n", t / n }'; }
 if [ "$ONLY" = track ]; then
