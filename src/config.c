@@ -113,9 +113,9 @@ const struct config_key config_keys[] = {
 	 "post tracking service base URL (empty: gateway_base_url/post)"},
 	{"sandbox_port", "WATIQA_SANDBOX_PORT", "--port", CFG_INT, "8090", I(sandbox_port),
 	 "port of `watiqa sandbox`"},
-	{"http_threads", "WATIQA_HTTP_THREADS", NULL, CFG_INT, "16", I(http_threads),
-	 "HTTP worker threads (more than the cores: a worker waiting for the group commit's "
-	 "fsync uses none, and the more wait, the more orders share one fsync)"},
+	{"http_threads", "WATIQA_HTTP_THREADS", NULL, CFG_INT, "3", I(http_threads),
+	 "HTTP worker threads, the connections dealt to them in turn; about the cores and one "
+	 "more (no worker waits for the group commit's fsync: its connection is suspended)"},
 	{"http_max_connections", "WATIQA_HTTP_MAX_CONNECTIONS", NULL, CFG_INT, "512",
 	 I(http_max_connections), "HTTP connection limit"},
 	{"http_rate_per_minute", "WATIQA_HTTP_RATE", NULL, CFG_INT, "600",

@@ -46,6 +46,7 @@
 struct http_rate;
 struct slow_watch;
 struct notifier;
+struct http_acceptor;
 struct http_offload;
 
 /* Built by http_server_start, read-only afterwards (shared by the worker threads). */
@@ -172,6 +173,16 @@ void http_offload_stop(struct http_offload *o);
  * fn returned rc.  fn's state lives in c->later; its http_db(c) is its thread's. */
 int http_offload(struct http_ctx *c, int (*fn)(struct http_ctx *c, struct wq_errbuf *eb),
 		 int (*answer)(struct http_ctx *c, int rc, struct wq_errbuf *eb));
+
+/* ---- accepting (http_accept.c) ---- */
+/* A listening TCP socket bound to sa (*port: the port bound, sa's own or the one the
+ * kernel chose for 0), or -1. */
+int http_listen(const struct sockaddr *sa, socklen_t len, int *port);
+/* A thread accepting on fd, handing connections to mhd (started with
+ * MHD_USE_NO_LISTEN_SOCKET) while it holds fewer than limit; NULL if none could start. */
+struct http_acceptor *http_accept_start(struct MHD_Daemon *mhd, int fd, unsigned limit);
+/* Stops accepting and closes the socket; before MHD_stop_daemon. */
+void http_accept_stop(struct http_acceptor *a);
 
 /* ---- guards (http_guard.c) ---- */
 /* The source a limit counts: the IPv4 address, or the /64 of an IPv6 one

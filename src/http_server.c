@@ -1,5 +1,5 @@
 /* http_server.c - the citizen web endpoint of `watiqa serve`: starts and stops
- * libmicrohttpd (internal polling thread with epoll, a pool of worker threads,
+ * libmicrohttpd (a pool of worker threads with epoll, fed by http_accept.c's thread,
  * connection and memory limits), takes each request in (rate limit, body bound), gives
  * each worker thread its own database connection, and keeps the request's arguments,
  * cookies and CSRF tokens.  Also starts the notification/expiry thread (notify.c).
@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "db_group.h"
 #include "db_sync.h"
@@ -27,6 +28,7 @@
 struct http_server {
 	struct http_app app;
 	struct MHD_Daemon *mhd;
+	struct http_acceptor *acceptor;
 	struct notifier *notifier;
 };
 
@@ -364,7 +366,11 @@ int http_server_start(const struct config *cfg, struct http_server **out,
 	struct sockaddr_in sin;
 	struct sockaddr_in6 sin6;
 	struct sockaddr *sa;
+	socklen_t salen;
+	/* the listening socket is http_accept.c's, which spreads connections evenly over
+	 * the workers */
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
+			 MHD_USE_NO_LISTEN_SOCKET |
 			 MHD_ALLOW_SUSPEND_RESUME; /* http_group_write, http_offload */
 	memset(&sin, 0, sizeof sin);
 	memset(&sin6, 0, sizeof sin6);
@@ -372,37 +378,46 @@ int http_server_start(const struct config *cfg, struct http_server **out,
 		sin.sin_family = AF_INET;
 		sin.sin_port = htons((uint16_t)cfg->http_port);
 		sa = (struct sockaddr *)&sin;
+		salen = sizeof sin;
 	} else if (inet_pton(AF_INET6, cfg->bind, &sin6.sin6_addr) == 1) {
 		sin6.sin6_family = AF_INET6;
 		sin6.sin6_port = htons((uint16_t)cfg->http_port);
 		sa = (struct sockaddr *)&sin6;
-		flags |= MHD_USE_IPv6;
+		salen = sizeof sin6;
 	} else {
 		app_stop(&s->app);
 		free(s);
 		return wq_fail(eb, WQ_EINVAL, "bind", "bind address '%s' is not an IP address",
 			       cfg->bind);
 	}
+	int port = cfg->http_port;
+	int lfd = http_listen(sa, salen, &port);
+	if (lfd < 0) {
+		app_stop(&s->app);
+		free(s);
+		return wq_fail(eb, WQ_EIO, "http_port", "cannot listen on %s:%d", cfg->bind,
+			       cfg->http_port);
+	}
 	unsigned threads = cfg->http_threads > 0 ? (unsigned)cfg->http_threads : 1;
 	s->mhd = MHD_start_daemon(
-		flags, (uint16_t)cfg->http_port, NULL, NULL, http_access, &s->app,
-		MHD_OPTION_SOCK_ADDR, sa, MHD_OPTION_THREAD_POOL_SIZE, threads,
+		flags, 0, NULL, NULL, http_access, &s->app, MHD_OPTION_THREAD_POOL_SIZE, threads,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->http_max_connections,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTP_TIMEOUT_SECONDS,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_CONN_MEMORY_BYTES,
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)HTTP_CONNECTIONS_PER_ADDRESS,
 		MHD_OPTION_NOTIFY_CONNECTION, slow_notify, s->app.watch,
 		MHD_OPTION_NOTIFY_COMPLETED, http_completed, &s->app, MHD_OPTION_END);
-	if (!s->mhd) {
+	if (s->mhd)
+		s->acceptor = http_accept_start(s->mhd, lfd, (unsigned)cfg->http_max_connections);
+	if (!s->acceptor) {
+		if (s->mhd)
+			MHD_stop_daemon(s->mhd);
+		close(lfd);
 		app_stop(&s->app);
 		free(s);
-		return wq_fail(eb, WQ_EIO, "http_port", "cannot listen on %s:%d", cfg->bind,
+		return wq_fail(eb, WQ_EIO, "http_port", "cannot serve on %s:%d", cfg->bind,
 			       cfg->http_port);
 	}
-	int port = cfg->http_port;
-	const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->mhd, MHD_DAEMON_INFO_BIND_PORT);
-	if (di && di->port)
-		port = di->port;
 	if (cfg->public_url[0])
 		snprintf(s->app.base_url, sizeof s->app.base_url, "%s", cfg->public_url);
 	else
@@ -413,6 +428,7 @@ int http_server_start(const struct config *cfg, struct http_server **out,
 						       : cfg->bind,
 			 sa->sa_family == AF_INET6 ? "]" : "", port);
 	if ((rc = notify_start(cfg, s->app.group, &s->notifier, eb))) {
+		http_accept_stop(s->acceptor);
 		MHD_stop_daemon(s->mhd);
 		app_stop(&s->app);
 		free(s);
@@ -436,6 +452,7 @@ void http_server_stop(struct http_server *s)
 	 * resumed (later ones are refused at once): MHD stops with none suspended */
 	http_offload_drain(s->app.offload);
 	db_group_drain(s->app.group);
+	http_accept_stop(s->acceptor);
 	MHD_stop_daemon(s->mhd);
 	http_offload_stop(s->app.offload);
 	db_group_stop(s->app.group);
