@@ -6,6 +6,7 @@
 
 #include <microhttpd.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "config.h"
@@ -179,8 +180,10 @@ int http_offload(struct http_ctx *c, int (*fn)(struct http_ctx *c, struct wq_err
  * kernel chose for 0), or -1. */
 int http_listen(const struct sockaddr *sa, socklen_t len, int *port);
 /* A thread accepting on fd, handing connections to mhd (started with
- * MHD_USE_NO_LISTEN_SOCKET) while it holds fewer than limit; NULL if none could start. */
-struct http_acceptor *http_accept_start(struct MHD_Daemon *mhd, int fd, unsigned limit);
+ * MHD_USE_NO_LISTEN_SOCKET) while *open (its connections started and not closed) is
+ * under limit; NULL if none could start. */
+struct http_acceptor *http_accept_start(struct MHD_Daemon *mhd, int fd, unsigned limit,
+				       atomic_uint *open);
 /* Stops accepting and closes the socket; before MHD_stop_daemon. */
 void http_accept_stop(struct http_acceptor *a);
 

@@ -9,6 +9,7 @@
 #include <netinet/in.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -29,6 +30,9 @@ struct http_server {
 	struct http_app app;
 	struct MHD_Daemon *mhd;
 	struct http_acceptor *acceptor;
+	/* connections libmicrohttpd has started and not yet closed: the acceptor's count
+	 * for http_max_connections (conn_notify) */
+	atomic_uint open;
 	struct notifier *notifier;
 };
 
@@ -349,6 +353,20 @@ static void app_stop(struct http_app *app)
 	db_group_stop(app->group);
 }
 
+/* libmicrohttpd's start and close of each connection: the slow-client watch's, and the
+ * count the acceptor holds to http_max_connections (a connection closed is only told
+ * if its start was) */
+static void conn_notify(void *cls, struct MHD_Connection *conn, void **socket_context,
+			enum MHD_ConnectionNotificationCode code)
+{
+	struct http_server *s = cls;
+	if (code == MHD_CONNECTION_NOTIFY_STARTED)
+		atomic_fetch_add(&s->open, 1);
+	else if (code == MHD_CONNECTION_NOTIFY_CLOSED)
+		atomic_fetch_sub(&s->open, 1);
+	slow_notify(s->app.watch, conn, socket_context, code);
+}
+
 int http_server_start(const struct config *cfg, struct http_server **out,
 		      struct wq_errbuf *eb)
 {
@@ -399,16 +417,23 @@ int http_server_start(const struct config *cfg, struct http_server **out,
 			       cfg->http_port);
 	}
 	unsigned threads = cfg->http_threads > 0 ? (unsigned)cfg->http_threads : 1;
+	unsigned limit = (unsigned)cfg->http_max_connections;
+	/* The whole limit is the acceptor's to keep (s->open): libmicrohttpd splits its own
+	 * among the workers (4 over 3: 2, 1, 1) and reads a worker's count before the
+	 * worker has taken the last connection in, so near the limit it closed connections
+	 * that should have waited in the backlog (e2e web_connection_limit).  Each worker
+	 * may hold all of them. */
+	unsigned mhd_limit = limit > (unsigned)-1 / threads ? (unsigned)-1 : limit * threads;
 	s->mhd = MHD_start_daemon(
 		flags, 0, NULL, NULL, http_access, &s->app, MHD_OPTION_THREAD_POOL_SIZE, threads,
-		MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->http_max_connections,
+		MHD_OPTION_CONNECTION_LIMIT, mhd_limit,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTP_TIMEOUT_SECONDS,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_CONN_MEMORY_BYTES,
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)HTTP_CONNECTIONS_PER_ADDRESS,
-		MHD_OPTION_NOTIFY_CONNECTION, slow_notify, s->app.watch,
+		MHD_OPTION_NOTIFY_CONNECTION, conn_notify, s,
 		MHD_OPTION_NOTIFY_COMPLETED, http_completed, &s->app, MHD_OPTION_END);
 	if (s->mhd)
-		s->acceptor = http_accept_start(s->mhd, lfd, (unsigned)cfg->http_max_connections);
+		s->acceptor = http_accept_start(s->mhd, lfd, limit, &s->open);
 	if (!s->acceptor) {
 		if (s->mhd)
 			MHD_stop_daemon(s->mhd);
