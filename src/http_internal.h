@@ -25,6 +25,9 @@
 /* a whole request (headers and body) must arrive within this many seconds of the
  * connection's start or of its previous answer, however it trickles (slowloris) */
 #define HTTP_REQUEST_READ_SECONDS 20
+/* A body declared longer than MAX_BODY_BYTES, up to this, is read and dropped before
+ * the 413 (http_access): the client then reads its answer instead of a reset */
+#define HTTP_DRAIN_BYTES (4 << 20)
 /* connections one client address may hold at once (several citizens behind one
  * carrier NAT share an address: far above what one browser opens) */
 #define HTTP_CONNECTIONS_PER_ADDRESS 64

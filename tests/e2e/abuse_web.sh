@@ -4,7 +4,8 @@
 # 127.0.0.2 still gets 200 at once; 200 slowloris connections (headers at one byte a
 # second, tests/e2e/abuse_slowloris.py) are turned away past the per-address connection
 # limit or cut at the request deadline (HTTP_REQUEST_READ_SECONDS) while the citizen is
-# served throughout; oversized bodies, headers and URLs are refused without a hang.
+# served throughout; oversized bodies (a 1 MB one 50 times: a 413 every time), headers
+# and URLs are refused without a hang.
 # Loopback only (the server binds 127.0.0.1; the other clients bind 127.0.0.2/.3 as
 # their source); about 35 s.
 source "$(dirname "$0")/lib.sh"
@@ -77,9 +78,14 @@ ok "slowloris: ${sl[turned_away]} turned away at once (per-address limit), ${sl[
 # ---- oversized: from a third address (127.0.0.1 has spent its minute) ----
 big() { curl -s -o /dev/null --interface 127.0.0.3 --max-time 10 -w '%{http_code} %{time_total}\n' "$@" || true; }
 head -c 1048576 /dev/zero | tr '\0' a >"$T/1mb"
-read -r st secs < <(big -H 'Content-Type: application/x-www-form-urlencoded' \
-	--data-binary @"$T/1mb" "$WQ_URL/order")
-[ "$st" = 413 ] || fail "1 MB body answered $st"
+# curl sends 1 MB without 'Expect: 100-continue' (as a browser sends any body): still
+# sending when the answer comes, it lost the 413 to a reset in 10 tries of 200 when the
+# server closed with the body unread; the server reads it and drops it first
+for i in $(seq 50); do
+	read -r st secs < <(big -H 'Content-Type: application/x-www-form-urlencoded' \
+		--data-binary @"$T/1mb" "$WQ_URL/order")
+	[ "$st" = 413 ] || fail "1 MB body answered $st (try $i of 50, $secs s)"
+done
 read -r st2 _ < <(big -H 'Content-Type: application/x-www-form-urlencoded' \
 	-H 'Transfer-Encoding: chunked' --data-binary @"$T/1mb" "$WQ_URL/order")
 [ "$st2" = 413 ] || fail "1 MB chunked body answered $st2"
@@ -88,7 +94,7 @@ read -r st3 _ < <(big -H "X-Pad: $(cat "$T/100kb")" "$WQ_URL/track")
 case $st3 in 413 | 431 | 000) ;; *) fail "100 KB header answered $st3" ;; esac
 read -r st4 _ < <(big "$WQ_URL/track?q=$(cat "$T/100kb")")
 case $st4 in 413 | 414 | 431 | 000) ;; *) fail "100 KB URL answered $st4" ;; esac
-ok "1 MB body: 413 in ${secs} s; chunked: $st2; 100 KB header: $st3; 100 KB URL: $st4"
+ok "1 MB body: 413 50 times (the last in ${secs} s); chunked: $st2; 100 KB header: $st3; 100 KB URL: $st4"
 
 st=$(curl -s -o /dev/null --interface 127.0.0.2 -w '%{http_code}' "$WQ_URL/track?lang=fr")
 [ "$st" = 200 ] || fail "server no longer answers: $st"
