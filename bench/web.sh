@@ -113,7 +113,7 @@ run_wrk() {
 	echo "$rps ${p99:-?} ${errs:-0}"
 }
 
-echo "web bench: $(nproc) cores, wrk -t2 -c$CONN -d${SECS}s, http_threads $(grep -E '^http_threads' "$ROOT/etc/watiqa.conf" | awk '{print $3}'), pages ${track_bytes} B"
+echo "web bench: $(nproc) cores, wrk -t2 -c$CONN -d${SECS}s, http_threads ${WATIQA_HTTP_THREADS:-$(grep -E '^http_threads' "$ROOT/etc/watiqa.conf" | awk '{print $3}')}, pages ${track_bytes} B"
 n_rps=0 n_p99=0 t_rps=0 t_p99=0 t_err=- t_cpu=- t_pct=""
 [ "$ONLY" = order ] || read -r n_rps n_p99 _ < <(run_wrk "http://127.0.0.1:$NPORT/page.html")
 # BENCH_PERF=track|order: that run under `perf record` of the server (the report, each
