@@ -6,7 +6,8 @@
  * once committed, in the order they were handed over though groups overlap (the
  * writer writing the next while the syncer fsyncs the ones before), and refused at once
  * after the writer drained; the WAL is copied into
- * the database by the checkpointer, not left to grow.  Other processes' commits
+ * the database by the checkpointer, not left to grow, and the database file is flushed
+ * before the writer is held for the WAL to start over.  Other processes' commits
  * (db_sync.h: an SSH session's, the command line's) interleave with the group's, each
  * acknowledged after a WAL fsync of its own process, and all of them are there. */
 #include <setjmp.h>
@@ -309,40 +310,219 @@ static void churn_done(struct db_group_job *j)
 	pthread_mutex_unlock(&cb_mu);
 }
 
+/* CHURN_JOBS jobs queued at once on a fresh group over DB, all acknowledged, the group
+ * stopped: the writer is never idle between groups */
+#define CHURN_JOBS 4000
+static void churn_all(struct db *db)
+{
+	struct wq_errbuf eb;
+	page_bytes = (int)count(db_handle(db), "PRAGMA page_size");
+	churned = 0;
+	assert_int_equal(db_group_start(db_path, &group, &eb), WQ_OK);
+	static struct db_group_job jobs[CHURN_JOBS];
+	for (int i = 0; i < CHURN_JOBS; i++) {
+		jobs[i] = (struct db_group_job){
+			.fn = churn, .arg = (void *)(intptr_t)i, .then = churn_done};
+		assert_int_equal(db_group_submit(group, &jobs[i], &eb), WQ_OK);
+	}
+	pthread_mutex_lock(&cb_mu);
+	while (churned < CHURN_JOBS)
+		pthread_cond_wait(&cb_cv, &cb_mu);
+	pthread_mutex_unlock(&cb_mu);
+	for (int i = 0; i < CHURN_JOBS; i++)
+		assert_int_equal(jobs[i].rc, WQ_OK);
+	db_group_stop(group);
+}
+
 /* Every job queued at once: the writer is never idle between groups, so the
  * checkpointer can never catch up by itself; the WAL still starts over and stays near
  * RESTART_FRAMES instead of holding all ~64,000 frames written. */
 static void test_wal_starts_over_under_a_writer_that_never_stops(void **state)
 {
 	(void)state;
-	struct wq_errbuf eb;
 	struct db *db = fresh("group_wal", "CREATE TABLE pad (id INTEGER PRIMARY KEY, job INT, b BLOB);"
 					   "CREATE INDEX pad_job ON pad (job)");
-	page_bytes = (int)count(db_handle(db), "PRAGMA page_size");
-	assert_int_equal(db_group_start(db_path, &group, &eb), WQ_OK);
-	enum { N = 4000 };
-	static struct db_group_job jobs[N];
-	for (int i = 0; i < N; i++) {
-		jobs[i] = (struct db_group_job){
-			.fn = churn, .arg = (void *)(intptr_t)i, .then = churn_done};
-		assert_int_equal(db_group_submit(group, &jobs[i], &eb), WQ_OK);
-	}
-	pthread_mutex_lock(&cb_mu);
-	while (churned < N)
-		pthread_cond_wait(&cb_cv, &cb_mu);
-	pthread_mutex_unlock(&cb_mu);
-	for (int i = 0; i < N; i++)
-		assert_int_equal(jobs[i].rc, WQ_OK);
-	db_group_stop(group);
+	churn_all(db);
 	char wal[80];
 	snprintf(wal, sizeof wal, "%s-wal", db_path);
 	long long frames = file_size(wal) / (page_bytes + 24);
-	printf("%d jobs written; the WAL holds %lld frames at most\n", N, frames);
+	printf("%d jobs written; the WAL holds %lld frames at most\n", CHURN_JOBS, frames);
 	/* past it: what the writer appended while the checkpointer caught up, the group in
 	 * flight when it held the writer back, a retry's worth */
 	assert_true(frames < 2 * RESTART_FRAMES);
 	db_close(db);
 	unlink(db_path);
+	unlink(wal);
+}
+
+/* ---- a VFS over the default one that watches, for one test, how the main database
+ * file is written and fsynced: by checkpoints (SQLite marks each one's copies with the
+ * file controls CKPT_START and CKPT_DONE, then fsyncs the file if it copied the whole
+ * WAL) or by a flush of its own (db_group.c, sync_database) ---- */
+static sqlite3_vfs *real_vfs, count_vfs;
+static pthread_mutex_t count_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+	long long unsynced, copied; /* bytes written since the last fsync; by this checkpoint */
+	int in_ckpt, ckpt_done;	    /* copying; copied, its fsync next */
+	int flushed;		    /* the last fsync was a flush of its own */
+	int flushes, ckpt_syncs;    /* fsyncs: flushes, checkpoints' */
+	long long after_flush_max;  /* the most a checkpoint's fsync carried after a flush */
+	int carried_more;	    /* such fsyncs that carried more than their own copies */
+} seen;
+
+struct cfile {
+	sqlite3_file base;
+	int flags;
+	sqlite3_file *real; /* right after this struct, szOsFile */
+};
+#define REAL(f) (((struct cfile *)(f))->real)
+#define IS_MAIN(f) (((struct cfile *)(f))->flags & SQLITE_OPEN_MAIN_DB)
+
+static int c_write(sqlite3_file *f, const void *b, int n, sqlite3_int64 off)
+{
+	if (IS_MAIN(f)) {
+		pthread_mutex_lock(&count_mu);
+		seen.unsynced += n;
+		if (seen.in_ckpt)
+			seen.copied += n;
+		pthread_mutex_unlock(&count_mu);
+	}
+	return REAL(f)->pMethods->xWrite(REAL(f), b, n, off);
+}
+static int c_sync(sqlite3_file *f, int flags)
+{
+	if (IS_MAIN(f)) {
+		pthread_mutex_lock(&count_mu);
+		if (seen.ckpt_done) { /* a checkpoint's, after it copied the whole WAL */
+			seen.ckpt_syncs++;
+			if (seen.flushed) {
+				if (seen.unsynced > seen.after_flush_max)
+					seen.after_flush_max = seen.unsynced;
+				seen.carried_more += seen.unsynced > seen.copied;
+			}
+			seen.flushed = 0;
+		} else if (!seen.in_ckpt) { /* outside any checkpoint */
+			seen.flushes++;
+			seen.flushed = 1;
+		}
+		seen.ckpt_done = 0;
+		seen.unsynced = 0;
+		pthread_mutex_unlock(&count_mu);
+	}
+	return REAL(f)->pMethods->xSync(REAL(f), flags);
+}
+static int c_fcntl(sqlite3_file *f, int op, void *a)
+{
+	if (IS_MAIN(f) && (op == SQLITE_FCNTL_CKPT_START || op == SQLITE_FCNTL_CKPT_DONE)) {
+		pthread_mutex_lock(&count_mu);
+		seen.in_ckpt = op == SQLITE_FCNTL_CKPT_START;
+		seen.ckpt_done = op == SQLITE_FCNTL_CKPT_DONE;
+		if (seen.in_ckpt)
+			seen.copied = 0;
+		pthread_mutex_unlock(&count_mu);
+	}
+	return REAL(f)->pMethods->xFileControl(REAL(f), op, a);
+}
+static int c_close(sqlite3_file *f) { return REAL(f)->pMethods->xClose(REAL(f)); }
+static int c_read(sqlite3_file *f, void *b, int n, sqlite3_int64 off)
+{
+	return REAL(f)->pMethods->xRead(REAL(f), b, n, off);
+}
+static int c_truncate(sqlite3_file *f, sqlite3_int64 n)
+{
+	return REAL(f)->pMethods->xTruncate(REAL(f), n);
+}
+static int c_size(sqlite3_file *f, sqlite3_int64 *n)
+{
+	return REAL(f)->pMethods->xFileSize(REAL(f), n);
+}
+static int c_lock(sqlite3_file *f, int l) { return REAL(f)->pMethods->xLock(REAL(f), l); }
+static int c_unlock(sqlite3_file *f, int l) { return REAL(f)->pMethods->xUnlock(REAL(f), l); }
+static int c_reserved(sqlite3_file *f, int *r)
+{
+	return REAL(f)->pMethods->xCheckReservedLock(REAL(f), r);
+}
+static int c_sector(sqlite3_file *f) { return REAL(f)->pMethods->xSectorSize(REAL(f)); }
+static int c_dev(sqlite3_file *f) { return REAL(f)->pMethods->xDeviceCharacteristics(REAL(f)); }
+static int c_shm_map(sqlite3_file *f, int i, int sz, int ext, void volatile **p)
+{
+	return REAL(f)->pMethods->xShmMap(REAL(f), i, sz, ext, p);
+}
+static int c_shm_lock(sqlite3_file *f, int off, int n, int fl)
+{
+	return REAL(f)->pMethods->xShmLock(REAL(f), off, n, fl);
+}
+static void c_shm_barrier(sqlite3_file *f) { REAL(f)->pMethods->xShmBarrier(REAL(f)); }
+static int c_shm_unmap(sqlite3_file *f, int del)
+{
+	return REAL(f)->pMethods->xShmUnmap(REAL(f), del);
+}
+static int c_fetch(sqlite3_file *f, sqlite3_int64 off, int n, void **p)
+{
+	return REAL(f)->pMethods->xFetch(REAL(f), off, n, p);
+}
+static int c_unfetch(sqlite3_file *f, sqlite3_int64 off, void *p)
+{
+	return REAL(f)->pMethods->xUnfetch(REAL(f), off, p);
+}
+static const sqlite3_io_methods c_io = {
+	3,	   c_close,	c_read,	  c_write,	  c_truncate,	 c_sync,	c_size,
+	c_lock,	   c_unlock,	c_reserved, c_fcntl,	  c_sector,	 c_dev,		c_shm_map,
+	c_shm_lock, c_shm_barrier, c_shm_unmap, c_fetch, c_unfetch};
+
+static int c_open(sqlite3_vfs *v, const char *name, sqlite3_file *f, int flags, int *out)
+{
+	(void)v;
+	struct cfile *c = (struct cfile *)f;
+	c->real = (sqlite3_file *)(c + 1);
+	c->flags = flags;
+	int rc = real_vfs->xOpen(real_vfs, name, c->real, flags, out);
+	c->base.pMethods = c->real->pMethods ? &c_io : NULL;
+	return rc;
+}
+
+static void count_vfs_install(void)
+{
+	real_vfs = sqlite3_vfs_find(NULL);
+	count_vfs = *real_vfs;
+	count_vfs.zName = "count";
+	count_vfs.pNext = NULL;
+	count_vfs.szOsFile = (int)sizeof(struct cfile) + real_vfs->szOsFile;
+	count_vfs.xOpen = c_open;
+	memset(&seen, 0, sizeof seen);
+	assert_int_equal(sqlite3_vfs_register(&count_vfs, 1), SQLITE_OK);
+}
+
+static void count_vfs_remove(void)
+{
+	sqlite3_vfs_unregister(&count_vfs);
+	sqlite3_vfs_register(real_vfs, 1);
+}
+
+/* The checkpointer that holds the writer for the WAL to start over flushes the
+ * database file first, while the writer still runs.  A checkpoint that leaves frames
+ * behind does not fsync the database; only one that copies the whole WAL does, and
+ * without the flush that one, under the hold, carried every copy the others had made
+ * since the WAL last started over while the writer waited (db_group.c, sync_database).
+ * So: the checkpointer flushes the file of its own, and the checkpoint's fsync that
+ * follows carries no more than that checkpoint copied itself. */
+static void test_database_flushed_before_the_writer_is_held(void **state)
+{
+	(void)state;
+	struct db *db = fresh("group_flush", "CREATE TABLE pad (id INTEGER PRIMARY KEY, job INT, b BLOB);"
+					     "CREATE INDEX pad_job ON pad (job)");
+	count_vfs_install(); /* the group's connections only */
+	churn_all(db);
+	count_vfs_remove();
+	printf("database fsyncs: %d flushes of the checkpointer's own, %d by checkpoints;"
+	       " after a flush, a checkpoint's fsync carried %lld bytes at most\n",
+	       seen.flushes, seen.ckpt_syncs, seen.after_flush_max);
+	assert_true(seen.flushes >= 1);
+	assert_int_equal(seen.carried_more, 0);
+	db_close(db);
+	unlink(db_path);
+	char wal[80];
+	snprintf(wal, sizeof wal, "%s-wal", db_path);
 	unlink(wal);
 }
 
@@ -388,6 +568,7 @@ int main(void)
 		cmocka_unit_test(test_submit_calls_back_then_drain_refuses),
 		cmocka_unit_test(test_other_processes_commit_beside_the_group),
 		cmocka_unit_test(test_wal_starts_over_under_a_writer_that_never_stops),
+		cmocka_unit_test(test_database_flushed_before_the_writer_is_held),
 		cmocka_unit_test(test_new_database_small_pages_old_one_kept),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
