@@ -4,7 +4,9 @@
 # history) and for order submission (POST /order/confirm: validation, fee, a request
 # created in one fsync'd transaction, 303 to the gateway), each beside nginx serving a
 # static page of the same size in the same run, printed as a ratio.
-# Installs wrk and nginx-light if missing.  BENCH_SECONDS (default 10), BENCH_CONN (32);
+# Installs wrk, nginx-light and tcpdump if missing; as root, the order run is also timed
+# on the wire (a tcpdump capture on lo, bench/wire_latency.py), beside wrk's own figures.
+# BENCH_SECONDS (default 10), BENCH_CONN (32);
 # BENCH_ONLY=track: nginx and the tracking page only (no orders, no SQLite commits);
 # BENCH_ONLY=order: the orders and the disk's floor only (no nginx, no tracking page).
 set -euo pipefail
@@ -16,6 +18,7 @@ SUDO=$([ "$(id -u)" = 0 ] || echo sudo)
 missing=""
 command -v wrk >/dev/null || missing="$missing wrk"
 command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing="$missing nginx-light"
+command -v tcpdump >/dev/null || [ -x /usr/bin/tcpdump ] || missing="$missing tcpdump"
 if [ -n "$missing" ]; then
 	echo "installing:$missing"
 	$SUDO apt-get update -qq
@@ -213,7 +216,19 @@ perf_start order
 # that load does not move, per order below
 io_before=$(awk '$1 == "write_bytes:" {print $2}' "/proc/$WQ_SERVE_PID/io")
 ticks=$(server_ticks)
+# the order run as the loopback saw it too (root only: a capture needs CAP_NET_RAW)
+cap=""
+if [ "$(id -u)" = 0 ] && command -v tcpdump >/dev/null; then
+	tcpdump -i lo -s 200 -B 65536 -w "$T/order.pcap" "tcp port $WQ_HTTP_PORT" 2>/dev/null &
+	cap=$!
+	sleep 1 # until it listens
+fi
 read -r o_rps o_p99 o_err < <(run_wrk -s "$T/order.lua" "$WQ_URL/order/confirm")
+if [ -n "$cap" ]; then
+	sleep 0.5
+	kill "$cap"
+	wait "$cap" 2>/dev/null || true
+fi
 o_cpu=$(cpu_per_request "$ticks")
 perf_stop order
 io_after=$(awk '$1 == "write_bytes:" {print $2}' "/proc/$WQ_SERVE_PID/io")
@@ -293,6 +308,11 @@ printf '%-34s %10s %10s\n' "latency (ms)" "p50" "p99"
 printf '%-34s %10.2f %10.2f\n' "disk floor: fdatasync 4 KiB" "$f_p50" "$f_p99"
 printf '%-34s %10.2f %10.2f\n' "disk floor: sqlite commit alone" "$c_p50" "$c_p99"
 printf '%-34s %10.2f %10.2f\n' "order submission (-c$CONN)" "${o_p50:-0}" "$o_p99"
+if [ -s "$T/order.pcap" ]; then
+	read -r w_p50 w_p99 w_p999 w_max w_over w_n < <(python3 "$ROOT/bench/wire_latency.py" "$T/order.pcap")
+	printf '%-34s %10.2f %10.2f\n' "order submission on the wire" "$w_p50" "$w_p99"
+	echo "order latency on the wire (tcpdump on lo, $w_n requests): p99.9 $w_p999 ms, max $w_max ms, $w_over over 20 ms"
+fi
 awk -v o="$o_p99" -v c="$c_p99" -v f="$f_p99" 'BEGIN {
 	printf "ratio order p99 / commit p99: %.2f   order p99 / fdatasync p99: %.2f\n", o / c, o / f }'
 echo "load: $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min) after the run"
