@@ -11,28 +11,16 @@ export WATIQA_HTTP_MAX_CONNECTIONS=4
 wq_start_server
 source "$(dirname "$0")/web_lib.sh"
 
-python3 - "$WQ_HTTP_PORT" >"$T/limit.out" <<'PY' || fail "$(cat "$T/limit.out")"
+PYTHONPATH="$WQ_ROOT/tests/e2e" python3 - "$WQ_HTTP_PORT" >"$T/limit.out" <<'PY' || fail "$(cat "$T/limit.out")"
 import socket, sys
+from http_answer import read_answer
 port = int(sys.argv[1])
 REQ = b"GET /?lang=fr HTTP/1.1\r\nHost: x\r\n\r\n"
-def answer(c):
-    data = b""
-    while b"\r\n\r\n" not in data:
-        chunk = c.recv(65536)
-        if not chunk:
-            return None
-        data += chunk
-    head, body = data.split(b"\r\n\r\n", 1)
-    n = int([l.split(b":")[1] for l in head.split(b"\r\n")
-             if l.lower().startswith(b"content-length:")][0])
-    while len(body) < n:
-        body += c.recv(65536)
-    return head.split(b"\r\n")[0]
 held = []
 for i in range(4):
     c = socket.create_connection(("127.0.0.1", port), timeout=10)
     c.sendall(REQ)
-    status = answer(c)
+    status = read_answer(c)
     if not status or b" 200 " not in status:
         print(f"held connection {i}: {status!r}")
         sys.exit(1)
@@ -48,7 +36,7 @@ except socket.timeout:
     pass
 held.pop().close()
 fifth.settimeout(10)
-status = answer(fifth)
+status = read_answer(fifth)
 if not status or b" 200 " not in status:
     print(f"the fifth connection, after one of the four closed: {status!r}")
     sys.exit(1)

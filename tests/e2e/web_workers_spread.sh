@@ -11,21 +11,14 @@ export WATIQA_HTTP_THREADS=4
 wq_start_server
 source "$(dirname "$0")/web_lib.sh"
 
-python3 - "$WQ_HTTP_PORT" "$WQ_SERVE_PID" >"$T/spread.out" <<'PY' || fail "$(cat "$T/spread.out")"
+PYTHONPATH="$WQ_ROOT/tests/e2e" python3 - "$WQ_HTTP_PORT" "$WQ_SERVE_PID" >"$T/spread.out" <<'PY' || fail "$(cat "$T/spread.out")"
 import os, socket, sys
+from http_answer import read_answer
 port, pid = int(sys.argv[1]), sys.argv[2]
 conns = [socket.create_connection(("127.0.0.1", port), timeout=10) for _ in range(16)]
 def ask(c):
     c.sendall(b"GET /?lang=fr HTTP/1.1\r\nHost: x\r\n\r\n")
-    data = b""
-    while b"\r\n\r\n" not in data:
-        data += c.recv(65536)
-    head, body = data.split(b"\r\n\r\n", 1)
-    n = int([l.split(b":")[1] for l in head.split(b"\r\n")
-             if l.lower().startswith(b"content-length:")][0])
-    while len(body) < n:
-        body += c.recv(65536)
-    return head.split(b"\r\n")[0]
+    return read_answer(c) or b""
 for round in (1, 2):
     for i, c in enumerate(conns):
         status = ask(c)
