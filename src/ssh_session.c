@@ -5,7 +5,8 @@
  * alarm) and runs its ssh_event loop with the timers (idle, keepalive) until the UI ends,
  * the link drops or the server stops.  Before authentication only the auth callbacks act
  * (src/ssh_session_auth.c); after it only the session channel (src/ssh_session_channel.c);
- * src/ssh_session_pump.c runs the UI child and pumps its pty.  When the link drops (not on
+ * src/ssh_session_pump.c runs the UI child and pumps its pty; a failed key exchange is
+ * explained to the client by src/ssh_kex_refusal.c.  When the link drops (not on
  * 'q', idle timeout or server stop) the process becomes the keeper of its UI child
  * (src/ssh_detach.c). */
 #include <errno.h>
@@ -27,6 +28,7 @@
 #include "db.h"
 #include "limits.h"
 #include "ssh_detach.h"
+#include "ssh_kex_refusal.h"
 #include "ssh_session_int.h"
 #include "ui.h"
 #include "user.h"
@@ -39,6 +41,7 @@
  * "libssh_0.10.6" against libssh 0.7.2's CVEs, and a version helps nobody but a scanner.
  * A host key of another type (an installed server's existing RSA or ECDSA key, which its
  * users' known_hosts hold) is offered with its own algorithms: session_hostkey_algorithms. */
+#define SESSION_BANNER "Watiqa" /* libssh sends "SSH-2.0-" SESSION_BANNER "\r\n" */
 static const struct {
 	enum ssh_bind_options_e opt;
 	const char *value;
@@ -50,7 +53,7 @@ static const struct {
 	 "chacha20-poly1305@openssh.com,aes256-gcm@openssh.com,aes128-gcm@openssh.com"},
 	{SSH_BIND_OPTIONS_HMAC_C_S, "hmac-sha2-256-etm@openssh.com,hmac-sha2-512-etm@openssh.com"},
 	{SSH_BIND_OPTIONS_HMAC_S_C, "hmac-sha2-256-etm@openssh.com,hmac-sha2-512-etm@openssh.com"},
-	{SSH_BIND_OPTIONS_BANNER, "Watiqa"},
+	{SSH_BIND_OPTIONS_BANNER, SESSION_BANNER},
 };
 
 /* The signature algorithms of the host key's type: ssh-ed25519 for the key Watiqa makes;
@@ -70,6 +73,26 @@ static const char *session_hostkey_algorithms(ssh_key key)
 	default:
 		return "ssh-ed25519";
 	}
+}
+
+/* What a client whose key exchange failed is told (src/ssh_kex_refusal.c), from the
+ * table above: libssh's own error is no use to it (and after a lost KEXINIT it is only
+ * "Socket error").  /etc/ssh/libssh_server_config may narrow the lists further. */
+static char kex_offer[384];
+static struct kex_refusal kex_refusal = {.fd = -1};
+
+static void session_offer(ssh_key key)
+{
+	const char *kex = "", *ciphers = "";
+	for (size_t i = 0; i < sizeof session_algorithms / sizeof *session_algorithms; i++)
+		if (session_algorithms[i].opt == SSH_BIND_OPTIONS_KEY_EXCHANGE)
+			kex = session_algorithms[i].value;
+		else if (session_algorithms[i].opt == SSH_BIND_OPTIONS_CIPHERS_S_C)
+			ciphers = session_algorithms[i].value;
+	snprintf(kex_offer, sizeof kex_offer,
+		 "key exchange refused: this server offers only key exchange %s; host key %s; "
+		 "ciphers %s",
+		 kex, session_hostkey_algorithms(key), ciphers);
 }
 
 static volatile sig_atomic_t session_stop;
@@ -421,6 +444,7 @@ void session_prepare(const struct session_start *st, int warm)
 	if (set)
 		set = ssh_bind_options_set(session_bind, SSH_BIND_OPTIONS_HOSTKEY_ALGORITHMS,
 					   session_hostkey_algorithms(st->host_key)) == SSH_OK;
+	session_offer(st->host_key);
 	/* libssh reads its global server config (/etc/ssh/libssh_server_config) once, in
 	 * ssh_bind_accept_fd unless done before: here, ahead of a spare's connection; after
 	 * our options, as the accept did (the file, if any, still has the last word) */
@@ -472,11 +496,14 @@ void session_serve(int fd, const char *addr)
 	ssh_set_message_callback(ctx->ssh, session_on_message, ctx);
 	ssh_set_auth_methods(ctx->ssh, SSH_AUTH_METHOD_PASSWORD | SSH_AUTH_METHOD_PUBLICKEY);
 
+	kex_refusal_watch(&kex_refusal, ctx->ssh, fd);
 	if (session_key_exchange(ctx) != SSH_OK) {
 		session_log(ctx, "key exchange failed: %s", ssh_get_error(ctx->ssh));
+		kex_refusal_send(&kex_refusal, SESSION_BANNER, kex_offer);
 		ssh_free(ctx->ssh);
 		_exit(1);
 	}
+	kex_refusal_done(&kex_refusal, ctx->ssh);
 	ctx->event = ssh_event_new();
 	if (!ctx->event || ssh_event_add_session(ctx->event, ctx->ssh) != SSH_OK) {
 		session_log(ctx, "cannot poll the session");
