@@ -145,8 +145,8 @@ int main(int argc, char **argv)
 	orders(a, ia, 2 * runs);
 	orders(b, ib, 2 * runs);
 	for (int phase = 0; phase < 2; phase++) {
-		db_bulk_mode(a, phase, NULL);
-		db_bulk_mode(b, phase, NULL);
+		db_bulk_mode(a, phase);
+		db_bulk_mode(b, phase);
 		for (int i = 0; i < runs; i++) {
 			int k = phase * runs + i;
 			/* which goes first alternates too: neither always finds the disk idle */

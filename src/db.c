@@ -343,32 +343,10 @@ void db_set_grouped(struct db *db, int on)
 	db->grouped = on;
 }
 
-/* A file of the connection's main database ("main" or its WAL) fsynced. */
-static int sync_file(struct db *db, int which)
-{
-	sqlite3_file *f = NULL;
-	int rc = sqlite3_file_control(db->conn, "main", which, &f);
-	if (rc == SQLITE_OK && f && f->pMethods)
-		rc = f->pMethods->xSync(f, SQLITE_SYNC_NORMAL);
-	return rc;
-}
-
-/* Leaving bulk mode makes what it wrote durable at once: its commits were not fsynced,
- * and left to the kernel they are written back 30 s later (vm.dirty_expire_centisecs),
- * under whatever load the server has by then: in bench/web.sh the order run that began
- * ~25 s after `serve --demo` had its fsyncs wait 110-150 ms behind the demo's pages
- * (bench/README section 34). */
-int db_bulk_mode(struct db *db, int on, struct wq_errbuf *eb)
+void db_bulk_mode(struct db *db, int on)
 {
 	sqlite3_exec(db->conn, on ? "PRAGMA synchronous=OFF" : "PRAGMA synchronous=FULL", NULL,
 		     NULL, NULL);
-	if (on)
-		return WQ_OK;
-	int rc = sync_file(db, SQLITE_FCNTL_FILE_POINTER);
-	if (rc == SQLITE_OK)
-		rc = sync_file(db, SQLITE_FCNTL_JOURNAL_POINTER);
-	return rc == SQLITE_OK ? WQ_OK : wq_fail(eb, WQ_EIO, NULL, "database fsync: %s",
-						   sqlite3_errstr(rc));
 }
 
 int64_t db_data_version(struct db *db)

@@ -35,9 +35,8 @@ void db_rollback(struct db *db);
 /* 1 while a transaction begun on this connection is open (one a callee may read in). */
 int db_in_transaction(struct db *db);
 
-/* Bulk loading (demo, generators): synchronous=OFF until switched back; switched back,
- * the database and its WAL are fsynced (an error then says the load may not last). */
-int db_bulk_mode(struct db *db, int on, struct wq_errbuf *eb);
+/* Bulk loading (demo, generators): synchronous=OFF until switched back. */
+void db_bulk_mode(struct db *db, int on);
 
 /* Changes when another connection commits; screens poll it to know when to reload. */
 int64_t db_data_version(struct db *db);

@@ -498,7 +498,7 @@ int demo_load(struct db *db, int requests, int *loaded, struct wq_errbuf *eb)
 	struct actor sys;
 	actor_system(&sys);
 	int64_t now = wq_now();
-	db_bulk_mode(db, 1, NULL);
+	db_bulk_mode(db, 1);
 	rc = load_network(db, &sys, eb);
 	if (!rc)
 		rc = office_list(db, &offs, &noffices, eb);
@@ -518,9 +518,7 @@ int demo_load(struct db *db, int requests, int *loaded, struct wq_errbuf *eb)
 	if (!rc)
 		rc = demo_national(db, now, eb);
 	unsetenv("WATIQA_FAKE_NOW");
-	int durable = db_bulk_mode(db, 0, rc ? NULL : eb);
-	if (!rc)
-		rc = durable;
+	db_bulk_mode(db, 0);
 	free(offs);
 	if (!rc)
 		*loaded = 1;

@@ -366,7 +366,6 @@ static struct {
 	int in_ckpt, ckpt_done;	    /* copying; copied, its fsync next */
 	int flushed;		    /* the last fsync was a flush of its own */
 	int flushes, ckpt_syncs;    /* fsyncs: flushes, checkpoints' */
-	int wal_syncs;		    /* fsyncs of the WAL */
 	long long after_flush_max;  /* the most a checkpoint's fsync carried after a flush */
 	int carried_more;	    /* such fsyncs that carried more than their own copies */
 } seen;
@@ -392,11 +391,6 @@ static int c_write(sqlite3_file *f, const void *b, int n, sqlite3_int64 off)
 }
 static int c_sync(sqlite3_file *f, int flags)
 {
-	if (((struct cfile *)f)->flags & SQLITE_OPEN_WAL) {
-		pthread_mutex_lock(&count_mu);
-		seen.wal_syncs++;
-		pthread_mutex_unlock(&count_mu);
-	}
 	if (IS_MAIN(f)) {
 		pthread_mutex_lock(&count_mu);
 		if (seen.ckpt_done) { /* a checkpoint's, after it copied the whole WAL */
@@ -532,39 +526,6 @@ static void test_database_flushed_before_the_writer_is_held(void **state)
 	unlink(wal);
 }
 
-/* A bulk load (the demo's) commits without an fsync; when it ends the database and its
- * WAL are fsynced at once, not left for the kernel to write back 30 s later beside
- * the orders (db.c, db_bulk_mode). */
-static void test_bulk_load_durable_when_it_ends(void **state)
-{
-	(void)state;
-	struct wq_errbuf eb;
-	count_vfs_install();
-	struct db *db = fresh("group_bulk", "CREATE TABLE t (who INT, n INT)");
-	db_bulk_mode(db, 1, NULL);
-	pthread_mutex_lock(&count_mu);
-	memset(&seen, 0, sizeof seen);
-	pthread_mutex_unlock(&count_mu);
-	for (int i = 0; i < 200; i++)
-		assert_int_equal(sqlite3_exec(db_handle(db), "INSERT INTO t VALUES (1, 2)", NULL,
-					      NULL, NULL),
-				 SQLITE_OK);
-	assert_int_equal(seen.wal_syncs + seen.flushes, 0); /* 200 commits, no fsync */
-	assert_int_equal(db_bulk_mode(db, 0, &eb), WQ_OK);
-	assert_int_equal(seen.wal_syncs, 1);
-	assert_int_equal(seen.flushes, 1);
-	assert_int_equal(sqlite3_exec(db_handle(db), "INSERT INTO t VALUES (1, 2)", NULL, NULL,
-				      NULL),
-			 SQLITE_OK);
-	assert_int_equal(seen.wal_syncs, 2); /* and commits are fsynced again */
-	db_close(db);
-	count_vfs_remove();
-	unlink(db_path);
-	char wal[80];
-	snprintf(wal, sizeof wal, "%s-wal", db_path);
-	unlink(wal);
-}
-
 /* A database db_open creates has 1 KiB pages: an order's index entries on random keys
  * each cost the WAL a 1 KiB frame instead of 4 (db.c).  One made before keeps its 4 KiB
  * pages (SQLite cannot change them in WAL mode) and the group writes it as before. */
@@ -609,7 +570,6 @@ int main(void)
 		cmocka_unit_test(test_wal_starts_over_under_a_writer_that_never_stops),
 		cmocka_unit_test(test_database_flushed_before_the_writer_is_held),
 		cmocka_unit_test(test_new_database_small_pages_old_one_kept),
-		cmocka_unit_test(test_bulk_load_durable_when_it_ends),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
