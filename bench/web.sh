@@ -86,8 +86,12 @@ if [ "$ONLY" != order ]; then
 mkdir -p "$T/www"
 head -c "$track_bytes" "$T/track.html" >"$T/www/page.html"
 NPORT=$(wq_free_port)
+# As root, nginx's workers would run as nobody, who cannot enter $T (0700): every request
+# was answered 403 and logged, 100 MB of error log a run (bench/README section 34); they
+# run as the bench's user instead.
 cat >"$T/nginx.conf" <<CONF
 daemon off;
+$([ "$(id -u)" = 0 ] && echo "user root;")
 worker_processes $(nproc);
 pid $T/nginx.pid;
 error_log $T/nginx.err;
@@ -102,6 +106,8 @@ CONF
 "$NGINX" -c "$T/nginx.conf" -p "$T" &
 WQ_PIDS+=($!)
 for i in $(seq 50); do curl -sf "http://127.0.0.1:$NPORT/page.html" >/dev/null && break; sleep 0.1; done
+cmp -s <(curl -sf "http://127.0.0.1:$NPORT/page.html") "$T/www/page.html" ||
+	{ echo "nginx does not serve the page: $(tail -1 "$T/nginx.err" 2>/dev/null)" >&2; exit 1; }
 fi
 
 # wrk -> "rps p99_ms errors"
@@ -118,7 +124,9 @@ run_wrk() {
 
 echo "web bench: $(nproc) cores, wrk -t2 -c$CONN -d${SECS}s, http_threads ${WATIQA_HTTP_THREADS:-$(grep -E '^http_threads' "$ROOT/etc/watiqa.conf" | awk '{print $3}')}, pages ${track_bytes} B"
 n_rps=0 n_p99=0 t_rps=0 t_p99=0 t_err=- t_cpu=- t_pct=""
-[ "$ONLY" = order ] || read -r n_rps n_p99 _ < <(run_wrk "http://127.0.0.1:$NPORT/page.html")
+n_err=0
+[ "$ONLY" = order ] || read -r n_rps n_p99 n_err < <(run_wrk "http://127.0.0.1:$NPORT/page.html")
+[ "$n_err" = 0 ] || { echo "nginx answered $n_err requests with an error: no reference" >&2; exit 1; }
 # BENCH_PERF=track|order: that run under `perf record` of the server (the report, each
 # symbol's share with its callees, in $BENCH_PERF_OUT, default /tmp/watiqa-perf-NAME.txt)
 perf_start() {
@@ -201,7 +209,7 @@ fi
 p99_ratio() { awk -v t="$t_p99" -v n="$n_p99" 'BEGIN { printf "p99 tracking / nginx: %.2f\n", t / n }'; }
 if [ "$ONLY" = track ]; then
 	printf '%-34s %10s %10s %8s\n' "" "req/s" "p99 ms" "errors"
-	printf '%-34s %10.0f %10s %8s\n' "nginx static page (${track_bytes} B)" "$n_rps" "$n_p99" "-"
+	printf '%-34s %10.0f %10s %8s\n' "nginx static page (${track_bytes} B)" "$n_rps" "$n_p99" "$n_err"
 	printf '%-34s %10.0f %10s %8s\n' "watiqa tracking page (POST /track)" "$t_rps" "$t_p99" "$t_err"
 	awk -v n="$n_rps" -v t="$t_rps" 'BEGIN { printf "ratio tracking / nginx: %.3f\n", t / n }'
 	p99_ratio
@@ -242,7 +250,7 @@ for i in $(seq 100); do kill -0 "$WQ_SERVE_PID" 2>/dev/null || break; sleep 0.1;
 group_line=$(grep -o '[0-9]* jobs in [0-9]* groups, .* WAL restarts' "$T/serve.log" | tail -1 || true)
 printf '%-34s %10s %10s %8s\n' "" "req/s" "p99 ms" "errors"
 if [ "$ONLY" != order ]; then
-	printf '%-34s %10.0f %10s %8s\n' "nginx static page (${track_bytes} B)" "$n_rps" "$n_p99" "-"
+	printf '%-34s %10.0f %10s %8s\n' "nginx static page (${track_bytes} B)" "$n_rps" "$n_p99" "$n_err"
 	printf '%-34s %10.0f %10s %8s\n' "watiqa tracking page (POST /track)" "$t_rps" "$t_p99" "$t_err"
 fi
 printf '%-34s %10.0f %10s %8s\n' "watiqa order submission" "$o_rps" "$o_p99" "$o_err"

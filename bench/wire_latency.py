@@ -2,9 +2,11 @@
 """wire_latency.py - request latencies as the loopback saw them, from a tcpdump capture
 (pcap, IPv4, HTTP/1.1 without pipelining): on each client port, from the packet that
 starts a request (its method) to the packet that starts the answer ('HTTP/1.1').  It
-prints "p50 p99 p99.9 max over20 n" in ms.  bench/web.sh runs it beside wrk, whose own
-percentiles in a whole run disagreed with the server's and with this (bench/README.md
-section 33).  Standard library only."""
+prints "p50 p99 p99.9 max over20 n" in ms.  bench/web.sh runs it beside wrk, which
+corrects its percentiles for coordinated omission (wrk's stats_correct: a latency over
+twice a connection's mean interval adds the latencies a client sending at that pace
+would have seen meanwhile); this does not: a stall of 150 ms moves wrk's p99, not this
+one (bench/README.md section 34).  Standard library only."""
 import struct
 import sys
 
