@@ -13,11 +13,11 @@
 #include <fcntl.h>
 #include <stdint.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "ssh_kex_refusal.h"
+#include "util.h"
 
 #define SSH_MSG_DISCONNECT		   1
 #define SSH_DISCONNECT_KEY_EXCHANGE_FAILED 3
@@ -65,7 +65,7 @@ static size_t disconnect_packet(unsigned char *out, const char *why)
 	memcpy(p, why, wlen);
 	p += wlen;
 	p += put_u32(p, 0);
-	if (getrandom(p, pad, 0) != (ssize_t)pad)
+	if (wq_random_bytes(p, pad))
 		memset(p, 0, pad); /* padding is not secret before the keys */
 	return (size_t)(p - out) + pad;
 }
