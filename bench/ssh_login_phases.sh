@@ -10,8 +10,9 @@
 #   banners and key exchange        to the client's NEWKEYS (the client computes too)
 #   NEWKEYS -> password             the client: host key, "none", the prompt, sshpass
 #   password -> hash                the first transaction: the try counted
-#   the hash                        yescrypt at the account's cost (its 16 MB mapped and
-#                                   unmapped included)
+#   the hash                        yescrypt at the account's cost (its 16 MB unmapped
+#                                   included; mapped and faulted in by the spare before
+#                                   the connection)
 #   hash -> success sent            the outcome's transaction (fsyncs on the session's
 #                                   own thread counted; the count's runs on another
 #                                   beside the hash, the outcome's after the answer)
@@ -66,11 +67,17 @@ accepts = sorted(t for pid, ev in events.items() for (t, c, r, d) in ev
 phases = defaultdict(list)
 for pid, ev in events.items():
     recvs = [e for e in ev if e[1] == 'recvfrom']
-    # yescrypt's region, not a thread's stack (the fsync beside the hash runs on one)
-    big = [e for e in ev if e[1] == 'mmap' and 'MAP_ANONYMOUS' in e[2] and 'MAP_STACK' not in e[2]
-           and int(re.match(r'NULL, (\d+)', e[2]).group(1)) >= 8 << 20]
-    if not recvs or not big:
+    # the hash's region unmapped by libcrypt as the hash ends (src/hash_region.c)
+    unmaps = [e for e in ev if e[1] == 'munmap'
+              and int(re.match(r'0x[0-9a-f]+, (\d+)', e[2]).group(1)) >= 8 << 20]
+    if not recvs or not unmaps:
         continue  # the listener, or a session that checked no password
+    unmap = unmaps[0]
+    pw = [e for e in recvs if e[0] < unmap[0]][-1]
+    # its start: the region mapped, or, when the spare had it ready (hash_region_reserve),
+    # the first mmap after the password: the stack of the thread that fsyncs the try,
+    # made just before the hash
+    start_hash = next(e for e in ev if e[1] == 'mmap' and e[0] > pw[0])
     # a spare starts its connection when the listener's hand-over arrives
     handed = [e[0] + (e[3] if e[1] == 'recvmsg' else 0) for e in ev
               if e[1] in ('recvmsg', 'recvmsg_end') and '= -1' not in e[2]
@@ -80,19 +87,14 @@ for pid, ev in events.items():
     # NEWKEYS, on whichever descriptor the connection got (the listener's own count of
     # open descriptors decides it: it was 7, it is 8 since the log keeps one)
     newkeys = next(e for e in recvs if re.match(r'\d+, "\\0\\0\\0\\f\\n\\25', e[2]))
-    pw = [e for e in recvs if e[0] < big[0][0]][-1]
-    # the region's own munmap, not the trims either side that place it on a 2 MiB
-    # boundary (src/hash_region.c)
-    unmap = next(e for e in ev if e[1] == 'munmap' and e[0] > big[0][0]
-                 and int(re.match(r'0x[0-9a-f]+, (\d+)', e[2]).group(1)) >= 8 << 20)
     ok = next(e for e in ev if e[1] == 'sendto' and e[0] > unmap[0])
     syncs = [e for e in ev if e[1] == 'fdatasync' and pw[0] < e[0] < ok[0]]
     ms = lambda a, b: (b - a) * 1000
     phases['accept -> session process'].append(ms(acc, start))
     phases['banners and key exchange'].append(ms(start, newkeys[0]))
     phases['NEWKEYS -> password'].append(ms(newkeys[0], pw[0]))
-    phases['password -> hash'].append(ms(pw[0], big[0][0]))
-    phases['the hash'].append(ms(big[0][0], unmap[0]) + unmap[3] * 1000)
+    phases['password -> hash'].append(ms(pw[0], start_hash[0]))
+    phases['the hash'].append(ms(start_hash[0], unmap[0]) + unmap[3] * 1000)
     phases['hash -> success sent'].append(ms(unmap[0], ok[0]) - unmap[3] * 1000)
     phases['  of which fsync (n)'].append(len(syncs))
     phases['  of which fsync (ms)'].append(sum(e[3] for e in syncs) * 1000)

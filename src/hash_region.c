@@ -10,8 +10,12 @@
  * (libc's, or a sanitizer's) unchanged.  Where no 2 MiB page is free the kernel compacts
  * memory for one (THP defrag "madvise", Debian's default) or falls back to 4 KiB pages.
  * The hash, its parameters and its memory are the same; libcrypt unmaps the region as
- * before.  Runs wherever a password is hashed or
- * checked (session processes, the listener's start, the CLI). */
+ * before.  A process with time before its hash (an SSH spare waiting for its connection)
+ * can have the region mapped and faulted in ahead (hash_region_reserve): zeroing 16 MiB,
+ * and now and then compacting memory for it, then no longer falls in a login (a hash
+ * 11.4-12.9 ms -> 10.9-11.2 ms, and no more 18-31 ms ones; bench/README.md section 35).
+ * Runs wherever a password is hashed or checked (session processes, the listener's
+ * start, the CLI). */
 #include <crypt.h>
 #include <dlfcn.h>
 #include <stddef.h>
@@ -42,17 +46,15 @@ static mmap_fn next_mmap(void)
 	return f;
 }
 
-void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+/* A region placed on a 2 MiB boundary and advised MADV_HUGEPAGE, len bytes that
+ * libcrypt's munmap(start, len) takes whole; NULL when none could be mapped. */
+static char *huge_region(mmap_fn real, size_t len, int prot)
 {
-	mmap_fn real = next_mmap();
-	if (!hashing || addr || fd != -1 || flags != (MAP_PRIVATE | MAP_ANONYMOUS) ||
-	    len < HUGE_REGION_MIN_BYTES || len > SIZE_MAX - HUGE_PAGE_BYTES)
-		return real(addr, len, prot, flags, fd, off);
 	/* a 2 MiB more, then the slack either side unmapped, so that libcrypt's munmap of
 	 * what it asked for leaves nothing behind */
-	char *base = real(NULL, len + HUGE_PAGE_BYTES, prot, flags, -1, 0);
+	char *base = real(NULL, len + HUGE_PAGE_BYTES, prot, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (base == MAP_FAILED)
-		return real(addr, len, prot, flags, fd, off);
+		return NULL;
 	char *start = (char *)(((uintptr_t)base + HUGE_PAGE_BYTES - 1) & ~(uintptr_t)(HUGE_PAGE_BYTES - 1));
 	if (start > base)
 		munmap(base, (size_t)(start - base));
@@ -65,6 +67,53 @@ void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 	/* refused (THP "never", an old kernel): 4 KiB pages as before */
 	(void)madvise(start, len, MADV_HUGEPAGE);
 	return start;
+}
+
+/* The length of the last region a hash asked for (the listener's first check sets it
+ * before any session is forked), and the region made ready for the next hash of that
+ * length (hash_region_reserve). */
+static size_t last_len;
+static char *ready;
+static size_t ready_len;
+
+void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+{
+	mmap_fn real = next_mmap();
+	if (!hashing || addr || fd != -1 || flags != (MAP_PRIVATE | MAP_ANONYMOUS) ||
+	    len < HUGE_REGION_MIN_BYTES || len > SIZE_MAX - HUGE_PAGE_BYTES)
+		return real(addr, len, prot, flags, fd, off);
+	last_len = len;
+	if (ready && len == ready_len && prot == (PROT_READ | PROT_WRITE)) {
+		/* libcrypt unmaps it after the hash, as one of its own */
+		char *r = ready;
+		ready = NULL;
+		return r;
+	}
+	char *start = huge_region(real, len, prot);
+	return start ? start : real(addr, len, prot, flags, fd, off);
+}
+
+void hash_region_reserve(void)
+{
+	if (ready || !last_len)
+		return;
+	char *r = huge_region(next_mmap(), last_len, PROT_READ | PROT_WRITE);
+	if (!r)
+		return;
+	/* every page faulted in (and zeroed) now, not during the hash */
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	for (size_t i = 0; i < last_len; i += page)
+		((volatile char *)r)[i] = 0;
+	ready = r;
+	ready_len = last_len;
+}
+
+void hash_region_release(void)
+{
+	if (!ready)
+		return;
+	munmap(ready, ready_len);
+	ready = NULL;
 }
 
 const char *hash_region_crypt(const char *phrase, const char *setting, struct crypt_data *cd)

@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "db.h"
+#include "hash_region.h"
 #include "limits.h"
 #include "ssh_detach.h"
 #include "ssh_kex_refusal.h"
@@ -312,10 +313,12 @@ static void session_loop(struct session_ctx *ctx)
 		}
 		if (ctx->db) {
 			/* logged in, the answer sent: the UI child opens its own connection.
-			 * Hold none across the session, and give its freed pages back before
-			 * the UI child is forked, or both would keep them */
+			 * Hold none across the session, and give its freed pages (and a hash
+			 * region a key login left unused) back before the UI child is forked,
+			 * or both would keep them */
 			db_close(ctx->db);
 			ctx->db = NULL;
+			hash_region_release();
 			malloc_trim(0);
 		}
 		if (ctx->chan_closed) {
@@ -461,6 +464,8 @@ void session_prepare(const struct session_start *st, int warm)
 		struct db *db = session_db(ctx);
 		if (db)
 			user_login_warm(db);
+		/* and the password hash's 16 MiB, faulted in now, not during the hash */
+		hash_region_reserve();
 	}
 }
 

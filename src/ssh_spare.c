@@ -4,7 +4,8 @@
  * preparing the database between "none" and the password; a login waited for both.
  * The listener keeps one spare: forked with its report pipe and one end of a socket
  * pair, it prepares what needs no connection (session_prepare: libssh's objects, the
- * signals, the database opened and the login's statements prepared), then waits.  The
+ * signals, the database opened and the login's statements prepared, the password hash's
+ * memory faulted in), then waits.  The
  * listener still accepts and decides (MaxStartups, penalties) as before, then hands the
  * accepted socket and the peer's address over the pair (SCM_RIGHTS); the spare renames
  * itself wq-ssh-session and serves the connection as a forked session would.  A spare

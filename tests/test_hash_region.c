@@ -3,7 +3,9 @@
  * a wrong password, a malformed setting), leaves no mapping behind (the slack trimmed on
  * either side of the region, libcrypt's munmap of the rest), and, where the kernel offers
  * transparent huge pages (and has 2 MiB pages free), faults in yescrypt's 16 MiB region
- * in far fewer pages than libcrypt alone does. */
+ * in far fewer pages than libcrypt alone does; and that a region reserved ahead (a spare
+ * SSH session's) is the one the next hash of its length uses, faulted in already, and is
+ * given back by the hash or by hash_region_release. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -135,12 +137,63 @@ static void test_region_on_huge_pages(void **state)
 	assert_true(huge < plain / 4);
 }
 
+/* the mapped size grows by at least the region when it is reserved, and is back where
+ * it was once the hash (libcrypt's munmap) or the release has taken it */
+#define REGION_KB (16L << 10)
+
+static void test_reserved_region_used_by_next_hash(void **state)
+{
+	(void)state;
+	static struct crypt_data cd;
+	const char *hash = "$y$j9T$TriR1z63/GJ4BGoM8nGVC1$QqmdNOvHjjGDWUFs1kMi6VgqVPmpZ6e2cAYTqZRDWi1";
+	assert_string_equal(crypt_huge("watiqa-demo", hash, &cd), hash); /* the length known */
+	long before = vm_size_kb();
+	hash_region_reserve();
+	assert_true(vm_size_kb() >= before + REGION_KB);
+	hash_region_reserve(); /* one at a time */
+	assert_true(vm_size_kb() < before + 2 * REGION_KB);
+	/* the hash finds its 16 MiB faulted in: without the reserve it faults at least the
+	 * region's eight 2 MiB pages (or ~4,100 small ones) */
+	long f0 = minor_faults();
+	assert_string_equal(crypt_huge("watiqa-demo", hash, &cd), hash);
+	assert_true(minor_faults() - f0 < 8);
+	assert_int_equal(vm_size_kb(), before);
+	hash_region_release(); /* nothing left to release */
+	assert_int_equal(vm_size_kb(), before);
+}
+
+static void test_reserved_region_kept_from_other_lengths(void **state)
+{
+	(void)state;
+	static struct crypt_data cd;
+	const char *hash = "$y$j9T$TriR1z63/GJ4BGoM8nGVC1$QqmdNOvHjjGDWUFs1kMi6VgqVPmpZ6e2cAYTqZRDWi1";
+	char cheaper[CRYPT_GENSALT_OUTPUT_SIZE], want[CRYPT_OUTPUT_SIZE];
+	assert_string_equal(crypt_huge("watiqa-demo", hash, &cd), hash);
+	long before = vm_size_kb();
+	hash_region_reserve();
+	/* a hash at another cost (8 MiB) maps its own region and leaves the reserve */
+	assert_non_null(crypt_gensalt_rn("$y$", 4, NULL, 0, cheaper, sizeof cheaper));
+	snprintf(want, sizeof want, "%s", crypt_plain("watiqa-demo", cheaper, &cd));
+	assert_string_equal(crypt_huge("watiqa-demo", cheaper, &cd), want);
+	assert_true(vm_size_kb() >= before + REGION_KB);
+	hash_region_release();
+	assert_int_equal(vm_size_kb(), before);
+	/* the reserve's length is now the cheaper hash's, the last one asked for */
+	hash_region_reserve();
+	assert_true(vm_size_kb() >= before + REGION_KB / 2);
+	assert_true(vm_size_kb() < before + REGION_KB);
+	assert_string_equal(crypt_huge("watiqa-demo", want, &cd), want);
+	assert_int_equal(vm_size_kb(), before);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_same_result_as_crypt_r),
 		cmocka_unit_test(test_no_mapping_left),
 		cmocka_unit_test(test_region_on_huge_pages),
+		cmocka_unit_test(test_reserved_region_used_by_next_hash),
+		cmocka_unit_test(test_reserved_region_kept_from_other_lengths),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
