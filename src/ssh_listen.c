@@ -39,8 +39,10 @@
 
 #define LISTEN_BACKLOG		 128
 #define LISTEN_STOP_GRACE_MS	 3000 /* SIGTERM to sessions, then SIGKILL */
-/* A new spare is forked once the last one's login has an answer (or it ended), not while
- * that login is under way: the fork and the spare's set-up would take CPU from it.
+/* A new spare is forked once the last one's login is refused, or has its first screen
+ * (SESSION_REPORT_SETTLED), or ended; not while that login is under way: the fork and the
+ * spare's set-up (~8 ms of CPU) would take it from the login, and on a small machine from
+ * the client too, which after the answer opens its channel and starts its shell.
  * A login that takes longer (a person typing) gets its successor after this: */
 #define SPARE_REFILL_MS		 1000
 #define SPARE_RETRY_MS		 1000 /* a spare that ended unused: not at once again */
@@ -54,7 +56,7 @@ struct child {
 	int detached; /* ... and no later session has taken it over */
 	int spare;    /* forked ahead, no connection yet (src/ssh_spare.c) */
 	int pair_fd;  /* a spare's end of its socket pair, -1 once handed over */
-	int64_t handed_ms; /* a spare handed a connection, its login not answered yet */
+	int64_t handed_ms; /* a spare handed a connection, its login not settled yet */
 };
 
 static struct child *children;
@@ -209,9 +211,11 @@ static void child_read_reports(struct child *c)
 					c->authed = 1;
 				else if (buf[i] == SESSION_REPORT_AUTH_FAIL)
 					c->failures++;
-				if (buf[i] == SESSION_REPORT_AUTH_OK ||
+				/* a failure is answered, a success once its screen is
+				 * out: the next spare may come */
+				if (buf[i] == SESSION_REPORT_SETTLED ||
 				    buf[i] == SESSION_REPORT_AUTH_FAIL)
-					c->handed_ms = 0; /* answered: the next spare may come */
+					c->handed_ms = 0;
 				else if (buf[i] == SESSION_REPORT_GRACE)
 					c->grace = 1;
 				else if (buf[i] == SESSION_REPORT_DETACHED)

@@ -16,6 +16,9 @@
 #define SESSION_REPORT_GRACE	 'G' /* login grace time ran out */
 #define SESSION_REPORT_DETACHED	 'D' /* link lost, the screen kept (src/ssh_detach.c) */
 #define SESSION_REPORT_REATTACHED 'R' /* ... and taken over by a later session */
+/* logged in and its first screen sent: the login's work is done, the next spare may be
+ * forked without taking CPU from it (src/ssh_listen.c) */
+#define SESSION_REPORT_SETTLED	 'S'
 
 #define SESSION_ADDR_BYTES 48
 

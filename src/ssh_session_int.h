@@ -59,6 +59,7 @@ struct session_ctx {
 	int master_added; /* in the event */
 	int master_eof;
 	int first_screen; /* the UI's first screen is not sent yet (ssh_session_pump.c) */
+	int settled;	  /* SESSION_REPORT_SETTLED sent: a screen has reached the client */
 	int ui_exited;
 	int ui_status;
 	int chan_closed;  /* the client closed the channel */

@@ -67,6 +67,10 @@ int session_on_pty_output(socket_t fd, int revents, void *userdata)
 			if (ssh_channel_write(ctx->chan, buf, (uint32_t)len) == SSH_ERROR)
 				ctx->chan_closed = 1;
 			ctx->bytes_out += len;
+			if (!ctx->settled) { /* its first screen (or a kept one's) */
+				session_report(ctx, SESSION_REPORT_SETTLED);
+				ctx->settled = 1;
+			}
 			ctx->first_screen = 0;
 		}
 		if (len == sizeof pump_buf && !ctx->master_eof) {

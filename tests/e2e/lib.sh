@@ -276,6 +276,16 @@ wq_ssh_sessions() {
 		[ "$(cat "/proc/$p/comm" 2>/dev/null)" = wq-ssh-spare ] || echo "$p"
 	done
 }
+# wq_ssh_spare: the pid of the spare waiting for the next connection, if one is there.
+wq_ssh_spare() {
+	local l p
+	l=$(wq_ssh_listener)
+	[ -n "$l" ] || return 0
+	for p in $(pgrep -P "$l" || true); do
+		[ "$(cat "/proc/$p/comm" 2>/dev/null)" = wq-ssh-spare ] && echo "$p"
+	done
+	return 0
+}
 # wq_ssh_procs: listener + sessions + UI children of this server (not the spare): 1 when
 # only the listener is left, 0 when it is gone too.
 wq_ssh_procs() {

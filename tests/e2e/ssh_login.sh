@@ -16,6 +16,8 @@ grep -q "ssh listening on 127.0.0.1:$WQ_SSH_PORT" "$T/serve.log" || fail "no lis
 ok "host key generated (0600), listening"
 
 # ---- password login: the agent's queue ----
+for ((i = 0; i < 100; i++)); do spare=$(wq_ssh_spare); [ -n "$spare" ] && break; sleep 0.1; done
+[ -n "$spare" ] || fail "no spare session process waits for the first connection"
 wq_login a agent1 watiqa-demo
 wq_screen_wait a "Queue" 15
 wq_wait_for "$T/serve.log" "ssh agent1@127.0.0.1: login ok (password)" 5
@@ -28,6 +30,14 @@ session=$(wq_ssh_sessions)
 [ "$(echo "$session" | wc -w)" = 1 ] || fail "expected one session process, got: $session"
 ui=$(pgrep -P "$session")
 [ -n "$ui" ] || fail "no UI child under session $session"
+[ "$session" = "$spare" ] || fail "the login went to $session, not to the spare $spare"
+# the next spare is forked once this login has its first screen (SESSION_REPORT_SETTLED),
+# not at its password's answer, when its fork and set-up would take CPU from the login's
+# last steps: so after the UI child (pids grow; a wrap-around in between is not expected)
+for ((i = 0; i < 50; i++)); do next=$(wq_ssh_spare); [ -n "$next" ] && break; sleep 0.1; done
+[ -n "$next" ] || fail "no new spare after the login"
+[ "$next" -gt "$ui" ] || fail "the next spare ($next) was forked before the login's UI child ($ui)"
+ok "the login was the spare's; the next spare came after its first screen"
 tty=$(readlink "/proc/$ui/fd/0")
 [ "$(stty -F "$tty" size)" = "24 80" ] || fail "UI terminal is $(stty -F "$tty" size), not 24 80"
 $WQ_TMUX resize-window -t a -x 100 -y 30
