@@ -3,7 +3,7 @@
 # "authenticated", with the client of bench/ssh_sessions.sh's login figure (sshpass +
 # OpenSSH's ssh, openssh_lib.sh's login_ms).  The listener and its session processes run
 # under strace, stopped only at the system calls that mark the phases (seccomp-bpf:
-# accept, recvfrom, recvmsg, sendto, fdatasync, mmap, munmap, openat); each login's
+# accept, recvfrom, recvmsg, sendto, fdatasync, mmap, munmap, openat, clone3); each login's
 # phases are read from the trace and their medians printed:
 #   accept -> session process       the listener's fork, or its hand-over to the spare
 #                                   (the spare's recvmsg returns)
@@ -36,7 +36,7 @@ echo "ssh_login_phases: $RUNS logins, $(nproc) cores, load $(cut -d' ' -f1-3 /pr
 : >"$T/plain"
 for ((i = 0; i < RUNS; i++)); do login_ms "$WQ_SSH_PORT" bench1 watiqa-demo >>"$T/plain"; done
 : >"$T/strace.err"
-strace -f --seccomp-bpf -ttt -T -e trace=accept,recvfrom,recvmsg,sendto,fdatasync,mmap,munmap,openat \
+strace -f --seccomp-bpf -ttt -T -e trace=accept,recvfrom,recvmsg,sendto,fdatasync,mmap,munmap,openat,clone3 \
 	-p "$(wq_ssh_listener)" -o "$T/trace" 2>"$T/strace.err" &
 SP=$!
 trap 'kill $SP 2>/dev/null || true; wq_cleanup' EXIT
@@ -74,10 +74,11 @@ for pid, ev in events.items():
         continue  # the listener, or a session that checked no password
     unmap = unmaps[0]
     pw = [e for e in recvs if e[0] < unmap[0]][-1]
-    # its start: the region mapped, or, when the spare had it ready (hash_region_reserve),
-    # the first mmap after the password: the stack of the thread that fsyncs the try,
-    # made just before the hash
-    start_hash = next(e for e in ev if e[1] == 'mmap' and e[0] > pw[0])
+    # its start: the thread that fsyncs the try, made just before the hash (the region
+    # and the thread's stack are the spare's, made before the connection:
+    # hash_region_reserve, src/ssh_spare_warm.c); else the first mmap after the password
+    start_hash = next((e for e in ev if e[1] == 'clone3' and e[0] > pw[0]), None) or \
+        next(e for e in ev if e[1] == 'mmap' and e[0] > pw[0])
     # a spare starts its connection when the listener's hand-over arrives
     handed = [e[0] + (e[3] if e[1] == 'recvmsg' else 0) for e in ev
               if e[1] in ('recvmsg', 'recvmsg_end') and '= -1' not in e[2]

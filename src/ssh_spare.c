@@ -21,6 +21,7 @@
 
 #include "ssh_session.h"
 #include "ssh_spare.h"
+#include "ssh_spare_warm.h"
 
 int spare_hand_over(int pair_fd, int fd, const char *addr)
 {
@@ -76,6 +77,7 @@ void spare_run(const struct config *cfg, int pair_fd, int report_fd, ssh_key hos
 	struct session_start st = {.cfg = cfg, .fd = -1, .report_fd = report_fd,
 				   .host_key = host_key};
 	session_prepare(&st, 1);
+	spare_warm();
 	char addr[SESSION_ADDR_BYTES];
 	int fd = spare_receive(pair_fd, addr, sizeof addr);
 	if (fd < 0)
