@@ -71,7 +71,8 @@ static char *huge_region(mmap_fn real, size_t len, int prot)
 
 /* The length of the last region a hash asked for (the listener's first check sets it
  * before any session is forked), and the region made ready for the next hash of that
- * length (hash_region_reserve). */
+ * length (hash_region_reserve).  Atomic: two threads may hash at once (the reserve is a
+ * single-threaded spare's, but the length is every hash's). */
 static size_t last_len;
 static char *ready;
 static size_t ready_len;
@@ -82,12 +83,13 @@ void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 	if (!hashing || addr || fd != -1 || flags != (MAP_PRIVATE | MAP_ANONYMOUS) ||
 	    len < HUGE_REGION_MIN_BYTES || len > SIZE_MAX - HUGE_PAGE_BYTES)
 		return real(addr, len, prot, flags, fd, off);
-	last_len = len;
-	if (ready && len == ready_len && prot == (PROT_READ | PROT_WRITE)) {
+	__atomic_store_n(&last_len, len, __ATOMIC_RELAXED);
+	if (len == __atomic_load_n(&ready_len, __ATOMIC_ACQUIRE) &&
+	    prot == (PROT_READ | PROT_WRITE)) {
 		/* libcrypt unmaps it after the hash, as one of its own */
-		char *r = ready;
-		ready = NULL;
-		return r;
+		char *r = __atomic_exchange_n(&ready, NULL, __ATOMIC_ACQ_REL);
+		if (r)
+			return r;
 	}
 	char *start = huge_region(real, len, prot);
 	return start ? start : real(addr, len, prot, flags, fd, off);
@@ -95,25 +97,25 @@ void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 
 void hash_region_reserve(void)
 {
-	if (ready || !last_len)
+	size_t len = __atomic_load_n(&last_len, __ATOMIC_RELAXED);
+	if (__atomic_load_n(&ready, __ATOMIC_ACQUIRE) || !len)
 		return;
-	char *r = huge_region(next_mmap(), last_len, PROT_READ | PROT_WRITE);
+	char *r = huge_region(next_mmap(), len, PROT_READ | PROT_WRITE);
 	if (!r)
 		return;
 	/* every page faulted in (and zeroed) now, not during the hash */
 	size_t page = (size_t)sysconf(_SC_PAGESIZE);
-	for (size_t i = 0; i < last_len; i += page)
+	for (size_t i = 0; i < len; i += page)
 		((volatile char *)r)[i] = 0;
-	ready = r;
-	ready_len = last_len;
+	__atomic_store_n(&ready_len, len, __ATOMIC_RELEASE);
+	__atomic_store_n(&ready, r, __ATOMIC_RELEASE);
 }
 
 void hash_region_release(void)
 {
-	if (!ready)
-		return;
-	munmap(ready, ready_len);
-	ready = NULL;
+	char *r = __atomic_exchange_n(&ready, NULL, __ATOMIC_ACQ_REL);
+	if (r)
+		munmap(r, __atomic_load_n(&ready_len, __ATOMIC_ACQUIRE));
 }
 
 const char *hash_region_crypt(const char *phrase, const char *setting, struct crypt_data *cd)

@@ -31,13 +31,6 @@ session=$(wq_ssh_sessions)
 ui=$(pgrep -P "$session")
 [ -n "$ui" ] || fail "no UI child under session $session"
 [ "$session" = "$spare" ] || fail "the login went to $session, not to the spare $spare"
-# the next spare is forked once this login has its first screen (SESSION_REPORT_SETTLED),
-# not at its password's answer, when its fork and set-up would take CPU from the login's
-# last steps: so after the UI child (pids grow; a wrap-around in between is not expected)
-for ((i = 0; i < 50; i++)); do next=$(wq_ssh_spare); [ -n "$next" ] && break; sleep 0.1; done
-[ -n "$next" ] || fail "no new spare after the login"
-[ "$next" -gt "$ui" ] || fail "the next spare ($next) was forked before the login's UI child ($ui)"
-ok "the login was the spare's; the next spare came after its first screen"
 tty=$(readlink "/proc/$ui/fd/0")
 [ "$(stty -F "$tty" size)" = "24 80" ] || fail "UI terminal is $(stty -F "$tty" size), not 24 80"
 $WQ_TMUX resize-window -t a -x 100 -y 30
@@ -61,6 +54,29 @@ wq_wait_count wq_ssh_procs 1 10
 kill -0 "$ui" 2>/dev/null && fail "UI child $ui still running"
 wq_wait_for "$T/serve.log" "ssh agent1@127.0.0.1: client disconnected" 5
 ok "disconnect leaves only the listener (no session, no UI child)"
+
+# ---- the next spare comes after a login's first screen ----
+# It is forked once the login has its first screen out (SESSION_REPORT_SETTLED), not at
+# its password's answer, when its fork and set-up would take CPU from the login's last
+# steps: so after the login's UI child (pids grow; a wrap-around in between is not
+# expected).  The password from sshpass, at once: a login that takes longer than
+# SPARE_REFILL_MS (1 s) from its connection gets its successor then, screen or not.
+for ((i = 0; i < 100; i++)); do spare=$(wq_ssh_spare); [ -n "$spare" ] && break; sleep 0.1; done
+[ -n "$spare" ] || fail "no spare session process waits for the next connection"
+$WQ_TMUX new-session -d -s f -x 80 -y 24 \
+	"sshpass -p watiqa-demo ssh -tt -p $WQ_SSH_PORT -o StrictHostKeyChecking=no \
+	 -o UserKnownHostsFile=/dev/null -o PubkeyAuthentication=no \
+	 -o PreferredAuthentications=password agent1@127.0.0.1; sleep 5"
+wq_screen_wait f "Queue" 15
+session=$(wq_ssh_sessions)
+ui=$(pgrep -P "$session")
+[ "$session" = "$spare" ] && [ -n "$ui" ] || fail "the login ($session, UI $ui) was not the spare's ($spare)"
+for ((i = 0; i < 50; i++)); do next=$(wq_ssh_spare); [ -n "$next" ] && break; sleep 0.1; done
+[ -n "$next" ] || fail "no new spare after the login"
+[ "$next" -gt "$ui" ] || fail "the next spare ($next) was forked before the login's UI child ($ui)"
+$WQ_TMUX kill-session -t f
+wq_wait_count wq_ssh_procs 1 10
+ok "the login was the spare's; the next spare came after its first screen"
 
 # ---- wrong password: refused, audited with the address ----
 before=$(wq_sql "SELECT count(*) FROM audit_log WHERE action = 'login.fail' AND actor_label = 'agent1'")
