@@ -22,8 +22,9 @@ read_s=$(awk '$2 == "HTTP_REQUEST_READ_SECONDS" { print $3 }' "$WQ_ROOT/src/http
 [ -n "$rate" ] && [ -n "$read_s" ] || fail "limits not found (rate '$rate', read '$read_s')"
 
 # ---- wrk from 127.0.0.1 while a citizen on 127.0.0.2 tracks ----
-# the run and the try after it in one window: a try in the next minute is served again
-wq_same_minute 45
+# the run and the try after it in one window (~7 s): a try in the next minute is served
+# again
+wq_same_minute 20
 timeout 20 wrk -t2 -c16 -d5s --latency "$WQ_URL/track?lang=fr" >"$T/wrk.out" 2>&1 &
 wrk_pid=$!
 WQ_PIDS+=($wrk_pid)

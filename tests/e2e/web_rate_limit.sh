@@ -4,7 +4,7 @@
 source "$(dirname "$0")/lib.sh"
 export WATIQA_HTTP_RATE=20
 wq_start_server
-wq_same_minute 40 # the 30 requests in one window
+wq_same_minute 15 # the 30 requests (~1 s) in one window
 n429=0
 for i in $(seq 30); do
 	st=$(curl -s -o "$T/r.html" -D "$T/h" -w '%{http_code}' "$WQ_URL/track?lang=ar")
