@@ -5,10 +5,11 @@
  * the connection and "authenticated" (perf record -e page-faults): OpenSSL's method
  * caches and random generator (the key exchange's first use in the process), the heap
  * growing under SQLite's and libssh's buffers, the main stack under the password check,
- * the thread that fsyncs a password try (its stack, its malloc arena).  Doing each once here, with throwaway keys and data, moves
- * those faults out of the login (bench/README.md section 35).  Nothing done here is kept
- * or used by the session: the same code paths, not the same objects.  Each step is best
- * effort: a failure only leaves the fault for the login, as before. */
+ * the thread that fsyncs a password try (its stack, its malloc arena).  Doing each once
+ * here, with throwaway keys and data, moves those faults out of the login
+ * (bench/README.md section 35).  Nothing done here is kept or used by the session: the
+ * same code paths, not the same objects.  Each step is best effort: a failure only
+ * leaves the fault for the login, as before. */
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
 #include <openssl/kdf.h>
