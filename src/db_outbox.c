@@ -8,14 +8,23 @@
 
 int outbox_watermark(struct db *db, int64_t *event_id, struct wq_errbuf *eb)
 {
-	/* before the first message ever, start from now: a new server does not text the
-	 * whole history it was loaded with (demo data, a migration from another system) */
+	/* the first start's newest event, kept (db/290): no history texted, nothing since
+	 * skipped, however many restarts come before the first message */
+	static const char mark_sql[] = "INSERT OR IGNORE INTO notify_start (id, event_id, at)"
+				       " SELECT 1, coalesce(max(id), 0), ? FROM request_events";
 	static const char sql[] = "SELECT coalesce((SELECT max(event_id) FROM outbox),"
-				  " (SELECT max(id) FROM request_events), 0)";
-	sqlite3_stmt *st = db_stmt(db, sql, eb);
+				  " (SELECT event_id FROM notify_start WHERE id = 1), 0)";
+	sqlite3_stmt *st = db_stmt(db, mark_sql, eb);
 	if (!st)
 		return WQ_EIO;
+	sqlite3_bind_int64(st, 1, wq_now());
 	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return db_fail(db, rc, eb);
+	if (!(st = db_stmt(db, sql, eb)))
+		return WQ_EIO;
+	rc = sqlite3_step(st);
 	*event_id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW ? WQ_OK : db_fail(db, rc, eb);

@@ -171,6 +171,12 @@ static int queue_in_group(struct db *db, void *arg, struct wq_errbuf *eb)
 	return WQ_OK;
 }
 
+/* The first start records its starting point (outbox_watermark): a write, in the group. */
+static int watermark_in_group(struct db *db, void *arg, struct wq_errbuf *eb)
+{
+	return outbox_watermark(db, arg, eb);
+}
+
 /* Returns 1 if a full batch was read (more may be waiting). */
 static int queue_events(struct notifier *n, int64_t *watermark)
 {
@@ -397,16 +403,17 @@ static void *notify_main(void *arg)
 	struct wq_errbuf eb;
 	int64_t watermark = 0, last_sweep = 0, last_escalate = 0;
 	int escalate_more = 1; /* the first round sweeps at once */
+	int marked = 0;	       /* no event read before the starting point is known */
 	wq_errbuf_clear(&eb);
-	if (outbox_watermark(n->db, &watermark, &eb))
-		log_event(LOG_LEVEL_ERROR, "error", "notify: %s", eb.msg);
 	for (;;) {
 		pthread_mutex_lock(&n->mu);
 		int stop = n->stop;
 		pthread_mutex_unlock(&n->mu);
 		if (stop)
 			break;
-		int more = queue_events(n, &watermark), refunds = 0;
+		if (!marked && !(marked = !outbox_write_job(n, watermark_in_group, &watermark, &eb)))
+			log_event(LOG_LEVEL_ERROR, "error", "notify: starting point: %s", eb.msg);
+		int more = marked ? queue_events(n, &watermark) : 0, refunds = 0;
 		/* money before messages: a burst of texts must not hold a refund back */
 		more |= refund_send_due(n->db, n->group, &n->cfg, &refunds);
 		more |= send_due(n);

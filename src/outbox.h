@@ -35,8 +35,10 @@ struct outbox_msg {
 	int attempts;
 };
 
-/* Highest event id already turned into outbox rows; if none ever was, the newest
- * event (the history before the first start is not notified). */
+/* Highest event id already turned into outbox rows; if none ever was, the newest event
+ * at the first call on this database, recorded then (the history before the first start
+ * is not notified, what came after it is, whatever restarts came between).  Writes once:
+ * an error (busy) is to be retried before any event is read. */
 int outbox_watermark(struct db *db, int64_t *event_id, struct wq_errbuf *eb);
 /* Events after `after`, oldest first, at most max; *n rows filled in out[]. */
 int outbox_events_after(struct db *db, int64_t after, struct outbox_event *out, int max,

@@ -67,6 +67,41 @@ static int lookup(const char *tracking, const char *code, int *wait)
 	return request_get_citizen(db, key, tracking, code, &r, wait, &eb);
 }
 
+/* The sender's starting point (outbox_watermark, db/290): its first start does not text
+ * the history the database was loaded with, and a restart before its first message
+ * still texts what happened since that start: it was the newest event at each start
+ * while the outbox was empty, and a paid request's events before a restart were never
+ * texted (tests/e2e/web_unpaid_messages.sh restarts so). */
+static void test_starting_point_kept(void **state)
+{
+	(void)state;
+	struct wq_errbuf eb;
+	struct outbox_event ev[4];
+	int64_t first = -1, again = -1;
+	int k = 0;
+	const char *newest = "SELECT coalesce(max(id), 0) FROM request_events";
+	assert_int_equal(testlib_sql_int(db, "SELECT count(*) FROM outbox", 0), 0);
+	testlib_paid_request(db, "RBT-HAS-1", 4000, "SP-LOADED-1"); /* the history loaded */
+	int64_t loaded = testlib_sql_int(db, newest, 0);
+	assert_true(loaded > 0);
+	assert_int_equal(outbox_watermark(db, &first, &eb), WQ_OK);
+	assert_int_equal(first, loaded);
+	int64_t id = testlib_paid_request(db, "RBT-HAS-1", 4000, "SP-START-1");
+	assert_true(testlib_sql_int(db, newest, 0) > loaded);
+	/* a restart, the outbox still empty: the same point, so the payment is read */
+	assert_int_equal(outbox_watermark(db, &again, &eb), WQ_OK);
+	assert_int_equal(again, first);
+	assert_int_equal(outbox_events_after(db, again, ev, 4, &k, &eb), WQ_OK);
+	assert_true(k >= 1);
+	assert_int_equal(ev[k - 1].request_id, id);
+	/* once a message was queued, its event is the point */
+	assert_int_equal(outbox_enqueue(db, id, ev[k - 1].event_id, "sms", "0699000009", "x", &eb),
+			 WQ_OK);
+	assert_int_equal(outbox_watermark(db, &again, &eb), WQ_OK);
+	assert_int_equal(again, ev[k - 1].event_id);
+	assert_int_equal(testlib_sql_int(db, "SELECT count(*) FROM notify_start", 0), 1);
+}
+
 static void test_code_stored_as_hmac(void **state)
 {
 	(void)state;
@@ -254,6 +289,7 @@ int main(void)
 {
 	static const struct fixture fx = {"citizen", 0};
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_starting_point_kept),
 		cmocka_unit_test(test_code_stored_as_hmac),
 		cmocka_unit_test(test_backoff),
 		cmocka_unit_test(test_legacy_rewrapped),
