@@ -175,6 +175,26 @@ wq_start_server() {
 	wq_demo_english
 }
 
+# wq_serve_again [SIGNAL [SERVE ARGS...]]: serve stopped with SIGNAL (TERM; KILL for a
+# crash; "none" when the story has stopped it) and started again on the same database,
+# ports and sandbox, its log in $T/serve2.log; returns once both sides listen.  Its
+# first round sweeps at once (expiry, purges, destroyed envelopes), so a story that moved
+# a date back sees the sweep without waiting for the minute's.  The environment is the
+# caller's (TZ=UTC wq_serve_again TERM).
+wq_serve_again() {
+	local sig=${1:-TERM}
+	shift || true
+	[ "$sig" = none ] || kill -"$sig" "$WQ_SERVE_PID" 2>/dev/null || true
+	wait "$WQ_SERVE_PID" 2>/dev/null || true
+	"$WATIQA_BIN" serve --demo --db "$WQ_DB" --ssh-port "$WQ_SSH_PORT" \
+		--http-port "$WQ_HTTP_PORT" "$@" >"$T/serve2.log" 2>&1 &
+	WQ_SERVE_PID=$!
+	WQ_PIDS+=($WQ_SERVE_PID)
+	WQ_LISTENER_PID=''
+	wq_wait_for "$T/serve2.log" "ssh listening on" 60
+	wq_wait_for "$T/serve2.log" "http listening on" 10
+}
+
 # wq_demo_english: the demo's French and Arabic accounts (agent1, supervisor1, officer1
 # in French, agent2, agent3, supervisor2 in Arabic) set to English, through the CLI, on
 # $WATIQA_DB: the stories read the screens' English.  The languages have their own
@@ -266,26 +286,22 @@ wq_ssh_listener() {
 	[ -n "${WQ_LISTENER_PID:-}" ] && [ "$(cat /proc/$WQ_LISTENER_PID/comm 2>/dev/null)" = wq-ssh-listen ] &&
 		echo "$WQ_LISTENER_PID" || true
 }
-# wq_ssh_sessions: pids of the session processes (the listener's children), kept screens'
-# keepers included, not the spare that waits for the next connection (wq-ssh-spare).
-wq_ssh_sessions() {
-	local l p
+# wq_ssh_children spare|sessions: pids of the listener's children that are (spare) or are
+# not (sessions) the spare waiting for the next connection (wq-ssh-spare).
+wq_ssh_children() {
+	local l p spare
 	l=$(wq_ssh_listener)
 	[ -n "$l" ] || return 0
 	for p in $(pgrep -P "$l" || true); do
-		[ "$(cat "/proc/$p/comm" 2>/dev/null)" = wq-ssh-spare ] || echo "$p"
+		spare=0
+		[ "$(cat "/proc/$p/comm" 2>/dev/null)" = wq-ssh-spare ] && spare=1
+		if [ "$1" = spare ]; then [ "$spare" = 0 ] || echo "$p"; else [ "$spare" = 1 ] || echo "$p"; fi
 	done
 }
+# wq_ssh_sessions: pids of the session processes, kept screens' keepers included.
+wq_ssh_sessions() { wq_ssh_children sessions; }
 # wq_ssh_spare: the pid of the spare waiting for the next connection, if one is there.
-wq_ssh_spare() {
-	local l p
-	l=$(wq_ssh_listener)
-	[ -n "$l" ] || return 0
-	for p in $(pgrep -P "$l" || true); do
-		[ "$(cat "/proc/$p/comm" 2>/dev/null)" = wq-ssh-spare ] && echo "$p"
-	done
-	return 0
-}
+wq_ssh_spare() { wq_ssh_children spare; }
 # wq_ssh_procs: listener + sessions + UI children of this server (not the spare): 1 when
 # only the listener is left, 0 when it is gone too.
 wq_ssh_procs() {

@@ -71,13 +71,7 @@ l=$(event_line logout "ssh agent1@127.0.0.1: " 10)
 ok "logout: $l"
 
 # --log-level warning: a login is not written, a refusal is
-kill "$WQ_SERVE_PID"
-wait "$WQ_SERVE_PID" 2>/dev/null || true
-"$WATIQA_BIN" serve --demo --db "$WQ_DB" --ssh-port "$WQ_SSH_PORT" --http-port "$WQ_HTTP_PORT" \
-	--log-level warning >"$T/serve2.log" 2>&1 &
-WQ_SERVE_PID=$!
-WQ_PIDS+=($WQ_SERVE_PID)
-wq_wait_for "$T/serve2.log" "ssh listening on" 60
+wq_serve_again TERM --log-level warning
 LOG=$T/serve2.log
 wq_ssh_open bad2 agent2 -o NumberOfPasswordPrompts=1
 wq_screen_wait bad2 "assword" 15

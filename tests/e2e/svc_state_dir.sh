@@ -84,15 +84,8 @@ want_mode "$b" 600
 ok "watiqa backup: state_dir/backups/, directory 0700, file 0600"
 
 # restart from /: the same server key is kept, the web side still finds its texts
-kill "$WQ_SERVE_PID"
-wait "$WQ_SERVE_PID" 2>/dev/null || true
 cd /
-WATIQA_STATE_DIR=$ST "$WATIQA_BIN" serve --demo --db "$WQ_DB" --ssh-port "$WQ_SSH_PORT" \
-	--http-port "$WQ_HTTP_PORT" >"$T/serve2.log" 2>&1 &
-WQ_SERVE_PID=$!
-WQ_PIDS+=($WQ_SERVE_PID)
-wq_wait_for "$T/serve2.log" "ssh listening on" 60
-wq_wait_for "$T/serve2.log" "http listening on" 10
+WATIQA_STATE_DIR=$ST wq_serve_again TERM
 cd "$T/cwd"
 [ "$(od -An -tx1 "$ST/server.key" | tr -d ' \n')" = "$WQ_KEY_BEFORE" ] || fail "server key changed"
 grep -qi "<html" <(curl -fsS "http://127.0.0.1:$WQ_HTTP_PORT/") || fail "no home page when served from /"

@@ -62,14 +62,8 @@ case "$ny_sheet" in *"paid: $sheet_paid  (Morocco time)"*) ;;
 ok "$first's sheet says paid: $sheet_paid (Morocco time); the status line: times: Morocco time"
 
 # the same server restarted in UTC (--demo: the sandbox's secret; the data is kept)
-kill "$WQ_SERVE_PID"
-wait "$WQ_SERVE_PID" 2>/dev/null || true
 export TZ=UTC
-"$WATIQA_BIN" serve --demo --db "$WQ_DB" --ssh-port "$WQ_SSH_PORT" --http-port "$WQ_HTTP_PORT" \
-	>"$T/serve2.log" 2>&1 &
-WQ_SERVE_PID=$!
-WQ_PIDS+=($WQ_SERVE_PID)
-wq_wait_for "$T/serve2.log" "http listening on" 60
+wq_serve_again TERM
 [ "$(web_track "$tracking" "$secret")" = 200 ] || fail "tracking page (UTC)"
 [ "$(history)" = "$ny_page" ] || fail "times moved with TZ: New York '$ny_page', UTC '$(history)'"
 utc_api=$(api_track)

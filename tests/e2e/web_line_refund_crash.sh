@@ -43,11 +43,7 @@ kill -9 "$WQ_SERVE_PID"
 wait "$WQ_SERVE_PID" 2>/dev/null || true
 ok "$L_T cancelled: two line refunds owed; a call in flight ($flight): serve killed with -9"
 
-"$WATIQA_BIN" serve --demo --db "$WQ_DB" --ssh-port "$WQ_SSH_PORT" --http-port "$WQ_HTTP_PORT" \
-	>"$T/serve2.log" 2>&1 &
-WQ_SERVE_PID=$!
-WQ_PIDS+=($WQ_SERVE_PID)
-wq_wait_for "$T/serve2.log" "http listening on" 60
+wq_serve_again none
 for ((i = 0; i < 600; i++)); do
 	[ "$(web_sql "$rows")" = "1:refunded 2:refunded" ] && break
 	sleep 0.1

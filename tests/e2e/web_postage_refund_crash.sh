@@ -28,11 +28,7 @@ kill -9 "$WQ_SERVE_PID"
 wait "$WQ_SERVE_PID" 2>/dev/null || true
 ok "Q's second postage owed back; its refund call in flight (refund_sent): serve killed with -9"
 
-"$WATIQA_BIN" serve --demo --db "$WQ_DB" --ssh-port "$WQ_SSH_PORT" --http-port "$WQ_HTTP_PORT" \
-	>"$T/serve2.log" 2>&1 &
-WQ_SERVE_PID=$!
-WQ_PIDS+=($WQ_SERVE_PID)
-wq_wait_for "$T/serve2.log" "http listening on" 60
+wq_serve_again none
 for ((i = 0; i < 300; i++)); do [ "$(web_sql "$row")" = refunded ] && break; sleep 0.1; done
 [ "$(web_sql "$row")" = refunded ] || fail "after the restart the postage refund is '$(web_sql "$row")'"
 [ "$(web_sql "SELECT attempts >= 2 FROM postage_refunds")" = 1 ] || fail "refunded without a second call"

@@ -98,13 +98,7 @@ ok "G ($G_T) chose the refund through the API: destroyed, refunded to the card"
 #    start, so it is restarted
 web_returned_order H
 web_sql "UPDATE requests SET stage_at = stage_at - 16 * 86400 WHERE tracking = '$H_T'"
-kill -TERM "$WQ_SERVE_PID"
-wait "$WQ_SERVE_PID" 2>/dev/null || true
-"$WATIQA_BIN" serve --demo --db "$WQ_DB" --ssh-port "$WQ_SSH_PORT" --http-port "$WQ_HTTP_PORT" \
-	>"$T/serve2.log" 2>&1 &
-WQ_SERVE_PID=$!
-WQ_PIDS+=($WQ_SERVE_PID)
-wq_wait_for "$T/serve2.log" "http listening on" 30
+wq_serve_again TERM
 for ((i = 0; i < 300; i++)); do [ "$(state "$H_T")" = destroyed ] && break; sleep 0.1; done
 [ "$(state "$H_T")" = destroyed ] || fail "H is $(state "$H_T") after the sweep"
 wait_refund "$H_T" refunded
