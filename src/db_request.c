@@ -265,3 +265,26 @@ int request_history(struct db *db, const struct actor *a, int64_t id, struct req
 	sqlite3_bind_int64(st, 1, id);
 	return db_collect(db, st, sizeof **out, fill_event, (void **)out, n, eb);
 }
+
+int request_unpaid_due(struct db *db, int64_t max_age_seconds, struct unpaid_due *out,
+		       int max, int *n, struct wq_errbuf *eb)
+{
+	static const char sql[] = "SELECT id, tracking, fee_centimes FROM requests"
+				  " WHERE state = 'pending_payment' AND created_at < ?"
+				  " ORDER BY id LIMIT ?";
+	*n = 0;
+	sqlite3_stmt *st = db_stmt(db, sql, eb);
+	if (!st)
+		return WQ_EIO;
+	sqlite3_bind_int64(st, 1, wq_now() - max_age_seconds);
+	sqlite3_bind_int(st, 2, max);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < max) {
+		struct unpaid_due *u = &out[(*n)++];
+		u->id = sqlite3_column_int64(st, 0);
+		db_col_text(st, 1, u->tracking, sizeof u->tracking);
+		u->fee_centimes = sqlite3_column_int64(st, 2);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? WQ_OK : db_fail(db, rc, eb);
+}

@@ -461,8 +461,9 @@ int request_mark_paid(struct db *db, int64_t id, const char *gateway_ref,
 
 /* The system moves every request the query finds (ids, ?1 the cutoff, at most 500) to
  * `to`, in the caller's transaction. */
-static int do_sweep(struct db *db, const char *sql, int64_t cutoff, enum req_state to,
-		    const char *note, int *n, struct wq_errbuf *eb)
+/* sql's ?1 is the cutoff, its ?2 (if any) the highest id */
+static int do_sweep(struct db *db, const char *sql, int64_t cutoff, int64_t upto_id,
+		    enum req_state to, const char *note, int *n, struct wq_errbuf *eb)
 {
 	struct actor sys;
 	actor_system(&sys);
@@ -472,6 +473,8 @@ static int do_sweep(struct db *db, const char *sql, int64_t cutoff, enum req_sta
 	if (!st)
 		return WQ_EIO;
 	sqlite3_bind_int64(st, 1, cutoff);
+	if (sqlite3_bind_parameter_count(st) >= 2)
+		sqlite3_bind_int64(st, 2, upto_id);
 	while (count < 500 && (rc = sqlite3_step(st)) == SQLITE_ROW)
 		ids[count++] = sqlite3_column_int64(st, 0);
 	if (count == 500)
@@ -486,14 +489,22 @@ static int do_sweep(struct db *db, const char *sql, int64_t cutoff, enum req_sta
 	return WQ_OK;
 }
 
+int request_expire_unpaid_upto(struct db *db, int64_t max_age_seconds, int64_t upto_id,
+			       int *n, struct wq_errbuf *eb)
+{
+	*n = 0;
+	/* ids grow with created_at: every unpaid one at or below upto_id is among those
+	 * request_unpaid_due listed (and asked about) */
+	static const char sql[] = "SELECT id FROM requests WHERE state = 'pending_payment'"
+				  " AND created_at < ?1 AND id <= ?2 ORDER BY id LIMIT 500";
+	DB_TX(db, eb, do_sweep(db, sql, wq_now() - max_age_seconds, upto_id, RS_EXPIRED,
+			       "not paid in time", n, eb));
+}
+
 int request_expire_unpaid(struct db *db, int64_t max_age_seconds, int *n,
 			  struct wq_errbuf *eb)
 {
-	*n = 0;
-	static const char sql[] = "SELECT id FROM requests WHERE state = 'pending_payment'"
-				  " AND created_at < ? ORDER BY id LIMIT 500";
-	DB_TX(db, eb, do_sweep(db, sql, wq_now() - max_age_seconds, RS_EXPIRED, "not paid in time",
-			       n, eb));
+	return request_expire_unpaid_upto(db, max_age_seconds, INT64_MAX, n, eb);
 }
 
 int request_destroy_unclaimed(struct db *db, int64_t keep_seconds, int *n,
@@ -502,6 +513,6 @@ int request_destroy_unclaimed(struct db *db, int64_t keep_seconds, int *n,
 	*n = 0;
 	static const char sql[] = "SELECT id FROM requests WHERE state IN ('returned', 'to_collect')"
 				  " AND coalesce(stage_at, updated_at) < ? ORDER BY id LIMIT 500";
-	DB_TX(db, eb, do_sweep(db, sql, wq_now() - keep_seconds, RS_DESTROYED,
+	DB_TX(db, eb, do_sweep(db, sql, wq_now() - keep_seconds, 0, RS_DESTROYED,
 			       "no choice in time: envelope destroyed", n, eb));
 }

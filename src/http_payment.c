@@ -18,6 +18,7 @@
 #include "db_group.h"
 #include "http_internal.h"
 #include "log.h"
+#include "pay_inquiry.h"
 #include "payment.h"
 #include "redispatch.h"
 #include "request.h"
@@ -72,19 +73,6 @@ static void stranger(struct http_ctx *c, const char *action, const char *detail)
 
 enum settle { SETTLE_PAID, SETTLE_ALREADY, SETTLE_NOT_PAID, SETTLE_MISMATCH,
 	      SETTLE_GATEWAY, SETTLE_ERROR };
-
-struct paid_job {
-	int64_t id;
-	const char *txn;
-	int64_t amount_centimes;
-	int *already;
-};
-
-static int paid_in_group(struct db *db, void *arg, struct wq_errbuf *eb)
-{
-	struct paid_job *j = arg;
-	return request_mark_paid(db, j->id, j->txn, j->amount_centimes, j->already, eb);
-}
 
 /* A re-dispatch's postage, recorded in the web side's group commit as a fee is. */
 struct postage_job {
@@ -201,6 +189,37 @@ static int system_request(struct http_ctx *c, const char *tracking, struct reque
 	if (!tracking || !validate_match(c->app->val, "tracking", tracking))
 		return WQ_ENOTFOUND;
 	return db ? request_get_by_tracking(db, &sys, tracking, r, &eb) : WQ_EIO;
+}
+
+/* The order's payment found and recorded: txn when a signed callback announced it, else
+ * the gateway is asked what became of the order (step 6: its callback and the return
+ * both lost, serve restarting as the card was charged).  postage_order: a re-dispatch's
+ * own order, r its request.  On an offload thread. */
+static enum settle settle_order(struct http_ctx *c, const struct request *r,
+				const char *postage_order, const char *txn)
+{
+	char found[sizeof ((struct payment_status *)0)->txn];
+	if (!txn || !txn[0]) {
+		struct payment_status st;
+		struct wq_errbuf eb;
+		wq_errbuf_clear(&eb);
+		if (payment_inquiry(&c->app->cfg, postage_order ? postage_order : r->tracking, &st,
+				    &eb))
+			return SETTLE_GATEWAY;
+		if (strcmp(st.status, "paid"))
+			return SETTLE_NOT_PAID;
+		snprintf(found, sizeof found, "%s", st.txn);
+		txn = found;
+	}
+	if (!postage_order)
+		return settle(c, r, txn);
+	struct redispatch d;
+	struct wq_errbuf deb;
+	wq_errbuf_clear(&deb);
+	if (!http_db(c) || redispatch_by_order(http_db(c), postage_order, &d, &deb) ||
+	    strcmp(d.tracking, r->tracking))
+		return SETTLE_ERROR;
+	return settle_postage(c, &d, txn);
 }
 
 static int settle_error(struct http_ctx *c, enum settle how);
@@ -387,12 +406,14 @@ static void track_button(struct http_ctx *c, const char *tracking, const char *s
 struct return_later {
 	struct request r;
 	int postage;
-	char secret[SECRET_CODE_BYTES + 4], txn[72];
+	char secret[SECRET_CODE_BYTES + 4], txn[72], order[40];
 };
 static int return_settle(struct http_ctx *c, struct wq_errbuf *eb);
 static int return_answer(struct http_ctx *c, int rc, struct wq_errbuf *eb);
 static int return_page(struct http_ctx *c, const struct request *r, const char *secret,
 		       int postage);
+static int again_settle(struct http_ctx *c, struct wq_errbuf *eb);
+static int again_answer(struct http_ctx *c, int rc, struct wq_errbuf *eb);
 
 int pay_return(struct http_ctx *c)
 {
@@ -418,14 +439,18 @@ int pay_return(struct http_ctx *c)
 		page_end(c);
 		return c->status;
 	}
-	/* the gateway's confirmation failed when its callback came: the return is a second
-	 * chance.  Only for a txn that signed callback announced: any other never reaches
-	 * the gateway (a stranger's made-up txn held a thread up to 5 s on it) */
-	int known = 0;
-	struct wq_errbuf keb;
-	if (r.state == RS_PENDING_PAYMENT && txn && status && !strcmp(status, "paid") &&
-	    strlen(txn) <= 64 && !request_payment_known(http_db(c), r.id, txn, &known, &keb) &&
-	    known) {
+	/* the gateway's confirmation failed when its callback came, or the callback never
+	 * came (serve restarting as the card was charged): the return is a second chance.
+	 * A txn that a signed callback announced is confirmed; any other is not taken from
+	 * this unsigned URL (a made-up txn held a thread up to 5 s on the gateway): the
+	 * gateway is asked about the order itself (step 6) */
+	int waiting = postage ? r.state == RS_RETURNED : r.state == RS_PENDING_PAYMENT;
+	if (waiting && txn && status && !strcmp(status, "paid") && strlen(txn) <= 64 &&
+	    strlen(order) < sizeof ((struct return_later *)0)->order) {
+		int known = 0;
+		struct wq_errbuf keb;
+		if (postage || request_payment_known(http_db(c), r.id, txn, &known, &keb))
+			known = 0;
 		/* asked off this worker, as the callback is; the page drawn after */
 		struct return_later *l = calloc(1, sizeof *l);
 		if (l) {
@@ -434,11 +459,10 @@ int pay_return(struct http_ctx *c)
 			l->r = r;
 			l->postage = postage;
 			snprintf(l->secret, sizeof l->secret, "%s", secret);
-			snprintf(l->txn, sizeof l->txn, "%s", txn);
+			snprintf(l->txn, sizeof l->txn, "%s", known ? txn : "");
+			snprintf(l->order, sizeof l->order, "%s", order);
 			return http_offload(c, return_settle, return_answer);
 		}
-		if (settle(c, &r, txn) == SETTLE_PAID)
-			system_request(c, r.tracking, &r);
 	}
 	return return_page(c, &r, secret, postage);
 }
@@ -448,7 +472,8 @@ static int return_settle(struct http_ctx *c, struct wq_errbuf *eb)
 {
 	struct return_later *l = c->later;
 	(void)eb;
-	if (settle(c, &l->r, l->txn) == SETTLE_PAID)
+	enum settle how = settle_order(c, &l->r, l->postage ? l->order : NULL, l->txn);
+	if (how == SETTLE_PAID || how == SETTLE_ALREADY)
 		system_request(c, l->r.tracking, &l->r);
 	return WQ_OK;
 }
@@ -516,6 +541,43 @@ int pay_again(struct http_ctx *c)
 		return page_message(c, track_status(c, lrc), tr(c, T_NOT_FOUND), eb.msg);
 	if (r.state != RS_PENDING_PAYMENT)
 		return track_show(c);
+	/* a payment the server never heard of (its callback and return lost to a restart)
+	 * is found before the card is charged a second time: asked off this worker */
+	struct return_later *l = calloc(1, sizeof *l);
+	if (!l)
+		return again_answer(c, WQ_OK, &eb);
+	free(c->later);
+	c->later = l;
+	l->r = r;
+	return http_offload(c, again_settle, again_answer);
+}
+
+/* On an offload thread: has the gateway a payment for this order already? */
+static int again_settle(struct http_ctx *c, struct wq_errbuf *eb)
+{
+	struct return_later *l = c->later;
+	(void)eb;
+	enum settle how = settle_order(c, &l->r, NULL, NULL);
+	if (how == SETTLE_PAID || how == SETTLE_ALREADY)
+		system_request(c, l->r.tracking, &l->r);
+	return WQ_OK;
+}
+
+/* Back on a worker: the tracking page if it was paid after all, else the checkout. */
+static int again_answer(struct http_ctx *c, int rc, struct wq_errbuf *eb)
+{
+	struct return_later *l = c->later;
+	(void)eb;
+	if (rc == WQ_OK && l && l->r.state != RS_PENDING_PAYMENT)
+		return track_show(c);
+	struct request r;
+	struct wq_errbuf leb;
+	wq_errbuf_clear(&leb);
+	const char *t = http_arg(c, "tracking"), *k = http_arg(c, "secret");
+	if (l)
+		r = l->r;
+	else if (track_lookup(c, t, k, &r, &leb))
+		return page_message(c, 500, tr(c, T_NOT_FOUND), leb.msg);
 	struct buf url;
 	buf_init(&url);
 	pay_checkout_url(c, &r, &url);

@@ -2,7 +2,8 @@
  * second it turns request events newer than its watermark into outbox rows (one per
  * channel, idempotent on the event), sends what is due to the SMS/e-mail gateway
  * (cfg->sms_url) with libcurl, retrying with exponential backoff, sends the refunds due
- * to the payment gateway (refund.c), and once a minute expires requests left unpaid,
+ * to the payment gateway (refund.c), and once a minute expires requests left unpaid
+ * (those the gateway says were not paid: pay_inquiry.c),
  * destroys (and refunds) returned envelopes nobody chose for, and runs the escalation
  * sweep (escalate.h: a complaint
  * for each request past its announced delivery window).  It has its own database connection and never holds a
@@ -32,6 +33,7 @@
 #include "log.h"
 #include "lines.h"
 #include "notify.h"
+#include "pay_inquiry.h"
 #include "refund.h"
 #include "request.h"
 #include "util.h"
@@ -313,16 +315,23 @@ static void forget_unpaid(struct notifier *n, struct db *db)
 		log_event(LOG_LEVEL_ERROR, "error", "notify: prune of failure counters: %s", eb.msg);
 }
 
+struct sweep_job {
+	struct notifier *n;
+	int64_t unpaid_upto; /* the unpaid orders the gateway answered for: ids up to this */
+};
+
 /* The minute's sweeps, in one group job: each part's error is logged and the others
  * still run (a failed part rolls back only its own savepoint). */
 static int minute_sweeps_in_group(struct db *db, void *arg, struct wq_errbuf *unused)
 {
-	struct notifier *n = arg;
+	struct sweep_job *j = arg;
+	struct notifier *n = j->n;
 	struct wq_errbuf eb;
 	int expired = 0;
 	(void)unused;
 	wq_errbuf_clear(&eb);
-	if (request_expire_unpaid(db, PAYMENT_EXPIRY_SECONDS, &expired, &eb))
+	if (j->unpaid_upto > 0 && request_expire_unpaid_upto(db, PAYMENT_EXPIRY_SECONDS,
+							     j->unpaid_upto, &expired, &eb))
 		log_event(LOG_LEVEL_ERROR, "error", "notify: expiry sweep: %s", eb.msg);
 	forget_unpaid(n, db);
 	if (request_destroy_unclaimed(db, (int64_t)n->cfg.returned_keep_days * 86400, &expired,
@@ -419,7 +428,9 @@ static void *notify_main(void *arg)
 		more |= send_due(n);
 		if (wq_now() - last_sweep >= EXPIRY_SWEEP_SECONDS) {
 			last_sweep = wq_now();
-			if (outbox_write_job(n, minute_sweeps_in_group, n, &eb))
+			/* an unpaid order expires only once the gateway says it was not paid */
+			struct sweep_job sj = {n, pay_inquiry_unpaid(&n->cfg, n->db, n->group)};
+			if (outbox_write_job(n, minute_sweeps_in_group, &sj, &eb))
 				log_event(LOG_LEVEL_ERROR, "error", "notify: sweeps: %s", eb.msg);
 		}
 		if (escalate_more || mono_seconds() - last_escalate >= ESCALATE_SWEEP_SECONDS) {

@@ -176,43 +176,67 @@ int payment_refund(const struct config *cfg, const char *txn, int64_t amount,
 	return rc;
 }
 
-int payment_confirm(const struct config *cfg, const char *txn, struct payment_status *st,
-		    struct wq_errbuf *eb)
+/* Steps 3 and 6: a signed GET of {gateway}{path}?merchant&KEY=VALUE&ts&sig, sig over
+ * "kind|merchant|value|ts", its JSON answer into st. */
+static int gateway_status(const struct config *cfg, const char *path, const char *kind,
+			  const char *key, const char *value, struct payment_status *st,
+			  struct wq_errbuf *eb)
 {
 	memset(st, 0, sizeof *st);
 	char tss[24], sig[65];
 	snprintf(tss, sizeof tss, "%" PRId64, wq_now());
-	const char *parts[] = {"confirm", cfg->gateway_merchant, txn, tss};
+	const char *parts[] = {kind, cfg->gateway_merchant, value, tss};
 	payment_sign(cfg->gateway_secret, parts, 4, sig);
 	struct buf url, body;
 	buf_init(&url);
 	buf_init(&body);
 	buf_puts(&url, cfg->gateway_url);
-	buf_puts(&url, "/api/txn?merchant=");
+	buf_puts(&url, path);
+	buf_puts(&url, "?merchant=");
 	buf_url(&url, cfg->gateway_merchant);
-	buf_puts(&url, "&txn=");
-	buf_url(&url, txn);
+	buf_printf(&url, "&%s=", key);
+	buf_url(&url, value);
 	buf_printf(&url, "&ts=%s&sig=%s", tss, sig);
 	long code;
 	CURLcode cc = gateway_call(buf_str(&url), NULL, PAYMENT_CONFIRM_TIMEOUT_MS, &code, &body);
 	buf_free(&url);
 	int rc = WQ_OK;
 	if (cc != CURLE_OK) {
-		rc = wq_fail(eb, WQ_EGATEWAY, "gateway", "confirmation failed: %s",
+		rc = wq_fail(eb, WQ_EGATEWAY, "gateway", "%s failed: %s", kind,
 			     curl_easy_strerror(cc));
 	} else if (code == 404) {
-		rc = wq_fail(eb, WQ_ENOTFOUND, "txn", "the gateway does not know %s", txn);
+		rc = wq_fail(eb, WQ_ENOTFOUND, key, "the gateway does not know %s", value);
 	} else if (code != 200) {
-		rc = wq_fail(eb, WQ_EGATEWAY, "gateway", "confirmation answered HTTP %ld", code);
+		rc = wq_fail(eb, WQ_EGATEWAY, "gateway", "%s answered HTTP %ld", kind, code);
 	} else {
 		const char *j = buf_str(&body);
 		payment_json_str(j, "txn", st->txn, sizeof st->txn);
 		payment_json_str(j, "order", st->order, sizeof st->order);
 		payment_json_str(j, "status", st->status, sizeof st->status);
 		st->amount_centimes = payment_json_int(j, "amount");
-		if (strcmp(st->txn, txn) || !st->status[0])
-			rc = wq_fail(eb, WQ_EGATEWAY, "gateway", "confirmation for another txn");
+		if (!st->status[0])
+			rc = wq_fail(eb, WQ_EGATEWAY, "gateway", "%s answered without a status", kind);
 	}
 	buf_free(&body);
+	return rc;
+}
+
+int payment_confirm(const struct config *cfg, const char *txn, struct payment_status *st,
+		    struct wq_errbuf *eb)
+{
+	int rc = gateway_status(cfg, "/api/txn", "confirm", "txn", txn, st, eb);
+	if (rc == WQ_OK && strcmp(st->txn, txn))
+		rc = wq_fail(eb, WQ_EGATEWAY, "gateway", "confirmation for another txn");
+	return rc;
+}
+
+int payment_inquiry(const struct config *cfg, const char *order, struct payment_status *st,
+		    struct wq_errbuf *eb)
+{
+	int rc = gateway_status(cfg, "/api/order", "inquiry", "order", order, st, eb);
+	if (rc == WQ_OK && strcmp(st->order, order))
+		rc = wq_fail(eb, WQ_EGATEWAY, "gateway", "inquiry answered for another order");
+	else if (rc == WQ_OK && !strcmp(st->status, "paid") && !st->txn[0])
+		rc = wq_fail(eb, WQ_EGATEWAY, "gateway", "inquiry: paid without a txn");
 	return rc;
 }

@@ -26,7 +26,15 @@
  *     -> 200 {"refund":..,"txn":..,"amount":N,"key":..,"status":"refunded"}
  *     -> 402 {"status":"refused","error":..} the card or issuer refuses (final),
  *        404 unknown txn, 409 more than what is left of the payment (final);
- *     anything else (5xx, no answer in time) is tried again later. */
+ *     anything else (5xx, no answer in time) is tried again later.
+ *  6. Inquiry (us -> gateway, libcurl): what became of an order whose callback and
+ *     return may both have been lost (serve restarting as the card was charged):
+ *     GET {gateway}/api/order?merchant&order&ts&sig, sig over "inquiry|merchant|order|ts"
+ *     -> 200 {"order":..,"txn":..,"amount":N,"status":"paid"}, its first paid txn, or
+ *        {"order":..,"status":"none"} when none was paid (never tried, declined,
+ *        still pending).  Asked before an unpaid order is expired (notify.c) and by
+ *        the citizen's "pay again" (http_payment.c), so that neither expires nor
+ *        charges again an order the card has paid. */
 #ifndef WQ_PAYMENT_H
 #define WQ_PAYMENT_H
 
@@ -61,6 +69,10 @@ int payment_callback_valid(const char *secret, const char *txn, const char *orde
 /* Step 3 with libcurl: WQ_OK and st filled, WQ_ENOTFOUND for an unknown txn,
  * WQ_EGATEWAY when the gateway is down, slow or answers nonsense. */
 int payment_confirm(const struct config *cfg, const char *txn, struct payment_status *st,
+		    struct wq_errbuf *eb);
+/* Step 6: WQ_OK and st filled (status "paid" with its txn and amount, or "none"),
+ * WQ_EGATEWAY when the gateway is down, slow or answers nonsense. */
+int payment_inquiry(const struct config *cfg, const char *order, struct payment_status *st,
 		    struct wq_errbuf *eb);
 /* Step 5: WQ_OK with ref (the gateway's refund id, ref_len bytes) when refunded;
  * WQ_EDENIED when the gateway refuses for good (eb says why); WQ_EGATEWAY when it did

@@ -214,5 +214,18 @@ int request_destroy_unclaimed(struct db *db, int64_t keep_seconds, int *n,
 /* Unpaid requests older than max_age_seconds become expired; *n gets the count. */
 int request_expire_unpaid(struct db *db, int64_t max_age_seconds, int *n,
 			  struct wq_errbuf *eb);
+/* The same for those whose id is at most upto_id: the ones the gateway was asked about
+ * (notify.c asks, in id order, before it lets an order expire). */
+int request_expire_unpaid_upto(struct db *db, int64_t max_age_seconds, int64_t upto_id,
+			       int *n, struct wq_errbuf *eb);
+
+/* An unpaid request due to expire: what the gateway is asked about. */
+struct unpaid_due {
+	int64_t id, fee_centimes;
+	char tracking[TRACKING_BYTES];
+};
+/* The unpaid requests older than max_age_seconds, oldest id first, at most max. */
+int request_unpaid_due(struct db *db, int64_t max_age_seconds, struct unpaid_due *out,
+		       int max, int *n, struct wq_errbuf *eb);
 
 #endif

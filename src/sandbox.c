@@ -13,14 +13,16 @@
  *                                 SBX_REFUND_SLOW_SECONDS, past our timeout)
  *                then: signed callback POST to `callback` (3 tries), 303 to `return`
  *    GET  /api/txn?merchant&txn&ts&sig    server-to-server confirmation (JSON)
+ *    GET  /api/order?merchant&order&ts&sig  inquiry: the order's first paid txn (JSON)
  *    POST /api/refund merchant&txn&amount&key&ts&sig   refund (idempotent on key)
  *    POST /sandbox/unblock  txn=TXN       the bank of 4000000000000036 accepts that
  *                                         payment's refunds from now on
  *    GET  /sandbox/refunds                every refund made:
  *                                         "key<TAB>txn<TAB>amount<TAB>refund<TAB>calls"
  *    GET  /sandbox/callbacks              every callback sent: "url<TAB>body" lines
- *    GET  /sandbox/confirms               every confirmation asked: "txn<TAB>answer" lines
- *    POST /sandbox/confirm_fail  on=1|0   confirmations answer 503 while on (the
+ *    GET  /sandbox/confirms               every confirmation asked: "txn<TAB>answer"
+ *                                         lines, inquiries as "order ORDER<TAB>txn|none"
+ *    POST /sandbox/confirm_fail  on=1|0   confirmations and inquiries answer 503 while on (the
  *                                         gateway's API down, its card form still up)
  *  SMS / e-mail gateway
  *    POST /sms  channel&to&body&ref       200, or 503 while failing
@@ -316,6 +318,48 @@ static enum MHD_Result txn_confirm(struct MHD_Connection *c, struct sbx_req *r)
 	return reply(c, 200, "application/json", body, NULL);
 }
 
+/* Step 6: the order's first paid transaction, or "none". */
+static enum MHD_Result order_inquiry(struct MHD_Connection *c, struct sbx_req *r)
+{
+	const char *parts[] = {"inquiry", arg(c, r, "merchant"), arg(c, r, "order"),
+			       arg(c, r, "ts")};
+	char want[65];
+	if (!parts[1] || !parts[2] || !parts[3])
+		return reply(c, 400, "application/json", "{\"error\":\"missing\"}\n", NULL);
+	payment_sign(sbx.cfg->gateway_secret, parts, 4, want);
+	if (!payment_sig_equal(want, arg(c, r, "sig")))
+		return reply(c, 403, "application/json", "{\"error\":\"bad_signature\"}\n", NULL);
+	struct sbx_txn t;
+	int found = 0, down;
+	char line[160];
+	pthread_mutex_lock(&sbx.mu);
+	down = sbx.confirm_fail;
+	for (int i = 0; i < sbx.ntxn && !found; i++)
+		if (!strcmp(sbx.txn[i].order, parts[2]) && !strcmp(sbx.txn[i].status, "paid")) {
+			t = sbx.txn[i];
+			found = 1;
+		}
+	snprintf(line, sizeof line, "order %.40s\t%s", parts[2],
+		 down ? "down" : found ? t.txn : "none");
+	log_line(sbx.confirms, &sbx.nconfirms, line);
+	pthread_mutex_unlock(&sbx.mu);
+	if (down)
+		return reply(c, 503, "application/json", "{\"error\":\"unavailable\"}\n", NULL);
+	char body[256];
+	struct buf order;
+	buf_init(&order);
+	buf_json_str(&order, parts[2]);
+	if (found)
+		snprintf(body, sizeof body,
+			 "{\"order\":%s,\"txn\":\"%s\",\"amount\":%" PRId64 ",\"status\":\"paid\"}\n",
+			 buf_str(&order), t.txn, t.amount);
+	else
+		snprintf(body, sizeof body, "{\"order\":%s,\"status\":\"none\"}\n",
+			 buf_str(&order));
+	buf_free(&order);
+	return reply(c, 200, "application/json", body, NULL);
+}
+
 static enum MHD_Result refund_answer(struct MHD_Connection *c, const struct sbx_refund *f)
 {
 	char body[320];
@@ -474,6 +518,8 @@ static enum MHD_Result sbx_access(void *cls, struct MHD_Connection *c, const cha
 		return pay_submit(c, r);
 	if (!strcmp(url, "/api/txn"))
 		return txn_confirm(c, r);
+	if (!strcmp(url, "/api/order"))
+		return order_inquiry(c, r);
 	if (!strcmp(url, "/api/refund") && !strcmp(m, "POST"))
 		return refund(c, r);
 	if (!strcmp(url, "/sandbox/refunds") && !strcmp(m, "GET")) {
