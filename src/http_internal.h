@@ -244,6 +244,12 @@ int order_confirm(struct http_ctx *c);	/* POST /order/confirm */
 int pay_again(struct http_ctx *c);	/* POST /pay */
 int pay_return(struct http_ctx *c);	/* GET /paid */
 int pay_callback(struct http_ctx *c);	/* POST /api/v1/payments/callback */
+/* The payment of r's order (postage_order: a re-dispatch's, else r's fee) found and
+ * recorded: txn when a signed callback announced it, else the gateway asked about the
+ * order (payment.h step 6).  1 if it is now paid (r read again), else 0.  Asks the
+ * gateway: off the workers only (an offload thread). */
+int pay_find_paid(struct http_ctx *c, struct request *r, const char *postage_order,
+		  const char *txn);
 int track_form(struct http_ctx *c);	/* GET /track */
 int track_show(struct http_ctx *c);	/* POST /track */
 int complaint_submit(struct http_ctx *c); /* POST /complaint */
