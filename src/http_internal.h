@@ -60,7 +60,7 @@ struct http_app {
 	struct fee_table fees;
 	struct country_table countries; /* etc/countries.conf: where documents may go */
 	char *layout;		/* etc/web/layout.html */
-	char csrf_key[65];	/* random per process: forms outlive nothing but a restart */
+	char csrf_key[65];	/* from the server key: a form outlives a restart */
 	char base_url[320];	/* how the citizen's browser and the gateway reach us */
 	char gateway_origin[256];
 	char csp[600];

@@ -338,10 +338,9 @@ static int app_init(struct http_app *app, const struct config *cfg, struct wq_er
 	if (rewrapped)
 		printf("secret codes: %d older unsalted hashes rewrapped under the server key\n",
 		       rewrapped);
-	unsigned char key[32];
-	if (wq_random_bytes(key, sizeof key))
-		return wq_fail(eb, WQ_EIO, NULL, "no random bytes for the CSRF key");
-	wq_hex(key, sizeof key, app->csrf_key);
+	/* derived from the server key, not drawn at each start: a form a citizen loaded
+	 * before a restart (an upgrade) is still taken after it, within its age */
+	server_key_hmac(app->server_key, "csrf:form-key", app->csrf_key);
 	origin_of(cfg->gateway_url, app->gateway_origin, sizeof app->gateway_origin);
 	snprintf(app->csp, sizeof app->csp,
 		 "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; "

@@ -6,7 +6,8 @@
 # paid instead of charging the card twice; an order whose citizen never came back is
 # paid by the sweep instead of expired, and one the gateway cannot be asked about is not
 # expired until it can; the postage of a re-dispatch paid during a restart sends the
-# envelope again on the return.  Every payment once; `watiqa check` holds.
+# envelope again on the return.  Every payment once; `watiqa check` holds.  And an order
+# form loaded before a restart is still taken after it.
 source "$(dirname "$0")/lib.sh"
 wq_start_server
 source "$(dirname "$0")/web_lib.sh"
@@ -99,6 +100,13 @@ st=$(curl -s -b "$WEB_JAR" -o "$T/ret.html" -w '%{http_code}' \
 	fail "postage return: $st, R is $(state "$R_T"): $(web_id "$T/ret.html" result)"
 [ "$(web_sql "select count(*) from postage_payments")" = 1 ] || fail "postage payments: $(web_sql "select count(*) from postage_payments")"
 ok "postage paid during a restart: the return found it; $R_T is $(state "$R_T") again"
+
+# ---- the order form a citizen loaded before a restart is taken after it ----
+web_get / >/dev/null
+wq_serve_again TERM
+st=$(web_post_order /order/confirm copies=1)
+[ "$st" = 303 ] || fail "a form loaded before a restart: $st $(web_id "$T/page.html" result)"
+ok "an order form loaded before a restart is taken after it (its CSRF key is the server key's)"
 
 wq check --db "$WQ_DB" >"$T/check" 2>&1 || { cat "$T/check"; fail "watiqa check"; }
 ok "watiqa check passes"
