@@ -36,23 +36,27 @@ int redispatch_order_shape(const char *s)
 	return !s[i] && n >= 1 && n <= 3 && s[13] != '0';
 }
 
+static void read_row(sqlite3_stmt *st, struct redispatch *out)
+{
+	memset(out, 0, sizeof *out);
+	out->id = sqlite3_column_int64(st, 0);
+	out->request_id = sqlite3_column_int64(st, 1);
+	db_col_text(st, 2, out->order_ref, sizeof out->order_ref);
+	db_col_text(st, 3, out->tracking, sizeof out->tracking);
+	db_col_text(st, 4, out->address, sizeof out->address);
+	db_col_text(st, 5, out->postal_code, sizeof out->postal_code);
+	db_col_text(st, 6, out->city, sizeof out->city);
+	out->fee_centimes = sqlite3_column_int64(st, 7);
+	out->paid = sqlite3_column_int(st, 8);
+	out->created_at = sqlite3_column_int64(st, 9);
+	out->paid_at = sqlite3_column_int64(st, 10);
+}
+
 static int one(struct db *db, sqlite3_stmt *st, struct redispatch *out, struct wq_errbuf *eb)
 {
 	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		memset(out, 0, sizeof *out);
-		out->id = sqlite3_column_int64(st, 0);
-		out->request_id = sqlite3_column_int64(st, 1);
-		db_col_text(st, 2, out->order_ref, sizeof out->order_ref);
-		db_col_text(st, 3, out->tracking, sizeof out->tracking);
-		db_col_text(st, 4, out->address, sizeof out->address);
-		db_col_text(st, 5, out->postal_code, sizeof out->postal_code);
-		db_col_text(st, 6, out->city, sizeof out->city);
-		out->fee_centimes = sqlite3_column_int64(st, 7);
-		out->paid = sqlite3_column_int(st, 8);
-		out->created_at = sqlite3_column_int64(st, 9);
-		out->paid_at = sqlite3_column_int64(st, 10);
-	}
+	if (rc == SQLITE_ROW)
+		read_row(st, out);
 	sqlite3_reset(st);
 	if (rc == SQLITE_ROW)
 		return WQ_OK;
@@ -69,6 +73,28 @@ int redispatch_by_order(struct db *db, const char *order_ref, struct redispatch 
 		return WQ_EIO;
 	db_bind_text(st, 1, order_ref);
 	return one(db, st, out, eb);
+}
+
+int redispatch_unpaid_due(struct db *db, int64_t keep_seconds, struct redispatch *out,
+			  int max, int *n, struct wq_errbuf *eb)
+{
+	/* the envelopes request_destroy_unclaimed would destroy, with a postage order open */
+	static const char sql[] = "SELECT " COLS " WHERE d.state = 'pending_payment'"
+				  " AND r.state IN ('returned', 'to_collect')"
+				  " AND coalesce(r.stage_at, r.updated_at) < ? ORDER BY d.id LIMIT ?";
+	*n = 0;
+	sqlite3_stmt *st = db_stmt(db, sql, eb);
+	if (!st)
+		return WQ_EIO;
+	sqlite3_bind_int64(st, 1, wq_now() - keep_seconds);
+	sqlite3_bind_int(st, 2, max);
+	int rc;
+	while (*n < max && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		read_row(st, &out[(*n)++]);
+	if (*n == max)
+		rc = SQLITE_DONE;
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? WQ_OK : db_fail(db, rc, eb);
 }
 
 int redispatch_for_request(struct db *db, int64_t request_id, struct redispatch *out,

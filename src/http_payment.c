@@ -75,19 +75,6 @@ static void stranger(struct http_ctx *c, const char *action, const char *detail)
 enum settle { SETTLE_PAID, SETTLE_ALREADY, SETTLE_NOT_PAID, SETTLE_MISMATCH,
 	      SETTLE_GATEWAY, SETTLE_ERROR };
 
-/* A re-dispatch's postage, recorded in the web side's group commit as a fee is. */
-struct postage_job {
-	const char *order, *txn;
-	int64_t amount_centimes;
-	enum redispatch_paid *how;
-};
-
-static int postage_in_group(struct db *db, void *arg, struct wq_errbuf *eb)
-{
-	struct postage_job *j = arg;
-	return redispatch_mark_paid(db, j->order, j->txn, j->amount_centimes, j->how, eb);
-}
-
 /* Asks the gateway about txn: SETTLE_PAID when it confirms a payment of amount for
  * order (what the callback said is never trusted alone), st filled. */
 static enum settle confirm(struct http_ctx *c, const char *order, int64_t amount,

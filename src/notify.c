@@ -318,6 +318,7 @@ static void forget_unpaid(struct notifier *n, struct db *db)
 struct sweep_job {
 	struct notifier *n;
 	int64_t unpaid_upto; /* the unpaid orders the gateway answered for: ids up to this */
+	int postage_known;   /* it answered for every postage order of an envelope due */
 };
 
 /* The minute's sweeps, in one group job: each part's error is logged and the others
@@ -334,7 +335,8 @@ static int minute_sweeps_in_group(struct db *db, void *arg, struct wq_errbuf *un
 							     j->unpaid_upto, &expired, &eb))
 		log_event(LOG_LEVEL_ERROR, "error", "notify: expiry sweep: %s", eb.msg);
 	forget_unpaid(n, db);
-	if (request_destroy_unclaimed(db, (int64_t)n->cfg.returned_keep_days * 86400, &expired,
+	if (j->postage_known &&
+	    request_destroy_unclaimed(db, (int64_t)n->cfg.returned_keep_days * 86400, &expired,
 				      &eb))
 		log_event(LOG_LEVEL_ERROR, "error", "notify: returned envelopes sweep: %s", eb.msg);
 	return WQ_OK;
@@ -429,7 +431,10 @@ static void *notify_main(void *arg)
 		if (wq_now() - last_sweep >= EXPIRY_SWEEP_SECONDS) {
 			last_sweep = wq_now();
 			/* an unpaid order expires only once the gateway says it was not paid */
-			struct sweep_job sj = {n, pay_inquiry_unpaid(&n->cfg, n->db, n->group)};
+			struct sweep_job sj = {
+				n, pay_inquiry_unpaid(&n->cfg, n->db, n->group),
+				pay_inquiry_postage(&n->cfg, n->db, n->group,
+						    (int64_t)n->cfg.returned_keep_days * 86400)};
 			if (outbox_write_job(n, minute_sweeps_in_group, &sj, &eb))
 				log_event(LOG_LEVEL_ERROR, "error", "notify: sweeps: %s", eb.msg);
 		}

@@ -49,6 +49,10 @@ int redispatch_by_order(struct db *db, const char *order_ref, struct redispatch 
 /* The request's latest re-dispatch; WQ_ENOTFOUND if none. */
 int redispatch_for_request(struct db *db, int64_t request_id, struct redispatch *out,
 			   struct wq_errbuf *eb);
+/* The re-dispatches still waiting for their postage whose envelope is due to be destroyed
+ * (returned or to_collect for longer than keep_seconds), oldest first, at most max. */
+int redispatch_unpaid_due(struct db *db, int64_t keep_seconds, struct redispatch *out,
+			  int max, int *n, struct wq_errbuf *eb);
 /* The gateway confirmed txn paying amount for order_ref (the caller checked the amount
  * is the re-dispatch's fee).  One transaction; idempotent on txn. */
 int redispatch_mark_paid(struct db *db, const char *order_ref, const char *txn,

@@ -78,21 +78,24 @@ grep -q "found at the gateway: $C_T" "$T/serve2.log" || fail "no log line for $C
 ok "API back: the sweep found $C_T's payment (paid, not expired); $D_T, never paid, expired"
 
 # ---- a re-dispatch's postage ----
-resend() {
+postage_while_down() { # NAME: a returned envelope whose resend's postage is paid while serve is down
+	web_returned_order "$1"
+	local t=${1}_T s=${1}_S
+	web_track "${!t}" "${!s}" >/dev/null
 	curl -s -b "$WEB_JAR" -c "$WEB_JAR" -o "$T/choice.html" -D "$T/headers" \
-		-w '%{http_code}' --data-urlencode lang=fr --data-urlencode "tracking=$R_T" \
-		--data-urlencode "secret=$R_S" --data-urlencode "csrf=$(web_token "$T/track.html")" \
+		--data-urlencode lang=fr --data-urlencode "tracking=${!t}" \
+		--data-urlencode "secret=${!s}" --data-urlencode "csrf=$(web_token "$T/track.html")" \
 		--data-urlencode choice=resend --data-urlencode "address=12 avenue Hassan II" \
 		--data-urlencode "postal_code=20000" --data-urlencode "city=Casablanca" "$WQ_URL/returned"
+	local pay
+	pay=$(web_location)
+	[ -n "$pay" ] || fail "$1: no checkout for the resend"
+	kill -TERM "$WQ_SERVE_PID"
+	wait "$WQ_SERVE_PID" 2>/dev/null || true
+	web_pay "$pay" 4000000000000002 >/dev/null || true
+	wq_serve_again none
 }
-web_returned_order R
-web_track "$R_T" "$R_S" >/dev/null
-[ "$(resend)" = 303 ] || fail "resend"
-pay=$(web_location)
-kill -TERM "$WQ_SERVE_PID"
-wait "$WQ_SERVE_PID" 2>/dev/null || true
-web_pay "$pay" 4000000000000002 >/dev/null || true
-wq_serve_again none
+postage_while_down R
 [ "$(state "$R_T")" = returned ] || fail "R is $(state "$R_T") before its return"
 st=$(curl -s -b "$WEB_JAR" -o "$T/ret.html" -w '%{http_code}' \
 	"$WQ_URL/paid?order=$R_T-P1&txn=SBXMADEUP0003&status=paid&lang=fr")
@@ -100,6 +103,14 @@ st=$(curl -s -b "$WEB_JAR" -o "$T/ret.html" -w '%{http_code}' \
 	fail "postage return: $st, R is $(state "$R_T"): $(web_id "$T/ret.html" result)"
 [ "$(web_sql "select count(*) from postage_payments")" = 1 ] || fail "postage payments: $(web_sql "select count(*) from postage_payments")"
 ok "postage paid during a restart: the return found it; $R_T is $(state "$R_T") again"
+postage_while_down S # and never comes back: 16 days later the sweep would destroy it
+web_sql "update requests set stage_at = stage_at - 16 * 86400, updated_at = updated_at - 16 * 86400
+	where tracking = '$S_T'"
+wq_serve_again TERM
+for ((i = 0; i < 100; i++)); do [ "$(state "$S_T")" != returned ] && break; sleep 0.1; done
+[ "$(state "$S_T")" = ready ] || fail "S after the sweep: $(state "$S_T")"
+[ "$(web_sql "select count(*) from postage_payments")" = 2 ] || fail "postage payments: $(web_sql "select count(*) from postage_payments")"
+ok "a postage paid during a restart, its citizen gone: the sweep found it; $S_T is ready, not destroyed"
 
 # ---- the order form a citizen loaded before a restart is taken after it ----
 web_get / >/dev/null
