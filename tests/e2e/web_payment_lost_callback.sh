@@ -53,6 +53,7 @@ st=$(curl -s -b "$WEB_JAR" -c "$WEB_JAR" -D "$T/h2" -o "$T/again.html" -w '%{htt
 	--data-urlencode "csrf=$(web_token "$T/ret.html")" "$WQ_URL/pay")
 grep -qi '^location:.*/pay?' "$T/h2" && fail "pay again sent the citizen to a second checkout"
 [ "$st" = 200 ] && [ "$(state "$B_T")" = paid ] || fail "pay again: $st, B is $(state "$B_T")"
+grep -q "$B_T" "$T/again.html" || fail "pay again did not show $B_T's tracking page"
 [ "$(gateway_paid "$B_T")" = 1 ] && [ "$(pays "$B_T")" = 1 ] || fail "B paid $(gateway_paid "$B_T") times"
 ok "pay again on $B_T: the gateway had its payment; the tracking page, no second charge"
 
