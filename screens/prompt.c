@@ -47,8 +47,9 @@ void prompt_text_backspace(char *buf)
 
 int prompt_is_text_key(int key)
 {
-	/* a format character (bidi mark, zero-width joiner) is invisible: never typed in */
-	return key >= 0x20 && key != 0x7f && !(key & KM_FN(0)) && !uc_is_format((unsigned)key);
+	/* a control or format character (escape, bidi mark, zero-width joiner) would not
+	 * show as typed on the screens, pages and printouts the text goes to */
+	return key >= 0 && !(key & KM_FN(0)) && uc_is_shown((unsigned)key);
 }
 
 /* Where the cursor goes after what was typed: the end of the line, or on a line term.c

@@ -23,6 +23,7 @@
 #include "sandbox.h"
 #include "serve.h"
 #include "ui.h"
+#include "unicode.h"
 #include "user.h"
 #include "util.h"
 
@@ -415,6 +416,14 @@ static int parse_args(struct cli_ctx *c, int argc, char **argv)
 			fprintf(stderr, "watiqa: %s: %s\n", a, c->eb.msg);
 			return 2;
 		}
+	}
+	/* a note reaches the citizen's tracking page and the API's JSON: an escape or a
+	 * bidi override would act there instead of reading as typed */
+	if (c->opt.note && !utf8_is_shown(c->opt.note)) {
+		fprintf(stderr, "watiqa: --note: expected printable text in valid UTF-8, "
+				"without control characters (escape, newline, tab...) or "
+				"invisible format characters (bidi overrides, zero-width marks)\n");
+		return 2;
 	}
 	return 0;
 }

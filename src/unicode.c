@@ -1,5 +1,6 @@
 /* unicode.c - the table of Unicode format characters (category Cf, Unicode 15.1,
- * from DerivedGeneralCategory.txt), the scan of a UTF-8 string for them, and a
+ * from DerivedGeneralCategory.txt), the scan of a UTF-8 string for them, the check
+ * that a staff member's text is well-formed and shown as typed (utf8_is_shown), a
  * stranger's text made safe to show (utf8_shown), and an address shown to whoever
  * holds a request's codes with its words masked (utf8_masked).  Pure; any
  * process may call it. */
@@ -76,6 +77,24 @@ void utf8_shown(const char *s, char *out, size_t len, size_t max)
 		p += n ? n : 1;
 	}
 	out[o] = 0;
+}
+
+int uc_is_shown(unsigned long cp)
+{
+	return cp >= 0x20 && !(cp >= 0x7f && cp < 0xa0) && cp <= 0x10ffff && !uc_is_format(cp);
+}
+
+int utf8_is_shown(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	while (*p) {
+		unsigned long cp = 0;
+		int n = utf8_char(p, &cp);
+		if (!n || !uc_is_shown(cp))
+			return 0;
+		p += n;
+	}
+	return 1;
 }
 
 int utf8_has_format(const char *s)

@@ -127,6 +127,22 @@ static void test_form_match(void **state)
 	assert_int_equal(form_match("(", "x"), -1);
 }
 
+/* What a staff prompt takes at the keyboard (a reject or reassign reason) is what
+ * `watiqa request move --note` takes: no C0, DEL or C1 control, no format character. */
+static void test_text_keys(void **state)
+{
+	(void)state;
+	assert_true(prompt_is_text_key('a'));
+	assert_true(prompt_is_text_key(0x0645)); /* Arabic meem */
+	assert_true(prompt_is_text_key(0xe9));
+	assert_false(prompt_is_text_key(0x1b));
+	assert_false(prompt_is_text_key(0x7f));
+	assert_false(prompt_is_text_key(0x9b)); /* C1 CSI: a terminal's escape in one */
+	assert_false(prompt_is_text_key(0x85));
+	assert_false(prompt_is_text_key(0x202e));
+	assert_false(prompt_is_text_key(0x200b));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -136,6 +152,7 @@ int main(void)
 		cmocka_unit_test(test_key_labels),
 		cmocka_unit_test(test_fit),
 		cmocka_unit_test(test_form_match),
+		cmocka_unit_test(test_text_keys),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -174,6 +174,17 @@ static void test_format_chars(void **state)
 	assert_false(uc_is_format(0x0606)); /* ARABIC-INDIC CUBE ROOT: Sm, not Cf */
 	assert_false(uc_is_format(0x2010));
 	assert_false(utf8_has_format("\xe2\x80")); /* cut short: not a character */
+	/* staff text kept as typed: well-formed, nothing that acts instead of showing */
+	assert_true(utf8_is_shown("صفحة ناقصة - page manquante (2/3)"));
+	assert_true(utf8_is_shown(""));
+	assert_false(utf8_is_shown("a\x1b[2Jb"));
+	assert_false(utf8_is_shown("two\nlines"));
+	assert_false(utf8_is_shown("x\x7f"));
+	assert_false(utf8_is_shown("x\xc2\x9b" "1m")); /* C1 CSI */
+	assert_false(utf8_is_shown("x\xe2\x80\xae" "y")); /* RIGHT-TO-LEFT OVERRIDE */
+	assert_false(utf8_is_shown("\xff"));
+	assert_false(utf8_is_shown("\xe2\x80")); /* cut short */
+	assert_false(utf8_is_shown("\xc0\xaf")); /* overlong '/' */
 }
 
 /* A stranger's text shown back or printed for an operator: controls, format characters

@@ -34,6 +34,21 @@ after=$(sqlite3 "$DB" "select count(*) from users; select count(*) from audit_lo
 [ "$before" = "$after" ] || fail "a refused command changed the database"
 ok "bad arguments: exit 2, field named, nothing changed"
 
+# a note goes to the citizen's tracking page and the API's JSON: an escape, a control,
+# a bidi override or a zero-width mark, or bytes that are not UTF-8, are refused
+tr=$(wq request list paid --as agent1 | head -1 | cut -d' ' -f1)
+wq request move "$tr" claimed --as agent1 >/dev/null
+before=$(sqlite3 "$DB" "select count(*) from request_events; select state from requests where tracking='$tr'")
+for bad in $'\e[2J' $'a\x01b' $'two\nlines' $'\xff\xfe' $'\xc2\x9b1m' $'\xe2\x80\xae' $'a\xe2\x80\x8bb'; do
+	expect_2 "^watiqa: --note: expected printable text" \
+		wq request move "$tr" rejected --as agent1 --note "missing page $bad"
+done
+expect_2 "^watiqa: --note:" wq request reassign "$tr" RBT-HAS-2 --note $'\e]0;x\a'
+after=$(sqlite3 "$DB" "select count(*) from request_events; select state from requests where tracking='$tr'")
+[ "$before" = "$after" ] || fail "a refused note changed the request"
+wq request move "$tr" rejected --as agent1 --note "صفحة ناقصة - page manquante" | grep -q "is now rejected"
+ok "request move: a note with controls, format characters or bad UTF-8 refused, --note named"
+
 wq user add zineb agent RBT-HAS-2 --name "Zineb Aznag" --password 'a-long-pass' | grep -q added
 echo 'another-pass' | wq user passwd zineb | grep -q changed
 wq user list | grep -q "^zineb .*agent .*RBT-HAS-2 .*active" || fail "user list"
