@@ -11,11 +11,14 @@
 
 #include "office.h"
 #include "screen.h"
+#include "validate.h"
 #include "widget.h"
 
 #define ADMIN ROLE_BIT(ROLE_ADMIN)
 #define CODE_PATTERN "[A-Z0-9][A-Z0-9-]{1,14}"
-#define NAME_PATTERN "\\S.{0,99}"
+#define NAME_PATTERN VALIDATE_NAME_PATTERN /* the data layer's rule (db_office.c) */
+#define NAME_FR_HINT TX("Name (fr): 1 to 42 characters, no space at either end")
+#define NAME_AR_HINT TX("Name (ar): 1 to 42 characters, no space at either end")
 #define ACCOUNT_PATTERN "[A-Z0-9][A-Z0-9 -]{3,38}"
 
 enum { V_OFFICES, V_COMMUNES, V_PROVINCES, V_COUNT };
@@ -243,8 +246,8 @@ static void add_office(struct ui *ui)
 		 sizeof code},
 		{TX("Commune code"), CODE_PATTERN, TX("Commune code: an existing commune (RBT-HASSAN)"),
 		 commune, sizeof commune},
-		{TX("Name (fr)"), NAME_PATTERN, TX("Name (fr): 1 to 100 characters"), fr, sizeof fr},
-		{TX("Name (ar)"), NAME_PATTERN, TX("Name (ar): 1 to 100 characters"), ar, sizeof ar},
+		{TX("Name (fr)"), NAME_PATTERN, NAME_FR_HINT, fr, sizeof fr},
+		{TX("Name (ar)"), NAME_PATTERN, NAME_AR_HINT, ar, sizeof ar},
 		{TX("Relayed by"), "(" CODE_PATTERN ")?",
 		 TX("Relayed by: the central office's code, or empty"), relay, sizeof relay},
 	};
@@ -270,8 +273,8 @@ static void add_commune(struct ui *ui)
 		 sizeof code},
 		{TX("Province code"), CODE_PATTERN, TX("Province code: an existing one (RABAT)"), prov,
 		 sizeof prov},
-		{TX("Name (fr)"), NAME_PATTERN, TX("Name (fr): 1 to 100 characters"), fr, sizeof fr},
-		{TX("Name (ar)"), NAME_PATTERN, TX("Name (ar): 1 to 100 characters"), ar, sizeof ar},
+		{TX("Name (fr)"), NAME_PATTERN, NAME_FR_HINT, fr, sizeof fr},
+		{TX("Name (ar)"), NAME_PATTERN, NAME_AR_HINT, ar, sizeof ar},
 		{TX("Post account"), ACCOUNT_PATTERN,
 		 TX("Post account: the commune's account at Barid Al-Maghrib (BAM-0101-2213)"),
 		 account, sizeof account},
@@ -293,8 +296,8 @@ static void add_province(struct ui *ui)
 		return;
 	struct form_field f[] = {
 		{TX("Code"), CODE_PATTERN, TX("Code: 2-15 of A-Z 0-9 - (SALE)"), code, sizeof code},
-		{TX("Name (fr)"), NAME_PATTERN, TX("Name (fr): 1 to 100 characters"), fr, sizeof fr},
-		{TX("Name (ar)"), NAME_PATTERN, TX("Name (ar): 1 to 100 characters"), ar, sizeof ar},
+		{TX("Name (fr)"), NAME_PATTERN, NAME_FR_HINT, fr, sizeof fr},
+		{TX("Name (ar)"), NAME_PATTERN, NAME_AR_HINT, ar, sizeof ar},
 	};
 	if (!form_run(ui, tr(ui, "New province or prefecture"), f, 3))
 		return;

@@ -31,8 +31,13 @@
 
 int cli_fail_eb(struct cli_ctx *c)
 {
-	fprintf(stderr, "watiqa: %s%s%s\n", c->eb.field[0] ? c->eb.field : "",
-		c->eb.field[0] ? ": " : "", c->eb.msg);
+	/* the data layer's field, said as the flag the operator typed it with */
+	static const char *const flags[][2] = {{"name_ar", "--name-ar"}};
+	const char *field = c->eb.field;
+	for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
+		if (!strcmp(field, flags[i][0]))
+			field = flags[i][1];
+	fprintf(stderr, "watiqa: %s%s%s\n", field, field[0] ? ": " : "", c->eb.msg);
 	return c->eb.code == WQ_EINVAL || c->eb.code == WQ_ENOTFOUND ||
 			       c->eb.code == WQ_ECONFLICT || c->eb.code == WQ_EDENIED
 		       ? 2

@@ -7,6 +7,7 @@
 #include "db.h"
 #include "office.h"
 #include "util.h"
+#include "validate.h"
 
 #define OFFICE_COLS                                                                 \
 	"o.id, o.code, o.name_fr, o.name_ar, o.activity, o.commune_id, c.code,"     \
@@ -217,6 +218,17 @@ static int do_office_add(struct db *db, const struct actor *by, const char *code
 	return db_audit_append(db, by->user_id, by->username, "office.add", code, detail, "", eb);
 }
 
+/* A place's names go out raw on the CLI and in the web's JSON, and are cut at their
+ * column buffer when read back: validate_name keeps them printable and whole.  An empty
+ * Arabic name stands for "same as the French one". */
+static int check_names(const char *name_fr, const char *name_ar, struct wq_errbuf *eb)
+{
+	int rc = validate_name("name", name_fr, eb);
+	if (!rc && name_ar && name_ar[0])
+		rc = validate_name("name_ar", name_ar, eb);
+	return rc;
+}
+
 int office_add(struct db *db, const struct actor *by, const char *code,
 	       const char *commune_code, const char *name_fr, const char *name_ar,
 	       const char *activity, const char *relay_code, int64_t *id_out,
@@ -225,9 +237,8 @@ int office_add(struct db *db, const struct actor *by, const char *code,
 	int rc = may_change_network(by, eb);
 	if (rc || (rc = check_code(code, "office", eb)) || (rc = check_activity(activity, eb)))
 		return rc;
-	if (!name_fr || !name_fr[0] || strlen(name_fr) >= NAME_MAX_BYTES)
-		return wq_fail(eb, WQ_EINVAL, "name", "the office needs a name under %d bytes",
-			       NAME_MAX_BYTES);
+	if ((rc = check_names(name_fr, name_ar, eb)))
+		return rc;
 	DB_TX_AS(db, by, eb, do_office_add(db, by, code, commune_code, name_fr, name_ar, activity,
 				 relay_code, id_out, eb));
 }
@@ -379,8 +390,8 @@ int commune_add(struct db *db, const struct actor *by, const char *code,
 		return rc;
 	if (!kind || (strcmp(kind, "urban") && strcmp(kind, "rural")))
 		return wq_fail(eb, WQ_EINVAL, "kind", "a commune is urban or rural");
-	if (!name_fr || !name_fr[0])
-		return wq_fail(eb, WQ_EINVAL, "name", "the commune needs a name");
+	if ((rc = check_names(name_fr, name_ar, eb)))
+		return rc;
 	DB_TX_AS(db, by, eb, do_commune_add(db, by, code, province_code, kind, name_fr, name_ar,
 				  post_account, eb));
 }
@@ -451,7 +462,7 @@ int province_add(struct db *db, const struct actor *by, const char *code, const 
 		return rc;
 	if (!kind || (strcmp(kind, "prefecture") && strcmp(kind, "province")))
 		return wq_fail(eb, WQ_EINVAL, "kind", "kind must be prefecture or province");
-	if (!name_fr || !name_fr[0])
-		return wq_fail(eb, WQ_EINVAL, "name", "the province needs a name");
+	if ((rc = check_names(name_fr, name_ar, eb)))
+		return rc;
 	DB_TX_AS(db, by, eb, do_province_add(db, by, code, kind, name_fr, name_ar, eb));
 }

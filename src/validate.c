@@ -1,7 +1,8 @@
 /* validate.c - compiles the patterns of etc/patterns.conf (PCRE2, UTF + UCP, anchored
  * at both ends) and matches values against them; plus the checks a pattern cannot do
- * (a real calendar date).  Loaded once by http_server_start, then read-only: the HTTP
- * worker threads share it.  No SQL, no I/O after loading. */
+ * (a real calendar date); and the check of a name staff type (validate_name).  Loaded
+ * once by http_server_start, then read-only: the HTTP worker threads share it.  No SQL,
+ * no I/O after loading. */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <ctype.h>
 #include <pcre2.h>
@@ -9,8 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "limits.h"
 #include "unicode.h"
 #include "validate.h"
+
+_Static_assert(VALIDATE_NAME_MAX_CHARS * 3 < NAME_MAX_BYTES,
+	       "a name of the most characters allowed must fit its column buffer");
 
 /* Every pattern the code relies on; the file must define each. */
 static const char *const validate_names[] = {
@@ -256,4 +261,27 @@ int validate_date(const char *s, char iso[11], int *year)
 	if (year)
 		*year = y;
 	return 1;
+}
+
+int validate_name(const char *field, const char *s, struct wq_errbuf *eb)
+{
+	int errcode, rc = -1;
+	PCRE2_SIZE erroff;
+	/* compiled each time: staff add a name now and then, never in a hot path */
+	pcre2_code *re = pcre2_compile((PCRE2_SPTR)VALIDATE_NAME_PATTERN, PCRE2_ZERO_TERMINATED,
+				       PCRE2_UTF | PCRE2_UCP | PCRE2_ANCHORED | PCRE2_ENDANCHORED,
+				       &errcode, &erroff, NULL);
+	pcre2_match_data *md = re ? pcre2_match_data_create_from_pattern(re, NULL) : NULL;
+	/* malformed UTF-8 makes pcre2_match fail: refused like any other mismatch */
+	if (md && s)
+		rc = pcre2_match(re, (PCRE2_SPTR)s, strlen(s), 0, 0, md, NULL);
+	pcre2_match_data_free(md);
+	pcre2_code_free(re);
+	if (rc >= 0)
+		return WQ_OK;
+	return wq_fail(eb, WQ_EINVAL, field,
+		       "expected 1 to %d characters of valid UTF-8, no space at either end, "
+		       "no control character (escape, newline, tab...), no invisible format "
+		       "character (bidi override, zero-width mark), nothing beyond U+FFFF",
+		       VALIDATE_NAME_MAX_CHARS);
 }

@@ -1,6 +1,7 @@
 /* validate.h - the PCRE2 patterns of etc/patterns.conf, compiled once at start and
  * matched against whole values by the HTTP threads (compiled code is shared read-only;
- * each match gets its own match data, so any thread may call validate_match). */
+ * each match gets its own match data, so any thread may call validate_match); and the
+ * rule for the names staff type, shared by the admin screens and the data layer. */
 #ifndef WQ_VALIDATE_H
 #define WQ_VALIDATE_H
 
@@ -24,5 +25,19 @@ int validate_match(const struct validator *v, const char *name, const char *s);
 void validate_normalize(char *dst, size_t dstlen, const char *src, int phone);
 /* A real calendar date, "YYYY-MM-DD" or "DD/MM/YYYY"; writes ISO form to iso[11]. */
 int validate_date(const char *s, char iso[11], int *year);
+
+/* A name staff give an account or a place (office, commune, province): 1 to
+ * VALIDATE_NAME_MAX_CHARS characters, no space at either end, none a control or format
+ * character (the CLI prints it raw, the web serves it in JSON), none beyond U+FFFF: at
+ * most 3 bytes each, so a NAME_MAX_BYTES column buffer holds it whole, never cut
+ * inside a character.  One pattern for the admin screens' forms and the data layer. */
+#define VALIDATE_NAME_MAX_CHARS 42
+#define VALIDATE_STR_(x) #x
+#define VALIDATE_STR(x) VALIDATE_STR_(x)
+#define VALIDATE_NAME_PATTERN                                                            \
+	"(?=.{1," VALIDATE_STR(VALIDATE_NAME_MAX_CHARS) "}\\z)(?!\\p{Z})"                   \
+	"[^\\p{C}\\p{Zl}\\p{Zp}\\x{10000}-\\x{10ffff}]+(?<!\\p{Z})"
+/* WQ_OK, or WQ_EINVAL naming field and saying what VALIDATE_NAME_PATTERN expects. */
+int validate_name(const char *field, const char *s, struct wq_errbuf *eb);
 
 #endif

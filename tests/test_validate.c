@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "http_form.h"
+#include "limits.h"
 #include "unicode.h"
 #include "validate.h"
 
@@ -223,6 +224,33 @@ static void test_masked(void **state)
 	assert_string_equal(out, "");
 }
 
+/* A staff-typed name: whole in a NAME_MAX_BYTES buffer at the most characters allowed
+ * (3 bytes each: Tifinagh), one more refused, nothing beyond U+FFFF. */
+static void test_names(void **state)
+{
+	(void)state;
+	char name[4 * 50] = "", more[4 * 50];
+	struct wq_errbuf eb = {0};
+	for (int i = 0; i < VALIDATE_NAME_MAX_CHARS; i++)
+		strcat(name, "\xe2\xb4\xb0"); /* U+2D30 TIFINAGH LETTER YA */
+	assert_true(strlen(name) < NAME_MAX_BYTES);
+	assert_int_equal(validate_name("name", name, &eb), WQ_OK);
+	snprintf(more, sizeof more, "%s\xe2\xb4\xb0", name);
+	assert_int_equal(validate_name("name", more, &eb), WQ_EINVAL);
+	assert_string_equal(eb.field, "name");
+	assert_int_equal(validate_name("name", "Bureau central Hassan", &eb), WQ_OK);
+	assert_int_equal(validate_name("name", "المكتب المركزي حسان", &eb), WQ_OK);
+	assert_int_equal(validate_name("name", "A", &eb), WQ_OK);
+	static const char *const bad[] = {"", " Hassan", "Hassan ", "Has\tsan", "Has\x1b[1msan",
+		"Has\xc2\x85san", "Has\xe2\x80\xaesan", "Has\xe2\x81\xa6san", "Has\xffsan",
+		"Has\xd8", "Has\xf0\x9f\x98\x80san", "Hassan\n", "\xc2\xa0Hassan"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		if (validate_name("full_name", bad[i], &eb) != WQ_EINVAL)
+			fail_msg("validate_name takes bad[%zu]", i);
+	assert_int_equal(validate_name("full_name", NULL, &eb), WQ_EINVAL);
+	assert_string_equal(eb.field, "full_name");
+}
+
 static void test_missing_pattern_refused(void **state)
 {
 	(void)state;
@@ -359,6 +387,7 @@ int main(void)
 		cmocka_unit_test(test_json),	 cmocka_unit_test(test_format_chars),
 		cmocka_unit_test(test_shown),
 		cmocka_unit_test(test_masked),
+		cmocka_unit_test(test_names),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -17,7 +17,9 @@ expect_2() { # MESSAGE-PATTERN CMD...
 	[ $rc = 2 ] || { cat "$T/err"; fail "'$*' exited $rc, expected 2"; }
 	grep -q -- "$pat" "$T/err" || { cat "$T/err"; fail "'$*': message lacks '$pat'"; }
 }
-before=$(sqlite3 "$DB" "select count(*) from users; select count(*) from audit_log")
+counts="select count(*) from users; select count(*) from audit_log;
+	select count(*) from provinces; select count(*) from communes; select count(*) from offices"
+before=$(sqlite3 "$DB" "$counts")
 expect_2 "usage: watiqa user add" wq user add onlyname
 expect_2 "role: expected agent" wq user add zed wizard RBT-HAS-1 --password longenough1
 expect_2 "scope" wq user add zed agent NO-SUCH --password longenough1
@@ -30,7 +32,15 @@ expect_2 "ssh-port" wq migrate --ssh-port many
 expect_2 "activity" wq office add NEW-1 RBT-HASSAN huge "Bureau X"
 expect_2 "relay" wq office add NEW-1 RBT-HASSAN moderate "Bureau X" --relay RBT-HAS-1
 expect_2 "key" wq user key-add agent1 "not a key"
-after=$(sqlite3 "$DB" "select count(*) from users; select count(*) from audit_log")
+# a place's name is printed raw and served in JSON, and read back into 128 bytes
+long=$(printf 'ب%.0s' $(seq 43)) # 86 bytes, one character too many
+for bad in $'Ville\e[31m' $'Ville\xff' $'Ville\xe2\x80\xae' ' Ville' 'Ville ' "$long"; do
+	expect_2 "^watiqa: name: expected 1 to 42 characters" wq commune add NEW-C RABAT urban "$bad"
+done
+expect_2 "^watiqa: name: expected" wq province add NEW-P province $'Prov\x07ince'
+expect_2 "^watiqa: name: expected" wq office add NEW-1 RBT-HASSAN low $'Bureau\xe2\x80\x8f X'
+expect_2 "^watiqa: --name-ar: expected" wq commune add NEW-C RABAT urban Ville --name-ar $'\xd8'
+after=$(sqlite3 "$DB" "$counts")
 [ "$before" = "$after" ] || fail "a refused command changed the database"
 ok "bad arguments: exit 2, field named, nothing changed"
 
@@ -64,6 +74,11 @@ ok "user add, passwd, key-add, disable: done and audited"
 wq office add RBT-HAS-4 RBT-HASSAN low "Annexe Bab El Had" --relay RBT-HAS-1 | grep -q added
 wq office list | grep -q "^RBT-HAS-4 .*low .*RBT-HAS-1" || fail "office list"
 ok "office add with a relay"
+name=$(printf 'ب%.0s' $(seq 42))
+wq commune add RBT-LONG RABAT urban "Aït Ourir" --name-ar "$name" | grep -q added
+[ "$(sqlite3 "$DB" "select name_ar from communes where code='RBT-LONG'")" = "$name" ] ||
+	fail "a 42-letter Arabic name not stored whole"
+ok "a place's name: controls, format characters, bad UTF-8, outer spaces, 43 characters refused; 42 taken"
 
 # a second start applies no migration
 v1=$(sqlite3 "$DB" "select count(*) from schema_migrations")
