@@ -13,6 +13,7 @@
 #include "screen.h"
 #include "user.h"
 #include "util.h"
+#include "validate.h"
 #include "widget.h"
 
 #define ADMIN ROLE_BIT(ROLE_ADMIN)
@@ -20,8 +21,8 @@
 /* Same rules as the data layer (db_user.c), said before the round trip. */
 #define USERNAME_PATTERN "[a-z][a-z0-9._-]{1,30}"
 #define USERNAME_HINT TX("Username: a-z first, then a-z 0-9 . _ - (2 to 31)")
-#define NAME_PATTERN "\\S.{0,99}"
-#define NAME_HINT TX("Full name: 1 to 100 characters")
+#define NAME_PATTERN VALIDATE_NAME_PATTERN
+#define NAME_HINT TX("Full name: 1 to 42 characters, no space at either end")
 #define SCOPE_PATTERN "([A-Z0-9][A-Z0-9-]{1,14})?"
 #define SCOPE_HINT TX("Scope: office, commune or province code (RBT-HAS-1); empty if national")
 #define PASSWORD_PATTERN ".{8,128}"

@@ -32,7 +32,7 @@
 int cli_fail_eb(struct cli_ctx *c)
 {
 	/* the data layer's field, said as the flag the operator typed it with */
-	static const char *const flags[][2] = {{"name_ar", "--name-ar"}};
+	static const char *const flags[][2] = {{"full_name", "--name"}, {"name_ar", "--name-ar"}};
 	const char *field = c->eb.field;
 	for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
 		if (!strcmp(field, flags[i][0]))

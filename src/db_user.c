@@ -11,6 +11,7 @@
 #include "hash_region.h"
 #include "user.h"
 #include "util.h"
+#include "validate.h"
 
 int user_hash_password(const char *password, char *out, size_t outlen, struct wq_errbuf *eb)
 {
@@ -248,8 +249,10 @@ int user_add(struct db *db, const struct actor *by, const char *username,
 		return wq_fail(eb, WQ_EINVAL, "role",
 			       "role must be one of agent, supervisor, inspector, support, "
 			       "finance, treasury, admin, post, officer");
-	if (full_name && strlen(full_name) >= NAME_MAX_BYTES)
-		return wq_fail(eb, WQ_EINVAL, "full_name", "the full name is too long");
+	/* the admin screen's rule (VALIDATE_NAME_PATTERN): the name is printed raw by
+	 * `watiqa user list` and on the screens; no name (NULL) is allowed */
+	if (full_name && (rc = validate_name("full_name", full_name, eb)))
+		return rc;
 	/* hash outside the transaction: yescrypt takes tens of milliseconds */
 	if ((rc = user_hash_password(password, hash, sizeof hash, eb)))
 		return rc;

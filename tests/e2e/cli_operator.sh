@@ -32,6 +32,12 @@ expect_2 "ssh-port" wq migrate --ssh-port many
 expect_2 "activity" wq office add NEW-1 RBT-HASSAN huge "Bureau X"
 expect_2 "relay" wq office add NEW-1 RBT-HASSAN moderate "Bureau X" --relay RBT-HAS-1
 expect_2 "key" wq user key-add agent1 "not a key"
+# a full name is printed raw by user list: the admin screen's rule (no control or
+# format character, valid UTF-8, no space at either end, 42 characters at most)
+for bad in $'Zed\e[2J' $'Zed\x01' $'Zed\xe2\x80\xae' $'Zed\xff' ' Zed' 'Zed ' "$(printf 'z%.0s' $(seq 43))"; do
+	expect_2 "^watiqa: --name: expected 1 to 42 characters" \
+		wq user add zed agent RBT-HAS-1 --password longenough1 --name "$bad"
+done
 # a place's name is printed raw and served in JSON, and read back into 128 bytes
 long=$(printf 'ب%.0s' $(seq 43)) # 86 bytes, one character too many
 for bad in $'Ville\e[31m' $'Ville\xff' $'Ville\xe2\x80\xae' ' Ville' 'Ville ' "$long"; do
