@@ -66,7 +66,8 @@ static const char *const texts[T_COUNT][2] = {
 	[T_E_SECRET] = {"Code secret : 12 lettres ou chiffres, comme K7M4-9QXT-2HPB (6 pour une "
 			"demande plus ancienne).",
 			"الرمز السري: 12 حرفا أو رقما، مثل K7M4-9QXT-2HPB (6 لطلب أقدم)."},
-	[T_E_COMPLAINT] = {"De 10 à 1000 caractères.", "من 10 إلى 1000 حرف."},
+	[T_E_COMPLAINT] = {"De 10 à 1000 caractères, pas seulement des espaces.",
+			   "من 10 إلى 1000 حرف، لا مسافات فقط."},
 	[T_FORM_ERRORS] = {"Veuillez corriger les champs signalés.",
 			   "المرجو تصحيح الخانات المشار إليها."},
 	[T_CONTINUE] = {"Continuer", "متابعة"},

@@ -57,6 +57,25 @@ ok "agent stages claimed, in_production visible on the tracking page ($size byte
 grep -q 'id="e-secret"' "$T/track.html" || fail "wrong secret: no error next to the field"
 ok "wrong secret code refused next to its field"
 
+# a complaint of blanks only: 422 next to the field (form) or naming it (API), no row
+blank=$'          \n\n   \t  \r\n          '
+complaints=$(web_sql "select count(*) from complaints")
+web_track "$tracking" "$secret" >/dev/null
+st=$(curl -s -b "$WEB_JAR" -c "$WEB_JAR" -o "$T/c.html" -w '%{http_code}' \
+	--data-urlencode lang=fr --data-urlencode "tracking=$tracking" \
+	--data-urlencode "secret=$secret" --data-urlencode "csrf=$(web_token "$T/track.html")" \
+	--data-urlencode "body=$blank" "$WQ_URL/complaint")
+[ "$st" = 422 ] || fail "blank complaint from the page answered $st"
+[ "$(web_id "$T/c.html" e-body)" = "De 10 à 1000 caractères, pas seulement des espaces." ] ||
+	fail "blank complaint: '$(web_id "$T/c.html" e-body)' next to the field"
+st=$(curl -s -o "$T/c.json" -w '%{http_code}' -H 'Content-Type: application/json' -d "$(python3 -c \
+	'import json,sys; print(json.dumps({"tracking":sys.argv[1],"secret":sys.argv[2],"body":sys.argv[3]}))' \
+	"$tracking" "$secret" "$blank")" "$WQ_URL/api/v1/complaints")
+[ "$st" = 422 ] && grep -q '"errors":{"body":"De 10 à 1000' "$T/c.json" ||
+	fail "blank complaint through the API answered $st: $(cat "$T/c.json")"
+[ "$(web_sql "select count(*) from complaints")" = "$complaints" ] || fail "a blank complaint was written"
+ok "a complaint of spaces and newlines refused (page and API: 422, field body), nothing written"
+
 web_track "$tracking" "$secret" >/dev/null
 st=$(curl -s -b "$WEB_JAR" -c "$WEB_JAR" -o "$T/c.html" -w '%{http_code}' \
 	--data-urlencode lang=fr --data-urlencode "tracking=$tracking" \
