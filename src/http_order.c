@@ -113,6 +113,23 @@ static int parse_int(const char *s, int lo, int hi, int *out)
 	return 1;
 }
 
+/* A row's id as a form or the JSON sends it (trimmed): digits only, so "1abc", "1.9"
+ * or "+1" name no commune or office (strtoll would have read a 1 in each). */
+static int parse_id(const char *s, int64_t *out)
+{
+	int64_t v = 0;
+	int digits = 0;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9' || ++digits > 18)
+			return 0;
+		v = v * 10 + (*s - '0');
+	}
+	if (!digits || v < 1)
+		return 0;
+	*out = v;
+	return 1;
+}
+
 /* One field of a submission: raw normalised into val (vlen bytes) and, when it holds,
  * copied into its place in r; the error to show, T_COUNT if none. */
 static enum txt field_check(const struct validator *v, const struct order_field *f,
@@ -235,15 +252,17 @@ int order_validate(struct http_ctx *c, struct order_input *in, struct request *r
 			r->record_year = year;
 		}
 	}
+	int64_t commune = 0;
 	if (in->err[F_COMMUNE] == T_COUNT && in->commune_later && !in->val[F_OFFICE][0] &&
-	    strtoll(in->val[F_COMMUNE], NULL, 10) > 0) {
-		r->birth_commune_id = strtoll(in->val[F_COMMUNE], NULL, 10);
+	    parse_id(in->val[F_COMMUNE], &commune)) {
+		r->birth_commune_id = commune;
 	} else if (in->err[F_COMMUNE] == T_COUNT) {
-		int64_t id = strtoll(in->val[F_COMMUNE], NULL, 10);
+		int64_t id = 0;
 		struct commune cm;
 		struct db *db = http_db(c);
 		struct wq_errbuf eb;
-		int found = id > 0 && db && commune_get(db, id, &cm, &eb) == WQ_OK;
+		int found = parse_id(in->val[F_COMMUNE], &id) && db &&
+			    commune_get(db, id, &cm, &eb) == WQ_OK;
 		if (found)
 			snprintf(r->commune_name, sizeof r->commune_name, "%s",
 				 !strcmp(c->lang, "ar") ? cm.name_ar : cm.name_fr);
@@ -256,13 +275,12 @@ int order_validate(struct http_ctx *c, struct order_input *in, struct request *r
 	}
 	if (in->err[F_OFFICE] == T_COUNT && in->val[F_OFFICE][0] && r->birth_commune_id) {
 		/* one of the birth commune's open offices, else the field says so */
-		char *end;
-		long long id = strtoll(in->val[F_OFFICE], &end, 10);
+		int64_t id = 0;
 		struct office of;
 		struct db *db = http_db(c);
 		struct wq_errbuf eb;
-		if (id > 0 && !*end && db && office_get(db, id, &of, &eb) == WQ_OK && of.active &&
-		    of.commune_id == r->birth_commune_id) {
+		if (parse_id(in->val[F_OFFICE], &id) && db && office_get(db, id, &of, &eb) == WQ_OK &&
+		    of.active && of.commune_id == r->birth_commune_id) {
 			r->office_id = id;
 			snprintf(r->office_code, sizeof r->office_code, "%s", of.code);
 		} else {

@@ -47,6 +47,9 @@ email|pas-un-email|Adresse e-mail invalide.
 address|abc|Adresse de 5 à 200 caractères.
 city|R4bat|Nom de ville invalide.
 commune|9999|Choisissez une commune de la liste.
+commune|1abc|Choisissez une commune de la liste.
+commune|1.9|Choisissez une commune de la liste.
+commune|+1|Choisissez une commune de la liste.
 commune||Ce champ est obligatoire.
 copies|11|De 1 à 10 exemplaires.
 copies|0|De 1 à 10 exemplaires.
@@ -117,6 +120,20 @@ e = json.load(open(sys.argv[1]))["errors"]
 assert e["phone"].startswith("Numéro invalide"), e
 assert "record_number" in e and "last_name_ar" in e and "commune" not in e, e
 PY
+# a commune id with something after its digits is no commune (it was read as 1)
+api_order() { # a valid order but for the JSON value of commune given
+	echo '{"lang":"fr","doc_type":"extract","copies":1,"commune":'"$1"',"record_number":"987",
+		"record_year":"1979","last_name_ar":"الإدريسي","first_name_ar":"ليلى",
+		"last_name_lat":"Idrissi","first_name_lat":"Leila","birth_date":"1979-08-02",
+		"address":"9 rue Moulay Youssef","postal_code":"10000","city":"Rabat","phone":"0662123456"}'
+}
+for commune in '"1abc"' '1.9' '1e0'; do
+	st=$(curl -s -o "$T/api.json" -w '%{http_code}' -H 'Content-Type: application/json' \
+		-d "$(api_order "$commune")" "$WQ_URL/api/v1/requests")
+	[ "$st" = 422 ] || fail "API commune $commune answered $st"
+	python3 -c 'import json,sys; e = json.load(open(sys.argv[1]))["errors"]; assert list(e) == ["commune"], e' \
+		"$T/api.json" || fail "API commune $commune: $(cat "$T/api.json")"
+done
 st=$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
 	--data-binary $'{"city":"\xff"}' "$WQ_URL/api/v1/requests")
 [ "$st" = 400 ] || fail "API invalid UTF-8 answered $st"
