@@ -90,8 +90,16 @@ int api_fee(struct http_ctx *c)
 	int64_t fee;
 	struct wq_errbuf eb;
 	wq_errbuf_clear(&eb);
-	int n = copies ? atoi(copies) : 1;
+	int n = 1;
 	struct lines_input li;
+	/* parsed as an order's copies: a quote for "2abc" or 4294967297 (atoi wrapped it
+	 * to 1) would be for an order the order form refuses */
+	if (copies && !lines_parse_copies(copies, &n)) {
+		buf_puts(&c->out, "{\"error\":\"invalid\",\"errors\":{\"copies\":");
+		buf_json_str(&c->out, tr(c, T_E_COPIES));
+		buf_puts(&c->out, "}}\n");
+		return api_reply(c, 422);
+	}
 	if (http_arg(c, "lines[0].doc_type") || http_arg(c, "lines[0].copies")) {
 		/* an order of several documents: ?lines[0].doc_type=extract&lines[0].copies=2
 		 * &lines[1].doc_type=full_copy..., the sum of the lines, each error named */

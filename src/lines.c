@@ -31,8 +31,7 @@ static int known_type(const char *s)
 	return !strcmp(s, "extract") || !strcmp(s, "full_copy");
 }
 
-/* "1".."10", digits only (a JSON number arrives as its text) */
-static int parse_copies(const char *s, int *out)
+int lines_parse_copies(const char *s, int *out)
 {
 	int v = 0, digits = 0;
 	for (; *s; s++) {
@@ -61,7 +60,7 @@ static void read_one(struct lines_input *in, const char *doc, const char *copies
 	if (!copies || !copies[0]) {
 		add_err(in, f_copies, LE_REQUIRED);
 		ok = 0;
-	} else if (!parse_copies(copies, &n)) {
+	} else if (!lines_parse_copies(copies, &n)) {
 		add_err(in, f_copies, LE_COPIES);
 		ok = 0;
 	}

@@ -55,6 +55,9 @@ typedef const char *(*lines_arg_fn)(void *ctx, const char *key);
 /* Reads the lines of a submission; form: the order form's boxes (see above), else the
  * API.  Returns in->nerr (0: in->n >= 1 lines, numbered). */
 int lines_read(struct lines_input *in, lines_arg_fn arg, void *ctx, int form);
+/* A number of copies, "1".."10", digits only (a JSON number arrives as its text): 1
+ * and *out set, or 0.  The order's parse, which the fee's quote must agree with. */
+int lines_parse_copies(const char *s, int *out);
 /* Each line's fee and their sum (postage not included). */
 int lines_price(const struct fee_table *t, struct req_line *l, int n, int64_t *sum,
 		struct wq_errbuf *eb);

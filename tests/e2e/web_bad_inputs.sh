@@ -142,6 +142,16 @@ st=$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' 
 [ "$st" = 400 ] || fail "API broken JSON answered $st"
 ok "JSON API: 422 naming each bad field, 400 for bad UTF-8 or broken JSON"
 
+# the fee's quote reads copies as the order does: no quote for what it refuses
+for copies in 2abc 4294967297 -4294967295 1.9 +2 11 0 ''; do
+	st=$(curl -s -o "$T/fee.json" -w '%{http_code}' "$WQ_URL/api/v1/fee?doc_type=extract&copies=$copies")
+	[ "$st" = 422 ] && grep -q '"errors":{"copies":"De 1 à 10 exemplaires."}' "$T/fee.json" ||
+		fail "fee for copies='$copies' answered $st: $(cat "$T/fee.json")"
+done
+[ "$(curl -s -o /dev/null -w '%{http_code}' "$WQ_URL/api/v1/fee?doc_type=extract&copies=10")" = 200 ] ||
+	fail "fee for 10 copies refused"
+ok "GET /api/v1/fee: copies 2abc, 4294967297, -4294967295, 1.9... refused (422, copies) as the order refuses them"
+
 [ "$(rows)" = "$before" ] || fail "some bad input wrote a row ($before -> $(rows))"
 ok "no row written by any bad input ($before requests/events before and after)"
 
