@@ -231,8 +231,42 @@ static char *jp_string(struct jp *p)
 	return start;
 }
 
+/* 1 if the n bytes at s are a JSON number (RFC 8259: -?(0|[1-9]d*)(.d+)?([eE][+-]?d+)?). */
+static int json_number(const char *s, size_t n)
+{
+	const char *e = s + n;
+	if (s < e && *s == '-')
+		s++;
+	if (s < e && *s == '0')
+		s++;
+	else if (s < e && *s >= '1' && *s <= '9')
+		while (s < e && *s >= '0' && *s <= '9')
+			s++;
+	else
+		return 0;
+	if (s < e && *s == '.') {
+		const char *d = ++s;
+		while (s < e && *s >= '0' && *s <= '9')
+			s++;
+		if (s == d)
+			return 0;
+	}
+	if (s < e && (*s == 'e' || *s == 'E')) {
+		s++;
+		if (s < e && (*s == '+' || *s == '-'))
+			s++;
+		const char *d = s;
+		while (s < e && *s >= '0' && *s <= '9')
+			s++;
+		if (s == d)
+			return 0;
+	}
+	return s == e;
+}
+
 /* A scalar value (after the spaces): a string, or a number, true, false, null copied
- * as text ("null" becomes "").  Returns its start in p->o, NULL if it is neither. */
+ * as text ("null" becomes "").  Returns its start in p->o, NULL if it is neither: a
+ * bare word ("city":rabat) is malformed JSON, not a string. */
 static char *jp_scalar(struct jp *p)
 {
 	if (p->s < p->end && *p->s == '"') {
@@ -243,7 +277,8 @@ static char *jp_scalar(struct jp *p)
 	while (p->s < p->end && (strchr("+-.0123456789eE", *p->s) || (*p->s >= 'a' && *p->s <= 'z')))
 		p->s++;
 	size_t n = (size_t)(p->s - st);
-	if (n == 0)
+	if (!json_number(st, n) && !(n == 4 && !memcmp(st, "true", 4)) &&
+	    !(n == 5 && !memcmp(st, "false", 5)) && !(n == 4 && !memcmp(st, "null", 4)))
 		return NULL;
 	char *v = p->o;
 	if (!(n == 4 && !memcmp(st, "null", 4))) {

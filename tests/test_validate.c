@@ -342,9 +342,20 @@ static void test_json(void **state)
 	assert_string_equal(form_get(&f, "z"), "");
 	assert_string_equal(form_get(&f, "u"), "م😀");
 	form_free(&f);
+	/* bare, only JSON's own words and numbers */
+	j = "{\"f\":false,\"n\":-0.5e+3,\"z\":0,\"e\":1E9}";
+	assert_int_equal(form_parse_json(&f, j, strlen(j)), FORM_OK);
+	assert_string_equal(form_get(&f, "f"), "false");
+	assert_string_equal(form_get(&f, "n"), "-0.5e+3");
+	assert_string_equal(form_get(&f, "z"), "0");
+	assert_string_equal(form_get(&f, "e"), "1E9");
+	form_free(&f);
 	static const char *const bad[] = {"", "[]", "{", "{\"a\"}", "{\"a\":}", "{\"a\":1,}",
 					  "{\"a\":\"\\u0000\"}", "{\"a\":\"\\ud800\"}", "{\"a\":1} x",
-					  "{\"a\":{\"b\":1}}"};
+					  "{\"a\":{\"b\":1}}", "{\"city\":rabat}", "{\"a\":tru}",
+					  "{\"a\":nulls}", "{\"a\":1abc}", "{\"a\":+1}", "{\"a\":01}",
+					  "{\"a\":1.}", "{\"a\":.5}", "{\"a\":1e}", "{\"a\":-}",
+					  "{\"a\":1e+}"};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		if (form_parse_json(&f, bad[i], strlen(bad[i])) == FORM_OK)
 			fail_msg("accepted %s", bad[i]);

@@ -140,7 +140,14 @@ st=$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' 
 st=$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
 	-d '{"city":' "$WQ_URL/api/v1/requests")
 [ "$st" = 400 ] || fail "API broken JSON answered $st"
-ok "JSON API: 422 naming each bad field, 400 for bad UTF-8 or broken JSON"
+# a bare word is no JSON string: refused whole as broken JSON, not read as "rabat"
+for word in rabat tru nulls 1abc +1; do
+	st=$(curl -s -o "$T/api.json" -w '%{http_code}' -H 'Content-Type: application/json' \
+		-d "$(api_order 1 | sed "s/\"city\":\"Rabat\"/\"city\":$word/")" "$WQ_URL/api/v1/requests")
+	[ "$st" = 400 ] && grep -q '"error":"bad_body"' "$T/api.json" ||
+		fail "API with \"city\":$word answered $st: $(cat "$T/api.json")"
+done
+ok "JSON API: 422 naming each bad field, 400 for bad UTF-8, broken JSON or a bare word"
 
 # the fee's quote reads copies as the order does: no quote for what it refuses
 for copies in 2abc 4294967297 -4294967295 1.9 +2 11 0 ''; do
