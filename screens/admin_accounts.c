@@ -22,7 +22,7 @@
 #define USERNAME_PATTERN "[a-z][a-z0-9._-]{1,30}"
 #define USERNAME_HINT TX("Username: a-z first, then a-z 0-9 . _ - (2 to 31)")
 #define NAME_PATTERN VALIDATE_NAME_PATTERN
-#define NAME_HINT TX("Full name: 1 to 42 characters, no space at either end")
+#define NAME_HINT TX("Full name: 1 to 63 characters, no space at either end")
 #define SCOPE_PATTERN "([A-Z0-9][A-Z0-9-]{1,14})?"
 #define SCOPE_HINT TX("Scope: office, commune or province code (RBT-HAS-1); empty if national")
 #define PASSWORD_PATTERN ".{8,128}"

@@ -17,8 +17,8 @@
 #define ADMIN ROLE_BIT(ROLE_ADMIN)
 #define CODE_PATTERN "[A-Z0-9][A-Z0-9-]{1,14}"
 #define NAME_PATTERN VALIDATE_NAME_PATTERN /* the data layer's rule (db_office.c) */
-#define NAME_FR_HINT TX("Name (fr): 1 to 42 characters, no space at either end")
-#define NAME_AR_HINT TX("Name (ar): 1 to 42 characters, no space at either end")
+#define NAME_FR_HINT TX("Name (fr): 1 to 63 characters, no space at either end")
+#define NAME_AR_HINT TX("Name (ar): 1 to 63 characters, no space at either end")
 #define ACCOUNT_PATTERN "[A-Z0-9][A-Z0-9 -]{3,38}"
 
 enum { V_OFFICES, V_COMMUNES, V_PROVINCES, V_COUNT };

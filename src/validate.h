@@ -28,15 +28,17 @@ int validate_date(const char *s, char iso[11], int *year);
 
 /* A name staff give an account or a place (office, commune, province): 1 to
  * VALIDATE_NAME_MAX_CHARS characters, no space at either end, none a control or format
- * character (the CLI prints it raw, the web serves it in JSON), none beyond U+FFFF: at
- * most 3 bytes each, so a NAME_MAX_BYTES column buffer holds it whole, never cut
- * inside a character.  One pattern for the admin screens' forms and the data layer. */
-#define VALIDATE_NAME_MAX_CHARS 42
+ * character (the CLI prints it raw, the web serves it in JSON), none beyond U+07FF
+ * (Latin with its accents and Arabic are below): at most 2 bytes each, so a
+ * NAME_MAX_BYTES column buffer holds it whole, never cut inside a character, and a
+ * commune's long name ("Commune rurale d'Aït Sidi Bou Othmane") fits.  One pattern for
+ * the admin screens' forms and the data layer. */
+#define VALIDATE_NAME_MAX_CHARS 63
 #define VALIDATE_STR_(x) #x
 #define VALIDATE_STR(x) VALIDATE_STR_(x)
 #define VALIDATE_NAME_PATTERN                                                            \
 	"(?=.{1," VALIDATE_STR(VALIDATE_NAME_MAX_CHARS) "}\\z)(?!\\p{Z})"                   \
-	"[^\\p{C}\\p{Zl}\\p{Zp}\\x{10000}-\\x{10ffff}]+(?<!\\p{Z})"
+	"[^\\p{C}\\p{Zl}\\p{Zp}\\x{800}-\\x{10ffff}]+(?<!\\p{Z})"
 /* WQ_OK, or WQ_EINVAL naming field and saying what VALIDATE_NAME_PATTERN expects. */
 int validate_name(const char *field, const char *s, struct wq_errbuf *eb);
 
