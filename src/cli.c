@@ -226,6 +226,12 @@ static int cmd_request_move(struct cli_ctx *c)
 		fprintf(stderr, "watiqa: state: unknown state '%s'\n", c->argv[1]);
 		return 2;
 	}
+	if (to == RS_CLAIMED && c->opt.note) {
+		/* a claim records no note: dropping it would lose what the operator typed */
+		fprintf(stderr, "watiqa: --note: a claim takes no note (give it with the next "
+				"stage)\n");
+		return 2;
+	}
 	if (request_get_by_tracking(c->db, &a, c->argv[0], &r, &c->eb))
 		return cli_fail_eb(c);
 	if (to == RS_WITH_POST)

@@ -194,7 +194,11 @@ enum MHD_Result http_dispatch(struct http_ctx *c)
 							     MHD_HTTP_HEADER_CONTENT_TYPE);
 		const char *want = rt->flags & R_JSON ? "application/json"
 						      : "application/x-www-form-urlencoded";
-		if (!ct || strncasecmp(ct, want, strlen(want))) {
+		/* the type itself, then its parameters if any ("; charset=utf-8"): not a
+		 * prefix of another type ("application/jsonp") */
+		size_t wl = strlen(want);
+		if (!ct || strncasecmp(ct, want, wl) ||
+		    (ct[wl] && ct[wl] != ';' && ct[wl] != ' ' && ct[wl] != '\t')) {
 			lang_pick(c);
 			if (api)
 				api_error(c, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "content_type", want);

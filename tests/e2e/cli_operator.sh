@@ -53,6 +53,10 @@ ok "bad arguments: exit 2, field named, nothing changed"
 # a note goes to the citizen's tracking page and the API's JSON: an escape, a control,
 # a bidi override or a zero-width mark, or bytes that are not UTF-8, are refused
 tr=$(wq request list paid --as agent1 | head -1 | cut -d' ' -f1)
+expect_2 "^watiqa: --note: a claim takes no note" \
+	wq request move "$tr" claimed --as agent1 --note "claimed by phone"
+[ "$(sqlite3 "$DB" "select state from requests where tracking='$tr'")" = paid ] ||
+	fail "a claim with a note was taken (its note dropped)"
 wq request move "$tr" claimed --as agent1 >/dev/null
 before=$(sqlite3 "$DB" "select count(*) from request_events; select state from requests where tracking='$tr'")
 for bad in $'\e[2J' $'a\x01b' $'two\nlines' $'\xff\xfe' $'\xc2\x9b1m' $'\xe2\x80\xae' $'a\xe2\x80\x8bb'; do

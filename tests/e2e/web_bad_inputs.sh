@@ -93,7 +93,14 @@ st=$(curl -s -o /dev/null -w '%{http_code}' -b "$WEB_JAR" -H 'Transfer-Encoding:
 [ "$st" = 413 ] || fail "chunked 20000-byte body answered $st"
 st=$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: text/plain' -d 'x' "$WQ_URL/order")
 [ "$st" = 415 ] || fail "text/plain body answered $st"
-ok "invalid UTF-8 (400), body over MAX_BODY_BYTES (413, also chunked), wrong type (415)"
+for ct in application/x-www-form-urlencodedXYZ application/x-www-form-urlencoded2; do
+	st=$(curl -s -o /dev/null -w '%{http_code}' -H "Content-Type: $ct" -d 'x' "$WQ_URL/order")
+	[ "$st" = 415 ] || fail "Content-Type $ct answered $st"
+done
+st=$(curl -s -o /dev/null -w '%{http_code}' -b "$WEB_JAR" \
+	-H 'Content-Type: application/x-www-form-urlencoded; charset=utf-8' -d 'lang=fr' "$WQ_URL/order")
+[ "$st" != 415 ] || fail "a form with its charset answered 415"
+ok "invalid UTF-8 (400), body over MAX_BODY_BYTES (413, also chunked), wrong type (415, also a longer name starting with the right one)"
 
 # a commune of the network without any office: the order's own write finds none to
 # send it to (order_confirm leaves the commune to it), said next to the field as above
